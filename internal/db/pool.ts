@@ -1,0 +1,30 @@
+import pg from "pg";
+
+/** PoolOptions configure a Postgres pool. */
+export interface PoolOptions {
+  connectionString: string;
+  /** Schema to put first on the search path; tests use one schema per file. */
+  searchPath?: string;
+  max?: number;
+  applicationName?: string;
+}
+
+/** createPool opens a pg pool. The caller owns it and must `end()` it on shutdown. */
+export function createPool(options: PoolOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? "pulsar",
+    options: options.searchPath ? `-c search_path=${options.searchPath}` : undefined,
+    // Fail fast instead of hanging a request when Postgres is down.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its connection (Postgres restarting) must not crash the process;
+  // the pool replaces it on the next checkout.
+  pool.on("error", () => {});
+  return pool;
+}
+
+/** Queryable is anything that runs SQL: a pool, or a client inside a transaction. */
+export type Queryable = Pick<pg.Pool, "query">;

@@ -1,0 +1,43 @@
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import type pg from "pg";
+
+const initSqlPath = fileURLToPath(new URL("../../../init.sql", import.meta.url));
+const sourceInitSqlPath = fileURLToPath(new URL("../../init.sql", import.meta.url));
+
+/** readInitSql returns the schema, whether running from source (tsx, vitest) or from dist/. */
+export async function readInitSql(): Promise<string> {
+  try {
+    return await readFile(sourceInitSqlPath, "utf8");
+  } catch {
+    return await readFile(initSqlPath, "utf8");
+  }
+}
+
+/**
+ * applySchema runs init.sql and creates the check_results partitions. Several processes start
+ * at once (API, workers), so it holds an advisory lock: concurrent CREATE ... IF NOT EXISTS
+ * can otherwise fail on the catalog's unique indexes.
+ */
+export async function applySchema(pool: pg.Pool, retentionDays: number): Promise<void> {
+  const sql = await readInitSql();
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('pulsar_apply_schema'))");
+    await client.query(sql);
+    await client.query("SELECT pulsar_maintain_check_result_partitions($1, $2)", [
+      PARTITION_DAYS_AHEAD,
+      retentionDays,
+    ]);
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** PARTITION_DAYS_AHEAD is how many daily partitions exist ahead of today. */
+export const PARTITION_DAYS_AHEAD = 3;
