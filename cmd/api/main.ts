@@ -1,0 +1,36 @@
+import { createServer } from "node:http";
+import { createApi } from "../../internal/api/app.js";
+import { loadConfig, requireDatabaseUrl } from "../../internal/config/config.js";
+import { createPool } from "../../internal/db/pool.js";
+import { applySchema } from "../../internal/db/schema.js";
+import { onShutdown } from "../../internal/lifecycle/shutdown.js";
+import { createLogger } from "../../internal/log/logger.js";
+import { createCheckQueue } from "../../internal/queue/check-queue.js";
+import { createRedis } from "../../internal/queue/redis.js";
+import { createMonitorScheduler } from "../../internal/queue/schedules.js";
+
+const config = loadConfig();
+const log = createLogger("api", config.LOG_LEVEL);
+const pool = createPool({
+  connectionString: requireDatabaseUrl(config),
+  applicationName: "pulsar-api",
+});
+await applySchema(pool, config.RETENTION_DAYS);
+const redis = createRedis(config.REDIS_URL, "command", "api");
+const queueConnection = createRedis(config.REDIS_URL, "bullmq", "api-queue");
+const queue = createCheckQueue(queueConnection, config.QUEUE_PREFIX);
+const api = createApi({ pool, redis, scheduler: createMonitorScheduler(queue), log });
+
+const server = createServer(api.handler);
+server.listen(config.PORT, () => log.info("api listening", { port: config.PORT }));
+
+onShutdown(async () => {
+  // Stop accepting, let in-flight RPCs finish, then close what we opened.
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  await closed;
+  await queue.close();
+  queueConnection.disconnect();
+  redis.disconnect();
+  await pool.end();
+}, log);

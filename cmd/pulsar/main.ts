@@ -1,0 +1,74 @@
+// The launcher behind `npm start`: fills in embedded defaults for what is not configured, then
+// runs the API and the worker as two supervised processes.
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ConfigError, loadConfig } from "../../internal/config/config.js";
+import {
+  type RunningService,
+  startEmbeddedPostgres,
+} from "../../internal/launcher/embedded-postgres.js";
+import { redisAnswers, startPrivateRedis } from "../../internal/launcher/private-redis.js";
+import { supervise } from "../../internal/launcher/supervisor.js";
+import { onShutdown } from "../../internal/lifecycle/shutdown.js";
+import { createLogger } from "../../internal/log/logger.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`pulsar: ${error.message}\n`);
+  process.exit(1);
+}
+const log = createLogger("pulsar", config.LOG_LEVEL);
+const stateDir = resolve(config.PULSAR_STATE_DIR);
+const started: RunningService[] = [];
+const env: NodeJS.ProcessEnv = { ...process.env };
+
+const stopStarted = async () => {
+  for (const service of started.reverse()) await service.stop().catch(() => {});
+};
+
+if (!config.DATABASE_URL) {
+  const postgres = await startEmbeddedPostgres(join(stateDir, "postgres"), log);
+  started.push(postgres);
+  env.DATABASE_URL = postgres.url;
+}
+
+if (!(await redisAnswers(config.REDIS_URL))) {
+  try {
+    const redis = await startPrivateRedis(join(stateDir, "redis"), log);
+    started.push(redis);
+    env.REDIS_URL = redis.url;
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+    process.stderr.write(
+      missing
+        ? `pulsar: no Redis answers at ${config.REDIS_URL} and redis-server is not on PATH: install Redis (e.g. apt-get install redis-server) or set REDIS_URL\n`
+        : `pulsar: no Redis answers at ${config.REDIS_URL} and starting redis-server failed: ${String(error)}\n`,
+    );
+    await stopStarted();
+    process.exit(1);
+  }
+}
+
+const children = supervise(
+  [
+    { name: "api", script: join(here, "../api/main.js") },
+    { name: "worker", script: join(here, "../worker/main.js") },
+  ],
+  env,
+  log,
+);
+log.info("pulsar running", { url: `http://localhost:${config.PORT}` });
+
+onShutdown(
+  async () => {
+    await children.stop();
+    await stopStarted();
+  },
+  log,
+  45_000,
+);

@@ -1,0 +1,42 @@
+import { loadConfig, requireDatabaseUrl } from "../../internal/config/config.js";
+import { createPool } from "../../internal/db/pool.js";
+import { applySchema } from "../../internal/db/schema.js";
+import { onShutdown } from "../../internal/lifecycle/shutdown.js";
+import { createLogger } from "../../internal/log/logger.js";
+import { createCheckQueue } from "../../internal/queue/check-queue.js";
+import { createRedis } from "../../internal/queue/redis.js";
+import { runCheck } from "../../internal/worker/check/index.js";
+import { startCheckWorker } from "../../internal/worker/check-worker.js";
+
+const config = loadConfig();
+const log = createLogger("worker", config.LOG_LEVEL);
+const pool = createPool({
+  connectionString: requireDatabaseUrl(config),
+  applicationName: "pulsar-worker",
+});
+await applySchema(pool, config.RETENTION_DAYS);
+const bullConnection = createRedis(config.REDIS_URL, "bullmq", "worker");
+const redis = createRedis(config.REDIS_URL, "command", "worker-locks");
+const queue = createCheckQueue(bullConnection, config.QUEUE_PREFIX);
+const worker = startCheckWorker({
+  pool,
+  bullConnection,
+  redis,
+  queue,
+  prefix: config.QUEUE_PREFIX,
+  runCheck,
+  concurrency: config.CHECK_CONCURRENCY,
+  region: config.REGION,
+  retentionDays: config.RETENTION_DAYS,
+  reconcileEveryMs: config.RECONCILE_INTERVAL_MS,
+  log,
+});
+log.info("worker started", { concurrency: config.CHECK_CONCURRENCY, region: config.REGION });
+
+onShutdown(async () => {
+  await worker.close();
+  await queue.close();
+  bullConnection.disconnect();
+  redis.disconnect();
+  await pool.end();
+}, log);

@@ -1,0 +1,58 @@
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  PORT: port.default(8080),
+  CHECK_CONCURRENCY: positiveInt(1, 10_000).default(100),
+  REGION: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes")
+    .default("local"),
+  RETENTION_DAYS: positiveInt(1, 3650).default(90),
+  RECONCILE_INTERVAL_MS: positiveInt(1_000, 3_600_000).default(10_000),
+  QUEUE_PREFIX: z.string().min(1).default("pulsar"),
+  /** Where `npm start` keeps the embedded Postgres and private Redis data. */
+  PULSAR_STATE_DIR: z.string().min(1).default(".pulsar"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+/** Config is the process configuration, parsed once from the environment and frozen. */
+export type Config = Readonly<z.infer<typeof schema>>;
+
+/** ConfigError names every variable that is wrong and what it expects. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * loadConfig parses the environment. It is the only place that reads process.env for
+ * settings; everything else receives the Config.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key in schema.shape && value !== ""),
+  );
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (issue) =>
+        `${issue.path.join(".")}: ${issue.message} (got ${JSON.stringify(present[String(issue.path[0])])})`,
+    );
+    throw new ConfigError(`invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  return Object.freeze(parsed.data);
+}
+
+/** requireDatabaseUrl returns DATABASE_URL or fails with a message saying how to set it. */
+export function requireDatabaseUrl(config: Config): string {
+  if (!config.DATABASE_URL) {
+    throw new ConfigError(
+      "DATABASE_URL is required (e.g. postgres://user@host:5432/db); `npm start` sets it for you",
+    );
+  }
+  return config.DATABASE_URL;
+}

@@ -1,0 +1,26 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { scheduleOffsetMs } from "./check-queue.js";
+
+describe("scheduleOffsetMs", () => {
+  it("is stable for a monitor and within its interval", () => {
+    const id = randomUUID();
+    expect(scheduleOffsetMs(id, 60_000)).toBe(scheduleOffsetMs(id, 60_000));
+    for (let i = 0; i < 1000; i++) {
+      const offset = scheduleOffsetMs(randomUUID(), 10_000);
+      expect(offset).toBeGreaterThanOrEqual(1);
+      expect(offset).toBeLessThan(10_000);
+    }
+  });
+
+  it("spreads 10,000 monitors evenly over a 60 s interval", () => {
+    const perSecond = new Array<number>(60).fill(0);
+    for (let i = 0; i < 10_000; i++) {
+      const second = Math.floor(scheduleOffsetMs(randomUUID(), 60_000) / 1000);
+      perSecond[second] = (perSecond[second] ?? 0) + 1;
+    }
+    // Uniform would be 166.7 per second; a binomial spread stays well within ±35 %.
+    expect(Math.min(...perSecond)).toBeGreaterThan(110);
+    expect(Math.max(...perSecond)).toBeLessThan(225);
+  });
+});

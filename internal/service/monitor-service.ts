@@ -1,0 +1,141 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
+import type { ServiceImpl } from "@connectrpc/connect";
+import type pg from "pg";
+import {
+  type Monitor,
+  type MonitorService,
+  MonitorStatsSchema,
+} from "../../gen/pulsar/v1/monitor_pb.js";
+import * as monitors from "../db/monitors.js";
+import * as results from "../db/results.js";
+import type { Logger } from "../log/logger.js";
+import type { MonitorScheduler } from "../queue/schedules.js";
+import { InvalidArgumentError, NotFoundError } from "./errors.js";
+import { scheduleOf } from "./monitor-schedule.js";
+import { resolveMonitorSpec } from "./monitor-spec.js";
+import { decodePageToken, encodePageToken } from "./page-token.js";
+import { pageSize, requireUuid } from "./validate.js";
+
+/** MonitorServiceDeps are what the monitor RPCs use. */
+export interface MonitorServiceDeps {
+  pool: pg.Pool;
+  scheduler: MonitorScheduler;
+  log: Logger;
+  now?: () => Date;
+}
+
+/** STATS_WINDOWS maps the accepted window names to their length in seconds. */
+export const STATS_WINDOWS: Readonly<Record<string, number>> = {
+  "1h": 3600,
+  "24h": 86_400,
+  "7d": 7 * 86_400,
+  "30d": 30 * 86_400,
+};
+
+/**
+ * createMonitorService implements pulsar.v1.MonitorService. Postgres is written first: it is
+ * the system of record, and if Redis then fails the worker's reconciliation repairs the
+ * schedule within seconds, so the RPC still succeeds.
+ */
+export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<typeof MonitorService> {
+  const { pool, log } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  const syncSchedule = async (monitor: Monitor) => {
+    try {
+      if (monitor.enabled) await deps.scheduler.schedule(scheduleOf(monitor));
+      else await deps.scheduler.unschedule(monitor.id);
+    } catch (error) {
+      log.warn("could not update the job scheduler; reconciliation will", {
+        monitorId: monitor.id,
+        error,
+      });
+    }
+  };
+  const found = (monitor: Monitor | undefined, id: string): Monitor => {
+    if (!monitor) throw new NotFoundError(`monitor ${id} not found`);
+    return monitor;
+  };
+
+  return {
+    async createMonitor(req) {
+      const spec = resolveMonitorSpec(req.monitor);
+      const monitor = await monitors.insertMonitor(pool, spec);
+      await syncSchedule(monitor);
+      return { monitor };
+    },
+    async updateMonitor(req) {
+      const id = requireUuid("id", req.id);
+      const spec = resolveMonitorSpec(req.monitor);
+      const monitor = found(await monitors.updateMonitor(pool, id, spec), id);
+      await syncSchedule(monitor);
+      return { monitor };
+    },
+    async deleteMonitor(req) {
+      const id = requireUuid("id", req.id);
+      if (!(await monitors.deleteMonitor(pool, id)))
+        throw new NotFoundError(`monitor ${id} not found`);
+      try {
+        await deps.scheduler.unschedule(id);
+      } catch (error) {
+        log.warn("could not remove the job scheduler; reconciliation will", {
+          monitorId: id,
+          error,
+        });
+      }
+      return {};
+    },
+    async getMonitor(req) {
+      const id = requireUuid("id", req.id);
+      return { monitor: found(await monitors.getMonitor(pool, id), id) };
+    },
+    async listMonitors(req) {
+      const limit = pageSize("pageSize", req.pageSize, 100, 1000);
+      const afterSeq = decodePageToken("pageToken", req.pageToken);
+      // One extra row tells whether another page exists, so the last page has no token.
+      const page = await monitors.listMonitorsPage(pool, { afterSeq, limit: limit + 1 });
+      const more = page.monitors.length > limit;
+      const rows = more ? page.monitors.slice(0, limit) : page.monitors;
+      const last = page.seqs[rows.length - 1];
+      return { monitors: rows, nextPageToken: more && last ? encodePageToken(last) : "" };
+    },
+    async pauseMonitor(req) {
+      const id = requireUuid("id", req.id);
+      const monitor = found(await monitors.setMonitorEnabled(pool, id, false), id);
+      await syncSchedule(monitor);
+      return { monitor };
+    },
+    async resumeMonitor(req) {
+      const id = requireUuid("id", req.id);
+      const monitor = found(await monitors.setMonitorEnabled(pool, id, true), id);
+      await syncSchedule(monitor);
+      return { monitor };
+    },
+    async listCheckResults(req) {
+      const monitorId = requireUuid("monitorId", req.monitorId);
+      const limit = pageSize("limit", req.limit, 100, 1000);
+      const since = req.since ? timestampDate(req.since) : undefined;
+      const until = req.until ? timestampDate(req.until) : undefined;
+      if (since && until && since >= until)
+        throw new InvalidArgumentError("since", "must be before until");
+      found(await monitors.getMonitor(pool, monitorId), monitorId);
+      return { results: await results.listCheckResults(pool, { monitorId, since, until, limit }) };
+    },
+    async getMonitorStats(req) {
+      const monitorId = requireUuid("monitorId", req.monitorId);
+      const window = req.window === "" ? "24h" : req.window;
+      const seconds = STATS_WINDOWS[window];
+      if (seconds === undefined) {
+        throw new InvalidArgumentError(
+          "window",
+          `must be one of ${Object.keys(STATS_WINDOWS).join(", ")}`,
+        );
+      }
+      found(await monitors.getMonitor(pool, monitorId), monitorId);
+      const since = new Date(now().getTime() - seconds * 1000);
+      const stats = await results.getMonitorStats(pool, { monitorId, since, window });
+      return { stats: create(MonitorStatsSchema, stats) };
+    },
+  };
+}

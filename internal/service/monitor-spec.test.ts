@@ -1,0 +1,159 @@
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { describe, expect, it } from "vitest";
+import { MonitorSpecSchema } from "../../gen/pulsar/v1/monitor_pb.js";
+import { InvalidArgumentError } from "./errors.js";
+import { resolveMonitorSpec } from "./monitor-spec.js";
+
+const valid = { name: "Example", url: "https://example.com/health" };
+const spec = (fields: MessageInitShape<typeof MonitorSpecSchema>) =>
+  create(MonitorSpecSchema, { ...valid, ...fields });
+
+describe("resolveMonitorSpec", () => {
+  it("applies the documented defaults", () => {
+    expect(resolveMonitorSpec(spec({}))).toEqual({
+      name: "Example",
+      url: "https://example.com/health",
+      method: "GET",
+      headers: {},
+      intervalSeconds: 60,
+      timeoutMs: 10_000,
+      expectedStatus: [{ min: 200, max: 399 }],
+      invertKeyword: false,
+      followRedirects: true,
+      ignoreTlsErrors: false,
+      enabled: true,
+    });
+  });
+
+  it("keeps explicit values, upper-cases the method and reads a lone status as a range", () => {
+    const resolved = resolveMonitorSpec(
+      spec({
+        method: "post",
+        headers: { "X-Token": "abc" },
+        body: "{}",
+        intervalSeconds: 10,
+        timeoutMs: 10_000,
+        expectedStatus: [{ min: 204 }],
+        keyword: "ok",
+        invertKeyword: true,
+        followRedirects: false,
+        ignoreTlsErrors: true,
+        enabled: false,
+      }),
+    );
+    expect(resolved).toMatchObject({
+      method: "POST",
+      headers: { "X-Token": "abc" },
+      body: "{}",
+      intervalSeconds: 10,
+      expectedStatus: [{ min: 204, max: 204 }],
+      keyword: "ok",
+      invertKeyword: true,
+      followRedirects: false,
+      ignoreTlsErrors: true,
+      enabled: false,
+    });
+  });
+
+  it("caps the default timeout at a short interval", () => {
+    expect(resolveMonitorSpec(spec({ intervalSeconds: 10 })).timeoutMs).toBe(10_000);
+  });
+
+  const invalid: [string, MessageInitShape<typeof MonitorSpecSchema>, string][] = [
+    ["empty name", { name: "" }, "monitor.name must be 1–200 characters"],
+    ["blank name", { name: "   " }, "monitor.name must be 1–200 characters"],
+    ["long name", { name: "x".repeat(201) }, "monitor.name must be 1–200 characters"],
+    ["missing url", { url: "" }, "monitor.url is required"],
+    ["relative url", { url: "/health" }, "monitor.url must be an absolute http:// or https:// URL"],
+    ["ftp url", { url: "ftp://example.com" }, "monitor.url must use http or https"],
+    ["port out of range", { url: "http://example.com:70000/" }, "monitor.url must be an absolute"],
+    ["port zero", { url: "http://example.com:0/" }, "monitor.url must have a valid port"],
+    ["bad host", { url: "http://exa mple.com/" }, "monitor.url must be an absolute"],
+    [
+      "credentials",
+      { url: "https://u:p@example.com/" },
+      "monitor.url must not contain credentials",
+    ],
+    ["method not a token", { method: "GE T" }, "monitor.method must be an HTTP method token"],
+    ["CONNECT", { method: "CONNECT" }, "monitor.method must not be CONNECT"],
+    [
+      "header name",
+      { headers: { "bad name": "x" } },
+      'monitor.headers["bad name"] is not a valid header name',
+    ],
+    [
+      "header CRLF",
+      { headers: { "X-A": "a\r\nX-B: b" } },
+      'monitor.headers["X-A"] must not contain CR, LF',
+    ],
+    [
+      "managed header",
+      { headers: { "Content-Length": "1" } },
+      'monitor.headers["Content-Length"] is set by Pulsar',
+    ],
+    [
+      "interval low",
+      { intervalSeconds: 9 },
+      "monitor.intervalSeconds must be between 10 and 86400",
+    ],
+    [
+      "interval high",
+      { intervalSeconds: 86_401 },
+      "monitor.intervalSeconds must be between 10 and 86400",
+    ],
+    [
+      "interval zero",
+      { intervalSeconds: 0 },
+      "monitor.intervalSeconds must be between 10 and 86400",
+    ],
+    ["timeout low", { timeoutMs: 99 }, "monitor.timeoutMs must be between 100 and 60000"],
+    ["timeout high", { timeoutMs: 60_001 }, "monitor.timeoutMs must be between 100 and 60000"],
+    [
+      "timeout above interval",
+      { intervalSeconds: 10, timeoutMs: 20_000 },
+      "monitor.timeoutMs must not exceed the interval",
+    ],
+    [
+      "status below 100",
+      { expectedStatus: [{ min: 99, max: 200 }] },
+      "monitor.expectedStatus[0].min must be between 100 and 599",
+    ],
+    [
+      "status above 599",
+      { expectedStatus: [{ min: 200, max: 600 }] },
+      "monitor.expectedStatus[0].max must be between 100 and 599",
+    ],
+    [
+      "status reversed",
+      {
+        expectedStatus: [
+          { min: 200, max: 299 },
+          { min: 500, max: 400 },
+        ],
+      },
+      "monitor.expectedStatus[1].max must not be below",
+    ],
+    ["empty keyword", { keyword: "" }, "monitor.keyword must be 1–1000 characters"],
+    [
+      "invert without keyword",
+      { invertKeyword: true },
+      "monitor.invertKeyword needs monitor.keyword",
+    ],
+    ["huge body", { body: "x".repeat(64 * 1024 + 1) }, "monitor.body must be at most 65536 bytes"],
+  ];
+
+  it.each(invalid)("rejects %s naming the field", (_case, fields, message) => {
+    let caught: unknown;
+    try {
+      resolveMonitorSpec(spec(fields));
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InvalidArgumentError);
+    expect((caught as Error).message).toContain(message);
+  });
+
+  it("rejects a missing spec", () => {
+    expect(() => resolveMonitorSpec(undefined)).toThrow("monitor is required");
+  });
+});

@@ -1,0 +1,61 @@
+import type { JsonObject } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import type { Job } from "bullmq";
+import type { CheckResult, CheckTarget } from "../../gen/pulsar/v1/check_pb.js";
+import type { Logger } from "../log/logger.js";
+import { decodeCheckJob } from "../queue/check-queue.js";
+import type { MonitorLocks } from "./monitor-locks.js";
+import type { ResultWriter } from "./result-writer.js";
+
+/** RunCheck runs one check; see internal/worker/check. */
+export type RunCheck = (
+  target: CheckTarget,
+  options: { signal?: AbortSignal },
+) => Promise<CheckResult>;
+
+/** CheckProcessorDeps are what a check job needs around the check itself. */
+export interface CheckProcessorDeps {
+  runCheck: RunCheck;
+  writer: Pick<ResultWriter, "add">;
+  locks: MonitorLocks;
+  region: string;
+  log: Logger;
+  /** Called with each stored result (metrics, live stream). */
+  onResult?: (result: CheckResult, job: Job<JsonObject>) => void;
+}
+
+/** Extra lock lifetime past the check's timeout, to cover storing its result. */
+const LOCK_MARGIN_MS = 15_000;
+
+/**
+ * createCheckProcessor returns the BullMQ processor for check jobs: take the monitor's lock,
+ * run the check, store the result. The job completes only once the result is in Postgres, so a
+ * worker killed mid-check leaves a stalled job that BullMQ hands to another worker.
+ */
+export function createCheckProcessor(deps: CheckProcessorDeps) {
+  return async (job: Job<JsonObject>, _token?: string, signal?: AbortSignal): Promise<void> => {
+    const check = decodeCheckJob(job.data);
+    const target = check.target;
+    if (!target) throw new Error(`job ${job.id} has no check target`);
+    const release = await deps.locks.acquire(check.monitorId, target.timeoutMs + LOCK_MARGIN_MS);
+    if (!release) {
+      // The previous check of this monitor is still running (a late job under backlog, or the
+      // immediate check after an edit): skipping keeps checks of one monitor from overlapping.
+      deps.log.debug("check skipped: previous check still running", { monitorId: check.monitorId });
+      return;
+    }
+    try {
+      const result = await deps.runCheck(target, { signal });
+      result.monitorId = check.monitorId;
+      result.region = deps.region;
+      result.scheduledAt = timestampFromMs(job.timestamp + (job.delay ?? 0));
+      await deps.writer.add(result);
+      deps.onResult?.(result, job);
+    } finally {
+      // The lock's TTL frees it anyway; a failed release must not fail a stored check.
+      await release().catch((error: unknown) =>
+        deps.log.warn("releasing monitor lock failed", { error }),
+      );
+    }
+  };
+}

@@ -1,0 +1,168 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createClient, createRouterTransport } from "@connectrpc/connect";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MonitorService, MonitorStatus } from "../../gen/pulsar/v1/monitor_pb.js";
+import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
+import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
+import { createApi } from "../api/app.js";
+import { silentLogger } from "../log/logger.js";
+import { type CheckQueue, createCheckQueue } from "../queue/check-queue.js";
+import { createRedis } from "../queue/redis.js";
+import { createMonitorScheduler } from "../queue/schedules.js";
+import { runCheck } from "./check/index.js";
+import { type CheckWorker, startCheckWorker } from "./check-worker.js";
+
+// A Redis database of its own, so that this file can FLUSHDB without touching other tests.
+const redisUrl = (() => {
+  const url = new URL(TEST_REDIS_URL);
+  url.pathname = "/7";
+  return url.toString();
+})();
+
+let db: TestDatabase;
+let target: Server;
+let targetUrl: string;
+let bullConnection: Redis;
+let redis: Redis;
+let queue: CheckQueue;
+let worker: CheckWorker;
+let client: ReturnType<typeof createClient<typeof MonitorService>>;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  target = createServer((_req, res) => res.end("pulsar ok"));
+  await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
+  targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}/`;
+  const prefix = uniquePrefix("worker");
+  bullConnection = createRedis(redisUrl, "bullmq", "worker-test");
+  redis = createRedis(redisUrl, "command", "worker-test-locks");
+  queue = createCheckQueue(bullConnection, prefix);
+  worker = startCheckWorker({
+    pool: db.pool,
+    bullConnection,
+    redis,
+    queue,
+    prefix,
+    runCheck,
+    concurrency: 10,
+    region: "test-region",
+    retentionDays: 90,
+    reconcileEveryMs: 300,
+    log: silentLogger,
+  });
+  const api = createApi({
+    pool: db.pool,
+    redis,
+    scheduler: createMonitorScheduler(queue),
+    log: silentLogger,
+  });
+  client = createClient(MonitorService, createRouterTransport(api.routes));
+});
+
+afterAll(async () => {
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  bullConnection.disconnect();
+  redis.disconnect();
+  target.closeAllConnections();
+  await new Promise((resolve) => target.close(resolve));
+  await db.drop();
+});
+
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const resultCount = async (monitorId: string) =>
+  (await client.listCheckResults({ monitorId, limit: 1000 })).results.length;
+
+async function createChecked(name: string) {
+  const { monitor } = await client.createMonitor({
+    monitor: { name, url: targetUrl, intervalSeconds: 10, timeoutMs: 2000 },
+  });
+  const id = monitor?.id ?? "";
+  await waitFor(
+    `first result of ${name}`,
+    async () => ((await resultCount(id)) > 0 ? true : undefined),
+    5000,
+  );
+  return id;
+}
+
+describe("check worker", () => {
+  it("checks a new monitor at once and stores the result with its waterfall", async () => {
+    const id = await createChecked("first");
+    const [result] = (await client.listCheckResults({ monitorId: id })).results;
+    expect(result).toMatchObject({
+      monitorId: id,
+      up: true,
+      statusCode: 200,
+      region: "test-region",
+      responseBytes: 9,
+    });
+    expect(result?.timing?.totalMs).toBeGreaterThan(0);
+    expect(result?.scheduledAt).toBeDefined();
+    const { monitor } = await client.getMonitor({ id });
+    expect(monitor?.status).toBe(MonitorStatus.UP);
+    expect(monitor?.lastResult?.statusCode).toBe(200);
+    const { stats } = await client.getMonitorStats({ monitorId: id, window: "1h" });
+    expect(stats).toMatchObject({ checks: 1, failures: 0, uptimeRatio: 1 });
+  });
+
+  it("stops checking paused and deleted monitors while others go on", async () => {
+    const [paused, deleted, control] = await Promise.all([
+      createChecked("paused"),
+      createChecked("deleted"),
+      createChecked("control"),
+    ]);
+    await client.pauseMonitor({ id: paused });
+    await client.deleteMonitor({ id: deleted });
+    const before = { paused: await resultCount(paused), control: await resultCount(control) };
+    // One interval (10 s) and a little: the control monitor gets its scheduled check.
+    await waitFor(
+      "a scheduled check of the control monitor",
+      async () => ((await resultCount(control)) > before.control ? true : undefined),
+      12_000,
+    );
+    expect(await resultCount(paused)).toBe(before.paused);
+    const { rows } = await db.pool.query(
+      "SELECT count(*)::int AS n FROM check_results WHERE monitor_id = $1",
+      [deleted],
+    );
+    expect(rows[0].n).toBe(0);
+    expect(await queue.getJobScheduler(paused)).toBeUndefined();
+    expect(await queue.getJobScheduler(deleted)).toBeUndefined();
+  }, 20_000);
+
+  it("recreates the schedulers after Redis loses its data, and checks resume", async () => {
+    const id = await createChecked("survivor");
+    const before = await resultCount(id);
+    await redis.flushdb();
+    expect(await queue.getJobScheduler(id)).toBeUndefined();
+    const scheduler = await waitFor(
+      "the scheduler to come back",
+      () => queue.getJobScheduler(id),
+      3000,
+    );
+    expect(scheduler.every).toBe(10_000);
+    await waitFor(
+      "a check after the flush",
+      async () => ((await resultCount(id)) > before ? true : undefined),
+      12_000,
+    );
+  }, 20_000);
+});

@@ -1,0 +1,98 @@
+import type { JsonObject } from "@bufbuild/protobuf";
+import { Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import type pg from "pg";
+import * as monitors from "../db/monitors.js";
+import { maintainPartitions } from "../db/partitions.js";
+import { writeCheckResultBatch } from "../db/results.js";
+import { PARTITION_DAYS_AHEAD } from "../db/schema.js";
+import type { Logger } from "../log/logger.js";
+import { CHECK_QUEUE, type CheckQueue } from "../queue/check-queue.js";
+import { startReconcileLoop } from "../queue/reconcile.js";
+import { createCheckProcessor, type RunCheck } from "./check-processor.js";
+import { createMonitorLocks } from "./monitor-locks.js";
+import { createResultWriter } from "./result-writer.js";
+
+/** CheckWorkerDeps are the connections and settings of one worker process. */
+export interface CheckWorkerDeps {
+  pool: pg.Pool;
+  /** BullMQ's connection: ioredis with maxRetriesPerRequest null. BullMQ duplicates it. */
+  bullConnection: Redis;
+  /** A plain connection for locks. */
+  redis: Redis;
+  queue: CheckQueue;
+  prefix: string;
+  runCheck: RunCheck;
+  concurrency: number;
+  region: string;
+  retentionDays: number;
+  reconcileEveryMs: number;
+  log: Logger;
+}
+
+/** CheckWorker is a running worker; close() shuts it down in order. */
+export interface CheckWorker {
+  worker: Worker<JsonObject, void, string>;
+  close(): Promise<void>;
+}
+
+const FULL_RECONCILE_MS = 5 * 60_000;
+const PARTITION_MAINTENANCE_MS = 60 * 60_000;
+
+/**
+ * startCheckWorker runs checks from the queue, stores their results in batches, keeps the job
+ * schedulers reconciled with Postgres and the result partitions maintained.
+ */
+export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
+  const { log } = deps;
+  const writer = createResultWriter({
+    write: (batch) => writeCheckResultBatch(deps.pool, batch),
+    log,
+  });
+  const processor = createCheckProcessor({
+    runCheck: deps.runCheck,
+    writer,
+    locks: createMonitorLocks(deps.redis, deps.prefix),
+    region: deps.region,
+    log,
+  });
+  const worker = new Worker<JsonObject, void, string>(CHECK_QUEUE, processor, {
+    connection: deps.bullConnection,
+    prefix: deps.prefix,
+    concurrency: deps.concurrency,
+    // A check lasts at most 60 s; BullMQ renews the lock every lockDuration/2 while we live.
+    lockDuration: 30_000,
+  });
+  worker.on("error", (error) => log.warn("queue worker error", { error }));
+  worker.on("failed", (job, error) => log.warn("check job failed", { jobId: job?.id, error }));
+
+  const stopReconcile = startReconcileLoop(
+    {
+      queue: deps.queue,
+      redis: deps.redis,
+      lockKey: `${deps.prefix}:${CHECK_QUEUE}:reconcile-lock`,
+      loadSchedules: () => monitors.listEnabledSchedules(deps.pool),
+      countEnabled: () => monitors.countEnabledMonitors(deps.pool),
+      log,
+    },
+    { checkEveryMs: deps.reconcileEveryMs, fullEveryMs: FULL_RECONCILE_MS },
+  );
+  const maintain = () =>
+    maintainPartitions(deps.pool, {
+      daysAhead: PARTITION_DAYS_AHEAD,
+      retentionDays: deps.retentionDays,
+    }).catch((error: unknown) => log.warn("partition maintenance failed; will retry", { error }));
+  const partitionTimer = setInterval(maintain, PARTITION_MAINTENANCE_MS);
+  partitionTimer.unref();
+
+  return {
+    worker,
+    async close() {
+      clearInterval(partitionTimer);
+      await stopReconcile();
+      // Stops taking jobs and waits for the checks in flight; their results are then flushed.
+      await worker.close();
+      await writer.close();
+    },
+  };
+}
