@@ -212,7 +212,7 @@ describe("MonitorService over HTTP", () => {
     const monitorId = monitor?.id ?? "";
     expect((await client.listCheckResults({ monitorId })).results).toEqual([]);
     const { stats } = await client.getMonitorStats({ monitorId, window: "1h" });
-    expect(stats).toMatchObject({ window: "1h", checks: 0, failures: 0, uptimeRatio: 0 });
+    expect(stats).toMatchObject({ window: "1h", checks: 0n, failures: 0n, uptimeRatio: 0 });
   });
 });
 

@@ -1,24 +1,8 @@
 import type { StatusRange } from "../../gen/pulsar/v1/check_pb.js";
 import type { MonitorSpec } from "../../gen/pulsar/v1/monitor_pb.js";
+import type { ResolvedMonitorSpec } from "../db/monitors.js";
 import { InvalidArgumentError } from "./errors.js";
 import { intInRange } from "./validate.js";
-
-/** ResolvedMonitorSpec is a valid MonitorSpec with every default applied. */
-export interface ResolvedMonitorSpec {
-  name: string;
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-  body?: string;
-  intervalSeconds: number;
-  timeoutMs: number;
-  expectedStatus: { min: number; max: number }[];
-  keyword?: string;
-  invertKeyword: boolean;
-  followRedirects: boolean;
-  ignoreTlsErrors: boolean;
-  enabled: boolean;
-}
 
 /** RFC 9110 token: method and header names. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

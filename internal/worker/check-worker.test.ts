@@ -112,7 +112,7 @@ describe("check worker", () => {
       up: true,
       statusCode: 200,
       region: "test-region",
-      responseBytes: 9,
+      responseBytes: 9n,
     });
     expect(result?.timing?.totalMs).toBeGreaterThan(0);
     expect(result?.scheduledAt).toBeDefined();
@@ -120,7 +120,7 @@ describe("check worker", () => {
     expect(monitor?.status).toBe(MonitorStatus.UP);
     expect(monitor?.lastResult?.statusCode).toBe(200);
     const { stats } = await client.getMonitorStats({ monitorId: id, window: "1h" });
-    expect(stats).toMatchObject({ checks: 1, failures: 0, uptimeRatio: 1 });
+    expect(stats).toMatchObject({ checks: 1n, failures: 0n, uptimeRatio: 1 });
   });
 
   it("stops checking paused and deleted monitors while others go on", async () => {

@@ -3,7 +3,8 @@ import type pg from "pg";
 import { createPool } from "../../internal/db/pool.js";
 import { applySchema } from "../../internal/db/schema.js";
 
-/** TEST_DATABASE_URL is the server tests use; each test file gets its own schema in it. */
+/** TEST_DATABASE_URL is the server tests use (test/global-setup.ts finds or starts it); each
+ *  test file gets its own schema in it. */
 export const TEST_DATABASE_URL =
   process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
