@@ -84,15 +84,17 @@ BEGIN
       ((day + 1)::timestamp AT TIME ZONE 'UTC'));
   END LOOP;
   FOR part IN
-    SELECT c.relname
+    -- By oid, not by name: check_results in another schema of the same database (one schema per
+    -- test file, or a second install) must not be listed, nor its partitions dropped from ours.
+    SELECT c.relname, n.nspname
     FROM pg_inherits i
     JOIN pg_class c ON c.oid = i.inhrelid
-    JOIN pg_class p ON p.oid = i.inhparent
-    WHERE p.relname = 'check_results' AND c.relname ~ '^check_results_[0-9]{8}$'
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE i.inhparent = 'check_results'::regclass AND c.relname ~ '^check_results_[0-9]{8}$'
   LOOP
     upper_bound := ((to_date(right(part.relname, 8), 'YYYYMMDD') + 1)::timestamp AT TIME ZONE 'UTC');
     IF upper_bound <= now() - make_interval(days => retention_days) THEN
-      EXECUTE format('DROP TABLE IF EXISTS %I', part.relname);
+      EXECUTE format('DROP TABLE IF EXISTS %I.%I', part.nspname, part.relname);
     END IF;
   END LOOP;
 END;

@@ -48,7 +48,7 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
       const result = await deps.runCheck(target, { signal });
       result.monitorId = check.monitorId;
       result.region = deps.region;
-      result.scheduledAt = timestampFromMs(job.timestamp + (job.delay ?? 0));
+      result.scheduledAt = timestampFromMs(scheduledAtMs(job));
       await deps.writer.add(result);
       deps.onResult?.(result, job);
     } finally {
@@ -58,4 +58,12 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
       );
     }
   };
+}
+
+/**
+ * scheduledAtMs is when the job was meant to run. BullMQ zeroes `job.delay` once a delayed job
+ * is promoted, but keeps the delay it was created with in its options.
+ */
+export function scheduledAtMs(job: Pick<Job, "timestamp" | "opts">): number {
+  return job.timestamp + (job.opts.delay ?? 0);
 }

@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type Timestamp, timestampMs } from "@bufbuild/protobuf/wkt";
 import { createClient, createRouterTransport } from "@connectrpc/connect";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -87,6 +88,11 @@ async function waitFor<T>(
   }
 }
 
+function required(value: Timestamp | undefined): Timestamp {
+  if (!value) throw new Error("missing timestamp");
+  return value;
+}
+
 const resultCount = async (monitorId: string) =>
   (await client.listCheckResults({ monitorId, limit: 1000 })).results.length;
 
@@ -139,6 +145,12 @@ describe("check worker", () => {
       12_000,
     );
     expect(await resultCount(paused)).toBe(before.paused);
+    // The control's newest result came from its job scheduler: it started close to its slot.
+    const [scheduled] = (await client.listCheckResults({ monitorId: control, limit: 1 })).results;
+    const lateness =
+      timestampMs(required(scheduled?.checkedAt)) - timestampMs(required(scheduled?.scheduledAt));
+    expect(lateness).toBeGreaterThanOrEqual(0);
+    expect(lateness).toBeLessThan(2000);
     const { rows } = await db.pool.query(
       "SELECT count(*)::int AS n FROM check_results WHERE monitor_id = $1",
       [deleted],

@@ -1,0 +1,90 @@
+/* @name InsertMonitor */
+-- Inserts the monitor and its monitor_state row in one statement, so neither exists alone.
+-- The foreign key of monitor_state is checked at the end of the statement, when the monitor
+-- row from the sibling CTE is there.
+WITH m AS (
+  INSERT INTO monitors (name, url, method, headers, body, interval_seconds, timeout_ms,
+    expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled)
+  VALUES (:name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,
+    :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!)
+  RETURNING *
+), s AS (
+  INSERT INTO monitor_state (monitor_id) SELECT id FROM m
+)
+SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
+  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
+  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,
+  NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result
+FROM m;
+
+/* @name UpdateMonitor */
+-- Replaces the whole spec (absent optional fields were resolved to their defaults upstream).
+WITH m AS (
+  UPDATE monitors SET name = :name!, url = :url!, method = :method!, headers = :headers!,
+    body = :body, interval_seconds = :intervalSeconds!, timeout_ms = :timeoutMs!,
+    expected_status = :expectedStatus!, keyword = :keyword, invert_keyword = :invertKeyword!,
+    follow_redirects = :followRedirects!, ignore_tls_errors = :ignoreTlsErrors!,
+    enabled = :enabled!, updated_at = now()
+  WHERE id = :id!
+  RETURNING *
+)
+SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
+  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
+  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,
+  s.last_checked_at, s.last_up, s.last_result
+FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id;
+
+/* @name SetMonitorEnabled */
+WITH m AS (
+  UPDATE monitors SET enabled = :enabled!, updated_at = now()
+  WHERE id = :id!
+  RETURNING *
+)
+SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
+  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
+  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,
+  s.last_checked_at, s.last_up, s.last_result
+FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id;
+
+/* @name DeleteMonitor */
+-- Deletes the monitor (its state cascades) and its results in one statement. The results are
+-- found by the primary key of each partition; the EXISTS makes that a one-time filter, so
+-- nothing is scanned when the monitor did not exist.
+WITH deleted AS (
+  DELETE FROM monitors WHERE id = :id! RETURNING id
+), results AS (
+  DELETE FROM check_results WHERE monitor_id = :id! AND EXISTS (SELECT 1 FROM deleted)
+)
+SELECT EXISTS (SELECT 1 FROM deleted) AS "deleted!";
+
+/* @name GetMonitor */
+SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
+  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
+  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,
+  s.last_checked_at, s.last_up, s.last_result
+FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
+WHERE m.id = :id!;
+
+/* @name ListMonitorsPage */
+-- Keyset pagination on seq: stable under inserts and deletes, and each page costs the same
+-- however deep it is. The latest result comes from monitor_state, never from check_results.
+SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
+  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
+  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,
+  s.last_checked_at, s.last_up, s.last_result
+FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
+WHERE m.seq > :afterSeq!
+ORDER BY m.seq
+LIMIT :limit!;
+
+/* @name ListEnabledSchedulesPage */
+-- What the scheduler needs of each enabled monitor, a page at a time by seq.
+SELECT id, seq, url, method, headers, body, interval_seconds, timeout_ms, expected_status,
+  keyword, invert_keyword, follow_redirects, ignore_tls_errors
+FROM monitors
+WHERE enabled AND seq > :afterSeq!
+ORDER BY seq
+LIMIT :limit!;
+
+/* @name CountEnabledMonitors */
+SELECT count(*)::integer AS "count!" FROM monitors WHERE enabled;

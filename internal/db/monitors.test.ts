@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { MonitorStatus } from "../../gen/pulsar/v1/monitor_pb.js";
+import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
+import {
+  countEnabledMonitors,
+  deleteMonitor,
+  getMonitor,
+  insertMonitor,
+  listEnabledSchedules,
+  listMonitorsPage,
+  setMonitorEnabled,
+  updateMonitor,
+} from "./monitors.js";
+import { insertCheckResults, writeCheckResultBatch } from "./results.js";
+import { MINUTE, resultFixture, specFixture } from "./test-fixtures.js";
+
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
+beforeEach(async () => {
+  await db.pool.query("TRUNCATE monitors, check_results CASCADE");
+});
+
+describe("monitors", () => {
+  it("stores a monitor and reads it back with every field of its spec", async () => {
+    const spec = specFixture({
+      name: "api",
+      method: "POST",
+      headers: { authorization: "Bearer x", "x-trace": "1" },
+      body: '{"ping":true}',
+      intervalSeconds: 30,
+      timeoutMs: 5000,
+      expectedStatus: [
+        { min: 200, max: 204 },
+        { min: 301, max: 302 },
+      ],
+      keyword: "ok",
+      invertKeyword: true,
+      followRedirects: false,
+      ignoreTlsErrors: true,
+    });
+    const created = await insertMonitor(db.pool, spec);
+    const read = await getMonitor(db.pool, created.id);
+
+    expect(read).toEqual(created);
+    expect(read).toMatchObject({ ...spec, status: MonitorStatus.PENDING });
+    expect(read?.lastResult).toBeUndefined();
+    expect(read?.createdAt).toBeDefined();
+  });
+
+  it("keeps absent optional body and keyword absent", async () => {
+    const created = await insertMonitor(db.pool, specFixture());
+    expect(created.body).toBeUndefined();
+    expect(created.keyword).toBeUndefined();
+  });
+
+  it("replaces the spec on update and moves updatedAt", async () => {
+    const created = await insertMonitor(db.pool, specFixture({ keyword: "up", body: "x" }));
+    // Timestamps are read back at millisecond precision: let one pass.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const updated = await updateMonitor(db.pool, created.id, specFixture({ name: "renamed" }));
+    expect(updated).toMatchObject({ id: created.id, name: "renamed" });
+    expect(updated?.body).toBeUndefined();
+    expect(updated?.keyword).toBeUndefined();
+    expect(updated?.createdAt).toEqual(created.createdAt);
+    expect(
+      Number(updated?.updatedAt?.seconds) * 1e9 + (updated?.updatedAt?.nanos ?? 0),
+    ).toBeGreaterThan(Number(created.updatedAt?.seconds) * 1e9 + (created.updatedAt?.nanos ?? 0));
+  });
+
+  it("returns undefined or false for a monitor that does not exist", async () => {
+    const missing = "00000000-0000-4000-8000-000000000000";
+    expect(await getMonitor(db.pool, missing)).toBeUndefined();
+    expect(await updateMonitor(db.pool, missing, specFixture())).toBeUndefined();
+    expect(await setMonitorEnabled(db.pool, missing, false)).toBeUndefined();
+    expect(await deleteMonitor(db.pool, missing)).toBe(false);
+  });
+
+  it("shows PAUSED when disabled and UP or DOWN from the last result otherwise", async () => {
+    const { id } = await insertMonitor(db.pool, specFixture());
+    await writeCheckResultBatch(db.pool, [
+      resultFixture({ monitorId: id, checkedAtMs: Date.now() - MINUTE, up: false }),
+    ]);
+    const down = await getMonitor(db.pool, id);
+    expect(down?.status).toBe(MonitorStatus.DOWN);
+    expect(down?.lastResult?.statusCode).toBe(503);
+
+    expect((await setMonitorEnabled(db.pool, id, false))?.status).toBe(MonitorStatus.PAUSED);
+    const resumed = await setMonitorEnabled(db.pool, id, true);
+    expect(resumed?.status).toBe(MonitorStatus.DOWN);
+    expect(resumed?.lastResult?.responseBytes).toBe(1234n);
+  });
+
+  it("deletes a monitor together with its state and results", async () => {
+    const { id } = await insertMonitor(db.pool, specFixture());
+    const other = await insertMonitor(db.pool, specFixture());
+    const now = Date.now();
+    await insertCheckResults(db.pool, [
+      resultFixture({ monitorId: id, checkedAtMs: now - MINUTE }),
+      resultFixture({ monitorId: other.id, checkedAtMs: now - MINUTE }),
+    ]);
+
+    expect(await deleteMonitor(db.pool, id)).toBe(true);
+    const left = await db.pool.query<{ monitor_id: string }>(
+      "SELECT monitor_id FROM check_results",
+    );
+    expect(left.rows.map((r) => r.monitor_id)).toEqual([other.id]);
+    const state = await db.pool.query("SELECT 1 FROM monitor_state WHERE monitor_id = $1", [id]);
+    expect(state.rowCount).toBe(0);
+  });
+
+  it("pages through 250 monitors 100 at a time without duplicates or gaps", async () => {
+    for (let i = 0; i < 250; i += 50) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, j) =>
+          insertMonitor(db.pool, specFixture({ name: `m${String(i + j).padStart(3, "0")}` })),
+        ),
+      );
+    }
+    const pages: string[][] = [];
+    let afterSeq: string | undefined;
+    for (;;) {
+      const page = await listMonitorsPage(db.pool, { afterSeq, limit: 100 });
+      if (page.monitors.length === 0) break;
+      pages.push(page.monitors.map((m) => m.id));
+      expect(page.seqs).toHaveLength(page.monitors.length);
+      afterSeq = page.lastSeq;
+    }
+    expect(pages.map((p) => p.length)).toEqual([100, 100, 50]);
+    const ids = pages.flat();
+    expect(new Set(ids).size).toBe(250);
+    const all = await db.pool.query<{ id: string }>("SELECT id FROM monitors ORDER BY seq");
+    expect(ids).toEqual(all.rows.map((r) => r.id));
+  });
+
+  it("lists the schedules of enabled monitors only, across pages", async () => {
+    const created = [];
+    for (let i = 0; i < 25; i++) {
+      created.push(
+        await insertMonitor(
+          db.pool,
+          specFixture({ enabled: i % 5 !== 0, headers: { n: String(i) } }),
+        ),
+      );
+    }
+    const schedules = await listEnabledSchedules(db.pool, 7);
+    const enabled = created.filter((m) => m.enabled);
+    expect(schedules.map((s) => s.monitorId)).toEqual(enabled.map((m) => m.id));
+    expect(await countEnabledMonitors(db.pool)).toBe(20);
+    expect(schedules[0]).toMatchObject({
+      intervalSeconds: 60,
+      target: { url: "https://example.com/health", headers: { n: "1" }, timeoutMs: 10_000 },
+    });
+  });
+});

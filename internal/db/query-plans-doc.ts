@@ -1,0 +1,60 @@
+// Support for query-plans.test.ts: reading EXPLAIN (FORMAT JSON) trees and writing
+// docs/query-plans.md. Not imported by production code.
+import { mkdir, writeFile } from "node:fs/promises";
+
+/** PlanNode is the part of an EXPLAIN (FORMAT JSON) node the test looks at. */
+export interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Subplans Removed"?: number;
+  Plans?: PlanNode[];
+}
+
+/** ShownPlan is one explained query: its SQL and parameters, and its plan as JSON and text. */
+export interface ShownPlan {
+  title: string;
+  sql: string;
+  values: unknown[];
+  plan: PlanNode;
+  text: string;
+}
+
+/** resultScans lists the nodes of a plan that read a check_results table or partition. */
+export function resultScans(node: PlanNode, out: PlanNode[] = []): PlanNode[] {
+  if (node["Relation Name"]?.startsWith("check_results")) out.push(node);
+  for (const child of node.Plans ?? []) resultScans(child, out);
+  return out;
+}
+
+/** writeQueryPlansDoc writes docs/query-plans.md from the plans a test run saw. */
+export async function writeQueryPlansDoc(
+  shown: readonly ShownPlan[],
+  facts: { serverVersion: string; dataSet: string },
+): Promise<void> {
+  const sections = shown.map(
+    (s) =>
+      `## ${s.title}\n\nParameters: \`${JSON.stringify(s.values)}\`\n\n\`\`\`text\n${s.text}\n\`\`\`\n`,
+  );
+  const doc = `# Query plans
+
+Real \`EXPLAIN\` output of the read paths, captured by \`internal/db/query-plans.test.ts\`
+(\`PULSAR_WRITE_QUERY_PLANS=1 npx vitest run internal/db/query-plans.test.ts\`) on Postgres
+${facts.serverVersion}, with ${facts.dataSet}; after ANALYZE, with no planner switches. The
+test asserts what is described here: only Index, Index Only or Bitmap Heap/Index Scans on
+check_results partitions, and only the partitions of the window. Partition names and times are
+those of the run that wrote this file.
+
+Why these plans: the primary key of check_results, (monitor_id, checked_at), exists on every
+partition and serves all the result reads: the monitor is its leading column and the window
+is a range on the second, which is also the partition key. Partitions before the window are
+pruned when planning (the bound is a parameter value); those after \`now()\` when execution
+starts ("Subplans Removed"). The list page never reads check_results: each monitor's latest
+result is kept in monitor_state (one row per monitor, updated with every batch of results),
+read through its primary key, while the page itself is a keyset range on monitors.seq, the same
+cost at any depth.
+
+${sections.join("\n")}`;
+  const docs = new URL("../../docs/", import.meta.url);
+  await mkdir(docs, { recursive: true });
+  await writeFile(new URL("query-plans.md", docs), doc);
+}

@@ -1,0 +1,183 @@
+// Shows that the hot read paths use the primary key of check_results and prune partitions,
+// with the planner left alone (no enable_* switches) on a data set where one monitor is a small
+// share of each partition, as in production. Run with PULSAR_WRITE_QUERY_PLANS=1 to rewrite
+// docs/query-plans.md from the plans seen.
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
+import { insertMonitor, listMonitorsPage } from "./monitors.js";
+import type { Queryable } from "./pool.js";
+import {
+  type PlanNode,
+  resultScans,
+  type ShownPlan,
+  writeQueryPlansDoc,
+} from "./query-plans-doc.js";
+import { getMonitorStats, listCheckResults } from "./results.js";
+import { createDayPartition, DAY, specFixture } from "./test-fixtures.js";
+
+const MONITORS = 200;
+const RESULTS_PER_MONITOR = 500;
+// 500 checks 1,400 s apart: a little over 8 days, so every partition of a 7 day window holds
+// data (an empty partition is rightly read by Seq Scan) and older ones exist to be pruned.
+const STEP_SECONDS = 1400;
+// Monitors without results, so that the list page is planned at a realistic size.
+const MORE_MONITORS = 10_000;
+
+let db: TestDatabase;
+let client: pg.PoolClient;
+let monitorId: string;
+let serverVersion = "";
+const shown: ShownPlan[] = [];
+
+const dayName = (offset: number) =>
+  `check_results_${new Date(Math.floor(Date.now() / DAY) * DAY + offset * DAY).toISOString().slice(0, 10).replaceAll("-", "")}`;
+
+/** explainCall runs `call` once to capture the SQL it sends, then EXPLAINs that same SQL. */
+async function explainCall(
+  title: string,
+  call: (db: Queryable) => Promise<unknown>,
+): Promise<ShownPlan> {
+  const spy = vi.spyOn(client, "query");
+  let captured: unknown[] = [];
+  try {
+    await call(client);
+    captured = [...(spy.mock.calls[0] ?? [])];
+  } finally {
+    spy.mockRestore();
+  }
+  const [sql, values] = captured;
+  if (typeof sql !== "string" || !Array.isArray(values))
+    throw new Error(`${title}: no query captured`);
+  // Same protocol as the real call (unnamed prepared statement with parameters), so the
+  // planner sees the same values and prunes the same way.
+  const json = await client.query<{ "QUERY PLAN": { Plan: PlanNode }[] }>(
+    `EXPLAIN (FORMAT JSON) ${sql}`,
+    values,
+  );
+  const text = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${sql}`, values);
+  const plan = json.rows[0]?.["QUERY PLAN"][0]?.Plan;
+  if (!plan) throw new Error(`${title}: no plan`);
+  const result = {
+    title,
+    sql,
+    values,
+    plan,
+    text: text.rows.map((r) => r["QUERY PLAN"]).join("\n"),
+  };
+  shown.push(result);
+  return result;
+}
+
+const expectIndexScansWithin = (shownPlan: ShownPlan, allowed: string[]) => {
+  const found = resultScans(shownPlan.plan);
+  expect(found.length).toBeGreaterThan(0);
+  for (const node of found) {
+    expect(["Index Scan", "Index Only Scan", "Bitmap Heap Scan"], shownPlan.text).toContain(
+      node["Node Type"],
+    );
+    expect(allowed, shownPlan.text).toContain(node["Relation Name"]);
+  }
+};
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  for (let day = -9; day <= -2; day++) await createDayPartition(db.pool, day);
+  for (let i = 0; i < MONITORS; i += 50) {
+    await Promise.all(
+      Array.from({ length: 50 }, (_, j) =>
+        insertMonitor(db.pool, specFixture({ name: `m${i + j}` })),
+      ),
+    );
+  }
+  // In time order with the monitors interleaved, as workers write them.
+  await db.pool.query(
+    `INSERT INTO check_results (monitor_id, checked_at, up, status_code, redirect_ms, dns_ms,
+       connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, response_bytes, region,
+       tls_cert_expires_at, tls_cert_issuer)
+     SELECT m.id, now() - make_interval(secs => g * $1 + m.seq), g % 20 <> 0,
+       CASE WHEN g % 20 <> 0 THEN 200 ELSE 503 END, 0, 2, 5, 10, 40 + g % 30, 3, 60 + g % 30,
+       1000, 'test', now() + interval '60 days', 'R11'
+     FROM generate_series($2::int, 1, -1) g CROSS JOIN monitors m
+     ORDER BY g DESC, m.seq`,
+    [STEP_SECONDS, RESULTS_PER_MONITOR],
+  );
+  await db.pool.query(
+    `WITH m AS (
+       INSERT INTO monitors (name, url, interval_seconds, timeout_ms, expected_status)
+       SELECT 'bulk ' || g, 'https://example.com/', 60, 10000, '[{"min":200,"max":399}]'
+       FROM generate_series(1, $1::int) g RETURNING id)
+     INSERT INTO monitor_state (monitor_id) SELECT id FROM m`,
+    [MORE_MONITORS],
+  );
+  await db.pool.query("ANALYZE monitors, monitor_state, check_results");
+  const first = await db.pool.query<{ id: string }>(
+    "SELECT id FROM monitors ORDER BY seq LIMIT 1 OFFSET 17",
+  );
+  monitorId = first.rows[0]?.id ?? "";
+  client = await db.pool.connect();
+  serverVersion =
+    (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]
+      ?.v ?? "";
+}, 60_000);
+
+afterAll(async () => {
+  client.release();
+  await db.drop();
+  if (process.env.PULSAR_WRITE_QUERY_PLANS) {
+    await writeQueryPlansDoc(shown, {
+      serverVersion,
+      dataSet: `${MONITORS} monitors × ${RESULTS_PER_MONITOR} results spread over 9 daily partitions and interleaved in time order as workers write them, plus ${MORE_MONITORS} monitors without results`,
+    });
+  }
+});
+
+describe("query plans", () => {
+  it("reads one monitor's results in a window by primary key, from the window's partitions only", async () => {
+    const now = Date.now();
+    const shownPlan = await explainCall(
+      "One monitor's results, last 24 hours (ListCheckResults)",
+      (q) =>
+        listCheckResults(q, {
+          monitorId,
+          since: new Date(now - DAY),
+          until: new Date(now),
+          limit: 100,
+        }),
+    );
+    expectIndexScansWithin(shownPlan, [dayName(-1), dayName(0)]);
+    // Without until (now() by default), the later partitions go when execution starts.
+    const open = await explainCall(
+      "One monitor's results since 24 hours ago, no until (ListCheckResults)",
+      (q) => listCheckResults(q, { monitorId, since: new Date(now - DAY), limit: 100 }),
+    );
+    expectIndexScansWithin(open, [dayName(-1), dayName(0)]);
+    expect(open.text).toContain("Subplans Removed: 3");
+  });
+
+  it("computes a 24h and a 7d window's stats by primary key, pruning the other partitions", async () => {
+    const now = Date.now();
+    const day = await explainCall("Stats, 24 hour window (GetMonitorStats)", (q) =>
+      getMonitorStats(q, { monitorId, since: new Date(now - DAY), window: "24h" }),
+    );
+    expectIndexScansWithin(day, [dayName(-1), dayName(0)]);
+    const week = await explainCall("Stats, 7 day window (GetMonitorStats)", (q) =>
+      getMonitorStats(q, { monitorId, since: new Date(now - 7 * DAY), window: "7d" }),
+    );
+    expectIndexScansWithin(week, [-7, -6, -5, -4, -3, -2, -1, 0].map(dayName));
+    // Older partitions are pruned when planning; those ahead of now() when execution starts.
+    for (const day of [-9, -8, 1, 2, 3]) expect(week.text).not.toContain(dayName(day));
+    expect(week.text).toContain("Subplans Removed");
+  });
+
+  it("lists a deep page of monitors with their latest result by index, without check_results", async () => {
+    const first = await listMonitorsPage(db.pool, { afterSeq: "9000", limit: 1 });
+    const shownPlan = await explainCall(
+      "Monitor list, a page deep into 10,200 monitors (ListMonitorsPage)",
+      (q) => listMonitorsPage(q, { afterSeq: first.lastSeq, limit: 100 }),
+    );
+    expect(resultScans(shownPlan.plan)).toEqual([]);
+    expect(shownPlan.text).toMatch(/Index Scan using monitors_seq_key on monitors/);
+    expect(shownPlan.text).toMatch(/Index Scan using monitor_state_pkey on monitor_state/);
+  });
+});

@@ -1,0 +1,98 @@
+/* @name InsertCheckResults */
+-- One statement for a whole batch: the columns travel as parallel arrays. Timestamps are text
+-- (exact to the microsecond; '' for none) because pgtyped types array elements as non-null.
+-- Results of monitors deleted meanwhile are skipped rather than failing the batch, and a retried
+-- batch cannot duplicate rows.
+INSERT INTO check_results (monitor_id, checked_at, scheduled_at, up, status_code, error,
+  error_kind, redirect_ms, dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms,
+  response_bytes, redirect_count, remote_address, region, tls_cert_expires_at, tls_cert_issuer,
+  loop_delay_ms)
+SELECT u.monitor_id, u.checked_at::timestamptz, NULLIF(u.scheduled_at, '')::timestamptz, u.up,
+  u.status_code, u.error, u.error_kind, u.redirect_ms, u.dns_ms, u.connect_ms, u.tls_ms,
+  u.ttfb_ms, u.download_ms, u.total_ms, u.response_bytes, u.redirect_count, u.remote_address,
+  u.region, NULLIF(u.tls_cert_expires_at, '')::timestamptz, u.tls_cert_issuer, u.loop_delay_ms
+FROM unnest(
+  :monitorIds!::uuid[], :checkedAts!::text[], :scheduledAts!::text[], :ups!::boolean[],
+  :statusCodes!::integer[], :errors!::text[], :errorKinds!::smallint[],
+  :redirectMs!::float8[], :dnsMs!::float8[], :connectMs!::float8[], :tlsMs!::float8[],
+  :ttfbMs!::float8[], :downloadMs!::float8[], :totalMs!::float8[],
+  :responseBytes!::bigint[], :redirectCounts!::integer[], :remoteAddresses!::text[],
+  :regions!::text[], :tlsCertExpiresAts!::text[], :tlsCertIssuers!::text[],
+  :loopDelayMs!::float8[]
+) AS u(monitor_id, checked_at, scheduled_at, up, status_code, error, error_kind, redirect_ms,
+  dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, response_bytes, redirect_count,
+  remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms)
+WHERE EXISTS (SELECT 1 FROM monitors m WHERE m.id = u.monitor_id)
+ON CONFLICT (monitor_id, checked_at) DO NOTHING;
+
+/* @name UpdateMonitorStates */
+-- Moves each monitor's state to its result of the batch (one per monitor, deduplicated by the
+-- caller) unless a newer one is stored: batches may land out of order. The rows are locked in
+-- id order first, so two batches touching the same monitors cannot deadlock.
+WITH input AS (
+  SELECT * FROM unnest(:monitorIds!::uuid[], :checkedAts!::text[], :ups!::boolean[],
+    :results!::jsonb[]) AS u(monitor_id, checked_at, up, result)
+), locked AS MATERIALIZED (
+  SELECT s.monitor_id FROM monitor_state s
+  WHERE s.monitor_id IN (SELECT monitor_id FROM input)
+  ORDER BY s.monitor_id
+  FOR UPDATE
+)
+UPDATE monitor_state s
+SET last_checked_at = u.checked_at::timestamptz, last_up = u.up, last_result = u.result
+FROM input u
+WHERE s.monitor_id = u.monitor_id
+  AND s.monitor_id IN (SELECT monitor_id FROM locked)
+  AND (s.last_checked_at IS NULL OR s.last_checked_at < u.checked_at::timestamptz);
+
+/* @name ListCheckResults */
+-- Newest first within [since, until); until defaults to now. Both bounds are on the partition
+-- key, so only the partitions of the window are read, each through its primary key.
+SELECT monitor_id, checked_at, scheduled_at, up, status_code, error, error_kind, redirect_ms,
+  dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, response_bytes, redirect_count,
+  remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms
+FROM check_results
+WHERE monitor_id = :monitorId!
+  AND checked_at >= COALESCE(:since::timestamptz, '-infinity')
+  AND checked_at < COALESCE(:until::timestamptz, now())
+ORDER BY checked_at DESC
+LIMIT :limit!;
+
+/* @name GetMonitorStats */
+-- Uptime counts every check; the timing percentiles and the average only count checks that got
+-- a response (a timeout's total is the timeout, not a latency). The certificate comes from the
+-- newest check of the window that saw one.
+SELECT
+  agg.checks AS "checks!", agg.failures AS "failures!", agg.avg_total_ms, agg.total_ms,
+  agg.dns_ms, agg.connect_ms, agg.tls_ms, agg.ttfb_ms, agg.download_ms,
+  cert.tls_cert_expires_at,
+  -- pgtyped takes the column's NOT NULL at face value; the outer join can still make it null.
+  COALESCE(cert.tls_cert_issuer, '') AS "tls_cert_issuer!"
+FROM (
+  SELECT
+    count(*)::integer AS checks,
+    (count(*) FILTER (WHERE NOT up))::integer AS failures,
+    avg(total_ms) FILTER (WHERE status_code > 0) AS avg_total_ms,
+    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY total_ms)
+      FILTER (WHERE status_code > 0) AS total_ms,
+    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY dns_ms)
+      FILTER (WHERE status_code > 0) AS dns_ms,
+    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY connect_ms)
+      FILTER (WHERE status_code > 0) AS connect_ms,
+    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY tls_ms)
+      FILTER (WHERE status_code > 0) AS tls_ms,
+    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY ttfb_ms)
+      FILTER (WHERE status_code > 0) AS ttfb_ms,
+    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY download_ms)
+      FILTER (WHERE status_code > 0) AS download_ms
+  FROM check_results
+  WHERE monitor_id = :monitorId! AND checked_at >= :since! AND checked_at < now()
+) agg
+LEFT JOIN LATERAL (
+  SELECT r.tls_cert_expires_at, r.tls_cert_issuer
+  FROM check_results r
+  WHERE r.monitor_id = :monitorId! AND r.checked_at >= :since! AND r.checked_at < now()
+    AND r.tls_cert_expires_at IS NOT NULL
+  ORDER BY r.checked_at DESC
+  LIMIT 1
+) cert ON true;
