@@ -132,7 +132,7 @@ async function main() {
   const { rows } = await pool.query(
     `SELECT count(*)::int AS checks,
             count(*) FILTER (WHERE NOT up)::int AS failures,
-            percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM checked_at - scheduled_at) * 1000) AS lateness,
+            percentile_cont(ARRAY[0.5, 0.9, 0.95, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM checked_at - scheduled_at) * 1000) AS lateness,
             percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY total_ms) AS total,
             percentile_cont(0.99) WITHIN GROUP (ORDER BY loop_delay_ms) AS loop_delay_p99,
             min(error) FILTER (WHERE NOT up) AS sample_error
@@ -168,7 +168,12 @@ async function main() {
     workerCpuMsPerCheck: Math.round(((cpu1 - cpu0) / checks) * 1000) / 1000,
     workerCpuCores: Math.round(((cpu1 - cpu0) / 1000 / elapsed) * 100) / 100,
     machineBusyPercent: Math.round(machineBusy * 1000) / 10,
-    latenessMs: { p50: round(r.lateness?.[0]), p99: round(r.lateness?.[1]) },
+    latenessMs: {
+      p50: round(r.lateness?.[0]),
+      p90: round(r.lateness?.[1]),
+      p95: round(r.lateness?.[2]),
+      p99: round(r.lateness?.[3]),
+    },
     totalMs: { p50: round(r.total?.[0]), p99: round(r.total?.[1]) },
     loopDelayP99Ms: round(r.loop_delay_p99),
     startsPerTenthOfInterval: buckets,

@@ -10,6 +10,9 @@ export interface ResultWriterOptions {
   maxBatch?: number;
   /** ...or this long after its first result arrived. */
   maxDelayMs?: number;
+  /** Writes allowed at once. A job holds its BullMQ concurrency slot until its result is
+   *  stored, so waiting behind a single slow write would throttle the checks themselves. */
+  maxInFlight?: number;
   /** A failing write (Postgres restarting) is retried with backoff for this long before the
    *  results are given up and their jobs fail. */
   retryForMs?: number;
@@ -30,17 +33,18 @@ interface Pending {
 }
 
 /**
- * createResultWriter returns a writer that keeps one write in flight and gathers the next batch
- * meanwhile, so under load batches grow by themselves and each result costs a fraction of a
- * round trip.
+ * createResultWriter returns a writer that batches results: a batch goes out when it is full or
+ * `maxDelayMs` after it started, with up to `maxInFlight` writes at once. Under load batches
+ * grow by themselves and each result costs a fraction of a round trip.
  */
 export function createResultWriter(options: ResultWriterOptions): ResultWriter {
   const maxBatch = options.maxBatch ?? 500;
-  const maxDelayMs = options.maxDelayMs ?? 50;
+  const maxDelayMs = options.maxDelayMs ?? 20;
+  const maxInFlight = options.maxInFlight ?? 4;
   const retryForMs = options.retryForMs ?? 60_000;
   let pending: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
+  const inFlight = new Set<Promise<void>>();
 
   const writeWithRetry = async (batch: CheckResult[]) => {
     const deadline = Date.now() + retryForMs;
@@ -64,22 +68,24 @@ export function createResultWriter(options: ResultWriterOptions): ResultWriter {
   const flush = () => {
     clearTimeout(timer);
     timer = undefined;
-    if (inFlight || pending.length === 0) return;
-    const batch = pending.splice(0, maxBatch);
-    inFlight = writeWithRetry(batch.map((p) => p.result)).then(
-      () => {
-        for (const p of batch) p.resolve();
-      },
-      (error: unknown) => {
-        options.log.error("gave up writing check results", { size: batch.length, error });
-        for (const p of batch) p.reject(error);
-      },
-    );
-    inFlight.finally(() => {
-      inFlight = undefined;
-      if (pending.length >= maxBatch) flush();
-      else if (pending.length > 0 && !timer) timer = setTimeout(flush, maxDelayMs);
-    });
+    while (pending.length > 0 && inFlight.size < maxInFlight) {
+      const batch = pending.splice(0, maxBatch);
+      const write = writeWithRetry(batch.map((p) => p.result)).then(
+        () => {
+          for (const p of batch) p.resolve();
+        },
+        (error: unknown) => {
+          options.log.error("gave up writing check results", { size: batch.length, error });
+          for (const p of batch) p.reject(error);
+        },
+      );
+      inFlight.add(write);
+      write.finally(() => {
+        inFlight.delete(write);
+        if (pending.length >= maxBatch) flush();
+        else if (pending.length > 0 && !timer) timer = setTimeout(flush, maxDelayMs);
+      });
+    }
   };
 
   return {
@@ -87,13 +93,13 @@ export function createResultWriter(options: ResultWriterOptions): ResultWriter {
       return new Promise<void>((resolve, reject) => {
         pending.push({ result, resolve, reject });
         if (pending.length >= maxBatch) flush();
-        else if (!timer && !inFlight) timer = setTimeout(flush, maxDelayMs);
+        else if (!timer) timer = setTimeout(flush, maxDelayMs);
       });
     },
     async close() {
-      while (pending.length > 0 || inFlight) {
+      while (pending.length > 0 || inFlight.size > 0) {
         flush();
-        await inFlight;
+        await Promise.all(inFlight);
       }
       clearTimeout(timer);
       pending = [];
