@@ -1,6 +1,6 @@
 // The launcher behind `npm start`: fills in embedded defaults for what is not configured, then
 // runs the API and the worker as two supervised processes.
-import { dirname, join, resolve } from "node:path";
+import { dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError, loadConfig } from "../../internal/config/config.js";
 import {
@@ -12,7 +12,10 @@ import { supervise } from "../../internal/launcher/supervisor.js";
 import { onShutdown } from "../../internal/lifecycle/shutdown.js";
 import { createLogger } from "../../internal/log/logger.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
+const self = fileURLToPath(import.meta.url);
+const here = dirname(self);
+// main.js when built, main.ts under tsx (tests): the children are run the same way.
+const ext = extname(self);
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -56,8 +59,8 @@ if (!(await redisAnswers(config.REDIS_URL))) {
 
 const children = supervise(
   [
-    { name: "api", script: join(here, "../api/main.js") },
-    { name: "worker", script: join(here, "../worker/main.js") },
+    { name: "api", script: join(here, `../api/main${ext}`) },
+    { name: "worker", script: join(here, `../worker/main${ext}`) },
   ],
   env,
   log,

@@ -1,3 +1,4 @@
+import "./thread-pool.js";
 import { loadConfig, requireDatabaseUrl } from "../../internal/config/config.js";
 import { createPool } from "../../internal/db/pool.js";
 import { applySchema } from "../../internal/db/schema.js";

@@ -30,7 +30,11 @@ export function supervise(specs: ChildSpec[], env: NodeJS.ProcessEnv, log: Logge
 
   const start = (spec: ChildSpec, failures: number) => {
     const startedAt = Date.now();
-    const child = spawn(process.execPath, [spec.script], { env, stdio: "inherit" });
+    // execArgv carries loaders such as tsx, so children run the way the launcher runs.
+    const child = spawn(process.execPath, [...process.execArgv, spec.script], {
+      env,
+      stdio: "inherit",
+    });
     running.set(spec.name, child);
     child.once("exit", (code, signal) => {
       running.delete(spec.name);

@@ -1,0 +1,72 @@
+import type { X509Certificate } from "node:crypto";
+import type { LookupFunction, Socket } from "node:net";
+import { performance } from "node:perf_hooks";
+import type { SecureContext, TLSSocket } from "node:tls";
+import { buildConnector } from "undici";
+import { timedLookup } from "./timed-lookup.js";
+import { tlsVerifyError } from "./tls-info.js";
+import type { HopMarks } from "./waterfall.js";
+
+/** ConnectorHop is the part of a hop the connector reads and fills. */
+export interface ConnectorHop extends HopMarks {
+  readonly hostname: string;
+  readonly ignoreTlsErrors: boolean;
+  socket: Socket | undefined;
+  remoteAddress: string;
+  cert: X509Certificate | undefined;
+  /** Set when the certificate was judged untrusted; the hop fails with it. */
+  tlsRejection: Error | undefined;
+}
+
+/**
+ * hopConnector builds the undici connector of one hop: a fresh socket, DNS timed by our own
+ * lookup, TLS without session resumption (a check must pay the full handshake it measures),
+ * and `connect` / `secureConnect` listeners prepended so that they run before undici's,
+ * which writes the request at once: their instants are the end of connect and of TLS.
+ */
+export function hopConnector(
+  hop: ConnectorHop,
+  secureContext: SecureContext,
+  lookup: LookupFunction | undefined,
+): buildConnector.connector {
+  const base = buildConnector({
+    secureContext,
+    // Node still judges the certificate (TLSSocket.authorized: chain and hostname) and the
+    // secureConnect listener below enforces that verdict before a byte of the request is
+    // written. Enforcing it ourselves lets us read the certificate first, so a rejected one
+    // (expired, say) still reports its expiry date and issuer.
+    rejectUnauthorized: false,
+    maxCachedSessions: 0,
+    // The check's deadline covers connecting; one request per socket needs no keep-alive.
+    timeout: 0,
+    keepAlive: false,
+    lookup: timedLookup(hop, lookup),
+  });
+  return (options, callback) => {
+    const socket = base(options, (err, connected) => {
+      if (err === null && hop.tlsRejection !== undefined) callback(hop.tlsRejection, null);
+      else if (err === null) callback(null, connected);
+      else callback(err, null);
+    }) as unknown as Socket; // buildConnector returns the socket; its typings say void
+    hop.socket = socket;
+    socket.prependOnceListener("connect", () => {
+      hop.connectEnd = performance.now();
+      // Connected without our lookup reporting (a custom lookup that skipped it): no DNS time.
+      if (hop.dnsEnd < 0) hop.dnsEnd = hop.start;
+      hop.remoteAddress = socket.remoteAddress ?? "";
+    });
+    if (hop.https) {
+      const secure = socket as TLSSocket;
+      secure.prependOnceListener("secureConnect", () => {
+        hop.tlsEnd = performance.now();
+        // Node 20 hands out the peer X509Certificate only once per socket; it is the cheap
+        // form (getPeerCertificate() computes fingerprints: ~5x the CPU).
+        hop.cert = secure.getPeerX509Certificate();
+        if (secure.authorized || hop.ignoreTlsErrors) return;
+        const code = String(secure.authorizationError ?? "CERT_UNTRUSTED");
+        hop.tlsRejection = tlsVerifyError(code, hop.cert, hop.hostname);
+        socket.destroy();
+      });
+    }
+  };
+}

@@ -1,0 +1,66 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  checkTarget,
+  startHttpsTarget,
+  startHttpTarget,
+  type TestTarget,
+} from "../../../test/support/targets.js";
+import { runCheck } from "./run-check.js";
+import { quietly } from "./testing.js";
+
+const run = promisify(execFile);
+const CURL = "/usr/bin/curl";
+const ROUTE = "/delay?headers=80&body=40&chunks=4";
+
+let http: TestTarget;
+let https: TestTarget;
+
+beforeAll(async () => {
+  [http, https] = await Promise.all([startHttpTarget(), startHttpsTarget()]);
+  // The first getaddrinfo of a process loads NSS (~10 ms); curl resolves localhost itself.
+  await runCheck(checkTarget(`${http.localhostUrl}/ok`));
+});
+
+afterAll(async () => {
+  await Promise.all([http.close(), https.close()]);
+});
+
+/** curl's own waterfall, cumulative from the start, in ms. */
+async function curlTimes(url: string) {
+  const format =
+    "%{time_namelookup} %{time_connect} %{time_appconnect} %{time_starttransfer} %{time_total}";
+  const { stdout } = await run(CURL, ["-s", "-k", "-o", "/dev/null", "-w", format, url]);
+  const [lookup, connect, appconnect, starttransfer, total] = stdout
+    .split(" ")
+    .map((s) => Number(s) * 1000);
+  return { lookup, connect, appconnect, starttransfer, total } as Record<string, number>;
+}
+
+describe("agreement with curl", () => {
+  it.each([
+    ["HTTP", () => http.localhostUrl],
+    ["HTTPS", () => https.localhostUrl],
+  ])("measures %s the way curl does", async (_, base) => {
+    const url = `${base()}${ROUTE}`;
+    let curl: Record<string, number> = {};
+    const result = await quietly(async () => {
+      curl = await curlTimes(url);
+      return runCheck(checkTarget(url, { ignoreTlsErrors: true }));
+    });
+    expect(result.up, result.error).toBe(true);
+    const t = result.timing;
+    if (t === undefined) throw new Error("no timing");
+    // curl's figures are cumulative; ours are phases.
+    const ourStartTransfer = t.dnsMs + t.connectMs + t.tlsMs + t.ttfbMs;
+    const context = JSON.stringify({ curl, ours: t });
+    expect(Math.abs(ourStartTransfer - (curl.starttransfer ?? 0)), context).toBeLessThan(10);
+    expect(Math.abs(t.totalMs - (curl.total ?? 0)), context).toBeLessThan(10);
+    expect(t.dnsMs, context).toBeGreaterThan(0);
+    expect(t.dnsMs, context).toBeLessThan(10);
+    expect(curl.lookup, context).toBeLessThan(10);
+    expect(t.connectMs, context).toBeLessThan(10);
+    expect((curl.connect ?? 0) - (curl.lookup ?? 0), context).toBeLessThan(10);
+  });
+});

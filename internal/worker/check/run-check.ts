@@ -1,0 +1,195 @@
+import type { LookupFunction } from "node:net";
+import { performance } from "node:perf_hooks";
+import type { SecureContext } from "node:tls";
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import {
+  CheckErrorKind,
+  type CheckResult,
+  CheckResultSchema,
+  type CheckTarget,
+} from "../../../gen/pulsar/v1/check_pb.js";
+import { type Failure, fail, networkFailure, PHASE_WORDS } from "./errors.js";
+import { Hop, type HopSettings } from "./hop.js";
+import { judgeKeyword, judgeStatus } from "./judge.js";
+import { LoopDelaySampler } from "./loop-delay.js";
+import {
+  firstRequest,
+  type HopRequest,
+  isFailure,
+  MAX_REDIRECTS,
+  redirectRequest,
+} from "./request.js";
+import { certExpiresAtMs, certIssuerName, secureContextFor } from "./tls-info.js";
+import { waterfall } from "./waterfall.js";
+
+/** CheckOptions are what a check takes besides its target. All are optional. */
+export interface CheckOptions {
+  /** Cancels the check: it resolves at once, down, with "check cancelled". */
+  signal?: AbortSignal;
+  /**
+   * TLS context shared by every check (building one parses the root store: milliseconds of
+   * CPU). Default: one process-wide context trusting Node's root CAs.
+   */
+  secureContext?: SecureContext;
+  /** For tests and private CAs: trust exactly this CA (PEM) instead of the public roots. */
+  ca?: string | Buffer;
+  /**
+   * Resolves host names, with net's lookup signature. Default: node:dns `lookup`
+   * (getaddrinfo on libuv's thread pool: size UV_THREADPOOL_SIZE for the check rate, since
+   * a name whose DNS server does not answer holds a pool thread for seconds).
+   */
+  lookup?: LookupFunction;
+  /** Where loop delay is sampled. Default: one sampler shared by the process's checks. */
+  loopDelay?: LoopDelaySampler;
+}
+
+/** DEFAULT_TIMEOUT_MS bounds a check whose target leaves timeoutMs at 0. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Loop delay is a property of the process, not of a check: one sampler serves all. */
+const sharedLoopDelay = new LoopDelaySampler();
+
+/**
+ * runCheck performs one HTTP(S) check of `target` and measures it. It never rejects: a
+ * target that is down, slow or unreachable is a result with `up: false`, an `error` in words
+ * and an `errorKind`. `monitorId` and `region` are left empty for the caller to fill.
+ */
+export function runCheck(target: CheckTarget, options: CheckOptions = {}): Promise<CheckResult> {
+  return new Promise((resolve) => new CheckRun(target, options, resolve).start());
+}
+
+/** CheckRun is the state of one check across its hops, until it resolves exactly once. */
+class CheckRun {
+  readonly #startedAtMs = Date.now();
+  readonly #t0 = performance.now();
+  readonly #target: CheckTarget;
+  readonly #signal: AbortSignal | undefined;
+  readonly #sampler: LoopDelaySampler;
+  readonly #settings: HopSettings;
+  readonly #timeoutMs: number;
+  readonly #resolve: (result: CheckResult) => void;
+  #hop: Hop | undefined = undefined;
+  #redirects = 0;
+  #timer: NodeJS.Timeout | undefined = undefined;
+  #finished = false;
+  /** How long after start() the loop came round: the rest of the burst that started us. */
+  #startLag = 0;
+
+  constructor(target: CheckTarget, options: CheckOptions, resolve: (result: CheckResult) => void) {
+    this.#target = target;
+    this.#signal = options.signal;
+    this.#sampler = options.loopDelay ?? sharedLoopDelay;
+    this.#timeoutMs = target.timeoutMs > 0 ? target.timeoutMs : DEFAULT_TIMEOUT_MS;
+    this.#resolve = resolve;
+    this.#settings = {
+      secureContext: secureContextFor(options.secureContext, options.ca),
+      lookup: options.lookup,
+      ignoreTlsErrors: target.ignoreTlsErrors,
+      followRedirects: target.followRedirects,
+      keyword: target.keyword,
+    };
+  }
+
+  start(): void {
+    this.#sampler.open();
+    // A scheduler starting many checks in one go delays every socket event of the first ones
+    // until the last has started; the sampler's 10 ms ticks would see only part of that.
+    setImmediate(this.#onFirstTurn);
+    if (this.#signal?.aborted) {
+      this.#onAbort();
+      return;
+    }
+    const first = firstRequest(this.#target);
+    if (isFailure(first)) {
+      this.#finish(performance.now(), first);
+      return;
+    }
+    this.#timer = setTimeout(this.#onTimeout, this.#timeoutMs);
+    this.#signal?.addEventListener("abort", this.#onAbort, { once: true });
+    this.#startHop(first);
+  }
+
+  #startHop(request: HopRequest): void {
+    const start = this.#hop === undefined ? this.#t0 : performance.now();
+    this.#hop = new Hop(request, this.#settings, start, this.#onHopDone);
+    this.#hop.send();
+  }
+
+  readonly #onHopDone = (hop: Hop): void => {
+    if (this.#finished) return;
+    const outcome = this.#judge(hop);
+    if (outcome === undefined || isFailure(outcome)) {
+      this.#finish(hop.end, outcome);
+    } else {
+      this.#redirects += 1;
+      hop.close();
+      this.#startHop(outcome);
+    }
+  };
+
+  /** #judge decides what a finished hop means: a failure, success (undefined), or a next hop. */
+  #judge(hop: Hop): Failure | HopRequest | undefined {
+    if (hop.error !== undefined) {
+      return networkFailure(hop.error, {
+        phase: hop.phase,
+        hostname: hop.hostname,
+        port: hop.port,
+      });
+    }
+    if (hop.location !== undefined) {
+      if (this.#redirects >= MAX_REDIRECTS) {
+        return fail(CheckErrorKind.REDIRECT, `too many redirects (more than ${MAX_REDIRECTS})`);
+      }
+      return redirectRequest(hop.request, hop.statusCode, hop.location);
+    }
+    const { expectedStatus, keyword, invertKeyword } = this.#target;
+    const statusFailure = judgeStatus(hop.statusCode, expectedStatus);
+    if (statusFailure !== undefined || hop.scanner === undefined || keyword === undefined) {
+      return statusFailure;
+    }
+    return judgeKeyword(keyword, invertKeyword, hop.scanner.found);
+  }
+
+  readonly #onFirstTurn = (): void => {
+    this.#startLag = performance.now() - this.#t0;
+  };
+
+  readonly #onTimeout = (): void => {
+    const doing = this.#hop === undefined ? "" : ` (${PHASE_WORDS[this.#hop.phase]})`;
+    const words = `timeout after ${this.#timeoutMs} ms${doing}`;
+    this.#finish(performance.now(), fail(CheckErrorKind.TIMEOUT, words));
+  };
+
+  readonly #onAbort = (): void => {
+    this.#finish(performance.now(), fail(CheckErrorKind.UNSPECIFIED, "check cancelled"));
+  };
+
+  #finish(end: number, failure: Failure | undefined): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    clearTimeout(this.#timer);
+    this.#signal?.removeEventListener("abort", this.#onAbort);
+    const hop = this.#hop;
+    hop?.close();
+    const loopDelayMs = Math.max(this.#startLag, this.#sampler.close(this.#t0));
+    const cert = hop?.cert;
+    const expiresAtMs = cert === undefined ? undefined : certExpiresAtMs(cert);
+    this.#resolve(
+      create(CheckResultSchema, {
+        checkedAt: timestampFromMs(this.#startedAtMs),
+        up: failure === undefined,
+        statusCode: hop?.statusCode ?? 0,
+        error: failure?.error ?? "",
+        errorKind: failure?.kind ?? CheckErrorKind.UNSPECIFIED,
+        timing: waterfall(this.#t0, hop, end),
+        responseBytes: BigInt(hop?.bytes ?? 0),
+        tlsCertExpiresAt: expiresAtMs === undefined ? undefined : timestampFromMs(expiresAtMs),
+        tlsCertIssuer: cert === undefined ? "" : certIssuerName(cert),
+        redirectCount: this.#redirects,
+        remoteAddress: hop?.remoteAddress ?? "",
+        loopDelayMs,
+      }),
+    );
+  }
+}
