@@ -35,9 +35,17 @@ const stopStarted = async () => {
 };
 
 if (!config.DATABASE_URL) {
-  const postgres = await startEmbeddedPostgres(join(stateDir, "postgres"), log);
-  started.push(postgres);
-  env.DATABASE_URL = postgres.url;
+  try {
+    const postgres = await startEmbeddedPostgres(join(stateDir, "postgres"), log);
+    started.push(postgres);
+    env.DATABASE_URL = postgres.url;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      `pulsar: DATABASE_URL is unset and the embedded Postgres did not start: ${reason}\n`,
+    );
+    process.exit(1);
+  }
 }
 
 if (!(await redisAnswers(config.REDIS_URL))) {

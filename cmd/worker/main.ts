@@ -30,6 +30,7 @@ const worker = startCheckWorker({
   region: config.REGION,
   retentionDays: config.RETENTION_DAYS,
   reconcileEveryMs: config.RECONCILE_INTERVAL_MS,
+  jobLockMs: config.JOB_LOCK_MS,
   log,
 });
 log.info("worker started", { concurrency: config.CHECK_CONCURRENCY, region: config.REGION });

@@ -13,6 +13,9 @@ const schema = z.object({
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes")
     .default("local"),
   RETENTION_DAYS: positiveInt(1, 3650).default(90),
+  /** How long a worker's claim on a job lasts without renewal: how soon the checks of a killed
+   *  worker are handed to another. */
+  JOB_LOCK_MS: positiveInt(1_000, 300_000).default(30_000),
   RECONCILE_INTERVAL_MS: positiveInt(1_000, 3_600_000).default(10_000),
   QUEUE_PREFIX: z.string().min(1).default("pulsar"),
   /** Where `npm start` keeps the embedded Postgres and private Redis data. */

@@ -24,8 +24,8 @@ export interface CheckProcessorDeps {
   onResult?: (result: CheckResult, job: Job<JsonObject>) => void;
 }
 
-/** Extra lock lifetime past the check's timeout, to cover storing its result. */
-const LOCK_MARGIN_MS = 15_000;
+/** Lock lifetime past the check's timeout: the check itself is bounded by its timeout. */
+const LOCK_MARGIN_MS = 1000;
 
 /**
  * createCheckProcessor returns the BullMQ processor for check jobs: take the monitor's lock,
@@ -44,19 +44,21 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
       deps.log.debug("check skipped: previous check still running", { monitorId: check.monitorId });
       return;
     }
+    let result: CheckResult;
     try {
-      const result = await deps.runCheck(target, { signal });
-      result.monitorId = check.monitorId;
-      result.region = deps.region;
-      result.scheduledAt = timestampFromMs(scheduledAtMs(job));
-      await deps.writer.add(result);
-      deps.onResult?.(result, job);
+      result = await deps.runCheck(target, { signal });
     } finally {
-      // The lock's TTL frees it anyway; a failed release must not fail a stored check.
+      // The lock keeps checks from overlapping; storing the result needs no lock. Its TTL frees
+      // it anyway (a killed worker's lock too), so a failed release must not fail the check.
       await release().catch((error: unknown) =>
         deps.log.warn("releasing monitor lock failed", { error }),
       );
     }
+    result.monitorId = check.monitorId;
+    result.region = deps.region;
+    result.scheduledAt = timestampFromMs(scheduledAtMs(job));
+    await deps.writer.add(result);
+    deps.onResult?.(result, job);
   };
 }
 

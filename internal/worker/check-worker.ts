@@ -27,6 +27,8 @@ export interface CheckWorkerDeps {
   region: string;
   retentionDays: number;
   reconcileEveryMs: number;
+  /** BullMQ lock duration and stalled-job check interval. */
+  jobLockMs?: number;
   log: Logger;
 }
 
@@ -60,8 +62,10 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
     connection: deps.bullConnection,
     prefix: deps.prefix,
     concurrency: deps.concurrency,
-    // A check lasts at most 60 s; BullMQ renews the lock every lockDuration/2 while we live.
-    lockDuration: 30_000,
+    // BullMQ renews the lock every lockDuration/2 while we live; once a killed worker's lock
+    // lapses, the next stalled-job check hands its jobs to another worker.
+    lockDuration: deps.jobLockMs ?? 30_000,
+    stalledInterval: deps.jobLockMs ?? 30_000,
   });
   worker.on("error", (error) => log.warn("queue worker error", { error }));
   worker.on("failed", (job, error) => log.warn("check job failed", { jobId: job?.id, error }));

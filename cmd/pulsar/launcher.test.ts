@@ -1,0 +1,125 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../internal/launcher/free-port.js";
+import { startHttpTarget } from "../../test/support/targets.js";
+
+// The launcher behind `npm start`, run as a person would: no DATABASE_URL and no Redis at
+// REDIS_URL, so it must bring up the embedded Postgres and a private redis-server itself.
+
+let stateDir: string;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  stateDir = await mkdtemp(join(tmpdir(), "pulsar-launcher-"));
+});
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+function launch(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
+  const base = { ...process.env };
+  delete base.DATABASE_URL;
+  delete base.REDIS_URL;
+  const child = spawn(process.execPath, ["--import", "tsx", "cmd/pulsar/main.ts"], {
+    env: { ...base, LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let output = "";
+  child.stdout?.on("data", (chunk) => (output += chunk));
+  child.stderr?.on("data", (chunk) => (output += chunk));
+  return { child, output: () => output };
+}
+
+async function waitFor(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  launched: { child: ChildProcess; output: () => string },
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe().catch(() => false))) {
+    if (launched.child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`gave up waiting for ${what}; launcher output:\n${launched.output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const rpc = async (port: number, method: string, body: unknown) => {
+  const res = await fetch(`http://127.0.0.1:${port}/pulsar.v1.MonitorService/${method}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return (await res.json()) as Record<string, unknown>;
+};
+
+describe("npm start's launcher", () => {
+  it("runs the product on embedded Postgres and a private Redis, and stops it all on SIGTERM", async () => {
+    const target = await startHttpTarget();
+    const port = await freePort();
+    const closedRedis = `redis://127.0.0.1:${await freePort()}`;
+    const launched = launch({
+      PORT: String(port),
+      REDIS_URL: closedRedis,
+      PULSAR_STATE_DIR: stateDir,
+    });
+    try {
+      await waitFor(
+        "readiness",
+        async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok,
+        45_000,
+        launched,
+      );
+      const created = (await rpc(port, "CreateMonitor", {
+        monitor: { name: "t", url: `${target.url}/ok` },
+      })) as {
+        monitor: { id: string };
+      };
+      await waitFor(
+        "the monitor to come up",
+        async () => {
+          const { monitor } = (await rpc(port, "GetMonitor", { id: created.monitor.id })) as {
+            monitor: { status: string };
+          };
+          return monitor.status === "MONITOR_STATUS_UP";
+        },
+        15_000,
+        launched,
+      );
+      expect(existsSync(join(stateDir, "postgres", "data", "postmaster.pid"))).toBe(true);
+      expect(existsSync(join(stateDir, "redis"))).toBe(true);
+
+      launched.child.kill("SIGTERM");
+      const [code] = (await once(launched.child, "exit")) as [number | null];
+      expect(code).toBe(0);
+      // Postgres removes its pid file only once it has shut down.
+      expect(existsSync(join(stateDir, "postgres", "data", "postmaster.pid"))).toBe(false);
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    } finally {
+      await target.close();
+    }
+  }, 90_000);
+
+  it("says in one line what to install when no Redis answers and redis-server is missing", async () => {
+    const { child, output } = launch({
+      DATABASE_URL: "postgres://postgres@127.0.0.1:1/none",
+      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+      PATH: "/nonexistent",
+      PULSAR_STATE_DIR: stateDir,
+    });
+    const [code] = (await once(child, "exit")) as [number | null];
+    expect(code).toBe(1);
+    expect(output()).toMatch(
+      /^pulsar: no Redis answers at redis:\/\/127\.0\.0\.1:\d+ and redis-server is not on PATH: install Redis/m,
+    );
+  }, 30_000);
+});
