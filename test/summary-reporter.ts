@@ -1,0 +1,24 @@
+import type { Reporter, TestModule } from "vitest/node";
+
+/**
+ * SummaryReporter ends a run with one plain line, "Tests: N passed, N failed, N skipped", that
+ * CI tooling reads whatever the runner: vitest's own summary is styled for people.
+ */
+export default class SummaryReporter implements Reporter {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+    const count = { passed: 0, failed: 0, skipped: 0 };
+    for (const module of testModules) {
+      for (const test of module.children.allTests()) {
+        const state = test.result().state;
+        if (state === "passed") count.passed++;
+        else if (state === "failed") count.failed++;
+        else count.skipped++;
+      }
+      // A file that failed to load has no tests to count, but the run has failed.
+      if (module.state() === "failed" && !module.children.size) count.failed++;
+    }
+    process.stdout.write(
+      `\nTests: ${count.passed} passed, ${count.failed} failed, ${count.skipped} skipped\n`,
+    );
+  }
+}
