@@ -9,6 +9,7 @@ import { PARTITION_DAYS_AHEAD } from "../db/schema.js";
 import type { Logger } from "../log/logger.js";
 import { CHECK_QUEUE, type CheckQueue } from "../queue/check-queue.js";
 import { startReconcileLoop } from "../queue/reconcile.js";
+import type { StreamPublisher } from "../stream/publisher.js";
 import { createCheckProcessor, type RunCheck } from "./check-processor.js";
 import { createMonitorLocks } from "./monitor-locks.js";
 import { createResultWriter } from "./result-writer.js";
@@ -27,6 +28,8 @@ export interface CheckWorkerDeps {
   region: string;
   retentionDays: number;
   reconcileEveryMs: number;
+  /** Publishes stored results for the live stream; none in tests that do not need it. */
+  publisher?: Pick<StreamPublisher, "publishCheckResults">;
   /** BullMQ lock duration and stalled-job check interval. */
   jobLockMs?: number;
   log: Logger;
@@ -49,6 +52,12 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
   const { log } = deps;
   const writer = createResultWriter({
     write: (batch) => writeCheckResultBatch(deps.pool, batch),
+    // Live only: a lost publish is repaired by the next check, and replay reads Postgres.
+    onStored: (batch) => {
+      deps.publisher
+        ?.publishCheckResults(batch)
+        .catch((error: unknown) => log.warn("publishing check results failed", { error }));
+    },
     log,
   });
   const processor = createCheckProcessor({

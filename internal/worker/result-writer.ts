@@ -10,6 +10,8 @@ export interface ResultWriterOptions {
   maxBatch?: number;
   /** ...or this long after its first result arrived. */
   maxDelayMs?: number;
+  /** Called with each batch once it is stored (to publish it live); must not throw. */
+  onStored?: (batch: CheckResult[]) => void;
   /** Writes allowed at once. A job holds its BullMQ concurrency slot until its result is
    *  stored, so waiting behind a single slow write would throttle the checks themselves. */
   maxInFlight?: number;
@@ -70,9 +72,11 @@ export function createResultWriter(options: ResultWriterOptions): ResultWriter {
     timer = undefined;
     while (pending.length > 0 && inFlight.size < maxInFlight) {
       const batch = pending.splice(0, maxBatch);
-      const write = writeWithRetry(batch.map((p) => p.result)).then(
+      const results = batch.map((p) => p.result);
+      const write = writeWithRetry(results).then(
         () => {
           for (const p of batch) p.resolve();
+          options.onStored?.(results);
         },
         (error: unknown) => {
           options.log.error("gave up writing check results", { size: batch.length, error });
