@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS monitor_state (
 );
 
 -- One row per check. Partitioned by day (UTC) on checked_at; partitions are created ahead and
--- dropped past RETENTION_DAYS by pulsar_maintain_check_result_partitions(). No foreign key to
+-- dropped past RETENTION_DAYS by pulsar_maintain_daily_partitions(). No foreign key to
 -- monitors: a result that lands just after its monitor was deleted must not fail a whole batch.
 CREATE TABLE IF NOT EXISTS check_results (
   monitor_id uuid NOT NULL,
@@ -61,9 +61,54 @@ CREATE TABLE IF NOT EXISTS check_results (
   PRIMARY KEY (monitor_id, checked_at)
 ) PARTITION BY RANGE (checked_at);
 
--- Creates the daily partitions of check_results from yesterday to days_ahead days ahead, and
--- drops those that end before now() - retention_days. Safe to call concurrently and often.
-CREATE OR REPLACE FUNCTION pulsar_maintain_check_result_partitions(days_ahead integer, retention_days integer)
+-- A host that has sent samples: what it is, and when it was first and last seen. Upserted with
+-- every batch of samples; last_seen only moves forward (batches may land out of order).
+CREATE TABLE IF NOT EXISTS hosts (
+  id text PRIMARY KEY,
+  hostname text NOT NULL DEFAULT '',
+  os text NOT NULL DEFAULT '',
+  kernel text NOT NULL DEFAULT '',
+  arch text NOT NULL DEFAULT '',
+  cpu_model text NOT NULL DEFAULT '',
+  cores integer NOT NULL DEFAULT 0,
+  memory_bytes double precision NOT NULL DEFAULT 0,
+  first_seen timestamptz NOT NULL,
+  last_seen timestamptz NOT NULL
+);
+
+-- One row per host sample (every SAMPLE_INTERVAL_MS per host), the figures history charts need;
+-- the per-process list is live only (Redis). Partitioned by day (UTC) on sampled_at like
+-- check_results, kept HOST_RETENTION_DAYS. Percentages and loads are real: 7 digits is plenty
+-- for them, and the table is the largest one per host. No foreign key to hosts, as for
+-- check_results: partitions are dropped wholesale and hosts may be removed on their own.
+CREATE TABLE IF NOT EXISTS host_samples (
+  host_id text NOT NULL,
+  sampled_at timestamptz NOT NULL,
+  cpu_percent real NOT NULL,
+  per_core_percent real[] NOT NULL,
+  load1 real NOT NULL,
+  load5 real NOT NULL,
+  load15 real NOT NULL,
+  memory_used_bytes double precision NOT NULL,
+  memory_total_bytes double precision NOT NULL,
+  swap_used_bytes double precision NOT NULL,
+  -- Of the fullest mount.
+  disk_used_percent real NOT NULL,
+  rx_bytes_per_sec double precision NOT NULL,
+  tx_bytes_per_sec double precision NOT NULL,
+  processes_total integer NOT NULL,
+  processes_running integer NOT NULL,
+  processes_blocked integer NOT NULL,
+  processes_zombie integer NOT NULL,
+  threads integer NOT NULL,
+  PRIMARY KEY (host_id, sampled_at)
+) PARTITION BY RANGE (sampled_at);
+
+-- Creates the daily partitions of a table partitioned by day (check_results, host_samples) from
+-- yesterday to days_ahead days ahead, and drops those that end before now() - retention_days;
+-- a NULL retention drops nothing (a process that does not know the setting only creates).
+-- Partitions are named <table>_YYYYMMDD. Safe to call concurrently and often.
+CREATE OR REPLACE FUNCTION pulsar_maintain_daily_partitions(parent text, days_ahead integer, retention_days integer)
 RETURNS void
 LANGUAGE plpgsql
 AS $$
@@ -73,24 +118,35 @@ DECLARE
   part record;
   upper_bound timestamptz;
 BEGIN
-  -- Serialise concurrent callers (API and several workers start at once).
-  PERFORM pg_advisory_xact_lock(hashtext('pulsar_maintain_check_result_partitions'));
+  -- The name is spliced into DDL and into a DROP: only our own partitioned tables.
+  IF parent NOT IN ('check_results', 'host_samples') THEN
+    RAISE EXCEPTION 'pulsar_maintain_daily_partitions: % is not a partitioned Pulsar table', parent;
+  END IF;
+  -- Serialise concurrent callers (API and several workers start at once). check_results keeps
+  -- the key of its former function, so processes of both versions exclude each other.
+  PERFORM pg_advisory_xact_lock(hashtext(CASE parent
+    WHEN 'check_results' THEN 'pulsar_maintain_check_result_partitions'
+    ELSE 'pulsar_maintain_daily_partitions:' || parent END));
   FOR i IN -1..days_ahead LOOP
     day := today + i;
     EXECUTE format(
-      'CREATE TABLE IF NOT EXISTS %I PARTITION OF check_results FOR VALUES FROM (%L) TO (%L)',
-      'check_results_' || to_char(day, 'YYYYMMDD'),
+      'CREATE TABLE IF NOT EXISTS %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)',
+      parent || '_' || to_char(day, 'YYYYMMDD'),
+      parent,
       (day::timestamp AT TIME ZONE 'UTC'),
       ((day + 1)::timestamp AT TIME ZONE 'UTC'));
   END LOOP;
+  IF retention_days IS NULL THEN
+    RETURN;
+  END IF;
   FOR part IN
-    -- By oid, not by name: check_results in another schema of the same database (one schema per
+    -- By oid, not by name: the table in another schema of the same database (one schema per
     -- test file, or a second install) must not be listed, nor its partitions dropped from ours.
     SELECT c.relname, n.nspname
     FROM pg_inherits i
     JOIN pg_class c ON c.oid = i.inhrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE i.inhparent = 'check_results'::regclass AND c.relname ~ '^check_results_[0-9]{8}$'
+    WHERE i.inhparent = parent::regclass AND c.relname ~ ('^' || parent || '_[0-9]{8}$')
   LOOP
     upper_bound := ((to_date(right(part.relname, 8), 'YYYYMMDD') + 1)::timestamp AT TIME ZONE 'UTC');
     IF upper_bound <= now() - make_interval(days => retention_days) THEN
@@ -98,4 +154,12 @@ BEGIN
     END IF;
   END LOOP;
 END;
+$$;
+
+-- The check_results maintenance by its former name, for callers of earlier versions.
+CREATE OR REPLACE FUNCTION pulsar_maintain_check_result_partitions(days_ahead integer, retention_days integer)
+RETURNS void
+LANGUAGE sql
+AS $$
+  SELECT pulsar_maintain_daily_partitions('check_results', days_ahead, retention_days);
 $$;

@@ -3,9 +3,11 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Redis } from "ioredis";
 import type pg from "pg";
+import { HostService } from "../../gen/pulsar/v1/host_pb.js";
 import { MonitorService } from "../../gen/pulsar/v1/monitor_pb.js";
 import type { Logger } from "../log/logger.js";
 import type { MonitorScheduler } from "../queue/schedules.js";
+import { createHostService } from "../service/host-service.js";
 import { createMonitorService } from "../service/monitor-service.js";
 import { errorInterceptor } from "./errors.js";
 import { createHealthHandler } from "./health.js";
@@ -16,6 +18,8 @@ export interface ApiDeps {
   redis: Pick<Redis, "ping">;
   scheduler: MonitorScheduler;
   log: Logger;
+  /** SAMPLE_INTERVAL_MS of the workers' host samplers (default 2000): when a host is online. */
+  sampleIntervalMs?: number;
 }
 
 /** Api is the HTTP request listener and the Connect routes it serves. */
@@ -34,6 +38,11 @@ export function createApi(deps: ApiDeps): Api {
     router.service(MonitorService, createMonitorService(deps), {
       interceptors: [errorInterceptor(deps.log)],
     });
+    router.service(
+      HostService,
+      createHostService({ pool: deps.pool, sampleIntervalMs: deps.sampleIntervalMs ?? 2000 }),
+      { interceptors: [errorInterceptor(deps.log)] },
+    );
   };
   const health = createHealthHandler({
     postgres: () => deps.pool.query("SELECT 1"),

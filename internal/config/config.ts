@@ -18,6 +18,14 @@ const schema = z.object({
   JOB_LOCK_MS: positiveInt(1_000, 300_000).default(30_000),
   RECONCILE_INTERVAL_MS: positiveInt(1_000, 3_600_000).default(10_000),
   QUEUE_PREFIX: z.string().min(1).default("pulsar"),
+  /** How often each worker samples its host (CPU, memory, disks, network, processes). */
+  SAMPLE_INTERVAL_MS: positiveInt(500, 60_000).default(2000),
+  HOST_RETENTION_DAYS: positiveInt(1, 3650).default(30),
+  /** Overrides the host id derived from /etc/machine-id (clones of one image share theirs). */
+  HOST_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "letters, digits, '.', '_', ':' or '-'")
+    .optional(),
   /** Where `npm start` keeps the embedded Postgres and private Redis data. */
   PULSAR_STATE_DIR: z.string().min(1).default(".pulsar"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

@@ -5,7 +5,8 @@ import { PreparedQuery } from '@pgtyped/runtime';
 /** 'MaintainPartitions' parameters type */
 export interface MaintainPartitionsParams {
   daysAhead: number;
-  retentionDays: number;
+  retentionDays?: number | null | void;
+  table: string;
 }
 
 /** 'MaintainPartitions' return type */
@@ -19,13 +20,14 @@ export interface MaintainPartitionsQuery {
   result: MaintainPartitionsResult;
 }
 
-const maintainPartitionsIR: any = {"usedParamSet":{"daysAhead":true,"retentionDays":true},"params":[{"name":"daysAhead","required":true,"transform":{"type":"scalar"},"locs":[{"a":142,"b":152}]},{"name":"retentionDays","required":true,"transform":{"type":"scalar"},"locs":[{"a":155,"b":169}]}],"statement":"-- Creates the daily check_results partitions ahead and drops those past retention (init.sql).\nSELECT pulsar_maintain_check_result_partitions(:daysAhead!, :retentionDays!) AS \"done\""};
+const maintainPartitionsIR: any = {"usedParamSet":{"table":true,"daysAhead":true,"retentionDays":true},"params":[{"name":"table","required":true,"transform":{"type":"scalar"},"locs":[{"a":189,"b":195}]},{"name":"daysAhead","required":true,"transform":{"type":"scalar"},"locs":[{"a":198,"b":208}]},{"name":"retentionDays","required":false,"transform":{"type":"scalar"},"locs":[{"a":211,"b":224}]}],"statement":"-- Creates the daily partitions of check_results or host_samples ahead and drops those past\n-- retention; a null retention drops nothing (init.sql).\nSELECT pulsar_maintain_daily_partitions(:table!, :daysAhead!, :retentionDays) AS \"done\""};
 
 /**
  * Query generated from SQL:
  * ```
- * -- Creates the daily check_results partitions ahead and drops those past retention (init.sql).
- * SELECT pulsar_maintain_check_result_partitions(:daysAhead!, :retentionDays!) AS "done"
+ * -- Creates the daily partitions of check_results or host_samples ahead and drops those past
+ * -- retention; a null retention drops nothing (init.sql).
+ * SELECT pulsar_maintain_daily_partitions(:table!, :daysAhead!, :retentionDays) AS "done"
  * ```
  */
 export const maintainPartitions = new PreparedQuery<MaintainPartitionsParams,MaintainPartitionsResult>(maintainPartitionsIR);

@@ -1,3 +1,4 @@
 /* @name MaintainPartitions */
--- Creates the daily check_results partitions ahead and drops those past retention (init.sql).
-SELECT pulsar_maintain_check_result_partitions(:daysAhead!, :retentionDays!) AS "done";
+-- Creates the daily partitions of check_results or host_samples ahead and drops those past
+-- retention; a null retention drops nothing (init.sql).
+SELECT pulsar_maintain_daily_partitions(:table!, :daysAhead!, :retentionDays) AS "done";

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
-import { maintainPartitions } from "./partitions.js";
+import { maintainHostSamplePartitions, maintainPartitions } from "./partitions.js";
+import { applySchema } from "./schema.js";
 import { createDayPartition, DAY } from "./test-fixtures.js";
 
 let db: TestDatabase;
@@ -17,12 +18,24 @@ const partitionName = (dayOffset: number) => {
   return `check_results_${day.toISOString().slice(0, 10).replaceAll("-", "")}`;
 };
 
-const partitions = async (): Promise<string[]> => {
+const partitions = async (parent = "check_results"): Promise<string[]> => {
   const { rows } = await db.pool.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-     WHERE i.inhparent = 'check_results'::regclass ORDER BY 1`,
+     WHERE i.inhparent = $1::regclass ORDER BY 1`,
+    [parent],
   );
   return rows.map((r) => r.name);
+};
+
+/** hostPartition adds the host_samples partition of the UTC day dayOffset days from today. */
+const hostPartition = async (dayOffset: number): Promise<string> => {
+  const start = new Date(Math.floor(Date.now() / DAY) * DAY + dayOffset * DAY);
+  const name = partitionName(dayOffset).replace("check_results", "host_samples");
+  await db.pool.query(
+    `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF host_samples
+     FOR VALUES FROM ('${start.toISOString()}') TO ('${new Date(start.getTime() + DAY).toISOString()}')`,
+  );
+  return name;
 };
 
 describe("partition maintenance", () => {
@@ -62,5 +75,28 @@ describe("partition maintenance", () => {
       client.release();
       await other.drop();
     }
+  });
+
+  it("maintains host_samples with its own retention, leaving check_results alone", async () => {
+    const hostName = (day: number) => partitionName(day).replace("check_results", "host_samples");
+    const old = await hostPartition(-40);
+    const young = await hostPartition(-20);
+    const oldChecks = await createDayPartition(db.pool, -40);
+
+    await maintainHostSamplePartitions(db.pool, { daysAhead: 5, retentionDays: 30 });
+
+    const names = await partitions("host_samples");
+    for (let day = -1; day <= 5; day++) expect(names).toContain(hostName(day));
+    expect(names).not.toContain(old);
+    expect(names).toContain(young);
+    expect(await partitions()).toContain(oldChecks);
+  });
+
+  it("drops no host_samples partition when applying the schema without a host retention", async () => {
+    const old = await hostPartition(-400);
+    await applySchema(db.pool, 90);
+    expect(await partitions("host_samples")).toContain(old);
+    await applySchema(db.pool, 90, 30);
+    expect(await partitions("host_samples")).not.toContain(old);
   });
 });

@@ -15,20 +15,30 @@ export async function readInitSql(): Promise<string> {
 }
 
 /**
- * applySchema runs init.sql and creates the check_results partitions. Several processes start
- * at once (API, workers), so it holds an advisory lock: concurrent CREATE ... IF NOT EXISTS
- * can otherwise fail on the catalog's unique indexes.
+ * applySchema runs init.sql and creates the check_results and host_samples partitions. Several
+ * processes start at once (API, workers), so it holds an advisory lock: concurrent CREATE ...
+ * IF NOT EXISTS can otherwise fail on the catalog's unique indexes. Expired host_samples
+ * partitions are dropped only when hostRetentionDays is given (by the worker, which owns
+ * HOST_RETENTION_DAYS): a process applying a default instead could drop history still wanted.
  */
-export async function applySchema(pool: pg.Pool, retentionDays: number): Promise<void> {
+export async function applySchema(
+  pool: pg.Pool,
+  retentionDays: number,
+  hostRetentionDays?: number,
+): Promise<void> {
   const sql = await readInitSql();
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
     await client.query("SELECT pg_advisory_xact_lock(hashtext('pulsar_apply_schema'))");
     await client.query(sql);
-    await client.query("SELECT pulsar_maintain_check_result_partitions($1, $2)", [
+    await client.query("SELECT pulsar_maintain_daily_partitions('check_results', $1, $2)", [
       PARTITION_DAYS_AHEAD,
       retentionDays,
+    ]);
+    await client.query("SELECT pulsar_maintain_daily_partitions('host_samples', $1, $2)", [
+      PARTITION_DAYS_AHEAD,
+      hostRetentionDays ?? null,
     ]);
     await client.query("COMMIT");
   } catch (error) {

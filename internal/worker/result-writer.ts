@@ -1,54 +1,68 @@
 import type { CheckResult } from "../../gen/pulsar/v1/check_pb.js";
 import type { Logger } from "../log/logger.js";
 
-/** ResultWriterOptions tune batching and how long a failing write is retried. */
-export interface ResultWriterOptions {
+/** BatchWriterOptions tune batching and how long a failing write is retried. */
+export interface BatchWriterOptions<T> {
   /** Writes one batch; must be all or nothing (one transaction). */
-  write: (batch: CheckResult[]) => Promise<void>;
+  write: (batch: T[]) => Promise<void>;
   log: Logger;
-  /** A batch is written once it has this many results... */
+  /** What the items are, for log lines ("check results", the default). */
+  label?: string;
+  /** A batch is written once it has this many items... */
   maxBatch?: number;
-  /** ...or this long after its first result arrived. */
+  /** ...or this long after its first item arrived. */
   maxDelayMs?: number;
   /** Called with each batch once it is stored (to publish it live); must not throw. */
-  onStored?: (batch: CheckResult[]) => void;
+  onStored?: (batch: T[]) => void;
   /** Writes allowed at once. A job holds its BullMQ concurrency slot until its result is
    *  stored, so waiting behind a single slow write would throttle the checks themselves. */
   maxInFlight?: number;
   /** A failing write (Postgres restarting) is retried with backoff for this long before the
-   *  results are given up and their jobs fail. */
+   *  items are given up (their add() rejects) and, for checks, their jobs fail. */
   retryForMs?: number;
 }
 
-/** ResultWriter batches check results into few round trips. */
-export interface ResultWriter {
-  /** add resolves once the result is stored: the job is acknowledged only then. */
-  add(result: CheckResult): Promise<void>;
+/** BatchWriter batches items (check results, host samples) into few round trips. */
+export interface BatchWriter<T> {
+  /** add resolves once the item is stored: a check's job is acknowledged only then. */
+  add(item: T): Promise<void>;
   /** close writes what is pending and stops. */
   close(): Promise<void>;
 }
 
-interface Pending {
-  result: CheckResult;
+/** ResultWriterOptions configure the writer of check results. */
+export type ResultWriterOptions = BatchWriterOptions<CheckResult>;
+
+/** ResultWriter batches check results into few round trips. */
+export type ResultWriter = BatchWriter<CheckResult>;
+
+interface Pending<T> {
+  item: T;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
 
-/**
- * createResultWriter returns a writer that batches results: a batch goes out when it is full or
- * `maxDelayMs` after it started, with up to `maxInFlight` writes at once. Under load batches
- * grow by themselves and each result costs a fraction of a round trip.
- */
+/** createResultWriter returns the batch writer of check results (see createBatchWriter). */
 export function createResultWriter(options: ResultWriterOptions): ResultWriter {
+  return createBatchWriter(options);
+}
+
+/**
+ * createBatchWriter returns a writer that batches items: a batch goes out when it is full or
+ * `maxDelayMs` after it started, with up to `maxInFlight` writes at once. Under load batches
+ * grow by themselves and each item costs a fraction of a round trip.
+ */
+export function createBatchWriter<T>(options: BatchWriterOptions<T>): BatchWriter<T> {
+  const label = options.label ?? "check results";
   const maxBatch = options.maxBatch ?? 500;
   const maxDelayMs = options.maxDelayMs ?? 20;
   const maxInFlight = options.maxInFlight ?? 4;
   const retryForMs = options.retryForMs ?? 60_000;
-  let pending: Pending[] = [];
+  let pending: Pending<T>[] = [];
   let timer: NodeJS.Timeout | undefined;
   const inFlight = new Set<Promise<void>>();
 
-  const writeWithRetry = async (batch: CheckResult[]) => {
+  const writeWithRetry = async (batch: T[]) => {
     const deadline = Date.now() + retryForMs;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -57,7 +71,7 @@ export function createResultWriter(options: ResultWriterOptions): ResultWriter {
       } catch (error) {
         if (Date.now() >= deadline) throw error;
         const backoff = Math.min(2000, 50 * 2 ** attempt);
-        options.log.warn("writing check results failed; retrying", {
+        options.log.warn(`writing ${label} failed; retrying`, {
           size: batch.length,
           backoff,
           error,
@@ -72,14 +86,14 @@ export function createResultWriter(options: ResultWriterOptions): ResultWriter {
     timer = undefined;
     while (pending.length > 0 && inFlight.size < maxInFlight) {
       const batch = pending.splice(0, maxBatch);
-      const results = batch.map((p) => p.result);
-      const write = writeWithRetry(results).then(
+      const items = batch.map((p) => p.item);
+      const write = writeWithRetry(items).then(
         () => {
           for (const p of batch) p.resolve();
-          options.onStored?.(results);
+          options.onStored?.(items);
         },
         (error: unknown) => {
-          options.log.error("gave up writing check results", { size: batch.length, error });
+          options.log.error(`gave up writing ${label}`, { size: batch.length, error });
           for (const p of batch) p.reject(error);
         },
       );
@@ -93,9 +107,9 @@ export function createResultWriter(options: ResultWriterOptions): ResultWriter {
   };
 
   return {
-    add(result) {
+    add(item) {
       return new Promise<void>((resolve, reject) => {
-        pending.push({ result, resolve, reject });
+        pending.push({ item, resolve, reject });
         if (pending.length >= maxBatch) flush();
         else if (!timer) timer = setTimeout(flush, maxDelayMs);
       });

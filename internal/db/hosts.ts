@@ -1,0 +1,192 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate, timestampMs } from "@bufbuild/protobuf/wkt";
+import type pg from "pg";
+import {
+  type Host,
+  type HostSample,
+  HostSchema,
+  type HostSeries,
+  HostSeriesSchema,
+} from "../../gen/pulsar/v1/host_pb.js";
+import { connection } from "./connection.js";
+import * as q from "./hosts.queries.js";
+import type { Queryable } from "./pool.js";
+import { timestampText } from "./result-row.js";
+
+/** HistoryQuery selects one host's samples in [since, until), in buckets of stepSeconds. */
+export interface HistoryQuery {
+  hostId: string;
+  since: Date;
+  until: Date;
+  stepSeconds: number;
+}
+
+/** HOST_METRICS are the series GetHostHistory returns, in this order. */
+export const HOST_METRICS = [
+  "cpu_percent",
+  "memory_used_bytes",
+  "load1",
+  "rx_bytes_per_sec",
+  "tx_bytes_per_sec",
+  "disk_used_percent",
+] as const;
+
+const sampledAtMs = (s: HostSample): number => (s.sampledAt ? timestampMs(s.sampledAt) : 0);
+
+/** diskUsedPercent is the use of the fullest mount: the one that fills up first. */
+export function diskUsedPercent(sample: HostSample): number {
+  let fullest = 0;
+  for (const disk of sample.disks) {
+    if (disk.sizeBytes > 0) fullest = Math.max(fullest, (disk.usedBytes / disk.sizeBytes) * 100);
+  }
+  return fullest;
+}
+
+/** upsertHosts records each host of a batch once: its newest description, first and last seen. */
+export async function upsertHosts(db: Queryable, samples: readonly HostSample[]): Promise<void> {
+  const byHost = new Map<string, { first: HostSample; last: HostSample }>();
+  for (const s of samples) {
+    const seen = byHost.get(s.hostId);
+    if (!seen) byHost.set(s.hostId, { first: s, last: s });
+    else {
+      if (sampledAtMs(s) < sampledAtMs(seen.first)) seen.first = s;
+      if (sampledAtMs(s) >= sampledAtMs(seen.last)) seen.last = s;
+    }
+  }
+  if (byHost.size === 0) return;
+  const hosts = [...byHost.values()];
+  await q.upsertHosts.run(
+    {
+      ids: hosts.map((h) => h.last.hostId),
+      hostnames: hosts.map((h) => h.last.hostname),
+      oses: hosts.map((h) => h.last.info?.os ?? ""),
+      kernels: hosts.map((h) => h.last.info?.kernel ?? ""),
+      arches: hosts.map((h) => h.last.info?.arch ?? ""),
+      cpuModels: hosts.map((h) => h.last.info?.cpuModel ?? ""),
+      cores: hosts.map((h) => h.last.info?.cores ?? 0),
+      memoryBytes: hosts.map((h) => h.last.memory?.totalBytes ?? 0),
+      firstSeens: hosts.map((h) => timestampText(h.first.sampledAt)),
+      lastSeens: hosts.map((h) => timestampText(h.last.sampledAt)),
+    },
+    connection(db),
+  );
+}
+
+/** insertHostSamples stores a batch in one round trip; a sample stored already is skipped. */
+export async function insertHostSamples(
+  db: Queryable,
+  samples: readonly HostSample[],
+): Promise<void> {
+  // Without a time a sample has no key; the sampler always sets one.
+  const rows = samples.filter((s) => s.sampledAt !== undefined && s.hostId !== "");
+  if (rows.length === 0) return;
+  const col = <T>(f: (s: HostSample) => T): T[] => rows.map(f);
+  await q.insertHostSamples.run(
+    {
+      hostIds: col((s) => s.hostId),
+      sampledAts: col((s) => timestampText(s.sampledAt)),
+      cpuPercents: col((s) => s.cpu?.totalPercent ?? 0),
+      perCorePercents: col((s) => `{${(s.cpu?.perCorePercent ?? []).join(",")}}`),
+      load1s: col((s) => s.cpu?.load1 ?? 0),
+      load5s: col((s) => s.cpu?.load5 ?? 0),
+      load15s: col((s) => s.cpu?.load15 ?? 0),
+      memoryUsedBytes: col((s) => s.memory?.usedBytes ?? 0),
+      memoryTotalBytes: col((s) => s.memory?.totalBytes ?? 0),
+      swapUsedBytes: col((s) => s.memory?.swapUsedBytes ?? 0),
+      diskUsedPercents: col(diskUsedPercent),
+      rxBytesPerSec: col((s) => s.network?.rxBytesPerSec ?? 0),
+      txBytesPerSec: col((s) => s.network?.txBytesPerSec ?? 0),
+      processesTotal: col((s) => s.processes?.total ?? 0),
+      processesRunning: col((s) => s.processes?.running ?? 0),
+      processesBlocked: col((s) => s.processes?.blocked ?? 0),
+      processesZombie: col((s) => s.processes?.zombie ?? 0),
+      threads: col((s) => s.processes?.threads ?? 0),
+    },
+    connection(db),
+  );
+}
+
+/**
+ * writeHostSampleBatch stores a batch of samples and records their hosts in one transaction:
+ * two statements plus BEGIN and COMMIT, whatever the batch size.
+ */
+export async function writeHostSampleBatch(
+  pool: Pick<pg.Pool, "connect">,
+  samples: readonly HostSample[],
+): Promise<void> {
+  if (samples.length === 0) return;
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN");
+    await upsertHosts(client, samples);
+    await insertHostSamples(client, samples);
+    await client.query("COMMIT");
+  } catch (error) {
+    // As in writeCheckResultBatch: a connection that cannot even roll back is discarded.
+    await client.query("ROLLBACK").catch((rollbackError: Error) => {
+      broken = rollbackError;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+const hostFromRow = (row: q.ListHostsResult, onlineSince: number): Host =>
+  create(HostSchema, {
+    id: row.id,
+    hostname: row.hostname,
+    os: row.os,
+    cores: row.cores,
+    memoryBytes: row.memory_bytes,
+    lastSeen: timestampFromDate(row.last_seen),
+    online: row.last_seen.getTime() >= onlineSince,
+  });
+
+/** listHosts lists every host by hostname; online means a sample within onlineWithinMs. */
+export async function listHosts(
+  db: Queryable,
+  options: { onlineWithinMs: number; now?: Date },
+): Promise<Host[]> {
+  const onlineSince = (options.now ?? new Date()).getTime() - options.onlineWithinMs;
+  const rows = await q.listHosts.run(undefined, connection(db));
+  return rows.map((row) => hostFromRow(row, onlineSince));
+}
+
+/** getHost reads one host, or undefined when no sample of it was ever stored. */
+export async function getHost(
+  db: Queryable,
+  id: string,
+  options: { onlineWithinMs: number; now?: Date },
+): Promise<Host | undefined> {
+  const [row] = await q.getHost.run({ id }, connection(db));
+  const onlineSince = (options.now ?? new Date()).getTime() - options.onlineWithinMs;
+  return row ? hostFromRow(row, onlineSince) : undefined;
+}
+
+/**
+ * getHostHistory returns one series per metric of HOST_METRICS, each with the average and the
+ * maximum per time bucket (computed in SQL, aligned to the epoch); buckets without samples are
+ * absent rather than zero, so a chart shows a gap where the host was down.
+ */
+export async function getHostHistory(db: Queryable, query: HistoryQuery): Promise<HostSeries[]> {
+  const rows = await q.getHostHistory.run(query, connection(db));
+  const pick: Record<(typeof HOST_METRICS)[number], (r: q.GetHostHistoryResult) => number[]> = {
+    cpu_percent: (r) => [r.cpu_avg, r.cpu_max],
+    memory_used_bytes: (r) => [r.memory_avg, r.memory_max],
+    load1: (r) => [r.load1_avg, r.load1_max],
+    rx_bytes_per_sec: (r) => [r.rx_avg, r.rx_max],
+    tx_bytes_per_sec: (r) => [r.tx_avg, r.tx_max],
+    disk_used_percent: (r) => [r.disk_avg, r.disk_max],
+  };
+  return HOST_METRICS.map((metric) =>
+    create(HostSeriesSchema, {
+      metric,
+      points: rows.map((r) => {
+        const [avg = 0, max = 0] = pick[metric](r);
+        return { at: timestampFromDate(r.at), avg, max };
+      }),
+    }),
+  );
+}

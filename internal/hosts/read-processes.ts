@@ -1,0 +1,81 @@
+import { readFile } from "node:fs/promises";
+import { create } from "@bufbuild/protobuf";
+import si from "systeminformation";
+import {
+  type ProcessCounts,
+  ProcessCountsSchema,
+  type ProcessInfo,
+  ProcessInfoSchema,
+} from "../../gen/pulsar/v1/host_pb.js";
+import { percent } from "./read-cpu-memory.js";
+
+/** TOP_PROCESSES is how many processes a sample lists, by CPU use. */
+export const TOP_PROCESSES = 12;
+
+/** ProcessReading is the process counts and the top consumers, read together. */
+export interface ProcessReading {
+  counts: ProcessCounts;
+  top: ProcessInfo[];
+}
+
+/** EMPTY_PROCESSES stands in until the first process list is read. */
+export const EMPTY_PROCESSES: ProcessReading = {
+  counts: create(ProcessCountsSchema),
+  top: [],
+};
+
+const STATES = new Set(["running", "sleeping", "blocked", "zombie", "stopped"]);
+
+// systeminformation also reports "idle", "paging", "dead" and the like; the contract has six.
+const normalState = (state: string): string => {
+  if (STATES.has(state)) return state;
+  if (state === "idle" || state === "disk sleep") return "sleeping";
+  if (state === "traced") return "stopped";
+  return "unknown";
+};
+
+// The kernel counts threads for us: /proc/loadavg's fourth field is "runnable/total" over all
+// kernel scheduling entities. Elsewhere no cheap source exists and the count stays 0.
+async function threadCount(): Promise<number> {
+  if (process.platform !== "linux") return 0;
+  try {
+    const total = (await readFile("/proc/loadavg", "utf8")).split(" ")[3]?.split("/")[1];
+    return Number.parseInt(total ?? "0", 10) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * readProcesses reads the process list (~100 ms: systeminformation runs ps and reads /proc),
+ * counts it by state and keeps the top consumers by CPU. CPU use per process is measured since
+ * the previous call, so on the slow cadence it is an average over that period.
+ */
+export async function readProcesses(): Promise<ProcessReading> {
+  const [data, threads] = await Promise.all([si.processes(), threadCount()]);
+  const top = [...data.list]
+    .sort((a, b) => b.cpu - a.cpu || b.memRss - a.memRss)
+    .slice(0, TOP_PROCESSES)
+    .map((p) =>
+      create(ProcessInfoSchema, {
+        pid: p.pid,
+        name: p.name,
+        cpuPercent: percent(p.cpu),
+        // ps reports the resident set in KiB.
+        memoryBytes: p.memRss * 1024,
+        state: normalState(p.state),
+      }),
+    );
+  const total = Math.max(data.all, data.list.length);
+  return {
+    counts: create(ProcessCountsSchema, {
+      total,
+      running: Math.min(data.running, total),
+      sleeping: data.sleeping,
+      blocked: data.blocked,
+      zombie: data.list.filter((p) => p.state === "zombie").length,
+      threads: Math.max(threads, total),
+    }),
+    top,
+  };
+}
