@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import { createApi } from "../../internal/api/app.js";
+import { createStreamGateway } from "../../internal/api/ws/gateway.js";
 import { loadConfig, requireDatabaseUrl } from "../../internal/config/config.js";
 import { createPool } from "../../internal/db/pool.js";
 import { applySchema } from "../../internal/db/schema.js";
@@ -19,18 +20,39 @@ await applySchema(pool, config.RETENTION_DAYS);
 const redis = createRedis(config.REDIS_URL, "command", "api");
 const queueConnection = createRedis(config.REDIS_URL, "bullmq", "api-queue");
 const queue = createCheckQueue(queueConnection, config.QUEUE_PREFIX);
-const api = createApi({ pool, redis, scheduler: createMonitorScheduler(queue), log });
+const api = createApi({
+  pool,
+  redis,
+  scheduler: createMonitorScheduler(queue),
+  log,
+  sampleIntervalMs: config.SAMPLE_INTERVAL_MS,
+});
+
+// The stream's subscriber enters subscriber mode, so it needs a connection of its own; the
+// bullmq role keeps its PSUBSCRIBE waiting through a Redis that is not up yet.
+const streamSubscriber = createRedis(config.REDIS_URL, "bullmq", "api-stream");
+const gateway = createStreamGateway({
+  pool,
+  subscriber: streamSubscriber,
+  redis,
+  prefix: config.QUEUE_PREFIX,
+  log,
+});
 
 const server = createServer(api.handler);
+server.on("upgrade", gateway.handleUpgrade);
 server.listen(config.PORT, () => log.info("api listening", { port: config.PORT }));
 
 onShutdown(async () => {
-  // Stop accepting, let in-flight RPCs finish, then close what we opened.
+  // Stop accepting, close stream clients with 1001 (their upgraded sockets would otherwise keep
+  // server.close() waiting), let in-flight RPCs finish, then close what we opened.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
+  await gateway.close();
   await closed;
   await queue.close();
   queueConnection.disconnect();
+  streamSubscriber.disconnect();
   redis.disconnect();
   await pool.end();
 }, log);

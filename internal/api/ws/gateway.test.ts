@@ -1,0 +1,171 @@
+import type { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
+import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
+import { insertMonitor } from "../../db/monitors.js";
+import { writeCheckResultBatch } from "../../db/results.js";
+import { resultFixture, specFixture } from "../../db/test-fixtures.js";
+import { silentLogger } from "../../log/logger.js";
+import { createRedis } from "../../queue/redis.js";
+import { createStreamPublisher, type StreamPublisher } from "../../stream/publisher.js";
+import { hostRingKey, hostsKey } from "../../stream/topics.js";
+import {
+  connectClient,
+  eventually,
+  type GatewayServer,
+  hostSample,
+  listenGateway,
+  type TestClient,
+} from "./testing.js";
+
+let db: TestDatabase;
+let redis: Redis;
+let subscriber: Redis;
+let publisher: StreamPublisher;
+let served: GatewayServer;
+const prefix = uniquePrefix("ws");
+const clients: TestClient[] = [];
+const T0 = Date.parse("2026-11-24T12:00:00Z");
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  redis = createRedis(TEST_REDIS_URL, "command", "ws-test");
+  subscriber = createRedis(TEST_REDIS_URL, "bullmq", "ws-test-sub");
+  publisher = createStreamPublisher(redis, prefix);
+  served = await listenGateway({ pool: db.pool, subscriber, redis, prefix, log: silentLogger });
+});
+
+afterEach(() => {
+  for (const client of clients.splice(0)) client.socket.terminate();
+});
+
+afterAll(async () => {
+  await served.close();
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  subscriber.disconnect();
+  redis.disconnect();
+  await db.drop();
+});
+
+async function connect(): Promise<TestClient> {
+  const client = await connectClient(served.url);
+  clients.push(client);
+  return client;
+}
+
+describe("the stream gateway", () => {
+  it("replays a host's last 100 samples oldest first, then sends live ones", async () => {
+    for (let i = 0; i < 150; i++) {
+      await publisher.publishHostSample(
+        hostSample("replay-host", T0 + i * 1000, { hostname: `s${i}` }),
+      );
+    }
+    const client = await connect();
+    client.send({ subscribe: ["host:replay-host"] });
+    const replayed = await client.waitFor((f) => f.length >= 100);
+    expect(replayed.every((f) => f.replay === true && f.topic === "host:replay-host")).toBe(true);
+    expect(replayed.map((f) => f.hostSample?.hostname)).toEqual(
+      Array.from({ length: 100 }, (_, i) => `s${i + 50}`),
+    );
+
+    await publisher.publishHostSample(
+      hostSample("replay-host", T0 + 150_000, { hostname: "s150" }),
+    );
+    const [live] = (await client.waitFor((f) => f.length === 101)).slice(100);
+    expect(live).toMatchObject({
+      topic: "host:replay-host",
+      replay: false,
+      hostSample: { hostname: "s150" },
+    });
+  });
+
+  it("sends an event once per matching subscription, topic set to the subscription", async () => {
+    await publisher.publishHostSample(hostSample("multi-a", T0));
+    await publisher.publishHostSample(hostSample("multi-b", T0));
+    const client = await connect();
+    client.send({ subscribe: ["hosts", "host:multi-a"] });
+    // hosts replays every host's ring, earlier tests' hosts included; host:multi-a its own.
+    let expected = 1;
+    for (const id of await redis.smembers(hostsKey(prefix))) {
+      expected += Math.min(100, await redis.llen(hostRingKey(prefix, id)));
+    }
+    await client.waitFor((f) => f.length === expected);
+    expect(client.frames.every((f) => f.replay)).toBe(true);
+    const before = client.frames.length;
+
+    await publisher.publishHostSample(hostSample("multi-a", T0 + 1000));
+    await publisher.publishHostSample(hostSample("multi-b", T0 + 1000));
+    const live = (await client.waitFor((f) => f.length >= before + 3)).slice(before);
+    expect(live.map((f) => [f.topic, f.hostSample?.hostId, f.replay]).sort()).toEqual([
+      ["host:multi-a", "multi-a", false],
+      ["hosts", "multi-a", false],
+      ["hosts", "multi-b", false],
+    ]);
+  });
+
+  it("replays every monitor's last result from monitor_state, then relays live results", async () => {
+    const [a, b] = [
+      await insertMonitor(db.pool, specFixture()),
+      await insertMonitor(db.pool, specFixture()),
+    ];
+    await insertMonitor(db.pool, specFixture({ name: "never checked" }));
+    await writeCheckResultBatch(db.pool, [
+      resultFixture({ monitorId: a.id, checkedAtMs: Date.now() - 2000 }),
+      resultFixture({ monitorId: b.id, checkedAtMs: Date.now() - 1000, up: false }),
+    ]);
+    const client = await connect();
+    client.send({ subscribe: ["monitors", `monitor:${b.id.toUpperCase()}`] });
+    const replayed = await client.waitFor((f) => f.length >= 3);
+    expect(
+      replayed
+        .filter((f) => f.topic === "monitors")
+        .map((f) => f.checkResult?.monitorId)
+        .sort(),
+    ).toEqual([a.id, b.id].sort());
+    // Monitor ids are matched case-insensitively; frames carry the canonical lower-case topic.
+    expect(replayed.filter((f) => f.topic === `monitor:${b.id}`)).toMatchObject([
+      { replay: true, checkResult: { monitorId: b.id } },
+    ]);
+
+    await publisher.publishCheckResults([
+      resultFixture({ monitorId: a.id, checkedAtMs: Date.now() }),
+    ]);
+    const [live] = (await client.waitFor((f) => f.length === 4)).slice(3);
+    expect(live).toMatchObject({
+      topic: "monitors",
+      replay: false,
+      checkResult: { monitorId: a.id },
+    });
+  });
+
+  it("stops delivering a topic once the client unsubscribes", async () => {
+    await publisher.publishHostSample(hostSample("unsub-c", T0));
+    const client = await connect();
+    client.send({ subscribe: ["host:unsub-a", "host:unsub-b"] });
+    await eventually(async () => {
+      await publisher.publishHostSample(hostSample("unsub-a", Date.now()));
+      return client.frames.some((x) => x.topic === "host:unsub-a");
+    });
+
+    // Frames from one client are applied in order: once host:unsub-c's replay arrives, the
+    // unsubscribe before it has been applied.
+    client.send({ unsubscribe: ["host:unsub-a"] });
+    client.send({ subscribe: ["host:unsub-c"] });
+    await client.waitFor((f) => f.some((x) => x.topic === "host:unsub-c"));
+    const seen = client.frames.length;
+    await publisher.publishHostSample(hostSample("unsub-a", Date.now() + 1000));
+    await publisher.publishHostSample(hostSample("unsub-b", Date.now() + 1000));
+    const after = (await client.waitFor((f) => f.length > seen)).slice(seen);
+    expect(after.map((f) => f.topic)).toEqual(["host:unsub-b"]);
+  });
+
+  it("refuses upgrades on a path other than /ws with 404", async () => {
+    const socket = new WebSocket(served.url.replace("/ws", "/other"));
+    const refused = await new Promise<string>((resolve) =>
+      socket.once("error", (e) => resolve(e.message)),
+    );
+    expect(refused).toMatch(/404/);
+  });
+});

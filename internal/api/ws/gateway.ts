@@ -1,0 +1,160 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import type { Redis } from "ioredis";
+import { type WebSocket, WebSocketServer } from "ws";
+import type { Queryable } from "../../db/pool.js";
+import type { Logger } from "../../log/logger.js";
+import type { Topic } from "../../stream/topics.js";
+import { StreamClient } from "./client.js";
+import { createHub } from "./hub.js";
+import { loadReplay } from "./replay.js";
+
+/** StreamGatewayDeps are what the gateway uses; the caller opens and closes the connections. */
+export interface StreamGatewayDeps {
+  /** Postgres, for the monitors' last results (monitor_state) replayed on subscribe. */
+  pool: Queryable;
+  /** A dedicated connection: it enters subscriber mode and can run no other command. */
+  subscriber: Pick<Redis, "psubscribe" | "punsubscribe" | "on" | "off">;
+  /** A command connection, for the host rings replayed on subscribe. */
+  redis: Pick<Redis, "lrangeBuffer" | "smembers" | "pipeline">;
+  /** Key prefix of the stream channels and host rings (as given to the publisher). */
+  prefix: string;
+  log: Logger;
+  /** Ping interval; a client that has not answered the previous ping is dropped. 30 s. */
+  heartbeatMs?: number;
+  /** Bytes the server may hold for one client before closing it with 1013. 1 MiB. */
+  maxBufferedBytes?: number;
+  /** Largest client frame answered with an error frame; 4× this closes with 1009. 16 KiB. */
+  maxFrameBytes?: number;
+  /** Topics one connection may subscribe to. 100. */
+  maxTopics?: number;
+  /** How long close() waits for clients to acknowledge 1001 before cutting them. 2 s. */
+  closeGraceMs?: number;
+  /**
+   * authorize decides whether a connection may open. Allows everyone until authentication
+   * lands; then it will check the session and may also attach who the caller is.
+   */
+  authorize?: (req: IncomingMessage) => boolean | Promise<boolean>;
+}
+
+/** StreamGateway serves the live stream on /ws of the API's HTTP server. */
+export interface StreamGateway {
+  /** handleUpgrade is the listener of the HTTP server's 'upgrade' event. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** ready settles once the Redis pattern subscription is active. */
+  ready: Promise<void>;
+  /** clientCount is the number of open connections. */
+  clientCount(): number;
+  /** close refuses new connections, closes every client with 1001 and detaches from Redis. */
+  close(): Promise<void>;
+}
+
+/** STREAM_PATH is where the gateway answers WebSocket upgrades. */
+export const STREAM_PATH = "/ws";
+
+/** CLOSE_GOING_AWAY is the close code sent to clients when the server shuts down. */
+export const CLOSE_GOING_AWAY = 1001;
+
+/**
+ * createStreamGateway builds the WebSocket gateway without listening: cmd/api wires its
+ * handleUpgrade to the server, tests to a server on port 0. Frames are described in
+ * proto/pulsar/v1/stream.proto and the README ("Live stream").
+ */
+export function createStreamGateway(deps: StreamGatewayDeps): StreamGateway {
+  const maxFrameBytes = deps.maxFrameBytes ?? 16 * 1024;
+  const { log } = deps;
+  // Frames between the soft and the hard limit get an error frame and the connection stays;
+  // ws refuses to buffer anything larger (closing with 1009), so a client cannot make the
+  // server hold an arbitrarily large message just to answer it.
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: maxFrameBytes * 4,
+    clientTracking: false,
+    perMessageDeflate: false,
+  });
+  const hub = createHub(deps);
+  const clients = new Set<StreamClient>();
+  const clientOptions = {
+    registry: hub,
+    loadReplay: (topic: Topic) => loadReplay(deps, topic),
+    log,
+    maxFrameBytes,
+    maxTopics: deps.maxTopics ?? 100,
+    maxBufferedBytes: deps.maxBufferedBytes ?? 1024 * 1024,
+  };
+  let closing: Promise<void> | undefined;
+
+  const connected = (socket: WebSocket) => {
+    // An upgrade whose authorize() settled after close() began.
+    if (closing) return socket.close(CLOSE_GOING_AWAY, "server shutting down");
+    const client = new StreamClient(socket, clientOptions);
+    clients.add(client);
+    socket.on("message", (data, isBinary) => client.handleFrame(data, isBinary));
+    socket.on("pong", () => {
+      client.alive = true;
+    });
+    socket.on("error", (error) => log.debug("stream client error", { error }));
+    socket.once("close", () => {
+      clients.delete(client);
+      client.dispose();
+    });
+  };
+
+  const heartbeat = setInterval(() => {
+    for (const client of clients) {
+      if (!client.alive) {
+        client.socket.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.socket.ping();
+    }
+  }, deps.heartbeatMs ?? 30_000);
+  heartbeat.unref();
+
+  return {
+    ready: hub.ready,
+    clientCount: () => clients.size,
+    handleUpgrade(req, socket, head) {
+      // Until ws takes the socket over, a reset must not become an unhandled 'error'.
+      socket.on("error", () => {});
+      const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      if (path !== STREAM_PATH) return refuse(socket, 404, "Not Found");
+      if (closing) return refuse(socket, 503, "Service Unavailable");
+      Promise.resolve(deps.authorize ? deps.authorize(req) : true).then(
+        (allowed) => {
+          if (!allowed) return refuse(socket, 401, "Unauthorized");
+          wss.handleUpgrade(req, socket, head, connected);
+        },
+        (error: unknown) => {
+          log.error("authorizing a stream connection failed", { error });
+          refuse(socket, 500, "Internal Server Error");
+        },
+      );
+    },
+    close() {
+      closing ??= closeAll();
+      return closing;
+    },
+  };
+
+  async function closeAll(): Promise<void> {
+    clearInterval(heartbeat);
+    hub.stop();
+    const closed = [...clients].map(
+      (client) => new Promise<void>((resolve) => client.socket.once("close", () => resolve())),
+    );
+    for (const client of clients) client.socket.close(CLOSE_GOING_AWAY, "server shutting down");
+    // A client that never answers the close handshake must not hold up the shutdown.
+    const grace = setTimeout(() => {
+      for (const client of clients) client.socket.terminate();
+    }, deps.closeGraceMs ?? 2000);
+    await Promise.all(closed);
+    clearTimeout(grace);
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  }
+}
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

@@ -1,0 +1,97 @@
+import { fromBinary } from "@bufbuild/protobuf";
+import { timestampMs } from "@bufbuild/protobuf/wkt";
+import type { Redis } from "ioredis";
+import { type StreamEvent, StreamEventSchema } from "../../../gen/pulsar/v1/stream_pb.js";
+import type { Logger } from "../../log/logger.js";
+import { parseTopic, streamPattern } from "../../stream/topics.js";
+import type { StreamClient, TopicRegistry } from "./client.js";
+import { encodeFrame } from "./frames.js";
+
+/** HubDeps are the dedicated subscriber connection and the key prefix of the stream channels. */
+export interface HubDeps {
+  subscriber: Pick<Redis, "psubscribe" | "punsubscribe" | "on" | "off">;
+  prefix: string;
+  log: Logger;
+}
+
+/** Hub is the process's one Redis subscription and the index of who listens to what. */
+export interface Hub extends TopicRegistry {
+  /** ready settles once the pattern subscription is active (rejects if Redis refused it). */
+  ready: Promise<void>;
+  /** stop detaches from Redis; clients are closed by the gateway. */
+  stop(): void;
+}
+
+/**
+ * createHub subscribes once, with one pattern, to every host and monitor channel, whatever the
+ * number of clients: each event is decoded once and serialised once per topic that matches it
+ * (its own, e.g. host:abc, and its wildcard, hosts), then written to every client listening.
+ * ioredis re-issues the PSUBSCRIBE by itself when it reconnects after a Redis restart; events
+ * published while Redis was away are lost (pub/sub keeps nothing), not replayed.
+ */
+export function createHub(deps: HubDeps): Hub {
+  const pattern = streamPattern(deps.prefix);
+  const listeners = new Map<string, Set<StreamClient>>();
+
+  const onMessage = (matched: Buffer, _channel: Buffer, message: Buffer) => {
+    // The connection is dedicated, but a caller may subscribe it to other patterns too.
+    if (matched.toString() !== pattern) return;
+    let event: StreamEvent;
+    try {
+      event = fromBinary(StreamEventSchema, message);
+    } catch (error) {
+      deps.log.warn("dropping undecodable stream event", { error });
+      return;
+    }
+    fanOut(event);
+  };
+
+  const fanOut = (event: StreamEvent) => {
+    const topic = parseTopic(event.topic);
+    if (!topic || (topic.kind !== "host" && topic.kind !== "monitor")) return;
+    const atMs = eventTimeMs(event);
+    for (const name of [event.topic, `${topic.kind}s`]) {
+      const clients = listeners.get(name);
+      if (!clients || clients.size === 0) continue;
+      const frame = encodeFrame(name, false, event.payload);
+      for (const client of clients) client.deliver(name, event.topic, atMs, frame);
+    }
+  };
+
+  deps.subscriber.on("pmessageBuffer", onMessage);
+  const ready = deps.subscriber.psubscribe(pattern).then(() => undefined);
+  ready.catch((error: unknown) => deps.log.error("subscribing to stream events failed", { error }));
+
+  return {
+    ready,
+    add(name, client) {
+      const clients = listeners.get(name);
+      if (clients) clients.add(client);
+      else listeners.set(name, new Set([client]));
+    },
+    remove(name, client) {
+      const clients = listeners.get(name);
+      clients?.delete(client);
+      // Per-host and per-monitor topics come and go; empty sets must not pile up.
+      if (clients?.size === 0) listeners.delete(name);
+    },
+    stop() {
+      deps.subscriber.off("pmessageBuffer", onMessage);
+      deps.subscriber.punsubscribe(pattern).catch((error: unknown) => {
+        deps.log.debug("unsubscribing from stream events failed", { error });
+      });
+    },
+  };
+}
+
+/** eventTimeMs is when a host sample was taken or a check ran; 0 when absent. */
+function eventTimeMs(event: StreamEvent): number {
+  const { payload } = event;
+  if (payload.case === "hostSample" && payload.value.sampledAt) {
+    return timestampMs(payload.value.sampledAt);
+  }
+  if (payload.case === "checkResult" && payload.value.checkedAt) {
+    return timestampMs(payload.value.checkedAt);
+  }
+  return 0;
+}
