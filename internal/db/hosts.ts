@@ -12,6 +12,7 @@ import { connection } from "./connection.js";
 import * as q from "./hosts.queries.js";
 import type { Queryable } from "./pool.js";
 import { timestampText } from "./result-row.js";
+import { withTransaction } from "./transaction.js";
 
 /** HistoryQuery selects one host's samples in [since, until), in buckets of stepSeconds. */
 export interface HistoryQuery {
@@ -115,22 +116,10 @@ export async function writeHostSampleBatch(
   samples: readonly HostSample[],
 ): Promise<void> {
   if (samples.length === 0) return;
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query("BEGIN");
+  await withTransaction(pool, async (client) => {
     await upsertHosts(client, samples);
     await insertHostSamples(client, samples);
-    await client.query("COMMIT");
-  } catch (error) {
-    // As in writeCheckResultBatch: a connection that cannot even roll back is discarded.
-    await client.query("ROLLBACK").catch((rollbackError: Error) => {
-      broken = rollbackError;
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  });
 }
 
 const hostFromRow = (row: q.ListHostsResult, onlineSince: number): Host =>

@@ -13,6 +13,7 @@ import { toJsonParam } from "./json.js";
 import type { Queryable } from "./pool.js";
 import { requireCheckedAt, resultColumns, resultFromRow, timestampText } from "./result-row.js";
 import * as q from "./results.queries.js";
+import { withTransaction } from "./transaction.js";
 
 /** ResultsQuery selects one monitor's results in [since, until), newest first. */
 export interface ResultsQuery {
@@ -92,23 +93,10 @@ export async function writeCheckResultBatch(
   results: readonly CheckResult[],
 ): Promise<void> {
   if (results.length === 0) return;
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query("BEGIN");
+  await withTransaction(pool, async (client) => {
     await insertCheckResults(client, results);
     await updateMonitorStates(client, results);
-    await client.query("COMMIT");
-  } catch (error) {
-    // If even ROLLBACK fails the connection is unusable: it is discarded, not pooled. The
-    // original error is the one worth reporting.
-    await client.query("ROLLBACK").catch((rollbackError: Error) => {
-      broken = rollbackError;
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  });
 }
 
 /** listCheckResults reads one monitor's results in a window, newest first. */

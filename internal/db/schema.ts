@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type pg from "pg";
+import { withTransaction } from "./transaction.js";
 
 const initSqlPath = fileURLToPath(new URL("../../../init.sql", import.meta.url));
 const sourceInitSqlPath = fileURLToPath(new URL("../../init.sql", import.meta.url));
@@ -27,9 +28,7 @@ export async function applySchema(
   hostRetentionDays?: number,
 ): Promise<void> {
   const sql = await readInitSql();
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  await withTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext('pulsar_apply_schema'))");
     await client.query(sql);
     await client.query("SELECT pulsar_maintain_daily_partitions('check_results', $1, $2)", [
@@ -40,13 +39,7 @@ export async function applySchema(
       PARTITION_DAYS_AHEAD,
       hostRetentionDays ?? null,
     ]);
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** PARTITION_DAYS_AHEAD is how many daily partitions exist ahead of today. */
