@@ -30,7 +30,8 @@ const worker = startCheckWorker({
   redis,
   queue,
   prefix: config.QUEUE_PREFIX,
-  runCheck,
+  runCheck: (target, options) =>
+    runCheck(target, { ...options, blockPrivateTargets: config.PULSAR_BLOCK_PRIVATE_TARGETS }),
   concurrency: config.CHECK_CONCURRENCY,
   region: config.REGION,
   retentionDays: config.RETENTION_DAYS,

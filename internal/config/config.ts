@@ -28,6 +28,12 @@ const schema = z.object({
     .optional(),
   /** Where `npm start` keeps the embedded Postgres and private Redis data. */
   PULSAR_STATE_DIR: z.string().min(1).default(".pulsar"),
+  /** Refuse check targets that are not globally routable (for a public SaaS). Only "true" or
+   *  "false": a typo such as "yes" must stop the process, not silently leave the gate open. */
+  PULSAR_BLOCK_PRIVATE_TARGETS: z
+    .enum(["true", "false"])
+    .transform((value) => value === "true")
+    .default(false),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

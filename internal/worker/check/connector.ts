@@ -1,8 +1,9 @@
 import type { X509Certificate } from "node:crypto";
-import type { LookupFunction, Socket } from "node:net";
+import net, { type LookupFunction, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { SecureContext, TLSSocket } from "node:tls";
 import { buildConnector } from "undici";
+import { type AddressPolicy, type BlockedAddressError, judgeAddresses } from "./address-policy.js";
 import { timedLookup } from "./timed-lookup.js";
 import { tlsVerifyError } from "./tls-info.js";
 import type { HopMarks } from "./waterfall.js";
@@ -16,6 +17,8 @@ export interface ConnectorHop extends HopMarks {
   cert: X509Certificate | undefined;
   /** Set when the certificate was judged untrusted; the hop fails with it. */
   tlsRejection: Error | undefined;
+  /** Set when the policy refused the IP literal or the connected address; the hop fails with it. */
+  blocked: BlockedAddressError | undefined;
 }
 
 /**
@@ -23,11 +26,16 @@ export interface ConnectorHop extends HopMarks {
  * lookup, TLS without session resumption (a check must pay the full handshake it measures),
  * and `connect` / `secureConnect` listeners prepended so that they run before undici's,
  * which writes the request at once: their instants are the end of connect and of TLS.
+ *
+ * With a `policy`, no byte reaches a refused address, judged three times over: an IP literal
+ * before any socket exists (net does no lookup for it), every address a name resolves to in
+ * the lookup, and the socket's remoteAddress when it connects, before undici can write.
  */
 export function hopConnector(
   hop: ConnectorHop,
   secureContext: SecureContext,
   lookup: LookupFunction | undefined,
+  policy: AddressPolicy | undefined,
 ): buildConnector.connector {
   const base = buildConnector({
     secureContext,
@@ -40,11 +48,24 @@ export function hopConnector(
     // The check's deadline covers connecting; one request per socket needs no keep-alive.
     timeout: 0,
     keepAlive: false,
-    lookup: timedLookup(hop, lookup),
+    lookup: timedLookup(hop, lookup, policy),
   });
   return (options, callback) => {
+    // undici hands over the host without IPv6 brackets: exactly what net will dial.
+    if (policy !== undefined && net.isIP(options.hostname) !== 0) {
+      const blocked = judgeAddresses(policy, options.hostname, options.hostname);
+      if (blocked !== undefined) {
+        hop.blocked = blocked;
+        // Not synchronously: undici is still inside its own connect() when it calls us.
+        queueMicrotask(() => callback(blocked, null));
+        return;
+      }
+    }
     const socket = base(options, (err, connected) => {
-      if (err === null && hop.tlsRejection !== undefined) callback(hop.tlsRejection, null);
+      // Refused at connect: the socket is destroyed, but undici's own connect listener, after
+      // ours, still reports success; the refusal is the real outcome.
+      if (err === null && hop.blocked !== undefined) callback(hop.blocked, null);
+      else if (err === null && hop.tlsRejection !== undefined) callback(hop.tlsRejection, null);
       else if (err === null) callback(null, connected);
       else callback(err, null);
     }) as unknown as Socket; // buildConnector returns the socket; its typings say void
@@ -54,6 +75,11 @@ export function hopConnector(
       // Connected without our lookup reporting (a custom lookup that skipped it): no DNS time.
       if (hop.dnsEnd < 0) hop.dnsEnd = hop.start;
       hop.remoteAddress = socket.remoteAddress ?? "";
+      // The last guard: whatever path led here, judge the address actually connected to, and
+      // destroy the socket before undici's listener (after this one) writes the request.
+      if (policy === undefined || socket.remoteAddress === undefined) return;
+      hop.blocked = judgeAddresses(policy, hop.hostname, socket.remoteAddress);
+      if (hop.blocked !== undefined) socket.destroy(hop.blocked);
     });
     if (hop.https) {
       const secure = socket as TLSSocket;

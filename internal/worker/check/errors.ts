@@ -1,4 +1,5 @@
 import { CheckErrorKind } from "../../../gen/pulsar/v1/check_pb.js";
+import { BlockedAddressError } from "./address-policy.js";
 import { TlsVerifyError } from "./tls-info.js";
 
 /** Failure is why a check is down: a kind for grouping and words for people. */
@@ -70,6 +71,8 @@ interface ErrorFields {
  */
 export function networkFailure(err: unknown, ctx: FailureContext): Failure {
   const e = firstCause(err);
+  if (err instanceof BlockedAddressError) return blockedFailure(err);
+  if (e instanceof BlockedAddressError) return blockedFailure(e);
   const code = typeof e.code === "string" ? e.code : "";
   const message = typeof e.message === "string" ? e.message : String(err);
   if (DNS_CODES.has(code) || ctx.phase === "dns") {
@@ -101,6 +104,15 @@ export function networkFailure(err: unknown, ctx: FailureContext): Failure {
 /** fail builds a {@link Failure}; exported for the judgements made outside this module. */
 export function fail(kind: CheckErrorKind, error: string): Failure {
   return { kind, error };
+}
+
+/** The words name the setting, so whoever reads a blocked check knows what to change. */
+function blockedFailure(err: BlockedAddressError): Failure {
+  const via = err.hostname === err.address ? "" : `${err.hostname} resolves to ${err.address}; `;
+  return fail(
+    CheckErrorKind.BLOCKED,
+    `blocked: ${via}${err.reason} (PULSAR_BLOCK_PRIVATE_TARGETS is on)`,
+  );
 }
 
 function isTlsCode(code: string): boolean {

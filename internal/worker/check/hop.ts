@@ -3,6 +3,7 @@ import net, { type LookupFunction, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { SecureContext } from "node:tls";
 import { Client, type Dispatcher } from "undici";
+import type { AddressPolicy, BlockedAddressError } from "./address-policy.js";
 import { KeywordScanner } from "./body.js";
 import { type ConnectorHop, hopConnector } from "./connector.js";
 import type { Phase } from "./errors.js";
@@ -18,6 +19,8 @@ export interface HopSettings {
   readonly followRedirects: boolean;
   /** Searched for in the body of a final (non-redirect) response when set and non-empty. */
   readonly keyword: string | undefined;
+  /** Judges every address a hop connects to (redirect hops too); undefined allows all. */
+  readonly addressPolicy: AddressPolicy | undefined;
 }
 
 /** Passed to undici when a check stops a hop; shared, so stopping allocates no Error. */
@@ -45,6 +48,7 @@ export class Hop implements ConnectorHop, Dispatcher.DispatchHandler {
   remoteAddress = "";
   cert: X509Certificate | undefined = undefined;
   tlsRejection: Error | undefined = undefined;
+  blocked: BlockedAddressError | undefined = undefined;
 
   statusCode = 0;
   /** Location of a redirect that should be followed. */
@@ -80,7 +84,7 @@ export class Hop implements ConnectorHop, Dispatcher.DispatchHandler {
     this.#settings = settings;
     this.#onDone = onDone;
     this.#client = new Client(url.origin, {
-      connect: hopConnector(this, settings.secureContext, settings.lookup),
+      connect: hopConnector(this, settings.secureContext, settings.lookup, settings.addressPolicy),
       // The check's own deadline bounds the whole hop; undici's timers would be extra work.
       headersTimeout: 0,
       bodyTimeout: 0,
@@ -166,7 +170,9 @@ export class Hop implements ConnectorHop, Dispatcher.DispatchHandler {
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
     // The hop's own TLS verdict is the real cause of the connect error undici reports, and
     // the hop ended when that verdict was given.
-    if (this.tlsRejection !== undefined) this.#finish(this.tlsRejection, this.tlsEnd);
+    // Likewise a refused address is the cause, whatever undici made of the destroyed socket.
+    if (this.blocked !== undefined) this.#finish(this.blocked);
+    else if (this.tlsRejection !== undefined) this.#finish(this.tlsRejection, this.tlsEnd);
     else this.#finish(err);
   }
 

@@ -9,6 +9,7 @@ import {
   CheckResultSchema,
   type CheckTarget,
 } from "../../../gen/pulsar/v1/check_pb.js";
+import { type AddressPolicy, blockedReason } from "./address-policy.js";
 import { type Failure, fail, networkFailure, PHASE_WORDS } from "./errors.js";
 import { Hop, type HopSettings } from "./hop.js";
 import { judgeKeyword, judgeStatus } from "./judge.js";
@@ -42,6 +43,18 @@ export interface CheckOptions {
   lookup?: LookupFunction;
   /** Where loop delay is sampled. Default: one sampler shared by the process's checks. */
   loopDelay?: LoopDelaySampler;
+  /**
+   * Refuses targets that are not globally routable (loopback, private, link-local, …),
+   * judged on every address actually connected to, on every hop: a public service must not
+   * be a window onto its own network. Such a check is down with CHECK_ERROR_KIND_BLOCKED and
+   * nothing is sent. Default false: a self-hosted monitor watches its own network.
+   */
+  blockPrivateTargets?: boolean;
+  /**
+   * Replaces the judgement of addresses (see {@link AddressPolicy}); applies even when
+   * blockPrivateTargets is off. For tests, whose targets are all loopback.
+   */
+  addressPolicy?: AddressPolicy;
 }
 
 /** DEFAULT_TIMEOUT_MS bounds a check whose target leaves timeoutMs at 0. */
@@ -88,6 +101,8 @@ class CheckRun {
       ignoreTlsErrors: target.ignoreTlsErrors,
       followRedirects: target.followRedirects,
       keyword: target.keyword,
+      addressPolicy:
+        options.addressPolicy ?? (options.blockPrivateTargets ? blockedReason : undefined),
     };
   }
 

@@ -1,0 +1,205 @@
+import http from "node:http";
+import net, { type AddressInfo, type LookupFunction } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CheckErrorKind } from "../../../gen/pulsar/v1/check_pb.js";
+import {
+  checkTarget,
+  startHttpsTarget,
+  startHttpTarget,
+  type TestTarget,
+} from "../../../test/support/targets.js";
+import type { AddressPolicy } from "./address-policy.js";
+import { runCheck } from "./run-check.js";
+
+/**
+ * Every local target is loopback, hence blocked by the real policy, which is what makes the
+ * real policy testable. Redirects from an allowed hop need a second address: Linux routes all
+ * of 127/8 to lo, so target B listens on 127.0.0.2 and a test policy refuses only that.
+ */
+const B_ADDRESS = "127.0.0.2";
+const onlyB: AddressPolicy = (address) =>
+  address === B_ADDRESS ? `${address} is refused by the test policy` : undefined;
+
+let a: TestTarget;
+let tls: TestTarget;
+let b: http.Server;
+let bPort = 0;
+let bRequests = 0;
+let bConnections = 0;
+
+beforeAll(async () => {
+  a = await startHttpTarget();
+  tls = await startHttpsTarget();
+  b = http.createServer((_req, res) => {
+    bRequests += 1;
+    res.end("ok");
+  });
+  b.on("connection", () => {
+    bConnections += 1;
+  });
+  await new Promise<void>((resolve) => b.listen(0, B_ADDRESS, resolve));
+  bPort = (b.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  await Promise.all([a.close(), tls.close()]);
+  b.closeAllConnections();
+  await new Promise((resolve) => b.close(resolve));
+});
+
+/** fakeDns resolves the given names (as getaddrinfo would, asynchronously) and no others. */
+function fakeDns(names: Record<string, string>): LookupFunction {
+  return (hostname, options, callback) => {
+    process.nextTick(() => {
+      const address = names[hostname];
+      if (address === undefined) {
+        const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+          code: "ENOTFOUND",
+        });
+        callback(err, "", 0);
+      } else if (options.all === true) {
+        callback(null, [{ address, family: net.isIP(address) }]);
+      } else {
+        callback(null, address, net.isIP(address));
+      }
+    });
+  };
+}
+
+/**
+ * countingB runs `check` and returns its result with what B saw meanwhile: TCP connections
+ * (none at all when the address was judged before connecting) and HTTP requests.
+ */
+async function countingB<T>(
+  check: () => Promise<T>,
+): Promise<[T, { connections: number; requests: number }]> {
+  const [connections, requests] = [bConnections, bRequests];
+  const result = await check();
+  return [result, { connections: bConnections - connections, requests: bRequests - requests }];
+}
+
+describe("with PULSAR_BLOCK_PRIVATE_TARGETS on", () => {
+  it("marks a check of a loopback IP literal down as blocked without sending a byte", async () => {
+    const before = a.requestsReceived();
+    const result = await runCheck(checkTarget(`${a.url}/ok`), { blockPrivateTargets: true });
+    expect(result.up).toBe(false);
+    expect(result.errorKind).toBe(CheckErrorKind.BLOCKED);
+    expect(result.error).toBe(
+      "blocked: 127.0.0.1 is a loopback address (PULSAR_BLOCK_PRIVATE_TARGETS is on)",
+    );
+    expect(a.requestsReceived()).toBe(before);
+  });
+
+  it("checks the same target normally when blocking is off", async () => {
+    const before = a.requestsReceived();
+    const result = await runCheck(checkTarget(`${a.url}/ok`), { blockPrivateTargets: false });
+    expect(result.up).toBe(true);
+    expect(a.requestsReceived()).toBe(before + 1);
+  });
+
+  it("blocks a name that resolves to loopback when it connects", async () => {
+    const before = a.requestsReceived();
+    const result = await runCheck(checkTarget(`${a.localhostUrl}/ok`), {
+      blockPrivateTargets: true,
+    });
+    expect(result.errorKind).toBe(CheckErrorKind.BLOCKED);
+    expect(result.error).toMatch(
+      /^blocked: localhost resolves to (127\.0\.0\.1|::1); \S+ is a loopback address \(PULSAR_BLOCK_PRIVATE_TARGETS is on\)$/,
+    );
+    expect(a.requestsReceived()).toBe(before);
+  });
+
+  it("blocks a made-up public name whose DNS answer is inside", async () => {
+    const before = a.requestsReceived();
+    const result = await runCheck(checkTarget(`http://status.example.test:${a.port}/ok`), {
+      blockPrivateTargets: true,
+      lookup: fakeDns({ "status.example.test": "127.0.0.1" }),
+    });
+    expect(result.errorKind).toBe(CheckErrorKind.BLOCKED);
+    expect(result.error).toContain("status.example.test resolves to 127.0.0.1");
+    expect(a.requestsReceived()).toBe(before);
+  });
+
+  it("blocks IPv6 loopback and IPv4-mapped loopback literals", async () => {
+    for (const host of ["[::1]", "[::ffff:127.0.0.1]"]) {
+      const before = a.requestsReceived();
+      const result = await runCheck(checkTarget(`http://${host}:${a.port}/ok`), {
+        blockPrivateTargets: true,
+      });
+      expect(result.errorKind, host).toBe(CheckErrorKind.BLOCKED);
+      expect(result.error, host).toContain("loopback address");
+      expect(a.requestsReceived(), host).toBe(before);
+    }
+  });
+
+  it("blocks an HTTPS target before any handshake", async () => {
+    const result = await runCheck(checkTarget(`${tls.url}/ok`), { blockPrivateTargets: true });
+    expect(result.errorKind).toBe(CheckErrorKind.BLOCKED);
+    expect(result.tlsCertIssuer).toBe("");
+    expect(tls.requestsReceived()).toBe(0);
+  });
+});
+
+describe("redirect hops", () => {
+  it("follows a redirect to B when nothing is blocked (the control)", async () => {
+    const target = checkTarget(`${a.url}/redirect?to=http://${B_ADDRESS}:${bPort}/ok`, {
+      followRedirects: true,
+    });
+    const [result, received] = await countingB(() => runCheck(target));
+    expect(result.up).toBe(true);
+    expect(result.redirectCount).toBe(1);
+    expect(received).toEqual({ connections: 1, requests: 1 });
+  });
+
+  it("blocks a redirect from an allowed hop to a refused address on that hop", async () => {
+    const target = checkTarget(`${a.url}/redirect?to=http://${B_ADDRESS}:${bPort}/ok`, {
+      followRedirects: true,
+    });
+    const [result, received] = await countingB(() => runCheck(target, { addressPolicy: onlyB }));
+    expect(result.up).toBe(false);
+    expect(result.errorKind).toBe(CheckErrorKind.BLOCKED);
+    expect(result.redirectCount).toBe(1);
+    expect(result.error).toContain("127.0.0.2 is refused by the test policy");
+    expect(received).toEqual({ connections: 0, requests: 0 });
+  });
+
+  it("blocks a redirect to a name that resolves to a refused address", async () => {
+    const target = checkTarget(`${a.url}/redirect?to=http://inside.test:${bPort}/ok`, {
+      followRedirects: true,
+    });
+    const [result, received] = await countingB(() =>
+      runCheck(target, { addressPolicy: onlyB, lookup: fakeDns({ "inside.test": B_ADDRESS }) }),
+    );
+    expect(result.errorKind).toBe(CheckErrorKind.BLOCKED);
+    expect(result.error).toContain("inside.test resolves to 127.0.0.2");
+    expect(received).toEqual({ connections: 0, requests: 0 });
+  });
+});
+
+describe("the connect-time guard", () => {
+  /** Allows its first judgement and refuses the rest: the literal passes, the socket not. */
+  function changesItsMind(): AddressPolicy {
+    let calls = 0;
+    return (address) => (++calls > 1 ? `${address} was refused at connect` : undefined);
+  }
+
+  it.each([
+    ["http", () => a],
+    ["https", () => tls],
+  ])(
+    "destroys an %s socket whose remote address is refused before a request is written",
+    async (_scheme, which) => {
+      const target = which();
+      const before = target.requestsReceived();
+      const result = await runCheck(checkTarget(`${target.url}/ok`, { ignoreTlsErrors: true }), {
+        addressPolicy: changesItsMind(),
+      });
+      expect(result.errorKind).toBe(CheckErrorKind.BLOCKED);
+      expect(result.error).toContain("127.0.0.1 was refused at connect");
+      expect(result.remoteAddress).toBe("127.0.0.1");
+      expect(target.requestsReceived()).toBe(before);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await target.openConnections()).toBe(0);
+    },
+  );
+});
