@@ -4,6 +4,7 @@ import { createPool } from "../../internal/db/pool.js";
 import { applySchema } from "../../internal/db/schema.js";
 import { createHostSampleStore } from "../../internal/hosts/sample-store.js";
 import { createSampler } from "../../internal/hosts/sampler.js";
+import { createSamplerLease } from "../../internal/hosts/sampler-lease.js";
 import { onShutdown } from "../../internal/lifecycle/shutdown.js";
 import { createLogger } from "../../internal/log/logger.js";
 import { createCheckQueue } from "../../internal/queue/check-queue.js";
@@ -45,10 +46,19 @@ const sampleStore = createHostSampleStore({
   retentionDays: config.HOST_RETENTION_DAYS,
   log,
 });
+const samplerLease = createSamplerLease(
+  streamRedis,
+  config.QUEUE_PREFIX,
+  3 * config.SAMPLE_INTERVAL_MS,
+);
+let sampledHostId: string | undefined;
 const sampler = createSampler({
   intervalMs: config.SAMPLE_INTERVAL_MS,
   hostId: config.HOST_ID,
   onSample: async (sample) => {
+    sampledHostId = sample.hostId;
+    // Workers sharing a machine share its host id: one of them reports it.
+    if (!(await samplerLease.hold(sample.hostId).catch(() => false))) return;
     sampleStore.add(sample);
     await publisher
       .publishHostSample(sample)
@@ -61,6 +71,7 @@ log.info("worker started", { concurrency: config.CHECK_CONCURRENCY, region: conf
 
 onShutdown(async () => {
   await sampler.stop();
+  if (sampledHostId) await samplerLease.release(sampledHostId).catch(() => {});
   await sampleStore.close();
   await worker.close();
   await queue.close();
