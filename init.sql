@@ -1,6 +1,65 @@
 -- Pulsar schema. Idempotent: applied on every start by cmd/api and cmd/worker, and mounted
 -- into Postgres' init directory by docker compose.
 
+-- Accounts. An organization owns monitors, results, hosts and alerts; every user belongs to
+-- exactly one. Emails are unique whatever their case.
+CREATE TABLE IF NOT EXISTS organizations (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  name text NOT NULL CHECK (char_length(name) BETWEEN 1 AND 200),
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS users (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  org_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+  email text NOT NULL,
+  name text NOT NULL,
+  role text NOT NULL CHECK (role IN ('admin', 'member')),
+  -- scrypt$<log2 N>$<r>$<p>$<salt, base64>$<hash, base64> (internal/auth/password.ts)
+  password_hash text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE UNIQUE INDEX IF NOT EXISTS users_email_key ON users (lower(email));
+CREATE INDEX IF NOT EXISTS users_org ON users (org_id);
+
+-- Server-side sessions: the cookie carries a random secret, the table only its SHA-256, so a
+-- copy of the database signs nobody in. Deleting the row revokes the session.
+CREATE TABLE IF NOT EXISTS sessions (
+  token_hash bytea PRIMARY KEY,
+  user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
+
+-- API, worker and agent tokens, stored as SHA-256 of the secret (the secret has 256 random
+-- bits, so a fast hash is enough). Revoked tokens are kept for the record.
+CREATE TABLE IF NOT EXISTS api_tokens (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  org_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+  created_by uuid REFERENCES users (id) ON DELETE SET NULL,
+  name text NOT NULL CHECK (char_length(name) BETWEEN 1 AND 100),
+  scope text NOT NULL CHECK (scope IN ('api', 'worker', 'agent')),
+  token_hash bytea NOT NULL UNIQUE,
+  prefix text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  last_used_at timestamptz,
+  revoked_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS api_tokens_org ON api_tokens (org_id, created_at DESC);
+
+-- Invitations to join an organization; single use, stored hashed like tokens.
+CREATE TABLE IF NOT EXISTS invitations (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  org_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+  email text NOT NULL,
+  role text NOT NULL CHECK (role IN ('admin', 'member')),
+  token_hash bytea NOT NULL UNIQUE,
+  created_by uuid REFERENCES users (id) ON DELETE SET NULL,
+  expires_at timestamptz NOT NULL,
+  accepted_at timestamptz
+);
+
 CREATE TABLE IF NOT EXISTS monitors (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   -- Creation order for stable keyset pagination (uuids are random, timestamps can tie).
@@ -22,6 +81,11 @@ CREATE TABLE IF NOT EXISTS monitors (
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()
 );
+-- Added with accounts. NULL only on monitors created before accounts existed: the first
+-- organization to sign up adopts them (internal/db/accounts.sql); until then nobody sees them.
+ALTER TABLE monitors ADD COLUMN IF NOT EXISTS org_id uuid REFERENCES organizations (id) ON DELETE CASCADE;
+-- Every listing is per organization, in creation order.
+CREATE INDEX IF NOT EXISTS monitors_org_seq ON monitors (org_id, seq);
 
 -- The latest result of each monitor, kept apart from monitors so that the frequent updates by
 -- workers never touch the spec rows. One row per monitor, created with it.
@@ -75,6 +139,10 @@ CREATE TABLE IF NOT EXISTS hosts (
   first_seen timestamptz NOT NULL,
   last_seen timestamptz NOT NULL
 );
+-- The organization the host reports to (its worker's PULSAR_WORKER_TOKEN or its agent's token);
+-- NULL for a shared host, visible read-only to every organization when PULSAR_SHARED_HOSTS=true.
+ALTER TABLE hosts ADD COLUMN IF NOT EXISTS org_id uuid REFERENCES organizations (id) ON DELETE CASCADE;
+CREATE INDEX IF NOT EXISTS hosts_org ON hosts (org_id);
 
 -- One row per host sample (every SAMPLE_INTERVAL_MS per host), the figures history charts need;
 -- the per-process list is live only (Redis). Partitioned by day (UTC) on sampled_at like

@@ -11,6 +11,7 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { insertOrganization } from "../../internal/db/accounts.js";
 import { insertMonitor } from "../../internal/db/monitors.js";
 import { createPool } from "../../internal/db/pool.js";
 import { applySchema } from "../../internal/db/schema.js";
@@ -85,10 +86,12 @@ async function main() {
     scheme === "https" ? `https://localhost:${httpsPort}/` : `http://localhost:${httpPort}/`;
 
   console.log(`creating ${monitors} monitors at ${intervalSeconds} s against ${url} ...`);
+  // One organization owns them all: the worker checks every organization's monitors alike.
+  const org = await insertOrganization(pool, "bench");
   for (let i = 0; i < monitors; i += 200) {
     await Promise.all(
       Array.from({ length: Math.min(200, monitors - i) }, async (_, j) => {
-        const monitor = await insertMonitor(pool, {
+        const monitor = await insertMonitor(pool, org.id, {
           name: `bench ${i + j}`,
           url,
           method: "GET",

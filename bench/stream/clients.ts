@@ -19,9 +19,14 @@ const SEQ = /"hostname":"seq-(\d+)"/;
 
 /**
  * openClients connects n clients in batches (so the server's accept backlog never overflows)
- * and subscribes each to topic. Replay frames are ignored.
+ * and subscribes each to topic, authenticated with headers. Replay frames are ignored.
  */
-export async function openClients(url: string, n: number, topic: string): Promise<ClientPool> {
+export async function openClients(
+  url: string,
+  n: number,
+  topic: string,
+  headers: Record<string, string>,
+): Promise<ClientPool> {
   const arrivals = new Map<number, number[]>();
   const sockets: WebSocket[] = [];
   let live = 0;
@@ -42,7 +47,7 @@ export async function openClients(url: string, n: number, topic: string): Promis
   };
   for (let start = 0; start < n; start += 100) {
     const batch = Array.from({ length: Math.min(100, n - start) }, async () => {
-      const socket = new WebSocket(url, { perMessageDeflate: false });
+      const socket = new WebSocket(url, { perMessageDeflate: false, headers });
       await new Promise<void>((resolve, reject) => {
         socket.once("open", resolve);
         socket.once("error", reject);

@@ -17,6 +17,8 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { hostSample } from "../../internal/api/ws/testing.js";
+import { newSecret } from "../../internal/auth/secrets.js";
+import * as accounts from "../../internal/db/accounts.js";
 import { freePort } from "../../internal/launcher/free-port.js";
 import { startPrivateRedis } from "../../internal/launcher/private-redis.js";
 import { silentLogger } from "../../internal/log/logger.js";
@@ -89,16 +91,44 @@ async function startApi(env: NodeJS.ProcessEnv, port: number): Promise<ChildProc
   throw new Error("the API did not become ready");
 }
 
-async function measure(api: ChildProcess, publisher: StreamPublisher, wsUrl: string, n: number) {
+/** BenchOrg is the organization whose host the clients watch, and its API token. */
+interface BenchOrg {
+  orgId: string;
+  headers: Record<string, string>;
+}
+
+/** createBenchOrg makes an organization and an API token straight in the database. */
+async function createBenchOrg(db: pg.Client): Promise<BenchOrg> {
+  const org = await accounts.insertOrganization(db, "bench");
+  const secret = newSecret("api");
+  await accounts.insertApiToken(db, {
+    orgId: org.id,
+    createdBy: undefined,
+    name: "bench",
+    scope: "api",
+    tokenHash: secret.hash,
+    prefix: secret.prefix,
+  });
+  return { orgId: org.id, headers: { authorization: `Bearer ${secret.secret}` } };
+}
+
+async function measure(
+  api: ChildProcess,
+  publisher: StreamPublisher,
+  wsUrl: string,
+  n: number,
+  org: BenchOrg,
+) {
   const pid = api.pid ?? 0;
   const hostId = `bench-${n}`;
   const rssBefore = processRssMb(pid);
-  const pool: ClientPool = await openClients(wsUrl, n, `host:${hostId}`);
+  const pool: ClientPool = await openClients(wsUrl, n, `host:${hostId}`, org.headers);
   // Barrier: every client has a live frame, so every subscription is registered.
   const warm = 1_000_000;
   while ((pool.arrivals.get(warm)?.length ?? 0) < n) {
     await publisher.publishHostSample(
       hostSample(hostId, Date.now(), { ...sampleInit, hostname: `seq-${warm}` }),
+      org.orgId,
     );
     await sleep(200);
   }
@@ -114,7 +144,7 @@ async function measure(api: ChildProcess, publisher: StreamPublisher, wsUrl: str
     if (wait > 0) await sleep(wait);
     sentAt[seq] = performance.now();
     const sample = hostSample(hostId, Date.now(), { ...sampleInit, hostname: `seq-${seq}` });
-    publisher.publishHostSample(sample).catch((error: unknown) => console.error(error));
+    publisher.publishHostSample(sample, org.orgId).catch((error: unknown) => console.error(error));
   }
   for (const deadline = performance.now() + 5000; performance.now() < deadline; ) {
     if (pool.liveFrames() >= n * samples) break;
@@ -169,15 +199,20 @@ async function main() {
   );
   const redis = createRedis(redisServer.url, "command", "bench-publisher");
   const publisher = createStreamPublisher(redis, prefix);
+  const db = new pg.Client({ connectionString: databaseUrl.toString() });
+  await db.connect();
   try {
+    // The API applied the schema on start.
+    const org = await createBenchOrg(db);
     const results = [];
     for (const n of counts) {
-      const result = await measure(api, publisher, `ws://127.0.0.1:${port}/ws`, n);
+      const result = await measure(api, publisher, `ws://127.0.0.1:${port}/ws`, n, org);
       console.log(JSON.stringify(result));
       results.push(result);
     }
     console.table(results);
   } finally {
+    await db.end();
     api.kill("SIGTERM");
     await once(api, "exit");
     redis.disconnect();

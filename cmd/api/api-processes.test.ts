@@ -3,6 +3,7 @@ import { once } from "node:events";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  bearerHeaders,
   connectClient,
   eventually,
   type Frame,
@@ -11,6 +12,7 @@ import {
 import { freePort } from "../../internal/launcher/free-port.js";
 import { createRedis } from "../../internal/queue/redis.js";
 import { createStreamPublisher } from "../../internal/stream/publisher.js";
+import { createTestOrg } from "../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
 
@@ -62,19 +64,22 @@ afterAll(async () => {
 
 describe("two API processes", () => {
   it("both deliver every event, and SIGTERM closes a process's clients with 1001", async () => {
+    const org = await createTestOrg(db.pool);
     const clients = await Promise.all(
-      apis.map(({ port }) => connectClient(`ws://127.0.0.1:${port}/ws`)),
+      apis.map(({ port }) =>
+        connectClient(`ws://127.0.0.1:${port}/ws`, bearerHeaders(org.apiToken)),
+      ),
     );
     for (const client of clients) client.send({ subscribe: ["host:two-apis"] });
     const publisher = createStreamPublisher(redis, prefix);
     // Both processes subscribe asynchronously: probe until each client has seen a live event.
     await eventually(async () => {
-      await publisher.publishHostSample(hostSample("two-apis", 1));
+      await publisher.publishHostSample(hostSample("two-apis", 1), org.orgId);
       return clients.every((c) => c.frames.some((x) => x.hostSample && !x.replay));
     }, 10_000);
     const start = Date.now();
     for (let i = 0; i < 10; i++)
-      await publisher.publishHostSample(hostSample("two-apis", start + i));
+      await publisher.publishHostSample(hostSample("two-apis", start + i), org.orgId);
     const isNew = (x: Frame) =>
       !x.replay && x.hostSample !== undefined && Date.parse(x.hostSample.sampledAt) >= start;
     for (const client of clients) {
@@ -91,7 +96,7 @@ describe("two API processes", () => {
     const [code] = (await once(first?.child as ChildProcess, "exit")) as [number | null];
     expect(code).toBe(0);
     // The other process goes on serving.
-    await publisher.publishHostSample(hostSample("two-apis", start + 100));
+    await publisher.publishHostSample(hostSample("two-apis", start + 100), org.orgId);
     await clients[1]?.waitFor((f) => f.filter(isNew).length >= 11, 5000);
   }, 60_000);
 });

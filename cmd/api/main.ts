@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import { createApi } from "../../internal/api/app.js";
+import { authorizeUpgrade } from "../../internal/api/ws/authorize.js";
 import { createStreamGateway } from "../../internal/api/ws/gateway.js";
 import { loadConfig, requireDatabaseUrl } from "../../internal/config/config.js";
 import { createPool } from "../../internal/db/pool.js";
@@ -23,9 +24,13 @@ const queue = createCheckQueue(queueConnection, config.QUEUE_PREFIX);
 const api = createApi({
   pool,
   redis,
+  prefix: config.QUEUE_PREFIX,
   scheduler: createMonitorScheduler(queue),
   log,
   sampleIntervalMs: config.SAMPLE_INTERVAL_MS,
+  signup: config.PULSAR_SIGNUP,
+  sharedHosts: config.PULSAR_SHARED_HOSTS,
+  trustProxy: config.PULSAR_TRUST_PROXY,
 });
 
 // The stream's subscriber enters subscriber mode, so it needs a connection of its own; the
@@ -36,6 +41,10 @@ const gateway = createStreamGateway({
   subscriber: streamSubscriber,
   redis,
   prefix: config.QUEUE_PREFIX,
+  sharedHosts: config.PULSAR_SHARED_HOSTS,
+  // The same credentials as the RPCs: an API token or the session cookie (checked against
+  // cross-site hijacking by the gateway itself).
+  authorize: authorizeUpgrade({ pool, log }),
   log,
 });
 

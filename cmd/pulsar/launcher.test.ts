@@ -53,13 +53,16 @@ async function waitFor(
   }
 }
 
-const rpc = async (port: number, method: string, body: unknown) => {
-  const res = await fetch(`http://127.0.0.1:${port}/pulsar.v1.MonitorService/${method}`, {
+const rpc = async (port: number, method: string, body: unknown, cookie = "") => {
+  const res = await fetch(`http://127.0.0.1:${port}/pulsar.v1.${method}`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", cookie },
     body: JSON.stringify(body),
   });
-  return (await res.json()) as Record<string, unknown>;
+  return {
+    body: (await res.json()) as Record<string, unknown>,
+    cookie: res.headers.get("set-cookie")?.split(";")[0] ?? "",
+  };
 };
 
 describe("npm start's launcher", () => {
@@ -79,17 +82,28 @@ describe("npm start's launcher", () => {
         45_000,
         launched,
       );
-      const created = (await rpc(port, "CreateMonitor", {
-        monitor: { name: "t", url: `${target.url}/ok` },
-      })) as {
-        monitor: { id: string };
-      };
+      // The first person to open a fresh install signs up and becomes its admin.
+      const { cookie } = await rpc(port, "AuthService/SignUp", {
+        email: "admin@example.test",
+        password: "a long enough password",
+        name: "Admin",
+        orgName: "Home",
+      });
+      expect(cookie).toMatch(/^pulsar_session=/);
+      const created = (
+        await rpc(
+          port,
+          "MonitorService/CreateMonitor",
+          { monitor: { name: "t", url: `${target.url}/ok` } },
+          cookie,
+        )
+      ).body as { monitor: { id: string } };
       await waitFor(
         "the monitor to come up",
         async () => {
-          const { monitor } = (await rpc(port, "GetMonitor", { id: created.monitor.id })) as {
-            monitor: { status: string };
-          };
+          const { monitor } = (
+            await rpc(port, "MonitorService/GetMonitor", { id: created.monitor.id }, cookie)
+          ).body as { monitor: { status: string } };
           return monitor.status === "MONITOR_STATUS_UP";
         },
         15_000,

@@ -1,5 +1,7 @@
 import "./thread-pool.js";
+import { hashSecret } from "../../internal/auth/secrets.js";
 import { loadConfig, requireDatabaseUrl } from "../../internal/config/config.js";
+import { findApiToken } from "../../internal/db/accounts.js";
 import { createPool } from "../../internal/db/pool.js";
 import { applySchema } from "../../internal/db/schema.js";
 import { createHostSampleStore } from "../../internal/hosts/sample-store.js";
@@ -20,6 +22,7 @@ const pool = createPool({
   applicationName: "pulsar-worker",
 });
 await applySchema(pool, config.RETENTION_DAYS, config.HOST_RETENTION_DAYS);
+const sampleOwner = await resolveSampleOwner();
 const bullConnection = createRedis(config.REDIS_URL, "bullmq", "worker");
 const redis = createRedis(config.REDIS_URL, "command", "worker-locks");
 const streamRedis = createRedis(config.REDIS_URL, "command", "worker-stream");
@@ -41,38 +44,11 @@ const worker = startCheckWorker({
   publisher,
   log,
 });
-const sampleStore = createHostSampleStore({
-  pool,
-  retentionDays: config.HOST_RETENTION_DAYS,
-  log,
-});
-const samplerLease = createSamplerLease(
-  streamRedis,
-  config.QUEUE_PREFIX,
-  3 * config.SAMPLE_INTERVAL_MS,
-);
-let sampledHostId: string | undefined;
-const sampler = createSampler({
-  intervalMs: config.SAMPLE_INTERVAL_MS,
-  hostId: config.HOST_ID,
-  onSample: async (sample) => {
-    sampledHostId = sample.hostId;
-    // Workers sharing a machine share its host id: one of them reports it.
-    if (!(await samplerLease.hold(sample.hostId).catch(() => false))) return;
-    sampleStore.add(sample);
-    await publisher
-      .publishHostSample(sample)
-      .catch((error: unknown) => log.warn("publishing a host sample failed", { error }));
-  },
-  log,
-});
-sampler.start();
+const sampling = sampleOwner && startSampling(sampleOwner.orgId);
 log.info("worker started", { concurrency: config.CHECK_CONCURRENCY, region: config.REGION });
 
 onShutdown(async () => {
-  await sampler.stop();
-  if (sampledHostId) await samplerLease.release(sampledHostId).catch(() => {});
-  await sampleStore.close();
+  await sampling?.stop();
   await worker.close();
   await queue.close();
   bullConnection.disconnect();
@@ -80,3 +56,69 @@ onShutdown(async () => {
   streamRedis.disconnect();
   await pool.end();
 }, log);
+
+/**
+ * resolveSampleOwner decides whom this worker's host samples belong to: PULSAR_WORKER_TOKEN's
+ * organization; else everyone (a shared host) when PULSAR_SHARED_HOSTS is on; else nobody, and
+ * the host is not sampled. A token that is unknown, revoked or not a worker token stops the
+ * process: sampling under the wrong owner would publish a host to the wrong people.
+ */
+async function resolveSampleOwner(): Promise<{ orgId: string | undefined } | undefined> {
+  if (config.PULSAR_WORKER_TOKEN) {
+    const token = await findApiToken(pool, hashSecret(config.PULSAR_WORKER_TOKEN));
+    if (token?.scope !== "worker") {
+      const problem = token ? `is a token of scope ${token.scope}` : "is unknown or revoked";
+      log.error(
+        `PULSAR_WORKER_TOKEN ${problem}: create a worker token (CreateApiToken, scope worker) and set it`,
+      );
+      process.exit(1);
+    }
+    log.info("host samples belong to the worker token's organization", { orgId: token.org.id });
+    return { orgId: token.org.id };
+  }
+  if (config.PULSAR_SHARED_HOSTS) return { orgId: undefined };
+  log.info(
+    "not sampling this host: PULSAR_SHARED_HOSTS=false and no PULSAR_WORKER_TOKEN says which organization it belongs to",
+  );
+  return undefined;
+}
+
+/** startSampling samples this host, stores and publishes its samples as ownerOrgId's. */
+function startSampling(ownerOrgId: string | undefined): { stop(): Promise<void> } {
+  const sampleStore = createHostSampleStore({
+    pool,
+    ownerOrgId,
+    retentionDays: config.HOST_RETENTION_DAYS,
+    log,
+  });
+  const samplerLease = createSamplerLease(
+    streamRedis,
+    config.QUEUE_PREFIX,
+    3 * config.SAMPLE_INTERVAL_MS,
+  );
+  let sampledHostId: string | undefined;
+  const sampler = createSampler({
+    intervalMs: config.SAMPLE_INTERVAL_MS,
+    hostId: config.HOST_ID,
+    onSample: async (sample) => {
+      sampledHostId = sample.hostId;
+      // Workers sharing a machine share its host id: one of them reports it.
+      if (!(await samplerLease.hold(sample.hostId).catch(() => false))) return;
+      // A host id another owner claimed first is theirs, in Postgres and on the stream.
+      if (!(await sampleStore.accepts(sample.hostId))) return;
+      sampleStore.add(sample);
+      await publisher
+        .publishHostSample(sample, ownerOrgId)
+        .catch((error: unknown) => log.warn("publishing a host sample failed", { error }));
+    },
+    log,
+  });
+  sampler.start();
+  return {
+    async stop() {
+      await sampler.stop();
+      if (sampledHostId) await samplerLease.release(sampledHostId).catch(() => {});
+      await sampleStore.close();
+    },
+  };
+}

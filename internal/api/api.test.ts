@@ -4,6 +4,7 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MonitorService, MonitorStatus } from "../../gen/pulsar/v1/monitor_pb.js";
+import { bearer, createTestOrg, type TestOrg } from "../../test/support/accounts.js";
 import { listenApi } from "../../test/support/api-server.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
@@ -19,6 +20,9 @@ let queueConnection: Redis;
 let queue: CheckQueue;
 let server: Awaited<ReturnType<typeof listenApi>>;
 let client: ReturnType<typeof createClient<typeof MonitorService>>;
+/** Another organization's client: it must see nothing of `client`'s organization. */
+let other: ReturnType<typeof createClient<typeof MonitorService>>;
+let org: TestOrg;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -29,14 +33,24 @@ beforeAll(async () => {
     createApi({
       pool: db.pool,
       redis,
+      prefix: uniquePrefix("api"),
       scheduler: createMonitorScheduler(queue),
       log: silentLogger,
     }),
   );
-  client = createClient(
-    MonitorService,
-    createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "1.1" }),
-  );
+  org = await createTestOrg(db.pool, "Acme");
+  const otherOrg = await createTestOrg(db.pool, "Other");
+  const clientOf = (token: string) =>
+    createClient(
+      MonitorService,
+      createConnectTransport({
+        baseUrl: server.baseUrl,
+        httpVersion: "1.1",
+        interceptors: [bearer(token)],
+      }),
+    );
+  client = clientOf(org.apiToken);
+  other = clientOf(otherOrg.apiToken);
 });
 
 afterAll(async () => {
@@ -56,7 +70,7 @@ beforeEach(async () => {
 const postJson = (rpc: string, body: unknown) =>
   fetch(`${server.baseUrl}/pulsar.v1.MonitorService/${rpc}`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${org.apiToken}` },
     body: JSON.stringify(body),
   });
 
@@ -216,6 +230,61 @@ describe("MonitorService over HTTP", () => {
   });
 });
 
+describe("MonitorService tenant isolation", () => {
+  it("answers another organization's monitor id exactly like an unknown one, for every RPC", async () => {
+    const { monitor } = await client.createMonitor({
+      monitor: { name: "Acme home", url: "http://127.0.0.1:9/", intervalSeconds: 30 },
+    });
+    const id = monitor?.id ?? "";
+    const spec = { name: "stolen", url: "http://127.0.0.1:9/evil" };
+    const notFound = [Code.NotFound, `monitor ${id} not found`];
+    expect(await connectCode(other.getMonitor({ id }))).toEqual(notFound);
+    expect(await connectCode(other.updateMonitor({ id, monitor: spec }))).toEqual(notFound);
+    expect(await connectCode(other.pauseMonitor({ id }))).toEqual(notFound);
+    expect(await connectCode(other.resumeMonitor({ id }))).toEqual(notFound);
+    expect(await connectCode(other.deleteMonitor({ id }))).toEqual(notFound);
+    expect(await connectCode(other.listCheckResults({ monitorId: id }))).toEqual(notFound);
+    expect(await connectCode(other.getMonitorStats({ monitorId: id }))).toEqual(notFound);
+    expect((await other.listMonitors({})).monitors).toEqual([]);
+
+    // Nothing the other organization tried changed the monitor or its schedule.
+    const still = (await client.getMonitor({ id })).monitor;
+    expect(still).toMatchObject({ name: "Acme home", url: "http://127.0.0.1:9/", enabled: true });
+    expect((await queue.getJobScheduler(id))?.every).toBe(30_000);
+    expect((await client.listMonitors({})).monitors.map((m) => m.id)).toEqual([id]);
+  });
+
+  it("keeps each organization's listing to its own monitors", async () => {
+    await client.createMonitor({ monitor: { name: "a1", url: "http://127.0.0.1:9/" } });
+    await other.createMonitor({ monitor: { name: "b1", url: "http://127.0.0.1:9/" } });
+    await client.createMonitor({ monitor: { name: "a2", url: "http://127.0.0.1:9/" } });
+    expect((await client.listMonitors({})).monitors.map((m) => m.name)).toEqual(["a1", "a2"]);
+    expect((await other.listMonitors({})).monitors.map((m) => m.name)).toEqual(["b1"]);
+  });
+
+  it("answers every RPC without credentials, or with forged ones, with unauthenticated (HTTP 401)", async () => {
+    for (const authorization of [
+      undefined,
+      "Bearer pulsar_api_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+      "Bearer nonsense",
+      "Basic dXNlcjpwYXNz",
+    ]) {
+      for (const rpc of ["ListMonitors", "CreateMonitor", "GetMonitor"]) {
+        const res = await fetch(`${server.baseUrl}/pulsar.v1.MonitorService/${rpc}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(authorization && { authorization }) },
+          body: JSON.stringify(
+            rpc === "CreateMonitor" ? { monitor: { name: "x", url: "http://127.0.0.1:9/" } } : {},
+          ),
+        });
+        expect(res.status, `${rpc} with ${authorization}`).toBe(401);
+        expect(((await res.json()) as { code: string }).code).toBe("unauthenticated");
+      }
+    }
+    expect((await client.listMonitors({})).monitors).toEqual([]);
+  });
+});
+
 describe("health endpoints", () => {
   it("serves /healthz and /readyz while Postgres and Redis answer", async () => {
     expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
@@ -228,6 +297,7 @@ describe("health endpoints", () => {
     const api = createApi({
       pool: db.pool,
       redis: deadRedis,
+      prefix: uniquePrefix("dead"),
       scheduler: createMonitorScheduler(queue),
       log: silentLogger,
     });

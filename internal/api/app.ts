@@ -3,23 +3,41 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Redis } from "ioredis";
 import type pg from "pg";
+import { AuthService } from "../../gen/pulsar/v1/auth_pb.js";
 import { HostService } from "../../gen/pulsar/v1/host_pb.js";
 import { MonitorService } from "../../gen/pulsar/v1/monitor_pb.js";
+import { clientContextValues } from "../auth/client-info.js";
+import type { ScryptParams } from "../auth/password.js";
+import { createSignInLimiter, type SignInLimits } from "../auth/sign-in-limiter.js";
 import type { Logger } from "../log/logger.js";
 import type { MonitorScheduler } from "../queue/schedules.js";
+import { createAuthService } from "../service/auth-service.js";
 import { createHostService } from "../service/host-service.js";
 import { createMonitorService } from "../service/monitor-service.js";
+import { authInterceptor } from "./auth-interceptor.js";
 import { errorInterceptor } from "./errors.js";
 import { createHealthHandler } from "./health.js";
 
 /** ApiDeps are everything the API uses; the caller opens and closes them. */
 export interface ApiDeps {
   pool: pg.Pool;
-  redis: Pick<Redis, "ping">;
+  /** A command connection: health checks and the sign-in rate limits. */
+  redis: Redis;
+  /** Key prefix in Redis (QUEUE_PREFIX). */
+  prefix: string;
   scheduler: MonitorScheduler;
   log: Logger;
   /** SAMPLE_INTERVAL_MS of the workers' host samplers (default 2000): when a host is online. */
   sampleIntervalMs?: number;
+  /** PULSAR_SIGNUP; "open" when absent. */
+  signup?: "open" | "closed";
+  /** PULSAR_SHARED_HOSTS: hosts without an organization are visible to all. true when absent. */
+  sharedHosts?: boolean;
+  /** PULSAR_TRUST_PROXY: client IP and scheme from X-Forwarded-*. false when absent. */
+  trustProxy?: boolean;
+  /** Tests lower these: scrypt's cost and the sign-in limits. */
+  passwordParams?: ScryptParams;
+  signInLimits?: SignInLimits;
 }
 
 /** Api is the HTTP request listener and the Connect routes it serves. */
@@ -31,17 +49,33 @@ export interface Api {
 /**
  * createApi builds the API without listening: Connect-RPC at the root path, /healthz and
  * /readyz beside it. Tests call it with real dependencies on port 0 or through an in-memory
- * transport over `routes`.
+ * transport over `routes`. Every RPC but SignUp and SignIn requires a session cookie or an API
+ * token (authInterceptor); errors are mapped last (errorInterceptor, the outermost).
  */
 export function createApi(deps: ApiDeps): Api {
+  const sharedHosts = deps.sharedHosts ?? true;
+  const limiter = createSignInLimiter(deps.redis, deps.prefix, deps.signInLimits);
+  const interceptors = [errorInterceptor(deps.log), authInterceptor(deps)];
   const routes = (router: ConnectRouter) => {
-    router.service(MonitorService, createMonitorService(deps), {
-      interceptors: [errorInterceptor(deps.log)],
-    });
+    router.service(
+      AuthService,
+      createAuthService({
+        pool: deps.pool,
+        limiter,
+        signup: deps.signup ?? "open",
+        passwordParams: deps.passwordParams,
+      }),
+      { interceptors },
+    );
+    router.service(MonitorService, createMonitorService(deps), { interceptors });
     router.service(
       HostService,
-      createHostService({ pool: deps.pool, sampleIntervalMs: deps.sampleIntervalMs ?? 2000 }),
-      { interceptors: [errorInterceptor(deps.log)] },
+      createHostService({
+        pool: deps.pool,
+        sampleIntervalMs: deps.sampleIntervalMs ?? 2000,
+        sharedHosts,
+      }),
+      { interceptors },
     );
   };
   const health = createHealthHandler({
@@ -50,6 +84,7 @@ export function createApi(deps: ApiDeps): Api {
   });
   const connect = connectNodeAdapter({
     routes,
+    contextValues: clientContextValues(deps.trustProxy ?? false),
     fallback: (req, res) => {
       health(req, res).then(
         (handled) => {

@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "../log/logger.js";
-import { InvalidArgumentError, NotFoundError, UnavailableError } from "../service/errors.js";
+import {
+  InvalidArgumentError,
+  NotFoundError,
+  PermissionDeniedError,
+  ResourceExhaustedError,
+  UnauthenticatedError,
+  UnavailableError,
+} from "../service/errors.js";
 
 /**
  * errorInterceptor is the one place domain errors become Connect errors. Anything unexpected
@@ -23,6 +30,15 @@ function toConnectError(error: unknown, log: Logger, rpc: string): ConnectError 
   if (error instanceof InvalidArgumentError)
     return new ConnectError(error.message, Code.InvalidArgument);
   if (error instanceof NotFoundError) return new ConnectError(error.message, Code.NotFound);
+  if (error instanceof UnauthenticatedError)
+    return new ConnectError(error.message, Code.Unauthenticated);
+  if (error instanceof PermissionDeniedError)
+    return new ConnectError(error.message, Code.PermissionDenied);
+  if (error instanceof ResourceExhaustedError) {
+    // Sent as a response header too, so any HTTP client can honour it.
+    const metadata = new Headers({ "retry-after": String(error.retryAfterSeconds) });
+    return new ConnectError(error.message, Code.ResourceExhausted, metadata);
+  }
   if (error instanceof UnavailableError || isConnectionFailure(error)) {
     log.warn("dependency unavailable", { rpc, error });
     return new ConnectError("a dependency is unavailable; try again shortly", Code.Unavailable);

@@ -34,6 +34,30 @@ const schema = z.object({
     .enum(["true", "false"])
     .transform((value) => value === "true")
     .default(false),
+  /** Who may sign up: anyone ("open"), or only people an admin invited ("closed"; the very
+   *  first account of an installation can always be created). */
+  PULSAR_SIGNUP: z.enum(["open", "closed"]).default("open"),
+  /** Hosts sampled by workers without PULSAR_WORKER_TOKEN are shared read-only with every
+   *  organization (a self-hosted install). A public SaaS sets false. */
+  PULSAR_SHARED_HOSTS: z
+    .enum(["true", "false"])
+    .transform((value) => value === "true")
+    .default(true),
+  /** An organization's worker token (TOKEN_SCOPE_WORKER): this worker's host samples then
+   *  belong to that organization instead of being shared. */
+  PULSAR_WORKER_TOKEN: z
+    .string()
+    .regex(
+      /^pulsar_worker_[A-Za-z0-9_-]{43}$/,
+      "a worker token (pulsar_worker_…) from CreateApiToken",
+    )
+    .optional(),
+  /** Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy in front of the API (for
+   *  per-IP rate limits and Secure cookies). Only behind a proxy that sets them. */
+  PULSAR_TRUST_PROXY: z
+    .enum(["true", "false"])
+    .transform((value) => value === "true")
+    .default(false),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

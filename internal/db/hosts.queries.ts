@@ -19,11 +19,14 @@ export interface UpsertHostsParams {
   kernels: stringArray;
   lastSeens: stringArray;
   memoryBytes: numberArray;
+  orgIds: stringArray;
   oses: stringArray;
 }
 
 /** 'UpsertHosts' return type */
-export type UpsertHostsResult = void;
+export interface UpsertHostsResult {
+  id: string;
+}
 
 /** 'UpsertHosts' query type */
 export interface UpsertHostsQuery {
@@ -31,22 +34,27 @@ export interface UpsertHostsQuery {
   result: UpsertHostsResult;
 }
 
-const upsertHostsIR: any = {"usedParamSet":{"ids":true,"hostnames":true,"oses":true,"kernels":true,"arches":true,"cpuModels":true,"cores":true,"memoryBytes":true,"firstSeens":true,"lastSeens":true},"params":[{"name":"ids","required":true,"transform":{"type":"scalar"},"locs":[{"a":513,"b":517}]},{"name":"hostnames","required":true,"transform":{"type":"scalar"},"locs":[{"a":528,"b":538}]},{"name":"oses","required":true,"transform":{"type":"scalar"},"locs":[{"a":549,"b":554}]},{"name":"kernels","required":true,"transform":{"type":"scalar"},"locs":[{"a":565,"b":573}]},{"name":"arches","required":true,"transform":{"type":"scalar"},"locs":[{"a":586,"b":593}]},{"name":"cpuModels","required":true,"transform":{"type":"scalar"},"locs":[{"a":604,"b":614}]},{"name":"cores","required":true,"transform":{"type":"scalar"},"locs":[{"a":625,"b":631}]},{"name":"memoryBytes","required":true,"transform":{"type":"scalar"},"locs":[{"a":645,"b":657}]},{"name":"firstSeens","required":true,"transform":{"type":"scalar"},"locs":[{"a":672,"b":683}]},{"name":"lastSeens","required":true,"transform":{"type":"scalar"},"locs":[{"a":694,"b":704}]}],"statement":"-- One row per host of the batch (deduplicated by the caller, in id order so that concurrent\n-- batches lock rows in the same order). The description comes from the newest sample; first and\n-- last seen only widen, since batches may land out of order.\nINSERT INTO hosts (id, hostname, os, kernel, arch, cpu_model, cores, memory_bytes, first_seen,\n  last_seen)\nSELECT u.id, u.hostname, u.os, u.kernel, u.arch, u.cpu_model, u.cores, u.memory_bytes,\n  u.first_seen::timestamptz, u.last_seen::timestamptz\nFROM unnest(:ids!::text[], :hostnames!::text[], :oses!::text[], :kernels!::text[],\n  :arches!::text[], :cpuModels!::text[], :cores!::integer[], :memoryBytes!::float8[],\n  :firstSeens!::text[], :lastSeens!::text[])\n  AS u(id, hostname, os, kernel, arch, cpu_model, cores, memory_bytes, first_seen, last_seen)\nORDER BY u.id\nON CONFLICT (id) DO UPDATE SET\n  hostname = CASE WHEN EXCLUDED.last_seen >= hosts.last_seen THEN EXCLUDED.hostname ELSE hosts.hostname END,\n  os = CASE WHEN EXCLUDED.last_seen >= hosts.last_seen THEN EXCLUDED.os ELSE hosts.os END,\n  kernel = CASE WHEN EXCLUDED.last_seen >= hosts.last_seen THEN EXCLUDED.kernel ELSE hosts.kernel END,\n  arch = CASE WHEN EXCLUDED.last_seen >= hosts.last_seen THEN EXCLUDED.arch ELSE hosts.arch END,\n  cpu_model = CASE WHEN EXCLUDED.last_seen >= hosts.last_seen THEN EXCLUDED.cpu_model ELSE hosts.cpu_model END,\n  cores = CASE WHEN EXCLUDED.last_seen >= hosts.last_seen THEN EXCLUDED.cores ELSE hosts.cores END,\n  memory_bytes = CASE WHEN EXCLUDED.last_seen >= hosts.last_seen THEN EXCLUDED.memory_bytes ELSE hosts.memory_bytes END,\n  first_seen = LEAST(hosts.first_seen, EXCLUDED.first_seen),\n  last_seen = GREATEST(hosts.last_seen, EXCLUDED.last_seen)"};
+const upsertHostsIR: any = {"usedParamSet":{"ids":true,"orgIds":true,"hostnames":true,"oses":true,"kernels":true,"arches":true,"cpuModels":true,"cores":true,"memoryBytes":true,"firstSeens":true,"lastSeens":true},"params":[{"name":"ids","required":true,"transform":{"type":"scalar"},"locs":[{"a":925,"b":929}]},{"name":"orgIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":940,"b":947}]},{"name":"hostnames","required":true,"transform":{"type":"scalar"},"locs":[{"a":958,"b":968}]},{"name":"oses","required":true,"transform":{"type":"scalar"},"locs":[{"a":979,"b":984}]},{"name":"kernels","required":true,"transform":{"type":"scalar"},"locs":[{"a":997,"b":1005}]},{"name":"arches","required":true,"transform":{"type":"scalar"},"locs":[{"a":1016,"b":1023}]},{"name":"cpuModels","required":true,"transform":{"type":"scalar"},"locs":[{"a":1034,"b":1044}]},{"name":"cores","required":true,"transform":{"type":"scalar"},"locs":[{"a":1055,"b":1061}]},{"name":"memoryBytes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1077,"b":1089}]},{"name":"firstSeens","required":true,"transform":{"type":"scalar"},"locs":[{"a":1102,"b":1113}]},{"name":"lastSeens","required":true,"transform":{"type":"scalar"},"locs":[{"a":1124,"b":1134}]}],"statement":"-- One row per host of the batch (deduplicated by the caller, in id order so that concurrent\n-- batches lock rows in the same order). The description comes from the newest sample; first and\n-- last seen only widen, since batches may land out of order. Each host carries its owner ('' for\n-- a shared host, as arrays of text cannot carry NULL through pgtyped's types). A host never\n-- changes owner: the first writer claims it, and a batch of another owner (another\n-- organization, or a shared worker) neither updates it nor is returned, so its samples are\n-- skipped. RETURNING lists the hosts this batch may write samples of.\nINSERT INTO hosts (id, org_id, hostname, os, kernel, arch, cpu_model, cores, memory_bytes,\n  first_seen, last_seen)\nSELECT u.id, NULLIF(u.org_id, '')::uuid, u.hostname, u.os, u.kernel, u.arch, u.cpu_model,\n  u.cores, u.memory_bytes, u.first_seen::timestamptz, u.last_seen::timestamptz\nFROM unnest(:ids!::text[], :orgIds!::text[], :hostnames!::text[], :oses!::text[],\n  :kernels!::text[], :arches!::text[], :cpuModels!::text[], :cores!::integer[],\n  :memoryBytes!::float8[], :firstSeens!::text[], :lastSeens!::text[])\n  AS u(id, org_id, hostname, os, kernel, arch, cpu_model, cores, memory_bytes, first_seen,\n  last_seen)\nORDER BY u.id\nON CONFLICT (id) DO UPDATE SET\n  hostname = CASE WHEN EXCLUDED.last_seen >= hosts.last_seen THEN EXCLUDED.hostname ELSE hosts.hostname END,\n  os = CASE WHEN EXCLUDED.last_seen >= hosts.last_seen THEN EXCLUDED.os ELSE hosts.os END,\n  kernel = CASE WHEN EXCLUDED.last_seen >= hosts.last_seen THEN EXCLUDED.kernel ELSE hosts.kernel END,\n  arch = CASE WHEN EXCLUDED.last_seen >= hosts.last_seen THEN EXCLUDED.arch ELSE hosts.arch END,\n  cpu_model = CASE WHEN EXCLUDED.last_seen >= hosts.last_seen THEN EXCLUDED.cpu_model ELSE hosts.cpu_model END,\n  cores = CASE WHEN EXCLUDED.last_seen >= hosts.last_seen THEN EXCLUDED.cores ELSE hosts.cores END,\n  memory_bytes = CASE WHEN EXCLUDED.last_seen >= hosts.last_seen THEN EXCLUDED.memory_bytes ELSE hosts.memory_bytes END,\n  first_seen = LEAST(hosts.first_seen, EXCLUDED.first_seen),\n  last_seen = GREATEST(hosts.last_seen, EXCLUDED.last_seen)\nWHERE hosts.org_id IS NOT DISTINCT FROM EXCLUDED.org_id\nRETURNING id"};
 
 /**
  * Query generated from SQL:
  * ```
  * -- One row per host of the batch (deduplicated by the caller, in id order so that concurrent
  * -- batches lock rows in the same order). The description comes from the newest sample; first and
- * -- last seen only widen, since batches may land out of order.
- * INSERT INTO hosts (id, hostname, os, kernel, arch, cpu_model, cores, memory_bytes, first_seen,
+ * -- last seen only widen, since batches may land out of order. Each host carries its owner ('' for
+ * -- a shared host, as arrays of text cannot carry NULL through pgtyped's types). A host never
+ * -- changes owner: the first writer claims it, and a batch of another owner (another
+ * -- organization, or a shared worker) neither updates it nor is returned, so its samples are
+ * -- skipped. RETURNING lists the hosts this batch may write samples of.
+ * INSERT INTO hosts (id, org_id, hostname, os, kernel, arch, cpu_model, cores, memory_bytes,
+ *   first_seen, last_seen)
+ * SELECT u.id, NULLIF(u.org_id, '')::uuid, u.hostname, u.os, u.kernel, u.arch, u.cpu_model,
+ *   u.cores, u.memory_bytes, u.first_seen::timestamptz, u.last_seen::timestamptz
+ * FROM unnest(:ids!::text[], :orgIds!::text[], :hostnames!::text[], :oses!::text[],
+ *   :kernels!::text[], :arches!::text[], :cpuModels!::text[], :cores!::integer[],
+ *   :memoryBytes!::float8[], :firstSeens!::text[], :lastSeens!::text[])
+ *   AS u(id, org_id, hostname, os, kernel, arch, cpu_model, cores, memory_bytes, first_seen,
  *   last_seen)
- * SELECT u.id, u.hostname, u.os, u.kernel, u.arch, u.cpu_model, u.cores, u.memory_bytes,
- *   u.first_seen::timestamptz, u.last_seen::timestamptz
- * FROM unnest(:ids!::text[], :hostnames!::text[], :oses!::text[], :kernels!::text[],
- *   :arches!::text[], :cpuModels!::text[], :cores!::integer[], :memoryBytes!::float8[],
- *   :firstSeens!::text[], :lastSeens!::text[])
- *   AS u(id, hostname, os, kernel, arch, cpu_model, cores, memory_bytes, first_seen, last_seen)
  * ORDER BY u.id
  * ON CONFLICT (id) DO UPDATE SET
  *   hostname = CASE WHEN EXCLUDED.last_seen >= hosts.last_seen THEN EXCLUDED.hostname ELSE hosts.hostname END,
@@ -58,9 +66,39 @@ const upsertHostsIR: any = {"usedParamSet":{"ids":true,"hostnames":true,"oses":t
  *   memory_bytes = CASE WHEN EXCLUDED.last_seen >= hosts.last_seen THEN EXCLUDED.memory_bytes ELSE hosts.memory_bytes END,
  *   first_seen = LEAST(hosts.first_seen, EXCLUDED.first_seen),
  *   last_seen = GREATEST(hosts.last_seen, EXCLUDED.last_seen)
+ * WHERE hosts.org_id IS NOT DISTINCT FROM EXCLUDED.org_id
+ * RETURNING id
  * ```
  */
 export const upsertHosts = new PreparedQuery<UpsertHostsParams,UpsertHostsResult>(upsertHostsIR);
+
+
+/** 'FindHostOwner' parameters type */
+export interface FindHostOwnerParams {
+  id: string;
+}
+
+/** 'FindHostOwner' return type */
+export interface FindHostOwnerResult {
+  org_id: string | null;
+}
+
+/** 'FindHostOwner' query type */
+export interface FindHostOwnerQuery {
+  params: FindHostOwnerParams;
+  result: FindHostOwnerResult;
+}
+
+const findHostOwnerIR: any = {"usedParamSet":{"id":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":128,"b":131}]}],"statement":"-- Who a host belongs to, if anyone has claimed it yet (a worker checks before publishing).\nSELECT org_id FROM hosts WHERE id = :id!"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * -- Who a host belongs to, if anyone has claimed it yet (a worker checks before publishing).
+ * SELECT org_id FROM hosts WHERE id = :id!
+ * ```
+ */
+export const findHostOwner = new PreparedQuery<FindHostOwnerParams,FindHostOwnerResult>(findHostOwnerIR);
 
 
 /** 'InsertHostSamples' parameters type */
@@ -127,7 +165,10 @@ export const insertHostSamples = new PreparedQuery<InsertHostSamplesParams,Inser
 
 
 /** 'ListHosts' parameters type */
-export type ListHostsParams = void;
+export interface ListHostsParams {
+  includeShared: boolean;
+  orgId: string;
+}
 
 /** 'ListHosts' return type */
 export interface ListHostsResult {
@@ -137,6 +178,7 @@ export interface ListHostsResult {
   last_seen: Date;
   memory_bytes: number;
   os: string;
+  shared: boolean;
 }
 
 /** 'ListHosts' query type */
@@ -145,13 +187,15 @@ export interface ListHostsQuery {
   result: ListHostsResult;
 }
 
-const listHostsIR: any = {"usedParamSet":{},"params":[],"statement":"SELECT id, hostname, os, cores, memory_bytes, last_seen\nFROM hosts\nORDER BY hostname, id"};
+const listHostsIR: any = {"usedParamSet":{"orgId":true,"includeShared":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":201,"b":207}]},{"name":"includeShared","required":true,"transform":{"type":"scalar"},"locs":[{"a":238,"b":252}]}],"statement":"-- The caller's organization's hosts, and the shared ones (org_id NULL) when they are on.\nSELECT id, hostname, os, cores, memory_bytes, last_seen, org_id IS NULL AS \"shared!\"\nFROM hosts\nWHERE org_id = :orgId!::uuid OR (org_id IS NULL AND :includeShared!::boolean)\nORDER BY hostname, id"};
 
 /**
  * Query generated from SQL:
  * ```
- * SELECT id, hostname, os, cores, memory_bytes, last_seen
+ * -- The caller's organization's hosts, and the shared ones (org_id NULL) when they are on.
+ * SELECT id, hostname, os, cores, memory_bytes, last_seen, org_id IS NULL AS "shared!"
  * FROM hosts
+ * WHERE org_id = :orgId!::uuid OR (org_id IS NULL AND :includeShared!::boolean)
  * ORDER BY hostname, id
  * ```
  */
@@ -161,6 +205,8 @@ export const listHosts = new PreparedQuery<ListHostsParams,ListHostsResult>(list
 /** 'GetHost' parameters type */
 export interface GetHostParams {
   id: string;
+  includeShared: boolean;
+  orgId: string;
 }
 
 /** 'GetHost' return type */
@@ -171,6 +217,7 @@ export interface GetHostResult {
   last_seen: Date;
   memory_bytes: number;
   os: string;
+  shared: boolean;
 }
 
 /** 'GetHost' query type */
@@ -179,14 +226,15 @@ export interface GetHostQuery {
   result: GetHostResult;
 }
 
-const getHostIR: any = {"usedParamSet":{"id":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":78,"b":81}]}],"statement":"SELECT id, hostname, os, cores, memory_bytes, last_seen\nFROM hosts\nWHERE id = :id!"};
+const getHostIR: any = {"usedParamSet":{"id":true,"orgId":true,"includeShared":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":196,"b":199}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":215,"b":221}]},{"name":"includeShared","required":true,"transform":{"type":"scalar"},"locs":[{"a":252,"b":266}]}],"statement":"-- As ListHosts: another organization's host is not found, like one that does not exist.\nSELECT id, hostname, os, cores, memory_bytes, last_seen, org_id IS NULL AS \"shared!\"\nFROM hosts\nWHERE id = :id! AND (org_id = :orgId!::uuid OR (org_id IS NULL AND :includeShared!::boolean))"};
 
 /**
  * Query generated from SQL:
  * ```
- * SELECT id, hostname, os, cores, memory_bytes, last_seen
+ * -- As ListHosts: another organization's host is not found, like one that does not exist.
+ * SELECT id, hostname, os, cores, memory_bytes, last_seen, org_id IS NULL AS "shared!"
  * FROM hosts
- * WHERE id = :id!
+ * WHERE id = :id! AND (org_id = :orgId!::uuid OR (org_id IS NULL AND :includeShared!::boolean))
  * ```
  */
 export const getHost = new PreparedQuery<GetHostParams,GetHostResult>(getHostIR);
@@ -195,6 +243,8 @@ export const getHost = new PreparedQuery<GetHostParams,GetHostResult>(getHostIR)
 /** 'GetHostHistory' parameters type */
 export interface GetHostHistoryParams {
   hostId: string;
+  includeShared: boolean;
+  orgId: string;
   since: DateOrString;
   stepSeconds: number;
   until: DateOrString;
@@ -223,14 +273,16 @@ export interface GetHostHistoryQuery {
   result: GetHostHistoryResult;
 }
 
-const getHostHistoryIR: any = {"usedParamSet":{"stepSeconds":true,"hostId":true,"since":true,"until":true},"params":[{"name":"stepSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":303,"b":315}]},{"name":"hostId","required":true,"transform":{"type":"scalar"},"locs":[{"a":832,"b":839}]},{"name":"since","required":true,"transform":{"type":"scalar"},"locs":[{"a":859,"b":865}]},{"name":"until","required":true,"transform":{"type":"scalar"},"locs":[{"a":884,"b":890}]}],"statement":"-- Buckets of stepSeconds aligned to the Unix epoch, so a chart refreshed every few seconds keeps\n-- the same buckets (the first may start before since). The host and the window are the primary\n-- key of every partition, and the window's bounds prune the others.\nSELECT\n  date_bin(make_interval(secs => :stepSeconds!), sampled_at, 'epoch'::timestamptz) AS \"at!\",\n  avg(cpu_percent) AS \"cpu_avg!\", max(cpu_percent) AS \"cpu_max!\",\n  avg(memory_used_bytes) AS \"memory_avg!\", max(memory_used_bytes) AS \"memory_max!\",\n  avg(load1) AS \"load1_avg!\", max(load1) AS \"load1_max!\",\n  avg(rx_bytes_per_sec) AS \"rx_avg!\", max(rx_bytes_per_sec) AS \"rx_max!\",\n  avg(tx_bytes_per_sec) AS \"tx_avg!\", max(tx_bytes_per_sec) AS \"tx_max!\",\n  avg(disk_used_percent) AS \"disk_avg!\", max(disk_used_percent) AS \"disk_max!\"\nFROM host_samples\nWHERE host_id = :hostId! AND sampled_at >= :since! AND sampled_at < :until!\nGROUP BY 1\nORDER BY 1"};
+const getHostHistoryIR: any = {"usedParamSet":{"stepSeconds":true,"hostId":true,"since":true,"until":true,"orgId":true,"includeShared":true},"params":[{"name":"stepSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":469,"b":481}]},{"name":"hostId","required":true,"transform":{"type":"scalar"},"locs":[{"a":998,"b":1005},{"a":1116,"b":1123}]},{"name":"since","required":true,"transform":{"type":"scalar"},"locs":[{"a":1025,"b":1031}]},{"name":"until","required":true,"transform":{"type":"scalar"},"locs":[{"a":1050,"b":1056}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":1147,"b":1153}]},{"name":"includeShared","required":true,"transform":{"type":"scalar"},"locs":[{"a":1186,"b":1200}]}],"statement":"-- Buckets of stepSeconds aligned to the Unix epoch, so a chart refreshed every few seconds keeps\n-- the same buckets (the first may start before since). The host and the window are the primary\n-- key of every partition, and the window's bounds prune the others. The scope is checked here\n-- too (one primary-key probe of hosts, evaluated once), not only by the caller's GetHost: no\n-- path reads another organization's samples.\nSELECT\n  date_bin(make_interval(secs => :stepSeconds!), sampled_at, 'epoch'::timestamptz) AS \"at!\",\n  avg(cpu_percent) AS \"cpu_avg!\", max(cpu_percent) AS \"cpu_max!\",\n  avg(memory_used_bytes) AS \"memory_avg!\", max(memory_used_bytes) AS \"memory_max!\",\n  avg(load1) AS \"load1_avg!\", max(load1) AS \"load1_max!\",\n  avg(rx_bytes_per_sec) AS \"rx_avg!\", max(rx_bytes_per_sec) AS \"rx_max!\",\n  avg(tx_bytes_per_sec) AS \"tx_avg!\", max(tx_bytes_per_sec) AS \"tx_max!\",\n  avg(disk_used_percent) AS \"disk_avg!\", max(disk_used_percent) AS \"disk_max!\"\nFROM host_samples\nWHERE host_id = :hostId! AND sampled_at >= :since! AND sampled_at < :until!\n  AND EXISTS (\n    SELECT 1 FROM hosts h\n    WHERE h.id = :hostId!\n      AND (h.org_id = :orgId!::uuid OR (h.org_id IS NULL AND :includeShared!::boolean)))\nGROUP BY 1\nORDER BY 1"};
 
 /**
  * Query generated from SQL:
  * ```
  * -- Buckets of stepSeconds aligned to the Unix epoch, so a chart refreshed every few seconds keeps
  * -- the same buckets (the first may start before since). The host and the window are the primary
- * -- key of every partition, and the window's bounds prune the others.
+ * -- key of every partition, and the window's bounds prune the others. The scope is checked here
+ * -- too (one primary-key probe of hosts, evaluated once), not only by the caller's GetHost: no
+ * -- path reads another organization's samples.
  * SELECT
  *   date_bin(make_interval(secs => :stepSeconds!), sampled_at, 'epoch'::timestamptz) AS "at!",
  *   avg(cpu_percent) AS "cpu_avg!", max(cpu_percent) AS "cpu_max!",
@@ -241,6 +293,10 @@ const getHostHistoryIR: any = {"usedParamSet":{"stepSeconds":true,"hostId":true,
  *   avg(disk_used_percent) AS "disk_avg!", max(disk_used_percent) AS "disk_max!"
  * FROM host_samples
  * WHERE host_id = :hostId! AND sampled_at >= :since! AND sampled_at < :until!
+ *   AND EXISTS (
+ *     SELECT 1 FROM hosts h
+ *     WHERE h.id = :hostId!
+ *       AND (h.org_id = :orgId!::uuid OR (h.org_id IS NULL AND :includeShared!::boolean)))
  * GROUP BY 1
  * ORDER BY 1
  * ```

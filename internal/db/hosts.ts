@@ -14,6 +14,25 @@ import type { Queryable } from "./pool.js";
 import { timestampText } from "./result-row.js";
 import { withTransaction } from "./transaction.js";
 
+/**
+ * HostScope is what one caller may see: its organization's hosts, plus the shared hosts
+ * (org_id NULL) when includeShared (PULSAR_SHARED_HOSTS) is on. Another organization's host is
+ * invisible, exactly like one that does not exist.
+ */
+export interface HostScope {
+  orgId: string;
+  includeShared: boolean;
+}
+
+/**
+ * OwnedHostSample is a sample with the organization its host reports to; orgId undefined is a
+ * shared host (a worker without PULSAR_WORKER_TOKEN).
+ */
+export interface OwnedHostSample {
+  orgId: string | undefined;
+  sample: HostSample;
+}
+
 /** HistoryQuery selects one host's samples in [since, until), in buckets of stepSeconds. */
 export interface HistoryQuery {
   hostId: string;
@@ -43,22 +62,34 @@ export function diskUsedPercent(sample: HostSample): number {
   return fullest;
 }
 
-/** upsertHosts records each host of a batch once: its newest description, first and last seen. */
-export async function upsertHosts(db: Queryable, samples: readonly HostSample[]): Promise<void> {
-  const byHost = new Map<string, { first: HostSample; last: HostSample }>();
-  for (const s of samples) {
+/**
+ * upsertHosts records each host of a batch once: its owner, newest description, first and last
+ * seen. A host already claimed by another owner is left alone; the answer is the set of host
+ * ids this batch may write samples of (new hosts, and existing ones of the same owner). When a
+ * batch holds one host id under two owners, the first owner seen speaks for it.
+ */
+export async function upsertHosts(
+  db: Queryable,
+  samples: readonly OwnedHostSample[],
+): Promise<Map<string, string | undefined>> {
+  const byHost = new Map<
+    string,
+    { orgId: string | undefined; first: HostSample; last: HostSample }
+  >();
+  for (const { orgId, sample: s } of samples) {
     const seen = byHost.get(s.hostId);
-    if (!seen) byHost.set(s.hostId, { first: s, last: s });
-    else {
+    if (!seen) byHost.set(s.hostId, { orgId, first: s, last: s });
+    else if (seen.orgId === orgId) {
       if (sampledAtMs(s) < sampledAtMs(seen.first)) seen.first = s;
       if (sampledAtMs(s) >= sampledAtMs(seen.last)) seen.last = s;
     }
   }
-  if (byHost.size === 0) return;
+  if (byHost.size === 0) return new Map();
   const hosts = [...byHost.values()];
-  await q.upsertHosts.run(
+  const rows = await q.upsertHosts.run(
     {
       ids: hosts.map((h) => h.last.hostId),
+      orgIds: hosts.map((h) => h.orgId ?? ""),
       hostnames: hosts.map((h) => h.last.hostname),
       oses: hosts.map((h) => h.last.info?.os ?? ""),
       kernels: hosts.map((h) => h.last.info?.kernel ?? ""),
@@ -71,6 +102,19 @@ export async function upsertHosts(db: Queryable, samples: readonly HostSample[])
     },
     connection(db),
   );
+  return new Map(rows.map((row) => [row.id, byHost.get(row.id)?.orgId]));
+}
+
+/**
+ * findHostOwner says who has claimed a host: `{ orgId }` (undefined for a shared host), or
+ * undefined when no sample of it was ever stored.
+ */
+export async function findHostOwner(
+  db: Queryable,
+  hostId: string,
+): Promise<{ orgId: string | undefined } | undefined> {
+  const [row] = await q.findHostOwner.run({ id: hostId }, connection(db));
+  return row && { orgId: row.org_id ?? undefined };
 }
 
 /** insertHostSamples stores a batch in one round trip; a sample stored already is skipped. */
@@ -109,16 +153,25 @@ export async function insertHostSamples(
 
 /**
  * writeHostSampleBatch stores a batch of samples and records their hosts in one transaction:
- * two statements plus BEGIN and COMMIT, whatever the batch size.
+ * two statements plus BEGIN and COMMIT, whatever the batch size. Samples of a host claimed by
+ * another owner are skipped (a host id is not proof of ownership: anyone can configure
+ * HOST_ID); the answer lists the ids of the hosts so skipped.
  */
 export async function writeHostSampleBatch(
   pool: Pick<pg.Pool, "connect">,
-  samples: readonly HostSample[],
-): Promise<void> {
-  if (samples.length === 0) return;
-  await withTransaction(pool, async (client) => {
-    await upsertHosts(client, samples);
-    await insertHostSamples(client, samples);
+  samples: readonly OwnedHostSample[],
+): Promise<string[]> {
+  if (samples.length === 0) return [];
+  return withTransaction(pool, async (client) => {
+    const writable = await upsertHosts(client, samples);
+    const accepted: HostSample[] = [];
+    const skipped = new Set<string>();
+    for (const { orgId, sample } of samples) {
+      if (!writable.has(sample.hostId)) skipped.add(sample.hostId);
+      else if (writable.get(sample.hostId) === orgId) accepted.push(sample);
+    }
+    await insertHostSamples(client, accepted);
+    return [...skipped];
   });
 }
 
@@ -131,25 +184,34 @@ const hostFromRow = (row: q.ListHostsResult, onlineSince: number): Host =>
     memoryBytes: row.memory_bytes,
     lastSeen: timestampFromDate(row.last_seen),
     online: row.last_seen.getTime() >= onlineSince,
+    shared: row.shared,
   });
 
-/** listHosts lists every host by hostname; online means a sample within onlineWithinMs. */
+/**
+ * listHosts lists the hosts of a scope by hostname; online means a sample within
+ * onlineWithinMs.
+ */
 export async function listHosts(
   db: Queryable,
+  scope: HostScope,
   options: { onlineWithinMs: number; now?: Date },
 ): Promise<Host[]> {
   const onlineSince = (options.now ?? new Date()).getTime() - options.onlineWithinMs;
-  const rows = await q.listHosts.run(undefined, connection(db));
+  const rows = await q.listHosts.run(scope, connection(db));
   return rows.map((row) => hostFromRow(row, onlineSince));
 }
 
-/** getHost reads one host, or undefined when no sample of it was ever stored. */
+/**
+ * getHost reads one host of a scope, or undefined when no sample of it was ever stored or it
+ * is outside the scope (the two are indistinguishable on purpose).
+ */
 export async function getHost(
   db: Queryable,
+  scope: HostScope,
   id: string,
   options: { onlineWithinMs: number; now?: Date },
 ): Promise<Host | undefined> {
-  const [row] = await q.getHost.run({ id }, connection(db));
+  const [row] = await q.getHost.run({ ...scope, id }, connection(db));
   const onlineSince = (options.now ?? new Date()).getTime() - options.onlineWithinMs;
   return row ? hostFromRow(row, onlineSince) : undefined;
 }
@@ -157,10 +219,15 @@ export async function getHost(
 /**
  * getHostHistory returns one series per metric of HOST_METRICS, each with the average and the
  * maximum per time bucket (computed in SQL, aligned to the epoch); buckets without samples are
- * absent rather than zero, so a chart shows a gap where the host was down.
+ * absent rather than zero, so a chart shows a gap where the host was down. A host outside the
+ * scope has no samples.
  */
-export async function getHostHistory(db: Queryable, query: HistoryQuery): Promise<HostSeries[]> {
-  const rows = await q.getHostHistory.run(query, connection(db));
+export async function getHostHistory(
+  db: Queryable,
+  scope: HostScope,
+  query: HistoryQuery,
+): Promise<HostSeries[]> {
+  const rows = await q.getHostHistory.run({ ...scope, ...query }, connection(db));
   const pick: Record<(typeof HOST_METRICS)[number], (r: q.GetHostHistoryResult) => number[]> = {
     cpu_percent: (r) => [r.cpu_avg, r.cpu_max],
     memory_used_bytes: (r) => [r.memory_avg, r.memory_max],

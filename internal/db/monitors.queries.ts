@@ -19,6 +19,7 @@ export interface InsertMonitorParams {
   keyword?: string | null | void;
   method: string;
   name: string;
+  orgId: string;
   timeoutMs: number;
   url: string;
 }
@@ -53,7 +54,7 @@ export interface InsertMonitorQuery {
   result: InsertMonitorResult;
 }
 
-const insertMonitorIR: any = {"usedParamSet":{"name":true,"url":true,"method":true,"headers":true,"body":true,"intervalSeconds":true,"timeoutMs":true,"expectedStatus":true,"keyword":true,"invertKeyword":true,"followRedirects":true,"ignoreTlsErrors":true,"enabled":true},"params":[{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":425,"b":430}]},{"name":"url","required":true,"transform":{"type":"scalar"},"locs":[{"a":433,"b":437}]},{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":440,"b":447}]},{"name":"headers","required":true,"transform":{"type":"scalar"},"locs":[{"a":450,"b":458}]},{"name":"body","required":false,"transform":{"type":"scalar"},"locs":[{"a":461,"b":465}]},{"name":"intervalSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":468,"b":484}]},{"name":"timeoutMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":487,"b":497}]},{"name":"expectedStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":504,"b":519}]},{"name":"keyword","required":false,"transform":{"type":"scalar"},"locs":[{"a":522,"b":529}]},{"name":"invertKeyword","required":true,"transform":{"type":"scalar"},"locs":[{"a":532,"b":546}]},{"name":"followRedirects","required":true,"transform":{"type":"scalar"},"locs":[{"a":549,"b":565}]},{"name":"ignoreTlsErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":568,"b":584}]},{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":587,"b":595}]}],"statement":"-- Inserts the monitor and its monitor_state row in one statement, so neither exists alone.\n-- The foreign key of monitor_state is checked at the end of the statement, when the monitor\n-- row from the sibling CTE is there.\nWITH m AS (\n  INSERT INTO monitors (name, url, method, headers, body, interval_seconds, timeout_ms,\n    expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled)\n  VALUES (:name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,\n    :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!)\n  RETURNING *\n), s AS (\n  INSERT INTO monitor_state (monitor_id) SELECT id FROM m\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,\n  NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result\nFROM m"};
+const insertMonitorIR: any = {"usedParamSet":{"orgId":true,"name":true,"url":true,"method":true,"headers":true,"body":true,"intervalSeconds":true,"timeoutMs":true,"expectedStatus":true,"keyword":true,"invertKeyword":true,"followRedirects":true,"ignoreTlsErrors":true,"enabled":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":433,"b":439}]},{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":442,"b":447}]},{"name":"url","required":true,"transform":{"type":"scalar"},"locs":[{"a":450,"b":454}]},{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":457,"b":464}]},{"name":"headers","required":true,"transform":{"type":"scalar"},"locs":[{"a":467,"b":475}]},{"name":"body","required":false,"transform":{"type":"scalar"},"locs":[{"a":478,"b":482}]},{"name":"intervalSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":485,"b":501}]},{"name":"timeoutMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":504,"b":514}]},{"name":"expectedStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":521,"b":536}]},{"name":"keyword","required":false,"transform":{"type":"scalar"},"locs":[{"a":539,"b":546}]},{"name":"invertKeyword","required":true,"transform":{"type":"scalar"},"locs":[{"a":549,"b":563}]},{"name":"followRedirects","required":true,"transform":{"type":"scalar"},"locs":[{"a":566,"b":582}]},{"name":"ignoreTlsErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":585,"b":601}]},{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":604,"b":612}]}],"statement":"-- Inserts the monitor and its monitor_state row in one statement, so neither exists alone.\n-- The foreign key of monitor_state is checked at the end of the statement, when the monitor\n-- row from the sibling CTE is there.\nWITH m AS (\n  INSERT INTO monitors (org_id, name, url, method, headers, body, interval_seconds, timeout_ms,\n    expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled)\n  VALUES (:orgId!, :name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,\n    :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!)\n  RETURNING *\n), s AS (\n  INSERT INTO monitor_state (monitor_id) SELECT id FROM m\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,\n  NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result\nFROM m"};
 
 /**
  * Query generated from SQL:
@@ -62,9 +63,9 @@ const insertMonitorIR: any = {"usedParamSet":{"name":true,"url":true,"method":tr
  * -- The foreign key of monitor_state is checked at the end of the statement, when the monitor
  * -- row from the sibling CTE is there.
  * WITH m AS (
- *   INSERT INTO monitors (name, url, method, headers, body, interval_seconds, timeout_ms,
+ *   INSERT INTO monitors (org_id, name, url, method, headers, body, interval_seconds, timeout_ms,
  *     expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled)
- *   VALUES (:name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,
+ *   VALUES (:orgId!, :name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,
  *     :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!)
  *   RETURNING *
  * ), s AS (
@@ -94,6 +95,7 @@ export interface UpdateMonitorParams {
   keyword?: string | null | void;
   method: string;
   name: string;
+  orgId: string;
   timeoutMs: number;
   url: string;
 }
@@ -128,7 +130,7 @@ export interface UpdateMonitorQuery {
   result: UpdateMonitorResult;
 }
 
-const updateMonitorIR: any = {"usedParamSet":{"name":true,"url":true,"method":true,"headers":true,"body":true,"intervalSeconds":true,"timeoutMs":true,"expectedStatus":true,"keyword":true,"invertKeyword":true,"followRedirects":true,"ignoreTlsErrors":true,"enabled":true,"id":true},"params":[{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":135,"b":140}]},{"name":"url","required":true,"transform":{"type":"scalar"},"locs":[{"a":149,"b":153}]},{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":165,"b":172}]},{"name":"headers","required":true,"transform":{"type":"scalar"},"locs":[{"a":185,"b":193}]},{"name":"body","required":false,"transform":{"type":"scalar"},"locs":[{"a":207,"b":211}]},{"name":"intervalSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":233,"b":249}]},{"name":"timeoutMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":265,"b":275}]},{"name":"expectedStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":300,"b":315}]},{"name":"keyword","required":false,"transform":{"type":"scalar"},"locs":[{"a":328,"b":335}]},{"name":"invertKeyword","required":true,"transform":{"type":"scalar"},"locs":[{"a":355,"b":369}]},{"name":"followRedirects","required":true,"transform":{"type":"scalar"},"locs":[{"a":395,"b":411}]},{"name":"ignoreTlsErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":434,"b":450}]},{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":467,"b":475}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":510,"b":513}]}],"statement":"-- Replaces the whole spec (absent optional fields were resolved to their defaults upstream).\nWITH m AS (\n  UPDATE monitors SET name = :name!, url = :url!, method = :method!, headers = :headers!,\n    body = :body, interval_seconds = :intervalSeconds!, timeout_ms = :timeoutMs!,\n    expected_status = :expectedStatus!, keyword = :keyword, invert_keyword = :invertKeyword!,\n    follow_redirects = :followRedirects!, ignore_tls_errors = :ignoreTlsErrors!,\n    enabled = :enabled!, updated_at = now()\n  WHERE id = :id!\n  RETURNING *\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,\n  s.last_checked_at, s.last_up, s.last_result\nFROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id"};
+const updateMonitorIR: any = {"usedParamSet":{"name":true,"url":true,"method":true,"headers":true,"body":true,"intervalSeconds":true,"timeoutMs":true,"expectedStatus":true,"keyword":true,"invertKeyword":true,"followRedirects":true,"ignoreTlsErrors":true,"enabled":true,"id":true,"orgId":true},"params":[{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":135,"b":140}]},{"name":"url","required":true,"transform":{"type":"scalar"},"locs":[{"a":149,"b":153}]},{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":165,"b":172}]},{"name":"headers","required":true,"transform":{"type":"scalar"},"locs":[{"a":185,"b":193}]},{"name":"body","required":false,"transform":{"type":"scalar"},"locs":[{"a":207,"b":211}]},{"name":"intervalSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":233,"b":249}]},{"name":"timeoutMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":265,"b":275}]},{"name":"expectedStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":300,"b":315}]},{"name":"keyword","required":false,"transform":{"type":"scalar"},"locs":[{"a":328,"b":335}]},{"name":"invertKeyword","required":true,"transform":{"type":"scalar"},"locs":[{"a":355,"b":369}]},{"name":"followRedirects","required":true,"transform":{"type":"scalar"},"locs":[{"a":395,"b":411}]},{"name":"ignoreTlsErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":434,"b":450}]},{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":467,"b":475}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":510,"b":513}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":528,"b":534}]}],"statement":"-- Replaces the whole spec (absent optional fields were resolved to their defaults upstream).\nWITH m AS (\n  UPDATE monitors SET name = :name!, url = :url!, method = :method!, headers = :headers!,\n    body = :body, interval_seconds = :intervalSeconds!, timeout_ms = :timeoutMs!,\n    expected_status = :expectedStatus!, keyword = :keyword, invert_keyword = :invertKeyword!,\n    follow_redirects = :followRedirects!, ignore_tls_errors = :ignoreTlsErrors!,\n    enabled = :enabled!, updated_at = now()\n  WHERE id = :id! AND org_id = :orgId!\n  RETURNING *\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,\n  s.last_checked_at, s.last_up, s.last_result\nFROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id"};
 
 /**
  * Query generated from SQL:
@@ -140,7 +142,7 @@ const updateMonitorIR: any = {"usedParamSet":{"name":true,"url":true,"method":tr
  *     expected_status = :expectedStatus!, keyword = :keyword, invert_keyword = :invertKeyword!,
  *     follow_redirects = :followRedirects!, ignore_tls_errors = :ignoreTlsErrors!,
  *     enabled = :enabled!, updated_at = now()
- *   WHERE id = :id!
+ *   WHERE id = :id! AND org_id = :orgId!
  *   RETURNING *
  * )
  * SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
@@ -157,6 +159,7 @@ export const updateMonitor = new PreparedQuery<UpdateMonitorParams,UpdateMonitor
 export interface SetMonitorEnabledParams {
   enabled: boolean;
   id: string;
+  orgId: string;
 }
 
 /** 'SetMonitorEnabled' return type */
@@ -189,14 +192,14 @@ export interface SetMonitorEnabledQuery {
   result: SetMonitorEnabledResult;
 }
 
-const setMonitorEnabledIR: any = {"usedParamSet":{"enabled":true,"id":true},"params":[{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":44,"b":52}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":87,"b":90}]}],"statement":"WITH m AS (\n  UPDATE monitors SET enabled = :enabled!, updated_at = now()\n  WHERE id = :id!\n  RETURNING *\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,\n  s.last_checked_at, s.last_up, s.last_result\nFROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id"};
+const setMonitorEnabledIR: any = {"usedParamSet":{"enabled":true,"id":true,"orgId":true},"params":[{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":44,"b":52}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":87,"b":90}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":105,"b":111}]}],"statement":"WITH m AS (\n  UPDATE monitors SET enabled = :enabled!, updated_at = now()\n  WHERE id = :id! AND org_id = :orgId!\n  RETURNING *\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,\n  s.last_checked_at, s.last_up, s.last_result\nFROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id"};
 
 /**
  * Query generated from SQL:
  * ```
  * WITH m AS (
  *   UPDATE monitors SET enabled = :enabled!, updated_at = now()
- *   WHERE id = :id!
+ *   WHERE id = :id! AND org_id = :orgId!
  *   RETURNING *
  * )
  * SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
@@ -212,6 +215,7 @@ export const setMonitorEnabled = new PreparedQuery<SetMonitorEnabledParams,SetMo
 /** 'DeleteMonitor' parameters type */
 export interface DeleteMonitorParams {
   id: string;
+  orgId: string;
 }
 
 /** 'DeleteMonitor' return type */
@@ -225,7 +229,7 @@ export interface DeleteMonitorQuery {
   result: DeleteMonitorResult;
 }
 
-const deleteMonitorIR: any = {"usedParamSet":{"id":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":291,"b":294},{"a":372,"b":375}]}],"statement":"-- Deletes the monitor (its state cascades) and its results in one statement. The results are\n-- found by the primary key of each partition; the EXISTS makes that a one-time filter, so\n-- nothing is scanned when the monitor did not exist.\nWITH deleted AS (\n  DELETE FROM monitors WHERE id = :id! RETURNING id\n), results AS (\n  DELETE FROM check_results WHERE monitor_id = :id! AND EXISTS (SELECT 1 FROM deleted)\n)\nSELECT EXISTS (SELECT 1 FROM deleted) AS \"deleted!\""};
+const deleteMonitorIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":291,"b":294},{"a":393,"b":396}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":309,"b":315}]}],"statement":"-- Deletes the monitor (its state cascades) and its results in one statement. The results are\n-- found by the primary key of each partition; the EXISTS makes that a one-time filter, so\n-- nothing is scanned when the monitor did not exist.\nWITH deleted AS (\n  DELETE FROM monitors WHERE id = :id! AND org_id = :orgId! RETURNING id\n), results AS (\n  DELETE FROM check_results WHERE monitor_id = :id! AND EXISTS (SELECT 1 FROM deleted)\n)\nSELECT EXISTS (SELECT 1 FROM deleted) AS \"deleted!\""};
 
 /**
  * Query generated from SQL:
@@ -234,7 +238,7 @@ const deleteMonitorIR: any = {"usedParamSet":{"id":true},"params":[{"name":"id",
  * -- found by the primary key of each partition; the EXISTS makes that a one-time filter, so
  * -- nothing is scanned when the monitor did not exist.
  * WITH deleted AS (
- *   DELETE FROM monitors WHERE id = :id! RETURNING id
+ *   DELETE FROM monitors WHERE id = :id! AND org_id = :orgId! RETURNING id
  * ), results AS (
  *   DELETE FROM check_results WHERE monitor_id = :id! AND EXISTS (SELECT 1 FROM deleted)
  * )
@@ -247,6 +251,7 @@ export const deleteMonitor = new PreparedQuery<DeleteMonitorParams,DeleteMonitor
 /** 'GetMonitor' parameters type */
 export interface GetMonitorParams {
   id: string;
+  orgId: string;
 }
 
 /** 'GetMonitor' return type */
@@ -279,17 +284,19 @@ export interface GetMonitorQuery {
   result: GetMonitorResult;
 }
 
-const getMonitorIR: any = {"usedParamSet":{"id":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":354,"b":357}]}],"statement":"SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,\n  s.last_checked_at, s.last_up, s.last_result\nFROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id\nWHERE m.id = :id!"};
+const getMonitorIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":507,"b":510}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":527,"b":533}]}],"statement":"-- Every read and write by id is scoped to the caller's organization: another organization's\n-- monitor is exactly as absent as one that does not exist.\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,\n  s.last_checked_at, s.last_up, s.last_result\nFROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id\nWHERE m.id = :id! AND m.org_id = :orgId!"};
 
 /**
  * Query generated from SQL:
  * ```
+ * -- Every read and write by id is scoped to the caller's organization: another organization's
+ * -- monitor is exactly as absent as one that does not exist.
  * SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
  *   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
  *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,
  *   s.last_checked_at, s.last_up, s.last_result
  * FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
- * WHERE m.id = :id!
+ * WHERE m.id = :id! AND m.org_id = :orgId!
  * ```
  */
 export const getMonitor = new PreparedQuery<GetMonitorParams,GetMonitorResult>(getMonitorIR);
@@ -299,6 +306,7 @@ export const getMonitor = new PreparedQuery<GetMonitorParams,GetMonitorResult>(g
 export interface ListMonitorsPageParams {
   afterSeq: NumberOrString;
   limit: NumberOrString;
+  orgId: string;
 }
 
 /** 'ListMonitorsPage' return type */
@@ -331,19 +339,19 @@ export interface ListMonitorsPageQuery {
   result: ListMonitorsPageResult;
 }
 
-const listMonitorsPageIR: any = {"usedParamSet":{"afterSeq":true,"limit":true},"params":[{"name":"afterSeq","required":true,"transform":{"type":"scalar"},"locs":[{"a":540,"b":549}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":572,"b":578}]}],"statement":"-- Keyset pagination on seq: stable under inserts and deletes, and each page costs the same\n-- however deep it is. The latest result comes from monitor_state, never from check_results.\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,\n  s.last_checked_at, s.last_up, s.last_result\nFROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id\nWHERE m.seq > :afterSeq!\nORDER BY m.seq\nLIMIT :limit!"};
+const listMonitorsPageIR: any = {"usedParamSet":{"orgId":true,"afterSeq":true,"limit":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":597,"b":603}]},{"name":"afterSeq","required":true,"transform":{"type":"scalar"},"locs":[{"a":617,"b":626}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":649,"b":655}]}],"statement":"-- One organization's monitors (index monitors_org_seq). Keyset pagination on seq: stable under inserts and deletes, and each page costs the same\n-- however deep it is. The latest result comes from monitor_state, never from check_results.\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,\n  s.last_checked_at, s.last_up, s.last_result\nFROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id\nWHERE m.org_id = :orgId! AND m.seq > :afterSeq!\nORDER BY m.seq\nLIMIT :limit!"};
 
 /**
  * Query generated from SQL:
  * ```
- * -- Keyset pagination on seq: stable under inserts and deletes, and each page costs the same
+ * -- One organization's monitors (index monitors_org_seq). Keyset pagination on seq: stable under inserts and deletes, and each page costs the same
  * -- however deep it is. The latest result comes from monitor_state, never from check_results.
  * SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
  *   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
  *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,
  *   s.last_checked_at, s.last_up, s.last_result
  * FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
- * WHERE m.seq > :afterSeq!
+ * WHERE m.org_id = :orgId! AND m.seq > :afterSeq!
  * ORDER BY m.seq
  * LIMIT :limit!
  * ```

@@ -3,9 +3,9 @@
 -- The foreign key of monitor_state is checked at the end of the statement, when the monitor
 -- row from the sibling CTE is there.
 WITH m AS (
-  INSERT INTO monitors (name, url, method, headers, body, interval_seconds, timeout_ms,
+  INSERT INTO monitors (org_id, name, url, method, headers, body, interval_seconds, timeout_ms,
     expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled)
-  VALUES (:name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,
+  VALUES (:orgId!, :name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,
     :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!)
   RETURNING *
 ), s AS (
@@ -25,7 +25,7 @@ WITH m AS (
     expected_status = :expectedStatus!, keyword = :keyword, invert_keyword = :invertKeyword!,
     follow_redirects = :followRedirects!, ignore_tls_errors = :ignoreTlsErrors!,
     enabled = :enabled!, updated_at = now()
-  WHERE id = :id!
+  WHERE id = :id! AND org_id = :orgId!
   RETURNING *
 )
 SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
@@ -37,7 +37,7 @@ FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id;
 /* @name SetMonitorEnabled */
 WITH m AS (
   UPDATE monitors SET enabled = :enabled!, updated_at = now()
-  WHERE id = :id!
+  WHERE id = :id! AND org_id = :orgId!
   RETURNING *
 )
 SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
@@ -51,29 +51,31 @@ FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id;
 -- found by the primary key of each partition; the EXISTS makes that a one-time filter, so
 -- nothing is scanned when the monitor did not exist.
 WITH deleted AS (
-  DELETE FROM monitors WHERE id = :id! RETURNING id
+  DELETE FROM monitors WHERE id = :id! AND org_id = :orgId! RETURNING id
 ), results AS (
   DELETE FROM check_results WHERE monitor_id = :id! AND EXISTS (SELECT 1 FROM deleted)
 )
 SELECT EXISTS (SELECT 1 FROM deleted) AS "deleted!";
 
 /* @name GetMonitor */
+-- Every read and write by id is scoped to the caller's organization: another organization's
+-- monitor is exactly as absent as one that does not exist.
 SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,
   s.last_checked_at, s.last_up, s.last_result
 FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
-WHERE m.id = :id!;
+WHERE m.id = :id! AND m.org_id = :orgId!;
 
 /* @name ListMonitorsPage */
--- Keyset pagination on seq: stable under inserts and deletes, and each page costs the same
+-- One organization's monitors (index monitors_org_seq). Keyset pagination on seq: stable under inserts and deletes, and each page costs the same
 -- however deep it is. The latest result comes from monitor_state, never from check_results.
 SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,
   s.last_checked_at, s.last_up, s.last_result
 FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
-WHERE m.seq > :afterSeq!
+WHERE m.org_id = :orgId! AND m.seq > :afterSeq!
 ORDER BY m.seq
 LIMIT :limit!;
 

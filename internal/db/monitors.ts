@@ -70,43 +70,56 @@ const specParams = (spec: ResolvedMonitorSpec) => ({
   expectedStatus: toJsonParam(spec.expectedStatus.map(({ min, max }) => ({ min, max }))),
 });
 
-/** insertMonitor stores a new monitor and its (empty) state atomically. */
-export async function insertMonitor(db: Queryable, spec: ResolvedMonitorSpec): Promise<Monitor> {
-  const [row] = await q.insertMonitor.run(specParams(spec), connection(db));
+/** insertMonitor stores a new monitor of an organization and its (empty) state atomically. */
+export async function insertMonitor(
+  db: Queryable,
+  orgId: string,
+  spec: ResolvedMonitorSpec,
+): Promise<Monitor> {
+  const [row] = await q.insertMonitor.run({ ...specParams(spec), orgId }, connection(db));
   // INSERT ... RETURNING yields exactly one row or throws.
   if (!row) throw new Error("insertMonitor returned no row");
   return monitorFromRow(row);
 }
 
-/** updateMonitor replaces a monitor's spec; undefined when there is no such monitor. */
+/**
+ * updateMonitor replaces a monitor's spec; undefined when the organization has no such monitor.
+ * Every function here that takes an orgId sees only that organization's monitors.
+ */
 export async function updateMonitor(
   db: Queryable,
+  orgId: string,
   id: string,
   spec: ResolvedMonitorSpec,
 ): Promise<Monitor | undefined> {
-  const [row] = await q.updateMonitor.run({ ...specParams(spec), id }, connection(db));
+  const [row] = await q.updateMonitor.run({ ...specParams(spec), id, orgId }, connection(db));
   return row && monitorFromRow(row);
 }
 
 /** setMonitorEnabled pauses or resumes a monitor; undefined when there is no such monitor. */
 export async function setMonitorEnabled(
   db: Queryable,
+  orgId: string,
   id: string,
   enabled: boolean,
 ): Promise<Monitor | undefined> {
-  const [row] = await q.setMonitorEnabled.run({ id, enabled }, connection(db));
+  const [row] = await q.setMonitorEnabled.run({ id, orgId, enabled }, connection(db));
   return row && monitorFromRow(row);
 }
 
 /** deleteMonitor deletes a monitor, its state and its results; false when it did not exist. */
-export async function deleteMonitor(db: Queryable, id: string): Promise<boolean> {
-  const [row] = await q.deleteMonitor.run({ id }, connection(db));
+export async function deleteMonitor(db: Queryable, orgId: string, id: string): Promise<boolean> {
+  const [row] = await q.deleteMonitor.run({ id, orgId }, connection(db));
   return row?.deleted ?? false;
 }
 
 /** getMonitor reads one monitor with its status and last result. */
-export async function getMonitor(db: Queryable, id: string): Promise<Monitor | undefined> {
-  const [row] = await q.getMonitor.run({ id }, connection(db));
+export async function getMonitor(
+  db: Queryable,
+  orgId: string,
+  id: string,
+): Promise<Monitor | undefined> {
+  const [row] = await q.getMonitor.run({ id, orgId }, connection(db));
   return row && monitorFromRow(row);
 }
 
@@ -114,9 +127,13 @@ export async function getMonitor(db: Queryable, id: string): Promise<Monitor | u
  * listMonitorsPage reads monitors in creation order after a keyset position, each with its
  * status and last result (from monitor_state: one row per monitor, never the results table).
  */
-export async function listMonitorsPage(db: Queryable, page: KeysetPage): Promise<MonitorsPage> {
+export async function listMonitorsPage(
+  db: Queryable,
+  orgId: string,
+  page: KeysetPage,
+): Promise<MonitorsPage> {
   const rows = await q.listMonitorsPage.run(
-    { afterSeq: page.afterSeq ?? FIRST, limit: page.limit },
+    { orgId, afterSeq: page.afterSeq ?? FIRST, limit: page.limit },
     connection(db),
   );
   const seqs = rows.map((row) => row.seq);

@@ -41,17 +41,19 @@ Real \`EXPLAIN\` output of the read paths, captured by \`internal/db/query-plans
 (\`PULSAR_WRITE_QUERY_PLANS=1 npx vitest run internal/db/query-plans.test.ts\`) on Postgres
 ${facts.serverVersion}, with ${facts.dataSet}; after ANALYZE, with no planner switches. The
 test asserts what is described here: only Index, Index Only or Bitmap Heap/Index Scans on
-check_results partitions, and only the partitions of the window. Partition names and times are
-those of the run that wrote this file.
+check_results partitions, only the partitions of the window, and for the monitor reads the
+indexes named below. Partition names, ids and times are those of the run that wrote this file.
 
 Why these plans: the primary key of check_results, (monitor_id, checked_at), exists on every
 partition and serves all the result reads: the monitor is its leading column and the window
 is a range on the second, which is also the partition key. Partitions before the window are
 pruned when planning (the bound is a parameter value); those after \`now()\` when execution
-starts ("Subplans Removed"). The list page never reads check_results: each monitor's latest
+starts ("Subplans Removed"). Neither monitor read touches check_results: each monitor's latest
 result is kept in monitor_state (one row per monitor, updated with every batch of results),
-read through its primary key, while the page itself is a keyset range on monitors.seq, the same
-cost at any depth.
+read through its primary key. One monitor is found by the primary key of monitors, and its
+organization checked on that row. The list page is a keyset range on the index
+monitors_org_seq (org_id, seq): only the caller's organization's monitors, already in seq
+order (no sort), the same cost at any depth.
 
 ${sections.join("\n")}`;
   const docs = new URL("../../docs/", import.meta.url);

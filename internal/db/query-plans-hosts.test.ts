@@ -3,6 +3,7 @@
 // small share of each partition (as with many hosts). Companion of query-plans.test.ts.
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createTestOrg } from "../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { getHostHistory } from "./hosts.js";
 import type { PlanNode } from "./query-plans-doc.js";
@@ -15,6 +16,7 @@ const DAYS = 9;
 
 let db: TestDatabase;
 let client: pg.PoolClient;
+let orgId: string;
 
 const dayName = (offset: number) =>
   `host_samples_${new Date(Math.floor(Date.now() / DAY) * DAY + offset * DAY).toISOString().slice(0, 10).replaceAll("-", "")}`;
@@ -30,12 +32,16 @@ async function explainHistory(sinceMs: number): Promise<{ plan: PlanNode; text: 
   const spy = vi.spyOn(client, "query");
   let captured: unknown[] = [];
   try {
-    await getHostHistory(client, {
-      hostId: "host-17",
-      since: new Date(sinceMs),
-      until: new Date(),
-      stepSeconds: 300,
-    });
+    await getHostHistory(
+      client,
+      { orgId, includeShared: true },
+      {
+        hostId: "host-17",
+        since: new Date(sinceMs),
+        until: new Date(),
+        stepSeconds: 300,
+      },
+    );
     captured = [...(spy.mock.calls[0] ?? [])];
   } finally {
     spy.mockRestore();
@@ -84,7 +90,16 @@ beforeAll(async () => {
      ORDER BY g DESC, h`,
     [STEP_SECONDS, Math.floor((DAYS * 86_400) / STEP_SECONDS) - 10, HOSTS],
   );
+  // Half the hosts are an organization's, half shared: the scope check reads hosts too.
+  orgId = (await createTestOrg(db.pool)).orgId;
+  await db.pool.query(
+    `INSERT INTO hosts (id, org_id, first_seen, last_seen)
+     SELECT 'host-' || h, CASE WHEN h % 2 = 1 THEN $1::uuid END, now(), now()
+     FROM generate_series(1, $2::int) h`,
+    [orgId, HOSTS],
+  );
   await db.pool.query("ANALYZE host_samples");
+  await db.pool.query("ANALYZE hosts");
   client = await db.pool.connect();
 }, 60_000);
 
@@ -98,6 +113,9 @@ describe("host history query plans", () => {
     const shown = await explainHistory(Date.now() - DAY);
     expectIndexScansWithin(shown, [dayName(-1), dayName(0)]);
     for (const day of [-9, -5, -2]) expect(shown.text).not.toContain(dayName(day));
+    // The organization check reads hosts once for the whole query, not once per sample.
+    expect(shown.text).toMatch(/InitPlan/);
+    expect(shown.text).toMatch(/One-Time Filter/);
   });
 
   it("reads one host's last 7 days by primary key, pruning older partitions", async () => {

@@ -1,11 +1,13 @@
-// Shows that the hot read paths use the primary key of check_results and prune partitions,
-// with the planner left alone (no enable_* switches) on a data set where one monitor is a small
-// share of each partition, as in production. Run with PULSAR_WRITE_QUERY_PLANS=1 to rewrite
-// docs/query-plans.md from the plans seen.
+// Shows that the hot read paths use the primary key of check_results and prune partitions, and
+// that the monitor reads use the indexes of monitors, with the planner left alone (no enable_*
+// switches) on a data set where one monitor is a small share of each partition and one
+// organization a small share of the monitors, as in production. Run with
+// PULSAR_WRITE_QUERY_PLANS=1 to rewrite docs/query-plans.md from the plans seen.
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createTestOrg } from "../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
-import { insertMonitor, listMonitorsPage } from "./monitors.js";
+import { getMonitor, insertMonitor, listMonitorsPage } from "./monitors.js";
 import type { Queryable } from "./pool.js";
 import {
   type PlanNode,
@@ -21,11 +23,19 @@ const RESULTS_PER_MONITOR = 500;
 // 500 checks 1,400 s apart: a little over 8 days, so every partition of a 7 day window holds
 // data (an empty partition is rightly read by Seq Scan) and older ones exist to be pruned.
 const STEP_SECONDS = 1400;
-// Monitors without results, so that the list page is planned at a realistic size.
-const MORE_MONITORS = 10_000;
+// Monitors without results, so that the list pages are planned at a realistic size. They are
+// spread round-robin over ORGS organizations, so each one's monitors interleave in seq with
+// the others' and each organization is a small share of the table, as with many tenants (an
+// organization owning several percent of a small table is rightly read through
+// monitors_seq_key with a filter instead). The first organization also owns the MONITORS with
+// results.
+const MORE_MONITORS = 60_000;
+const ORGS = 200;
+const OWN_MONITORS = MONITORS + MORE_MONITORS / ORGS;
 
 let db: TestDatabase;
 let client: pg.PoolClient;
+let orgId: string;
 let monitorId: string;
 let serverVersion = "";
 const shown: ShownPlan[] = [];
@@ -83,10 +93,18 @@ const expectIndexScansWithin = (shownPlan: ShownPlan, allowed: string[]) => {
 beforeAll(async () => {
   db = await createTestDatabase();
   for (let day = -9; day <= -2; day++) await createDayPartition(db.pool, day);
+  const orgIds: string[] = [];
+  for (let i = 0; i < ORGS; i += 50) {
+    const orgs = await Promise.all(
+      Array.from({ length: 50 }, (_, j) => createTestOrg(db.pool, `org ${i + j}`)),
+    );
+    orgIds.push(...orgs.map((org) => org.orgId));
+  }
+  orgId = orgIds[0] ?? "";
   for (let i = 0; i < MONITORS; i += 50) {
     await Promise.all(
       Array.from({ length: 50 }, (_, j) =>
-        insertMonitor(db.pool, specFixture({ name: `m${i + j}` })),
+        insertMonitor(db.pool, orgId, specFixture({ name: `m${i + j}` })),
       ),
     );
   }
@@ -104,13 +122,14 @@ beforeAll(async () => {
   );
   await db.pool.query(
     `WITH m AS (
-       INSERT INTO monitors (name, url, interval_seconds, timeout_ms, expected_status)
-       SELECT 'bulk ' || g, 'https://example.com/', 60, 10000, '[{"min":200,"max":399}]'
-       FROM generate_series(1, $1::int) g RETURNING id)
+       INSERT INTO monitors (org_id, name, url, interval_seconds, timeout_ms, expected_status)
+       SELECT ($2::uuid[])[1 + g % cardinality($2::uuid[])], 'bulk ' || g,
+         'https://example.com/', 60, 10000, '[{"min":200,"max":399}]'
+       FROM generate_series(1, $1::int) g ORDER BY g RETURNING id)
      INSERT INTO monitor_state (monitor_id) SELECT id FROM m`,
-    [MORE_MONITORS],
+    [MORE_MONITORS, orgIds],
   );
-  await db.pool.query("ANALYZE monitors, monitor_state, check_results");
+  await db.pool.query("ANALYZE organizations, monitors, monitor_state, check_results");
   const first = await db.pool.query<{ id: string }>(
     "SELECT id FROM monitors ORDER BY seq LIMIT 1 OFFSET 17",
   );
@@ -127,7 +146,7 @@ afterAll(async () => {
   if (process.env.PULSAR_WRITE_QUERY_PLANS) {
     await writeQueryPlansDoc(shown, {
       serverVersion,
-      dataSet: `${MONITORS} monitors × ${RESULTS_PER_MONITOR} results spread over 9 daily partitions and interleaved in time order as workers write them, plus ${MORE_MONITORS} monitors without results`,
+      dataSet: `${MONITORS} monitors × ${RESULTS_PER_MONITOR} results spread over 9 daily partitions and interleaved in time order as workers write them, plus ${MORE_MONITORS} monitors without results spread round-robin over ${ORGS} organizations (the first of which also owns the ${MONITORS} with results: ${OWN_MONITORS} monitors in all)`,
     });
   }
 });
@@ -170,14 +189,29 @@ describe("query plans", () => {
     expect(week.text).toContain("Subplans Removed");
   });
 
-  it("lists a deep page of monitors with their latest result by index, without check_results", async () => {
-    const first = await listMonitorsPage(db.pool, { afterSeq: "9000", limit: 1 });
-    const shownPlan = await explainCall(
-      "Monitor list, a page deep into 10,200 monitors (ListMonitorsPage)",
-      (q) => listMonitorsPage(q, { afterSeq: first.lastSeq, limit: 100 }),
+  it("reads one monitor of the organization by primary key, without check_results", async () => {
+    const shownPlan = await explainCall("One monitor (GetMonitor)", (q) =>
+      getMonitor(q, orgId, monitorId),
     );
     expect(resultScans(shownPlan.plan)).toEqual([]);
-    expect(shownPlan.text).toMatch(/Index Scan using monitors_seq_key on monitors/);
+    expect(shownPlan.text).toMatch(/Index Scan using monitors_pkey on monitors/);
+    // The organization is checked on the row found by id, not looked up through another index.
+    expect(shownPlan.text).toMatch(/Filter: \(org_id = /);
+    expect(shownPlan.text).toMatch(/Index Scan using monitor_state_pkey on monitor_state/);
+  });
+
+  it("lists a deep page of one organization's monitors by (org_id, seq), without sorting or check_results", async () => {
+    const skipped = await listMonitorsPage(db.pool, orgId, { limit: OWN_MONITORS / 2 });
+    expect(skipped.monitors).toHaveLength(OWN_MONITORS / 2);
+    const shownPlan = await explainCall(
+      `Monitor list, a page deep into one organization's ${OWN_MONITORS.toLocaleString("en")} of ${(MONITORS + MORE_MONITORS).toLocaleString("en")} monitors (ListMonitorsPage)`,
+      (q) => listMonitorsPage(q, orgId, { afterSeq: skipped.lastSeq, limit: 100 }),
+    );
+    expect(resultScans(shownPlan.plan)).toEqual([]);
+    expect(shownPlan.text).toMatch(/Index Scan using monitors_org_seq on monitors/);
+    expect(shownPlan.text).toMatch(/Index Cond: \(\(org_id = .+\) AND \(seq > /);
+    // The index yields the organization's monitors in seq order: the LIMIT needs no sort.
+    expect(shownPlan.text).not.toMatch(/Sort/);
     expect(shownPlan.text).toMatch(/Index Scan using monitor_state_pkey on monitor_state/);
   });
 });

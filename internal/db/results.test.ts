@@ -1,5 +1,6 @@
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { createTestOrg } from "../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { deleteMonitor, getMonitor, insertMonitor } from "./monitors.js";
 import {
@@ -12,10 +13,12 @@ import {
 import { createDayPartition, DAY, MINUTE, resultFixture, specFixture } from "./test-fixtures.js";
 
 let db: TestDatabase;
+let orgId: string;
 let monitorId: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  orgId = (await createTestOrg(db.pool)).orgId;
   // Results a day and a minute old fall before yesterday just after midnight UTC.
   await createDayPartition(db.pool, -2);
 });
@@ -24,7 +27,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await db.pool.query("TRUNCATE monitors, check_results CASCADE");
-  monitorId = (await insertMonitor(db.pool, specFixture())).id;
+  monitorId = (await insertMonitor(db.pool, orgId, specFixture())).id;
 });
 
 const countRows = async () =>
@@ -78,14 +81,14 @@ describe("check results", () => {
     b.checkedAt = { ...at, nanos: at.nanos + 2000 };
     expect(await insertCheckResults(db.pool, [a, b])).toBe(2);
     await updateMonitorStates(db.pool, [b, a]);
-    expect((await getMonitor(db.pool, monitorId))?.lastResult?.checkedAt?.nanos).toBe(
+    expect((await getMonitor(db.pool, orgId, monitorId))?.lastResult?.checkedAt?.nanos).toBe(
       b.checkedAt.nanos,
     );
   });
 
   it("does not fail a batch holding a result of a deleted monitor", async () => {
-    const gone = (await insertMonitor(db.pool, specFixture())).id;
-    await deleteMonitor(db.pool, gone);
+    const gone = (await insertMonitor(db.pool, orgId, specFixture())).id;
+    expect(await deleteMonitor(db.pool, orgId, gone)).toBe(true);
     const now = Date.now();
     await writeCheckResultBatch(db.pool, [
       resultFixture({ monitorId: gone, checkedAtMs: now - MINUTE }),
@@ -95,7 +98,7 @@ describe("check results", () => {
       "SELECT monitor_id FROM check_results",
     );
     expect(stored.rows.map((r) => r.monitor_id)).toEqual([monitorId]);
-    expect((await getMonitor(db.pool, monitorId))?.lastResult?.monitorId).toBe(monitorId);
+    expect((await getMonitor(db.pool, orgId, monitorId))?.lastResult?.monitorId).toBe(monitorId);
   });
 
   it("keeps the newest result as the monitor's state when batches arrive out of order", async () => {
@@ -107,7 +110,7 @@ describe("check results", () => {
     await writeCheckResultBatch(db.pool, [oldest, newer]);
     await writeCheckResultBatch(db.pool, [older]);
 
-    const monitor = await getMonitor(db.pool, monitorId);
+    const monitor = await getMonitor(db.pool, orgId, monitorId);
     expect(monitor?.lastResult).toEqual(newer);
     const state = await db.pool.query<{ last_up: boolean; last_checked_at: Date }>(
       "SELECT last_up, last_checked_at FROM monitor_state WHERE monitor_id = $1",

@@ -1,12 +1,21 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HostSampleSchema } from "../../gen/pulsar/v1/host_pb.js";
+import { type HostSample, HostSampleSchema } from "../../gen/pulsar/v1/host_pb.js";
+import { createTestOrg } from "../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { silentLogger } from "../log/logger.js";
 import { createHostSampleStore } from "./sample-store.js";
 
 let db: TestDatabase;
+
+const sampleOf = (hostId: string, atMs: number, init: { hostname?: string } = {}): HostSample =>
+  create(HostSampleSchema, {
+    hostId,
+    hostname: init.hostname ?? hostId,
+    sampledAt: timestampFromMs(atMs),
+    cpu: { totalPercent: 5 },
+  });
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -17,7 +26,12 @@ afterAll(async () => {
 
 describe("createHostSampleStore", () => {
   it("batches samples into host_samples and records the host; close writes what is pending", async () => {
-    const store = createHostSampleStore({ pool: db.pool, retentionDays: 30, log: silentLogger });
+    const store = createHostSampleStore({
+      pool: db.pool,
+      ownerOrgId: undefined,
+      retentionDays: 30,
+      log: silentLogger,
+    });
     const now = Date.now();
     for (let i = 0; i < 5; i++) {
       store.add(
@@ -37,7 +51,72 @@ describe("createHostSampleStore", () => {
        FROM host_samples WHERE host_id = 'store-host'`,
     );
     expect(rows[0]).toEqual({ n: 5, cores: [1.5, 2.25], disk: 25 });
-    const hosts = await db.pool.query("SELECT hostname, memory_bytes FROM hosts");
-    expect(hosts.rows).toEqual([{ hostname: "store", memory_bytes: 1e9 }]);
+    const hosts = await db.pool.query("SELECT hostname, memory_bytes, org_id FROM hosts");
+    expect(hosts.rows).toEqual([{ hostname: "store", memory_bytes: 1e9, org_id: null }]);
+  });
+
+  it("records its owner's hosts as theirs and refuses a host id another owner claimed first", async () => {
+    const org = await createTestOrg(db.pool);
+    const warnings: string[] = [];
+    const log = { ...silentLogger, warn: (message: string) => warnings.push(message) };
+    const owned = createHostSampleStore({
+      pool: db.pool,
+      ownerOrgId: org.orgId,
+      retentionDays: 30,
+      log,
+    });
+    const shared = createHostSampleStore({
+      pool: db.pool,
+      ownerOrgId: undefined,
+      retentionDays: 30,
+      log,
+    });
+    const now = Date.now();
+    // Unclaimed, a host id is accepted by anyone: the first stored batch claims it.
+    expect(await owned.accepts("claimed-host")).toBe(true);
+    expect(await shared.accepts("claimed-host")).toBe(true);
+    owned.add(sampleOf("claimed-host", now - 4000, { hostname: "mine" }));
+    await owned.close();
+
+    expect(await owned.accepts("claimed-host")).toBe(true);
+    expect(await shared.accepts("claimed-host")).toBe(false);
+    shared.add(sampleOf("claimed-host", now - 2000, { hostname: "theirs" }));
+    await shared.close();
+    expect(warnings).toEqual([
+      "this host id belongs to another owner; its samples are not stored or published",
+    ]);
+    const { rows } = await db.pool.query(
+      `SELECT h.org_id, h.hostname, count(s.*)::int AS n
+       FROM hosts h JOIN host_samples s ON s.host_id = h.id
+       WHERE h.id = 'claimed-host' GROUP BY 1, 2`,
+    );
+    expect(rows).toEqual([{ org_id: org.orgId, hostname: "mine", n: 1 }]);
+  });
+
+  it("learns from a refused batch that a host is another owner's", async () => {
+    const org = await createTestOrg(db.pool);
+    const theirs = createHostSampleStore({
+      pool: db.pool,
+      ownerOrgId: org.orgId,
+      retentionDays: 30,
+      log: silentLogger,
+    });
+    const late = createHostSampleStore({
+      pool: db.pool,
+      ownerOrgId: undefined,
+      retentionDays: 30,
+      log: silentLogger,
+    });
+    // Both checked before either stored anything, as two workers starting at once do.
+    expect(await late.accepts("raced-host")).toBe(true);
+    theirs.add(sampleOf("raced-host", Date.now() - 4000));
+    await theirs.close();
+    late.add(sampleOf("raced-host", Date.now() - 2000));
+    await late.close();
+    expect(await late.accepts("raced-host")).toBe(false);
+    const { rows } = await db.pool.query(
+      "SELECT count(*)::int AS n FROM host_samples WHERE host_id = 'raced-host'",
+    );
+    expect(rows).toEqual([{ n: 1 }]);
   });
 });

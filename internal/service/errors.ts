@@ -18,3 +18,24 @@ export class NotFoundError extends Error {
 export class UnavailableError extends Error {
   override name = "UnavailableError";
 }
+
+/** UnauthenticatedError is a request without valid credentials (none, forged, expired, revoked). */
+export class UnauthenticatedError extends Error {
+  override name = "UnauthenticatedError";
+}
+
+/** PermissionDeniedError is a caller who is known but may not do this. */
+export class PermissionDeniedError extends Error {
+  override name = "PermissionDeniedError";
+}
+
+/** ResourceExhaustedError is a caller over a rate limit; retryAfterSeconds says when to retry. */
+export class ResourceExhaustedError extends Error {
+  override name = "ResourceExhaustedError";
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

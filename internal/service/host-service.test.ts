@@ -1,13 +1,18 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HostSample, HostSampleSchema, HostService } from "../../gen/pulsar/v1/host_pb.js";
+import { bearer, createTestOrg, type TestOrg } from "../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
+import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
 import { createApi } from "../api/app.js";
+import { authInterceptor } from "../api/auth-interceptor.js";
 import { errorInterceptor } from "../api/errors.js";
 import { writeHostSampleBatch } from "../db/hosts.js";
 import { silentLogger } from "../log/logger.js";
+import { createRedis } from "../queue/redis.js";
 import { createHostService } from "./host-service.js";
 
 const MINUTE = 60_000;
@@ -16,9 +21,20 @@ const NOW = Math.floor(Date.now() / MINUTE) * MINUTE;
 const ALPHA_START = NOW - 10 * MINUTE;
 const BETA_END = NOW - 60 * MINUTE;
 
+type Client = ReturnType<typeof createClient<typeof HostService>>;
+
 let db: TestDatabase;
-let client: ReturnType<typeof createClient<typeof HostService>>;
-let apiClient: ReturnType<typeof createClient<typeof HostService>>;
+let redis: Redis;
+/** Organization A, which owns host-alpha and host-beta; shared hosts on. */
+let client: Client;
+/** Organization B, which owns host-bravo; shared hosts on. */
+let bravo: Client;
+/** A and B again, on an installation with PULSAR_SHARED_HOSTS=false. */
+let alphaPrivate: Client;
+let bravoPrivate: Client;
+let apiClient: Client;
+let orgA: TestOrg;
+let orgB: TestOrg;
 
 /** sample builds host alpha's i-th sample (2 s apart): values that repeat every 60 s bucket. */
 function alphaSample(i: number, hostname = "alpha"): HostSample {
@@ -51,6 +67,47 @@ function betaSample(i: number): HostSample {
   });
 }
 
+/** otherSample is a recent sample of hostId (i-th, 2 s apart, ending 2 s before NOW). */
+function otherSample(hostId: string, hostname: string, i: number): HostSample {
+  return create(HostSampleSchema, {
+    hostId,
+    hostname,
+    sampledAt: timestampFromMs(NOW - 2000 - i * 2000),
+    cpu: { totalPercent: 99 },
+    memory: { totalBytes: 2e9, usedBytes: 1e9 },
+    info: { os: "FreeBSD 14", cores: 8 },
+  });
+}
+
+const owned = (orgId: string | undefined, samples: HostSample[]) =>
+  samples.map((sample) => ({ orgId, sample }));
+
+/** serviceClient calls a HostService of its own (fixed clock) with token, as the API does. */
+function serviceClient(token: string, sharedHosts: boolean): Client {
+  return createClient(
+    HostService,
+    createRouterTransport(
+      (router) =>
+        router.service(
+          HostService,
+          createHostService({
+            pool: db.pool,
+            sampleIntervalMs: 2000,
+            sharedHosts,
+            now: () => new Date(NOW),
+          }),
+          {
+            interceptors: [
+              errorInterceptor(silentLogger),
+              authInterceptor({ pool: db.pool, log: silentLogger }),
+            ],
+          },
+        ),
+      { transport: { interceptors: [bearer(token)] } },
+    ),
+  );
+}
+
 async function connectError(call: Promise<unknown>): Promise<[Code, string]> {
   try {
     await call;
@@ -63,36 +120,55 @@ async function connectError(call: Promise<unknown>): Promise<[Code, string]> {
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  redis = createRedis(TEST_REDIS_URL, "command", "host-service-test");
+  orgA = await createTestOrg(db.pool, "Alpha org");
+  orgB = await createTestOrg(db.pool, "Bravo org");
   const alpha = Array.from({ length: 300 }, (_, i) => alphaSample(i));
   // Out of order and with one batch written twice, as retries and slow batches do.
   for (const batch of [alpha.slice(100, 300), alpha.slice(0, 100), alpha.slice(0, 100)])
-    await writeHostSampleBatch(db.pool, batch);
+    await writeHostSampleBatch(db.pool, owned(orgA.orgId, batch));
   await writeHostSampleBatch(
     db.pool,
-    Array.from({ length: 100 }, (_, i) => betaSample(i)),
+    owned(
+      orgA.orgId,
+      Array.from({ length: 100 }, (_, i) => betaSample(i)),
+    ),
+  );
+  await writeHostSampleBatch(
+    db.pool,
+    owned(
+      orgB.orgId,
+      Array.from({ length: 10 }, (_, i) => otherSample("host-bravo", "bravo", i)),
+    ),
+  );
+  await writeHostSampleBatch(
+    db.pool,
+    owned(
+      undefined,
+      Array.from({ length: 10 }, (_, i) => otherSample("host-shared", "shared", i)),
+    ),
   );
   const api = createApi({
     pool: db.pool,
-    redis: { ping: async () => "PONG" },
+    redis,
+    prefix: uniquePrefix("host-service"),
     scheduler: { schedule: async () => {}, unschedule: async () => {} },
     log: silentLogger,
     sampleIntervalMs: 2000,
   });
-  apiClient = createClient(HostService, createRouterTransport(api.routes));
-  // The same service with a fixed clock, for "online" and the default window.
-  client = createClient(
+  apiClient = createClient(
     HostService,
-    createRouterTransport((router) =>
-      router.service(
-        HostService,
-        createHostService({ pool: db.pool, sampleIntervalMs: 2000, now: () => new Date(NOW) }),
-        { interceptors: [errorInterceptor(silentLogger)] },
-      ),
-    ),
+    createRouterTransport(api.routes, { transport: { interceptors: [bearer(orgA.apiToken)] } }),
   );
+  // The service with a fixed clock, for "online" and the default window.
+  client = serviceClient(orgA.apiToken, true);
+  bravo = serviceClient(orgB.apiToken, true);
+  alphaPrivate = serviceClient(orgA.apiToken, false);
+  bravoPrivate = serviceClient(orgB.apiToken, false);
 });
 
 afterAll(async () => {
+  redis.disconnect();
   await db.drop();
 });
 
@@ -104,25 +180,98 @@ describe("HostService", () => {
     expect(rows).toEqual([
       { host_id: "host-alpha", n: 300 },
       { host_id: "host-beta", n: 100 },
+      { host_id: "host-bravo", n: 10 },
+      { host_id: "host-shared", n: 10 },
+    ]);
+  });
+
+  it("keeps a host claimed by an organization from being written by a shared worker or another organization", async () => {
+    const impostors = Array.from({ length: 5 }, (_, i) => otherSample("host-alpha", "impostor", i));
+    expect(await writeHostSampleBatch(db.pool, owned(undefined, impostors))).toEqual([
+      "host-alpha",
+    ]);
+    expect(await writeHostSampleBatch(db.pool, owned(orgB.orgId, impostors))).toEqual([
+      "host-alpha",
+    ]);
+    // A batch mixing a foreign host with one of its own still stores its own.
+    const mixed = [
+      ...owned(orgB.orgId, impostors),
+      ...owned(orgB.orgId, [otherSample("host-bravo", "bravo", 20)]),
+    ];
+    expect(await writeHostSampleBatch(db.pool, mixed)).toEqual(["host-alpha"]);
+
+    const { rows } = await db.pool.query(
+      `SELECT h.org_id, h.hostname, count(s.*)::int AS n, max(s.cpu_percent) AS cpu_max
+       FROM hosts h LEFT JOIN host_samples s ON s.host_id = h.id
+       WHERE h.id IN ('host-alpha', 'host-bravo') GROUP BY 1, 2 ORDER BY 2`,
+    );
+    expect(rows).toEqual([
+      { org_id: orgA.orgId, hostname: "alpha", n: 300, cpu_max: 29 },
+      { org_id: orgB.orgId, hostname: "bravo", n: 11, cpu_max: 99 },
     ]);
   });
 });
 
 describe("ListHosts", () => {
-  it("lists every host with its newest description, online only with a sample in the last 30 s", async () => {
+  it("lists the organization's hosts and the shared ones with their newest description, online only with a sample in the last 30 s", async () => {
     const { hosts } = await client.listHosts({});
-    expect(hosts.map((h) => [h.id, h.hostname, h.os, h.cores, h.memoryBytes, h.online])).toEqual([
-      ["host-alpha", "alpha", "Debian GNU/Linux 12", 2, 8e9, true],
-      ["host-beta", "beta", "Alpine Linux 3.20", 4, 4e9, false],
+    expect(
+      hosts.map((h) => [h.id, h.hostname, h.os, h.cores, h.memoryBytes, h.online, h.shared]),
+    ).toEqual([
+      ["host-alpha", "alpha", "Debian GNU/Linux 12", 2, 8e9, true, false],
+      ["host-beta", "beta", "Alpine Linux 3.20", 4, 4e9, false, false],
+      ["host-shared", "shared", "FreeBSD 14", 8, 2e9, true, true],
     ]);
     // last_seen is the newest sample even though the older batch was written last.
     expect(timestampMs(hosts[0]?.lastSeen ?? timestampFromMs(0))).toBe(ALPHA_START + 299 * 2000);
     expect(timestampMs(hosts[1]?.lastSeen ?? timestampFromMs(0))).toBe(BETA_END);
   });
 
-  it("is served by the API next to MonitorService", async () => {
+  it("lists no host of another organization", async () => {
+    const { hosts } = await bravo.listHosts({});
+    expect(hosts.map((h) => [h.id, h.shared])).toEqual([
+      ["host-bravo", false],
+      ["host-shared", true],
+    ]);
+  });
+
+  it("shows shared hosts to no organization when PULSAR_SHARED_HOSTS is false", async () => {
+    expect((await alphaPrivate.listHosts({})).hosts.map((h) => h.id)).toEqual([
+      "host-alpha",
+      "host-beta",
+    ]);
+    expect((await bravoPrivate.listHosts({})).hosts.map((h) => h.id)).toEqual(["host-bravo"]);
+  });
+
+  it("is served by the API next to MonitorService, for the token's organization", async () => {
     const { hosts } = await apiClient.listHosts({});
-    expect(hosts.map((h) => h.id)).toEqual(["host-alpha", "host-beta"]);
+    expect(hosts.map((h) => h.id)).toEqual(["host-alpha", "host-beta", "host-shared"]);
+  });
+
+  it("refuses callers without an API credential: none, forged, or a worker token", async () => {
+    const withToken = (token: string | undefined) =>
+      createClient(
+        HostService,
+        createRouterTransport(
+          (router) =>
+            router.service(
+              HostService,
+              createHostService({ pool: db.pool, sampleIntervalMs: 2000, sharedHosts: true }),
+              {
+                interceptors: [
+                  errorInterceptor(silentLogger),
+                  authInterceptor({ pool: db.pool, log: silentLogger }),
+                ],
+              },
+            ),
+          { transport: { interceptors: token ? [bearer(token)] : [] } },
+        ),
+      );
+    const codeOf = async (token: string | undefined) =>
+      (await connectError(withToken(token).listHosts({})))[0];
+    expect(await codeOf(undefined)).toBe(Code.Unauthenticated);
+    expect(await codeOf(`pulsar_api_${"A".repeat(43)}`)).toBe(Code.Unauthenticated);
+    expect(await codeOf(await orgA.token("worker"))).toBe(Code.PermissionDenied);
   });
 });
 
@@ -212,5 +361,29 @@ describe("GetHostHistory", () => {
       Code.NotFound,
       "host host-gamma not found",
     ]);
+  });
+
+  it("answers not_found for another organization's host, exactly as for one that does not exist", async () => {
+    expect(await connectError(bravo.getHostHistory({ hostId: "host-alpha" }))).toEqual([
+      Code.NotFound,
+      "host host-alpha not found",
+    ]);
+    expect(await connectError(client.getHostHistory({ hostId: "host-bravo" }))).toEqual([
+      Code.NotFound,
+      "host host-bravo not found",
+    ]);
+  });
+
+  it("serves a shared host's history to every organization, and to none when shared hosts are off", async () => {
+    for (const org of [client, bravo]) {
+      const { series } = await org.getHostHistory({ hostId: "host-shared", stepSeconds: 60 });
+      expect(series[0]?.points.length).toBeGreaterThan(0);
+    }
+    for (const org of [alphaPrivate, bravoPrivate]) {
+      expect(await connectError(org.getHostHistory({ hostId: "host-shared" }))).toEqual([
+        Code.NotFound,
+        "host host-shared not found",
+      ]);
+    }
   });
 });

@@ -1,7 +1,8 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import type { ServiceImpl } from "@connectrpc/connect";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import type pg from "pg";
 import type { GetHostHistoryRequest, HostService } from "../../gen/pulsar/v1/host_pb.js";
+import { getCaller } from "../auth/caller.js";
 import * as hosts from "../db/hosts.js";
 import { InvalidArgumentError, NotFoundError } from "./errors.js";
 import { intInRange } from "./validate.js";
@@ -11,6 +12,8 @@ export interface HostServiceDeps {
   pool: pg.Pool;
   /** SAMPLE_INTERVAL_MS: how often hosts send samples, for "online" and the default step. */
   sampleIntervalMs: number;
+  /** PULSAR_SHARED_HOSTS: whether every organization also sees the shared hosts. */
+  sharedHosts: boolean;
   now?: () => Date;
 }
 
@@ -75,22 +78,29 @@ export function resolveHistoryRange(
 
 /**
  * createHostService implements pulsar.v1.HostService over the hosts and host_samples tables the
- * workers write.
+ * workers write. Every call sees the caller's organization's hosts, plus the shared ones when
+ * sharedHosts is on; another organization's host answers not_found like a host that never
+ * existed.
  */
 export function createHostService(deps: HostServiceDeps): ServiceImpl<typeof HostService> {
   const { pool } = deps;
   const now = deps.now ?? (() => new Date());
   const onlineWithinMs = onlineWindowMs(deps.sampleIntervalMs);
+  const scopeOf = (ctx: HandlerContext): hosts.HostScope => ({
+    orgId: getCaller(ctx).orgId,
+    includeShared: deps.sharedHosts,
+  });
 
   return {
-    async listHosts() {
-      return { hosts: await hosts.listHosts(pool, { onlineWithinMs, now: now() }) };
+    async listHosts(_req, ctx) {
+      return { hosts: await hosts.listHosts(pool, scopeOf(ctx), { onlineWithinMs, now: now() }) };
     },
-    async getHostHistory(req) {
+    async getHostHistory(req, ctx) {
+      const scope = scopeOf(ctx);
       const range = resolveHistoryRange(req, deps.sampleIntervalMs, now());
-      const host = await hosts.getHost(pool, range.hostId, { onlineWithinMs, now: now() });
+      const host = await hosts.getHost(pool, scope, range.hostId, { onlineWithinMs, now: now() });
       if (!host) throw new NotFoundError(`host ${range.hostId} not found`);
-      return { series: await hosts.getHostHistory(pool, range) };
+      return { series: await hosts.getHostHistory(pool, scope, range) };
     },
   };
 }

@@ -7,6 +7,7 @@ import {
   type MonitorService,
   MonitorStatsSchema,
 } from "../../gen/pulsar/v1/monitor_pb.js";
+import { getCaller } from "../auth/caller.js";
 import * as monitors from "../db/monitors.js";
 import * as results from "../db/results.js";
 import type { Logger } from "../log/logger.js";
@@ -59,22 +60,22 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
   };
 
   return {
-    async createMonitor(req) {
+    async createMonitor(req, ctx) {
       const spec = resolveMonitorSpec(req.monitor);
-      const monitor = await monitors.insertMonitor(pool, spec);
+      const monitor = await monitors.insertMonitor(pool, getCaller(ctx).orgId, spec);
       await syncSchedule(monitor);
       return { monitor };
     },
-    async updateMonitor(req) {
+    async updateMonitor(req, ctx) {
       const id = requireUuid("id", req.id);
       const spec = resolveMonitorSpec(req.monitor);
-      const monitor = found(await monitors.updateMonitor(pool, id, spec), id);
+      const monitor = found(await monitors.updateMonitor(pool, getCaller(ctx).orgId, id, spec), id);
       await syncSchedule(monitor);
       return { monitor };
     },
-    async deleteMonitor(req) {
+    async deleteMonitor(req, ctx) {
       const id = requireUuid("id", req.id);
-      if (!(await monitors.deleteMonitor(pool, id)))
+      if (!(await monitors.deleteMonitor(pool, getCaller(ctx).orgId, id)))
         throw new NotFoundError(`monitor ${id} not found`);
       try {
         await deps.scheduler.unschedule(id);
@@ -86,43 +87,49 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
       }
       return {};
     },
-    async getMonitor(req) {
+    async getMonitor(req, ctx) {
       const id = requireUuid("id", req.id);
-      return { monitor: found(await monitors.getMonitor(pool, id), id) };
+      return { monitor: found(await monitors.getMonitor(pool, getCaller(ctx).orgId, id), id) };
     },
-    async listMonitors(req) {
+    async listMonitors(req, ctx) {
       const limit = pageSize("pageSize", req.pageSize, 100, 1000);
       const afterSeq = decodePageToken("pageToken", req.pageToken);
       // One extra row tells whether another page exists, so the last page has no token.
-      const page = await monitors.listMonitorsPage(pool, { afterSeq, limit: limit + 1 });
+      const page = await monitors.listMonitorsPage(pool, getCaller(ctx).orgId, {
+        afterSeq,
+        limit: limit + 1,
+      });
       const more = page.monitors.length > limit;
       const rows = more ? page.monitors.slice(0, limit) : page.monitors;
       const last = page.seqs[rows.length - 1];
       return { monitors: rows, nextPageToken: more && last ? encodePageToken(last) : "" };
     },
-    async pauseMonitor(req) {
+    async pauseMonitor(req, ctx) {
       const id = requireUuid("id", req.id);
-      const monitor = found(await monitors.setMonitorEnabled(pool, id, false), id);
+      const orgId = getCaller(ctx).orgId;
+      const monitor = found(await monitors.setMonitorEnabled(pool, orgId, id, false), id);
       await syncSchedule(monitor);
       return { monitor };
     },
-    async resumeMonitor(req) {
+    async resumeMonitor(req, ctx) {
       const id = requireUuid("id", req.id);
-      const monitor = found(await monitors.setMonitorEnabled(pool, id, true), id);
+      const orgId = getCaller(ctx).orgId;
+      const monitor = found(await monitors.setMonitorEnabled(pool, orgId, id, true), id);
       await syncSchedule(monitor);
       return { monitor };
     },
-    async listCheckResults(req) {
+    async listCheckResults(req, ctx) {
       const monitorId = requireUuid("monitorId", req.monitorId);
       const limit = pageSize("limit", req.limit, 100, 1000);
       const since = req.since ? timestampDate(req.since) : undefined;
       const until = req.until ? timestampDate(req.until) : undefined;
       if (since && until && since >= until)
         throw new InvalidArgumentError("since", "must be before until");
-      found(await monitors.getMonitor(pool, monitorId), monitorId);
+      // Results carry no organization: owning the monitor is what lets the caller read them.
+      found(await monitors.getMonitor(pool, getCaller(ctx).orgId, monitorId), monitorId);
       return { results: await results.listCheckResults(pool, { monitorId, since, until, limit }) };
     },
-    async getMonitorStats(req) {
+    async getMonitorStats(req, ctx) {
       const monitorId = requireUuid("monitorId", req.monitorId);
       const window = req.window === "" ? "24h" : req.window;
       const seconds = STATS_WINDOWS[window];
@@ -132,7 +139,8 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
           `must be one of ${Object.keys(STATS_WINDOWS).join(", ")}`,
         );
       }
-      found(await monitors.getMonitor(pool, monitorId), monitorId);
+      // Results carry no organization: owning the monitor is what lets the caller read them.
+      found(await monitors.getMonitor(pool, getCaller(ctx).orgId, monitorId), monitorId);
       const since = new Date(now().getTime() - seconds * 1000);
       const stats = await results.getMonitorStats(pool, { monitorId, since, window });
       return { stats: create(MonitorStatsSchema, stats) };

@@ -1,11 +1,16 @@
 /**
  * Topics a WebSocket client subscribes to, and the Redis keys behind them. One Redis channel
- * per host and per monitor carries live events; the gateway subscribes to all of them with one
- * pattern and fans out in process.
+ * per owner and host or monitor carries live events; the gateway subscribes to all of them with
+ * one pattern and fans out in process. Every key carries its owner scope (an organization id,
+ * or SHARED_SCOPE for shared hosts) so that nothing of one organization can reach another's
+ * clients: routing by owner is part of the key, not a filter applied afterwards.
  */
 
 /** HOST_RING_SIZE is how many recent samples each host keeps in Redis for replay. */
 export const HOST_RING_SIZE = 300;
+
+/** SHARED_SCOPE is the owner scope of shared hosts (hosts.org_id NULL). */
+export const SHARED_SCOPE = "shared";
 
 /** Topic is a parsed subscription topic. */
 export type Topic =
@@ -34,9 +39,34 @@ export function topicName(topic: Topic): string {
     : `${topic.kind}:${topic.id}`;
 }
 
-/** streamChannel is the Redis channel of one host's or one monitor's live events. */
-export function streamChannel(prefix: string, kind: "host" | "monitor", id: string): string {
-  return `${prefix}:stream:${kind}:${id}`;
+/** ownerScope is the scope of an owner: its organization id, or SHARED_SCOPE for none. */
+export function ownerScope(orgId: string | undefined): string {
+  return orgId ?? SHARED_SCOPE;
+}
+
+/**
+ * visibleScopes are the owner scopes whose events a member of orgId receives on a topic: its
+ * own, plus the shared hosts' for host topics when shared hosts are on. Monitors are never
+ * shared.
+ */
+export function visibleScopes(topic: Topic, orgId: string, sharedHosts: boolean): string[] {
+  const hostTopic = topic.kind === "host" || topic.kind === "hosts";
+  return hostTopic && sharedHosts ? [orgId, SHARED_SCOPE] : [orgId];
+}
+
+/** scopedTopic is the key of a topic in one owner scope (the gateway's listener index). */
+export function scopedTopic(scope: string, name: string): string {
+  return `${scope}/${name}`;
+}
+
+/** streamChannel is the Redis channel of one owner's host or monitor live events. */
+export function streamChannel(
+  prefix: string,
+  scope: string,
+  kind: "host" | "monitor",
+  id: string,
+): string {
+  return `${prefix}:stream:${scope}:${kind}:${id}`;
 }
 
 /** streamPattern matches every stream channel under prefix (for PSUBSCRIBE). */
@@ -44,12 +74,27 @@ export function streamPattern(prefix: string): string {
   return `${prefix}:stream:*`;
 }
 
-/** hostRingKey is the Redis list of a host's recent samples (binary HostSample, newest first). */
-export function hostRingKey(prefix: string, hostId: string): string {
-  return `${prefix}:host-ring:${hostId}`;
+/**
+ * channelScope reads the owner scope out of a stream channel; undefined for a channel that is
+ * not one (an event without an owner is delivered to nobody).
+ */
+export function channelScope(prefix: string, channel: string): string | undefined {
+  const head = `${prefix}:stream:`;
+  if (!channel.startsWith(head)) return undefined;
+  const colon = channel.indexOf(":", head.length);
+  return colon > head.length ? channel.slice(head.length, colon) : undefined;
 }
 
-/** hostsKey is the Redis set of host ids that have a ring. */
-export function hostsKey(prefix: string): string {
-  return `${prefix}:hosts`;
+/**
+ * hostRingKey is the Redis list of a host's recent samples in one owner scope (binary
+ * HostSample, newest first). Per scope, so samples sent for the same host id by two owners
+ * never mix in one replay.
+ */
+export function hostRingKey(prefix: string, scope: string, hostId: string): string {
+  return `${prefix}:host-ring:${scope}:${hostId}`;
+}
+
+/** hostsKey is the Redis set of the host ids that have a ring in one owner scope. */
+export function hostsKey(prefix: string, scope: string): string {
+  return `${prefix}:hosts:${scope}`;
 }

@@ -5,6 +5,7 @@ import { createClient, createRouterTransport } from "@connectrpc/connect";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MonitorService, MonitorStatus } from "../../gen/pulsar/v1/monitor_pb.js";
+import { bearer, createTestOrg } from "../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
 import { createApi } from "../api/app.js";
@@ -29,7 +30,10 @@ let bullConnection: Redis;
 let redis: Redis;
 let queue: CheckQueue;
 let worker: CheckWorker;
-let client: ReturnType<typeof createClient<typeof MonitorService>>;
+type Client = ReturnType<typeof createClient<typeof MonitorService>>;
+let client: Client;
+/** A second organization's client: the worker checks every organization's monitors. */
+let otherClient: Client;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -56,10 +60,18 @@ beforeAll(async () => {
   const api = createApi({
     pool: db.pool,
     redis,
+    prefix,
     scheduler: createMonitorScheduler(queue),
     log: silentLogger,
   });
-  client = createClient(MonitorService, createRouterTransport(api.routes));
+  // The API serves an organization's monitors to its own API tokens only.
+  const clientOf = (token: string) =>
+    createClient(
+      MonitorService,
+      createRouterTransport(api.routes, { transport: { interceptors: [bearer(token)] } }),
+    );
+  client = clientOf((await createTestOrg(db.pool, "Acme")).apiToken);
+  otherClient = clientOf((await createTestOrg(db.pool, "Globex")).apiToken);
 });
 
 afterAll(async () => {
@@ -93,17 +105,17 @@ function required(value: Timestamp | undefined): Timestamp {
   return value;
 }
 
-const resultCount = async (monitorId: string) =>
-  (await client.listCheckResults({ monitorId, limit: 1000 })).results.length;
+const resultCount = async (monitorId: string, by = client) =>
+  (await by.listCheckResults({ monitorId, limit: 1000 })).results.length;
 
-async function createChecked(name: string) {
-  const { monitor } = await client.createMonitor({
+async function createChecked(name: string, by = client) {
+  const { monitor } = await by.createMonitor({
     monitor: { name, url: targetUrl, intervalSeconds: 10, timeoutMs: 2000 },
   });
   const id = monitor?.id ?? "";
   await waitFor(
     `first result of ${name}`,
-    async () => ((await resultCount(id)) > 0 ? true : undefined),
+    async () => ((await resultCount(id, by)) > 0 ? true : undefined),
     5000,
   );
   return id;
@@ -127,6 +139,15 @@ describe("check worker", () => {
     expect(monitor?.lastResult?.statusCode).toBe(200);
     const { stats } = await client.getMonitorStats({ monitorId: id, window: "1h" });
     expect(stats).toMatchObject({ checks: 1n, failures: 0n, uptimeRatio: 1 });
+  });
+
+  it("checks the monitors of every organization alike", async () => {
+    const [, theirs] = await Promise.all([
+      createChecked("acme's"),
+      createChecked("globex's", otherClient),
+    ]);
+    const { monitor } = await otherClient.getMonitor({ id: theirs });
+    expect(monitor?.status).toBe(MonitorStatus.UP);
   });
 
   it("stops checking paused and deleted monitors while others go on", async () => {

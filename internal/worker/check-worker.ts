@@ -2,6 +2,7 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type pg from "pg";
+import { findMonitorOwners } from "../db/monitor-owners.js";
 import * as monitors from "../db/monitors.js";
 import { maintainPartitions } from "../db/partitions.js";
 import { writeCheckResultBatch } from "../db/results.js";
@@ -12,6 +13,7 @@ import { startReconcileLoop } from "../queue/reconcile.js";
 import type { StreamPublisher } from "../stream/publisher.js";
 import { createCheckProcessor, type RunCheck } from "./check-processor.js";
 import { createMonitorLocks } from "./monitor-locks.js";
+import { createMonitorOwners } from "./monitor-owners.js";
 import { createResultWriter } from "./result-writer.js";
 
 /** CheckWorkerDeps are the connections and settings of one worker process. */
@@ -28,7 +30,10 @@ export interface CheckWorkerDeps {
   region: string;
   retentionDays: number;
   reconcileEveryMs: number;
-  /** Publishes stored results for the live stream; none in tests that do not need it. */
+  /**
+   * Publishes stored results for the live stream, each to its monitor's organization; none in
+   * tests that do not need it.
+   */
   publisher?: Pick<StreamPublisher, "publishCheckResults">;
   /** BullMQ lock duration and stalled-job check interval. */
   jobLockMs?: number;
@@ -49,13 +54,16 @@ const PARTITION_MAINTENANCE_MS = 60 * 60_000;
  * schedulers reconciled with Postgres and the result partitions maintained.
  */
 export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
-  const { log } = deps;
+  const { log, publisher } = deps;
+  const owners = createMonitorOwners((ids) => findMonitorOwners(deps.pool, ids));
   const writer = createResultWriter({
     write: (batch) => writeCheckResultBatch(deps.pool, batch),
     // Live only: a lost publish is repaired by the next check, and replay reads Postgres.
     onStored: (batch) => {
-      deps.publisher
-        ?.publishCheckResults(batch)
+      if (!publisher) return;
+      owners
+        .ownersOf(batch.map((result) => result.monitorId))
+        .then((byMonitor) => publisher.publishCheckResults(batch, byMonitor))
         .catch((error: unknown) => log.warn("publishing check results failed", { error }));
     },
     log,

@@ -4,6 +4,7 @@ import { createClient, createRouterTransport } from "@connectrpc/connect";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MonitorService } from "../../gen/pulsar/v1/monitor_pb.js";
+import { bearer, createTestOrg } from "../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
 import { startHttpTarget, type TestTarget } from "../../test/support/targets.js";
@@ -32,10 +33,16 @@ beforeAll(async () => {
   const api = createApi({
     pool: db.pool,
     redis,
+    prefix,
     scheduler: createMonitorScheduler(queue),
     log: silentLogger,
   });
-  client = createClient(MonitorService, createRouterTransport(api.routes));
+  // The API serves an organization's monitors to its own API token only.
+  const org = await createTestOrg(db.pool);
+  client = createClient(
+    MonitorService,
+    createRouterTransport(api.routes, { transport: { interceptors: [bearer(org.apiToken)] } }),
+  );
 });
 
 afterAll(async () => {

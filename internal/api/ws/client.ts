@@ -1,20 +1,26 @@
 import type { RawData } from "ws";
 import { WebSocket } from "ws";
+import type { Caller } from "../../auth/caller.js";
 import type { Logger } from "../../log/logger.js";
-import type { Topic } from "../../stream/topics.js";
+import { scopedTopic, type Topic, visibleScopes } from "../../stream/topics.js";
 import { encodeFrame, errorFrame, parseRequest } from "./frames.js";
-import type { Replay } from "./replay.js";
+import type { Replay, ReplayScope } from "./replay.js";
 
-/** TopicRegistry is the in-process index the live fan-out reads: who listens to which topic. */
+/**
+ * TopicRegistry is the in-process index the live fan-out reads: who listens to which topic in
+ * which owner scope (keys from scopedTopic, e.g. `<orgId>/hosts` or `shared/host:abc`).
+ */
 export interface TopicRegistry {
-  add(topic: string, client: StreamClient): void;
-  remove(topic: string, client: StreamClient): void;
+  add(scopedTopic: string, client: StreamClient): void;
+  remove(scopedTopic: string, client: StreamClient): void;
 }
 
 /** ClientOptions are the limits and collaborators every connection shares. */
 export interface ClientOptions {
   registry: TopicRegistry;
-  loadReplay: (topic: Topic) => Promise<Replay>;
+  loadReplay: (topic: Topic, scope: ReplayScope) => Promise<Replay>;
+  /** PULSAR_SHARED_HOSTS: host topics also carry the shared hosts' events. */
+  sharedHosts: boolean;
   log: Logger;
   maxFrameBytes: number;
   maxTopics: number;
@@ -30,6 +36,8 @@ interface Held {
 
 interface Subscription {
   topic: Topic;
+  /** The owner scopes whose events this subscription receives (visibleScopes). */
+  scopes: string[];
   /** Defined while replaying: live frames wait here so none overtakes or misses the replay. */
   held: Held[] | undefined;
 }
@@ -38,10 +46,13 @@ interface Subscription {
 export const CLOSE_TRY_AGAIN_LATER = 1013;
 
 /**
- * StreamClient is one WebSocket connection: its subscriptions, their replays and a byte budget.
- * Everything the server holds for it (bytes queued on the socket plus live frames held during
- * replays) stays under maxBufferedBytes; past that the client is closed with 1013 rather than
- * letting a reader that stalled grow the server's memory.
+ * StreamClient is one WebSocket connection of an authenticated caller: its subscriptions, their
+ * replays and a byte budget. A subscription listens in the caller's organization's scope only
+ * (plus the shared hosts' for host topics when they are on), so another organization's events
+ * never reach it; frames keep the plain topic name the client asked for. Everything the server
+ * holds for it (bytes queued on the socket plus live frames held during replays) stays under
+ * maxBufferedBytes; past that the client is closed with 1013 rather than letting a reader that
+ * stalled grow the server's memory.
  */
 export class StreamClient {
   /** alive is cleared by each heartbeat ping and set by the pong that answers it. */
@@ -51,6 +62,7 @@ export class StreamClient {
 
   constructor(
     readonly socket: WebSocket,
+    readonly caller: Caller,
     private readonly options: ClientOptions,
   ) {}
 
@@ -99,11 +111,12 @@ export class StreamClient {
   }
 
   private subscribe(name: string, topic: Topic): void {
-    const subscription: Subscription = { topic, held: [] };
+    const scopes = visibleScopes(topic, this.caller.orgId, this.options.sharedHosts);
+    const subscription: Subscription = { topic, scopes, held: [] };
     // Registered before the replay is read, so no live event between the read and the end of
     // the replay is missed; the held frames are filtered against the replay's marks.
     this.subscriptions.set(name, subscription);
-    this.options.registry.add(name, this);
+    for (const scope of scopes) this.options.registry.add(scopedTopic(scope, name), this);
     this.replay(name, subscription).catch((error: unknown) => {
       this.options.log.error("stream replay failed", { topic: name, error });
     });
@@ -113,14 +126,19 @@ export class StreamClient {
     const subscription = this.subscriptions.get(name);
     if (!subscription) return;
     this.subscriptions.delete(name);
-    this.options.registry.remove(name, this);
+    for (const scope of subscription.scopes) {
+      this.options.registry.remove(scopedTopic(scope, name), this);
+    }
     this.releaseHeld(subscription);
   }
 
   private async replay(name: string, subscription: Subscription): Promise<void> {
     let replay: Replay = { payloads: [], marks: new Map() };
     try {
-      replay = await this.options.loadReplay(subscription.topic);
+      replay = await this.options.loadReplay(subscription.topic, {
+        orgId: this.caller.orgId,
+        scopes: subscription.scopes,
+      });
     } catch (error) {
       // Live events still flow; the client learns that its history is missing.
       this.options.log.warn("reading stream replay failed", { topic: name, error });

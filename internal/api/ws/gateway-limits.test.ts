@@ -1,11 +1,13 @@
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createTestOrg } from "../../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
 import { silentLogger } from "../../log/logger.js";
 import { createRedis } from "../../queue/redis.js";
 import { createStreamPublisher, type StreamPublisher } from "../../stream/publisher.js";
 import {
+  bearerHeaders,
   connectClient,
   type GatewayServer,
   hostSample,
@@ -14,6 +16,8 @@ import {
 } from "./testing.js";
 
 let db: TestDatabase;
+/** The handshake headers of an organization's client (shared hosts are on: it sees them). */
+let auth: Record<string, string>;
 let redis: Redis;
 let subscriber: Redis;
 let publisher: StreamPublisher;
@@ -24,6 +28,7 @@ const BUDGET = 256 * 1024;
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  auth = bearerHeaders((await createTestOrg(db.pool)).apiToken);
   redis = createRedis(TEST_REDIS_URL, "command", "ws-limits-test");
   subscriber = createRedis(TEST_REDIS_URL, "bullmq", "ws-limits-test-sub");
   publisher = createStreamPublisher(redis, prefix);
@@ -51,7 +56,7 @@ afterAll(async () => {
 });
 
 async function connect(): Promise<TestClient> {
-  const client = await connectClient(served.url);
+  const client = await connectClient(served.url, auth);
   clients.push(client);
   return client;
 }
@@ -93,8 +98,8 @@ describe("the stream gateway's limits", () => {
     client.send({ subscribe: ["host:limits-ok"] });
     await new Promise((resolve) => setTimeout(resolve, 50));
     const seen = client.frames.length;
-    await publisher.publishHostSample(hostSample("h0", Date.now()));
-    await publisher.publishHostSample(hostSample("limits-ok", Date.now()));
+    await publisher.publishHostSample(hostSample("h0", Date.now()), undefined);
+    await publisher.publishHostSample(hostSample("limits-ok", Date.now()), undefined);
     const after = (await client.waitFor((f) => f.length > seen)).slice(seen);
     expect(after.map((f) => f.topic)).toEqual(["host:limits-ok"]);
   });
@@ -118,7 +123,10 @@ describe("the stream gateway's limits", () => {
     }));
     const count = 1200;
     for (let i = 0; i < count; i++) {
-      await publisher.publishHostSample(hostSample("firehose", Date.now(), { topProcesses }));
+      await publisher.publishHostSample(
+        hostSample("firehose", Date.now(), { topProcesses }),
+        undefined,
+      );
     }
     await normal.waitFor((f) => f.length === count, 20_000);
     expect(normal.socket.readyState).toBe(normal.socket.OPEN);
@@ -132,7 +140,10 @@ describe("the stream gateway's limits", () => {
     const ownSubscriber = createRedis(TEST_REDIS_URL, "bullmq", "ws-limits-test-sub3");
     const deps = { pool: db.pool, subscriber: ownSubscriber, redis, prefix, log: silentLogger };
     const beating = await listenGateway({ ...deps, heartbeatMs: 100 });
-    const [silent, lively] = [await connectClient(beating.url), await connectClient(beating.url)];
+    const [silent, lively] = [
+      await connectClient(beating.url, auth),
+      await connectClient(beating.url, auth),
+    ];
     silent.socket.pause(); // its pings go unread, so no pong comes back
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(beating.gateway.clientCount()).toBe(1);
@@ -152,12 +163,12 @@ describe("the stream gateway's limits", () => {
       prefix,
       log: silentLogger,
     });
-    const [a, b] = [await connectClient(extra.url), await connectClient(extra.url)];
+    const [a, b] = [await connectClient(extra.url, auth), await connectClient(extra.url, auth)];
     a.send({ subscribe: ["hosts"] });
     await extra.gateway.close();
     expect((await a.closed).code).toBe(1001);
     expect((await b.closed).code).toBe(1001);
-    await expect(connectClient(extra.url)).rejects.toThrow(/503/);
+    await expect(connectClient(extra.url, auth)).rejects.toThrow(/503/);
     await extra.close();
     ownSubscriber.disconnect();
   });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestOrg } from "../../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
 import { freePort } from "../../launcher/free-port.js";
@@ -7,12 +8,15 @@ import { redisAnswers } from "../../launcher/private-redis.js";
 import { silentLogger } from "../../log/logger.js";
 import { createRedis } from "../../queue/redis.js";
 import { createStreamPublisher } from "../../stream/publisher.js";
-import { connectClient, eventually, hostSample, listenGateway } from "./testing.js";
+import { bearerHeaders, connectClient, eventually, hostSample, listenGateway } from "./testing.js";
 
 let db: TestDatabase;
+/** The handshake headers of an organization's client (shared hosts are on: it sees them). */
+let auth: Record<string, string>;
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  auth = bearerHeaders((await createTestOrg(db.pool)).apiToken);
 });
 
 afterAll(async () => {
@@ -56,11 +60,12 @@ describe("the stream gateway's Redis subscription", () => {
       log: silentLogger,
     });
     try {
-      const client = await connectClient(served.url);
+      const client = await connectClient(served.url, auth);
       client.send({ subscribe: ["host:phoenix"] });
       await eventually(async () => {
         await publisher.publishHostSample(
           hostSample("phoenix", Date.now(), { hostname: "before" }),
+          undefined,
         );
         return client.frames.some((x) => x.hostSample?.hostname === "before" && !x.replay);
       });
@@ -73,7 +78,10 @@ describe("the stream gateway's Redis subscription", () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       probe.disconnect();
-      await publisher.publishHostSample(hostSample("phoenix", Date.now(), { hostname: "after" }));
+      await publisher.publishHostSample(
+        hostSample("phoenix", Date.now(), { hostname: "after" }),
+        undefined,
+      );
       const frames = await client.waitFor((f) => f.some((x) => x.hostSample?.hostname === "after"));
       expect(frames.at(-1)).toMatchObject({ topic: "host:phoenix", replay: false });
       client.socket.terminate();
@@ -96,13 +104,13 @@ describe("the stream gateway's Redis subscription", () => {
     );
     try {
       const publisher = createStreamPublisher(redis, prefix);
-      await publisher.publishHostSample(hostSample("twin-pre", Date.now()));
-      const clients = await Promise.all(gateways.map((g) => connectClient(g.url)));
+      await publisher.publishHostSample(hostSample("twin-pre", Date.now()), undefined);
+      const clients = await Promise.all(gateways.map((g) => connectClient(g.url, auth)));
       // The replay (one sample) arrives after the subscription is registered: a barrier.
       for (const client of clients) client.send({ subscribe: ["hosts"] });
       for (const client of clients) await client.waitFor((f) => f.length === 1);
       for (let i = 0; i < 10; i++) {
-        await publisher.publishHostSample(hostSample(`twin-${i % 3}`, Date.now() + i));
+        await publisher.publishHostSample(hostSample(`twin-${i % 3}`, Date.now() + i), undefined);
       }
       for (const client of clients) {
         const frames = (await client.waitFor((f) => f.length === 11)).slice(1);

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
+import { createTestOrg, type TestOrg } from "../../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
 import { insertMonitor } from "../../db/monitors.js";
@@ -9,8 +10,9 @@ import { resultFixture, specFixture } from "../../db/test-fixtures.js";
 import { silentLogger } from "../../log/logger.js";
 import { createRedis } from "../../queue/redis.js";
 import { createStreamPublisher, type StreamPublisher } from "../../stream/publisher.js";
-import { hostRingKey, hostsKey } from "../../stream/topics.js";
+import { hostRingKey, hostsKey, SHARED_SCOPE } from "../../stream/topics.js";
 import {
+  bearerHeaders,
   connectClient,
   eventually,
   type GatewayServer,
@@ -24,6 +26,7 @@ let redis: Redis;
 let subscriber: Redis;
 let publisher: StreamPublisher;
 let served: GatewayServer;
+let org: TestOrg;
 const prefix = uniquePrefix("ws");
 const clients: TestClient[] = [];
 const T0 = Date.parse("2026-11-24T12:00:00Z");
@@ -33,6 +36,7 @@ beforeAll(async () => {
   redis = createRedis(TEST_REDIS_URL, "command", "ws-test");
   subscriber = createRedis(TEST_REDIS_URL, "bullmq", "ws-test-sub");
   publisher = createStreamPublisher(redis, prefix);
+  org = await createTestOrg(db.pool);
   served = await listenGateway({ pool: db.pool, subscriber, redis, prefix, log: silentLogger });
 });
 
@@ -49,8 +53,9 @@ afterAll(async () => {
   await db.drop();
 });
 
+/** connect opens a client of `org`, whose hosts (and the shared ones) these tests publish. */
 async function connect(): Promise<TestClient> {
-  const client = await connectClient(served.url);
+  const client = await connectClient(served.url, bearerHeaders(org.apiToken));
   clients.push(client);
   return client;
 }
@@ -60,6 +65,7 @@ describe("the stream gateway", () => {
     for (let i = 0; i < 150; i++) {
       await publisher.publishHostSample(
         hostSample("replay-host", T0 + i * 1000, { hostname: `s${i}` }),
+        org.orgId,
       );
     }
     const client = await connect();
@@ -72,6 +78,7 @@ describe("the stream gateway", () => {
 
     await publisher.publishHostSample(
       hostSample("replay-host", T0 + 150_000, { hostname: "s150" }),
+      org.orgId,
     );
     const [live] = (await client.waitFor((f) => f.length === 101)).slice(100);
     expect(live).toMatchObject({
@@ -82,21 +89,25 @@ describe("the stream gateway", () => {
   });
 
   it("sends an event once per matching subscription, topic set to the subscription", async () => {
-    await publisher.publishHostSample(hostSample("multi-a", T0));
-    await publisher.publishHostSample(hostSample("multi-b", T0));
+    await publisher.publishHostSample(hostSample("multi-a", T0), org.orgId);
+    // A shared host: visible to every organization (shared hosts are on).
+    await publisher.publishHostSample(hostSample("multi-b", T0), undefined);
     const client = await connect();
     client.send({ subscribe: ["hosts", "host:multi-a"] });
-    // hosts replays every host's ring, earlier tests' hosts included; host:multi-a its own.
+    // hosts replays every ring of the organization and the shared ones, earlier tests' hosts
+    // included; host:multi-a its own.
     let expected = 1;
-    for (const id of await redis.smembers(hostsKey(prefix))) {
-      expected += Math.min(100, await redis.llen(hostRingKey(prefix, id)));
+    for (const scope of [org.orgId, SHARED_SCOPE]) {
+      for (const id of await redis.smembers(hostsKey(prefix, scope))) {
+        expected += Math.min(100, await redis.llen(hostRingKey(prefix, scope, id)));
+      }
     }
     await client.waitFor((f) => f.length === expected);
     expect(client.frames.every((f) => f.replay)).toBe(true);
     const before = client.frames.length;
 
-    await publisher.publishHostSample(hostSample("multi-a", T0 + 1000));
-    await publisher.publishHostSample(hostSample("multi-b", T0 + 1000));
+    await publisher.publishHostSample(hostSample("multi-a", T0 + 1000), org.orgId);
+    await publisher.publishHostSample(hostSample("multi-b", T0 + 1000), undefined);
     const live = (await client.waitFor((f) => f.length >= before + 3)).slice(before);
     expect(live.map((f) => [f.topic, f.hostSample?.hostId, f.replay]).sort()).toEqual([
       ["host:multi-a", "multi-a", false],
@@ -107,10 +118,10 @@ describe("the stream gateway", () => {
 
   it("replays every monitor's last result from monitor_state, then relays live results", async () => {
     const [a, b] = [
-      await insertMonitor(db.pool, specFixture()),
-      await insertMonitor(db.pool, specFixture()),
+      await insertMonitor(db.pool, org.orgId, specFixture()),
+      await insertMonitor(db.pool, org.orgId, specFixture()),
     ];
-    await insertMonitor(db.pool, specFixture({ name: "never checked" }));
+    await insertMonitor(db.pool, org.orgId, specFixture({ name: "never checked" }));
     await writeCheckResultBatch(db.pool, [
       resultFixture({ monitorId: a.id, checkedAtMs: Date.now() - 2000 }),
       resultFixture({ monitorId: b.id, checkedAtMs: Date.now() - 1000, up: false }),
@@ -129,9 +140,10 @@ describe("the stream gateway", () => {
       { replay: true, checkResult: { monitorId: b.id } },
     ]);
 
-    await publisher.publishCheckResults([
-      resultFixture({ monitorId: a.id, checkedAtMs: Date.now() }),
-    ]);
+    await publisher.publishCheckResults(
+      [resultFixture({ monitorId: a.id, checkedAtMs: Date.now() })],
+      new Map([[a.id, org.orgId]]),
+    );
     const [live] = (await client.waitFor((f) => f.length === 4)).slice(3);
     expect(live).toMatchObject({
       topic: "monitors",
@@ -141,11 +153,11 @@ describe("the stream gateway", () => {
   });
 
   it("stops delivering a topic once the client unsubscribes", async () => {
-    await publisher.publishHostSample(hostSample("unsub-c", T0));
+    await publisher.publishHostSample(hostSample("unsub-c", T0), org.orgId);
     const client = await connect();
     client.send({ subscribe: ["host:unsub-a", "host:unsub-b"] });
     await eventually(async () => {
-      await publisher.publishHostSample(hostSample("unsub-a", Date.now()));
+      await publisher.publishHostSample(hostSample("unsub-a", Date.now()), org.orgId);
       return client.frames.some((x) => x.topic === "host:unsub-a");
     });
 
@@ -155,14 +167,16 @@ describe("the stream gateway", () => {
     client.send({ subscribe: ["host:unsub-c"] });
     await client.waitFor((f) => f.some((x) => x.topic === "host:unsub-c"));
     const seen = client.frames.length;
-    await publisher.publishHostSample(hostSample("unsub-a", Date.now() + 1000));
-    await publisher.publishHostSample(hostSample("unsub-b", Date.now() + 1000));
+    await publisher.publishHostSample(hostSample("unsub-a", Date.now() + 1000), org.orgId);
+    await publisher.publishHostSample(hostSample("unsub-b", Date.now() + 1000), org.orgId);
     const after = (await client.waitFor((f) => f.length > seen)).slice(seen);
     expect(after.map((f) => f.topic)).toEqual(["host:unsub-b"]);
   });
 
   it("refuses upgrades on a path other than /ws with 404", async () => {
-    const socket = new WebSocket(served.url.replace("/ws", "/other"));
+    const socket = new WebSocket(served.url.replace("/ws", "/other"), {
+      headers: bearerHeaders(org.apiToken),
+    });
     const refused = await new Promise<string>((resolve) =>
       socket.once("error", (e) => resolve(e.message)),
     );

@@ -2,12 +2,17 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Redis } from "ioredis";
 import { type WebSocket, WebSocketServer } from "ws";
+import { readCredentials } from "../../auth/authenticate.js";
+import type { Caller } from "../../auth/caller.js";
+import { crossOriginReason } from "../../auth/same-origin.js";
 import type { Queryable } from "../../db/pool.js";
 import type { Logger } from "../../log/logger.js";
+import { PermissionDeniedError } from "../../service/errors.js";
 import type { Topic } from "../../stream/topics.js";
+import { headerReader } from "./authorize.js";
 import { StreamClient } from "./client.js";
 import { createHub } from "./hub.js";
-import { loadReplay } from "./replay.js";
+import { loadReplay, type ReplayScope } from "./replay.js";
 
 /** StreamGatewayDeps are what the gateway uses; the caller opens and closes the connections. */
 export interface StreamGatewayDeps {
@@ -16,9 +21,16 @@ export interface StreamGatewayDeps {
   /** A dedicated connection: it enters subscriber mode and can run no other command. */
   subscriber: Pick<Redis, "psubscribe" | "punsubscribe" | "on" | "off">;
   /** A command connection, for the host rings replayed on subscribe. */
-  redis: Pick<Redis, "lrangeBuffer" | "smembers" | "pipeline">;
+  redis: Pick<Redis, "smembers" | "pipeline">;
   /** Key prefix of the stream channels and host rings (as given to the publisher). */
   prefix: string;
+  /** PULSAR_SHARED_HOSTS: every organization also receives the shared hosts' events. */
+  sharedHosts: boolean;
+  /**
+   * authorize resolves who opens a connection (see authorizeUpgrade): undefined refuses it
+   * with 401; a PermissionDeniedError (a worker token, say) refuses it with 403.
+   */
+  authorize: (req: IncomingMessage) => Promise<Caller | undefined>;
   log: Logger;
   /** Ping interval; a client that has not answered the previous ping is dropped. 30 s. */
   heartbeatMs?: number;
@@ -30,11 +42,6 @@ export interface StreamGatewayDeps {
   maxTopics?: number;
   /** How long close() waits for clients to acknowledge 1001 before cutting them. 2 s. */
   closeGraceMs?: number;
-  /**
-   * authorize decides whether a connection may open. Allows everyone until authentication
-   * lands; then it will check the session and may also attach who the caller is.
-   */
-  authorize?: (req: IncomingMessage) => boolean | Promise<boolean>;
 }
 
 /** StreamGateway serves the live stream on /ws of the API's HTTP server. */
@@ -76,7 +83,8 @@ export function createStreamGateway(deps: StreamGatewayDeps): StreamGateway {
   const clients = new Set<StreamClient>();
   const clientOptions = {
     registry: hub,
-    loadReplay: (topic: Topic) => loadReplay(deps, topic),
+    loadReplay: (topic: Topic, scope: ReplayScope) => loadReplay(deps, topic, scope),
+    sharedHosts: deps.sharedHosts,
     log,
     maxFrameBytes,
     maxTopics: deps.maxTopics ?? 100,
@@ -84,10 +92,10 @@ export function createStreamGateway(deps: StreamGatewayDeps): StreamGateway {
   };
   let closing: Promise<void> | undefined;
 
-  const connected = (socket: WebSocket) => {
+  const connected = (socket: WebSocket, caller: Caller) => {
     // An upgrade whose authorize() settled after close() began.
     if (closing) return socket.close(CLOSE_GOING_AWAY, "server shutting down");
-    const client = new StreamClient(socket, clientOptions);
+    const client = new StreamClient(socket, caller, clientOptions);
     clients.add(client);
     socket.on("message", (data, isBinary) => client.handleFrame(data, isBinary));
     socket.on("pong", () => {
@@ -121,12 +129,24 @@ export function createStreamGateway(deps: StreamGatewayDeps): StreamGateway {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
       if (path !== STREAM_PATH) return refuse(socket, 404, "Not Found");
       if (closing) return refuse(socket, 503, "Service Unavailable");
-      Promise.resolve(deps.authorize ? deps.authorize(req) : true).then(
-        (allowed) => {
-          if (!allowed) return refuse(socket, 401, "Unauthorized");
-          wss.handleUpgrade(req, socket, head, connected);
+      const header = headerReader(req);
+      // Browsers send cookies with a WebSocket handshake from any site and CORS does not apply
+      // to it: a cookie-authenticated upgrade must come from our own origin (cross-site
+      // WebSocket hijacking). A bearer token cannot be attached by another site.
+      if (readCredentials(header).kind === "session") {
+        const crossOrigin = crossOriginReason(header);
+        if (crossOrigin) {
+          log.info("refusing a cross-origin stream connection", { reason: crossOrigin });
+          return refuse(socket, 403, "Forbidden");
+        }
+      }
+      deps.authorize(req).then(
+        (caller) => {
+          if (!caller) return refuse(socket, 401, "Unauthorized");
+          wss.handleUpgrade(req, socket, head, (ws) => connected(ws, caller));
         },
         (error: unknown) => {
+          if (error instanceof PermissionDeniedError) return refuse(socket, 403, "Forbidden");
           log.error("authorizing a stream connection failed", { error });
           refuse(socket, 500, "Internal Server Error");
         },

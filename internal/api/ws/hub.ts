@@ -3,7 +3,7 @@ import { timestampMs } from "@bufbuild/protobuf/wkt";
 import type { Redis } from "ioredis";
 import { type StreamEvent, StreamEventSchema } from "../../../gen/pulsar/v1/stream_pb.js";
 import type { Logger } from "../../log/logger.js";
-import { parseTopic, streamPattern } from "../../stream/topics.js";
+import { channelScope, parseTopic, scopedTopic, streamPattern } from "../../stream/topics.js";
 import type { StreamClient, TopicRegistry } from "./client.js";
 import { encodeFrame } from "./frames.js";
 
@@ -25,7 +25,9 @@ export interface Hub extends TopicRegistry {
 /**
  * createHub subscribes once, with one pattern, to every host and monitor channel, whatever the
  * number of clients: each event is decoded once and serialised once per topic that matches it
- * (its own, e.g. host:abc, and its wildcard, hosts), then written to every client listening.
+ * (its own, e.g. host:abc, and its wildcard, hosts), then written to every client listening to
+ * that topic in the event's owner scope, which the channel name carries (topics.ts): an event
+ * reaches only the clients of its organization, or every client for a shared host's.
  * ioredis re-issues the PSUBSCRIBE by itself when it reconnects after a Redis restart; events
  * published while Redis was away are lost (pub/sub keeps nothing), not replayed.
  */
@@ -33,9 +35,11 @@ export function createHub(deps: HubDeps): Hub {
   const pattern = streamPattern(deps.prefix);
   const listeners = new Map<string, Set<StreamClient>>();
 
-  const onMessage = (matched: Buffer, _channel: Buffer, message: Buffer) => {
+  const onMessage = (matched: Buffer, channel: Buffer, message: Buffer) => {
     // The connection is dedicated, but a caller may subscribe it to other patterns too.
     if (matched.toString() !== pattern) return;
+    const scope = channelScope(deps.prefix, channel.toString());
+    if (scope === undefined) return;
     let event: StreamEvent;
     try {
       event = fromBinary(StreamEventSchema, message);
@@ -43,15 +47,15 @@ export function createHub(deps: HubDeps): Hub {
       deps.log.warn("dropping undecodable stream event", { error });
       return;
     }
-    fanOut(event);
+    fanOut(scope, event);
   };
 
-  const fanOut = (event: StreamEvent) => {
+  const fanOut = (scope: string, event: StreamEvent) => {
     const topic = parseTopic(event.topic);
     if (!topic || (topic.kind !== "host" && topic.kind !== "monitor")) return;
     const atMs = eventTimeMs(event);
     for (const name of [event.topic, `${topic.kind}s`]) {
-      const clients = listeners.get(name);
+      const clients = listeners.get(scopedTopic(scope, name));
       if (!clients || clients.size === 0) continue;
       const frame = encodeFrame(name, false, event.payload);
       for (const client of clients) client.deliver(name, event.topic, atMs, frame);

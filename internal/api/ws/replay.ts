@@ -14,10 +14,19 @@ export const REPLAY_HOST_SAMPLES = 100;
 
 const MONITOR_PAGE = 500;
 
+/**
+ * ReplayScope is whose past a subscription may see: the caller's organization (monitors) and
+ * the owner scopes of its host topics (visibleScopes).
+ */
+export interface ReplayScope {
+  orgId: string;
+  scopes: readonly string[];
+}
+
 /** ReplayDeps are what replay reads: the host rings in Redis and monitor_state in Postgres. */
 export interface ReplayDeps {
   pool: Queryable;
-  redis: Pick<Redis, "lrangeBuffer" | "smembers" | "pipeline">;
+  redis: Pick<Redis, "smembers" | "pipeline">;
   prefix: string;
   log: Logger;
 }
@@ -33,27 +42,37 @@ export interface Replay {
   marks: Map<string, number>;
 }
 
-/** loadReplay reads the replay of a topic. */
-export async function loadReplay(deps: ReplayDeps, topic: Topic): Promise<Replay> {
+/**
+ * loadReplay reads the replay of a topic within a scope: the rings of the scope's hosts, the
+ * organization's monitors. Another organization's host or monitor replays nothing, exactly like
+ * one that does not exist.
+ */
+export async function loadReplay(
+  deps: ReplayDeps,
+  topic: Topic,
+  scope: ReplayScope,
+): Promise<Replay> {
   const replay: Replay = { payloads: [], marks: new Map() };
   switch (topic.kind) {
     case "host":
-      addHostRing(
+      await addHostRings(
         deps,
         replay,
-        topic.id,
-        await deps.redis.lrangeBuffer(ringKey(deps, topic.id), 0, REPLAY_HOST_SAMPLES - 1),
+        scope.scopes.map((owner) => ({ owner, id: topic.id })),
       );
       break;
     case "hosts":
-      await addAllHosts(deps, replay);
+      await addAllHosts(deps, replay, scope.scopes);
       break;
     case "monitor":
-      addMonitor(replay, await getMonitor(deps.pool, topic.id));
+      addMonitor(replay, await getMonitor(deps.pool, scope.orgId, topic.id));
       break;
     case "monitors":
       for (let afterSeq: string | undefined; ; ) {
-        const page = await listMonitorsPage(deps.pool, { afterSeq, limit: MONITOR_PAGE });
+        const page = await listMonitorsPage(deps.pool, scope.orgId, {
+          afterSeq,
+          limit: MONITOR_PAGE,
+        });
         for (const monitor of page.monitors) addMonitor(replay, monitor);
         if (page.monitors.length < MONITOR_PAGE || page.lastSeq === undefined) break;
         afterSeq = page.lastSeq;
@@ -63,14 +82,35 @@ export async function loadReplay(deps: ReplayDeps, topic: Topic): Promise<Replay
   return replay;
 }
 
-async function addAllHosts(deps: ReplayDeps, replay: Replay): Promise<void> {
-  // Sorted so every client sees hosts in the same order; one round trip for all the rings.
-  const ids = (await deps.redis.smembers(hostsKey(deps.prefix))).sort();
-  if (ids.length === 0) return;
+async function addAllHosts(
+  deps: ReplayDeps,
+  replay: Replay,
+  scopes: readonly string[],
+): Promise<void> {
+  const rings: { owner: string; id: string }[] = [];
+  for (const owner of scopes) {
+    for (const id of await deps.redis.smembers(hostsKey(deps.prefix, owner))) {
+      rings.push({ owner, id });
+    }
+  }
+  // Sorted so every client sees hosts in the same order.
+  rings.sort((a, b) => (a.id === b.id ? cmp(a.owner, b.owner) : cmp(a.id, b.id)));
+  await addHostRings(deps, replay, rings);
+}
+
+/** addHostRings reads the rings of (owner scope, host id) pairs in one round trip. */
+async function addHostRings(
+  deps: ReplayDeps,
+  replay: Replay,
+  rings: readonly { owner: string; id: string }[],
+): Promise<void> {
+  if (rings.length === 0) return;
   const pipeline = deps.redis.pipeline();
-  for (const id of ids) pipeline.lrangeBuffer(ringKey(deps, id), 0, REPLAY_HOST_SAMPLES - 1);
+  for (const { owner, id } of rings) {
+    pipeline.lrangeBuffer(hostRingKey(deps.prefix, owner, id), 0, REPLAY_HOST_SAMPLES - 1);
+  }
   const results = (await pipeline.exec()) ?? [];
-  ids.forEach((id, i) => {
+  rings.forEach(({ id }, i) => {
     const [error, ring] = results[i] ?? [null, []];
     if (error) throw error;
     if (Array.isArray(ring)) addHostRing(deps, replay, id, ring.filter(Buffer.isBuffer));
@@ -91,7 +131,11 @@ function addHostRing(deps: ReplayDeps, replay: Replay, hostId: string, newestFir
     }
     replay.payloads.push({ case: "hostSample", value: newest });
   }
-  if (newest?.sampledAt) replay.marks.set(`host:${hostId}`, timestampMs(newest.sampledAt));
+  if (!newest?.sampledAt) return;
+  // Two scopes may hold rings of one host id (two owners sampled it before Postgres told one
+  // of them that it is not theirs): the mark is the newest of them.
+  const source = `host:${hostId}`;
+  replay.marks.set(source, Math.max(replay.marks.get(source) ?? 0, timestampMs(newest.sampledAt)));
 }
 
 function addMonitor(replay: Replay, monitor: Monitor | undefined): void {
@@ -101,6 +145,6 @@ function addMonitor(replay: Replay, monitor: Monitor | undefined): void {
   if (result.checkedAt) replay.marks.set(`monitor:${monitor.id}`, timestampMs(result.checkedAt));
 }
 
-function ringKey(deps: ReplayDeps, hostId: string): string {
-  return hostRingKey(deps.prefix, hostId);
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -10,6 +10,7 @@ import {
   HostSampleSchema,
   MemorySampleSchema,
 } from "../../../gen/pulsar/v1/host_pb.js";
+import { authorizeUpgrade } from "./authorize.js";
 import { createStreamGateway, type StreamGateway, type StreamGatewayDeps } from "./gateway.js";
 
 /** Frame is the JSON a client receives, as far as the tests look into it. */
@@ -33,9 +34,20 @@ export interface TestClient {
   closed: Promise<{ code: number; reason: string }>;
 }
 
-/** connectClient opens a WebSocket to url and waits until it is open. */
-export async function connectClient(url: string): Promise<TestClient> {
-  const socket = new WebSocket(url);
+/** bearerHeaders are the handshake headers of a client holding token. */
+export function bearerHeaders(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
+
+/**
+ * connectClient opens a WebSocket to url with the given handshake headers (credentials, say
+ * bearerHeaders(apiToken)) and waits until it is open.
+ */
+export async function connectClient(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<TestClient> {
+  const socket = new WebSocket(url, { headers });
   const frames: Frame[] = [];
   const waiters = new Set<() => void>();
   socket.on("message", (data) => {
@@ -87,9 +99,40 @@ export interface GatewayServer {
   close(): Promise<void>;
 }
 
+/**
+ * upgradeStatus tries a handshake with the given headers and resolves with the HTTP status
+ * that refused it, or 101 when the connection opened (it is then closed at once).
+ */
+export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers });
+    socket.once("unexpected-response", (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      socket.terminate();
+    });
+    socket.once("open", () => {
+      resolve(101);
+      socket.terminate();
+    });
+    // Aborting a refused handshake emits an error too: the promise has settled by then.
+    socket.on("error", (error) => reject(error));
+  });
+}
+
+/**
+ * GatewayTestDeps are a gateway's deps where authorize defaults to the API's own
+ * (authorizeUpgrade against deps.pool: real tokens and sessions) and sharedHosts to true.
+ */
+export type GatewayTestDeps = Omit<StreamGatewayDeps, "authorize" | "sharedHosts"> &
+  Partial<Pick<StreamGatewayDeps, "authorize" | "sharedHosts">>;
+
 /** listenGateway starts an HTTP server whose upgrades go to a new gateway built from deps. */
-export async function listenGateway(deps: StreamGatewayDeps): Promise<GatewayServer> {
-  const gateway = createStreamGateway(deps);
+export async function listenGateway(deps: GatewayTestDeps): Promise<GatewayServer> {
+  const gateway = createStreamGateway({
+    ...deps,
+    authorize: deps.authorize ?? authorizeUpgrade({ pool: deps.pool, log: deps.log }),
+    sharedHosts: deps.sharedHosts ?? true,
+  });
   const server = createServer((_req, res) => res.writeHead(404).end());
   server.on("upgrade", gateway.handleUpgrade);
   await new Promise<void>((resolve) =>
