@@ -125,6 +125,21 @@ CREATE TABLE IF NOT EXISTS check_results (
   PRIMARY KEY (monitor_id, checked_at)
 ) PARTITION BY RANGE (checked_at);
 
+-- Hourly totals per monitor, kept in step with check_results by the statement that inserts the
+-- results (so a retried batch, whose rows already exist, adds nothing). The overview reads these
+-- (24 rows per monitor) instead of a day of raw results. Hours are UTC-aligned (date_bin), kept
+-- RETENTION_DAYS like the results.
+CREATE TABLE IF NOT EXISTS check_rollups_hourly (
+  monitor_id uuid NOT NULL,
+  hour timestamptz NOT NULL,
+  checks integer NOT NULL,
+  failures integer NOT NULL,
+  -- Checks that got a response (status_code > 0): the ones whose total_ms is a latency.
+  responses integer NOT NULL,
+  total_ms_sum double precision NOT NULL,
+  PRIMARY KEY (monitor_id, hour)
+);
+
 -- A host that has sent samples: what it is, and when it was first and last seen. Upserted with
 -- every batch of samples; last_seen only moves forward (batches may land out of order).
 CREATE TABLE IF NOT EXISTS hosts (

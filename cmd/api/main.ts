@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import { fileURLToPath } from "node:url";
 import { createApi } from "../../internal/api/app.js";
 import { authorizeUpgrade } from "../../internal/api/ws/authorize.js";
 import { createStreamGateway } from "../../internal/api/ws/gateway.js";
@@ -31,6 +32,7 @@ const api = createApi({
   signup: config.PULSAR_SIGNUP,
   sharedHosts: config.PULSAR_SHARED_HOSTS,
   trustProxy: config.PULSAR_TRUST_PROXY,
+  webRoot: builtWebRoot(),
 });
 
 // The stream's subscriber enters subscriber mode, so it needs a connection of its own; the
@@ -65,3 +67,12 @@ onShutdown(async () => {
   redis.disconnect();
   await pool.end();
 }, log);
+
+/**
+ * builtWebRoot is where `npm run build:web` puts the dashboard: dist/web. Run from dist/ this
+ * file is dist/cmd/api/main.js; run from source (tsx) it is cmd/api/main.ts.
+ */
+function builtWebRoot(): string {
+  const fromSource = import.meta.url.endsWith(".ts");
+  return fileURLToPath(new URL(fromSource ? "../../dist/web/" : "../../web/", import.meta.url));
+}

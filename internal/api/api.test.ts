@@ -8,6 +8,8 @@ import { bearer, createTestOrg, type TestOrg } from "../../test/support/accounts
 import { listenApi } from "../../test/support/api-server.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
+import { writeCheckResultBatch } from "../db/results.js";
+import { resultFixture } from "../db/test-fixtures.js";
 import { silentLogger } from "../log/logger.js";
 import { type CheckQueue, createCheckQueue } from "../queue/check-queue.js";
 import { createRedis } from "../queue/redis.js";
@@ -63,7 +65,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await db.pool.query("TRUNCATE monitors CASCADE");
+  await db.pool.query("TRUNCATE monitors, check_results, check_rollups_hourly CASCADE");
   await queue.obliterate({ force: true });
 });
 
@@ -230,6 +232,53 @@ describe("MonitorService over HTTP", () => {
   });
 });
 
+describe("overview summaries and timing series", () => {
+  it("summarises the last 24 hours per monitor from the results the worker stored", async () => {
+    const { monitor } = await client.createMonitor({
+      monitor: { name: "s", url: "http://127.0.0.1:9/" },
+    });
+    const monitorId = monitor?.id ?? "";
+    const now = Date.now();
+    await writeCheckResultBatch(db.pool, [
+      resultFixture({ monitorId, checkedAtMs: now - 2 * 3_600_000, totalMs: 100 }),
+      resultFixture({ monitorId, checkedAtMs: now - 1000, totalMs: 300 }),
+      resultFixture({ monitorId, checkedAtMs: now - 2000, up: false, totalMs: 500 }),
+    ]);
+    const { summaries } = await client.getMonitorSummaries({
+      monitorIds: [monitorId, randomUUID()],
+    });
+    expect(summaries).toHaveLength(1);
+    const [summary] = summaries;
+    expect(summary?.monitorId).toBe(monitorId);
+    expect(summary?.checks24h).toBe(3);
+    expect(summary?.uptimeRatio24h).toBeCloseTo(2 / 3);
+    expect(summary?.hourlyAvgTotalMs).toHaveLength(24);
+    // The current hour (last) holds the two recent checks; the earlier one sits 2 hours back.
+    expect(summary?.hourlyAvgTotalMs.at(-1)).toBe(400);
+    expect(summary?.hourlyAvgTotalMs.filter((v) => v > 0)).toHaveLength(2);
+
+    const { points, stepSeconds } = await client.getMonitorTimings({ monitorId, window: "1h" });
+    expect(stepSeconds).toBe(60);
+    expect(points.reduce((n, p) => n + p.checks, 0)).toBe(2);
+    expect(points.reduce((n, p) => n + p.failures, 0)).toBe(1);
+  });
+
+  it("validates the ids, their number and the window", async () => {
+    expect(await connectCode(client.getMonitorSummaries({ monitorIds: ["nope"] }))).toEqual([
+      Code.InvalidArgument,
+      "monitorIds[0] must be a UUID",
+    ]);
+    const many = Array.from({ length: 501 }, () => randomUUID());
+    expect(await connectCode(client.getMonitorSummaries({ monitorIds: many }))).toEqual([
+      Code.InvalidArgument,
+      "monitorIds must hold at most 500 ids",
+    ]);
+    expect(
+      await connectCode(client.getMonitorTimings({ monitorId: randomUUID(), window: "30d" })),
+    ).toEqual([Code.InvalidArgument, "window must be one of 1h, 24h, 7d"]);
+  });
+});
+
 describe("MonitorService tenant isolation", () => {
   it("answers another organization's monitor id exactly like an unknown one, for every RPC", async () => {
     const { monitor } = await client.createMonitor({
@@ -245,6 +294,8 @@ describe("MonitorService tenant isolation", () => {
     expect(await connectCode(other.deleteMonitor({ id }))).toEqual(notFound);
     expect(await connectCode(other.listCheckResults({ monitorId: id }))).toEqual(notFound);
     expect(await connectCode(other.getMonitorStats({ monitorId: id }))).toEqual(notFound);
+    expect(await connectCode(other.getMonitorTimings({ monitorId: id }))).toEqual(notFound);
+    expect((await other.getMonitorSummaries({ monitorIds: [id] })).summaries).toEqual([]);
     expect((await other.listMonitors({})).monitors).toEqual([]);
 
     // Nothing the other organization tried changed the monitor or its schedule.

@@ -17,6 +17,7 @@ import { createMonitorService } from "../service/monitor-service.js";
 import { authInterceptor } from "./auth-interceptor.js";
 import { errorInterceptor } from "./errors.js";
 import { createHealthHandler } from "./health.js";
+import { createWebAssets } from "./web-assets.js";
 
 /** ApiDeps are everything the API uses; the caller opens and closes them. */
 export interface ApiDeps {
@@ -38,6 +39,8 @@ export interface ApiDeps {
   /** Tests lower these: scrypt's cost and the sign-in limits. */
   passwordParams?: ScryptParams;
   signInLimits?: SignInLimits;
+  /** The built dashboard (dist/web); absent or missing: the API serves no pages. */
+  webRoot?: string;
 }
 
 /** Api is the HTTP request listener and the Connect routes it serves. */
@@ -78,6 +81,7 @@ export function createApi(deps: ApiDeps): Api {
       { interceptors },
     );
   };
+  const web = deps.webRoot ? createWebAssets(deps.webRoot) : undefined;
   const health = createHealthHandler({
     postgres: () => deps.pool.query("SELECT 1"),
     redis: () => deps.redis.ping(),
@@ -86,19 +90,21 @@ export function createApi(deps: ApiDeps): Api {
     routes,
     contextValues: clientContextValues(deps.trustProxy ?? false),
     fallback: (req, res) => {
-      health(req, res).then(
-        (handled) => {
-          if (!handled) {
-            res.writeHead(404, { "content-type": "application/json" });
-            res.end(JSON.stringify({ code: "not_found", message: `no route for ${req.url}` }));
-          }
-        },
-        (error: unknown) => {
-          deps.log.error("health handler failed", { error });
-          if (!res.headersSent) res.writeHead(500);
-          res.end();
-        },
-      );
+      health(req, res)
+        .then(async (handled) => handled || ((await web?.handle(req, res)) ?? false))
+        .then(
+          (handled) => {
+            if (!handled) {
+              res.writeHead(404, { "content-type": "application/json" });
+              res.end(JSON.stringify({ code: "not_found", message: `no route for ${req.url}` }));
+            }
+          },
+          (error: unknown) => {
+            deps.log.error("serving a non-RPC request failed", { error });
+            if (!res.headersSent) res.writeHead(500);
+            res.end();
+          },
+        );
     },
   });
   return { handler: connect, routes };

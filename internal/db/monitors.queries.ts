@@ -6,6 +6,8 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 
 export type NumberOrString = number | string;
 
+export type stringArray = (string)[];
+
 /** 'InsertMonitor' parameters type */
 export interface InsertMonitorParams {
   body?: string | null | void;
@@ -229,7 +231,7 @@ export interface DeleteMonitorQuery {
   result: DeleteMonitorResult;
 }
 
-const deleteMonitorIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":291,"b":294},{"a":393,"b":396}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":309,"b":315}]}],"statement":"-- Deletes the monitor (its state cascades) and its results in one statement. The results are\n-- found by the primary key of each partition; the EXISTS makes that a one-time filter, so\n-- nothing is scanned when the monitor did not exist.\nWITH deleted AS (\n  DELETE FROM monitors WHERE id = :id! AND org_id = :orgId! RETURNING id\n), results AS (\n  DELETE FROM check_results WHERE monitor_id = :id! AND EXISTS (SELECT 1 FROM deleted)\n)\nSELECT EXISTS (SELECT 1 FROM deleted) AS \"deleted!\""};
+const deleteMonitorIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":291,"b":294},{"a":393,"b":396},{"a":503,"b":506}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":309,"b":315}]}],"statement":"-- Deletes the monitor (its state cascades) and its results in one statement. The results are\n-- found by the primary key of each partition; the EXISTS makes that a one-time filter, so\n-- nothing is scanned when the monitor did not exist.\nWITH deleted AS (\n  DELETE FROM monitors WHERE id = :id! AND org_id = :orgId! RETURNING id\n), results AS (\n  DELETE FROM check_results WHERE monitor_id = :id! AND EXISTS (SELECT 1 FROM deleted)\n), rollups AS (\n  DELETE FROM check_rollups_hourly WHERE monitor_id = :id! AND EXISTS (SELECT 1 FROM deleted)\n)\nSELECT EXISTS (SELECT 1 FROM deleted) AS \"deleted!\""};
 
 /**
  * Query generated from SQL:
@@ -241,6 +243,8 @@ const deleteMonitorIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[
  *   DELETE FROM monitors WHERE id = :id! AND org_id = :orgId! RETURNING id
  * ), results AS (
  *   DELETE FROM check_results WHERE monitor_id = :id! AND EXISTS (SELECT 1 FROM deleted)
+ * ), rollups AS (
+ *   DELETE FROM check_rollups_hourly WHERE monitor_id = :id! AND EXISTS (SELECT 1 FROM deleted)
  * )
  * SELECT EXISTS (SELECT 1 FROM deleted) AS "deleted!"
  * ```
@@ -428,3 +432,32 @@ const countEnabledMonitorsIR: any = {"usedParamSet":{},"params":[],"statement":"
  * ```
  */
 export const countEnabledMonitors = new PreparedQuery<CountEnabledMonitorsParams,CountEnabledMonitorsResult>(countEnabledMonitorsIR);
+
+
+/** 'FilterOwnedMonitorIds' parameters type */
+export interface FilterOwnedMonitorIdsParams {
+  ids: stringArray;
+  orgId: string;
+}
+
+/** 'FilterOwnedMonitorIds' return type */
+export interface FilterOwnedMonitorIdsResult {
+  id: string;
+}
+
+/** 'FilterOwnedMonitorIds' query type */
+export interface FilterOwnedMonitorIdsQuery {
+  params: FilterOwnedMonitorIdsParams;
+  result: FilterOwnedMonitorIdsResult;
+}
+
+const filterOwnedMonitorIdsIR: any = {"usedParamSet":{"ids":true,"orgId":true},"params":[{"name":"ids","required":true,"transform":{"type":"scalar"},"locs":[{"a":99,"b":103}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":127,"b":133}]}],"statement":"-- Which of the given ids are monitors of the organization.\nSELECT id FROM monitors WHERE id = ANY(:ids!::uuid[]) AND org_id = :orgId!"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * -- Which of the given ids are monitors of the organization.
+ * SELECT id FROM monitors WHERE id = ANY(:ids!::uuid[]) AND org_id = :orgId!
+ * ```
+ */
+export const filterOwnedMonitorIds = new PreparedQuery<FilterOwnedMonitorIdsParams,FilterOwnedMonitorIdsResult>(filterOwnedMonitorIdsIR);

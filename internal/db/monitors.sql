@@ -54,6 +54,8 @@ WITH deleted AS (
   DELETE FROM monitors WHERE id = :id! AND org_id = :orgId! RETURNING id
 ), results AS (
   DELETE FROM check_results WHERE monitor_id = :id! AND EXISTS (SELECT 1 FROM deleted)
+), rollups AS (
+  DELETE FROM check_rollups_hourly WHERE monitor_id = :id! AND EXISTS (SELECT 1 FROM deleted)
 )
 SELECT EXISTS (SELECT 1 FROM deleted) AS "deleted!";
 
@@ -90,3 +92,7 @@ LIMIT :limit!;
 
 /* @name CountEnabledMonitors */
 SELECT count(*)::integer AS "count!" FROM monitors WHERE enabled;
+
+/* @name FilterOwnedMonitorIds */
+-- Which of the given ids are monitors of the organization.
+SELECT id FROM monitors WHERE id = ANY(:ids!::uuid[]) AND org_id = :orgId!;

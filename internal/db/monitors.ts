@@ -192,3 +192,13 @@ export async function countEnabledMonitors(db: Queryable): Promise<number> {
   const [row] = await q.countEnabledMonitors.run(undefined, connection(db));
   return row?.count ?? 0;
 }
+
+/** filterOwnedMonitorIds returns those of the ids that are monitors of the organization. */
+export async function filterOwnedMonitorIds(
+  db: Queryable,
+  orgId: string,
+  ids: readonly string[],
+): Promise<string[]> {
+  const rows = await q.filterOwnedMonitorIds.run({ orgId, ids: [...ids] }, connection(db));
+  return rows.map((row) => row.id);
+}

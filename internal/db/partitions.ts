@@ -1,6 +1,7 @@
 import { connection } from "./connection.js";
 import * as q from "./partitions.queries.js";
 import type { Queryable } from "./pool.js";
+import { deleteRollupsBefore } from "./rollups.js";
 
 /** PartitionPolicy says how many daily partitions to keep ahead and behind. */
 export interface PartitionPolicy {
@@ -14,12 +15,13 @@ export interface PartitionPolicy {
 export type PartitionedTable = "check_results" | "host_samples";
 
 /**
- * maintainPartitions creates the check_results partitions ahead and drops the expired ones.
- * Safe to call often and from several processes: the SQL function serialises callers with an
- * advisory lock.
+ * maintainPartitions creates the check_results partitions ahead and drops the expired ones,
+ * and the hourly rollups of the same age. Safe to call often and from several processes: the
+ * SQL function serialises callers with an advisory lock.
  */
 export async function maintainPartitions(db: Queryable, policy: PartitionPolicy): Promise<void> {
   await maintainTablePartitions(db, "check_results", policy);
+  await deleteRollupsBefore(db, new Date(Date.now() - policy.retentionDays * 86_400_000));
 }
 
 /** maintainHostSamplePartitions does for host_samples what maintainPartitions does for checks. */

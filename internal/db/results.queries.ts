@@ -44,7 +44,9 @@ export interface InsertCheckResultsParams {
 }
 
 /** 'InsertCheckResults' return type */
-export type InsertCheckResultsResult = void;
+export interface InsertCheckResultsResult {
+  inserted: number;
+}
 
 /** 'InsertCheckResults' query type */
 export interface InsertCheckResultsQuery {
@@ -52,7 +54,7 @@ export interface InsertCheckResultsQuery {
   result: InsertCheckResultsResult;
 }
 
-const insertCheckResultsIR: any = {"usedParamSet":{"monitorIds":true,"checkedAts":true,"scheduledAts":true,"ups":true,"statusCodes":true,"errors":true,"errorKinds":true,"redirectMs":true,"dnsMs":true,"connectMs":true,"tlsMs":true,"ttfbMs":true,"downloadMs":true,"totalMs":true,"responseBytes":true,"redirectCounts":true,"remoteAddresses":true,"regions":true,"tlsCertExpiresAts":true,"tlsCertIssuers":true,"loopDelayMs":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":995,"b":1006}]},{"name":"checkedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1017,"b":1028}]},{"name":"scheduledAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1039,"b":1052}]},{"name":"ups","required":true,"transform":{"type":"scalar"},"locs":[{"a":1063,"b":1067}]},{"name":"statusCodes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1083,"b":1095}]},{"name":"errors","required":true,"transform":{"type":"scalar"},"locs":[{"a":1109,"b":1116}]},{"name":"errorKinds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1127,"b":1138}]},{"name":"redirectMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1155,"b":1166}]},{"name":"dnsMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1179,"b":1185}]},{"name":"connectMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1198,"b":1208}]},{"name":"tlsMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1221,"b":1227}]},{"name":"ttfbMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1242,"b":1249}]},{"name":"downloadMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1262,"b":1273}]},{"name":"totalMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1286,"b":1294}]},{"name":"responseBytes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1309,"b":1323}]},{"name":"redirectCounts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1336,"b":1351}]},{"name":"remoteAddresses","required":true,"transform":{"type":"scalar"},"locs":[{"a":1365,"b":1381}]},{"name":"regions","required":true,"transform":{"type":"scalar"},"locs":[{"a":1394,"b":1402}]},{"name":"tlsCertExpiresAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1413,"b":1431}]},{"name":"tlsCertIssuers","required":true,"transform":{"type":"scalar"},"locs":[{"a":1442,"b":1457}]},{"name":"loopDelayMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1470,"b":1482}]}],"statement":"-- One statement for a whole batch: the columns travel as parallel arrays. Timestamps are text\n-- (exact to the microsecond; '' for none) because pgtyped types array elements as non-null.\n-- Results of monitors deleted meanwhile are skipped rather than failing the batch, and a retried\n-- batch cannot duplicate rows.\nINSERT INTO check_results (monitor_id, checked_at, scheduled_at, up, status_code, error,\n  error_kind, redirect_ms, dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms,\n  response_bytes, redirect_count, remote_address, region, tls_cert_expires_at, tls_cert_issuer,\n  loop_delay_ms)\nSELECT u.monitor_id, u.checked_at::timestamptz, NULLIF(u.scheduled_at, '')::timestamptz, u.up,\n  u.status_code, u.error, u.error_kind, u.redirect_ms, u.dns_ms, u.connect_ms, u.tls_ms,\n  u.ttfb_ms, u.download_ms, u.total_ms, u.response_bytes, u.redirect_count, u.remote_address,\n  u.region, NULLIF(u.tls_cert_expires_at, '')::timestamptz, u.tls_cert_issuer, u.loop_delay_ms\nFROM unnest(\n  :monitorIds!::uuid[], :checkedAts!::text[], :scheduledAts!::text[], :ups!::boolean[],\n  :statusCodes!::integer[], :errors!::text[], :errorKinds!::smallint[],\n  :redirectMs!::float8[], :dnsMs!::float8[], :connectMs!::float8[], :tlsMs!::float8[],\n  :ttfbMs!::float8[], :downloadMs!::float8[], :totalMs!::float8[],\n  :responseBytes!::bigint[], :redirectCounts!::integer[], :remoteAddresses!::text[],\n  :regions!::text[], :tlsCertExpiresAts!::text[], :tlsCertIssuers!::text[],\n  :loopDelayMs!::float8[]\n) AS u(monitor_id, checked_at, scheduled_at, up, status_code, error, error_kind, redirect_ms,\n  dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, response_bytes, redirect_count,\n  remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms)\nWHERE EXISTS (SELECT 1 FROM monitors m WHERE m.id = u.monitor_id)\nON CONFLICT (monitor_id, checked_at) DO NOTHING"};
+const insertCheckResultsIR: any = {"usedParamSet":{"monitorIds":true,"checkedAts":true,"scheduledAts":true,"ups":true,"statusCodes":true,"errors":true,"errorKinds":true,"redirectMs":true,"dnsMs":true,"connectMs":true,"tlsMs":true,"ttfbMs":true,"downloadMs":true,"totalMs":true,"responseBytes":true,"redirectCounts":true,"remoteAddresses":true,"regions":true,"tlsCertExpiresAts":true,"tlsCertIssuers":true,"loopDelayMs":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1163,"b":1174}]},{"name":"checkedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1185,"b":1196}]},{"name":"scheduledAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1207,"b":1220}]},{"name":"ups","required":true,"transform":{"type":"scalar"},"locs":[{"a":1231,"b":1235}]},{"name":"statusCodes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1251,"b":1263}]},{"name":"errors","required":true,"transform":{"type":"scalar"},"locs":[{"a":1277,"b":1284}]},{"name":"errorKinds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1295,"b":1306}]},{"name":"redirectMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1323,"b":1334}]},{"name":"dnsMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1347,"b":1353}]},{"name":"connectMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1366,"b":1376}]},{"name":"tlsMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1389,"b":1395}]},{"name":"ttfbMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1410,"b":1417}]},{"name":"downloadMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1430,"b":1441}]},{"name":"totalMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1454,"b":1462}]},{"name":"responseBytes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1477,"b":1491}]},{"name":"redirectCounts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1504,"b":1519}]},{"name":"remoteAddresses","required":true,"transform":{"type":"scalar"},"locs":[{"a":1533,"b":1549}]},{"name":"regions","required":true,"transform":{"type":"scalar"},"locs":[{"a":1562,"b":1570}]},{"name":"tlsCertExpiresAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1581,"b":1599}]},{"name":"tlsCertIssuers","required":true,"transform":{"type":"scalar"},"locs":[{"a":1610,"b":1625}]},{"name":"loopDelayMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1638,"b":1650}]}],"statement":"-- One statement for a whole batch: the columns travel as parallel arrays. Timestamps are text\n-- (exact to the microsecond; '' for none) because pgtyped types array elements as non-null.\n-- Results of monitors deleted meanwhile are skipped rather than failing the batch, and a retried\n-- batch cannot duplicate rows. The hourly rollups grow by exactly the rows inserted (RETURNING\n-- leaves out conflicts), in key order so concurrent batches lock rollup rows alike.\nWITH inserted AS (\nINSERT INTO check_results (monitor_id, checked_at, scheduled_at, up, status_code, error,\n  error_kind, redirect_ms, dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms,\n  response_bytes, redirect_count, remote_address, region, tls_cert_expires_at, tls_cert_issuer,\n  loop_delay_ms)\nSELECT u.monitor_id, u.checked_at::timestamptz, NULLIF(u.scheduled_at, '')::timestamptz, u.up,\n  u.status_code, u.error, u.error_kind, u.redirect_ms, u.dns_ms, u.connect_ms, u.tls_ms,\n  u.ttfb_ms, u.download_ms, u.total_ms, u.response_bytes, u.redirect_count, u.remote_address,\n  u.region, NULLIF(u.tls_cert_expires_at, '')::timestamptz, u.tls_cert_issuer, u.loop_delay_ms\nFROM unnest(\n  :monitorIds!::uuid[], :checkedAts!::text[], :scheduledAts!::text[], :ups!::boolean[],\n  :statusCodes!::integer[], :errors!::text[], :errorKinds!::smallint[],\n  :redirectMs!::float8[], :dnsMs!::float8[], :connectMs!::float8[], :tlsMs!::float8[],\n  :ttfbMs!::float8[], :downloadMs!::float8[], :totalMs!::float8[],\n  :responseBytes!::bigint[], :redirectCounts!::integer[], :remoteAddresses!::text[],\n  :regions!::text[], :tlsCertExpiresAts!::text[], :tlsCertIssuers!::text[],\n  :loopDelayMs!::float8[]\n) AS u(monitor_id, checked_at, scheduled_at, up, status_code, error, error_kind, redirect_ms,\n  dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, response_bytes, redirect_count,\n  remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms)\nWHERE EXISTS (SELECT 1 FROM monitors m WHERE m.id = u.monitor_id)\nON CONFLICT (monitor_id, checked_at) DO NOTHING\nRETURNING monitor_id, checked_at, up, status_code, total_ms\n), rolled_up AS (\nINSERT INTO check_rollups_hourly (monitor_id, hour, checks, failures, responses, total_ms_sum)\nSELECT monitor_id, date_bin('1 hour', checked_at, '2000-01-01 00:00:00+00'), count(*),\n  count(*) FILTER (WHERE NOT up), count(*) FILTER (WHERE status_code > 0),\n  COALESCE(sum(total_ms) FILTER (WHERE status_code > 0), 0)\nFROM inserted\nGROUP BY 1, 2\nORDER BY 1, 2\nON CONFLICT (monitor_id, hour) DO UPDATE SET\n  checks = check_rollups_hourly.checks + EXCLUDED.checks,\n  failures = check_rollups_hourly.failures + EXCLUDED.failures,\n  responses = check_rollups_hourly.responses + EXCLUDED.responses,\n  total_ms_sum = check_rollups_hourly.total_ms_sum + EXCLUDED.total_ms_sum\n)\nSELECT count(*)::integer AS \"inserted!\" FROM inserted"};
 
 /**
  * Query generated from SQL:
@@ -60,7 +62,9 @@ const insertCheckResultsIR: any = {"usedParamSet":{"monitorIds":true,"checkedAts
  * -- One statement for a whole batch: the columns travel as parallel arrays. Timestamps are text
  * -- (exact to the microsecond; '' for none) because pgtyped types array elements as non-null.
  * -- Results of monitors deleted meanwhile are skipped rather than failing the batch, and a retried
- * -- batch cannot duplicate rows.
+ * -- batch cannot duplicate rows. The hourly rollups grow by exactly the rows inserted (RETURNING
+ * -- leaves out conflicts), in key order so concurrent batches lock rollup rows alike.
+ * WITH inserted AS (
  * INSERT INTO check_results (monitor_id, checked_at, scheduled_at, up, status_code, error,
  *   error_kind, redirect_ms, dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms,
  *   response_bytes, redirect_count, remote_address, region, tls_cert_expires_at, tls_cert_issuer,
@@ -82,6 +86,22 @@ const insertCheckResultsIR: any = {"usedParamSet":{"monitorIds":true,"checkedAts
  *   remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms)
  * WHERE EXISTS (SELECT 1 FROM monitors m WHERE m.id = u.monitor_id)
  * ON CONFLICT (monitor_id, checked_at) DO NOTHING
+ * RETURNING monitor_id, checked_at, up, status_code, total_ms
+ * ), rolled_up AS (
+ * INSERT INTO check_rollups_hourly (monitor_id, hour, checks, failures, responses, total_ms_sum)
+ * SELECT monitor_id, date_bin('1 hour', checked_at, '2000-01-01 00:00:00+00'), count(*),
+ *   count(*) FILTER (WHERE NOT up), count(*) FILTER (WHERE status_code > 0),
+ *   COALESCE(sum(total_ms) FILTER (WHERE status_code > 0), 0)
+ * FROM inserted
+ * GROUP BY 1, 2
+ * ORDER BY 1, 2
+ * ON CONFLICT (monitor_id, hour) DO UPDATE SET
+ *   checks = check_rollups_hourly.checks + EXCLUDED.checks,
+ *   failures = check_rollups_hourly.failures + EXCLUDED.failures,
+ *   responses = check_rollups_hourly.responses + EXCLUDED.responses,
+ *   total_ms_sum = check_rollups_hourly.total_ms_sum + EXCLUDED.total_ms_sum
+ * )
+ * SELECT count(*)::integer AS "inserted!" FROM inserted
  * ```
  */
 export const insertCheckResults = new PreparedQuery<InsertCheckResultsParams,InsertCheckResultsResult>(insertCheckResultsIR);
@@ -264,3 +284,121 @@ const getMonitorStatsIR: any = {"usedParamSet":{"monitorId":true,"since":true},"
  * ```
  */
 export const getMonitorStats = new PreparedQuery<GetMonitorStatsParams,GetMonitorStatsResult>(getMonitorStatsIR);
+
+
+/** 'GetMonitorSummaries' parameters type */
+export interface GetMonitorSummariesParams {
+  monitorIds: stringArray;
+  orgId: string;
+  since: DateOrString;
+}
+
+/** 'GetMonitorSummaries' return type */
+export interface GetMonitorSummariesResult {
+  checks: number;
+  failures: number;
+  hour: Date;
+  monitor_id: string;
+  responses: number;
+  total_ms_sum: number;
+}
+
+/** 'GetMonitorSummaries' query type */
+export interface GetMonitorSummariesQuery {
+  params: GetMonitorSummariesParams;
+  result: GetMonitorSummariesResult;
+}
+
+const getMonitorSummariesIR: any = {"usedParamSet":{"since":true,"monitorIds":true,"orgId":true},"params":[{"name":"since","required":true,"transform":{"type":"scalar"},"locs":[{"a":251,"b":257}]},{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":276,"b":287}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":313,"b":319}]}],"statement":"-- The hourly rollups since an hour of the given monitors that belong to the organization.\nSELECT r.monitor_id, r.hour, r.checks, r.failures, r.responses, r.total_ms_sum\nFROM monitors m\nJOIN check_rollups_hourly r ON r.monitor_id = m.id AND r.hour >= :since!\nWHERE m.id = ANY(:monitorIds!::uuid[]) AND m.org_id = :orgId!\nORDER BY r.monitor_id, r.hour"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * -- The hourly rollups since an hour of the given monitors that belong to the organization.
+ * SELECT r.monitor_id, r.hour, r.checks, r.failures, r.responses, r.total_ms_sum
+ * FROM monitors m
+ * JOIN check_rollups_hourly r ON r.monitor_id = m.id AND r.hour >= :since!
+ * WHERE m.id = ANY(:monitorIds!::uuid[]) AND m.org_id = :orgId!
+ * ORDER BY r.monitor_id, r.hour
+ * ```
+ */
+export const getMonitorSummaries = new PreparedQuery<GetMonitorSummariesParams,GetMonitorSummariesResult>(getMonitorSummariesIR);
+
+
+/** 'GetMonitorTimings' parameters type */
+export interface GetMonitorTimingsParams {
+  monitorId: string;
+  since: DateOrString;
+  stepSeconds: number;
+}
+
+/** 'GetMonitorTimings' return type */
+export interface GetMonitorTimingsResult {
+  checks: number;
+  connect_ms: number;
+  dns_ms: number;
+  download_ms: number;
+  failures: number;
+  redirect_ms: number;
+  time: Date;
+  tls_ms: number;
+  total_ms: number;
+  ttfb_ms: number;
+}
+
+/** 'GetMonitorTimings' query type */
+export interface GetMonitorTimingsQuery {
+  params: GetMonitorTimingsParams;
+  result: GetMonitorTimingsResult;
+}
+
+const getMonitorTimingsIR: any = {"usedParamSet":{"stepSeconds":true,"monitorId":true,"since":true},"params":[{"name":"stepSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":212,"b":224}]},{"name":"monitorId","required":true,"transform":{"type":"scalar"},"locs":[{"a":960,"b":970}]},{"name":"since","required":true,"transform":{"type":"scalar"},"locs":[{"a":990,"b":996}]}],"statement":"-- Averages of each phase per time bucket (aligned to the epoch, so a refreshed chart keeps its\n-- buckets), over the checks that got a response; failures count every check.\nSELECT date_bin(make_interval(secs => :stepSeconds!::integer), checked_at,\n    '2000-01-01 00:00:00+00') AS \"time!\",\n  count(*)::integer AS \"checks!\",\n  (count(*) FILTER (WHERE NOT up))::integer AS \"failures!\",\n  COALESCE(avg(dns_ms) FILTER (WHERE status_code > 0), 0) AS \"dns_ms!\",\n  COALESCE(avg(connect_ms) FILTER (WHERE status_code > 0), 0) AS \"connect_ms!\",\n  COALESCE(avg(tls_ms) FILTER (WHERE status_code > 0), 0) AS \"tls_ms!\",\n  COALESCE(avg(ttfb_ms) FILTER (WHERE status_code > 0), 0) AS \"ttfb_ms!\",\n  COALESCE(avg(download_ms) FILTER (WHERE status_code > 0), 0) AS \"download_ms!\",\n  COALESCE(avg(redirect_ms) FILTER (WHERE status_code > 0), 0) AS \"redirect_ms!\",\n  COALESCE(avg(total_ms) FILTER (WHERE status_code > 0), 0) AS \"total_ms!\"\nFROM check_results\nWHERE monitor_id = :monitorId! AND checked_at >= :since! AND checked_at < now()\nGROUP BY 1\nORDER BY 1"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * -- Averages of each phase per time bucket (aligned to the epoch, so a refreshed chart keeps its
+ * -- buckets), over the checks that got a response; failures count every check.
+ * SELECT date_bin(make_interval(secs => :stepSeconds!::integer), checked_at,
+ *     '2000-01-01 00:00:00+00') AS "time!",
+ *   count(*)::integer AS "checks!",
+ *   (count(*) FILTER (WHERE NOT up))::integer AS "failures!",
+ *   COALESCE(avg(dns_ms) FILTER (WHERE status_code > 0), 0) AS "dns_ms!",
+ *   COALESCE(avg(connect_ms) FILTER (WHERE status_code > 0), 0) AS "connect_ms!",
+ *   COALESCE(avg(tls_ms) FILTER (WHERE status_code > 0), 0) AS "tls_ms!",
+ *   COALESCE(avg(ttfb_ms) FILTER (WHERE status_code > 0), 0) AS "ttfb_ms!",
+ *   COALESCE(avg(download_ms) FILTER (WHERE status_code > 0), 0) AS "download_ms!",
+ *   COALESCE(avg(redirect_ms) FILTER (WHERE status_code > 0), 0) AS "redirect_ms!",
+ *   COALESCE(avg(total_ms) FILTER (WHERE status_code > 0), 0) AS "total_ms!"
+ * FROM check_results
+ * WHERE monitor_id = :monitorId! AND checked_at >= :since! AND checked_at < now()
+ * GROUP BY 1
+ * ORDER BY 1
+ * ```
+ */
+export const getMonitorTimings = new PreparedQuery<GetMonitorTimingsParams,GetMonitorTimingsResult>(getMonitorTimingsIR);
+
+
+/** 'DeleteRollupsBefore' parameters type */
+export interface DeleteRollupsBeforeParams {
+  before: DateOrString;
+}
+
+/** 'DeleteRollupsBefore' return type */
+export type DeleteRollupsBeforeResult = void;
+
+/** 'DeleteRollupsBefore' query type */
+export interface DeleteRollupsBeforeQuery {
+  params: DeleteRollupsBeforeParams;
+  result: DeleteRollupsBeforeResult;
+}
+
+const deleteRollupsBeforeIR: any = {"usedParamSet":{"before":true},"params":[{"name":"before","required":true,"transform":{"type":"scalar"},"locs":[{"a":46,"b":53}]}],"statement":"DELETE FROM check_rollups_hourly WHERE hour < :before!"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * DELETE FROM check_rollups_hourly WHERE hour < :before!
+ * ```
+ */
+export const deleteRollupsBefore = new PreparedQuery<DeleteRollupsBeforeParams,DeleteRollupsBeforeResult>(deleteRollupsBeforeIR);

@@ -2,7 +2,9 @@
 -- One statement for a whole batch: the columns travel as parallel arrays. Timestamps are text
 -- (exact to the microsecond; '' for none) because pgtyped types array elements as non-null.
 -- Results of monitors deleted meanwhile are skipped rather than failing the batch, and a retried
--- batch cannot duplicate rows.
+-- batch cannot duplicate rows. The hourly rollups grow by exactly the rows inserted (RETURNING
+-- leaves out conflicts), in key order so concurrent batches lock rollup rows alike.
+WITH inserted AS (
 INSERT INTO check_results (monitor_id, checked_at, scheduled_at, up, status_code, error,
   error_kind, redirect_ms, dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms,
   response_bytes, redirect_count, remote_address, region, tls_cert_expires_at, tls_cert_issuer,
@@ -23,7 +25,23 @@ FROM unnest(
   dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, response_bytes, redirect_count,
   remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms)
 WHERE EXISTS (SELECT 1 FROM monitors m WHERE m.id = u.monitor_id)
-ON CONFLICT (monitor_id, checked_at) DO NOTHING;
+ON CONFLICT (monitor_id, checked_at) DO NOTHING
+RETURNING monitor_id, checked_at, up, status_code, total_ms
+), rolled_up AS (
+INSERT INTO check_rollups_hourly (monitor_id, hour, checks, failures, responses, total_ms_sum)
+SELECT monitor_id, date_bin('1 hour', checked_at, '2000-01-01 00:00:00+00'), count(*),
+  count(*) FILTER (WHERE NOT up), count(*) FILTER (WHERE status_code > 0),
+  COALESCE(sum(total_ms) FILTER (WHERE status_code > 0), 0)
+FROM inserted
+GROUP BY 1, 2
+ORDER BY 1, 2
+ON CONFLICT (monitor_id, hour) DO UPDATE SET
+  checks = check_rollups_hourly.checks + EXCLUDED.checks,
+  failures = check_rollups_hourly.failures + EXCLUDED.failures,
+  responses = check_rollups_hourly.responses + EXCLUDED.responses,
+  total_ms_sum = check_rollups_hourly.total_ms_sum + EXCLUDED.total_ms_sum
+)
+SELECT count(*)::integer AS "inserted!" FROM inserted;
 
 /* @name UpdateMonitorStates */
 -- Moves each monitor's state to its result of the batch (one per monitor, deduplicated by the
@@ -96,3 +114,33 @@ LEFT JOIN LATERAL (
   ORDER BY r.checked_at DESC
   LIMIT 1
 ) cert ON true;
+
+/* @name GetMonitorSummaries */
+-- The hourly rollups since an hour of the given monitors that belong to the organization.
+SELECT r.monitor_id, r.hour, r.checks, r.failures, r.responses, r.total_ms_sum
+FROM monitors m
+JOIN check_rollups_hourly r ON r.monitor_id = m.id AND r.hour >= :since!
+WHERE m.id = ANY(:monitorIds!::uuid[]) AND m.org_id = :orgId!
+ORDER BY r.monitor_id, r.hour;
+
+/* @name GetMonitorTimings */
+-- Averages of each phase per time bucket (aligned to the epoch, so a refreshed chart keeps its
+-- buckets), over the checks that got a response; failures count every check.
+SELECT date_bin(make_interval(secs => :stepSeconds!::integer), checked_at,
+    '2000-01-01 00:00:00+00') AS "time!",
+  count(*)::integer AS "checks!",
+  (count(*) FILTER (WHERE NOT up))::integer AS "failures!",
+  COALESCE(avg(dns_ms) FILTER (WHERE status_code > 0), 0) AS "dns_ms!",
+  COALESCE(avg(connect_ms) FILTER (WHERE status_code > 0), 0) AS "connect_ms!",
+  COALESCE(avg(tls_ms) FILTER (WHERE status_code > 0), 0) AS "tls_ms!",
+  COALESCE(avg(ttfb_ms) FILTER (WHERE status_code > 0), 0) AS "ttfb_ms!",
+  COALESCE(avg(download_ms) FILTER (WHERE status_code > 0), 0) AS "download_ms!",
+  COALESCE(avg(redirect_ms) FILTER (WHERE status_code > 0), 0) AS "redirect_ms!",
+  COALESCE(avg(total_ms) FILTER (WHERE status_code > 0), 0) AS "total_ms!"
+FROM check_results
+WHERE monitor_id = :monitorId! AND checked_at >= :since! AND checked_at < now()
+GROUP BY 1
+ORDER BY 1;
+
+/* @name DeleteRollupsBefore */
+DELETE FROM check_rollups_hourly WHERE hour < :before!;

@@ -42,11 +42,8 @@ export async function insertCheckResults(
   results: readonly CheckResult[],
 ): Promise<number> {
   if (results.length === 0) return 0;
-  const { rowCount } = await q.insertCheckResults.runWithCounts(
-    resultColumns(results),
-    connection(db),
-  );
-  return rowCount;
+  const [row] = await q.insertCheckResults.run(resultColumns(results), connection(db));
+  return row?.inserted ?? 0;
 }
 
 const isNewer = (a: CheckResult, b: CheckResult): boolean => {

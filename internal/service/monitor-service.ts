@@ -10,11 +10,13 @@ import {
 import { getCaller } from "../auth/caller.js";
 import * as monitors from "../db/monitors.js";
 import * as results from "../db/results.js";
+import { listHourlyRollups, listTimingBuckets } from "../db/rollups.js";
 import type { Logger } from "../log/logger.js";
 import type { MonitorScheduler } from "../queue/schedules.js";
 import { InvalidArgumentError, NotFoundError } from "./errors.js";
 import { scheduleOf } from "./monitor-schedule.js";
 import { resolveMonitorSpec } from "./monitor-spec.js";
+import { buildSummaries, summaryStart, TIMING_WINDOWS, timingPoint } from "./monitor-summaries.js";
 import { decodePageToken, encodePageToken } from "./page-token.js";
 import { pageSize, requireUuid } from "./validate.js";
 
@@ -25,6 +27,9 @@ export interface MonitorServiceDeps {
   log: Logger;
   now?: () => Date;
 }
+
+/** MAX_SUMMARIES bounds GetMonitorSummaries: about the rows of a few screens. */
+export const MAX_SUMMARIES = 500;
 
 /** STATS_WINDOWS maps the accepted window names to their length in seconds. */
 export const STATS_WINDOWS: Readonly<Record<string, number>> = {
@@ -144,6 +149,42 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
       const since = new Date(now().getTime() - seconds * 1000);
       const stats = await results.getMonitorStats(pool, { monitorId, since, window });
       return { stats: create(MonitorStatsSchema, stats) };
+    },
+    async getMonitorSummaries(req, ctx) {
+      if (req.monitorIds.length > MAX_SUMMARIES) {
+        throw new InvalidArgumentError("monitorIds", `must hold at most ${MAX_SUMMARIES} ids`);
+      }
+      const ids = [...new Set(req.monitorIds.map((id, i) => requireUuid(`monitorIds[${i}]`, id)))];
+      const start = summaryStart(now());
+      const rollups = await listHourlyRollups(pool, {
+        orgId: getCaller(ctx).orgId,
+        monitorIds: ids,
+        since: start,
+      });
+      // Only ids the organization owns: the rollups query joins monitors by org, but a monitor
+      // without checks has no rollups, so ownership is checked once more for those.
+      const owned = new Set(rollups.map((r) => r.monitorId));
+      const unknown = ids.filter((id) => !owned.has(id));
+      if (unknown.length > 0) {
+        const page = await monitors.filterOwnedMonitorIds(pool, getCaller(ctx).orgId, unknown);
+        for (const id of page) owned.add(id);
+      }
+      return { summaries: buildSummaries(ids.filter((id) => owned.has(id)), rollups, start) };
+    },
+    async getMonitorTimings(req, ctx) {
+      const monitorId = requireUuid("monitorId", req.monitorId);
+      const window = req.window === "" ? "24h" : req.window;
+      const spec = TIMING_WINDOWS[window];
+      if (!spec) {
+        throw new InvalidArgumentError(
+          "window",
+          `must be one of ${Object.keys(TIMING_WINDOWS).join(", ")}`,
+        );
+      }
+      found(await monitors.getMonitor(pool, getCaller(ctx).orgId, monitorId), monitorId);
+      const since = new Date(now().getTime() - spec.seconds * 1000);
+      const buckets = await listTimingBuckets(pool, { monitorId, since, stepSeconds: spec.step });
+      return { points: buckets.map(timingPoint), stepSeconds: spec.step };
     },
   };
 }

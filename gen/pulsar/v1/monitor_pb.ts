@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pulsar/v1/monitor.proto.
  */
 export const file_pulsar_v1_monitor: GenFile = /*@__PURE__*/
-  fileDesc("ChdwdWxzYXIvdjEvbW9uaXRvci5wcm90bxIJcHVsc2FyLnYxIvIDCgtNb25pdG9yU3BlYxIMCgRuYW1lGAEgASgJEgsKA3VybBgCIAEoCRIOCgZtZXRob2QYAyABKAkSNAoHaGVhZGVycxgEIAMoCzIjLnB1bHNhci52MS5Nb25pdG9yU3BlYy5IZWFkZXJzRW50cnkSEQoEYm9keRgFIAEoCUgAiAEBEh0KEGludGVydmFsX3NlY29uZHMYBiABKAVIAYgBARIXCgp0aW1lb3V0X21zGAcgASgFSAKIAQESLwoPZXhwZWN0ZWRfc3RhdHVzGAggAygLMhYucHVsc2FyLnYxLlN0YXR1c1JhbmdlEhQKB2tleXdvcmQYCSABKAlIA4gBARIWCg5pbnZlcnRfa2V5d29yZBgKIAEoCBIdChBmb2xsb3dfcmVkaXJlY3RzGAsgASgISASIAQESGQoRaWdub3JlX3Rsc19lcnJvcnMYDCABKAgSFAoHZW5hYmxlZBgNIAEoCEgFiAEBGi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgcKBV9ib2R5QhMKEV9pbnRlcnZhbF9zZWNvbmRzQg0KC190aW1lb3V0X21zQgoKCF9rZXl3b3JkQhMKEV9mb2xsb3dfcmVkaXJlY3RzQgoKCF9lbmFibGVkItQECgdNb25pdG9yEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSCwoDdXJsGAMgASgJEg4KBm1ldGhvZBgEIAEoCRIwCgdoZWFkZXJzGAUgAygLMh8ucHVsc2FyLnYxLk1vbml0b3IuSGVhZGVyc0VudHJ5EhEKBGJvZHkYBiABKAlIAIgBARIYChBpbnRlcnZhbF9zZWNvbmRzGAcgASgFEhIKCnRpbWVvdXRfbXMYCCABKAUSLwoPZXhwZWN0ZWRfc3RhdHVzGAkgAygLMhYucHVsc2FyLnYxLlN0YXR1c1JhbmdlEhQKB2tleXdvcmQYCiABKAlIAYgBARIWCg5pbnZlcnRfa2V5d29yZBgLIAEoCBIYChBmb2xsb3dfcmVkaXJlY3RzGAwgASgIEhkKEWlnbm9yZV90bHNfZXJyb3JzGA0gASgIEg8KB2VuYWJsZWQYDiABKAgSLgoKY3JlYXRlZF9hdBgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgQIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKAoGc3RhdHVzGBEgASgOMhgucHVsc2FyLnYxLk1vbml0b3JTdGF0dXMSKwoLbGFzdF9yZXN1bHQYEiABKAsyFi5wdWxzYXIudjEuQ2hlY2tSZXN1bHQaLgoMSGVhZGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCBwoFX2JvZHlCCgoIX2tleXdvcmQiOQoQUGhhc2VQZXJjZW50aWxlcxILCgNwNTAYASABKAESCwoDcDk1GAIgASgBEgsKA3A5ORgDIAEoASLYAwoMTW9uaXRvclN0YXRzEg4KBndpbmRvdxgBIAEoCRIUCgx1cHRpbWVfcmF0aW8YAiABKAESDgoGY2hlY2tzGAMgASgDEhAKCGZhaWx1cmVzGAQgASgDEi0KCHRvdGFsX21zGAUgASgLMhsucHVsc2FyLnYxLlBoYXNlUGVyY2VudGlsZXMSKwoGZG5zX21zGAYgASgLMhsucHVsc2FyLnYxLlBoYXNlUGVyY2VudGlsZXMSLwoKY29ubmVjdF9tcxgHIAEoCzIbLnB1bHNhci52MS5QaGFzZVBlcmNlbnRpbGVzEisKBnRsc19tcxgIIAEoCzIbLnB1bHNhci52MS5QaGFzZVBlcmNlbnRpbGVzEiwKB3R0ZmJfbXMYCSABKAsyGy5wdWxzYXIudjEuUGhhc2VQZXJjZW50aWxlcxIwCgtkb3dubG9hZF9tcxgKIAEoCzIbLnB1bHNhci52MS5QaGFzZVBlcmNlbnRpbGVzEhQKDGF2Z190b3RhbF9tcxgLIAEoARI3ChN0bHNfY2VydF9leHBpcmVzX2F0GAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIXCg90bHNfY2VydF9pc3N1ZXIYDSABKAkiPwoUQ3JlYXRlTW9uaXRvclJlcXVlc3QSJwoHbW9uaXRvchgBIAEoCzIWLnB1bHNhci52MS5Nb25pdG9yU3BlYyI8ChVDcmVhdGVNb25pdG9yUmVzcG9uc2USIwoHbW9uaXRvchgBIAEoCzISLnB1bHNhci52MS5Nb25pdG9yIksKFFVwZGF0ZU1vbml0b3JSZXF1ZXN0EgoKAmlkGAEgASgJEicKB21vbml0b3IYAiABKAsyFi5wdWxzYXIudjEuTW9uaXRvclNwZWMiPAoVVXBkYXRlTW9uaXRvclJlc3BvbnNlEiMKB21vbml0b3IYASABKAsyEi5wdWxzYXIudjEuTW9uaXRvciIiChREZWxldGVNb25pdG9yUmVxdWVzdBIKCgJpZBgBIAEoCSIXChVEZWxldGVNb25pdG9yUmVzcG9uc2UiHwoRR2V0TW9uaXRvclJlcXVlc3QSCgoCaWQYASABKAkiOQoSR2V0TW9uaXRvclJlc3BvbnNlEiMKB21vbml0b3IYASABKAsyEi5wdWxzYXIudjEuTW9uaXRvciI8ChNMaXN0TW9uaXRvcnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJIlUKFExpc3RNb25pdG9yc1Jlc3BvbnNlEiQKCG1vbml0b3JzGAEgAygLMhIucHVsc2FyLnYxLk1vbml0b3ISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIiEKE1BhdXNlTW9uaXRvclJlcXVlc3QSCgoCaWQYASABKAkiOwoUUGF1c2VNb25pdG9yUmVzcG9uc2USIwoHbW9uaXRvchgBIAEoCzISLnB1bHNhci52MS5Nb25pdG9yIiIKFFJlc3VtZU1vbml0b3JSZXF1ZXN0EgoKAmlkGAEgASgJIjwKFVJlc3VtZU1vbml0b3JSZXNwb25zZRIjCgdtb25pdG9yGAEgASgLMhIucHVsc2FyLnYxLk1vbml0b3IikgEKF0xpc3RDaGVja1Jlc3VsdHNSZXF1ZXN0EhIKCm1vbml0b3JfaWQYASABKAkSKQoFc2luY2UYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEikKBXVudGlsGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVsaW1pdBgEIAEoBSJDChhMaXN0Q2hlY2tSZXN1bHRzUmVzcG9uc2USJwoHcmVzdWx0cxgBIAMoCzIWLnB1bHNhci52MS5DaGVja1Jlc3VsdCI8ChZHZXRNb25pdG9yU3RhdHNSZXF1ZXN0EhIKCm1vbml0b3JfaWQYASABKAkSDgoGd2luZG93GAIgASgJIkEKF0dldE1vbml0b3JTdGF0c1Jlc3BvbnNlEiYKBXN0YXRzGAEgASgLMhcucHVsc2FyLnYxLk1vbml0b3JTdGF0cyqWAQoNTW9uaXRvclN0YXR1cxIeChpNT05JVE9SX1NUQVRVU19VTlNQRUNJRklFRBAAEhoKFk1PTklUT1JfU1RBVFVTX1BFTkRJTkcQARIVChFNT05JVE9SX1NUQVRVU19VUBACEhcKE01PTklUT1JfU1RBVFVTX0RPV04QAxIZChVNT05JVE9SX1NUQVRVU19QQVVTRUQQBDKEBgoOTW9uaXRvclNlcnZpY2USUgoNQ3JlYXRlTW9uaXRvchIfLnB1bHNhci52MS5DcmVhdGVNb25pdG9yUmVxdWVzdBogLnB1bHNhci52MS5DcmVhdGVNb25pdG9yUmVzcG9uc2USUgoNVXBkYXRlTW9uaXRvchIfLnB1bHNhci52MS5VcGRhdGVNb25pdG9yUmVxdWVzdBogLnB1bHNhci52MS5VcGRhdGVNb25pdG9yUmVzcG9uc2USUgoNRGVsZXRlTW9uaXRvchIfLnB1bHNhci52MS5EZWxldGVNb25pdG9yUmVxdWVzdBogLnB1bHNhci52MS5EZWxldGVNb25pdG9yUmVzcG9uc2USSQoKR2V0TW9uaXRvchIcLnB1bHNhci52MS5HZXRNb25pdG9yUmVxdWVzdBodLnB1bHNhci52MS5HZXRNb25pdG9yUmVzcG9uc2USTwoMTGlzdE1vbml0b3JzEh4ucHVsc2FyLnYxLkxpc3RNb25pdG9yc1JlcXVlc3QaHy5wdWxzYXIudjEuTGlzdE1vbml0b3JzUmVzcG9uc2USTwoMUGF1c2VNb25pdG9yEh4ucHVsc2FyLnYxLlBhdXNlTW9uaXRvclJlcXVlc3QaHy5wdWxzYXIudjEuUGF1c2VNb25pdG9yUmVzcG9uc2USUgoNUmVzdW1lTW9uaXRvchIfLnB1bHNhci52MS5SZXN1bWVNb25pdG9yUmVxdWVzdBogLnB1bHNhci52MS5SZXN1bWVNb25pdG9yUmVzcG9uc2USWwoQTGlzdENoZWNrUmVzdWx0cxIiLnB1bHNhci52MS5MaXN0Q2hlY2tSZXN1bHRzUmVxdWVzdBojLnB1bHNhci52MS5MaXN0Q2hlY2tSZXN1bHRzUmVzcG9uc2USWAoPR2V0TW9uaXRvclN0YXRzEiEucHVsc2FyLnYxLkdldE1vbml0b3JTdGF0c1JlcXVlc3QaIi5wdWxzYXIudjEuR2V0TW9uaXRvclN0YXRzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp, file_pulsar_v1_check]);
+  fileDesc("ChdwdWxzYXIvdjEvbW9uaXRvci5wcm90bxIJcHVsc2FyLnYxIvIDCgtNb25pdG9yU3BlYxIMCgRuYW1lGAEgASgJEgsKA3VybBgCIAEoCRIOCgZtZXRob2QYAyABKAkSNAoHaGVhZGVycxgEIAMoCzIjLnB1bHNhci52MS5Nb25pdG9yU3BlYy5IZWFkZXJzRW50cnkSEQoEYm9keRgFIAEoCUgAiAEBEh0KEGludGVydmFsX3NlY29uZHMYBiABKAVIAYgBARIXCgp0aW1lb3V0X21zGAcgASgFSAKIAQESLwoPZXhwZWN0ZWRfc3RhdHVzGAggAygLMhYucHVsc2FyLnYxLlN0YXR1c1JhbmdlEhQKB2tleXdvcmQYCSABKAlIA4gBARIWCg5pbnZlcnRfa2V5d29yZBgKIAEoCBIdChBmb2xsb3dfcmVkaXJlY3RzGAsgASgISASIAQESGQoRaWdub3JlX3Rsc19lcnJvcnMYDCABKAgSFAoHZW5hYmxlZBgNIAEoCEgFiAEBGi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgcKBV9ib2R5QhMKEV9pbnRlcnZhbF9zZWNvbmRzQg0KC190aW1lb3V0X21zQgoKCF9rZXl3b3JkQhMKEV9mb2xsb3dfcmVkaXJlY3RzQgoKCF9lbmFibGVkItQECgdNb25pdG9yEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSCwoDdXJsGAMgASgJEg4KBm1ldGhvZBgEIAEoCRIwCgdoZWFkZXJzGAUgAygLMh8ucHVsc2FyLnYxLk1vbml0b3IuSGVhZGVyc0VudHJ5EhEKBGJvZHkYBiABKAlIAIgBARIYChBpbnRlcnZhbF9zZWNvbmRzGAcgASgFEhIKCnRpbWVvdXRfbXMYCCABKAUSLwoPZXhwZWN0ZWRfc3RhdHVzGAkgAygLMhYucHVsc2FyLnYxLlN0YXR1c1JhbmdlEhQKB2tleXdvcmQYCiABKAlIAYgBARIWCg5pbnZlcnRfa2V5d29yZBgLIAEoCBIYChBmb2xsb3dfcmVkaXJlY3RzGAwgASgIEhkKEWlnbm9yZV90bHNfZXJyb3JzGA0gASgIEg8KB2VuYWJsZWQYDiABKAgSLgoKY3JlYXRlZF9hdBgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgQIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKAoGc3RhdHVzGBEgASgOMhgucHVsc2FyLnYxLk1vbml0b3JTdGF0dXMSKwoLbGFzdF9yZXN1bHQYEiABKAsyFi5wdWxzYXIudjEuQ2hlY2tSZXN1bHQaLgoMSGVhZGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCBwoFX2JvZHlCCgoIX2tleXdvcmQiOQoQUGhhc2VQZXJjZW50aWxlcxILCgNwNTAYASABKAESCwoDcDk1GAIgASgBEgsKA3A5ORgDIAEoASLYAwoMTW9uaXRvclN0YXRzEg4KBndpbmRvdxgBIAEoCRIUCgx1cHRpbWVfcmF0aW8YAiABKAESDgoGY2hlY2tzGAMgASgDEhAKCGZhaWx1cmVzGAQgASgDEi0KCHRvdGFsX21zGAUgASgLMhsucHVsc2FyLnYxLlBoYXNlUGVyY2VudGlsZXMSKwoGZG5zX21zGAYgASgLMhsucHVsc2FyLnYxLlBoYXNlUGVyY2VudGlsZXMSLwoKY29ubmVjdF9tcxgHIAEoCzIbLnB1bHNhci52MS5QaGFzZVBlcmNlbnRpbGVzEisKBnRsc19tcxgIIAEoCzIbLnB1bHNhci52MS5QaGFzZVBlcmNlbnRpbGVzEiwKB3R0ZmJfbXMYCSABKAsyGy5wdWxzYXIudjEuUGhhc2VQZXJjZW50aWxlcxIwCgtkb3dubG9hZF9tcxgKIAEoCzIbLnB1bHNhci52MS5QaGFzZVBlcmNlbnRpbGVzEhQKDGF2Z190b3RhbF9tcxgLIAEoARI3ChN0bHNfY2VydF9leHBpcmVzX2F0GAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIXCg90bHNfY2VydF9pc3N1ZXIYDSABKAkiPwoUQ3JlYXRlTW9uaXRvclJlcXVlc3QSJwoHbW9uaXRvchgBIAEoCzIWLnB1bHNhci52MS5Nb25pdG9yU3BlYyI8ChVDcmVhdGVNb25pdG9yUmVzcG9uc2USIwoHbW9uaXRvchgBIAEoCzISLnB1bHNhci52MS5Nb25pdG9yIksKFFVwZGF0ZU1vbml0b3JSZXF1ZXN0EgoKAmlkGAEgASgJEicKB21vbml0b3IYAiABKAsyFi5wdWxzYXIudjEuTW9uaXRvclNwZWMiPAoVVXBkYXRlTW9uaXRvclJlc3BvbnNlEiMKB21vbml0b3IYASABKAsyEi5wdWxzYXIudjEuTW9uaXRvciIiChREZWxldGVNb25pdG9yUmVxdWVzdBIKCgJpZBgBIAEoCSIXChVEZWxldGVNb25pdG9yUmVzcG9uc2UiHwoRR2V0TW9uaXRvclJlcXVlc3QSCgoCaWQYASABKAkiOQoSR2V0TW9uaXRvclJlc3BvbnNlEiMKB21vbml0b3IYASABKAsyEi5wdWxzYXIudjEuTW9uaXRvciI8ChNMaXN0TW9uaXRvcnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJIlUKFExpc3RNb25pdG9yc1Jlc3BvbnNlEiQKCG1vbml0b3JzGAEgAygLMhIucHVsc2FyLnYxLk1vbml0b3ISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIiEKE1BhdXNlTW9uaXRvclJlcXVlc3QSCgoCaWQYASABKAkiOwoUUGF1c2VNb25pdG9yUmVzcG9uc2USIwoHbW9uaXRvchgBIAEoCzISLnB1bHNhci52MS5Nb25pdG9yIiIKFFJlc3VtZU1vbml0b3JSZXF1ZXN0EgoKAmlkGAEgASgJIjwKFVJlc3VtZU1vbml0b3JSZXNwb25zZRIjCgdtb25pdG9yGAEgASgLMhIucHVsc2FyLnYxLk1vbml0b3IikgEKF0xpc3RDaGVja1Jlc3VsdHNSZXF1ZXN0EhIKCm1vbml0b3JfaWQYASABKAkSKQoFc2luY2UYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEikKBXVudGlsGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVsaW1pdBgEIAEoBSJDChhMaXN0Q2hlY2tSZXN1bHRzUmVzcG9uc2USJwoHcmVzdWx0cxgBIAMoCzIWLnB1bHNhci52MS5DaGVja1Jlc3VsdCI8ChZHZXRNb25pdG9yU3RhdHNSZXF1ZXN0EhIKCm1vbml0b3JfaWQYASABKAkSDgoGd2luZG93GAIgASgJIkEKF0dldE1vbml0b3JTdGF0c1Jlc3BvbnNlEiYKBXN0YXRzGAEgASgLMhcucHVsc2FyLnYxLk1vbml0b3JTdGF0cyJvCg5Nb25pdG9yU3VtbWFyeRISCgptb25pdG9yX2lkGAEgASgJEhgKEHVwdGltZV9yYXRpb18yNGgYAiABKAESEgoKY2hlY2tzXzI0aBgDIAEoDRIbChNob3VybHlfYXZnX3RvdGFsX21zGAQgAygBIjEKGkdldE1vbml0b3JTdW1tYXJpZXNSZXF1ZXN0EhMKC21vbml0b3JfaWRzGAEgAygJIksKG0dldE1vbml0b3JTdW1tYXJpZXNSZXNwb25zZRIsCglzdW1tYXJpZXMYASADKAsyGS5wdWxzYXIudjEuTW9uaXRvclN1bW1hcnki2gEKC1RpbWluZ1BvaW50EigKBHRpbWUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBmRuc19tcxgCIAEoARISCgpjb25uZWN0X21zGAMgASgBEg4KBnRsc19tcxgEIAEoARIPCgd0dGZiX21zGAUgASgBEhMKC2Rvd25sb2FkX21zGAYgASgBEhMKC3JlZGlyZWN0X21zGAcgASgBEhAKCHRvdGFsX21zGAggASgBEg4KBmNoZWNrcxgJIAEoDRIQCghmYWlsdXJlcxgKIAEoDSI+ChhHZXRNb25pdG9yVGltaW5nc1JlcXVlc3QSEgoKbW9uaXRvcl9pZBgBIAEoCRIOCgZ3aW5kb3cYAiABKAkiWQoZR2V0TW9uaXRvclRpbWluZ3NSZXNwb25zZRImCgZwb2ludHMYASADKAsyFi5wdWxzYXIudjEuVGltaW5nUG9pbnQSFAoMc3RlcF9zZWNvbmRzGAIgASgNKpYBCg1Nb25pdG9yU3RhdHVzEh4KGk1PTklUT1JfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGgoWTU9OSVRPUl9TVEFUVVNfUEVORElORxABEhUKEU1PTklUT1JfU1RBVFVTX1VQEAISFwoTTU9OSVRPUl9TVEFUVVNfRE9XThADEhkKFU1PTklUT1JfU1RBVFVTX1BBVVNFRBAEMsoHCg5Nb25pdG9yU2VydmljZRJSCg1DcmVhdGVNb25pdG9yEh8ucHVsc2FyLnYxLkNyZWF0ZU1vbml0b3JSZXF1ZXN0GiAucHVsc2FyLnYxLkNyZWF0ZU1vbml0b3JSZXNwb25zZRJSCg1VcGRhdGVNb25pdG9yEh8ucHVsc2FyLnYxLlVwZGF0ZU1vbml0b3JSZXF1ZXN0GiAucHVsc2FyLnYxLlVwZGF0ZU1vbml0b3JSZXNwb25zZRJSCg1EZWxldGVNb25pdG9yEh8ucHVsc2FyLnYxLkRlbGV0ZU1vbml0b3JSZXF1ZXN0GiAucHVsc2FyLnYxLkRlbGV0ZU1vbml0b3JSZXNwb25zZRJJCgpHZXRNb25pdG9yEhwucHVsc2FyLnYxLkdldE1vbml0b3JSZXF1ZXN0Gh0ucHVsc2FyLnYxLkdldE1vbml0b3JSZXNwb25zZRJPCgxMaXN0TW9uaXRvcnMSHi5wdWxzYXIudjEuTGlzdE1vbml0b3JzUmVxdWVzdBofLnB1bHNhci52MS5MaXN0TW9uaXRvcnNSZXNwb25zZRJPCgxQYXVzZU1vbml0b3ISHi5wdWxzYXIudjEuUGF1c2VNb25pdG9yUmVxdWVzdBofLnB1bHNhci52MS5QYXVzZU1vbml0b3JSZXNwb25zZRJSCg1SZXN1bWVNb25pdG9yEh8ucHVsc2FyLnYxLlJlc3VtZU1vbml0b3JSZXF1ZXN0GiAucHVsc2FyLnYxLlJlc3VtZU1vbml0b3JSZXNwb25zZRJbChBMaXN0Q2hlY2tSZXN1bHRzEiIucHVsc2FyLnYxLkxpc3RDaGVja1Jlc3VsdHNSZXF1ZXN0GiMucHVsc2FyLnYxLkxpc3RDaGVja1Jlc3VsdHNSZXNwb25zZRJYCg9HZXRNb25pdG9yU3RhdHMSIS5wdWxzYXIudjEuR2V0TW9uaXRvclN0YXRzUmVxdWVzdBoiLnB1bHNhci52MS5HZXRNb25pdG9yU3RhdHNSZXNwb25zZRJkChNHZXRNb25pdG9yU3VtbWFyaWVzEiUucHVsc2FyLnYxLkdldE1vbml0b3JTdW1tYXJpZXNSZXF1ZXN0GiYucHVsc2FyLnYxLkdldE1vbml0b3JTdW1tYXJpZXNSZXNwb25zZRJeChFHZXRNb25pdG9yVGltaW5ncxIjLnB1bHNhci52MS5HZXRNb25pdG9yVGltaW5nc1JlcXVlc3QaJC5wdWxzYXIudjEuR2V0TW9uaXRvclRpbWluZ3NSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_pulsar_v1_check]);
 
 /**
  * MonitorSpec is what a user writes to define a monitor. Fields marked optional have a
@@ -690,6 +690,196 @@ export const GetMonitorStatsResponseSchema: GenMessage<GetMonitorStatsResponse> 
   messageDesc(file_pulsar_v1_monitor, 21);
 
 /**
+ * MonitorSummary is what the overview shows of a monitor besides its spec and status.
+ *
+ * @generated from message pulsar.v1.MonitorSummary
+ */
+export type MonitorSummary = Message<"pulsar.v1.MonitorSummary"> & {
+  /**
+   * @generated from field: string monitor_id = 1;
+   */
+  monitorId: string;
+
+  /**
+   * Fraction of the last 24 h's checks that were up, 0–1; 0 when checks_24h is 0.
+   *
+   * @generated from field: double uptime_ratio_24h = 2;
+   */
+  uptimeRatio24h: number;
+
+  /**
+   * @generated from field: uint32 checks_24h = 3;
+   */
+  checks24h: number;
+
+  /**
+   * Average total_ms of each of the last 24 hours, oldest first (24 values; the last one is the
+   * current hour so far); 0 for an hour without a check that got a response.
+   *
+   * @generated from field: repeated double hourly_avg_total_ms = 4;
+   */
+  hourlyAvgTotalMs: number[];
+};
+
+/**
+ * Describes the message pulsar.v1.MonitorSummary.
+ * Use `create(MonitorSummarySchema)` to create a new message.
+ */
+export const MonitorSummarySchema: GenMessage<MonitorSummary> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_monitor, 22);
+
+/**
+ * @generated from message pulsar.v1.GetMonitorSummariesRequest
+ */
+export type GetMonitorSummariesRequest = Message<"pulsar.v1.GetMonitorSummariesRequest"> & {
+  /**
+   * At most 500 ids; unknown ids and other organizations' are left out of the answer.
+   *
+   * @generated from field: repeated string monitor_ids = 1;
+   */
+  monitorIds: string[];
+};
+
+/**
+ * Describes the message pulsar.v1.GetMonitorSummariesRequest.
+ * Use `create(GetMonitorSummariesRequestSchema)` to create a new message.
+ */
+export const GetMonitorSummariesRequestSchema: GenMessage<GetMonitorSummariesRequest> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_monitor, 23);
+
+/**
+ * @generated from message pulsar.v1.GetMonitorSummariesResponse
+ */
+export type GetMonitorSummariesResponse = Message<"pulsar.v1.GetMonitorSummariesResponse"> & {
+  /**
+   * @generated from field: repeated pulsar.v1.MonitorSummary summaries = 1;
+   */
+  summaries: MonitorSummary[];
+};
+
+/**
+ * Describes the message pulsar.v1.GetMonitorSummariesResponse.
+ * Use `create(GetMonitorSummariesResponseSchema)` to create a new message.
+ */
+export const GetMonitorSummariesResponseSchema: GenMessage<GetMonitorSummariesResponse> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_monitor, 24);
+
+/**
+ * TimingPoint is one time bucket of a monitor's checks: averages of each phase over the checks
+ * of the bucket that got a response, in milliseconds.
+ *
+ * @generated from message pulsar.v1.TimingPoint
+ */
+export type TimingPoint = Message<"pulsar.v1.TimingPoint"> & {
+  /**
+   * @generated from field: google.protobuf.Timestamp time = 1;
+   */
+  time?: Timestamp | undefined;
+
+  /**
+   * @generated from field: double dns_ms = 2;
+   */
+  dnsMs: number;
+
+  /**
+   * @generated from field: double connect_ms = 3;
+   */
+  connectMs: number;
+
+  /**
+   * @generated from field: double tls_ms = 4;
+   */
+  tlsMs: number;
+
+  /**
+   * @generated from field: double ttfb_ms = 5;
+   */
+  ttfbMs: number;
+
+  /**
+   * @generated from field: double download_ms = 6;
+   */
+  downloadMs: number;
+
+  /**
+   * @generated from field: double redirect_ms = 7;
+   */
+  redirectMs: number;
+
+  /**
+   * @generated from field: double total_ms = 8;
+   */
+  totalMs: number;
+
+  /**
+   * @generated from field: uint32 checks = 9;
+   */
+  checks: number;
+
+  /**
+   * @generated from field: uint32 failures = 10;
+   */
+  failures: number;
+};
+
+/**
+ * Describes the message pulsar.v1.TimingPoint.
+ * Use `create(TimingPointSchema)` to create a new message.
+ */
+export const TimingPointSchema: GenMessage<TimingPoint> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_monitor, 25);
+
+/**
+ * @generated from message pulsar.v1.GetMonitorTimingsRequest
+ */
+export type GetMonitorTimingsRequest = Message<"pulsar.v1.GetMonitorTimingsRequest"> & {
+  /**
+   * @generated from field: string monitor_id = 1;
+   */
+  monitorId: string;
+
+  /**
+   * 1h, 24h or 7d (default 24h).
+   *
+   * @generated from field: string window = 2;
+   */
+  window: string;
+};
+
+/**
+ * Describes the message pulsar.v1.GetMonitorTimingsRequest.
+ * Use `create(GetMonitorTimingsRequestSchema)` to create a new message.
+ */
+export const GetMonitorTimingsRequestSchema: GenMessage<GetMonitorTimingsRequest> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_monitor, 26);
+
+/**
+ * @generated from message pulsar.v1.GetMonitorTimingsResponse
+ */
+export type GetMonitorTimingsResponse = Message<"pulsar.v1.GetMonitorTimingsResponse"> & {
+  /**
+   * Oldest first; buckets without checks are left out.
+   *
+   * @generated from field: repeated pulsar.v1.TimingPoint points = 1;
+   */
+  points: TimingPoint[];
+
+  /**
+   * The bucket length chosen for the window.
+   *
+   * @generated from field: uint32 step_seconds = 2;
+   */
+  stepSeconds: number;
+};
+
+/**
+ * Describes the message pulsar.v1.GetMonitorTimingsResponse.
+ * Use `create(GetMonitorTimingsResponseSchema)` to create a new message.
+ */
+export const GetMonitorTimingsResponseSchema: GenMessage<GetMonitorTimingsResponse> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_monitor, 27);
+
+/**
  * MonitorStatus is a monitor's state as the dashboard shows it.
  *
  * @generated from enum pulsar.v1.MonitorStatus
@@ -814,6 +1004,28 @@ export const MonitorService: GenService<{
     methodKind: "unary";
     input: typeof GetMonitorStatsRequestSchema;
     output: typeof GetMonitorStatsResponseSchema;
+  },
+  /**
+   * GetMonitorSummaries gives the overview's figures for up to 500 monitors at once (the rows
+   * on screen): uptime and hourly latency over the last 24 h, from hourly rollups.
+   *
+   * @generated from rpc pulsar.v1.MonitorService.GetMonitorSummaries
+   */
+  getMonitorSummaries: {
+    methodKind: "unary";
+    input: typeof GetMonitorSummariesRequestSchema;
+    output: typeof GetMonitorSummariesResponseSchema;
+  },
+  /**
+   * GetMonitorTimings gives the waterfall phases over a window in time buckets (averages per
+   * bucket), for the detail page's chart.
+   *
+   * @generated from rpc pulsar.v1.MonitorService.GetMonitorTimings
+   */
+  getMonitorTimings: {
+    methodKind: "unary";
+    input: typeof GetMonitorTimingsRequestSchema;
+    output: typeof GetMonitorTimingsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_pulsar_v1_monitor, 0);
