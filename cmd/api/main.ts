@@ -4,6 +4,7 @@ import { createApi } from "../../internal/api/app.js";
 import { authorizeUpgrade } from "../../internal/api/ws/authorize.js";
 import { createStreamGateway } from "../../internal/api/ws/gateway.js";
 import { loadConfig, requireDatabaseUrl } from "../../internal/config/config.js";
+import { deleteExpiredSessions } from "../../internal/db/accounts.js";
 import { createPool } from "../../internal/db/pool.js";
 import { applySchema } from "../../internal/db/schema.js";
 import { onShutdown } from "../../internal/lifecycle/shutdown.js";
@@ -54,7 +55,16 @@ const server = createServer(api.handler);
 server.on("upgrade", gateway.handleUpgrade);
 server.listen(config.PORT, () => log.info("api listening", { port: config.PORT }));
 
+// Expired sessions already sign nobody in; sweeping them keeps the table small.
+const sessionSweep = setInterval(() => {
+  deleteExpiredSessions(pool).catch((error: unknown) =>
+    log.warn("sweeping expired sessions failed", { error }),
+  );
+}, 3_600_000);
+sessionSweep.unref();
+
 onShutdown(async () => {
+  clearInterval(sessionSweep);
   // Stop accepting, close stream clients with 1001 (their upgraded sockets would otherwise keep
   // server.close() waiting), let in-flight RPCs finish, then close what we opened.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -8,6 +8,7 @@ import { HostService } from "../../gen/pulsar/v1/host_pb.js";
 import { MonitorService } from "../../gen/pulsar/v1/monitor_pb.js";
 import { clientContextValues } from "../auth/client-info.js";
 import type { ScryptParams } from "../auth/password.js";
+import { createRevocationPublisher } from "../auth/revocations.js";
 import { createSignInLimiter, type SignInLimits } from "../auth/sign-in-limiter.js";
 import type { Logger } from "../log/logger.js";
 import type { MonitorScheduler } from "../queue/schedules.js";
@@ -67,6 +68,8 @@ export function createApi(deps: ApiDeps): Api {
         limiter,
         signup: deps.signup ?? "open",
         passwordParams: deps.passwordParams,
+        publishRevocation: createRevocationPublisher(deps.redis, deps.prefix),
+        log: deps.log,
       }),
       { interceptors },
     );

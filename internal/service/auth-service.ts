@@ -13,11 +13,13 @@ import {
   type ScryptParams,
   verifyPassword,
 } from "../auth/password.js";
+import type { PublishRevocation, Revocation } from "../auth/revocations.js";
 import { hashSecret, newSecret } from "../auth/secrets.js";
 import { startSession } from "../auth/sessions.js";
 import type { SignInLimiter } from "../auth/sign-in-limiter.js";
 import * as accounts from "../db/accounts.js";
 import { withTransaction } from "../db/transaction.js";
+import type { Logger } from "../log/logger.js";
 import { requireEmail, requireNewPassword, requireText } from "./account-input.js";
 import {
   apiTokenMessage,
@@ -40,6 +42,10 @@ export interface AuthServiceDeps {
   limiter: SignInLimiter;
   /** PULSAR_SIGNUP: with "closed", only invitees (and the installation's first user) sign up. */
   signup: "open" | "closed";
+  /** Tells every API process to close live streams of a revoked credential; none in tests
+   *  that do not need it. Best effort: the credential itself is already invalid. */
+  publishRevocation?: PublishRevocation;
+  log?: Logger;
   /** scrypt cost of new password hashes; tests lower it. */
   passwordParams?: ScryptParams;
   now?: () => Date;
@@ -57,6 +63,13 @@ export function createAuthService(deps: AuthServiceDeps): ServiceImpl<typeof Aut
   const { pool, limiter } = deps;
   const now = deps.now ?? (() => new Date());
   const passwordParams = deps.passwordParams ?? DEFAULT_SCRYPT;
+  const announce = async (revocation: Revocation) => {
+    await deps.publishRevocation?.(revocation).catch((error: unknown) => {
+      deps.log?.warn("announcing a revocation failed; open streams stay until they reconnect", {
+        error,
+      });
+    });
+  };
 
   const setSessionCookie = async (ctx: HandlerContext, userId: string) => {
     const session = await startSession(pool, userId, now());
@@ -134,8 +147,13 @@ export function createAuthService(deps: AuthServiceDeps): ServiceImpl<typeof Aut
 
     async signOut(req, ctx) {
       const caller = getCaller(ctx);
-      if (req.everywhere && caller.user) await accounts.deleteUserSessions(pool, caller.user.id);
-      else if (caller.sessionHash) await accounts.deleteSession(pool, caller.sessionHash);
+      if (req.everywhere && caller.user) {
+        await accounts.deleteUserSessions(pool, caller.user.id);
+        await announce({ case: "userId", value: caller.user.id });
+      } else if (caller.sessionHash) {
+        await accounts.deleteSession(pool, caller.sessionHash);
+        await announce({ case: "sessionHash", value: caller.sessionHash });
+      }
       const { secure } = ctx.values.get(clientInfoKey);
       ctx.responseHeader.append("set-cookie", sessionCookie("", { secure, maxAgeMs: 0 }));
       return {};
@@ -177,6 +195,7 @@ export function createAuthService(deps: AuthServiceDeps): ServiceImpl<typeof Aut
       if (!(await accounts.revokeApiToken(pool, getCaller(ctx).orgId, id, ALL_SCOPES))) {
         throw new NotFoundError(`api token ${id} not found`);
       }
+      await announce({ case: "apiTokenId", value: id });
       return {};
     },
 

@@ -4,6 +4,7 @@ import type { Redis } from "ioredis";
 import { type WebSocket, WebSocketServer } from "ws";
 import { readCredentials } from "../../auth/authenticate.js";
 import type { Caller } from "../../auth/caller.js";
+import { decodeRevocation, revocationChannel, revokes } from "../../auth/revocations.js";
 import { crossOriginReason } from "../../auth/same-origin.js";
 import type { Queryable } from "../../db/pool.js";
 import type { Logger } from "../../log/logger.js";
@@ -19,7 +20,10 @@ export interface StreamGatewayDeps {
   /** Postgres, for the monitors' last results (monitor_state) replayed on subscribe. */
   pool: Queryable;
   /** A dedicated connection: it enters subscriber mode and can run no other command. */
-  subscriber: Pick<Redis, "psubscribe" | "punsubscribe" | "on" | "off">;
+  subscriber: Pick<
+    Redis,
+    "psubscribe" | "punsubscribe" | "subscribe" | "unsubscribe" | "on" | "off"
+  >;
   /** A command connection, for the host rings replayed on subscribe. */
   redis: Pick<Redis, "smembers" | "pipeline">;
   /** Key prefix of the stream channels and host rings (as given to the publisher). */
@@ -58,6 +62,9 @@ export interface StreamGateway {
 
 /** STREAM_PATH is where the gateway answers WebSocket upgrades. */
 export const STREAM_PATH = "/ws";
+
+/** CLOSE_POLICY_VIOLATION closes a stream whose credentials were revoked (RFC 6455 1008). */
+export const CLOSE_POLICY_VIOLATION = 1008;
 
 /** CLOSE_GOING_AWAY is the close code sent to clients when the server shuts down. */
 export const CLOSE_GOING_AWAY = 1001;
@@ -108,6 +115,25 @@ export function createStreamGateway(deps: StreamGatewayDeps): StreamGateway {
     });
   };
 
+  // A signed-out session or a revoked token must not keep its stream: every API process hears
+  // the revocation and closes the connections opened with it (policy violation, 1008).
+  const revocations = revocationChannel(deps.prefix);
+  const onRevocation = (channel: Buffer, message: Buffer) => {
+    if (channel.toString() !== revocations) return;
+    const revocation = decodeRevocation(message);
+    if (!revocation) return;
+    for (const client of clients) {
+      if (revokes(revocation, client.caller)) {
+        client.socket.close(CLOSE_POLICY_VIOLATION, "credentials revoked");
+      }
+    }
+  };
+  deps.subscriber.on("messageBuffer", onRevocation);
+  const revocationsReady = deps.subscriber.subscribe(revocations).then(() => undefined);
+  revocationsReady.catch((error: unknown) =>
+    log.error("subscribing to credential revocations failed", { error }),
+  );
+
   const heartbeat = setInterval(() => {
     for (const client of clients) {
       if (!client.alive) {
@@ -121,7 +147,7 @@ export function createStreamGateway(deps: StreamGatewayDeps): StreamGateway {
   heartbeat.unref();
 
   return {
-    ready: hub.ready,
+    ready: Promise.all([hub.ready, revocationsReady]).then(() => undefined),
     clientCount: () => clients.size,
     handleUpgrade(req, socket, head) {
       // Until ws takes the socket over, a reset must not become an unhandled 'error'.
@@ -161,6 +187,8 @@ export function createStreamGateway(deps: StreamGatewayDeps): StreamGateway {
   async function closeAll(): Promise<void> {
     clearInterval(heartbeat);
     hub.stop();
+    deps.subscriber.off("messageBuffer", onRevocation);
+    deps.subscriber.unsubscribe(revocations).catch(() => {});
     const closed = [...clients].map(
       (client) => new Promise<void>((resolve) => client.socket.once("close", () => resolve())),
     );
