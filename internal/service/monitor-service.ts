@@ -166,10 +166,16 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
       const owned = new Set(rollups.map((r) => r.monitorId));
       const unknown = ids.filter((id) => !owned.has(id));
       if (unknown.length > 0) {
-        const page = await monitors.filterOwnedMonitorIds(pool, getCaller(ctx).orgId, unknown);
-        for (const id of page) owned.add(id);
+        for (const id of await monitors.filterOwnedMonitorIds(pool, getCaller(ctx).orgId, unknown))
+          owned.add(id);
       }
-      return { summaries: buildSummaries(ids.filter((id) => owned.has(id)), rollups, start) };
+      return {
+        summaries: buildSummaries(
+          ids.filter((id) => owned.has(id)),
+          rollups,
+          start,
+        ),
+      };
     },
     async getMonitorTimings(req, ctx) {
       const monitorId = requireUuid("monitorId", req.monitorId);

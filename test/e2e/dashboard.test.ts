@@ -1,0 +1,201 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../internal/launcher/free-port.js";
+import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
+import { TEST_REDIS_URL, uniquePrefix } from "../support/redis.js";
+import { startHttpTarget, type TestTarget } from "../support/targets.js";
+
+// The dashboard end to end: the built product (what `npm start` runs after building), driven
+// by Debian's Chromium through playwright-core. PULSAR_SCREENSHOTS=<dir> saves a screenshot of
+// each page (docs/screenshots is made that way).
+
+const CHROMIUM = "/usr/bin/chromium";
+const haveChromium = existsSync(CHROMIUM);
+const screenshots = process.env.PULSAR_SCREENSHOTS;
+
+let db: TestDatabase;
+let product: ChildProcess | undefined;
+let output = "";
+let browser: Browser;
+let target: TestTarget;
+let base: string;
+/** Bytes of JavaScript (as sent, gzipped) the first load of the app fetched. */
+let firstLoadJsBytes = 0;
+
+async function shot(page: Page, name: string) {
+  if (!screenshots) return;
+  await mkdir(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+}
+
+async function waitReady(url: string, deadlineMs: number) {
+  while (Date.now() < deadlineMs) {
+    if (product?.exitCode !== null) throw new Error(`the product exited:\n${output}`);
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the product did not become ready:\n${output}`);
+}
+
+beforeAll(async () => {
+  if (!haveChromium) return;
+  // The very build `npm start` runs: TypeScript to dist/, the dashboard to dist/web.
+  // NODE_ENV is "test" under vitest; the product is built as `npm start` builds it.
+  await promisify(execFile)("npm", ["run", "build"], {
+    maxBuffer: 16 * 1024 * 1024,
+    env: { ...process.env, NODE_ENV: "production" },
+  });
+  db = await createTestDatabase();
+  target = await startHttpTarget();
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  product = spawn(process.execPath, ["dist/cmd/pulsar/main.js"], {
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: uniquePrefix("e2e"),
+      PORT: String(port),
+      SAMPLE_INTERVAL_MS: "1000",
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  product.stdout?.on("data", (chunk) => (output += chunk));
+  product.stderr?.on("data", (chunk) => (output += chunk));
+  await waitReady(base, Date.now() + 60_000);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (product && product.exitCode === null) {
+    product.kill("SIGTERM");
+    await new Promise((resolve) => product?.once("exit", resolve));
+  }
+  await target?.close();
+  await db?.drop();
+});
+
+describe.skipIf(!haveChromium)(
+  `the dashboard in Chromium${haveChromium ? "" : " (skipped: /usr/bin/chromium is not installed; .ci/run installs it)"}`,
+  () => {
+    let page: Page;
+    const nav = (name: string) =>
+      page.getByRole("navigation", { name: "Main" }).getByRole("link", { name });
+
+    it("signs up and lands on an empty overview", async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+      page = await context.newPage();
+      page.on("response", async (response) => {
+        if (response.request().resourceType() !== "script") return;
+        firstLoadJsBytes += Number((await response.headerValue("content-length")) ?? 0);
+      });
+      await page.goto(`${base}/`);
+      await page.getByRole("heading", { name: "Sign in" }).waitFor();
+      await shot(page, "sign-in");
+      await page.getByRole("link", { name: "Create an account" }).click();
+      await page.getByLabel("Name").fill("Ada Lovelace");
+      await page.getByLabel("Email").fill("ada@example.test");
+      await page.getByLabel("Password").fill("analytical engine");
+      await page.getByLabel("Organization").fill("Engines");
+      await shot(page, "sign-up");
+      await page.getByRole("button", { name: "Create account" }).click();
+      await page.getByText("No monitors yet").waitFor();
+      await shot(page, "overview-empty");
+    });
+
+    it("loads the app with under 300 KB of JavaScript, gzipped", () => {
+      console.log(
+        `first load: ${(firstLoadJsBytes / 1024).toFixed(1)} KiB of JavaScript (gzipped)`,
+      );
+      expect(firstLoadJsBytes).toBeGreaterThan(10_000);
+      expect(firstLoadJsBytes).toBeLessThan(300 * 1024);
+    });
+
+    it("shows the server's validation message beside the field it names", async () => {
+      await page.getByRole("link", { name: "Add monitor" }).first().click();
+      await page.getByLabel("Name").fill("Too eager");
+      await page.getByLabel("URL").fill(`${target.url}/ok`);
+      await page.getByLabel("Interval (seconds)").fill("5");
+      await page.getByRole("button", { name: "Add monitor" }).click();
+      const interval = page.getByLabel("Interval (seconds)");
+      await expect
+        .poll(async () => interval.getAttribute("aria-invalid"), { timeout: 5000 })
+        .toBe("true");
+      const describedBy = (await interval.getAttribute("aria-describedby")) ?? "";
+      const messages = await Promise.all(
+        describedBy.split(" ").map((id) => page.locator(`[id="${id}"]`).textContent()),
+      );
+      expect(messages).toContain("monitor.intervalSeconds must be between 10 and 86400");
+      await shot(page, "monitor-form-error");
+    });
+
+    it("adds a monitor with the form, sees it come up with its waterfall, pauses, resumes and deletes it", async () => {
+      await page.getByLabel("Interval (seconds)").fill("10");
+      await page.getByRole("button", { name: "Add monitor" }).click();
+      await page.waitForURL(/\/monitors\/[0-9a-f-]{36}$/);
+      await page.getByText("Up", { exact: true }).first().waitFor({ timeout: 20_000 });
+      for (const phase of ["DNS", "TCP", "TLS", "TTFB", "Download"]) {
+        await page.getByText(phase, { exact: true }).first().waitFor();
+      }
+      await shot(page, "monitor-detail");
+
+      await page.getByRole("button", { name: "Pause" }).click();
+      await page.getByText("Paused", { exact: true }).first().waitFor();
+      await page.getByRole("button", { name: "Resume" }).click();
+      await page.getByRole("button", { name: "Pause" }).waitFor();
+
+      await nav("Monitors").click();
+      await page.getByRole("link", { name: "Too eager" }).waitFor();
+      await shot(page, "overview");
+      await page.getByRole("link", { name: "Too eager" }).click();
+
+      await page.getByRole("button", { name: "Delete" }).click();
+      await page.getByRole("dialog").getByRole("button", { name: "Delete monitor" }).click();
+      await page.waitForURL(`${base}/`);
+      await page.getByText("No monitors yet").waitFor();
+    });
+
+    it("shows the host's live CPU within 5 s", async () => {
+      const opened = Date.now();
+      await nav("Hosts").click();
+      await page
+        .getByText(/^\d+(\.\d+)? ?%$/)
+        .first()
+        .waitFor({ timeout: 5000 });
+      expect(Date.now() - opened).toBeLessThan(5000);
+      await page.getByText("CPU").first().waitFor();
+      await shot(page, "hosts");
+    });
+
+    it("creates an API token shown once", async () => {
+      await nav("API tokens").click();
+      await page.getByLabel("Name").fill("ci");
+      await page.getByRole("button", { name: /create/i }).click();
+      const secret = page.locator("input[readonly]").first();
+      await secret.waitFor();
+      expect(await secret.inputValue()).toMatch(/^pulsar_api_[A-Za-z0-9_-]{43}$/);
+      await shot(page, "api-tokens");
+    });
+  },
+);

@@ -1,0 +1,19 @@
+import { type Client, createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-web";
+import { AuthService } from "../../../gen/pulsar/v1/auth_pb";
+import { HostService } from "../../../gen/pulsar/v1/host_pb";
+import { MonitorService } from "../../../gen/pulsar/v1/monitor_pb";
+
+/**
+ * The one place the app creates its Connect clients. Same origin as the page: the session
+ * cookie goes along by itself (fetch's default credentials), and the API's CSRF check sees
+ * our own Origin. JSON, so requests read well in the browser's network panel.
+ */
+const transport = createConnectTransport({ baseUrl: window.location.origin });
+
+/** authClient is pulsar.v1.AuthService. */
+export const authClient: Client<typeof AuthService> = createClient(AuthService, transport);
+/** monitorClient is pulsar.v1.MonitorService. */
+export const monitorClient: Client<typeof MonitorService> = createClient(MonitorService, transport);
+/** hostClient is pulsar.v1.HostService. */
+export const hostClient: Client<typeof HostService> = createClient(HostService, transport);

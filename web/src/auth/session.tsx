@@ -1,0 +1,88 @@
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+} from "react";
+import type { Organization, User } from "../../../gen/pulsar/v1/auth_pb";
+import { authClient } from "../api/clients";
+import { isUnauthenticated } from "../api/errors";
+import { LiveStream } from "../api/stream";
+import { StreamContext } from "../api/use-stream";
+
+/** Session is who is signed in, or that nobody is (yet). */
+export type Session =
+  | { state: "loading" }
+  | { state: "signed-out" }
+  | { state: "signed-in"; user: User | undefined; organization: Organization | undefined };
+
+/** SessionActions change the session; each rejects with the server's error. */
+export interface SessionActions {
+  signIn(email: string, password: string): Promise<void>;
+  signUp(fields: { email: string; password: string; name: string; orgName: string }): Promise<void>;
+  signOut(): Promise<void>;
+  /** expired is called when an RPC answered unauthenticated: back to the sign-in page. */
+  expired(): void;
+}
+
+const SessionContext = createContext<(Session & SessionActions) | undefined>(undefined);
+
+/** useSession returns the session and its actions; only inside SessionProvider. */
+export function useSession(): Session & SessionActions {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error("useSession outside SessionProvider");
+  return session;
+}
+
+/**
+ * SessionProvider asks the API who the cookie belongs to (Me) once, and holds the one live
+ * stream of the signed-in session: opened on sign-in, closed on sign-out.
+ */
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<Session>({ state: "loading" });
+
+  useEffect(() => {
+    authClient.me({}).then(
+      (me) => setSession({ state: "signed-in", user: me.user, organization: me.organization }),
+      (error: unknown) => {
+        // Anything but "not signed in" (API down) still lands on sign-in, which shows it.
+        if (!isUnauthenticated(error)) console.warn("Me failed", error);
+        setSession({ state: "signed-out" });
+      },
+    );
+  }, []);
+
+  const signedIn = session.state === "signed-in";
+  const stream = useMemo(() => (signedIn ? new LiveStream() : undefined), [signedIn]);
+  useEffect(() => () => stream?.close(), [stream]);
+
+  const signIn = useCallback(async (email: string, password: string) => {
+    const res = await authClient.signIn({ email, password });
+    setSession({ state: "signed-in", user: res.user, organization: res.organization });
+  }, []);
+  const signUp = useCallback(
+    async (fields: { email: string; password: string; name: string; orgName: string }) => {
+      const res = await authClient.signUp(fields);
+      setSession({ state: "signed-in", user: res.user, organization: res.organization });
+    },
+    [],
+  );
+  const signOut = useCallback(async () => {
+    await authClient.signOut({}).catch(() => undefined);
+    setSession({ state: "signed-out" });
+  }, []);
+  const expired = useCallback(() => setSession({ state: "signed-out" }), []);
+
+  const value = useMemo(
+    () => ({ ...session, signIn, signUp, signOut, expired }),
+    [session, signIn, signUp, signOut, expired],
+  );
+  return (
+    <SessionContext.Provider value={value}>
+      <StreamContext.Provider value={stream}>{children}</StreamContext.Provider>
+    </SessionContext.Provider>
+  );
+}

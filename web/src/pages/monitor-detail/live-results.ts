@@ -1,0 +1,35 @@
+import type { CheckResult } from "../../../../gen/pulsar/v1/check_pb";
+import { type Monitor, MonitorStatus } from "../../../../gen/pulsar/v1/monitor_pb";
+import { timestampMs } from "../../lib/format";
+
+/**
+ * mergeResults unites check results from the list and from the stream (whose replay repeats
+ * recent ones), newest first, one per check time, at most limit.
+ */
+export function mergeResults(
+  lists: readonly (readonly CheckResult[])[],
+  limit: number,
+): CheckResult[] {
+  const byTime = new Map<number, CheckResult>();
+  for (const list of lists) {
+    for (const result of list) byTime.set(timestampMs(result.checkedAt), result);
+  }
+  return [...byTime.entries()]
+    .sort(([a], [b]) => b - a)
+    .slice(0, limit)
+    .map(([, result]) => result);
+}
+
+/**
+ * withLatestResult is the monitor as a newer check result makes it: up or down, with that
+ * result as its last. A paused monitor stays paused, and an older result changes nothing.
+ */
+export function withLatestResult(monitor: Monitor, latest: CheckResult | undefined): Monitor {
+  if (!latest || !monitor.enabled) return monitor;
+  if (timestampMs(latest.checkedAt) <= timestampMs(monitor.lastResult?.checkedAt)) return monitor;
+  return {
+    ...monitor,
+    status: latest.up ? MonitorStatus.UP : MonitorStatus.DOWN,
+    lastResult: latest,
+  };
+}

@@ -1,0 +1,197 @@
+// @vitest-environment happy-dom
+import { create, toJson } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type CheckResult, CheckResultSchema } from "../../../../gen/pulsar/v1/check_pb";
+import {
+  type Monitor,
+  MonitorSchema,
+  MonitorService,
+  MonitorStatus,
+} from "../../../../gen/pulsar/v1/monitor_pb";
+import { StreamEventSchema } from "../../../../gen/pulsar/v1/stream_pb";
+import { LiveStream } from "../../api/stream";
+import { StreamContext } from "../../api/use-stream";
+import { MonitorDetail } from "./monitor-detail-view";
+
+afterEach(cleanup);
+
+const ID = "7f3c0c8e-0000-4000-8000-000000000001";
+
+function checkResult(
+  secondsAgo: number,
+  fields: { up?: boolean; statusCode?: number; error?: string } = {},
+): CheckResult {
+  return create(CheckResultSchema, {
+    monitorId: ID,
+    checkedAt: timestampFromMs(Math.floor(Date.now() / 1000 - secondsAgo) * 1000),
+    up: fields.up ?? true,
+    statusCode: fields.statusCode ?? 200,
+    error: fields.error ?? "",
+    timing: { dnsMs: 2, connectMs: 10, tlsMs: 20, ttfbMs: 30, downloadMs: 5, totalMs: 67 },
+  });
+}
+
+/** An in-memory MonitorService holding one monitor, recording what was asked of it. */
+function fakeApi(options: { missing?: boolean; noChecks?: boolean } = {}) {
+  const calls = { deleted: [] as string[] };
+  let monitor: Monitor = create(MonitorSchema, {
+    id: ID,
+    name: "Checkout API",
+    url: "https://shop.example/health",
+    method: "GET",
+    intervalSeconds: 60,
+    enabled: true,
+    status: MonitorStatus.UP,
+  });
+  const results = options.noChecks ? [] : [checkResult(60)];
+  monitor.lastResult = results[0];
+  if (options.noChecks) monitor.status = MonitorStatus.PENDING;
+  const transport = createRouterTransport(({ service }) =>
+    service(MonitorService, {
+      getMonitor() {
+        if (options.missing) throw new ConnectError("monitor not found", Code.NotFound);
+        return { monitor };
+      },
+      listCheckResults: () => ({ results }),
+      getMonitorStats: (req) => ({ stats: { window: req.window } }),
+      getMonitorTimings: () => ({ points: [], stepSeconds: 60 }),
+      pauseMonitor() {
+        monitor = { ...monitor, enabled: false, status: MonitorStatus.PAUSED };
+        return { monitor };
+      },
+      deleteMonitor(req) {
+        calls.deleted.push(req.id);
+        return {};
+      },
+    }),
+  );
+  return { client: createClient(MonitorService, transport), calls, results };
+}
+
+/** A LiveStream over a fake socket: the test pushes frames as the server would. */
+function fakeStream() {
+  const socket = {
+    readyState: 1,
+    sent: [] as string[],
+    send(frame: string) {
+      this.sent.push(frame);
+    },
+    close() {},
+    onopen: null as null | (() => void),
+    onmessage: null as null | ((message: { data: string }) => void),
+    onclose: null as null | (() => void),
+  };
+  const stream = new LiveStream({ createSocket: () => socket as unknown as WebSocket });
+  const push = (result: CheckResult) =>
+    socket.onmessage?.({
+      data: JSON.stringify(
+        toJson(
+          StreamEventSchema,
+          create(StreamEventSchema, {
+            topic: `monitor:${ID}`,
+            payload: { case: "checkResult", value: result },
+          }),
+        ),
+      ),
+    });
+  return { stream, socket, push };
+}
+
+function renderPage(api: ReturnType<typeof fakeApi>, stream?: LiveStream) {
+  return render(
+    <StreamContext.Provider value={stream}>
+      <MonitorDetail id={ID} client={api.client} onUnauthenticated={() => {}} />
+    </StreamContext.Provider>,
+  );
+}
+
+/** The table's checks (a phone-only line with the error under a check is not one). */
+function tableRows(): HTMLElement[] {
+  const table = screen.getByRole("table", { name: "Recent checks, newest first" });
+  return within(table)
+    .getAllByRole("row")
+    .filter((row) => row.querySelector("time"));
+}
+
+beforeEach(() => window.history.replaceState(null, "", `/monitors/${ID}`));
+
+describe("MonitorDetail", () => {
+  it("deletes the monitor only after the person confirms, then goes to the overview", async () => {
+    const api = fakeApi();
+    renderPage(api);
+    await screen.findByRole("heading", { name: "Checkout API", level: 1 });
+
+    fireEvent.click(screen.getByRole("button", { name: "Delete" }));
+    const dialog = screen.getByRole("dialog", { name: "Delete Checkout API?" });
+    expect(document.activeElement).toBe(within(dialog).getByRole("button", { name: "Cancel" }));
+    fireEvent.keyDown(dialog, { key: "Escape" });
+    expect(screen.queryByRole("button", { name: "Delete monitor" })).toBeNull();
+    expect(api.calls.deleted).toEqual([]);
+
+    fireEvent.click(screen.getByRole("button", { name: "Delete" }));
+    fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(api.calls.deleted).toEqual([]);
+    expect(window.location.pathname).toBe(`/monitors/${ID}`);
+
+    fireEvent.click(screen.getByRole("button", { name: "Delete" }));
+    fireEvent.click(screen.getByRole("button", { name: "Delete monitor" }));
+    await waitFor(() => expect(window.location.pathname).toBe("/"));
+    expect(api.calls.deleted).toEqual([ID]);
+  });
+
+  it("turns the status down and puts a live check result at the top of the table", async () => {
+    const api = fakeApi();
+    const { stream, socket, push } = fakeStream();
+    renderPage(api, stream);
+    await screen.findByRole("heading", { name: "Checkout API", level: 1 });
+    await waitFor(() => expect(tableRows()).toHaveLength(1));
+    const status = screen.getByRole("status", { name: "Monitor status" });
+    expect(status.textContent).toBe("Up");
+
+    act(() => socket.onopen?.());
+    expect(socket.sent).toContain(JSON.stringify({ subscribe: [`monitor:${ID}`] }));
+    act(() =>
+      push(
+        checkResult(0, {
+          up: false,
+          statusCode: 503,
+          error: "expected status 200–399, got 503 Service Unavailable",
+        }),
+      ),
+    );
+
+    expect(status.textContent).toBe("Down");
+    const rows = tableRows();
+    expect(rows).toHaveLength(2);
+    expect(rows[0]?.textContent).toContain("503");
+    expect(rows[0]?.textContent).toContain("expected status 200–399, got 503 Service Unavailable");
+    expect(rows[1]?.textContent).toContain("200");
+    // A replayed copy of a check already listed does not add a row.
+    act(() => push(create(CheckResultSchema, api.results[0])));
+    expect(tableRows()).toHaveLength(2);
+    stream.close();
+  });
+
+  it("pauses, then offers Resume", async () => {
+    const api = fakeApi();
+    renderPage(api);
+    fireEvent.click(await screen.findByRole("button", { name: "Pause" }));
+    await screen.findByRole("button", { name: "Resume" });
+    expect(screen.getByRole("status", { name: "Monitor status" }).textContent).toBe("Paused");
+  });
+
+  it("says when the monitor has no checks yet", async () => {
+    renderPage(fakeApi({ noChecks: true }));
+    await screen.findByText("No checks yet — the first one runs within seconds.");
+    expect(screen.getByRole("status", { name: "Monitor status" }).textContent).toBe("Pending");
+  });
+
+  it("says the monitor is not found, with a way back", async () => {
+    renderPage(fakeApi({ missing: true }));
+    await screen.findByRole("heading", { name: "Monitor not found" });
+    expect(screen.getByRole("link", { name: "Back to monitors" }).getAttribute("href")).toBe("/");
+  });
+});

@@ -1,0 +1,130 @@
+import { Code } from "@connectrpc/connect";
+import { useState } from "react";
+import type { ApiProblem } from "../../api/errors";
+import { ConfirmDialog } from "../../components/confirm-dialog";
+import { FormError } from "../../components/form";
+import { Link } from "../../components/link";
+import { Spinner } from "../../components/spinner";
+import { navigate } from "../../lib/router";
+import type { MonitorDetailClient } from "./client";
+import { LatestCheck } from "./latest-check";
+import { MonitorHeader } from "./monitor-header";
+import { PhasesChart } from "./phases-chart";
+import { RecentChecks } from "./recent-checks";
+import { Section } from "./section";
+import { StatsPanel } from "./stats-panel";
+import { useMonitorDetail } from "./use-monitor-detail";
+
+/** MonitorDetailProps are the monitor to show and what to load it with. */
+export interface MonitorDetailProps {
+  id: string;
+  client: MonitorDetailClient;
+  /** Called when an RPC finds the session gone. */
+  onUnauthenticated: () => void;
+}
+
+/**
+ * MonitorDetail is the monitor detail page with its dependencies passed in: the header and its
+ * actions, the latest check's waterfall, the phases over time, the stats and the recent checks,
+ * all following the live stream.
+ */
+export function MonitorDetail({ id, client, onUnauthenticated }: MonitorDetailProps) {
+  const { monitor, results, stats, timings, range, setRange, actions } = useMonitorDetail(id, {
+    client,
+    onUnauthenticated,
+  });
+  const [confirming, setConfirming] = useState(false);
+
+  if (monitor.loading) {
+    return <Spinner label="Loading monitor…" className="justify-center py-16" />;
+  }
+  if (!monitor.data) return <LoadFailed problem={monitor.problem} />;
+
+  const m = monitor.data;
+  const latest = results.data?.[0] ?? m.lastResult;
+  const deleteProblem = actions.problem?.action === "delete" ? actions.problem : undefined;
+  const otherProblem = actions.problem?.action !== "delete" ? actions.problem : undefined;
+  const closeDialog = () => {
+    setConfirming(false);
+    if (deleteProblem) actions.clearProblem();
+  };
+
+  return (
+    <div className="space-y-6">
+      <MonitorHeader
+        monitor={m}
+        busy={actions.busy}
+        onPause={() => void actions.pause()}
+        onResume={() => void actions.resume()}
+        onDelete={() => setConfirming(true)}
+      />
+      {otherProblem && <FormError>{otherProblem.message}</FormError>}
+
+      <Section title="Latest check">
+        {latest ? (
+          <LatestCheck result={latest} />
+        ) : results.loading ? (
+          <Spinner label="Loading checks…" />
+        ) : (
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            {m.enabled
+              ? "No checks yet — the first one runs within seconds."
+              : "No checks yet — resume the monitor to start checking."}
+          </p>
+        )}
+      </Section>
+
+      <Section title="Phases over time">
+        <PhasesChart timings={timings} range={range} onRangeChange={setRange} />
+      </Section>
+
+      <Section title="Uptime and response time">
+        <StatsPanel stats={stats} range={range} url={m.url} latest={latest} />
+      </Section>
+
+      <Section title="Recent checks">
+        {results.problem && (
+          <FormError>Could not load the recent checks: {results.problem.message}</FormError>
+        )}
+        {results.data && results.data.length > 0 ? (
+          <RecentChecks results={results.data} />
+        ) : (
+          !results.loading &&
+          !results.problem && <p className="text-sm text-slate-500">None yet.</p>
+        )}
+      </Section>
+
+      <ConfirmDialog
+        open={confirming}
+        title={`Delete ${m.name}?`}
+        confirmLabel="Delete monitor"
+        busy={actions.busy === "delete"}
+        error={deleteProblem?.message}
+        onCancel={closeDialog}
+        onConfirm={async () => {
+          if (await actions.remove()) navigate("/");
+        }}
+      >
+        Its checks and their history are deleted too. This cannot be undone.
+      </ConfirmDialog>
+    </div>
+  );
+}
+
+/** LoadFailed is the page when the monitor could not be loaded: not found, or the server's error. */
+function LoadFailed({ problem }: { problem: ApiProblem | undefined }) {
+  const notFound = problem?.code === Code.NotFound;
+  return (
+    <div className="py-16 text-center">
+      <h1 className="text-xl font-semibold">
+        {notFound ? "Monitor not found" : "Could not load the monitor"}
+      </h1>
+      {problem && <p className="mt-2 text-slate-600 dark:text-slate-400">{problem.message}</p>}
+      <p className="mt-4">
+        <Link href="/" className="text-indigo-700 hover:underline dark:text-indigo-400">
+          Back to monitors
+        </Link>
+      </p>
+    </div>
+  );
+}

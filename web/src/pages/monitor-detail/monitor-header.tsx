@@ -1,0 +1,73 @@
+import type { Monitor } from "../../../../gen/pulsar/v1/monitor_pb";
+import { Button } from "../../components/form";
+import { Link } from "../../components/link";
+import { STATUS_LABEL, StatusDot } from "../../components/status-dot";
+import { seconds, statusKind } from "./describe";
+import type { MonitorAction } from "./use-monitor-actions";
+
+/** MonitorHeaderProps are the monitor and what its buttons do. */
+export interface MonitorHeaderProps {
+  monitor: Monitor;
+  busy: MonitorAction | undefined;
+  onPause: () => void;
+  onResume: () => void;
+  onDelete: () => void;
+}
+
+const buttonLink =
+  "rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800";
+
+/**
+ * MonitorHeader names the monitor and shows its status (announced politely when a live check
+ * changes it), its URL and interval, and the Pause or Resume, Edit and Delete buttons.
+ */
+export function MonitorHeader({ monitor, busy, onPause, onResume, onDelete }: MonitorHeaderProps) {
+  const kind = statusKind(monitor.status);
+  const label = STATUS_LABEL[kind];
+  return (
+    <header className="flex flex-wrap items-start justify-between gap-4">
+      <div className="min-w-0">
+        <p
+          role="status"
+          aria-label="Monitor status"
+          className="flex items-center gap-2 text-sm font-medium"
+        >
+          {/* The word beside the dot says the status; the dot adds no words of its own. */}
+          <StatusDot status={kind} label="" title={label} />
+          {label}
+        </p>
+        <h1 className="mt-1 break-words text-2xl font-semibold">{monitor.name}</h1>
+        <p className="mt-1 flex flex-wrap gap-x-3 text-sm text-slate-600 dark:text-slate-400">
+          <a
+            href={monitor.url}
+            target="_blank"
+            rel="noopener noreferrer"
+            className="break-all text-indigo-700 hover:underline dark:text-indigo-400"
+          >
+            {monitor.url}
+          </a>
+          <span>
+            {monitor.method} every {seconds(monitor.intervalSeconds)}
+          </span>
+        </p>
+      </div>
+      <div className="flex flex-wrap gap-2">
+        {monitor.enabled ? (
+          <Button kind="secondary" onClick={onPause} disabled={busy !== undefined}>
+            {busy === "pause" ? "Pausing…" : "Pause"}
+          </Button>
+        ) : (
+          <Button kind="secondary" onClick={onResume} disabled={busy !== undefined}>
+            {busy === "resume" ? "Resuming…" : "Resume"}
+          </Button>
+        )}
+        <Link href={`/monitors/${encodeURIComponent(monitor.id)}/edit`} className={buttonLink}>
+          Edit
+        </Link>
+        <Button kind="danger" onClick={onDelete} disabled={busy !== undefined}>
+          Delete
+        </Button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,105 @@
+import { Fragment } from "react";
+import type { CheckResult } from "../../../../gen/pulsar/v1/check_pb";
+import { ms, timestampMs } from "../../lib/format";
+
+/** RecentChecksProps are the checks to list, newest first. */
+export interface RecentChecksProps {
+  results: readonly CheckResult[];
+}
+
+/**
+ * RecentChecks lists checks newest first: when, up or down, the HTTP status, the total time and
+ * the error in full (the reason a check failed is the point of looking). Times are short (the
+ * date only when not today); on a phone the error takes a line of its own under its check.
+ */
+export function RecentChecks({ results }: RecentChecksProps) {
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-left text-sm">
+        <caption className="sr-only">Recent checks, newest first</caption>
+        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800 dark:text-slate-400">
+          <tr>
+            <th scope="col" className="py-2 pr-4 font-medium">
+              Time
+            </th>
+            <th scope="col" className="py-2 pr-4 font-medium">
+              Status
+            </th>
+            <th scope="col" className="py-2 pr-4 font-medium">
+              HTTP
+            </th>
+            <th scope="col" className="py-2 pr-4 text-right font-medium">
+              Total
+            </th>
+            <th scope="col" className="hidden py-2 font-medium sm:table-cell">
+              Error
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {results.map((result) => {
+            const at = timestampMs(result.checkedAt);
+            return (
+              <Fragment key={at}>
+                <tr className="border-t border-slate-100 align-top dark:border-slate-800">
+                  <td className="py-2 pr-4 whitespace-nowrap">
+                    <time
+                      dateTime={new Date(at).toISOString()}
+                      title={new Date(at).toLocaleString()}
+                    >
+                      {shortTime(at)}
+                    </time>
+                  </td>
+                  <td className="py-2 pr-4">
+                    <span
+                      className={
+                        result.up
+                          ? "text-emerald-700 dark:text-emerald-400"
+                          : "font-semibold text-red-700 dark:text-red-400"
+                      }
+                    >
+                      {result.up ? "Up" : "Down"}
+                    </span>
+                  </td>
+                  <td className="py-2 pr-4 tabular-nums">{result.statusCode || "—"}</td>
+                  <td className="py-2 pr-4 text-right whitespace-nowrap tabular-nums">
+                    {result.timing ? ms(result.timing.totalMs) : "—"}
+                  </td>
+                  <td className="hidden py-2 break-words text-red-800 sm:table-cell dark:text-red-300">
+                    {result.error}
+                  </td>
+                </tr>
+                {result.error && (
+                  // On a phone the error gets a line of its own under its check, full width.
+                  <tr className="sm:hidden">
+                    <td colSpan={4} className="pb-2 break-words text-red-800 dark:text-red-300">
+                      {result.error}
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** shortTime is a check's time: "14:03:22" today, "Nov 3, 14:03" on another day. */
+function shortTime(atMs: number, nowMs = Date.now()): string {
+  const at = new Date(atMs);
+  if (at.toDateString() === new Date(nowMs).toDateString()) {
+    return at.toLocaleTimeString(undefined, {
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+  }
+  return at.toLocaleString(undefined, {
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+}

@@ -1,0 +1,109 @@
+import type { CheckResult } from "../../../../gen/pulsar/v1/check_pb";
+import type { MonitorStats } from "../../../../gen/pulsar/v1/monitor_pb";
+import { Spinner } from "../../components/spinner";
+import { StatCard, type StatTone } from "../../components/stat-card";
+import { ms, percent, timestampMs } from "../../lib/format";
+import type { RequestState } from "../../lib/use-request";
+import { daysUntil } from "./describe";
+import { type MonitorStatsByWindow, TIMINGS_RANGES, type TimingsRange } from "./use-monitor-detail";
+
+/** StatsPanelProps are the stats per window and what decides which of them to show. */
+export interface StatsPanelProps {
+  stats: RequestState<MonitorStatsByWindow>;
+  /** The phases chart's range: the percentiles follow it. */
+  range: TimingsRange;
+  /** Certificates are shown for https monitors only. */
+  url: string;
+  /** The newest check, whose certificate is fresher than the stats'. */
+  latest: CheckResult | undefined;
+}
+
+/** CERT_WARN_DAYS is how close a certificate's expiry turns its figure to the warning colour. */
+export const CERT_WARN_DAYS = 14;
+const UPTIME_WINDOWS = [
+  { window: "24h", label: "Uptime 24 h" },
+  { window: "7d", label: "Uptime 7 d" },
+  { window: "30d", label: "Uptime 30 d" },
+] as const;
+
+/**
+ * StatsPanel shows uptime over 24 h, 7 d and 30 d, the p50 / p95 / p99 response time over the
+ * chart's range, and for https monitors the certificate's issuer and the days to its expiry.
+ */
+export function StatsPanel({ stats, range, url, latest }: StatsPanelProps) {
+  if (stats.loading) return <Spinner label="Loading stats…" />;
+  if (!stats.data) {
+    return (
+      <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+        Could not load the stats: {stats.problem?.message}
+      </p>
+    );
+  }
+  const byWindow = stats.data;
+  const selected = byWindow[range];
+  const rangeLabel = TIMINGS_RANGES.find((r) => r.value === range)?.label ?? range;
+  return (
+    <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3">
+      {UPTIME_WINDOWS.map(({ window, label }) => (
+        <Uptime key={window} label={label} stats={byWindow[window]} />
+      ))}
+      {(["p50", "p95", "p99"] as const).map((p) => (
+        <StatCard
+          key={p}
+          label={`${p} (${rangeLabel})`}
+          value={selected?.checks && selected.totalMs ? ms(selected.totalMs[p]) : "—"}
+          hint="total response time"
+        />
+      ))}
+      {url.startsWith("https:") && <Certificate latest={latest} stats={byWindow["24h"]} />}
+    </dl>
+  );
+}
+
+function Uptime({ label, stats }: { label: string; stats: MonitorStats | undefined }) {
+  if (!stats?.checks) return <StatCard label={label} value="—" hint="no checks" />;
+  const ratio = stats.uptimeRatio;
+  const tone: StatTone = ratio < 0.95 ? "bad" : ratio < 0.99 ? "warn" : "good";
+  const failed = Number(stats.failures);
+  return (
+    <StatCard
+      label={label}
+      value={percent(ratio)}
+      tone={tone}
+      hint={`${failed} of ${Number(stats.checks)} checks failed`}
+    />
+  );
+}
+
+function Certificate({
+  latest,
+  stats,
+}: {
+  latest: CheckResult | undefined;
+  stats: MonitorStats | undefined;
+}) {
+  const fromCheck = latest?.tlsCertExpiresAt !== undefined;
+  const expiresAt = timestampMs(fromCheck ? latest?.tlsCertExpiresAt : stats?.tlsCertExpiresAt);
+  const issuer = (fromCheck ? latest?.tlsCertIssuer : stats?.tlsCertIssuer) || "—";
+  if (!expiresAt) {
+    return <StatCard label="Certificate" value="—" hint="no certificate seen yet" />;
+  }
+  const days = daysUntil(expiresAt);
+  const tone: StatTone = days < 0 ? "bad" : days < CERT_WARN_DAYS ? "warn" : "default";
+  const value = days < 0 ? `expired ${-days} d ago` : `${days} ${days === 1 ? "day" : "days"} left`;
+  return (
+    <>
+      <StatCard
+        label="Certificate expiry"
+        value={value}
+        tone={tone}
+        hint={new Date(expiresAt).toLocaleDateString()}
+      />
+      <StatCard
+        label="Certificate issuer"
+        // Issuer names are long ("Google Trust Services WE1"): wrap rather than truncate.
+        value={<span className="block text-base whitespace-normal break-words">{issuer}</span>}
+      />
+    </>
+  );
+}

@@ -1,0 +1,112 @@
+// @vitest-environment happy-dom
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  type ApiToken,
+  ApiTokenSchema,
+  AuthService,
+  TokenScope,
+} from "../../../../gen/pulsar/v1/auth_pb";
+import { TokensView } from "./tokens-view";
+
+afterEach(cleanup);
+
+/** An in-memory AuthService holding tokens, as the server would. */
+function setup(initial: ApiToken[] = []) {
+  let tokens = [...initial];
+  const revoked: string[] = [];
+  const transport = createRouterTransport(({ service }) => {
+    service(AuthService, {
+      listApiTokens: () => ({ apiTokens: tokens }),
+      createApiToken: (req) => {
+        if (req.name === "") throw new ConnectError("name is required", Code.InvalidArgument);
+        const apiToken = create(ApiTokenSchema, {
+          id: `t${tokens.length + 1}`,
+          name: req.name,
+          scope: req.scope,
+          prefix: "pulsar_api_Xk3f…",
+          createdAt: timestampFromMs(Date.now()),
+          createdBy: "ada@example.com",
+        });
+        tokens = [apiToken, ...tokens];
+        return { token: "pulsar_api_Xk3fSECRETSECRET", apiToken };
+      },
+      revokeApiToken: (req) => {
+        revoked.push(req.id);
+        tokens = tokens.filter((t) => t.id !== req.id);
+        return {};
+      },
+    });
+  });
+  render(
+    <TokensView
+      client={createClient(AuthService, transport)}
+      onUnauthenticated={() => {}}
+      copy={async () => {}}
+    />,
+  );
+  return { revoked };
+}
+
+const ciToken = create(ApiTokenSchema, {
+  id: "t0",
+  name: "ci",
+  scope: TokenScope.API,
+  prefix: "pulsar_api_Ab12…",
+  createdAt: timestampFromMs(Date.now() - 86_400_000),
+  createdBy: "ada@example.com",
+});
+
+describe("TokensView", () => {
+  it("shows a new token's secret once and lists the token", async () => {
+    setup();
+    await screen.findByText("No tokens yet.");
+
+    fireEvent.change(screen.getByLabelText("Name"), { target: { value: "deploys" } });
+    fireEvent.change(screen.getByLabelText("Scope"), { target: { value: "Worker" } });
+    fireEvent.click(screen.getByRole("button", { name: "Create token" }));
+
+    const secret = (await screen.findByLabelText("Secret")) as HTMLInputElement;
+    expect(secret.value).toBe("pulsar_api_Xk3fSECRETSECRET");
+    expect(secret.readOnly).toBe(true);
+    expect(screen.getByText(/will not be shown again/)).toBeTruthy();
+    const row = screen.getByRole("rowheader", { name: "deploys" }).closest("tr") as HTMLElement;
+    expect(within(row).getByText("Worker")).toBeTruthy();
+    expect(within(row).getByText("pulsar_api_Xk3f…")).toBeTruthy();
+
+    fireEvent.click(screen.getByRole("button", { name: "Copy" }));
+    expect(await screen.findByRole("button", { name: "Copied" })).toBeTruthy();
+
+    fireEvent.click(screen.getByRole("button", { name: "Done" }));
+    expect(screen.queryByLabelText("Secret")).toBeNull();
+    expect(document.body.textContent).not.toContain("SECRETSECRET");
+    expect(screen.getByRole("rowheader", { name: "deploys" })).toBeTruthy();
+  });
+
+  it("shows the server's validation message beside the field it names", async () => {
+    setup();
+    await screen.findByText("No tokens yet.");
+    fireEvent.click(screen.getByRole("button", { name: "Create token" }));
+    const error = await screen.findByText("name is required");
+    expect(screen.getByLabelText("Name").getAttribute("aria-describedby")).toContain(error.id);
+  });
+
+  it("asks for confirmation before revoking a token", async () => {
+    const { revoked } = setup([ciToken]);
+    fireEvent.click(await screen.findByRole("button", { name: "Revoke ci" }));
+
+    expect(await screen.findByText("Revoke “ci”?")).toBeTruthy();
+    expect(revoked).toEqual([]);
+    fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(revoked).toEqual([]);
+    expect(screen.getByRole("rowheader", { name: "ci" })).toBeTruthy();
+
+    fireEvent.click(screen.getByRole("button", { name: "Revoke ci" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Revoke token" }));
+    await waitFor(() => expect(revoked).toEqual(["t0"]));
+    await waitFor(() => expect(screen.queryByRole("rowheader", { name: "ci" })).toBeNull());
+  });
+});
