@@ -246,3 +246,115 @@ LANGUAGE sql
 AS $$
   SELECT pulsar_maintain_daily_partitions('check_results', days_ahead, retention_days);
 $$;
+
+-- Alerts (AlertService). Where alerts go: a Discord webhook or a signed generic webhook. The URL
+-- and secret are stored as given (they must be sent) and masked in every answer.
+CREATE TABLE IF NOT EXISTS alert_channels (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  org_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+  name text NOT NULL CHECK (char_length(name) BETWEEN 1 AND 100),
+  kind text NOT NULL CHECK (kind IN ('discord', 'webhook')),
+  url text NOT NULL,
+  secret text,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS alert_channels_org ON alert_channels (org_id, created_at);
+
+-- How a monitor alerts (MonitorSpec): consecutive failures before DOWN, successes before UP
+-- again, reminders while down, and the channels it alerts.
+ALTER TABLE monitors ADD COLUMN IF NOT EXISTS confirmations integer NOT NULL DEFAULT 2
+  CHECK (confirmations BETWEEN 1 AND 10);
+ALTER TABLE monitors ADD COLUMN IF NOT EXISTS recovery_confirmations integer NOT NULL DEFAULT 1
+  CHECK (recovery_confirmations BETWEEN 1 AND 10);
+ALTER TABLE monitors ADD COLUMN IF NOT EXISTS reminder_minutes integer NOT NULL DEFAULT 0
+  CHECK (reminder_minutes = 0 OR reminder_minutes BETWEEN 5 AND 1440);
+ALTER TABLE monitors ADD COLUMN IF NOT EXISTS alert_channel_ids uuid[] NOT NULL DEFAULT '{}';
+
+-- The alerting state of each monitor, beside its last result. Decided in the transaction that
+-- stores results, under the row lock of monitor_state, so two workers storing results of one
+-- monitor at once cannot both decide it went down.
+ALTER TABLE monitor_state ADD COLUMN IF NOT EXISTS alert_status text NOT NULL DEFAULT 'unknown'
+  CHECK (alert_status IN ('unknown', 'up', 'down'));
+ALTER TABLE monitor_state ADD COLUMN IF NOT EXISTS consecutive_failures integer NOT NULL DEFAULT 0;
+ALTER TABLE monitor_state ADD COLUMN IF NOT EXISTS consecutive_successes integer NOT NULL DEFAULT 0;
+ALTER TABLE monitor_state ADD COLUMN IF NOT EXISTS incident_id uuid;
+ALTER TABLE monitor_state ADD COLUMN IF NOT EXISTS last_reminder_at timestamptz;
+-- The current streak of equal outcomes: when its first check ran and, for failures, that
+-- check's error (an incident's cause is the first error of the streak that opened it).
+ALTER TABLE monitor_state ADD COLUMN IF NOT EXISTS streak_started_at timestamptz;
+ALTER TABLE monitor_state ADD COLUMN IF NOT EXISTS streak_error text NOT NULL DEFAULT '';
+
+-- Periods a monitor was down: opened with its DOWN alert, closed with its RECOVERED one.
+CREATE TABLE IF NOT EXISTS incidents (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  org_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+  monitor_id uuid NOT NULL REFERENCES monitors (id) ON DELETE CASCADE,
+  started_at timestamptz NOT NULL,
+  ended_at timestamptz,
+  cause text NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS incidents_monitor ON incidents (monitor_id, started_at DESC);
+
+-- Host rules: fire when a metric has crossed a threshold for for_seconds, resolve when not.
+CREATE TABLE IF NOT EXISTS host_rules (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  org_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+  name text NOT NULL CHECK (char_length(name) BETWEEN 1 AND 100),
+  -- NULL: every host the organization sees.
+  host_id text,
+  metric text NOT NULL CHECK (metric IN ('cpu_percent', 'memory_percent', 'disk_percent', 'load1')),
+  mount text NOT NULL DEFAULT '',
+  op text NOT NULL CHECK (op IN ('gt', 'gte', 'lt', 'lte')),
+  threshold double precision NOT NULL,
+  for_seconds integer NOT NULL CHECK (for_seconds BETWEEN 0 AND 86400),
+  channel_ids uuid[] NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS host_rules_org ON host_rules (org_id);
+
+-- Each rule's state per host: since when the condition holds, and whether it fired.
+CREATE TABLE IF NOT EXISTS host_rule_state (
+  rule_id uuid NOT NULL REFERENCES host_rules (id) ON DELETE CASCADE,
+  host_id text NOT NULL,
+  holding_since timestamptz,
+  firing boolean NOT NULL DEFAULT false,
+  PRIMARY KEY (rule_id, host_id)
+);
+
+-- Every alert, kept: what happened, in words, with the check or the value behind it.
+CREATE TABLE IF NOT EXISTS alert_events (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  org_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+  kind text NOT NULL CHECK (kind IN ('monitor_down', 'monitor_recovered', 'monitor_reminder',
+    'host_firing', 'host_resolved', 'test')),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  monitor_id uuid,
+  host_id text,
+  rule_id uuid,
+  incident_id uuid,
+  title text NOT NULL,
+  message text NOT NULL DEFAULT '',
+  -- Protobuf JSON of the deciding pulsar.v1.CheckResult, for monitor events.
+  check_result jsonb,
+  value double precision,
+  downtime_seconds double precision
+);
+CREATE INDEX IF NOT EXISTS alert_events_org ON alert_events (org_id, created_at DESC);
+CREATE INDEX IF NOT EXISTS alert_events_monitor ON alert_events (monitor_id, created_at DESC);
+
+-- One row per event and channel: the delivery's outcome. Inserted with the event (so an event
+-- is delivered to a channel at most once: the row is the idempotency key), then worked by the
+-- alert queue.
+CREATE TABLE IF NOT EXISTS alert_deliveries (
+  event_id uuid NOT NULL REFERENCES alert_events (id) ON DELETE CASCADE,
+  channel_id uuid NOT NULL,
+  channel_name text NOT NULL,
+  status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'delivered', 'failed')),
+  attempts integer NOT NULL DEFAULT 0,
+  error text NOT NULL DEFAULT '',
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  delivered_at timestamptz,
+  PRIMARY KEY (event_id, channel_id)
+);
+CREATE INDEX IF NOT EXISTS alert_deliveries_pending ON alert_deliveries (updated_at)
+  WHERE status IN ('pending', 'sending');

@@ -103,6 +103,10 @@ async function main() {
           followRedirects: true,
           ignoreTlsErrors: false,
           enabled: true,
+          confirmations: 2,
+          recoveryConfirmations: 1,
+          reminderMinutes: 0,
+          alertChannelIds: [],
         });
         await upsertSchedule(queue, scheduleOf(monitor));
       }),

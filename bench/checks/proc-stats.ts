@@ -27,3 +27,13 @@ export function processRssMb(pid: number): number {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb / 1024;
 }
+
+/**
+ * processChildrenCpuMs reads the user + system CPU time of a process's children that it has
+ * waited for (cutime + cstime: the `df` the host sampler runs, say), in milliseconds.
+ */
+export function processChildrenCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / TICKS_PER_SECOND;
+}

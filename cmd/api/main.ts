@@ -1,5 +1,7 @@
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
+import { createAlertQueue } from "../../internal/alerts/alert-queue.js";
+import { hostRulesHook } from "../../internal/alerts/host-rules-hook.js";
 import { createApi } from "../../internal/api/app.js";
 import { authorizeUpgrade } from "../../internal/api/ws/authorize.js";
 import { createStreamGateway } from "../../internal/api/ws/gateway.js";
@@ -7,11 +9,15 @@ import { loadConfig, requireDatabaseUrl } from "../../internal/config/config.js"
 import { deleteExpiredSessions } from "../../internal/db/accounts.js";
 import { createPool } from "../../internal/db/pool.js";
 import { applySchema } from "../../internal/db/schema.js";
+import { createHostSampleStore } from "../../internal/hosts/sample-store.js";
 import { onShutdown } from "../../internal/lifecycle/shutdown.js";
 import { createLogger } from "../../internal/log/logger.js";
+import { blockedReason } from "../../internal/netpolicy/address-policy.js";
+import { createGuardedFetch } from "../../internal/netpolicy/guarded-fetch.js";
 import { createCheckQueue } from "../../internal/queue/check-queue.js";
 import { createRedis } from "../../internal/queue/redis.js";
 import { createMonitorScheduler } from "../../internal/queue/schedules.js";
+import { createStreamPublisher } from "../../internal/stream/publisher.js";
 
 const config = loadConfig();
 const log = createLogger("api", config.LOG_LEVEL);
@@ -23,6 +29,29 @@ await applySchema(pool, config.RETENTION_DAYS);
 const redis = createRedis(config.REDIS_URL, "command", "api");
 const queueConnection = createRedis(config.REDIS_URL, "bullmq", "api-queue");
 const queue = createCheckQueue(queueConnection, config.QUEUE_PREFIX);
+// Agents' samples (IngestService) take a worker's path: host_samples and the live stream. The
+// API does not own HOST_RETENTION_DAYS (the worker does), so its store never drops partitions;
+// a short batch delay because each agent's call waits for its samples to be stored.
+// Host rules are evaluated where samples are stored; their deliveries go to the alert queue.
+const alertQueue = createAlertQueue(queueConnection, config.QUEUE_PREFIX);
+const sampleStore = createHostSampleStore({
+  pool,
+  retentionDays: undefined,
+  log,
+  maxDelayMs: 200,
+  onStored: hostRulesHook({
+    pool,
+    log,
+    publisher: createStreamPublisher(redis, config.QUEUE_PREFIX),
+    alertQueue,
+    sharedHosts: config.PULSAR_SHARED_HOSTS,
+  }),
+});
+// Test messages to alert channels go where users point them: refuse private addresses when
+// the installation refuses them for checks.
+const alertFetch = config.PULSAR_BLOCK_PRIVATE_TARGETS
+  ? createGuardedFetch(blockedReason)
+  : undefined;
 const api = createApi({
   pool,
   redis,
@@ -34,6 +63,12 @@ const api = createApi({
   sharedHosts: config.PULSAR_SHARED_HOSTS,
   trustProxy: config.PULSAR_TRUST_PROXY,
   webRoot: builtWebRoot(),
+  ingest: { sampleStore, publisher: createStreamPublisher(redis, config.QUEUE_PREFIX) },
+  alerts: {
+    publicUrl: config.PUBLIC_URL,
+    blockPrivateTargets: config.PULSAR_BLOCK_PRIVATE_TARGETS,
+    fetch: alertFetch?.fetch,
+  },
 });
 
 // The stream's subscriber enters subscriber mode, so it needs a connection of its own; the
@@ -65,12 +100,15 @@ sessionSweep.unref();
 
 onShutdown(async () => {
   clearInterval(sessionSweep);
+  await alertFetch?.close();
   // Stop accepting, close stream clients with 1001 (their upgraded sockets would otherwise keep
   // server.close() waiting), let in-flight RPCs finish, then close what we opened.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   await gateway.close();
   await closed;
+  await sampleStore.close();
+  await alertQueue.close();
   await queue.close();
   queueConnection.disconnect();
   streamSubscriber.disconnect();

@@ -1,4 +1,7 @@
 import "./thread-pool.js";
+import { createAlertQueue } from "../../internal/alerts/alert-queue.js";
+import { startAlertDeliveryWorker } from "../../internal/alerts/delivery-worker.js";
+import { hostRulesHook } from "../../internal/alerts/host-rules-hook.js";
 import { hashSecret } from "../../internal/auth/secrets.js";
 import { loadConfig, requireDatabaseUrl } from "../../internal/config/config.js";
 import { findApiToken } from "../../internal/db/accounts.js";
@@ -9,6 +12,8 @@ import { createSampler } from "../../internal/hosts/sampler.js";
 import { createSamplerLease } from "../../internal/hosts/sampler-lease.js";
 import { onShutdown } from "../../internal/lifecycle/shutdown.js";
 import { createLogger } from "../../internal/log/logger.js";
+import { blockedReason } from "../../internal/netpolicy/address-policy.js";
+import { createGuardedFetch } from "../../internal/netpolicy/guarded-fetch.js";
 import { createCheckQueue } from "../../internal/queue/check-queue.js";
 import { createRedis } from "../../internal/queue/redis.js";
 import { createStreamPublisher } from "../../internal/stream/publisher.js";
@@ -28,6 +33,20 @@ const redis = createRedis(config.REDIS_URL, "command", "worker-locks");
 const streamRedis = createRedis(config.REDIS_URL, "command", "worker-stream");
 const publisher = createStreamPublisher(streamRedis, config.QUEUE_PREFIX);
 const queue = createCheckQueue(bullConnection, config.QUEUE_PREFIX);
+const alertQueue = createAlertQueue(bullConnection, config.QUEUE_PREFIX);
+// Alert webhooks go where users point them: with PULSAR_BLOCK_PRIVATE_TARGETS, never inside.
+const alertFetch = config.PULSAR_BLOCK_PRIVATE_TARGETS
+  ? createGuardedFetch(blockedReason)
+  : undefined;
+const alertWorker = startAlertDeliveryWorker({
+  fetch: alertFetch?.fetch,
+  db: pool,
+  bullConnection,
+  queue: alertQueue,
+  prefix: config.QUEUE_PREFIX,
+  publicUrl: config.PUBLIC_URL,
+  log,
+});
 const worker = startCheckWorker({
   pool,
   bullConnection,
@@ -42,6 +61,12 @@ const worker = startCheckWorker({
   reconcileEveryMs: config.RECONCILE_INTERVAL_MS,
   jobLockMs: config.JOB_LOCK_MS,
   publisher,
+  alertQueue,
+  onAlertEvents: (events) => {
+    publisher
+      .publishAlertEvents(events)
+      .catch((error: unknown) => log.warn("publishing alert events failed", { error }));
+  },
   log,
 });
 const sampling = sampleOwner && startSampling(sampleOwner.orgId);
@@ -49,7 +74,11 @@ log.info("worker started", { concurrency: config.CHECK_CONCURRENCY, region: conf
 
 onShutdown(async () => {
   await sampling?.stop();
+  // Checks first: their last batches may still queue alerts.
   await worker.close();
+  await alertWorker.close();
+  await alertFetch?.close();
+  await alertQueue.close();
   await queue.close();
   bullConnection.disconnect();
   redis.disconnect();
@@ -87,9 +116,15 @@ async function resolveSampleOwner(): Promise<{ orgId: string | undefined } | und
 function startSampling(ownerOrgId: string | undefined): { stop(): Promise<void> } {
   const sampleStore = createHostSampleStore({
     pool,
-    ownerOrgId,
     retentionDays: config.HOST_RETENTION_DAYS,
     log,
+    onStored: hostRulesHook({
+      pool,
+      log,
+      publisher,
+      alertQueue,
+      sharedHosts: config.PULSAR_SHARED_HOSTS,
+    }),
   });
   const samplerLease = createSamplerLease(
     streamRedis,
@@ -105,8 +140,8 @@ function startSampling(ownerOrgId: string | undefined): { stop(): Promise<void> 
       // Workers sharing a machine share its host id: one of them reports it.
       if (!(await samplerLease.hold(sample.hostId).catch(() => false))) return;
       // A host id another owner claimed first is theirs, in Postgres and on the stream.
-      if (!(await sampleStore.accepts(sample.hostId))) return;
-      sampleStore.add(sample);
+      if (!(await sampleStore.accepts(ownerOrgId, sample.hostId))) return;
+      sampleStore.add(ownerOrgId, sample);
       await publisher
         .publishHostSample(sample, ownerOrgId)
         .catch((error: unknown) => log.warn("publishing a host sample failed", { error }));

@@ -8,12 +8,12 @@ import { bearer, createTestOrg, type TestOrg } from "../../test/support/accounts
 import { listenApi } from "../../test/support/api-server.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
-import { writeCheckResultBatch } from "../db/results.js";
 import { resultFixture } from "../db/test-fixtures.js";
 import { silentLogger } from "../log/logger.js";
 import { type CheckQueue, createCheckQueue } from "../queue/check-queue.js";
 import { createRedis } from "../queue/redis.js";
 import { createMonitorScheduler } from "../queue/schedules.js";
+import { storeCheckResults } from "../worker/store-check-results.js";
 import { createApi } from "./app.js";
 
 let db: TestDatabase;
@@ -239,7 +239,7 @@ describe("overview summaries and timing series", () => {
     });
     const monitorId = monitor?.id ?? "";
     const now = Date.now();
-    await writeCheckResultBatch(db.pool, [
+    await storeCheckResults(db.pool, [
       resultFixture({ monitorId, checkedAtMs: now - 2 * 3_600_000, totalMs: 100 }),
       resultFixture({ monitorId, checkedAtMs: now - 1000, totalMs: 300 }),
       resultFixture({ monitorId, checkedAtMs: now - 2000, up: false, totalMs: 500 }),

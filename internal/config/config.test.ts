@@ -37,12 +37,35 @@ describe("loadConfig", () => {
     ["REDIS_URL", "not a url"],
     ["SAMPLE_INTERVAL_MS", "10"],
     ["PULSAR_BLOCK_PRIVATE_TARGETS", "yes"],
+    ["PULSAR_SIGNUP", "invite-only"],
+    ["PULSAR_SHARED_HOSTS", "1"],
+    ["PUBLIC_URL", "ftp://pulsar.example.com"],
     ["LOG_LEVEL", "loud"],
   ])("stops on a bad %s with a message naming it", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(
       new RegExp(`${name}: .*\\(got "${value}"\\)`),
     );
+  });
+
+  it("names a bad secret without repeating it", () => {
+    const load = () => loadConfig({ PULSAR_WORKER_TOKEN: "pulsar_api_notaworkertoken" });
+    expect(load).toThrow(/PULSAR_WORKER_TOKEN: a worker token/);
+    expect(load).not.toThrow(/notaworkertoken/);
+  });
+
+  it("reads the accounts and alerts settings", () => {
+    const config = loadConfig({
+      PULSAR_SIGNUP: "closed",
+      PULSAR_SHARED_HOSTS: "false",
+      PUBLIC_URL: "https://pulsar.example.com",
+    });
+    expect(config).toMatchObject({
+      PULSAR_SIGNUP: "closed",
+      PULSAR_SHARED_HOSTS: false,
+      PUBLIC_URL: "https://pulsar.example.com",
+    });
+    expect(loadConfig({})).toMatchObject({ PULSAR_SIGNUP: "open", PULSAR_SHARED_HOSTS: true });
   });
 
   it("says how to set DATABASE_URL when a process needs it", () => {

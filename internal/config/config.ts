@@ -58,6 +58,13 @@ const schema = z.object({
     .enum(["true", "false"])
     .transform((value) => value === "true")
     .default(false),
+  /** Where people reach the dashboard (https://pulsar.example.com): alerts link to the
+   *  monitor's page there. Unset: alerts carry no link. */
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .regex(/^https?:\/\//, "an http(s) URL")
+    .optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
@@ -74,15 +81,31 @@ export class ConfigError extends Error {
  * settings; everything else receives the Config.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return parseEnvironment(schema, env);
+}
+
+/**
+ * parseEnvironment parses the variables of `env` that `schema` names (an empty value counts as
+ * unset) and freezes the result, or throws a ConfigError naming every wrong variable. Shared
+ * by every process's own schema (the agent has a small one of its own).
+ */
+export function parseEnvironment<S extends z.ZodObject>(
+  schema: S,
+  env: NodeJS.ProcessEnv,
+): Readonly<z.infer<S>> {
   const present = Object.fromEntries(
     Object.entries(env).filter(([key, value]) => key in schema.shape && value !== ""),
   );
   const parsed = schema.safeParse(present);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map(
-      (issue) =>
-        `${issue.path.join(".")}: ${issue.message} (got ${JSON.stringify(present[String(issue.path[0])])})`,
-    );
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      const got = present[name];
+      // A token is a secret even when malformed (a stray space, a truncated paste).
+      const shown = name.endsWith("_TOKEN") ? `${got?.length} characters` : JSON.stringify(got);
+      if (got === undefined) return `${issue.path.join(".")}: is required`;
+      return `${issue.path.join(".")}: ${issue.message} (got ${shown})`;
+    });
     throw new ConfigError(`invalid configuration:\n  ${lines.join("\n  ")}`);
   }
   return Object.freeze(parsed.data);

@@ -151,27 +151,51 @@ export async function insertHostSamples(
   );
 }
 
+/** RefusedHost is a host whose samples a batch did not store for one owner: another owns it. */
+export interface RefusedHost {
+  orgId: string | undefined;
+  hostId: string;
+}
+
 /**
  * writeHostSampleBatch stores a batch of samples and records their hosts in one transaction:
  * two statements plus BEGIN and COMMIT, whatever the batch size. Samples of a host claimed by
  * another owner are skipped (a host id is not proof of ownership: anyone can configure
- * HOST_ID); the answer lists the ids of the hosts so skipped.
+ * HOST_ID); the answer lists each (owner, host) so skipped. A batch may carry several owners
+ * (the API's store holds every organization's agents); a host id that appears under two of
+ * them is looked up after the upsert, so its real owner's samples are stored whichever owner
+ * the batch saw first.
  */
 export async function writeHostSampleBatch(
   pool: Pick<pg.Pool, "connect">,
   samples: readonly OwnedHostSample[],
-): Promise<string[]> {
+): Promise<RefusedHost[]> {
   if (samples.length === 0) return [];
   return withTransaction(pool, async (client) => {
     const writable = await upsertHosts(client, samples);
-    const accepted: HostSample[] = [];
-    const skipped = new Set<string>();
+    const ownersOf = new Map<string, Set<string | undefined>>();
     for (const { orgId, sample } of samples) {
-      if (!writable.has(sample.hostId)) skipped.add(sample.hostId);
-      else if (writable.get(sample.hostId) === orgId) accepted.push(sample);
+      const owners = ownersOf.get(sample.hostId) ?? new Set();
+      ownersOf.set(sample.hostId, owners.add(orgId));
+    }
+    for (const [hostId, owners] of ownersOf) {
+      if (owners.size < 2) continue;
+      // Rare (two owners racing for a new id, in one batch): ask who won.
+      const owner = await findHostOwner(client, hostId);
+      if (owner) writable.set(hostId, owner.orgId);
+      else writable.delete(hostId);
+    }
+    const accepted: HostSample[] = [];
+    const refused = new Map<string, RefusedHost>();
+    for (const { orgId, sample } of samples) {
+      if (writable.has(sample.hostId) && writable.get(sample.hostId) === orgId) {
+        accepted.push(sample);
+      } else {
+        refused.set(`${orgId ?? ""}/${sample.hostId}`, { orgId, hostId: sample.hostId });
+      }
     }
     await insertHostSamples(client, accepted);
-    return [...skipped];
+    return [...refused.values()];
   });
 }
 

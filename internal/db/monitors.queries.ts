@@ -10,7 +10,9 @@ export type stringArray = (string)[];
 
 /** 'InsertMonitor' parameters type */
 export interface InsertMonitorParams {
+  alertChannelIds: stringArray;
   body?: string | null | void;
+  confirmations: number;
   enabled: boolean;
   expectedStatus: Json;
   followRedirects: boolean;
@@ -22,13 +24,17 @@ export interface InsertMonitorParams {
   method: string;
   name: string;
   orgId: string;
+  recoveryConfirmations: number;
+  reminderMinutes: number;
   timeoutMs: number;
   url: string;
 }
 
 /** 'InsertMonitor' return type */
 export interface InsertMonitorResult {
+  alert_channel_ids: stringArray;
   body: string | null;
+  confirmations: number;
   created_at: Date;
   enabled: boolean;
   expected_status: Json;
@@ -44,6 +50,8 @@ export interface InsertMonitorResult {
   last_up: boolean | null;
   method: string;
   name: string;
+  recovery_confirmations: number;
+  reminder_minutes: number;
   seq: string;
   timeout_ms: number;
   updated_at: Date;
@@ -56,7 +64,7 @@ export interface InsertMonitorQuery {
   result: InsertMonitorResult;
 }
 
-const insertMonitorIR: any = {"usedParamSet":{"orgId":true,"name":true,"url":true,"method":true,"headers":true,"body":true,"intervalSeconds":true,"timeoutMs":true,"expectedStatus":true,"keyword":true,"invertKeyword":true,"followRedirects":true,"ignoreTlsErrors":true,"enabled":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":433,"b":439}]},{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":442,"b":447}]},{"name":"url","required":true,"transform":{"type":"scalar"},"locs":[{"a":450,"b":454}]},{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":457,"b":464}]},{"name":"headers","required":true,"transform":{"type":"scalar"},"locs":[{"a":467,"b":475}]},{"name":"body","required":false,"transform":{"type":"scalar"},"locs":[{"a":478,"b":482}]},{"name":"intervalSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":485,"b":501}]},{"name":"timeoutMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":504,"b":514}]},{"name":"expectedStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":521,"b":536}]},{"name":"keyword","required":false,"transform":{"type":"scalar"},"locs":[{"a":539,"b":546}]},{"name":"invertKeyword","required":true,"transform":{"type":"scalar"},"locs":[{"a":549,"b":563}]},{"name":"followRedirects","required":true,"transform":{"type":"scalar"},"locs":[{"a":566,"b":582}]},{"name":"ignoreTlsErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":585,"b":601}]},{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":604,"b":612}]}],"statement":"-- Inserts the monitor and its monitor_state row in one statement, so neither exists alone.\n-- The foreign key of monitor_state is checked at the end of the statement, when the monitor\n-- row from the sibling CTE is there.\nWITH m AS (\n  INSERT INTO monitors (org_id, name, url, method, headers, body, interval_seconds, timeout_ms,\n    expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled)\n  VALUES (:orgId!, :name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,\n    :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!)\n  RETURNING *\n), s AS (\n  INSERT INTO monitor_state (monitor_id) SELECT id FROM m\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,\n  NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result\nFROM m"};
+const insertMonitorIR: any = {"usedParamSet":{"orgId":true,"name":true,"url":true,"method":true,"headers":true,"body":true,"intervalSeconds":true,"timeoutMs":true,"expectedStatus":true,"keyword":true,"invertKeyword":true,"followRedirects":true,"ignoreTlsErrors":true,"enabled":true,"confirmations":true,"recoveryConfirmations":true,"reminderMinutes":true,"alertChannelIds":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":513,"b":519},{"a":1076,"b":1082}]},{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":522,"b":527}]},{"name":"url","required":true,"transform":{"type":"scalar"},"locs":[{"a":530,"b":534}]},{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":537,"b":544}]},{"name":"headers","required":true,"transform":{"type":"scalar"},"locs":[{"a":547,"b":555}]},{"name":"body","required":false,"transform":{"type":"scalar"},"locs":[{"a":558,"b":562}]},{"name":"intervalSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":565,"b":581}]},{"name":"timeoutMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":584,"b":594}]},{"name":"expectedStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":601,"b":616}]},{"name":"keyword","required":false,"transform":{"type":"scalar"},"locs":[{"a":619,"b":626}]},{"name":"invertKeyword","required":true,"transform":{"type":"scalar"},"locs":[{"a":629,"b":643}]},{"name":"followRedirects","required":true,"transform":{"type":"scalar"},"locs":[{"a":646,"b":662}]},{"name":"ignoreTlsErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":665,"b":681}]},{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":684,"b":692}]},{"name":"confirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":699,"b":713}]},{"name":"recoveryConfirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":716,"b":738}]},{"name":"reminderMinutes","required":true,"transform":{"type":"scalar"},"locs":[{"a":741,"b":757}]},{"name":"alertChannelIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":937,"b":953}]}],"statement":"-- Inserts the monitor and its monitor_state row in one statement, so neither exists alone.\n-- The foreign key of monitor_state is checked at the end of the statement, when the monitor\n-- row from the sibling CTE is there.\nWITH m AS (\n  INSERT INTO monitors (org_id, name, url, method, headers, body, interval_seconds, timeout_ms,\n    expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled,\n    confirmations, recovery_confirmations, reminder_minutes, alert_channel_ids)\n  VALUES (:orgId!, :name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,\n    :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!,\n    :confirmations!, :recoveryConfirmations!, :reminderMinutes!,\n    -- Only channels of the organization, in the order given: the service checked them, and\n    -- this keeps a channel deleted meanwhile out.\n    ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)\n      WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)\n      ORDER BY u.n))\n  RETURNING *\n), s AS (\n  INSERT INTO monitor_state (monitor_id) SELECT id FROM m\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result\nFROM m"};
 
 /**
  * Query generated from SQL:
@@ -66,16 +74,24 @@ const insertMonitorIR: any = {"usedParamSet":{"orgId":true,"name":true,"url":tru
  * -- row from the sibling CTE is there.
  * WITH m AS (
  *   INSERT INTO monitors (org_id, name, url, method, headers, body, interval_seconds, timeout_ms,
- *     expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled)
+ *     expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled,
+ *     confirmations, recovery_confirmations, reminder_minutes, alert_channel_ids)
  *   VALUES (:orgId!, :name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,
- *     :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!)
+ *     :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!,
+ *     :confirmations!, :recoveryConfirmations!, :reminderMinutes!,
+ *     -- Only channels of the organization, in the order given: the service checked them, and
+ *     -- this keeps a channel deleted meanwhile out.
+ *     ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)
+ *       WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)
+ *       ORDER BY u.n))
  *   RETURNING *
  * ), s AS (
  *   INSERT INTO monitor_state (monitor_id) SELECT id FROM m
  * )
  * SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
  *   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
- *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,
+ *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
+ *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
  *   NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result
  * FROM m
  * ```
@@ -85,7 +101,9 @@ export const insertMonitor = new PreparedQuery<InsertMonitorParams,InsertMonitor
 
 /** 'UpdateMonitor' parameters type */
 export interface UpdateMonitorParams {
+  alertChannelIds: stringArray;
   body?: string | null | void;
+  confirmations: number;
   enabled: boolean;
   expectedStatus: Json;
   followRedirects: boolean;
@@ -98,13 +116,17 @@ export interface UpdateMonitorParams {
   method: string;
   name: string;
   orgId: string;
+  recoveryConfirmations: number;
+  reminderMinutes: number;
   timeoutMs: number;
   url: string;
 }
 
 /** 'UpdateMonitor' return type */
 export interface UpdateMonitorResult {
+  alert_channel_ids: stringArray;
   body: string | null;
+  confirmations: number;
   created_at: Date;
   enabled: boolean;
   expected_status: Json;
@@ -120,6 +142,8 @@ export interface UpdateMonitorResult {
   last_up: boolean | null;
   method: string;
   name: string;
+  recovery_confirmations: number;
+  reminder_minutes: number;
   seq: string;
   timeout_ms: number;
   updated_at: Date;
@@ -132,7 +156,7 @@ export interface UpdateMonitorQuery {
   result: UpdateMonitorResult;
 }
 
-const updateMonitorIR: any = {"usedParamSet":{"name":true,"url":true,"method":true,"headers":true,"body":true,"intervalSeconds":true,"timeoutMs":true,"expectedStatus":true,"keyword":true,"invertKeyword":true,"followRedirects":true,"ignoreTlsErrors":true,"enabled":true,"id":true,"orgId":true},"params":[{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":135,"b":140}]},{"name":"url","required":true,"transform":{"type":"scalar"},"locs":[{"a":149,"b":153}]},{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":165,"b":172}]},{"name":"headers","required":true,"transform":{"type":"scalar"},"locs":[{"a":185,"b":193}]},{"name":"body","required":false,"transform":{"type":"scalar"},"locs":[{"a":207,"b":211}]},{"name":"intervalSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":233,"b":249}]},{"name":"timeoutMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":265,"b":275}]},{"name":"expectedStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":300,"b":315}]},{"name":"keyword","required":false,"transform":{"type":"scalar"},"locs":[{"a":328,"b":335}]},{"name":"invertKeyword","required":true,"transform":{"type":"scalar"},"locs":[{"a":355,"b":369}]},{"name":"followRedirects","required":true,"transform":{"type":"scalar"},"locs":[{"a":395,"b":411}]},{"name":"ignoreTlsErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":434,"b":450}]},{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":467,"b":475}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":510,"b":513}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":528,"b":534}]}],"statement":"-- Replaces the whole spec (absent optional fields were resolved to their defaults upstream).\nWITH m AS (\n  UPDATE monitors SET name = :name!, url = :url!, method = :method!, headers = :headers!,\n    body = :body, interval_seconds = :intervalSeconds!, timeout_ms = :timeoutMs!,\n    expected_status = :expectedStatus!, keyword = :keyword, invert_keyword = :invertKeyword!,\n    follow_redirects = :followRedirects!, ignore_tls_errors = :ignoreTlsErrors!,\n    enabled = :enabled!, updated_at = now()\n  WHERE id = :id! AND org_id = :orgId!\n  RETURNING *\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,\n  s.last_checked_at, s.last_up, s.last_result\nFROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id"};
+const updateMonitorIR: any = {"usedParamSet":{"name":true,"url":true,"method":true,"headers":true,"body":true,"intervalSeconds":true,"timeoutMs":true,"expectedStatus":true,"keyword":true,"invertKeyword":true,"followRedirects":true,"ignoreTlsErrors":true,"enabled":true,"confirmations":true,"recoveryConfirmations":true,"reminderMinutes":true,"alertChannelIds":true,"orgId":true,"id":true},"params":[{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":135,"b":140}]},{"name":"url","required":true,"transform":{"type":"scalar"},"locs":[{"a":149,"b":153}]},{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":165,"b":172}]},{"name":"headers","required":true,"transform":{"type":"scalar"},"locs":[{"a":185,"b":193}]},{"name":"body","required":false,"transform":{"type":"scalar"},"locs":[{"a":207,"b":211}]},{"name":"intervalSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":233,"b":249}]},{"name":"timeoutMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":265,"b":275}]},{"name":"expectedStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":300,"b":315}]},{"name":"keyword","required":false,"transform":{"type":"scalar"},"locs":[{"a":328,"b":335}]},{"name":"invertKeyword","required":true,"transform":{"type":"scalar"},"locs":[{"a":355,"b":369}]},{"name":"followRedirects","required":true,"transform":{"type":"scalar"},"locs":[{"a":395,"b":411}]},{"name":"ignoreTlsErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":434,"b":450}]},{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":467,"b":475}]},{"name":"confirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":494,"b":508}]},{"name":"recoveryConfirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":540,"b":562}]},{"name":"reminderMinutes","required":true,"transform":{"type":"scalar"},"locs":[{"a":584,"b":600}]},{"name":"alertChannelIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":657,"b":673}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":796,"b":802},{"a":880,"b":886}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":862,"b":865}]}],"statement":"-- Replaces the whole spec (absent optional fields were resolved to their defaults upstream).\nWITH m AS (\n  UPDATE monitors SET name = :name!, url = :url!, method = :method!, headers = :headers!,\n    body = :body, interval_seconds = :intervalSeconds!, timeout_ms = :timeoutMs!,\n    expected_status = :expectedStatus!, keyword = :keyword, invert_keyword = :invertKeyword!,\n    follow_redirects = :followRedirects!, ignore_tls_errors = :ignoreTlsErrors!,\n    enabled = :enabled!, confirmations = :confirmations!,\n    recovery_confirmations = :recoveryConfirmations!, reminder_minutes = :reminderMinutes!,\n    alert_channel_ids = ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)\n      WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)\n      ORDER BY u.n),\n    updated_at = now()\n  WHERE id = :id! AND org_id = :orgId!\n  RETURNING *\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  s.last_checked_at, s.last_up, s.last_result\nFROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id"};
 
 /**
  * Query generated from SQL:
@@ -143,13 +167,19 @@ const updateMonitorIR: any = {"usedParamSet":{"name":true,"url":true,"method":tr
  *     body = :body, interval_seconds = :intervalSeconds!, timeout_ms = :timeoutMs!,
  *     expected_status = :expectedStatus!, keyword = :keyword, invert_keyword = :invertKeyword!,
  *     follow_redirects = :followRedirects!, ignore_tls_errors = :ignoreTlsErrors!,
- *     enabled = :enabled!, updated_at = now()
+ *     enabled = :enabled!, confirmations = :confirmations!,
+ *     recovery_confirmations = :recoveryConfirmations!, reminder_minutes = :reminderMinutes!,
+ *     alert_channel_ids = ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)
+ *       WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)
+ *       ORDER BY u.n),
+ *     updated_at = now()
  *   WHERE id = :id! AND org_id = :orgId!
  *   RETURNING *
  * )
  * SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
  *   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
- *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,
+ *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
+ *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
  *   s.last_checked_at, s.last_up, s.last_result
  * FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id
  * ```
@@ -166,7 +196,9 @@ export interface SetMonitorEnabledParams {
 
 /** 'SetMonitorEnabled' return type */
 export interface SetMonitorEnabledResult {
+  alert_channel_ids: stringArray;
   body: string | null;
+  confirmations: number;
   created_at: Date;
   enabled: boolean;
   expected_status: Json;
@@ -182,6 +214,8 @@ export interface SetMonitorEnabledResult {
   last_up: boolean | null;
   method: string;
   name: string;
+  recovery_confirmations: number;
+  reminder_minutes: number;
   seq: string;
   timeout_ms: number;
   updated_at: Date;
@@ -194,7 +228,7 @@ export interface SetMonitorEnabledQuery {
   result: SetMonitorEnabledResult;
 }
 
-const setMonitorEnabledIR: any = {"usedParamSet":{"enabled":true,"id":true,"orgId":true},"params":[{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":44,"b":52}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":87,"b":90}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":105,"b":111}]}],"statement":"WITH m AS (\n  UPDATE monitors SET enabled = :enabled!, updated_at = now()\n  WHERE id = :id! AND org_id = :orgId!\n  RETURNING *\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,\n  s.last_checked_at, s.last_up, s.last_result\nFROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id"};
+const setMonitorEnabledIR: any = {"usedParamSet":{"enabled":true,"id":true,"orgId":true},"params":[{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":44,"b":52}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":87,"b":90}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":105,"b":111}]}],"statement":"WITH m AS (\n  UPDATE monitors SET enabled = :enabled!, updated_at = now()\n  WHERE id = :id! AND org_id = :orgId!\n  RETURNING *\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  s.last_checked_at, s.last_up, s.last_result\nFROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id"};
 
 /**
  * Query generated from SQL:
@@ -206,7 +240,8 @@ const setMonitorEnabledIR: any = {"usedParamSet":{"enabled":true,"id":true,"orgI
  * )
  * SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
  *   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
- *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,
+ *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
+ *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
  *   s.last_checked_at, s.last_up, s.last_result
  * FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id
  * ```
@@ -260,7 +295,9 @@ export interface GetMonitorParams {
 
 /** 'GetMonitor' return type */
 export interface GetMonitorResult {
+  alert_channel_ids: stringArray;
   body: string | null;
+  confirmations: number;
   created_at: Date;
   enabled: boolean;
   expected_status: Json;
@@ -276,6 +313,8 @@ export interface GetMonitorResult {
   last_up: boolean | null;
   method: string;
   name: string;
+  recovery_confirmations: number;
+  reminder_minutes: number;
   seq: string;
   timeout_ms: number;
   updated_at: Date;
@@ -288,7 +327,7 @@ export interface GetMonitorQuery {
   result: GetMonitorResult;
 }
 
-const getMonitorIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":507,"b":510}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":527,"b":533}]}],"statement":"-- Every read and write by id is scoped to the caller's organization: another organization's\n-- monitor is exactly as absent as one that does not exist.\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,\n  s.last_checked_at, s.last_up, s.last_result\nFROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id\nWHERE m.id = :id! AND m.org_id = :orgId!"};
+const getMonitorIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":625,"b":628}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":645,"b":651}]}],"statement":"-- Every read and write by id is scoped to the caller's organization: another organization's\n-- monitor is exactly as absent as one that does not exist.\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  s.last_checked_at, s.last_up, s.last_result\nFROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id\nWHERE m.id = :id! AND m.org_id = :orgId!"};
 
 /**
  * Query generated from SQL:
@@ -297,7 +336,8 @@ const getMonitorIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"n
  * -- monitor is exactly as absent as one that does not exist.
  * SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
  *   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
- *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,
+ *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
+ *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
  *   s.last_checked_at, s.last_up, s.last_result
  * FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
  * WHERE m.id = :id! AND m.org_id = :orgId!
@@ -315,7 +355,9 @@ export interface ListMonitorsPageParams {
 
 /** 'ListMonitorsPage' return type */
 export interface ListMonitorsPageResult {
+  alert_channel_ids: stringArray;
   body: string | null;
+  confirmations: number;
   created_at: Date;
   enabled: boolean;
   expected_status: Json;
@@ -331,6 +373,8 @@ export interface ListMonitorsPageResult {
   last_up: boolean | null;
   method: string;
   name: string;
+  recovery_confirmations: number;
+  reminder_minutes: number;
   seq: string;
   timeout_ms: number;
   updated_at: Date;
@@ -343,7 +387,7 @@ export interface ListMonitorsPageQuery {
   result: ListMonitorsPageResult;
 }
 
-const listMonitorsPageIR: any = {"usedParamSet":{"orgId":true,"afterSeq":true,"limit":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":597,"b":603}]},{"name":"afterSeq","required":true,"transform":{"type":"scalar"},"locs":[{"a":617,"b":626}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":649,"b":655}]}],"statement":"-- One organization's monitors (index monitors_org_seq). Keyset pagination on seq: stable under inserts and deletes, and each page costs the same\n-- however deep it is. The latest result comes from monitor_state, never from check_results.\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,\n  s.last_checked_at, s.last_up, s.last_result\nFROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id\nWHERE m.org_id = :orgId! AND m.seq > :afterSeq!\nORDER BY m.seq\nLIMIT :limit!"};
+const listMonitorsPageIR: any = {"usedParamSet":{"orgId":true,"afterSeq":true,"limit":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":715,"b":721}]},{"name":"afterSeq","required":true,"transform":{"type":"scalar"},"locs":[{"a":735,"b":744}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":767,"b":773}]}],"statement":"-- One organization's monitors (index monitors_org_seq). Keyset pagination on seq: stable under inserts and deletes, and each page costs the same\n-- however deep it is. The latest result comes from monitor_state, never from check_results.\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  s.last_checked_at, s.last_up, s.last_result\nFROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id\nWHERE m.org_id = :orgId! AND m.seq > :afterSeq!\nORDER BY m.seq\nLIMIT :limit!"};
 
 /**
  * Query generated from SQL:
@@ -352,7 +396,8 @@ const listMonitorsPageIR: any = {"usedParamSet":{"orgId":true,"afterSeq":true,"l
  * -- however deep it is. The latest result comes from monitor_state, never from check_results.
  * SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
  *   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
- *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,
+ *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
+ *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
  *   s.last_checked_at, s.last_up, s.last_result
  * FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
  * WHERE m.org_id = :orgId! AND m.seq > :afterSeq!

@@ -4,16 +4,24 @@
 -- row from the sibling CTE is there.
 WITH m AS (
   INSERT INTO monitors (org_id, name, url, method, headers, body, interval_seconds, timeout_ms,
-    expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled)
+    expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled,
+    confirmations, recovery_confirmations, reminder_minutes, alert_channel_ids)
   VALUES (:orgId!, :name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,
-    :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!)
+    :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!,
+    :confirmations!, :recoveryConfirmations!, :reminderMinutes!,
+    -- Only channels of the organization, in the order given: the service checked them, and
+    -- this keeps a channel deleted meanwhile out.
+    ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)
+      WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)
+      ORDER BY u.n))
   RETURNING *
 ), s AS (
   INSERT INTO monitor_state (monitor_id) SELECT id FROM m
 )
 SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
-  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,
+  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
+  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
   NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result
 FROM m;
 
@@ -24,13 +32,19 @@ WITH m AS (
     body = :body, interval_seconds = :intervalSeconds!, timeout_ms = :timeoutMs!,
     expected_status = :expectedStatus!, keyword = :keyword, invert_keyword = :invertKeyword!,
     follow_redirects = :followRedirects!, ignore_tls_errors = :ignoreTlsErrors!,
-    enabled = :enabled!, updated_at = now()
+    enabled = :enabled!, confirmations = :confirmations!,
+    recovery_confirmations = :recoveryConfirmations!, reminder_minutes = :reminderMinutes!,
+    alert_channel_ids = ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)
+      WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)
+      ORDER BY u.n),
+    updated_at = now()
   WHERE id = :id! AND org_id = :orgId!
   RETURNING *
 )
 SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
-  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,
+  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
+  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
   s.last_checked_at, s.last_up, s.last_result
 FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id;
 
@@ -42,7 +56,8 @@ WITH m AS (
 )
 SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
-  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,
+  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
+  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
   s.last_checked_at, s.last_up, s.last_result
 FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id;
 
@@ -64,7 +79,8 @@ SELECT EXISTS (SELECT 1 FROM deleted) AS "deleted!";
 -- monitor is exactly as absent as one that does not exist.
 SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
-  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,
+  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
+  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
   s.last_checked_at, s.last_up, s.last_result
 FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
 WHERE m.id = :id! AND m.org_id = :orgId!;
@@ -74,7 +90,8 @@ WHERE m.id = :id! AND m.org_id = :orgId!;
 -- however deep it is. The latest result comes from monitor_state, never from check_results.
 SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
-  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at,
+  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
+  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
   s.last_checked_at, s.last_up, s.last_result
 FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
 WHERE m.org_id = :orgId! AND m.seq > :afterSeq!

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MonitorStatus } from "../../gen/pulsar/v1/monitor_pb.js";
 import { createTestOrg } from "../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
+import { storeCheckResults } from "../worker/store-check-results.js";
 import {
   countEnabledMonitors,
   deleteMonitor,
@@ -12,7 +13,7 @@ import {
   setMonitorEnabled,
   updateMonitor,
 } from "./monitors.js";
-import { insertCheckResults, writeCheckResultBatch } from "./results.js";
+import { insertCheckResults } from "./results.js";
 import { MINUTE, resultFixture, specFixture } from "./test-fixtures.js";
 
 let db: TestDatabase;
@@ -94,7 +95,7 @@ describe("monitors", () => {
 
   it("shows PAUSED when disabled and UP or DOWN from the last result otherwise", async () => {
     const { id } = await insertMonitor(db.pool, org, specFixture());
-    await writeCheckResultBatch(db.pool, [
+    await storeCheckResults(db.pool, [
       resultFixture({ monitorId: id, checkedAtMs: Date.now() - MINUTE, up: false }),
     ]);
     const down = await getMonitor(db.pool, org, id);
@@ -175,7 +176,7 @@ describe("monitors", () => {
 describe("monitors of two organizations", () => {
   it("hides a monitor from another organization: get, update, pause, delete and list find nothing and change nothing", async () => {
     const created = await insertMonitor(db.pool, org, specFixture({ name: "acme only" }));
-    await writeCheckResultBatch(db.pool, [
+    await storeCheckResults(db.pool, [
       resultFixture({ monitorId: created.id, checkedAtMs: Date.now() - MINUTE }),
     ]);
     const before = await getMonitor(db.pool, org, created.id);

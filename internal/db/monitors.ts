@@ -30,6 +30,17 @@ export interface ResolvedMonitorSpec {
   followRedirects: boolean;
   ignoreTlsErrors: boolean;
   enabled: boolean;
+  /** Consecutive failed checks before the monitor is down (1–10). */
+  confirmations: number;
+  /** Consecutive successful checks before a down monitor is up again (1–10). */
+  recoveryConfirmations: number;
+  /** Minutes between reminders while down; 0 for none. */
+  reminderMinutes: number;
+  /**
+   * Alert channels of the monitor's organization (the caller checked them); a channel deleted
+   * meanwhile, or one of another organization, is left out when stored.
+   */
+  alertChannelIds: string[];
 }
 
 /** MonitorsPage is one page of listMonitorsPage. */

@@ -4,10 +4,6 @@ import { PreparedQuery } from '@pgtyped/runtime';
 
 export type DateOrString = Date | string;
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-export type JsonArray = (Json)[];
-
 export type NumberOrString = number | string;
 
 export type NumberOrStringArray = (NumberOrString)[];
@@ -105,51 +101,6 @@ const insertCheckResultsIR: any = {"usedParamSet":{"monitorIds":true,"checkedAts
  * ```
  */
 export const insertCheckResults = new PreparedQuery<InsertCheckResultsParams,InsertCheckResultsResult>(insertCheckResultsIR);
-
-
-/** 'UpdateMonitorStates' parameters type */
-export interface UpdateMonitorStatesParams {
-  checkedAts: stringArray;
-  monitorIds: stringArray;
-  results: JsonArray;
-  ups: booleanArray;
-}
-
-/** 'UpdateMonitorStates' return type */
-export type UpdateMonitorStatesResult = void;
-
-/** 'UpdateMonitorStates' query type */
-export interface UpdateMonitorStatesQuery {
-  params: UpdateMonitorStatesParams;
-  result: UpdateMonitorStatesResult;
-}
-
-const updateMonitorStatesIR: any = {"usedParamSet":{"monitorIds":true,"checkedAts":true,"ups":true,"results":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":307,"b":318}]},{"name":"checkedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":329,"b":340}]},{"name":"ups","required":true,"transform":{"type":"scalar"},"locs":[{"a":351,"b":355}]},{"name":"results","required":true,"transform":{"type":"scalar"},"locs":[{"a":373,"b":381}]}],"statement":"-- Moves each monitor's state to its result of the batch (one per monitor, deduplicated by the\n-- caller) unless a newer one is stored: batches may land out of order. The rows are locked in\n-- id order first, so two batches touching the same monitors cannot deadlock.\nWITH input AS (\n  SELECT * FROM unnest(:monitorIds!::uuid[], :checkedAts!::text[], :ups!::boolean[],\n    :results!::jsonb[]) AS u(monitor_id, checked_at, up, result)\n), locked AS MATERIALIZED (\n  SELECT s.monitor_id FROM monitor_state s\n  WHERE s.monitor_id IN (SELECT monitor_id FROM input)\n  ORDER BY s.monitor_id\n  FOR UPDATE\n)\nUPDATE monitor_state s\nSET last_checked_at = u.checked_at::timestamptz, last_up = u.up, last_result = u.result\nFROM input u\nWHERE s.monitor_id = u.monitor_id\n  AND s.monitor_id IN (SELECT monitor_id FROM locked)\n  AND (s.last_checked_at IS NULL OR s.last_checked_at < u.checked_at::timestamptz)"};
-
-/**
- * Query generated from SQL:
- * ```
- * -- Moves each monitor's state to its result of the batch (one per monitor, deduplicated by the
- * -- caller) unless a newer one is stored: batches may land out of order. The rows are locked in
- * -- id order first, so two batches touching the same monitors cannot deadlock.
- * WITH input AS (
- *   SELECT * FROM unnest(:monitorIds!::uuid[], :checkedAts!::text[], :ups!::boolean[],
- *     :results!::jsonb[]) AS u(monitor_id, checked_at, up, result)
- * ), locked AS MATERIALIZED (
- *   SELECT s.monitor_id FROM monitor_state s
- *   WHERE s.monitor_id IN (SELECT monitor_id FROM input)
- *   ORDER BY s.monitor_id
- *   FOR UPDATE
- * )
- * UPDATE monitor_state s
- * SET last_checked_at = u.checked_at::timestamptz, last_up = u.up, last_result = u.result
- * FROM input u
- * WHERE s.monitor_id = u.monitor_id
- *   AND s.monitor_id IN (SELECT monitor_id FROM locked)
- *   AND (s.last_checked_at IS NULL OR s.last_checked_at < u.checked_at::timestamptz)
- * ```
- */
-export const updateMonitorStates = new PreparedQuery<UpdateMonitorStatesParams,UpdateMonitorStatesResult>(updateMonitorStatesIR);
 
 
 /** 'ListCheckResults' parameters type */

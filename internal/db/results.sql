@@ -43,26 +43,6 @@ ON CONFLICT (monitor_id, hour) DO UPDATE SET
 )
 SELECT count(*)::integer AS "inserted!" FROM inserted;
 
-/* @name UpdateMonitorStates */
--- Moves each monitor's state to its result of the batch (one per monitor, deduplicated by the
--- caller) unless a newer one is stored: batches may land out of order. The rows are locked in
--- id order first, so two batches touching the same monitors cannot deadlock.
-WITH input AS (
-  SELECT * FROM unnest(:monitorIds!::uuid[], :checkedAts!::text[], :ups!::boolean[],
-    :results!::jsonb[]) AS u(monitor_id, checked_at, up, result)
-), locked AS MATERIALIZED (
-  SELECT s.monitor_id FROM monitor_state s
-  WHERE s.monitor_id IN (SELECT monitor_id FROM input)
-  ORDER BY s.monitor_id
-  FOR UPDATE
-)
-UPDATE monitor_state s
-SET last_checked_at = u.checked_at::timestamptz, last_up = u.up, last_result = u.result
-FROM input u
-WHERE s.monitor_id = u.monitor_id
-  AND s.monitor_id IN (SELECT monitor_id FROM locked)
-  AND (s.last_checked_at IS NULL OR s.last_checked_at < u.checked_at::timestamptz);
-
 /* @name ListCheckResults */
 -- Newest first within [since, until); until defaults to now. Both bounds are on the partition
 -- key, so only the partitions of the window are read, each through its primary key.

@@ -2,14 +2,9 @@ import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestOrg } from "../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
+import { storeCheckResults } from "../worker/store-check-results.js";
 import { deleteMonitor, getMonitor, insertMonitor } from "./monitors.js";
-import {
-  getMonitorStats,
-  insertCheckResults,
-  listCheckResults,
-  updateMonitorStates,
-  writeCheckResultBatch,
-} from "./results.js";
+import { getMonitorStats, insertCheckResults, listCheckResults } from "./results.js";
 import { createDayPartition, DAY, MINUTE, resultFixture, specFixture } from "./test-fixtures.js";
 
 let db: TestDatabase;
@@ -69,7 +64,7 @@ describe("check results", () => {
   it("ignores a result stored already, within a batch and across retries", async () => {
     const result = resultFixture({ monitorId, checkedAtMs: Date.now() - MINUTE });
     expect(await insertCheckResults(db.pool, [result, result])).toBe(1);
-    await writeCheckResultBatch(db.pool, [result]);
+    await storeCheckResults(db.pool, [result]);
     expect(await countRows()).toBe(1);
   });
 
@@ -79,8 +74,8 @@ describe("check results", () => {
     const b = resultFixture({ monitorId, checkedAtMs: 0 });
     a.checkedAt = { ...at, nanos: at.nanos + 1000 };
     b.checkedAt = { ...at, nanos: at.nanos + 2000 };
-    expect(await insertCheckResults(db.pool, [a, b])).toBe(2);
-    await updateMonitorStates(db.pool, [b, a]);
+    await storeCheckResults(db.pool, [b, a]);
+    expect(await countRows()).toBe(2);
     expect((await getMonitor(db.pool, orgId, monitorId))?.lastResult?.checkedAt?.nanos).toBe(
       b.checkedAt.nanos,
     );
@@ -90,7 +85,7 @@ describe("check results", () => {
     const gone = (await insertMonitor(db.pool, orgId, specFixture())).id;
     expect(await deleteMonitor(db.pool, orgId, gone)).toBe(true);
     const now = Date.now();
-    await writeCheckResultBatch(db.pool, [
+    await storeCheckResults(db.pool, [
       resultFixture({ monitorId: gone, checkedAtMs: now - MINUTE }),
       resultFixture({ monitorId, checkedAtMs: now - MINUTE }),
     ]);
@@ -107,8 +102,8 @@ describe("check results", () => {
     const older = resultFixture({ monitorId, checkedAtMs: now - 2 * MINUTE, up: true });
     const oldest = resultFixture({ monitorId, checkedAtMs: now - 3 * MINUTE, up: true });
 
-    await writeCheckResultBatch(db.pool, [oldest, newer]);
-    await writeCheckResultBatch(db.pool, [older]);
+    await storeCheckResults(db.pool, [oldest, newer]);
+    await storeCheckResults(db.pool, [older]);
 
     const monitor = await getMonitor(db.pool, orgId, monitorId);
     expect(monitor?.lastResult).toEqual(newer);
@@ -144,7 +139,7 @@ describe("check results", () => {
     );
     // Outside the window.
     batch.push(resultFixture({ monitorId, checkedAtMs: now - DAY - MINUTE, totalMs: 5000 }));
-    await writeCheckResultBatch(db.pool, batch);
+    await storeCheckResults(db.pool, batch);
 
     const stats = await getMonitorStats(db.pool, {
       monitorId,

@@ -1,7 +1,6 @@
-import { create, toJson } from "@bufbuild/protobuf";
+import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import type pg from "pg";
-import { type CheckResult, CheckResultSchema } from "../../gen/pulsar/v1/check_pb.js";
+import type { CheckResult } from "../../gen/pulsar/v1/check_pb.js";
 import {
   type MonitorStats,
   MonitorStatsSchema,
@@ -9,11 +8,9 @@ import {
   PhasePercentilesSchema,
 } from "../../gen/pulsar/v1/monitor_pb.js";
 import { connection } from "./connection.js";
-import { toJsonParam } from "./json.js";
 import type { Queryable } from "./pool.js";
-import { requireCheckedAt, resultColumns, resultFromRow, timestampText } from "./result-row.js";
+import { resultColumns, resultFromRow } from "./result-row.js";
 import * as q from "./results.queries.js";
-import { withTransaction } from "./transaction.js";
 
 /** ResultsQuery selects one monitor's results in [since, until), newest first. */
 export interface ResultsQuery {
@@ -44,56 +41,6 @@ export async function insertCheckResults(
   if (results.length === 0) return 0;
   const [row] = await q.insertCheckResults.run(resultColumns(results), connection(db));
   return row?.inserted ?? 0;
-}
-
-const isNewer = (a: CheckResult, b: CheckResult): boolean => {
-  const ta = requireCheckedAt(a);
-  const tb = requireCheckedAt(b);
-  return ta.seconds !== tb.seconds ? ta.seconds > tb.seconds : ta.nanos > tb.nanos;
-};
-
-/**
- * updateMonitorStates moves each monitor's state to its newest result of the batch, in one
- * round trip, unless a newer result is stored already (batches can land out of order).
- * Returns how many monitors changed state.
- */
-export async function updateMonitorStates(
-  db: Queryable,
-  results: readonly CheckResult[],
-): Promise<number> {
-  const newest = new Map<string, CheckResult>();
-  for (const result of results) {
-    const seen = newest.get(result.monitorId);
-    if (!seen || isNewer(result, seen)) newest.set(result.monitorId, result);
-  }
-  if (newest.size === 0) return 0;
-  // In id order, the order the SQL locks them in.
-  const latest = [...newest.values()].sort((a, b) => (a.monitorId < b.monitorId ? -1 : 1));
-  const { rowCount } = await q.updateMonitorStates.runWithCounts(
-    {
-      monitorIds: latest.map((r) => r.monitorId),
-      checkedAts: latest.map((r) => timestampText(requireCheckedAt(r))),
-      ups: latest.map((r) => r.up),
-      results: latest.map((r) => toJsonParam(toJson(CheckResultSchema, r))),
-    },
-    connection(db),
-  );
-  return rowCount;
-}
-
-/**
- * writeCheckResultBatch stores a batch and updates the monitors' states in one transaction:
- * two round trips plus BEGIN and COMMIT, whatever the batch size.
- */
-export async function writeCheckResultBatch(
-  pool: Pick<pg.Pool, "connect">,
-  results: readonly CheckResult[],
-): Promise<void> {
-  if (results.length === 0) return;
-  await withTransaction(pool, async (client) => {
-    await insertCheckResults(client, results);
-    await updateMonitorStates(client, results);
-  });
 }
 
 /** listCheckResults reads one monitor's results in a window, newest first. */

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestOrg } from "../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
+import { storeCheckResults } from "../worker/store-check-results.js";
 import { deleteMonitor, insertMonitor } from "./monitors.js";
 import { maintainPartitions } from "./partitions.js";
-import { writeCheckResultBatch } from "./results.js";
 import { listHourlyRollups, listTimingBuckets } from "./rollups.js";
 import { createDayPartition, resultFixture, specFixture } from "./test-fixtures.js";
 
@@ -34,7 +34,7 @@ const rollups = () =>
 
 describe("hourly rollups", () => {
   it("add up each hour's checks, failures and response latencies as results are stored", async () => {
-    await writeCheckResultBatch(db.pool, [
+    await storeCheckResults(db.pool, [
       resultFixture({ monitorId, checkedAtMs: hourStart + 10 * 60_000, totalMs: 100 }),
       resultFixture({ monitorId, checkedAtMs: hourStart + 20 * 60_000, totalMs: 300 }),
       // A timeout: a failure, and no latency (status 0).
@@ -46,7 +46,7 @@ describe("hourly rollups", () => {
         totalMs: 10_000,
       }),
     ]);
-    await writeCheckResultBatch(db.pool, [
+    await storeCheckResults(db.pool, [
       resultFixture({ monitorId, checkedAtMs: hourStart + 40 * 60_000, up: false, totalMs: 200 }),
       resultFixture({ monitorId, checkedAtMs: hourStart + 70 * 60_000, totalMs: 50 }),
     ]);
@@ -72,13 +72,13 @@ describe("hourly rollups", () => {
 
   it("do not count a retried batch twice", async () => {
     const batch = [resultFixture({ monitorId, checkedAtMs: hourStart + 5 * 60_000, totalMs: 80 })];
-    await writeCheckResultBatch(db.pool, batch);
-    await writeCheckResultBatch(db.pool, batch);
+    await storeCheckResults(db.pool, batch);
+    await storeCheckResults(db.pool, batch);
     expect((await rollups()).map((r) => r.checks)).toEqual([1]);
   });
 
   it("are scoped to the organization and go with their monitor", async () => {
-    await writeCheckResultBatch(db.pool, [
+    await storeCheckResults(db.pool, [
       resultFixture({ monitorId, checkedAtMs: hourStart + 60_000 }),
     ]);
     const foreign = await listHourlyRollups(db.pool, {
@@ -106,7 +106,7 @@ describe("hourly rollups", () => {
 describe("timing buckets", () => {
   it("average each phase per bucket over the checks that got a response", async () => {
     const bucket = Math.floor(Date.now() / 600_000) * 600_000 - 600_000;
-    await writeCheckResultBatch(db.pool, [
+    await storeCheckResults(db.pool, [
       resultFixture({ monitorId, checkedAtMs: bucket + 1000, totalMs: 100 }),
       resultFixture({ monitorId, checkedAtMs: bucket + 2000, totalMs: 300 }),
       resultFixture({

@@ -19,6 +19,10 @@ export function specFixture(overrides: Partial<ResolvedMonitorSpec> = {}): Resol
     followRedirects: true,
     ignoreTlsErrors: false,
     enabled: true,
+    confirmations: 2,
+    recoveryConfirmations: 1,
+    reminderMinutes: 0,
+    alertChannelIds: [],
     ...overrides,
   };
 }

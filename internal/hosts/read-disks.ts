@@ -1,3 +1,4 @@
+import { readFile, statfs } from "node:fs/promises";
 import { create } from "@bufbuild/protobuf";
 import si from "systeminformation";
 import { type DiskSample, DiskSampleSchema } from "../../gen/pulsar/v1/host_pb.js";
@@ -78,5 +79,63 @@ export function selectDisks(entries: readonly FsEntry[]): DiskSample[] {
 
 /** readDisks lists the mounted real filesystems with their size and use. */
 export async function readDisks(): Promise<DiskSample[]> {
+  if (process.platform === "linux") {
+    try {
+      return selectDisks(await readProcMounts());
+    } catch {
+      // No /proc (a sandbox): fall through to systeminformation.
+    }
+  }
   return selectDisks(await si.fsSize());
+}
+
+/** parseProcMounts reads /proc/mounts: device, mount point and type ("\040" is a space). */
+export function parseProcMounts(text: string): { fs: string; mount: string; type: string }[] {
+  const decodeOctal = (field: string) =>
+    field.replace(/\\([0-7]{3})/g, (_, octal: string) =>
+      String.fromCharCode(Number.parseInt(octal, 8)),
+    );
+  return text
+    .split("\n")
+    .map((line) => line.split(" "))
+    .filter((fields) => fields.length >= 3)
+    .map(([fs = "", mount = "", type = ""]) => ({
+      fs: decodeOctal(fs),
+      mount: decodeOctal(mount),
+      type,
+    }));
+}
+
+/**
+ * readProcMounts measures each mounted filesystem with statfs(2), as df does, without running
+ * df (systeminformation runs `cat /proc/mounts` synchronously and then df in a shell). Virtual
+ * types are skipped before measuring, and mounts are measured one at a time: a hung network
+ * mount then holds one libuv thread, not all of them.
+ */
+async function readProcMounts(): Promise<FsEntry[]> {
+  const mounts = parseProcMounts(await readFile("/proc/mounts", "utf8"));
+  const entries: FsEntry[] = [];
+  for (const m of mounts) {
+    if (VIRTUAL_TYPES.has(m.type.toLowerCase())) continue;
+    const stats = await statfs(m.mount).catch(() => undefined);
+    if (!stats) continue;
+    entries.push({
+      ...m,
+      size: stats.blocks * stats.bsize,
+      used: (stats.blocks - stats.bfree) * stats.bsize,
+    });
+  }
+  // A container's root is an overlay: selectDisks falls back to it, so it must be measured.
+  if (!entries.some((e) => e.mount === "/")) {
+    const root = mounts.find((m) => m.mount === "/");
+    const stats = root && (await statfs("/").catch(() => undefined));
+    if (root && stats) {
+      entries.push({
+        ...root,
+        size: stats.blocks * stats.bsize,
+        used: (stats.blocks - stats.bfree) * stats.bsize,
+      });
+    }
+  }
+  return entries;
 }

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { create } from "@bufbuild/protobuf";
 import si from "systeminformation";
@@ -39,7 +39,8 @@ export function parseProcNetDev(text: string): InterfaceCounters[] {
 async function readCounters(): Promise<InterfaceCounters[]> {
   if (process.platform === "linux") {
     try {
-      return parseProcNetDev(await readFile("/proc/net/dev", "utf8"));
+      // Synchronous: an in-memory kernel file, read in microseconds (see read-proc-processes).
+      return parseProcNetDev(readFileSync("/proc/net/dev", "utf8"));
     } catch {
       // No /proc (a sandbox): fall through to systeminformation.
     }
@@ -48,8 +49,8 @@ async function readCounters(): Promise<InterfaceCounters[]> {
   return stats.map((s) => ({ name: s.iface, rxBytes: s.rx_bytes, txBytes: s.tx_bytes }));
 }
 
-const isLoopback = (name: string): boolean =>
-  /^lo\d*$/.test(name) || (networkInterfaces()[name]?.every((a) => a.internal) ?? false);
+const isLoopback = (name: string, addresses: ReturnType<typeof networkInterfaces>): boolean =>
+  /^lo\d*$/.test(name) || (addresses[name]?.every((a) => a.internal) ?? false);
 
 /** NetworkReader turns counters into throughput since its previous call. */
 export type NetworkReader = () => Promise<NetworkSample>;
@@ -76,7 +77,9 @@ export function createNetworkReader(now: () => number = () => performance.now())
       };
     });
     previous = { at, counters: new Map(counters.map((c) => [c.name, c])) };
-    const counted = interfaces.filter((i) => !isLoopback(i.name));
+    // One getifaddrs(3) per sample, not one per interface.
+    const addresses = networkInterfaces();
+    const counted = interfaces.filter((i) => !isLoopback(i.name, addresses));
     return create(NetworkSampleSchema, {
       rxBytesPerSec: counted.reduce((sum, i) => sum + i.rxBytesPerSec, 0),
       txBytesPerSec: counted.reduce((sum, i) => sum + i.txBytesPerSec, 0),

@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { create } from "@bufbuild/protobuf";
 import si from "systeminformation";
 import {
@@ -8,6 +7,7 @@ import {
   ProcessInfoSchema,
 } from "../../gen/pulsar/v1/host_pb.js";
 import { percent } from "./read-cpu-memory.js";
+import { createProcProcessReader, threadCount } from "./read-proc-processes.js";
 
 /** TOP_PROCESSES is how many processes a sample lists, by CPU use. */
 export const TOP_PROCESSES = 12;
@@ -34,25 +34,17 @@ const normalState = (state: string): string => {
   return "unknown";
 };
 
-// The kernel counts threads for us: /proc/loadavg's fourth field is "runnable/total" over all
-// kernel scheduling entities. Elsewhere no cheap source exists and the count stays 0.
-async function threadCount(): Promise<number> {
-  if (process.platform !== "linux") return 0;
-  try {
-    const total = (await readFile("/proc/loadavg", "utf8")).split(" ")[3]?.split("/")[1];
-    return Number.parseInt(total ?? "0", 10) || 0;
-  } catch {
-    return 0;
-  }
-}
-
 /**
  * readProcesses reads the process list (~100 ms: systeminformation runs ps and reads /proc),
  * counts it by state and keeps the top consumers by CPU. CPU use per process is measured since
  * the previous call, so on the slow cadence it is an average over that period.
  */
 export async function readProcesses(): Promise<ProcessReading> {
-  const [data, threads] = await Promise.all([si.processes(), threadCount()]);
+  // The kernel counts threads for us (/proc/loadavg); elsewhere no cheap source exists: 0.
+  const [data, threads] = await Promise.all([
+    si.processes(),
+    Promise.resolve(process.platform === "linux" ? threadCount("/proc") : 0),
+  ]);
   const top = [...data.list]
     .sort((a, b) => b.cpu - a.cpu || b.memRss - a.memRss)
     .slice(0, TOP_PROCESSES)
@@ -77,5 +69,26 @@ export async function readProcesses(): Promise<ProcessReading> {
       threads: Math.max(threads, total),
     }),
     top,
+  };
+}
+
+/**
+ * createProcessReader returns the process list reader for this machine: straight from /proc on
+ * Linux (createProcProcessReader: no child processes), else systeminformation (readProcesses).
+ * Where /proc cannot be read after all (a sandbox), it falls back to systeminformation for good.
+ */
+export function createProcessReader(): () => Promise<ProcessReading> {
+  if (process.platform !== "linux") return readProcesses;
+  const fromProc = createProcProcessReader(TOP_PROCESSES);
+  let useProc = true;
+  return async () => {
+    if (useProc) {
+      try {
+        return await fromProc();
+      } catch {
+        useProc = false;
+      }
+    }
+    return readProcesses();
   };
 }

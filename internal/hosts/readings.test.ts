@@ -1,5 +1,9 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { selectDisks } from "./read-disks.js";
+import { createCpuReader, parseMeminfo, parseProcStatCpus } from "./read-cpu-memory.js";
+import { parseProcMounts, readDisks, selectDisks } from "./read-disks.js";
 import { parseProcNetDev } from "./read-network.js";
 
 const GiB = 2 ** 30;
@@ -42,5 +46,87 @@ describe("parseProcNetDev", () => {
       { name: "lo", rxBytes: 7487326853, txBytes: 7487326853 },
       { name: "eth0", rxBytes: 1191980775, txBytes: 2327370 },
     ]);
+  });
+});
+
+describe("parseProcStatCpus", () => {
+  it("counts busy ticks as top does: not idle nor iowait, guest once (inside user)", () => {
+    const text = `cpu  100 10 50 1000 40 5 5 2 30 0
+cpu0 60 5 25 500 20 3 2 1 30 0
+cpu1 40 5 25 500 20 2 3 1 0 0
+intr 12345
+`;
+    expect(parseProcStatCpus(text)).toEqual([
+      { busy: 172, total: 1212 },
+      { busy: 96, total: 616 },
+      { busy: 76, total: 596 },
+    ]);
+  });
+});
+
+describe("createCpuReader", () => {
+  it("reports use since its previous call, in total and per core", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pulsar-cpu-"));
+    const path = join(dir, "stat");
+    try {
+      await writeFile(path, "cpu  0 0 0 0 0 0 0 0\ncpu0 0 0 0 0 0 0 0 0\ncpu1 0 0 0 0 0 0 0 0\n");
+      const read = createCpuReader(path);
+      await read();
+      // Core 0 fully busy, core 1 idle, over 100 ticks each.
+      await writeFile(
+        path,
+        "cpu  100 0 0 100 0 0 0 0\ncpu0 100 0 0 0 0 0 0 0\ncpu1 0 0 0 100 0 0 0 0\n",
+      );
+      const sample = await read();
+      if (process.platform !== "linux") return; // elsewhere systeminformation answers
+      expect(sample.totalPercent).toBe(50);
+      expect(sample.perCorePercent).toEqual([100, 0]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("parseProcMounts", () => {
+  it("reads device, mount point and type, with escaped spaces", () => {
+    const text =
+      "/dev/sda1 / ext4 rw 0 0\n/dev/sdb1 /mnt/my\\040disk xfs rw 0 0\nproc /proc proc rw 0 0\n";
+    expect(parseProcMounts(text)).toEqual([
+      { fs: "/dev/sda1", mount: "/", type: "ext4" },
+      { fs: "/dev/sdb1", mount: "/mnt/my disk", type: "xfs" },
+      { fs: "proc", mount: "/proc", type: "proc" },
+    ]);
+  });
+});
+
+describe("readDisks", () => {
+  it("measures this machine's root filesystem", async () => {
+    const disks = await readDisks();
+    expect(disks.length).toBeGreaterThan(0);
+    for (const disk of disks) {
+      expect(disk.sizeBytes).toBeGreaterThan(0);
+      expect(disk.usedBytes).toBeLessThanOrEqual(disk.sizeBytes);
+    }
+  });
+});
+
+describe("parseMeminfo", () => {
+  it("counts used memory as total minus available, and swap in use", () => {
+    const text = `MemTotal:        8000000 kB
+MemFree:          500000 kB
+MemAvailable:    6000000 kB
+Buffers:          100000 kB
+Cached:          4000000 kB
+SwapCached:            0 kB
+SwapTotal:       2000000 kB
+SwapFree:        1500000 kB
+`;
+    expect(parseMeminfo(text)).toMatchObject({
+      totalBytes: 8000000 * 1024,
+      usedBytes: 2000000 * 1024,
+      availableBytes: 6000000 * 1024,
+      swapTotalBytes: 2000000 * 1024,
+      swapUsedBytes: 500000 * 1024,
+    });
   });
 });

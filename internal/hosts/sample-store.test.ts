@@ -28,13 +28,13 @@ describe("createHostSampleStore", () => {
   it("batches samples into host_samples and records the host; close writes what is pending", async () => {
     const store = createHostSampleStore({
       pool: db.pool,
-      ownerOrgId: undefined,
       retentionDays: 30,
       log: silentLogger,
     });
     const now = Date.now();
     for (let i = 0; i < 5; i++) {
       store.add(
+        undefined,
         create(HostSampleSchema, {
           hostId: "store-host",
           hostname: "store",
@@ -59,28 +59,18 @@ describe("createHostSampleStore", () => {
     const org = await createTestOrg(db.pool);
     const warnings: string[] = [];
     const log = { ...silentLogger, warn: (message: string) => warnings.push(message) };
-    const owned = createHostSampleStore({
-      pool: db.pool,
-      ownerOrgId: org.orgId,
-      retentionDays: 30,
-      log,
-    });
-    const shared = createHostSampleStore({
-      pool: db.pool,
-      ownerOrgId: undefined,
-      retentionDays: 30,
-      log,
-    });
+    const owned = createHostSampleStore({ pool: db.pool, retentionDays: 30, log });
+    const shared = createHostSampleStore({ pool: db.pool, retentionDays: 30, log });
     const now = Date.now();
     // Unclaimed, a host id is accepted by anyone: the first stored batch claims it.
-    expect(await owned.accepts("claimed-host")).toBe(true);
-    expect(await shared.accepts("claimed-host")).toBe(true);
-    owned.add(sampleOf("claimed-host", now - 4000, { hostname: "mine" }));
+    expect(await owned.accepts(org.orgId, "claimed-host")).toBe(true);
+    expect(await shared.accepts(undefined, "claimed-host")).toBe(true);
+    owned.add(org.orgId, sampleOf("claimed-host", now - 4000, { hostname: "mine" }));
     await owned.close();
 
-    expect(await owned.accepts("claimed-host")).toBe(true);
-    expect(await shared.accepts("claimed-host")).toBe(false);
-    shared.add(sampleOf("claimed-host", now - 2000, { hostname: "theirs" }));
+    expect(await owned.accepts(org.orgId, "claimed-host")).toBe(true);
+    expect(await shared.accepts(undefined, "claimed-host")).toBe(false);
+    shared.add(undefined, sampleOf("claimed-host", now - 2000, { hostname: "theirs" }));
     await shared.close();
     expect(warnings).toEqual([
       "this host id belongs to another owner; its samples are not stored or published",
@@ -95,28 +85,53 @@ describe("createHostSampleStore", () => {
 
   it("learns from a refused batch that a host is another owner's", async () => {
     const org = await createTestOrg(db.pool);
-    const theirs = createHostSampleStore({
-      pool: db.pool,
-      ownerOrgId: org.orgId,
-      retentionDays: 30,
-      log: silentLogger,
-    });
-    const late = createHostSampleStore({
-      pool: db.pool,
-      ownerOrgId: undefined,
-      retentionDays: 30,
-      log: silentLogger,
-    });
+    const theirs = createHostSampleStore({ pool: db.pool, retentionDays: 30, log: silentLogger });
+    const late = createHostSampleStore({ pool: db.pool, retentionDays: 30, log: silentLogger });
     // Both checked before either stored anything, as two workers starting at once do.
-    expect(await late.accepts("raced-host")).toBe(true);
-    theirs.add(sampleOf("raced-host", Date.now() - 4000));
+    expect(await late.accepts(undefined, "raced-host")).toBe(true);
+    theirs.add(org.orgId, sampleOf("raced-host", Date.now() - 4000));
     await theirs.close();
-    late.add(sampleOf("raced-host", Date.now() - 2000));
+    late.add(undefined, sampleOf("raced-host", Date.now() - 2000));
     await late.close();
-    expect(await late.accepts("raced-host")).toBe(false);
+    expect(await late.accepts(undefined, "raced-host")).toBe(false);
     const { rows } = await db.pool.query(
       "SELECT count(*)::int AS n FROM host_samples WHERE host_id = 'raced-host'",
     );
     expect(rows).toEqual([{ n: 1 }]);
+  });
+
+  it("write resolves once a batch of several owners is stored, naming the hosts it refused", async () => {
+    const alpha = await createTestOrg(db.pool, "Alpha");
+    const bravo = await createTestOrg(db.pool, "Bravo");
+    // One store for every owner, as the API's: batches mix organizations.
+    const store = createHostSampleStore({
+      pool: db.pool,
+      retentionDays: undefined,
+      log: silentLogger,
+      maxDelayMs: 50,
+    });
+    const now = Date.now();
+    expect(await store.write(alpha.orgId, [sampleOf("alpha-host", now - 6000)])).toEqual([]);
+    // Stored by the time write resolves, not later.
+    const count = async (hostId: string) =>
+      (
+        await db.pool.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM host_samples WHERE host_id = $1",
+          [hostId],
+        )
+      ).rows[0]?.n;
+    expect(await count("alpha-host")).toBe(1);
+
+    // In one batch: Bravo's impostor sample of Alpha's host first, then Alpha's own and Bravo's
+    // own. Alpha's is stored whichever owner the batch saw first; only Bravo's impostor is not.
+    const [impostor, own, other] = await Promise.all([
+      store.write(bravo.orgId, [sampleOf("alpha-host", now - 4000)]),
+      store.write(alpha.orgId, [sampleOf("alpha-host", now - 2000)]),
+      store.write(bravo.orgId, [sampleOf("bravo-host", now - 2000)]),
+    ]);
+    expect([impostor, own, other]).toEqual([["alpha-host"], [], []]);
+    expect(await count("alpha-host")).toBe(2);
+    expect(await count("bravo-host")).toBe(1);
+    await store.close();
   });
 });

@@ -1,7 +1,12 @@
 import type pg from "pg";
 import type { HostSample } from "../../gen/pulsar/v1/host_pb.js";
-import { findHostOwner, type OwnedHostSample, writeHostSampleBatch } from "../db/hosts.js";
-import { maintainHostSamplePartitions } from "../db/partitions.js";
+import {
+  findHostOwner,
+  type OwnedHostSample,
+  type RefusedHost,
+  writeHostSampleBatch,
+} from "../db/hosts.js";
+import { maintainTablePartitions } from "../db/partitions.js";
 import { PARTITION_DAYS_AHEAD } from "../db/schema.js";
 import type { Logger } from "../log/logger.js";
 import { createBatchWriter } from "../worker/result-writer.js";
@@ -10,30 +15,46 @@ import { createBatchWriter } from "../worker/result-writer.js";
 export interface HostSampleStoreDeps {
   pool: Pick<pg.Pool, "connect" | "query">;
   /**
-   * The organization the samples belong to (PULSAR_WORKER_TOKEN's); undefined for a shared
-   * host. Required so that no caller shares an organization's host by forgetting it.
+   * host_samples partitions older than this are dropped (HOST_RETENTION_DAYS). Undefined: the
+   * store only creates partitions ahead and drops nothing — the API, which does not own the
+   * retention setting, must not apply a default of its own to it.
    */
-  ownerOrgId: string | undefined;
-  /** host_samples partitions older than this are dropped (HOST_RETENTION_DAYS). */
-  retentionDays: number;
+  retentionDays: number | undefined;
   log: Logger;
   /** A batch goes out this long after its first sample; samples come one per host per 2 s. */
   maxDelayMs?: number;
+  /**
+   * onStored hears each stored batch (its samples that were stored, with their owners), one
+   * batch at a time in the order stored, without holding up the writer: host rules are
+   * evaluated there (internal/alerts/host-rules.ts). A failure is logged.
+   */
+  onStored?: (samples: OwnedHostSample[]) => Promise<void>;
 }
 
-/** HostSampleStore persists one owner's host samples in batches. */
+/**
+ * Owner is the organization a sample's host belongs to; undefined for a shared host. Every
+ * call takes it, and it is never optional: a forgotten owner would share an organization's
+ * host with everyone.
+ */
+export type Owner = string | undefined;
+
+/** HostSampleStore persists host samples in batches, each under its owner. */
 export interface HostSampleStore {
-  /** ownerOrgId is the organization the samples belong to; undefined for shared hosts. */
-  readonly ownerOrgId: string | undefined;
   /**
-   * accepts says whether samples of hostId belong to this store's owner: true for a host not
-   * yet claimed or claimed by the owner, false for a host another owner claimed first (its
-   * samples are neither stored nor, by the worker, published). A Postgres error answers true:
-   * the stored side refuses such samples anyway, and the live stream stays up meanwhile.
+   * accepts says whether samples of hostId may be stored as owner's: true for a host not yet
+   * claimed or claimed by the owner, false for a host another owner claimed first (its samples
+   * are neither stored nor, by the worker, published). A Postgres error answers true: the
+   * stored side refuses such samples anyway, and the live stream stays up meanwhile.
    */
-  accepts(hostId: string): Promise<boolean>;
+  accepts(owner: Owner, hostId: string): Promise<boolean>;
   /** add queues a sample; it never waits for Postgres nor throws (history is best effort). */
-  add(sample: HostSample): void;
+  add(owner: Owner, sample: HostSample): void;
+  /**
+   * write queues samples and resolves once they are stored, with the host ids that were
+   * refused because another owner claimed them first (their samples are not stored). It
+   * rejects when Postgres stayed unreachable for the writer's retry period.
+   */
+  write(owner: Owner, samples: readonly HostSample[]): Promise<string[]>;
   /** close writes what is pending and stops the partition maintenance. */
   close(): Promise<void>;
 }
@@ -42,35 +63,50 @@ const PARTITION_MAINTENANCE_MS = 60 * 60_000;
 
 /**
  * createHostSampleStore writes samples to host_samples in batches (one transaction each, with
- * the hosts rows), retrying a failing write for a minute like check results, and keeps the
- * table's daily partitions created ahead and dropped past the retention, hourly: a worker that
- * runs for days must not reach a day without a partition. A host id claimed by another owner
- * is logged once and its samples dropped.
+ * the hosts rows), whatever their owners, retrying a failing write for a minute like check
+ * results, and keeps the table's daily partitions created ahead (and, given a retention,
+ * dropped past it), hourly: a process that runs for days must not reach a day without a
+ * partition. A host id claimed by another owner is logged once per owner and its samples
+ * dropped.
  */
 export function createHostSampleStore(deps: HostSampleStoreDeps): HostSampleStore {
-  const { log, ownerOrgId } = deps;
+  const { log } = deps;
   // A host's owner never changes, so a verdict once known holds for the life of the process.
   const verdicts = new Map<string, boolean>();
-  const refuse = (hostId: string) => {
-    if (verdicts.get(hostId) === false) return;
-    verdicts.set(hostId, false);
+  const key = (owner: Owner, hostId: string) => `${owner ?? ""}/${hostId}`;
+  const refuse = (owner: Owner, hostId: string) => {
+    if (verdicts.get(key(owner, hostId)) === false) return;
+    verdicts.set(key(owner, hostId), false);
     log.warn("this host id belongs to another owner; its samples are not stored or published", {
       hostId,
-      owner: ownerOrgId ?? "shared",
-      hint: "set HOST_ID to an id of its own, or use the owner's PULSAR_WORKER_TOKEN",
+      owner: owner ?? "shared",
+      hint: "give the host an id of its own (HOST_ID, AGENT_HOST_ID), or use the owner's token",
     });
+  };
+  // Batches are handed to onStored in order: rules see a host's samples oldest first.
+  let stored = Promise.resolve();
+  const afterStored = (batch: OwnedHostSample[], refused: readonly RefusedHost[]) => {
+    const skip = new Set(refused.map((r) => key(r.orgId, r.hostId)));
+    const kept = batch.filter((s) => !skip.has(key(s.orgId, s.sample.hostId)));
+    const onStored = deps.onStored;
+    if (kept.length === 0 || !onStored) return;
+    stored = stored
+      .then(() => onStored(kept))
+      .catch((error: unknown) => log.warn("handling stored host samples failed", { error }));
   };
   const writer = createBatchWriter<OwnedHostSample>({
     label: "host samples",
     write: async (batch) => {
-      for (const hostId of await writeHostSampleBatch(deps.pool, batch)) refuse(hostId);
+      const refused = await writeHostSampleBatch(deps.pool, batch);
+      for (const { orgId, hostId } of refused) refuse(orgId, hostId);
+      if (deps.onStored) afterStored(batch, refused);
     },
     maxDelayMs: deps.maxDelayMs ?? 1000,
     maxInFlight: 1,
     log,
   });
   const maintain = () =>
-    maintainHostSamplePartitions(deps.pool, {
+    maintainTablePartitions(deps.pool, "host_samples", {
       daysAhead: PARTITION_DAYS_AHEAD,
       retentionDays: deps.retentionDays,
     }).catch((error: unknown) =>
@@ -80,34 +116,39 @@ export function createHostSampleStore(deps: HostSampleStoreDeps): HostSampleStor
   timer.unref();
 
   return {
-    ownerOrgId,
-    async accepts(hostId) {
-      const known = verdicts.get(hostId);
+    async accepts(owner, hostId) {
+      const known = verdicts.get(key(owner, hostId));
       if (known !== undefined) return known;
-      let owner: { orgId: string | undefined } | undefined;
+      let claimed: { orgId: string | undefined } | undefined;
       try {
-        owner = await findHostOwner(deps.pool, hostId);
+        claimed = await findHostOwner(deps.pool, hostId);
       } catch (error) {
         log.debug("checking a host's owner failed", { hostId, error });
         return true;
       }
       // Unclaimed: the first stored batch claims it; ask again until then.
-      if (!owner) return true;
-      if (owner.orgId !== ownerOrgId) {
-        refuse(hostId);
+      if (!claimed) return true;
+      if (claimed.orgId !== owner) {
+        refuse(owner, hostId);
         return false;
       }
-      verdicts.set(hostId, true);
+      verdicts.set(key(owner, hostId), true);
       return true;
     },
-    add(sample) {
-      if (verdicts.get(sample.hostId) === false) return;
+    add(owner, sample) {
+      if (verdicts.get(key(owner, sample.hostId)) === false) return;
       // The writer has logged the failure already; a lost sample only leaves a gap in a chart.
-      writer.add({ orgId: ownerOrgId, sample }).catch(() => {});
+      writer.add({ orgId: owner, sample }).catch(() => {});
+    },
+    async write(owner, samples) {
+      await Promise.all(samples.map((sample) => writer.add({ orgId: owner, sample })));
+      const hostIds = new Set(samples.map((s) => s.hostId));
+      return [...hostIds].filter((id) => verdicts.get(key(owner, id)) === false);
     },
     async close() {
       clearInterval(timer);
       await writer.close();
+      await stored;
     },
   };
 }

@@ -10,11 +10,11 @@ import {
 import type { Logger } from "../log/logger.js";
 import { resolveHostId } from "./host-id.js";
 import { createPeriodicReading } from "./periodic-reading.js";
-import { readCpu, readMemory } from "./read-cpu-memory.js";
+import { createCpuReader, readMemory } from "./read-cpu-memory.js";
 import { readDisks } from "./read-disks.js";
 import { readHostInfo } from "./read-info.js";
 import { createNetworkReader } from "./read-network.js";
-import { EMPTY_PROCESSES, readProcesses } from "./read-processes.js";
+import { createProcessReader, EMPTY_PROCESSES } from "./read-processes.js";
 
 /** SamplerDeps configure a host sampler. */
 export interface SamplerDeps {
@@ -48,7 +48,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
   const { log, intervalMs } = deps;
   const processes = createPeriodicReading({
     name: "processes",
-    read: readProcesses,
+    read: createProcessReader(),
     everyMs: deps.processesEveryMs ?? 10_000,
     fallback: EMPTY_PROCESSES,
     log,
@@ -68,13 +68,14 @@ export function createSampler(deps: SamplerDeps): Sampler {
     log,
   });
   const readNetwork = createNetworkReader();
+  const readCpu = createCpuReader();
   let hostId: string | undefined;
   let primed: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> | undefined;
   let running = false;
 
-  // Everything whose first reading is slow or meaningless (CPU's first call measures 0.5 s, the
+  // Everything whose first reading is slow or meaningless (the CPU's first counts since boot, the
   // network's first has no previous counters) is read once before the first sample.
   const prime = async () => {
     hostId = await resolveHostId(deps.hostId);

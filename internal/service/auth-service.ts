@@ -34,6 +34,7 @@ import {
   PermissionDeniedError,
   UnauthenticatedError,
 } from "./errors.js";
+import { requireMember } from "./require-member.js";
 import { requireUuid } from "./validate.js";
 
 /** AuthServiceDeps are what the account RPCs use. */
@@ -231,16 +232,3 @@ const orgOf = (caller: Caller) => ({
   name: caller.orgName,
   createdAt: caller.orgCreatedAt,
 });
-
-/**
- * requireMember allows only a signed-in member: a leaked API token must not be able to mint
- * more tokens or invite people, which would outlive its revocation.
- */
-function requireMember(
-  caller: Caller,
-  what: string,
-): Caller & { user: NonNullable<Caller["user"]> } {
-  if (!caller.user)
-    throw new PermissionDeniedError(`only a signed-in member may ${what}, not an API token`);
-  return caller as Caller & { user: NonNullable<Caller["user"]> };
-}

@@ -188,17 +188,19 @@ describe("HostService", () => {
   it("keeps a host claimed by an organization from being written by a shared worker or another organization", async () => {
     const impostors = Array.from({ length: 5 }, (_, i) => otherSample("host-alpha", "impostor", i));
     expect(await writeHostSampleBatch(db.pool, owned(undefined, impostors))).toEqual([
-      "host-alpha",
+      { orgId: undefined, hostId: "host-alpha" },
     ]);
     expect(await writeHostSampleBatch(db.pool, owned(orgB.orgId, impostors))).toEqual([
-      "host-alpha",
+      { orgId: orgB.orgId, hostId: "host-alpha" },
     ]);
     // A batch mixing a foreign host with one of its own still stores its own.
     const mixed = [
       ...owned(orgB.orgId, impostors),
       ...owned(orgB.orgId, [otherSample("host-bravo", "bravo", 20)]),
     ];
-    expect(await writeHostSampleBatch(db.pool, mixed)).toEqual(["host-alpha"]);
+    expect(await writeHostSampleBatch(db.pool, mixed)).toEqual([
+      { orgId: orgB.orgId, hostId: "host-alpha" },
+    ]);
 
     const { rows } = await db.pool.query(
       `SELECT h.org_id, h.hostname, count(s.*)::int AS n, max(s.cpu_percent) AS cpu_max

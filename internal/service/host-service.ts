@@ -4,6 +4,7 @@ import type pg from "pg";
 import type { GetHostHistoryRequest, HostService } from "../../gen/pulsar/v1/host_pb.js";
 import { getCaller } from "../auth/caller.js";
 import * as hosts from "../db/hosts.js";
+import { createAgentTokenRpcs } from "./agent-tokens.js";
 import { InvalidArgumentError, NotFoundError } from "./errors.js";
 import { intInRange } from "./validate.js";
 
@@ -78,9 +79,9 @@ export function resolveHistoryRange(
 
 /**
  * createHostService implements pulsar.v1.HostService over the hosts and host_samples tables the
- * workers write. Every call sees the caller's organization's hosts, plus the shared ones when
- * sharedHosts is on; another organization's host answers not_found like a host that never
- * existed.
+ * workers and agents write, and the agent tokens (createAgentTokenRpcs). Every call sees the
+ * caller's organization's hosts, plus the shared ones when sharedHosts is on; another
+ * organization's host answers not_found like a host that never existed.
  */
 export function createHostService(deps: HostServiceDeps): ServiceImpl<typeof HostService> {
   const { pool } = deps;
@@ -92,6 +93,7 @@ export function createHostService(deps: HostServiceDeps): ServiceImpl<typeof Hos
   });
 
   return {
+    ...createAgentTokenRpcs(pool),
     async listHosts(_req, ctx) {
       return { hosts: await hosts.listHosts(pool, scopeOf(ctx), { onlineWithinMs, now: now() }) };
     },

@@ -17,6 +17,7 @@ import { InvalidArgumentError, NotFoundError } from "./errors.js";
 import { scheduleOf } from "./monitor-schedule.js";
 import { resolveMonitorSpec } from "./monitor-spec.js";
 import { buildSummaries, summaryStart, TIMING_WINDOWS, timingPoint } from "./monitor-summaries.js";
+import { requireOrgChannels } from "./org-channels.js";
 import { decodePageToken, encodePageToken } from "./page-token.js";
 import { pageSize, requireUuid } from "./validate.js";
 
@@ -27,6 +28,8 @@ export interface MonitorServiceDeps {
   log: Logger;
   now?: () => Date;
 }
+
+const ALERT_CHANNELS_FIELD = "monitor.alertChannelIds";
 
 /** MAX_SUMMARIES bounds GetMonitorSummaries: about the rows of a few screens. */
 export const MAX_SUMMARIES = 500;
@@ -67,14 +70,28 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
   return {
     async createMonitor(req, ctx) {
       const spec = resolveMonitorSpec(req.monitor);
-      const monitor = await monitors.insertMonitor(pool, getCaller(ctx).orgId, spec);
+      const orgId = getCaller(ctx).orgId;
+      await requireOrgChannels(
+        pool,
+        orgId,
+        ALERT_CHANNELS_FIELD,
+        req.monitor?.alertChannelIds ?? [],
+      );
+      const monitor = await monitors.insertMonitor(pool, orgId, spec);
       await syncSchedule(monitor);
       return { monitor };
     },
     async updateMonitor(req, ctx) {
       const id = requireUuid("id", req.id);
       const spec = resolveMonitorSpec(req.monitor);
-      const monitor = found(await monitors.updateMonitor(pool, getCaller(ctx).orgId, id, spec), id);
+      const orgId = getCaller(ctx).orgId;
+      await requireOrgChannels(
+        pool,
+        orgId,
+        ALERT_CHANNELS_FIELD,
+        req.monitor?.alertChannelIds ?? [],
+      );
+      const monitor = found(await monitors.updateMonitor(pool, orgId, id, spec), id);
       await syncSchedule(monitor);
       return { monitor };
     },

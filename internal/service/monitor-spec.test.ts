@@ -22,6 +22,29 @@ describe("resolveMonitorSpec", () => {
       followRedirects: true,
       ignoreTlsErrors: false,
       enabled: true,
+      confirmations: 2,
+      recoveryConfirmations: 1,
+      reminderMinutes: 0,
+      alertChannelIds: [],
+    });
+  });
+
+  it("keeps the alert settings, with channel ids lower-cased and deduplicated", () => {
+    const channel = "0B8E4A4E-8F0E-4C53-9D5E-2F5CF3A7C001";
+    expect(
+      resolveMonitorSpec(
+        spec({
+          confirmations: 3,
+          recoveryConfirmations: 2,
+          reminderMinutes: 30,
+          alertChannelIds: [channel, channel.toLowerCase()],
+        }),
+      ),
+    ).toMatchObject({
+      confirmations: 3,
+      recoveryConfirmations: 2,
+      reminderMinutes: 30,
+      alertChannelIds: [channel.toLowerCase()],
     });
   });
 
@@ -140,6 +163,38 @@ describe("resolveMonitorSpec", () => {
       "monitor.invertKeyword needs monitor.keyword",
     ],
     ["huge body", { body: "x".repeat(64 * 1024 + 1) }, "monitor.body must be at most 65536 bytes"],
+    ["no confirmations", { confirmations: 0 }, "monitor.confirmations must be between 1 and 10"],
+    ["many confirmations", { confirmations: 11 }, "monitor.confirmations must be between 1 and 10"],
+    [
+      "no recovery confirmations",
+      { recoveryConfirmations: 0 },
+      "monitor.recoveryConfirmations must be between 1 and 10",
+    ],
+    [
+      "many recovery confirmations",
+      { recoveryConfirmations: 11 },
+      "monitor.recoveryConfirmations must be between 1 and 10",
+    ],
+    [
+      "reminders too often",
+      { reminderMinutes: 4 },
+      "monitor.reminderMinutes must be 0 (no reminders) or between 5 and 1440",
+    ],
+    [
+      "reminders too rare",
+      { reminderMinutes: 1441 },
+      "monitor.reminderMinutes must be 0 (no reminders) or between 5 and 1440",
+    ],
+    [
+      "a channel id that is not a UUID",
+      { alertChannelIds: ["0b8e4a4e-8f0e-4c53-9d5e-2f5cf3a7c001", "ops"] },
+      "monitor.alertChannelIds[1] must be a UUID",
+    ],
+    [
+      "too many channels",
+      { alertChannelIds: Array.from({ length: 21 }, () => "0b8e4a4e-8f0e-4c53-9d5e-2f5cf3a7c001") },
+      "monitor.alertChannelIds must hold at most 20 ids",
+    ],
   ];
 
   it.each(invalid)("rejects %s naming the field", (_case, fields, message) => {

@@ -2,7 +2,7 @@ import type { StatusRange } from "../../gen/pulsar/v1/check_pb.js";
 import type { MonitorSpec } from "../../gen/pulsar/v1/monitor_pb.js";
 import type { ResolvedMonitorSpec } from "../db/monitors.js";
 import { InvalidArgumentError } from "./errors.js";
-import { intInRange } from "./validate.js";
+import { intInRange, requireUuid } from "./validate.js";
 
 /** RFC 9110 token: method and header names. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -21,6 +21,8 @@ const MAX_HEADER_VALUE = 8192;
 const MAX_BODY = 64 * 1024;
 const MAX_KEYWORD = 1000;
 const MAX_STATUS_RANGES = 20;
+/** MAX_ALERT_CHANNELS bounds the channels one monitor alerts. */
+export const MAX_ALERT_CHANNELS = 20;
 
 /**
  * resolveMonitorSpec validates a spec and applies its defaults. `field` is the request field
@@ -72,6 +74,16 @@ export function resolveMonitorSpec(
   if (spec.invertKeyword && spec.keyword === undefined) {
     throw new InvalidArgumentError(`${field}.invertKeyword`, `needs ${field}.keyword`);
   }
+  const confirmations = intInRange(`${field}.confirmations`, spec.confirmations, 1, 10, 2);
+  const recoveryConfirmations = intInRange(
+    `${field}.recoveryConfirmations`,
+    spec.recoveryConfirmations,
+    1,
+    10,
+    1,
+  );
+  const reminderMinutes = checkReminderMinutes(`${field}.reminderMinutes`, spec.reminderMinutes);
+  const alertChannelIds = checkChannelIds(`${field}.alertChannelIds`, spec.alertChannelIds);
   return {
     name,
     url,
@@ -86,7 +98,30 @@ export function resolveMonitorSpec(
     followRedirects: spec.followRedirects ?? true,
     ignoreTlsErrors: spec.ignoreTlsErrors,
     enabled: spec.enabled ?? true,
+    confirmations,
+    recoveryConfirmations,
+    reminderMinutes,
+    alertChannelIds,
   };
+}
+
+/** checkReminderMinutes reads reminder_minutes: 0 (the default) for none, else 5–1440. */
+function checkReminderMinutes(field: string, value: number | undefined): number {
+  if (value === undefined || value === 0) return 0;
+  // Reminders more often than every 5 minutes would be noise, not a reminder.
+  if (!Number.isInteger(value) || value < 5 || value > 1440)
+    throw new InvalidArgumentError(field, "must be 0 (no reminders) or between 5 and 1440");
+  return value;
+}
+
+/**
+ * checkChannelIds reads channel ids: UUIDs, lower-cased, duplicates dropped. Whether they name
+ * channels of the caller's organization needs the database; the service checks that.
+ */
+export function checkChannelIds(field: string, ids: readonly string[]): string[] {
+  if (ids.length > MAX_ALERT_CHANNELS)
+    throw new InvalidArgumentError(field, `must hold at most ${MAX_ALERT_CHANNELS} ids`);
+  return [...new Set(ids.map((id, i) => requireUuid(`${field}[${i}]`, id)))];
 }
 
 function checkUrl(field: string, raw: string): string {

@@ -1,5 +1,6 @@
 import { create, toBinary } from "@bufbuild/protobuf";
 import type { Redis } from "ioredis";
+import type { AlertEvent } from "../../gen/pulsar/v1/alert_pb.js";
 import type { CheckResult } from "../../gen/pulsar/v1/check_pb.js";
 import { type HostSample, HostSampleSchema } from "../../gen/pulsar/v1/host_pb.js";
 import { StreamEventSchema } from "../../gen/pulsar/v1/stream_pb.js";
@@ -22,6 +23,17 @@ export interface StreamPublisher {
    * meanwhile) is not published.
    */
   publishCheckResults(results: readonly CheckResult[], owners: MonitorOwners): Promise<void>;
+  /**
+   * publishAlertEvents publishes recorded alert events on the `alerts` topic of their
+   * organization (replay reads alert_events in Postgres).
+   */
+  publishAlertEvents(events: readonly OwnedAlertEvent[]): Promise<void>;
+}
+
+/** OwnedAlertEvent is an alert event and the organization it belongs to. */
+export interface OwnedAlertEvent {
+  orgId: string;
+  event: AlertEvent;
 }
 
 /**
@@ -66,6 +78,21 @@ export function createStreamPublisher(redis: Redis, prefix: string): StreamPubli
         published++;
       }
       if (published > 0) await pipeline.exec();
+    },
+    async publishAlertEvents(events) {
+      if (events.length === 0) return;
+      const pipeline = redis.pipeline();
+      for (const { orgId, event } of events) {
+        const message = create(StreamEventSchema, {
+          topic: "alerts",
+          payload: { case: "alertEvent", value: event },
+        });
+        pipeline.publish(
+          streamChannel(prefix, orgId, "alert", event.id),
+          Buffer.from(toBinary(StreamEventSchema, message)),
+        );
+      }
+      await pipeline.exec();
     },
   };
 }

@@ -16,27 +16,41 @@ export const SHARED_SCOPE = "shared";
 export type Topic =
   | { kind: "hosts" }
   | { kind: "monitors" }
+  | { kind: "alerts" }
   | { kind: "host"; id: string }
   | { kind: "monitor"; id: string };
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+/**
+ * ID_PATTERN is what a host or monitor id in a topic may look like (HOST_ID's syntax): it is
+ * spliced into Redis channel and key names.
+ */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
-/** parseTopic reads `hosts`, `monitors`, `host:<id>` or `monitor:<id>`; undefined otherwise. */
+/**
+ * parseTopic reads `hosts`, `monitors`, `alerts` (the organization's alert events),
+ * `host:<id>` or `monitor:<id>`; undefined otherwise.
+ */
 export function parseTopic(text: string): Topic | undefined {
-  if (text === "hosts" || text === "monitors") return { kind: text };
+  if (text === "hosts" || text === "monitors" || text === "alerts") return { kind: text };
   const colon = text.indexOf(":");
   if (colon < 0) return undefined;
   const kind = text.slice(0, colon);
   const id = text.slice(colon + 1);
-  if ((kind !== "host" && kind !== "monitor") || !ID.test(id)) return undefined;
+  if ((kind !== "host" && kind !== "monitor") || !ID_PATTERN.test(id)) return undefined;
   return { kind, id };
 }
 
 /** topicName is the inverse of parseTopic. */
 export function topicName(topic: Topic): string {
-  return topic.kind === "hosts" || topic.kind === "monitors"
-    ? topic.kind
-    : `${topic.kind}:${topic.id}`;
+  return "id" in topic ? `${topic.kind}:${topic.id}` : topic.kind;
+}
+
+/**
+ * alertSource is the replay-mark key of one alert event: replay marks each event it sent, so a
+ * live copy of one of them (published while the replay was read) is not sent twice.
+ */
+export function alertSource(eventId: string): string {
+  return `alert:${eventId}`;
 }
 
 /** ownerScope is the scope of an owner: its organization id, or SHARED_SCOPE for none. */
@@ -46,8 +60,8 @@ export function ownerScope(orgId: string | undefined): string {
 
 /**
  * visibleScopes are the owner scopes whose events a member of orgId receives on a topic: its
- * own, plus the shared hosts' for host topics when shared hosts are on. Monitors are never
- * shared.
+ * own, plus the shared hosts' for host topics when shared hosts are on. Monitors and alerts are
+ * never shared (an alert about a shared host belongs to the organization whose rule fired).
  */
 export function visibleScopes(topic: Topic, orgId: string, sharedHosts: boolean): string[] {
   const hostTopic = topic.kind === "host" || topic.kind === "hosts";
@@ -59,11 +73,14 @@ export function scopedTopic(scope: string, name: string): string {
   return `${scope}/${name}`;
 }
 
-/** streamChannel is the Redis channel of one owner's host or monitor live events. */
+/**
+ * streamChannel is the Redis channel of one owner's live events of a host, a monitor, or an
+ * alert event (kind "alert", id the event's id: the hub relays it on the `alerts` topic).
+ */
 export function streamChannel(
   prefix: string,
   scope: string,
-  kind: "host" | "monitor",
+  kind: "host" | "monitor" | "alert",
   id: string,
 ): string {
   return `${prefix}:stream:${scope}:${kind}:${id}`;

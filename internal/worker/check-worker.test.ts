@@ -4,10 +4,14 @@ import { type Timestamp, timestampMs } from "@bufbuild/protobuf/wkt";
 import { createClient, createRouterTransport } from "@connectrpc/connect";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AlertKind } from "../../gen/pulsar/v1/alert_pb.js";
 import { MonitorService, MonitorStatus } from "../../gen/pulsar/v1/monitor_pb.js";
 import { bearer, createTestOrg } from "../../test/support/accounts.js";
+import { insertChannelFixture } from "../../test/support/alert-fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
+import { type AlertQueue, createAlertQueue, deliveryJobId } from "../alerts/alert-queue.js";
+import type { OrgAlertEvent } from "../alerts/monitor-alerts.js";
 import { createApi } from "../api/app.js";
 import { silentLogger } from "../log/logger.js";
 import { type CheckQueue, createCheckQueue } from "../queue/check-queue.js";
@@ -30,6 +34,10 @@ let bullConnection: Redis;
 let redis: Redis;
 let queue: CheckQueue;
 let worker: CheckWorker;
+let alertQueue: AlertQueue;
+/** What the worker handed to the live stream. */
+const alertEvents: OrgAlertEvent[] = [];
+let acmeOrgId: string;
 type Client = ReturnType<typeof createClient<typeof MonitorService>>;
 let client: Client;
 /** A second organization's client: the worker checks every organization's monitors. */
@@ -44,6 +52,7 @@ beforeAll(async () => {
   bullConnection = createRedis(redisUrl, "bullmq", "worker-test");
   redis = createRedis(redisUrl, "command", "worker-test-locks");
   queue = createCheckQueue(bullConnection, prefix);
+  alertQueue = createAlertQueue(bullConnection, prefix);
   worker = startCheckWorker({
     pool: db.pool,
     bullConnection,
@@ -55,6 +64,8 @@ beforeAll(async () => {
     region: "test-region",
     retentionDays: 90,
     reconcileEveryMs: 300,
+    alertQueue,
+    onAlertEvents: (events) => alertEvents.push(...events),
     log: silentLogger,
   });
   const api = createApi({
@@ -70,7 +81,9 @@ beforeAll(async () => {
       MonitorService,
       createRouterTransport(api.routes, { transport: { interceptors: [bearer(token)] } }),
     );
-  client = clientOf((await createTestOrg(db.pool, "Acme")).apiToken);
+  const acme = await createTestOrg(db.pool, "Acme");
+  acmeOrgId = acme.orgId;
+  client = clientOf(acme.apiToken);
   otherClient = clientOf((await createTestOrg(db.pool, "Globex")).apiToken);
 });
 
@@ -78,6 +91,8 @@ afterAll(async () => {
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
+  await alertQueue.obliterate({ force: true });
+  await alertQueue.close();
   bullConnection.disconnect();
   redis.disconnect();
   target.closeAllConnections();
@@ -198,4 +213,32 @@ describe("check worker", () => {
       12_000,
     );
   }, 20_000);
+
+  it("queues the deliveries of a monitor that went down and hands its alert to the stream", async () => {
+    const channelId = await insertChannelFixture(db.pool, acmeOrgId, {
+      kind: "discord",
+      url: "http://127.0.0.1:1/api/webhooks/1/unused",
+    });
+    // Nothing listens on port 1: the first check fails, and one failure is enough.
+    const { monitor } = await client.createMonitor({
+      monitor: {
+        name: "Refused",
+        url: "http://127.0.0.1:1/",
+        intervalSeconds: 10,
+        timeoutMs: 2000,
+        confirmations: 1,
+        alertChannelIds: [channelId],
+      },
+    });
+    const monitorId = monitor?.id ?? "";
+    const alert = await waitFor(
+      "the DOWN alert",
+      async () => alertEvents.find((a) => a.event.monitorId === monitorId),
+      5000,
+    );
+    expect(alert.orgId).toBe(acmeOrgId);
+    expect(alert.event).toMatchObject({ kind: AlertKind.MONITOR_DOWN, title: "Refused is down" });
+    const job = await alertQueue.getJob(deliveryJobId({ eventId: alert.event.id, channelId }));
+    expect(job?.data).toEqual({ eventId: alert.event.id, channelId });
+  });
 });

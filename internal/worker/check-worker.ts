@@ -2,10 +2,12 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type pg from "pg";
+import { createAlertDispatcher } from "../alerts/alert-dispatch.js";
+import type { AlertQueue } from "../alerts/alert-queue.js";
+import type { OrgAlertEvent } from "../alerts/monitor-alerts.js";
 import { findMonitorOwners } from "../db/monitor-owners.js";
 import * as monitors from "../db/monitors.js";
 import { maintainPartitions } from "../db/partitions.js";
-import { writeCheckResultBatch } from "../db/results.js";
 import { PARTITION_DAYS_AHEAD } from "../db/schema.js";
 import type { Logger } from "../log/logger.js";
 import { CHECK_QUEUE, type CheckQueue } from "../queue/check-queue.js";
@@ -15,6 +17,7 @@ import { createCheckProcessor, type RunCheck } from "./check-processor.js";
 import { createMonitorLocks } from "./monitor-locks.js";
 import { createMonitorOwners } from "./monitor-owners.js";
 import { createResultWriter } from "./result-writer.js";
+import { storeCheckResults } from "./store-check-results.js";
 
 /** CheckWorkerDeps are the connections and settings of one worker process. */
 export interface CheckWorkerDeps {
@@ -35,6 +38,13 @@ export interface CheckWorkerDeps {
    * tests that do not need it.
    */
   publisher?: Pick<StreamPublisher, "publishCheckResults">;
+  /**
+   * Where the deliveries of alerts go once their batch is committed. Without it they stay
+   * pending until a delivery worker's sweeper queues them.
+   */
+  alertQueue?: Pick<AlertQueue, "addBulk">;
+  /** Called with the alert events of each committed batch (to publish them live); must not throw. */
+  onAlertEvents?: (events: OrgAlertEvent[]) => void;
   /** BullMQ lock duration and stalled-job check interval. */
   jobLockMs?: number;
   log: Logger;
@@ -56,8 +66,14 @@ const PARTITION_MAINTENANCE_MS = 60 * 60_000;
 export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
   const { log, publisher } = deps;
   const owners = createMonitorOwners((ids) => findMonitorOwners(deps.pool, ids));
+  // Runs after COMMIT, so a delivery is never queued for an alert that was rolled back.
+  const dispatch = createAlertDispatcher({
+    queue: deps.alertQueue,
+    onAlertEvents: deps.onAlertEvents,
+    log,
+  });
   const writer = createResultWriter({
-    write: (batch) => writeCheckResultBatch(deps.pool, batch),
+    write: async (batch) => dispatch(await storeCheckResults(deps.pool, batch)),
     // Live only: a lost publish is repaired by the next check, and replay reads Postgres.
     onStored: (batch) => {
       if (!publisher) return;

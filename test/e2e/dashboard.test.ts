@@ -23,6 +23,8 @@ let product: ChildProcess | undefined;
 let output = "";
 let browser: Browser;
 let target: TestTarget;
+/** Where the alert channel posts: the test target's /echo answers 200 to any POST. */
+let receiver: TestTarget;
 let base: string;
 /** Bytes of JavaScript (as sent, gzipped) the first load of the app fetched. */
 let firstLoadJsBytes = 0;
@@ -56,6 +58,7 @@ beforeAll(async () => {
   });
   db = await createTestDatabase();
   target = await startHttpTarget();
+  receiver = await startHttpTarget();
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   product = spawn(process.execPath, ["dist/cmd/pulsar/main.js"], {
@@ -93,6 +96,7 @@ afterAll(async () => {
     await new Promise((resolve) => product?.once("exit", resolve));
   }
   await target?.close();
+  await receiver?.close();
   await db?.drop();
 });
 
@@ -186,6 +190,19 @@ describe.skipIf(!haveChromium)(
       expect(Date.now() - opened).toBeLessThan(5000);
       await page.getByText("CPU").first().waitFor();
       await shot(page, "hosts");
+    });
+
+    it("adds a webhook alert channel and sends it a test message", async () => {
+      await nav("Alerts").click();
+      const form = page.getByRole("form", { name: "Add a channel" });
+      await form.getByLabel("Name").fill("Ops webhook");
+      await form.getByLabel("Type").selectOption({ label: "Webhook" });
+      await form.getByLabel("Webhook URL").fill(`${receiver.url}/echo`);
+      await form.getByLabel("Secret").fill("a secret of sixteen+");
+      await form.getByRole("button", { name: "Add channel" }).click();
+      await page.getByRole("button", { name: "Send test to Ops webhook" }).click();
+      await page.getByText(/^Test delivered/).waitFor();
+      await shot(page, "alerts");
     });
 
     it("creates an API token shown once", async () => {

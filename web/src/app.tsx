@@ -13,6 +13,7 @@ const MonitorDetailPage = lazy(() =>
   import("./pages/monitor-detail").then((m) => ({ default: m.MonitorDetailPage })),
 );
 const HostsPage = lazy(() => import("./pages/hosts").then((m) => ({ default: m.HostsPage })));
+const AlertsPage = lazy(() => import("./pages/alerts").then((m) => ({ default: m.AlertsPage })));
 
 const PUBLIC_PATHS = ["/sign-in", "/sign-up"];
 
@@ -66,6 +67,7 @@ function page(path: string) {
   if (path === "/hosts") return <HostsPage />;
   const host = matchPath("/hosts/:id", path);
   if (host) return <HostsPage id={host.id} />;
+  if (path === "/alerts") return <AlertsPage />;
   if (path === "/settings/tokens") return <TokensPage />;
   return (
     <div className="py-16 text-center">

@@ -6,13 +6,15 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { ApiToken } from "./auth_pb.js";
+import { file_pulsar_v1_auth } from "./auth_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file pulsar/v1/host.proto.
  */
 export const file_pulsar_v1_host: GenFile = /*@__PURE__*/
-  fileDesc("ChRwdWxzYXIvdjEvaG9zdC5wcm90bxIJcHVsc2FyLnYxIvsCCgpIb3N0U2FtcGxlEg8KB2hvc3RfaWQYASABKAkSEAoIaG9zdG5hbWUYAiABKAkSLgoKc2FtcGxlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASIQoDY3B1GAQgASgLMhQucHVsc2FyLnYxLkNwdVNhbXBsZRInCgZtZW1vcnkYBSABKAsyFy5wdWxzYXIudjEuTWVtb3J5U2FtcGxlEiQKBWRpc2tzGAYgAygLMhUucHVsc2FyLnYxLkRpc2tTYW1wbGUSKQoHbmV0d29yaxgHIAEoCzIYLnB1bHNhci52MS5OZXR3b3JrU2FtcGxlEisKCXByb2Nlc3NlcxgIIAEoCzIYLnB1bHNhci52MS5Qcm9jZXNzQ291bnRzEi0KDXRvcF9wcm9jZXNzZXMYCSADKAsyFi5wdWxzYXIudjEuUHJvY2Vzc0luZm8SIQoEaW5mbxgKIAEoCzITLnB1bHNhci52MS5Ib3N0SW5mbyJWCghIb3N0SW5mbxIKCgJvcxgBIAEoCRIOCgZrZXJuZWwYAiABKAkSDAoEYXJjaBgDIAEoCRIRCgljcHVfbW9kZWwYBCABKAkSDQoFY29yZXMYBSABKAUiagoJQ3B1U2FtcGxlEhUKDXRvdGFsX3BlcmNlbnQYASABKAESGAoQcGVyX2NvcmVfcGVyY2VudBgCIAMoARINCgVsb2FkMRgDIAEoARINCgVsb2FkNRgEIAEoARIOCgZsb2FkMTUYBSABKAEigwEKDE1lbW9yeVNhbXBsZRITCgt0b3RhbF9ieXRlcxgBIAEoARISCgp1c2VkX2J5dGVzGAIgASgBEhcKD2F2YWlsYWJsZV9ieXRlcxgDIAEoARIYChBzd2FwX3RvdGFsX2J5dGVzGAQgASgBEhcKD3N3YXBfdXNlZF9ieXRlcxgFIAEoASJUCgpEaXNrU2FtcGxlEg0KBW1vdW50GAEgASgJEg8KB2ZzX3R5cGUYAiABKAkSEgoKc2l6ZV9ieXRlcxgDIAEoARISCgp1c2VkX2J5dGVzGAQgASgBInoKDU5ldHdvcmtTYW1wbGUSGAoQcnhfYnl0ZXNfcGVyX3NlYxgBIAEoARIYChB0eF9ieXRlc19wZXJfc2VjGAIgASgBEjUKCmludGVyZmFjZXMYAyADKAsyIS5wdWxzYXIudjEuTmV0d29ya0ludGVyZmFjZVNhbXBsZSJaChZOZXR3b3JrSW50ZXJmYWNlU2FtcGxlEgwKBG5hbWUYASABKAkSGAoQcnhfYnl0ZXNfcGVyX3NlYxgCIAEoARIYChB0eF9ieXRlc19wZXJfc2VjGAMgASgBInMKDVByb2Nlc3NDb3VudHMSDQoFdG90YWwYASABKAUSDwoHcnVubmluZxgCIAEoBRIQCghzbGVlcGluZxgDIAEoBRIPCgdibG9ja2VkGAQgASgFEg4KBnpvbWJpZRgFIAEoBRIPCgd0aHJlYWRzGAYgASgFImIKC1Byb2Nlc3NJbmZvEgsKA3BpZBgBIAEoBRIMCgRuYW1lGAIgASgJEhMKC2NwdV9wZXJjZW50GAMgASgBEhQKDG1lbW9yeV9ieXRlcxgEIAEoARINCgVzdGF0ZRgFIAEoCSKkAQoESG9zdBIKCgJpZBgBIAEoCRIQCghob3N0bmFtZRgCIAEoCRIKCgJvcxgDIAEoCRINCgVjb3JlcxgEIAEoBRIUCgxtZW1vcnlfYnl0ZXMYBSABKAESLQoJbGFzdF9zZWVuGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZvbmxpbmUYByABKAgSDgoGc2hhcmVkGAggASgIIk8KC1Nlcmllc1BvaW50EiYKAmF0GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBILCgNhdmcYAiABKAESCwoDbWF4GAMgASgBIkQKCkhvc3RTZXJpZXMSDgoGbWV0cmljGAEgASgJEiYKBnBvaW50cxgCIAMoCzIWLnB1bHNhci52MS5TZXJpZXNQb2ludCISChBMaXN0SG9zdHNSZXF1ZXN0IjMKEUxpc3RIb3N0c1Jlc3BvbnNlEh4KBWhvc3RzGAEgAygLMg8ucHVsc2FyLnYxLkhvc3QilAEKFUdldEhvc3RIaXN0b3J5UmVxdWVzdBIPCgdob3N0X2lkGAEgASgJEikKBXNpbmNlGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIpCgV1bnRpbBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMc3RlcF9zZWNvbmRzGAQgASgFIj8KFkdldEhvc3RIaXN0b3J5UmVzcG9uc2USJQoGc2VyaWVzGAEgAygLMhUucHVsc2FyLnYxLkhvc3RTZXJpZXMyrAEKC0hvc3RTZXJ2aWNlEkYKCUxpc3RIb3N0cxIbLnB1bHNhci52MS5MaXN0SG9zdHNSZXF1ZXN0GhwucHVsc2FyLnYxLkxpc3RIb3N0c1Jlc3BvbnNlElUKDkdldEhvc3RIaXN0b3J5EiAucHVsc2FyLnYxLkdldEhvc3RIaXN0b3J5UmVxdWVzdBohLnB1bHNhci52MS5HZXRIb3N0SGlzdG9yeVJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChRwdWxzYXIvdjEvaG9zdC5wcm90bxIJcHVsc2FyLnYxIvsCCgpIb3N0U2FtcGxlEg8KB2hvc3RfaWQYASABKAkSEAoIaG9zdG5hbWUYAiABKAkSLgoKc2FtcGxlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASIQoDY3B1GAQgASgLMhQucHVsc2FyLnYxLkNwdVNhbXBsZRInCgZtZW1vcnkYBSABKAsyFy5wdWxzYXIudjEuTWVtb3J5U2FtcGxlEiQKBWRpc2tzGAYgAygLMhUucHVsc2FyLnYxLkRpc2tTYW1wbGUSKQoHbmV0d29yaxgHIAEoCzIYLnB1bHNhci52MS5OZXR3b3JrU2FtcGxlEisKCXByb2Nlc3NlcxgIIAEoCzIYLnB1bHNhci52MS5Qcm9jZXNzQ291bnRzEi0KDXRvcF9wcm9jZXNzZXMYCSADKAsyFi5wdWxzYXIudjEuUHJvY2Vzc0luZm8SIQoEaW5mbxgKIAEoCzITLnB1bHNhci52MS5Ib3N0SW5mbyJWCghIb3N0SW5mbxIKCgJvcxgBIAEoCRIOCgZrZXJuZWwYAiABKAkSDAoEYXJjaBgDIAEoCRIRCgljcHVfbW9kZWwYBCABKAkSDQoFY29yZXMYBSABKAUiagoJQ3B1U2FtcGxlEhUKDXRvdGFsX3BlcmNlbnQYASABKAESGAoQcGVyX2NvcmVfcGVyY2VudBgCIAMoARINCgVsb2FkMRgDIAEoARINCgVsb2FkNRgEIAEoARIOCgZsb2FkMTUYBSABKAEigwEKDE1lbW9yeVNhbXBsZRITCgt0b3RhbF9ieXRlcxgBIAEoARISCgp1c2VkX2J5dGVzGAIgASgBEhcKD2F2YWlsYWJsZV9ieXRlcxgDIAEoARIYChBzd2FwX3RvdGFsX2J5dGVzGAQgASgBEhcKD3N3YXBfdXNlZF9ieXRlcxgFIAEoASJUCgpEaXNrU2FtcGxlEg0KBW1vdW50GAEgASgJEg8KB2ZzX3R5cGUYAiABKAkSEgoKc2l6ZV9ieXRlcxgDIAEoARISCgp1c2VkX2J5dGVzGAQgASgBInoKDU5ldHdvcmtTYW1wbGUSGAoQcnhfYnl0ZXNfcGVyX3NlYxgBIAEoARIYChB0eF9ieXRlc19wZXJfc2VjGAIgASgBEjUKCmludGVyZmFjZXMYAyADKAsyIS5wdWxzYXIudjEuTmV0d29ya0ludGVyZmFjZVNhbXBsZSJaChZOZXR3b3JrSW50ZXJmYWNlU2FtcGxlEgwKBG5hbWUYASABKAkSGAoQcnhfYnl0ZXNfcGVyX3NlYxgCIAEoARIYChB0eF9ieXRlc19wZXJfc2VjGAMgASgBInMKDVByb2Nlc3NDb3VudHMSDQoFdG90YWwYASABKAUSDwoHcnVubmluZxgCIAEoBRIQCghzbGVlcGluZxgDIAEoBRIPCgdibG9ja2VkGAQgASgFEg4KBnpvbWJpZRgFIAEoBRIPCgd0aHJlYWRzGAYgASgFImIKC1Byb2Nlc3NJbmZvEgsKA3BpZBgBIAEoBRIMCgRuYW1lGAIgASgJEhMKC2NwdV9wZXJjZW50GAMgASgBEhQKDG1lbW9yeV9ieXRlcxgEIAEoARINCgVzdGF0ZRgFIAEoCSKkAQoESG9zdBIKCgJpZBgBIAEoCRIQCghob3N0bmFtZRgCIAEoCRIKCgJvcxgDIAEoCRINCgVjb3JlcxgEIAEoBRIUCgxtZW1vcnlfYnl0ZXMYBSABKAESLQoJbGFzdF9zZWVuGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZvbmxpbmUYByABKAgSDgoGc2hhcmVkGAggASgIIk8KC1Nlcmllc1BvaW50EiYKAmF0GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBILCgNhdmcYAiABKAESCwoDbWF4GAMgASgBIkQKCkhvc3RTZXJpZXMSDgoGbWV0cmljGAEgASgJEiYKBnBvaW50cxgCIAMoCzIWLnB1bHNhci52MS5TZXJpZXNQb2ludCISChBMaXN0SG9zdHNSZXF1ZXN0IjMKEUxpc3RIb3N0c1Jlc3BvbnNlEh4KBWhvc3RzGAEgAygLMg8ucHVsc2FyLnYxLkhvc3QilAEKFUdldEhvc3RIaXN0b3J5UmVxdWVzdBIPCgdob3N0X2lkGAEgASgJEikKBXNpbmNlGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIpCgV1bnRpbBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMc3RlcF9zZWNvbmRzGAQgASgFIj8KFkdldEhvc3RIaXN0b3J5UmVzcG9uc2USJQoGc2VyaWVzGAEgAygLMhUucHVsc2FyLnYxLkhvc3RTZXJpZXMiJwoXQ3JlYXRlQWdlbnRUb2tlblJlcXVlc3QSDAoEbmFtZRgBIAEoCSJRChhDcmVhdGVBZ2VudFRva2VuUmVzcG9uc2USDQoFdG9rZW4YASABKAkSJgoJYXBpX3Rva2VuGAIgASgLMhMucHVsc2FyLnYxLkFwaVRva2VuIhgKFkxpc3RBZ2VudFRva2Vuc1JlcXVlc3QiQgoXTGlzdEFnZW50VG9rZW5zUmVzcG9uc2USJwoKYXBpX3Rva2VucxgBIAMoCzITLnB1bHNhci52MS5BcGlUb2tlbiIlChdSZXZva2VBZ2VudFRva2VuUmVxdWVzdBIKCgJpZBgBIAEoCSIaChhSZXZva2VBZ2VudFRva2VuUmVzcG9uc2UywAMKC0hvc3RTZXJ2aWNlEkYKCUxpc3RIb3N0cxIbLnB1bHNhci52MS5MaXN0SG9zdHNSZXF1ZXN0GhwucHVsc2FyLnYxLkxpc3RIb3N0c1Jlc3BvbnNlElUKDkdldEhvc3RIaXN0b3J5EiAucHVsc2FyLnYxLkdldEhvc3RIaXN0b3J5UmVxdWVzdBohLnB1bHNhci52MS5HZXRIb3N0SGlzdG9yeVJlc3BvbnNlElsKEENyZWF0ZUFnZW50VG9rZW4SIi5wdWxzYXIudjEuQ3JlYXRlQWdlbnRUb2tlblJlcXVlc3QaIy5wdWxzYXIudjEuQ3JlYXRlQWdlbnRUb2tlblJlc3BvbnNlElgKD0xpc3RBZ2VudFRva2VucxIhLnB1bHNhci52MS5MaXN0QWdlbnRUb2tlbnNSZXF1ZXN0GiIucHVsc2FyLnYxLkxpc3RBZ2VudFRva2Vuc1Jlc3BvbnNlElsKEFJldm9rZUFnZW50VG9rZW4SIi5wdWxzYXIudjEuUmV2b2tlQWdlbnRUb2tlblJlcXVlc3QaIy5wdWxzYXIudjEuUmV2b2tlQWdlbnRUb2tlblJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_pulsar_v1_auth]);
 
 /**
  * HostSample is one reading of a host's resources, taken every SAMPLE_INTERVAL_MS.
@@ -584,7 +586,114 @@ export const GetHostHistoryResponseSchema: GenMessage<GetHostHistoryResponse> = 
   messageDesc(file_pulsar_v1_host, 15);
 
 /**
- * HostService lists hosts and reads their history.
+ * @generated from message pulsar.v1.CreateAgentTokenRequest
+ */
+export type CreateAgentTokenRequest = Message<"pulsar.v1.CreateAgentTokenRequest"> & {
+  /**
+   * 1–100 characters, e.g. the machine's name.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message pulsar.v1.CreateAgentTokenRequest.
+ * Use `create(CreateAgentTokenRequestSchema)` to create a new message.
+ */
+export const CreateAgentTokenRequestSchema: GenMessage<CreateAgentTokenRequest> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_host, 16);
+
+/**
+ * @generated from message pulsar.v1.CreateAgentTokenResponse
+ */
+export type CreateAgentTokenResponse = Message<"pulsar.v1.CreateAgentTokenResponse"> & {
+  /**
+   * The secret (pulsar_agent_…), shown only now: only its hash is stored. The agent's
+   * PULSAR_AGENT_TOKEN.
+   *
+   * @generated from field: string token = 1;
+   */
+  token: string;
+
+  /**
+   * @generated from field: pulsar.v1.ApiToken api_token = 2;
+   */
+  apiToken?: ApiToken | undefined;
+};
+
+/**
+ * Describes the message pulsar.v1.CreateAgentTokenResponse.
+ * Use `create(CreateAgentTokenResponseSchema)` to create a new message.
+ */
+export const CreateAgentTokenResponseSchema: GenMessage<CreateAgentTokenResponse> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_host, 17);
+
+/**
+ * @generated from message pulsar.v1.ListAgentTokensRequest
+ */
+export type ListAgentTokensRequest = Message<"pulsar.v1.ListAgentTokensRequest"> & {
+};
+
+/**
+ * Describes the message pulsar.v1.ListAgentTokensRequest.
+ * Use `create(ListAgentTokensRequestSchema)` to create a new message.
+ */
+export const ListAgentTokensRequestSchema: GenMessage<ListAgentTokensRequest> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_host, 18);
+
+/**
+ * @generated from message pulsar.v1.ListAgentTokensResponse
+ */
+export type ListAgentTokensResponse = Message<"pulsar.v1.ListAgentTokensResponse"> & {
+  /**
+   * Live agent tokens, newest first.
+   *
+   * @generated from field: repeated pulsar.v1.ApiToken api_tokens = 1;
+   */
+  apiTokens: ApiToken[];
+};
+
+/**
+ * Describes the message pulsar.v1.ListAgentTokensResponse.
+ * Use `create(ListAgentTokensResponseSchema)` to create a new message.
+ */
+export const ListAgentTokensResponseSchema: GenMessage<ListAgentTokensResponse> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_host, 19);
+
+/**
+ * @generated from message pulsar.v1.RevokeAgentTokenRequest
+ */
+export type RevokeAgentTokenRequest = Message<"pulsar.v1.RevokeAgentTokenRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message pulsar.v1.RevokeAgentTokenRequest.
+ * Use `create(RevokeAgentTokenRequestSchema)` to create a new message.
+ */
+export const RevokeAgentTokenRequestSchema: GenMessage<RevokeAgentTokenRequest> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_host, 20);
+
+/**
+ * @generated from message pulsar.v1.RevokeAgentTokenResponse
+ */
+export type RevokeAgentTokenResponse = Message<"pulsar.v1.RevokeAgentTokenResponse"> & {
+};
+
+/**
+ * Describes the message pulsar.v1.RevokeAgentTokenResponse.
+ * Use `create(RevokeAgentTokenResponseSchema)` to create a new message.
+ */
+export const RevokeAgentTokenResponseSchema: GenMessage<RevokeAgentTokenResponse> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_host, 21);
+
+/**
+ * HostService lists hosts, reads their history and manages the agent tokens that let the
+ * agent (cmd/agent) push the samples of a host through IngestService.
  *
  * @generated from service pulsar.v1.HostService
  */
@@ -606,6 +715,39 @@ export const HostService: GenService<{
     methodKind: "unary";
     input: typeof GetHostHistoryRequestSchema;
     output: typeof GetHostHistoryResponseSchema;
+  },
+  /**
+   * CreateAgentToken makes a token of scope TOKEN_SCOPE_AGENT for the caller's organization:
+   * it may only push host samples (IngestService), whose hosts then belong to the organization.
+   * The secret is shown once. Only a signed-in member may create one, not an API token.
+   *
+   * @generated from rpc pulsar.v1.HostService.CreateAgentToken
+   */
+  createAgentToken: {
+    methodKind: "unary";
+    input: typeof CreateAgentTokenRequestSchema;
+    output: typeof CreateAgentTokenResponseSchema;
+  },
+  /**
+   * ListAgentTokens lists the organization's live agent tokens, newest first.
+   *
+   * @generated from rpc pulsar.v1.HostService.ListAgentTokens
+   */
+  listAgentTokens: {
+    methodKind: "unary";
+    input: typeof ListAgentTokensRequestSchema;
+    output: typeof ListAgentTokensResponseSchema;
+  },
+  /**
+   * RevokeAgentToken takes effect at once: the agent's next push answers unauthenticated (401).
+   * Another organization's token id answers not_found, like an unknown one.
+   *
+   * @generated from rpc pulsar.v1.HostService.RevokeAgentToken
+   */
+  revokeAgentToken: {
+    methodKind: "unary";
+    input: typeof RevokeAgentTokenRequestSchema;
+    output: typeof RevokeAgentTokenResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_pulsar_v1_host, 0);

@@ -4,6 +4,8 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { AlertEvent } from "./alert_pb.js";
+import { file_pulsar_v1_alert } from "./alert_pb.js";
 import type { CheckResult } from "./check_pb.js";
 import { file_pulsar_v1_check } from "./check_pb.js";
 import type { HostSample } from "./host_pb.js";
@@ -14,12 +16,12 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pulsar/v1/stream.proto.
  */
 export const file_pulsar_v1_stream: GenFile = /*@__PURE__*/
-  fileDesc("ChZwdWxzYXIvdjEvc3RyZWFtLnByb3RvEglwdWxzYXIudjEiNwoNU3RyZWFtUmVxdWVzdBIRCglzdWJzY3JpYmUYASADKAkSEwoLdW5zdWJzY3JpYmUYAiADKAkivgEKC1N0cmVhbUV2ZW50Eg0KBXRvcGljGAEgASgJEg4KBnJlcGxheRgCIAEoCBIsCgtob3N0X3NhbXBsZRgDIAEoCzIVLnB1bHNhci52MS5Ib3N0U2FtcGxlSAASLgoMY2hlY2tfcmVzdWx0GAQgASgLMhYucHVsc2FyLnYxLkNoZWNrUmVzdWx0SAASJwoFZXJyb3IYBSABKAsyFi5wdWxzYXIudjEuU3RyZWFtRXJyb3JIAEIJCgdwYXlsb2FkIiwKC1N0cmVhbUVycm9yEgwKBGNvZGUYASABKAkSDwoHbWVzc2FnZRgCIAEoCWIGcHJvdG8z", [file_pulsar_v1_check, file_pulsar_v1_host]);
+  fileDesc("ChZwdWxzYXIvdjEvc3RyZWFtLnByb3RvEglwdWxzYXIudjEiTwoNU3RyZWFtUmVxdWVzdBIRCglzdWJzY3JpYmUYASADKAkSEwoLdW5zdWJzY3JpYmUYAiADKAkSFgoOc3Vic2NyaWJlX2xpdmUYAyADKAki7AEKC1N0cmVhbUV2ZW50Eg0KBXRvcGljGAEgASgJEg4KBnJlcGxheRgCIAEoCBIsCgtob3N0X3NhbXBsZRgDIAEoCzIVLnB1bHNhci52MS5Ib3N0U2FtcGxlSAASLgoMY2hlY2tfcmVzdWx0GAQgASgLMhYucHVsc2FyLnYxLkNoZWNrUmVzdWx0SAASJwoFZXJyb3IYBSABKAsyFi5wdWxzYXIudjEuU3RyZWFtRXJyb3JIABIsCgthbGVydF9ldmVudBgGIAEoCzIVLnB1bHNhci52MS5BbGVydEV2ZW50SABCCQoHcGF5bG9hZCIsCgtTdHJlYW1FcnJvchIMCgRjb2RlGAEgASgJEg8KB21lc3NhZ2UYAiABKAliBnByb3RvMw", [file_pulsar_v1_alert, file_pulsar_v1_check, file_pulsar_v1_host]);
 
 /**
  * StreamRequest is a frame a WebSocket client sends to /ws, in its JSON form:
  * {"subscribe": ["hosts", "monitor:<id>"]} or {"unsubscribe": [...]}.
- * Topics: hosts, host:<hostId>, monitors, monitor:<monitorId>.
+ * Topics: hosts, host:<hostId>, monitors, monitor:<monitorId>, alerts.
  *
  * @generated from message pulsar.v1.StreamRequest
  */
@@ -33,6 +35,14 @@ export type StreamRequest = Message<"pulsar.v1.StreamRequest"> & {
    * @generated from field: repeated string unsubscribe = 2;
    */
   unsubscribe: string[];
+
+  /**
+   * Subscribe without the replay: live events only. For a client that already has the recent
+   * past, e.g. the overview, whose ListMonitors carries every monitor's last result.
+   *
+   * @generated from field: repeated string subscribe_live = 3;
+   */
+  subscribeLive: string[];
 };
 
 /**
@@ -85,6 +95,14 @@ export type StreamEvent = Message<"pulsar.v1.StreamEvent"> & {
      */
     value: StreamError;
     case: "error";
+  } | {
+    /**
+     * On the "alerts" topic: an alert of the caller's organization as it happens.
+     *
+     * @generated from field: pulsar.v1.AlertEvent alert_event = 6;
+     */
+    value: AlertEvent;
+    case: "alertEvent";
   } | { case: undefined; value?: undefined };
 };
 

@@ -88,7 +88,7 @@ export class StreamClient {
     // Unsubscribe first, so {"unsubscribe":["hosts"],"subscribe":["hosts"]} restarts a replay.
     for (const name of leaving) this.unsubscribe(name);
     for (const [name, topic] of subscribe) {
-      if (!this.subscriptions.has(name)) this.subscribe(name, topic);
+      if (!this.subscriptions.has(name)) this.subscribe(name, topic, !request.live.has(name));
     }
   }
 
@@ -110,13 +110,14 @@ export class StreamClient {
     for (const name of [...this.subscriptions.keys()]) this.unsubscribe(name);
   }
 
-  private subscribe(name: string, topic: Topic): void {
+  private subscribe(name: string, topic: Topic, withReplay: boolean): void {
     const scopes = visibleScopes(topic, this.caller.orgId, this.options.sharedHosts);
-    const subscription: Subscription = { topic, scopes, held: [] };
+    const subscription: Subscription = { topic, scopes, held: withReplay ? [] : undefined };
     // Registered before the replay is read, so no live event between the read and the end of
     // the replay is missed; the held frames are filtered against the replay's marks.
     this.subscriptions.set(name, subscription);
     for (const scope of scopes) this.options.registry.add(scopedTopic(scope, name), this);
+    if (!withReplay) return;
     this.replay(name, subscription).catch((error: unknown) => {
       this.options.log.error("stream replay failed", { topic: name, error });
     });

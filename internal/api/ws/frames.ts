@@ -8,12 +8,21 @@ import {
 } from "../../../gen/pulsar/v1/stream_pb.js";
 import { parseTopic, type Topic, topicName } from "../../stream/topics.js";
 
-/** StreamPayload is the oneof of a StreamEvent: a host sample, a check result or an error. */
+/**
+ * StreamPayload is the oneof of a StreamEvent: a host sample, a check result, an alert event or
+ * an error.
+ */
 export type StreamPayload = StreamEvent["payload"];
 
 /** ParsedRequest is a client frame checked down to its topics, or what is wrong with it. */
 export type ParsedRequest =
-  | { ok: true; subscribe: Map<string, Topic>; unsubscribe: Map<string, Topic> }
+  | {
+      ok: true;
+      subscribe: Map<string, Topic>;
+      unsubscribe: Map<string, Topic>;
+      /** Names in subscribe that were asked for without a replay (subscribeLive). */
+      live: Set<string>;
+    }
   | { ok: false; message: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -42,22 +51,29 @@ export function parseRequest(data: RawData, isBinary: boolean, maxBytes: number)
   } catch (error) {
     return fail(`frame is not a pulsar.v1.StreamRequest: ${(error as Error).message}`);
   }
-  if (request.subscribe.length === 0 && request.unsubscribe.length === 0) {
+  if (
+    request.subscribe.length === 0 &&
+    request.unsubscribe.length === 0 &&
+    request.subscribeLive.length === 0
+  ) {
     return fail("frame has neither subscribe nor unsubscribe topics");
   }
   const subscribe = new Map<string, Topic>();
   const unsubscribe = new Map<string, Topic>();
-  for (const [texts, into] of [
-    [request.subscribe, subscribe],
-    [request.unsubscribe, unsubscribe],
+  const live = new Set<string>();
+  for (const [texts, into, withoutReplay] of [
+    [request.subscribe, subscribe, false],
+    [request.subscribeLive, subscribe, true],
+    [request.unsubscribe, unsubscribe, false],
   ] as const) {
     for (const text of texts) {
       const topic = canonicalTopic(text);
       if (typeof topic === "string") return fail(topic);
       into.set(topicName(topic), topic);
+      if (withoutReplay) live.add(topicName(topic));
     }
   }
-  return { ok: true, subscribe, unsubscribe };
+  return { ok: true, subscribe, unsubscribe, live };
 }
 
 /** canonicalTopic parses one topic, or returns the message explaining why it is not one. */
@@ -65,7 +81,7 @@ function canonicalTopic(text: string): Topic | string {
   const topic = parseTopic(text);
   const shown = JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
   if (!topic) {
-    return `unknown topic ${shown}: expected hosts, monitors, host:<hostId> or monitor:<monitorId>`;
+    return `unknown topic ${shown}: expected hosts, monitors, alerts, host:<hostId> or monitor:<monitorId>`;
   }
   if (topic.kind !== "monitor") return topic;
   const id = topic.id.toLowerCase();

@@ -8,11 +8,11 @@ import { SESSION_COOKIE } from "../../auth/cookies.js";
 import { newSecret } from "../../auth/secrets.js";
 import { insertSession } from "../../db/accounts.js";
 import { insertMonitor } from "../../db/monitors.js";
-import { writeCheckResultBatch } from "../../db/results.js";
 import { resultFixture, specFixture } from "../../db/test-fixtures.js";
 import { silentLogger } from "../../log/logger.js";
 import { createRedis } from "../../queue/redis.js";
 import { createStreamPublisher, type StreamPublisher } from "../../stream/publisher.js";
+import { storeCheckResults } from "../../worker/store-check-results.js";
 import {
   bearerHeaders,
   connectClient,
@@ -144,7 +144,7 @@ describe("the stream gateway between organizations", () => {
       await insertMonitor(db.pool, orgA.orgId, specFixture({ name: "a" })),
       await insertMonitor(db.pool, orgB.orgId, specFixture({ name: "b" })),
     ];
-    await writeCheckResultBatch(db.pool, [
+    await storeCheckResults(db.pool, [
       resultFixture({ monitorId: monitorA.id, checkedAtMs: Date.now() - 2000 }),
       resultFixture({ monitorId: monitorB.id, checkedAtMs: Date.now() - 2000 }),
     ]);

@@ -5,12 +5,12 @@ import { createTestOrg, type TestOrg } from "../../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
 import { insertMonitor } from "../../db/monitors.js";
-import { writeCheckResultBatch } from "../../db/results.js";
 import { resultFixture, specFixture } from "../../db/test-fixtures.js";
 import { silentLogger } from "../../log/logger.js";
 import { createRedis } from "../../queue/redis.js";
 import { createStreamPublisher, type StreamPublisher } from "../../stream/publisher.js";
 import { hostRingKey, hostsKey, SHARED_SCOPE } from "../../stream/topics.js";
+import { storeCheckResults } from "../../worker/store-check-results.js";
 import {
   bearerHeaders,
   connectClient,
@@ -122,7 +122,7 @@ describe("the stream gateway", () => {
       await insertMonitor(db.pool, org.orgId, specFixture()),
     ];
     await insertMonitor(db.pool, org.orgId, specFixture({ name: "never checked" }));
-    await writeCheckResultBatch(db.pool, [
+    await storeCheckResults(db.pool, [
       resultFixture({ monitorId: a.id, checkedAtMs: Date.now() - 2000 }),
       resultFixture({ monitorId: b.id, checkedAtMs: Date.now() - 1000, up: false }),
     ]);
@@ -150,6 +150,24 @@ describe("the stream gateway", () => {
       replay: false,
       checkResult: { monitorId: a.id },
     });
+  });
+
+  it("subscribes without a replay when asked with subscribeLive", async () => {
+    const monitor = await insertMonitor(db.pool, org.orgId, specFixture());
+    await storeCheckResults(db.pool, [
+      resultFixture({ monitorId: monitor.id, checkedAtMs: Date.now() - 1000 }),
+    ]);
+    const client = await connect();
+    client.send({ subscribeLive: ["monitors"] });
+    await eventually(async () => {
+      await publisher.publishCheckResults(
+        [resultFixture({ monitorId: monitor.id, checkedAtMs: Date.now() })],
+        new Map([[monitor.id, org.orgId]]),
+      );
+      return client.frames.length > 0;
+    });
+    // Only live frames: the stored last result was not replayed.
+    expect(client.frames.every((f) => f.topic === "monitors" && f.replay === false)).toBe(true);
   });
 
   it("stops delivering a topic once the client unsubscribes", async () => {

@@ -3,7 +3,14 @@ import { timestampMs } from "@bufbuild/protobuf/wkt";
 import type { Redis } from "ioredis";
 import { type StreamEvent, StreamEventSchema } from "../../../gen/pulsar/v1/stream_pb.js";
 import type { Logger } from "../../log/logger.js";
-import { channelScope, parseTopic, scopedTopic, streamPattern } from "../../stream/topics.js";
+import {
+  alertSource,
+  channelScope,
+  parseTopic,
+  scopedTopic,
+  streamPattern,
+  type Topic,
+} from "../../stream/topics.js";
 import type { StreamClient, TopicRegistry } from "./client.js";
 import { encodeFrame } from "./frames.js";
 
@@ -23,7 +30,7 @@ export interface Hub extends TopicRegistry {
 }
 
 /**
- * createHub subscribes once, with one pattern, to every host and monitor channel, whatever the
+ * createHub subscribes once, with one pattern, to every host, monitor and alert channel, whatever the
  * number of clients: each event is decoded once and serialised once per topic that matches it
  * (its own, e.g. host:abc, and its wildcard, hosts), then written to every client listening to
  * that topic in the event's owner scope, which the channel name carries (topics.ts): an event
@@ -52,13 +59,15 @@ export function createHub(deps: HubDeps): Hub {
 
   const fanOut = (scope: string, event: StreamEvent) => {
     const topic = parseTopic(event.topic);
-    if (!topic || (topic.kind !== "host" && topic.kind !== "monitor")) return;
+    if (!topic) return;
     const atMs = eventTimeMs(event);
-    for (const name of [event.topic, `${topic.kind}s`]) {
+    const routes = routesOf(topic, event);
+    if (!routes) return;
+    for (const name of routes.topics) {
       const clients = listeners.get(scopedTopic(scope, name));
       if (!clients || clients.size === 0) continue;
       const frame = encodeFrame(name, false, event.payload);
-      for (const client of clients) client.deliver(name, event.topic, atMs, frame);
+      for (const client of clients) client.deliver(name, routes.source, atMs, frame);
     }
   };
 
@@ -88,7 +97,26 @@ export function createHub(deps: HubDeps): Hub {
   };
 }
 
-/** eventTimeMs is when a host sample was taken or a check ran; 0 when absent. */
+/**
+ * routesOf says which topics an event goes to and its source (what replay marks are keyed by):
+ * a host sample or check result to its own topic and its wildcard (host:abc and hosts), an
+ * alert event to `alerts` with the event itself as source (replay holds the last events, each
+ * by id). Undefined for an event no client may subscribe to.
+ */
+function routesOf(
+  topic: Topic,
+  event: StreamEvent,
+): { topics: string[]; source: string } | undefined {
+  if (topic.kind === "host" || topic.kind === "monitor") {
+    return { topics: [event.topic, `${topic.kind}s`], source: event.topic };
+  }
+  if (topic.kind === "alerts" && event.payload.case === "alertEvent") {
+    return { topics: ["alerts"], source: alertSource(event.payload.value.id) };
+  }
+  return undefined;
+}
+
+/** eventTimeMs is when a host sample was taken, a check ran or an alert was recorded; 0 when absent. */
 function eventTimeMs(event: StreamEvent): number {
   const { payload } = event;
   if (payload.case === "hostSample" && payload.value.sampledAt) {
@@ -96,6 +124,9 @@ function eventTimeMs(event: StreamEvent): number {
   }
   if (payload.case === "checkResult" && payload.value.checkedAt) {
     return timestampMs(payload.value.checkedAt);
+  }
+  if (payload.case === "alertEvent" && payload.value.createdAt) {
+    return timestampMs(payload.value.createdAt);
   }
   return 0;
 }

@@ -3,14 +3,18 @@ import { timestampMs } from "@bufbuild/protobuf/wkt";
 import type { Redis } from "ioredis";
 import { type HostSample, HostSampleSchema } from "../../../gen/pulsar/v1/host_pb.js";
 import type { Monitor } from "../../../gen/pulsar/v1/monitor_pb.js";
+import { listAlertEvents } from "../../db/alert-admin.js";
 import { getMonitor, listMonitorsPage } from "../../db/monitors.js";
 import type { Queryable } from "../../db/pool.js";
 import type { Logger } from "../../log/logger.js";
-import { hostRingKey, hostsKey, type Topic } from "../../stream/topics.js";
+import { alertSource, hostRingKey, hostsKey, type Topic } from "../../stream/topics.js";
 import type { StreamPayload } from "./frames.js";
 
 /** REPLAY_HOST_SAMPLES is how many recent samples per host a subscription replays. */
 export const REPLAY_HOST_SAMPLES = 100;
+
+/** REPLAY_ALERT_EVENTS is how many of its organization's latest alert events `alerts` replays. */
+export const REPLAY_ALERT_EVENTS = 20;
 
 const MONITOR_PAGE = 500;
 
@@ -23,7 +27,10 @@ export interface ReplayScope {
   scopes: readonly string[];
 }
 
-/** ReplayDeps are what replay reads: the host rings in Redis and monitor_state in Postgres. */
+/**
+ * ReplayDeps are what replay reads: the host rings in Redis, monitor_state and alert_events in
+ * Postgres.
+ */
 export interface ReplayDeps {
   pool: Queryable;
   redis: Pick<Redis, "smembers" | "pipeline">;
@@ -44,7 +51,7 @@ export interface Replay {
 
 /**
  * loadReplay reads the replay of a topic within a scope: the rings of the scope's hosts, the
- * organization's monitors. Another organization's host or monitor replays nothing, exactly like
+ * organization's monitors or its latest alert events. Another organization's host or monitor replays nothing, exactly like
  * one that does not exist.
  */
 export async function loadReplay(
@@ -77,6 +84,9 @@ export async function loadReplay(
         if (page.monitors.length < MONITOR_PAGE || page.lastSeq === undefined) break;
         afterSeq = page.lastSeq;
       }
+      break;
+    case "alerts":
+      await addAlertEvents(deps, replay, scope.orgId);
       break;
   }
   return replay;
@@ -143,6 +153,15 @@ function addMonitor(replay: Replay, monitor: Monitor | undefined): void {
   if (!monitor || !result) return;
   replay.payloads.push({ case: "checkResult", value: result });
   if (result.checkedAt) replay.marks.set(`monitor:${monitor.id}`, timestampMs(result.checkedAt));
+}
+
+/** addAlertEvents replays the organization's latest alert events, oldest first. */
+async function addAlertEvents(deps: ReplayDeps, replay: Replay, orgId: string): Promise<void> {
+  const newestFirst = await listAlertEvents(deps.pool, orgId, { limit: REPLAY_ALERT_EVENTS });
+  for (const event of newestFirst.reverse()) {
+    replay.payloads.push({ case: "alertEvent", value: event });
+    if (event.createdAt) replay.marks.set(alertSource(event.id), timestampMs(event.createdAt));
+  }
 }
 
 function cmp(a: string, b: string): number {

@@ -3,7 +3,11 @@ import net, { type LookupFunction, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { SecureContext, TLSSocket } from "node:tls";
 import { buildConnector } from "undici";
-import { type AddressPolicy, type BlockedAddressError, judgeAddresses } from "./address-policy.js";
+import {
+  type AddressPolicy,
+  type BlockedAddressError,
+  judgeAddresses,
+} from "../../netpolicy/address-policy.js";
 import { timedLookup } from "./timed-lookup.js";
 import { tlsVerifyError } from "./tls-info.js";
 import type { HopMarks } from "./waterfall.js";

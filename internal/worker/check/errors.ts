@@ -1,5 +1,5 @@
 import { CheckErrorKind } from "../../../gen/pulsar/v1/check_pb.js";
-import { BlockedAddressError } from "./address-policy.js";
+import { BlockedAddressError } from "../../netpolicy/address-policy.js";
 import { TlsVerifyError } from "./tls-info.js";
 
 /** Failure is why a check is down: a kind for grouping and words for people. */

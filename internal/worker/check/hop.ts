@@ -3,7 +3,7 @@ import net, { type LookupFunction, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { SecureContext } from "node:tls";
 import { Client, type Dispatcher } from "undici";
-import type { AddressPolicy, BlockedAddressError } from "./address-policy.js";
+import type { AddressPolicy, BlockedAddressError } from "../../netpolicy/address-policy.js";
 import { KeywordScanner } from "./body.js";
 import { type ConnectorHop, hopConnector } from "./connector.js";
 import type { Phase } from "./errors.js";

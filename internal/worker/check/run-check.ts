@@ -9,7 +9,7 @@ import {
   CheckResultSchema,
   type CheckTarget,
 } from "../../../gen/pulsar/v1/check_pb.js";
-import { type AddressPolicy, blockedReason } from "./address-policy.js";
+import { type AddressPolicy, blockedReason } from "../../netpolicy/address-policy.js";
 import { type Failure, fail, networkFailure, PHASE_WORDS } from "./errors.js";
 import { Hop, type HopSettings } from "./hop.js";
 import { judgeKeyword, judgeStatus } from "./judge.js";

@@ -8,7 +8,7 @@ import {
   startHttpTarget,
   type TestTarget,
 } from "../../../test/support/targets.js";
-import type { AddressPolicy } from "./address-policy.js";
+import type { AddressPolicy } from "../../netpolicy/address-policy.js";
 import { runCheck } from "./run-check.js";
 
 /**

@@ -1,7 +1,7 @@
 import dns from "node:dns";
 import type { LookupFunction } from "node:net";
 import { performance } from "node:perf_hooks";
-import { type AddressPolicy, judgeAddresses } from "./address-policy.js";
+import { type AddressPolicy, judgeAddresses } from "../../netpolicy/address-policy.js";
 
 /**
  * timedLookup returns a `lookup` for net/tls.connect that resolves with `resolve` (default:

@@ -1,5 +1,6 @@
 import { type Client, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
+import { AlertService } from "../../../gen/pulsar/v1/alert_pb";
 import { AuthService } from "../../../gen/pulsar/v1/auth_pb";
 import { HostService } from "../../../gen/pulsar/v1/host_pb";
 import { MonitorService } from "../../../gen/pulsar/v1/monitor_pb";
@@ -7,9 +8,13 @@ import { MonitorService } from "../../../gen/pulsar/v1/monitor_pb";
 /**
  * The one place the app creates its Connect clients. Same origin as the page: the session
  * cookie goes along by itself (fetch's default credentials), and the API's CSRF check sees
- * our own Origin. JSON, so requests read well in the browser's network panel.
+ * our own Origin.
  */
-const transport = createConnectTransport({ baseUrl: window.location.origin });
+const transport = createConnectTransport({
+  baseUrl: window.location.origin,
+  // Binary protobuf: smaller than JSON on the wire and faster to decode (pages of 1,000 monitors).
+  useBinaryFormat: true,
+});
 
 /** authClient is pulsar.v1.AuthService. */
 export const authClient: Client<typeof AuthService> = createClient(AuthService, transport);
@@ -17,3 +22,5 @@ export const authClient: Client<typeof AuthService> = createClient(AuthService, 
 export const monitorClient: Client<typeof MonitorService> = createClient(MonitorService, transport);
 /** hostClient is pulsar.v1.HostService. */
 export const hostClient: Client<typeof HostService> = createClient(HostService, transport);
+/** alertClient is pulsar.v1.AlertService. */
+export const alertClient: Client<typeof AlertService> = createClient(AlertService, transport);

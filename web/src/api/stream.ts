@@ -25,6 +25,8 @@ export class LiveStream {
   private socket: WebSocket | undefined;
   private readonly listeners = new Map<string, Set<StreamListener>>();
   private readonly statusListeners = new Set<(status: StreamStatus) => void>();
+  /** Topics subscribed without a replay. */
+  private readonly liveOnly = new Set<string>();
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
@@ -40,13 +42,22 @@ export class LiveStream {
     this.ensureOpen();
   }
 
-  /** subscribe listens to a topic until the returned function is called. */
-  subscribe(topic: string, listener: StreamListener): () => void {
+  /**
+   * subscribe listens to a topic until the returned function is called. With replay false the
+   * server sends live events only (for a caller that loaded the recent past itself); the
+   * first subscriber of a topic decides.
+   */
+  subscribe(
+    topic: string,
+    listener: StreamListener,
+    options: { replay?: boolean } = {},
+  ): () => void {
     let set = this.listeners.get(topic);
     if (!set) {
       set = new Set();
       this.listeners.set(topic, set);
-      this.send({ subscribe: [topic] });
+      if (options.replay === false) this.liveOnly.add(topic);
+      this.send(this.subscribeFrame([topic]));
     }
     set.add(listener);
     this.ensureOpen();
@@ -55,6 +66,7 @@ export class LiveStream {
       current?.delete(listener);
       if (current?.size === 0) {
         this.listeners.delete(topic);
+        this.liveOnly.delete(topic);
         this.send({ unsubscribe: [topic] });
       }
     };
@@ -83,7 +95,7 @@ export class LiveStream {
       this.attempt = 0;
       this.setStatus("live");
       const topics = [...this.listeners.keys()];
-      if (topics.length > 0) this.send({ subscribe: topics });
+      if (topics.length > 0) this.send(this.subscribeFrame(topics));
     };
     socket.onmessage = (message) => this.receive(message.data);
     socket.onclose = () => {
@@ -122,7 +134,20 @@ export class LiveStream {
     for (const listener of this.listeners.get(event.topic) ?? []) listener(event);
   }
 
-  private send(frame: { subscribe?: string[]; unsubscribe?: string[] }): void {
+  private subscribeFrame(topics: string[]): { subscribe?: string[]; subscribeLive?: string[] } {
+    const live = topics.filter((topic) => this.liveOnly.has(topic));
+    const replayed = topics.filter((topic) => !this.liveOnly.has(topic));
+    return {
+      ...(replayed.length > 0 && { subscribe: replayed }),
+      ...(live.length > 0 && { subscribeLive: live }),
+    };
+  }
+
+  private send(frame: {
+    subscribe?: string[];
+    unsubscribe?: string[];
+    subscribeLive?: string[];
+  }): void {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
   }
 

@@ -5,19 +5,24 @@ import type { LiveStream, StreamStatus } from "./stream";
 /** StreamContext holds the signed-in session's LiveStream. */
 export const StreamContext = createContext<LiveStream | undefined>(undefined);
 
-/** useStreamTopic calls onEvent with every event of a topic while the component is mounted. */
+/**
+ * useStreamTopic calls onEvent with every event of a topic while the component is mounted;
+ * replay false asks for live events only.
+ */
 export function useStreamTopic(
   topic: string | undefined,
   onEvent: (event: StreamEvent) => void,
+  options: { replay?: boolean } = {},
 ): void {
   const stream = useContext(StreamContext);
+  const replay = options.replay ?? true;
   // The latest callback, without resubscribing (and replaying) on every render.
   const callback = useRef(onEvent);
   callback.current = onEvent;
   useEffect(() => {
     if (!stream || !topic) return;
-    return stream.subscribe(topic, (event) => callback.current(event));
-  }, [stream, topic]);
+    return stream.subscribe(topic, (event) => callback.current(event), { replay });
+  }, [stream, topic, replay]);
 }
 
 /** useStreamStatus is the live connection's status, for the "live / reconnecting" badge. */

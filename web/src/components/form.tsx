@@ -1,18 +1,28 @@
 import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode } from "react";
 import { useId } from "react";
 
-/** FieldProps are a labelled input's label, hint and error (the server's words). */
-export interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
+/** ControlProps tie a form control to its label, hint and error (FieldFrame hands them out). */
+export interface ControlProps {
+  id: string;
+  "aria-invalid": true | undefined;
+  "aria-describedby": string | undefined;
+  className: string;
+}
+
+/** FieldFrameProps are a control's label, hint and error (the server's words). */
+export interface FieldFrameProps {
   label: string;
   hint?: string;
   error?: string;
+  className?: string;
+  children: (control: ControlProps) => ReactNode;
 }
 
 /**
- * Field is an input with a visible label, and the error about it right beside it, tied
- * together for screen readers (aria-describedby, aria-invalid).
+ * FieldFrame is what every labelled control shares: a visible label, a hint, and the error
+ * about it right beside it, tied together for screen readers (aria-describedby, aria-invalid).
  */
-export function Field({ label, hint, error, className, ...input }: FieldProps) {
+export function FieldFrame({ label, hint, error, className, children }: FieldFrameProps) {
   const id = useId();
   const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ");
   return (
@@ -20,15 +30,14 @@ export function Field({ label, hint, error, className, ...input }: FieldProps) {
       <label htmlFor={id} className="block text-sm font-medium">
         {label}
       </label>
-      <input
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={described || undefined}
-        className={`mt-1 block w-full rounded-md border bg-white px-3 py-2 text-sm dark:bg-slate-900 ${
+      {children({
+        id,
+        "aria-invalid": error ? true : undefined,
+        "aria-describedby": described || undefined,
+        className: `mt-1 block w-full rounded-md border bg-white px-3 py-2 text-sm dark:bg-slate-900 ${
           error ? "border-red-500" : "border-slate-300 dark:border-slate-700"
-        }`}
-        {...input}
-      />
+        }`,
+      })}
       {hint && (
         <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500 dark:text-slate-400">
           {hint}
@@ -40,6 +49,22 @@ export function Field({ label, hint, error, className, ...input }: FieldProps) {
         </p>
       )}
     </div>
+  );
+}
+
+/** FieldProps are a labelled input's label, hint and error (the server's words). */
+export interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
+  label: string;
+  hint?: string;
+  error?: string;
+}
+
+/** Field is an input in a FieldFrame. */
+export function Field({ label, hint, error, className, ...input }: FieldProps) {
+  return (
+    <FieldFrame label={label} hint={hint} error={error} className={className}>
+      {(control) => <input {...control} {...input} />}
+    </FieldFrame>
   );
 }
 

@@ -8,6 +8,7 @@ import { Link } from "./link";
 const NAV = [
   { href: "/", label: "Monitors" },
   { href: "/hosts", label: "Hosts" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/settings/tokens", label: "API tokens" },
 ];
 

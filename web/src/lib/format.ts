@@ -39,3 +39,21 @@ export function ago(atMs: number, nowMs = Date.now()): string {
   if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
   return `${Math.floor(s / 86_400)} d ago`;
 }
+
+/** shortTime is a time in a list: "14:03:22" today, "Nov 3, 14:03" on another day. */
+export function shortTime(atMs: number, nowMs = Date.now()): string {
+  const at = new Date(atMs);
+  if (at.toDateString() === new Date(nowMs).toDateString()) {
+    return at.toLocaleTimeString(undefined, {
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+  }
+  return at.toLocaleString(undefined, {
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+}

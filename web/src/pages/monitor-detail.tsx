@@ -1,4 +1,4 @@
-import { monitorClient } from "../api/clients";
+import { alertClient, monitorClient } from "../api/clients";
 import { useSession } from "../auth/session";
 import { MonitorDetail } from "./monitor-detail/monitor-detail-view";
 
@@ -10,6 +10,12 @@ import { MonitorDetail } from "./monitor-detail/monitor-detail-view";
 export function MonitorDetailPage({ id }: { id: string }) {
   const session = useSession();
   return (
-    <MonitorDetail key={id} id={id} client={monitorClient} onUnauthenticated={session.expired} />
+    <MonitorDetail
+      key={id}
+      id={id}
+      client={monitorClient}
+      alerts={alertClient}
+      onUnauthenticated={session.expired}
+    />
   );
 }

@@ -3,6 +3,7 @@ import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { AlertService, type Channel, ChannelSchema } from "../../../gen/pulsar/v1/alert_pb";
 import {
   type Monitor,
   MonitorSchema,
@@ -15,18 +16,30 @@ afterEach(cleanup);
 
 const ID = "7f3c0c8e-0000-4000-8000-000000000001";
 
+const OPS = create(ChannelSchema, {
+  id: "c-ops",
+  name: "#ops",
+  kind: { case: "discord", value: { webhookUrl: "https://discord.com/api/webhooks/1/••••" } },
+});
+const PAGER = create(ChannelSchema, {
+  id: "c-pager",
+  name: "Pager bridge",
+  kind: { case: "webhook", value: { url: "https://hooks.example/••••" } },
+});
+
 /**
- * An in-memory MonitorService: it answers create and update with `reject` when given, else
- * stores the spec; it records every spec sent.
+ * An in-memory MonitorService and AlertService: it answers create and update with `reject` when
+ * given, else stores the spec; it records every spec sent, and lists `channels`.
  */
-function fakeApi(options: { reject?: ConnectError; stored?: Monitor } = {}) {
+function fakeApi(options: { reject?: ConnectError; stored?: Monitor; channels?: Channel[] } = {}) {
   const sent: MonitorSpec[] = [];
   const save = (spec: MonitorSpec | undefined, id: string) => {
     if (spec) sent.push(spec);
     if (options.reject) throw options.reject;
     return { monitor: create(MonitorSchema, { id, name: spec?.name }) };
   };
-  const transport = createRouterTransport(({ service }) =>
+  const transport = createRouterTransport(({ service }) => {
+    service(AlertService, { listChannels: () => ({ channels: options.channels ?? [] }) });
     service(MonitorService, {
       getMonitor(req) {
         if (!options.stored || req.id !== options.stored.id) {
@@ -36,15 +49,25 @@ function fakeApi(options: { reject?: ConnectError; stored?: Monitor } = {}) {
       },
       createMonitor: (req) => save(req.monitor, ID),
       updateMonitor: (req) => save(req.monitor, req.id),
-    }),
-  );
-  return { client: createClient(MonitorService, transport), sent };
+    });
+  });
+  return {
+    client: createClient(MonitorService, transport),
+    channels: createClient(AlertService, transport),
+    sent,
+  };
 }
 
 function renderForm(api: ReturnType<typeof fakeApi>, id?: string) {
   const onSaved = vi.fn();
   render(
-    <MonitorForm id={id} client={api.client} onSaved={onSaved} onUnauthenticated={() => {}} />,
+    <MonitorForm
+      id={id}
+      client={api.client}
+      channels={api.channels}
+      onSaved={onSaved}
+      onUnauthenticated={() => {}}
+    />,
   );
   return { onSaved };
 }
@@ -155,13 +178,20 @@ describe("MonitorForm", () => {
       expectedStatus: [{ min: 200, max: 299 }],
       followRedirects: true,
       enabled: false,
+      confirmations: 4,
+      recoveryConfirmations: 2,
+      reminderMinutes: 60,
+      alertChannelIds: ["c-ops"],
     });
-    const api = fakeApi({ stored });
+    const api = fakeApi({ stored, channels: [OPS, PAGER] });
     const { onSaved } = renderForm(api, ID);
     await screen.findByRole("button", { name: "Save changes" });
     expect((screen.getByLabelText("Name") as HTMLInputElement).value).toBe("Checkout");
     expect((screen.getByLabelText("Method") as HTMLSelectElement).value).toBe("POST");
     expect((screen.getByLabelText("Expected status") as HTMLInputElement).value).toBe("200-299");
+    expect((screen.getByLabelText("Confirmations") as HTMLInputElement).value).toBe("4");
+    expect(((await screen.findByLabelText("#ops")) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByLabelText("Pager bridge") as HTMLInputElement).checked).toBe(false);
     expect(screen.getByRole("link", { name: "Cancel" }).getAttribute("href")).toBe(
       `/monitors/${ID}`,
     );
@@ -178,7 +208,48 @@ describe("MonitorForm", () => {
       timeoutMs: 2000,
       expectedStatus: [{ min: 200, max: 299 }],
       enabled: false,
+      confirmations: 4,
+      recoveryConfirmations: 2,
+      reminderMinutes: 60,
+      alertChannelIds: ["c-ops"],
     });
+  });
+
+  it("sends the confirmations, reminder and chosen alert channels", async () => {
+    const api = fakeApi({ channels: [OPS, PAGER] });
+    const { onSaved } = renderForm(api);
+    type("Name", "Checkout");
+    type("URL", "https://shop.example/health");
+    expect((screen.getByLabelText("Confirmations") as HTMLInputElement).value).toBe("2");
+    expect((screen.getByLabelText("Recovery confirmations") as HTMLInputElement).value).toBe("1");
+    type("Confirmations", "3");
+    type("Recovery confirmations", "2");
+    type("Reminder every (minutes)", "30");
+    fireEvent.click(await screen.findByLabelText("Pager bridge"));
+    fireEvent.click(screen.getByRole("button", { name: "Add monitor" }));
+
+    await waitFor(() => expect(onSaved).toHaveBeenCalledOnce());
+    expect(api.sent[0]).toMatchObject({
+      confirmations: 3,
+      recoveryConfirmations: 2,
+      reminderMinutes: 30,
+      alertChannelIds: ["c-pager"],
+    });
+  });
+
+  it("points to the alerts page when there are no channels to choose", async () => {
+    renderForm(fakeApi());
+    const link = await screen.findByRole("link", { name: "Alerts page" });
+    expect(link.getAttribute("href")).toBe("/alerts");
+    expect(screen.queryByRole("checkbox", { name: "#ops" })).toBeNull();
+  });
+
+  it("shows the server's message about the confirmations beside that field", async () => {
+    const message = "monitor.confirmations must be between 1 and 10";
+    renderForm(fakeApi({ reject: new ConnectError(message, Code.InvalidArgument) }));
+    type("Confirmations", "0");
+    fireEvent.click(screen.getByRole("button", { name: "Add monitor" }));
+    await waitFor(() => expect(errorOf("Confirmations")).toBe(message));
   });
 
   it("says so in the server's words when the monitor to edit cannot be loaded", async () => {

@@ -1,11 +1,13 @@
 import { useEffect, useRef } from "react";
-import { monitorClient } from "../api/clients";
+import { alertClient, monitorClient } from "../api/clients";
 import { useSession } from "../auth/session";
 import { Button, FormError } from "../components/form";
 import { Link } from "../components/link";
 import { Spinner } from "../components/spinner";
 import { navigate } from "../lib/router";
+import { AlertFields } from "./monitor-form/alert-fields";
 import { MonitorFields } from "./monitor-form/monitor-fields";
+import { type ChannelLister, useChannelChoices } from "./monitor-form/use-channel-choices";
 import { type MonitorFormDeps, useMonitorForm } from "./monitor-form/use-monitor-form";
 
 /** MonitorFormPage is "/monitors/new" and "/monitors/:id/edit", wired to the app's client. */
@@ -15,18 +17,25 @@ export function MonitorFormPage({ id }: { id?: string }) {
     <MonitorForm
       id={id}
       client={monitorClient}
+      channels={alertClient}
       onSaved={(monitor) => navigate(`/monitors/${encodeURIComponent(monitor.id)}`)}
       onUnauthenticated={expired}
     />
   );
 }
 
+/** MonitorFormProps are the form's dependencies, and where its alert channels come from. */
+export interface MonitorFormProps extends MonitorFormDeps {
+  channels: ChannelLister;
+}
+
 /**
  * MonitorForm adds a monitor, or edits one when given its id; the server's validation
  * message appears beside the field it names, and focus moves there.
  */
-export function MonitorForm(deps: MonitorFormDeps) {
+export function MonitorForm({ channels, ...deps }: MonitorFormProps) {
   const form = useMonitorForm(deps);
+  const channelChoices = useChannelChoices(channels, deps.onUnauthenticated);
   const ref = useRef<HTMLFormElement>(null);
   const editing = deps.id !== undefined;
   const cancelHref = editing ? `/monitors/${encodeURIComponent(deps.id ?? "")}` : "/";
@@ -55,6 +64,12 @@ export function MonitorForm(deps: MonitorFormDeps) {
             errors={form.errors}
             onChange={form.change}
             onBlur={form.blur}
+          />
+          <AlertFields
+            values={form.values}
+            errors={form.errors}
+            channels={channelChoices}
+            onChange={form.change}
           />
           <FormError>{form.formError}</FormError>
           <div className="flex items-center gap-4">

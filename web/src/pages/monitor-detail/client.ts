@@ -1,4 +1,5 @@
 import type { Client } from "@connectrpc/connect";
+import type { AlertService } from "../../../../gen/pulsar/v1/alert_pb";
 import type { MonitorService } from "../../../../gen/pulsar/v1/monitor_pb";
 
 /**
@@ -14,4 +15,13 @@ export type MonitorDetailClient = Pick<
   | "listCheckResults"
   | "getMonitorStats"
   | "getMonitorTimings"
+>;
+
+/**
+ * MonitorAlertsClient is the part of pulsar.v1.AlertService the detail page calls: the monitor's
+ * incidents and its alert history.
+ */
+export type MonitorAlertsClient = Pick<
+  Client<typeof AlertService>,
+  "listIncidents" | "listAlertEvents"
 >;

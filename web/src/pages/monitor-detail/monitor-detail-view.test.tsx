@@ -4,6 +4,14 @@ import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  type AlertEvent,
+  AlertEventSchema,
+  AlertKind,
+  AlertService,
+  type Incident,
+  IncidentSchema,
+} from "../../../../gen/pulsar/v1/alert_pb";
 import { type CheckResult, CheckResultSchema } from "../../../../gen/pulsar/v1/check_pb";
 import {
   type Monitor,
@@ -34,8 +42,18 @@ function checkResult(
   });
 }
 
-/** An in-memory MonitorService holding one monitor, recording what was asked of it. */
-function fakeApi(options: { missing?: boolean; noChecks?: boolean } = {}) {
+/**
+ * An in-memory MonitorService holding one monitor, recording what was asked of it, and an
+ * AlertService with its incidents and alerts.
+ */
+function fakeApi(
+  options: {
+    missing?: boolean;
+    noChecks?: boolean;
+    incidents?: Incident[];
+    alerts?: AlertEvent[];
+  } = {},
+) {
   const calls = { deleted: [] as string[] };
   let monitor: Monitor = create(MonitorSchema, {
     id: ID,
@@ -49,7 +67,15 @@ function fakeApi(options: { missing?: boolean; noChecks?: boolean } = {}) {
   const results = options.noChecks ? [] : [checkResult(60)];
   monitor.lastResult = results[0];
   if (options.noChecks) monitor.status = MonitorStatus.PENDING;
-  const transport = createRouterTransport(({ service }) =>
+  const transport = createRouterTransport(({ service }) => {
+    service(AlertService, {
+      listIncidents: (req) => ({
+        incidents: (options.incidents ?? []).filter((i) => i.monitorId === req.monitorId),
+      }),
+      listAlertEvents: (req) => ({
+        events: (options.alerts ?? []).filter((e) => e.monitorId === req.monitorId),
+      }),
+    });
     service(MonitorService, {
       getMonitor() {
         if (options.missing) throw new ConnectError("monitor not found", Code.NotFound);
@@ -66,9 +92,14 @@ function fakeApi(options: { missing?: boolean; noChecks?: boolean } = {}) {
         calls.deleted.push(req.id);
         return {};
       },
-    }),
-  );
-  return { client: createClient(MonitorService, transport), calls, results };
+    });
+  });
+  return {
+    client: createClient(MonitorService, transport),
+    alerts: createClient(AlertService, transport),
+    calls,
+    results,
+  };
 }
 
 /** A LiveStream over a fake socket: the test pushes frames as the server would. */
@@ -85,6 +116,18 @@ function fakeStream() {
     onclose: null as null | (() => void),
   };
   const stream = new LiveStream({ createSocket: () => socket as unknown as WebSocket });
+  const pushAlert = (alert: AlertEvent) =>
+    socket.onmessage?.({
+      data: JSON.stringify(
+        toJson(
+          StreamEventSchema,
+          create(StreamEventSchema, {
+            topic: "alerts",
+            payload: { case: "alertEvent", value: alert },
+          }),
+        ),
+      ),
+    });
   const push = (result: CheckResult) =>
     socket.onmessage?.({
       data: JSON.stringify(
@@ -97,13 +140,13 @@ function fakeStream() {
         ),
       ),
     });
-  return { stream, socket, push };
+  return { stream, socket, push, pushAlert };
 }
 
 function renderPage(api: ReturnType<typeof fakeApi>, stream?: LiveStream) {
   return render(
     <StreamContext.Provider value={stream}>
-      <MonitorDetail id={ID} client={api.client} onUnauthenticated={() => {}} />
+      <MonitorDetail id={ID} client={api.client} alerts={api.alerts} onUnauthenticated={() => {}} />
     </StreamContext.Provider>,
   );
 }
@@ -187,6 +230,61 @@ describe("MonitorDetail", () => {
     renderPage(fakeApi({ noChecks: true }));
     await screen.findByText("No checks yet — the first one runs within seconds.");
     expect(screen.getByRole("status", { name: "Monitor status" }).textContent).toBe("Pending");
+  });
+
+  it("shows an ongoing incident with how long it has lasted so far", async () => {
+    const startedMs = Date.now() - (3600 + 125) * 1000;
+    const ongoing = create(IncidentSchema, {
+      id: "i2",
+      monitorId: ID,
+      startedAt: timestampFromMs(startedMs),
+      // As of an answer long ago: the page counts on from the start.
+      durationSeconds: 10,
+      cause: "connect ECONNREFUSED 10.0.0.7:443",
+    });
+    const past = create(IncidentSchema, {
+      id: "i1",
+      monitorId: ID,
+      startedAt: timestampFromMs(startedMs - 86_400_000),
+      endedAt: timestampFromMs(startedMs - 86_400_000 + 45_000),
+      durationSeconds: 45,
+      cause: "timeout after 10000 ms",
+    });
+    renderPage(fakeApi({ incidents: [ongoing, past] }));
+    const table = await screen.findByRole("table", { name: "Incidents, newest first" });
+    const [, first, second] = within(table).getAllByRole("row");
+    expect(within(first as HTMLElement).getByText("ongoing")).toBeTruthy();
+    expect(first?.textContent).toContain("1 h 2 min");
+    expect(first?.textContent).toContain("connect ECONNREFUSED 10.0.0.7:443");
+    expect(second?.textContent).not.toContain("ongoing");
+    expect(second?.textContent).toContain("45 s");
+  });
+
+  it("lists this monitor's alerts and puts its live ones on top, ignoring other monitors'", async () => {
+    const alert = (id: string, monitorId: string, title: string, secondsAgo: number) =>
+      create(AlertEventSchema, {
+        id,
+        monitorId,
+        kind: AlertKind.MONITOR_DOWN,
+        title,
+        createdAt: timestampFromMs(Date.now() - secondsAgo * 1000),
+      });
+    const api = fakeApi({ alerts: [alert("a1", ID, "Checkout API is down", 600)] });
+    const { stream, socket, pushAlert } = fakeStream();
+    renderPage(api, stream);
+    const log = await screen.findByRole("log", { name: "Recent alerts of this monitor" });
+    await within(log).findByText("Checkout API is down");
+    act(() => socket.onopen?.());
+
+    act(() => pushAlert(alert("b1", "another-monitor", "Blog is down", 0)));
+    act(() => pushAlert(alert("a2", ID, "Checkout API is down again", 0)));
+    const items = within(log)
+      .getAllByRole("listitem")
+      .filter((li) => li.closest("ol"));
+    const titles = items.map((li) => li.textContent ?? "");
+    expect(titles[0]).toContain("Checkout API is down again");
+    expect(titles.join()).not.toContain("Blog is down");
+    stream.close();
   });
 
   it("says the monitor is not found, with a way back", async () => {

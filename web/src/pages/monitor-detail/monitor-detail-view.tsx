@@ -6,33 +6,38 @@ import { FormError } from "../../components/form";
 import { Link } from "../../components/link";
 import { Spinner } from "../../components/spinner";
 import { navigate } from "../../lib/router";
-import type { MonitorDetailClient } from "./client";
+import { AlertingSections } from "./alerting-sections";
+import type { MonitorAlertsClient, MonitorDetailClient } from "./client";
 import { LatestCheck } from "./latest-check";
 import { MonitorHeader } from "./monitor-header";
 import { PhasesChart } from "./phases-chart";
 import { RecentChecks } from "./recent-checks";
 import { Section } from "./section";
 import { StatsPanel } from "./stats-panel";
+import { useMonitorAlerts } from "./use-monitor-alerts";
 import { useMonitorDetail } from "./use-monitor-detail";
 
 /** MonitorDetailProps are the monitor to show and what to load it with. */
 export interface MonitorDetailProps {
   id: string;
   client: MonitorDetailClient;
+  /** Where the monitor's incidents and alerts come from. */
+  alerts: MonitorAlertsClient;
   /** Called when an RPC finds the session gone. */
   onUnauthenticated: () => void;
 }
 
 /**
  * MonitorDetail is the monitor detail page with its dependencies passed in: the header and its
- * actions, the latest check's waterfall, the phases over time, the stats and the recent checks,
- * all following the live stream.
+ * actions, the latest check's waterfall, the phases over time, the stats, the incidents and
+ * alerts, and the recent checks, all following the live stream.
  */
-export function MonitorDetail({ id, client, onUnauthenticated }: MonitorDetailProps) {
+export function MonitorDetail({ id, client, alerts, onUnauthenticated }: MonitorDetailProps) {
   const { monitor, results, stats, timings, range, setRange, actions } = useMonitorDetail(id, {
     client,
     onUnauthenticated,
   });
+  const alerting = useMonitorAlerts(id, { client: alerts, onUnauthenticated });
   const [confirming, setConfirming] = useState(false);
 
   if (monitor.loading) {
@@ -81,6 +86,13 @@ export function MonitorDetail({ id, client, onUnauthenticated }: MonitorDetailPr
       <Section title="Uptime and response time">
         <StatsPanel stats={stats} range={range} url={m.url} latest={latest} />
       </Section>
+
+      <AlertingSections
+        {...alerting}
+        editHref={
+          m.alertChannelIds.length === 0 ? `/monitors/${encodeURIComponent(m.id)}/edit` : undefined
+        }
+      />
 
       <Section title="Recent checks">
         {results.problem && (

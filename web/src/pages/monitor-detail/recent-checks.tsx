@@ -1,6 +1,6 @@
 import { Fragment } from "react";
 import type { CheckResult } from "../../../../gen/pulsar/v1/check_pb";
-import { ms, timestampMs } from "../../lib/format";
+import { ms, shortTime, timestampMs } from "../../lib/format";
 
 /** RecentChecksProps are the checks to list, newest first. */
 export interface RecentChecksProps {
@@ -84,22 +84,4 @@ export function RecentChecks({ results }: RecentChecksProps) {
       </table>
     </div>
   );
-}
-
-/** shortTime is a check's time: "14:03:22" today, "Nov 3, 14:03" on another day. */
-function shortTime(atMs: number, nowMs = Date.now()): string {
-  const at = new Date(atMs);
-  if (at.toDateString() === new Date(nowMs).toDateString()) {
-    return at.toLocaleTimeString(undefined, {
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-  }
-  return at.toLocaleString(undefined, {
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-  });
 }

@@ -9,6 +9,8 @@ describe("fieldOfPath", () => {
     expect(fieldOfPath("monitor.timeoutMs")).toBe("timeout");
     expect(fieldOfPath("monitor.expectedStatus[1].max")).toBe("expectedStatus");
     expect(fieldOfPath("monitor.invertKeyword")).toBe("keyword");
+    expect(fieldOfPath("monitor.recoveryConfirmations")).toBe("recoveryConfirmations");
+    expect(fieldOfPath("monitor.alertChannelIds[0]")).toBe("alertChannelIds");
   });
 
   it("leaves fields the form does not show to the form-wide error", () => {
@@ -37,6 +39,23 @@ describe("specOf", () => {
     expect(built.spec.intervalSeconds).toBeUndefined();
     expect(built.spec.timeoutMs).toBeUndefined();
     expect(built.spec.keyword).toBeUndefined();
+  });
+
+  it("stops on confirmations and reminders that are not whole numbers", () => {
+    expect(
+      specOf({
+        ...NEW_MONITOR,
+        confirmations: "two",
+        recoveryConfirmations: "-1",
+        reminderMinutes: "5m",
+      }),
+    ).toEqual({
+      errors: {
+        confirmations: "Enter a whole number of checks",
+        recoveryConfirmations: "Enter a whole number of checks",
+        reminderMinutes: "Enter a whole number of minutes",
+      },
+    });
   });
 
   it("carries over what the form does not show when editing", () => {

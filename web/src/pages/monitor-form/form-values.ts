@@ -17,6 +17,11 @@ export interface MonitorFormValues {
   keyword: string;
   followRedirects: boolean;
   ignoreTlsErrors: boolean;
+  confirmations: string;
+  recoveryConfirmations: string;
+  reminderMinutes: string;
+  /** The AlertService channels that hear when the monitor goes down and recovers. */
+  alertChannelIds: string[];
 }
 
 /** MonitorFormField is a field that can have an error beside it. */
@@ -42,6 +47,10 @@ export const NEW_MONITOR: MonitorFormValues = {
   keyword: "",
   followRedirects: true,
   ignoreTlsErrors: false,
+  confirmations: "2",
+  recoveryConfirmations: "1",
+  reminderMinutes: "0",
+  alertChannelIds: [],
 };
 
 /** valuesOf fills the form from a stored monitor. */
@@ -56,6 +65,13 @@ export function valuesOf(monitor: Monitor): MonitorFormValues {
     keyword: monitor.keyword ?? "",
     followRedirects: monitor.followRedirects,
     ignoreTlsErrors: monitor.ignoreTlsErrors,
+    // 0 is no valid count: a monitor stored before alerts existed gets the server's default.
+    confirmations: monitor.confirmations ? String(monitor.confirmations) : "",
+    recoveryConfirmations: monitor.recoveryConfirmations
+      ? String(monitor.recoveryConfirmations)
+      : "",
+    reminderMinutes: String(monitor.reminderMinutes),
+    alertChannelIds: [...monitor.alertChannelIds],
   };
 }
 
@@ -76,7 +92,22 @@ export function specOf(
   if (timeout === null) errors.timeout = "Enter a whole number of milliseconds";
   const expected = parseExpectedStatus(values.expectedStatus);
   if ("error" in expected) errors.expectedStatus = expected.error;
-  if (interval === null || timeout === null || "error" in expected) return { errors };
+  const confirmations = wholeNumber(values.confirmations);
+  if (confirmations === null) errors.confirmations = "Enter a whole number of checks";
+  const recovery = wholeNumber(values.recoveryConfirmations);
+  if (recovery === null) errors.recoveryConfirmations = "Enter a whole number of checks";
+  const reminder = wholeNumber(values.reminderMinutes);
+  if (reminder === null) errors.reminderMinutes = "Enter a whole number of minutes";
+  if (
+    interval === null ||
+    timeout === null ||
+    "error" in expected ||
+    confirmations === null ||
+    recovery === null ||
+    reminder === null
+  ) {
+    return { errors };
+  }
 
   const keyword = values.keyword === "" ? undefined : values.keyword;
   return {
@@ -94,6 +125,10 @@ export function specOf(
       followRedirects: values.followRedirects,
       ignoreTlsErrors: values.ignoreTlsErrors,
       enabled: base?.enabled,
+      confirmations,
+      recoveryConfirmations: recovery,
+      reminderMinutes: reminder,
+      alertChannelIds: values.alertChannelIds,
     }),
   };
 }
@@ -114,6 +149,10 @@ const FIELD_OF_PATH: [prefix: string, field: MonitorFormField][] = [
   ["monitor.expectedStatus", "expectedStatus"],
   ["monitor.keyword", "keyword"],
   ["monitor.invertKeyword", "keyword"],
+  ["monitor.confirmations", "confirmations"],
+  ["monitor.recoveryConfirmations", "recoveryConfirmations"],
+  ["monitor.reminderMinutes", "reminderMinutes"],
+  ["monitor.alertChannelIds", "alertChannelIds"],
 ];
 
 /**

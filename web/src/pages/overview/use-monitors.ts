@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { CheckResult } from "../../../../gen/pulsar/v1/check_pb";
 import type { Monitor, MonitorService } from "../../../../gen/pulsar/v1/monitor_pb";
 import { type ApiProblem, isUnauthenticated, problemOf } from "../../api/errors";
-import { useStreamTopic } from "../../api/use-stream";
+import { useStreamStatus, useStreamTopic } from "../../api/use-stream";
 import { timestampMs } from "../../lib/format";
 import { byName, withResult } from "./monitor-state";
 
@@ -16,6 +16,8 @@ export type MonitorsState =
   | { phase: "error"; problem: ApiProblem }
   | { phase: "ready"; monitors: readonly Monitor[]; complete: boolean };
 
+/** The first page is small, so the first rows show at once; the rest come in large pages. */
+const FIRST_PAGE_SIZE = 200;
 const PAGE_SIZE = 1000;
 /** Live results are applied in batches: the stream's replay can be a burst of hundreds. */
 const FLUSH_MS = 100;
@@ -62,7 +64,7 @@ export function useMonitors(
       let pageToken = "";
       do {
         const page = await client.listMonitors(
-          { pageSize: PAGE_SIZE, pageToken },
+          { pageSize: pageToken === "" ? FIRST_PAGE_SIZE : PAGE_SIZE, pageToken },
           { signal: abort.signal },
         );
         for (const monitor of page.monitors) {
@@ -88,22 +90,38 @@ export function useMonitors(
     };
   }, [client, attempt, flush]);
 
-  useStreamTopic("monitors", (event) => {
-    if (event.payload.case !== "checkResult") return;
-    const result = event.payload.value;
-    const monitor = store.current.get(result.monitorId);
-    if (monitor) {
-      store.current.set(monitor.id, withResult(monitor, result));
-      timer.current ??= setTimeout(flush, FLUSH_MS);
-    } else if (!complete.current) {
-      const had = early.current.get(result.monitorId);
-      if (!had || timestampMs(had.checkedAt) <= timestampMs(result.checkedAt)) {
-        early.current.set(result.monitorId, result);
-      }
+  // Live only: ListMonitors carries every monitor's last result, and replaying 10,000 of them
+  // would compete with the pages themselves. After a reconnect the list is loaded again.
+  const status = useStreamStatus();
+  const wasDown = useRef(false);
+  useEffect(() => {
+    if (status === "reconnecting") wasDown.current = true;
+    else if (status === "live" && wasDown.current) {
+      wasDown.current = false;
+      setAttempt((n) => n + 1);
     }
-    // A result for a monitor the complete list lacks is one created since: the next load
-    // shows it; fetching it here would race its own creation.
-  });
+  }, [status]);
+
+  useStreamTopic(
+    "monitors",
+    (event) => {
+      if (event.payload.case !== "checkResult") return;
+      const result = event.payload.value;
+      const monitor = store.current.get(result.monitorId);
+      if (monitor) {
+        store.current.set(monitor.id, withResult(monitor, result));
+        timer.current ??= setTimeout(flush, FLUSH_MS);
+      } else if (!complete.current) {
+        const had = early.current.get(result.monitorId);
+        if (!had || timestampMs(had.checkedAt) <= timestampMs(result.checkedAt)) {
+          early.current.set(result.monitorId, result);
+        }
+      }
+      // A result for a monitor the complete list lacks is one created since: the next load
+      // shows it; fetching it here would race its own creation.
+    },
+    { replay: false },
+  );
 
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
   return { ...state, reload };

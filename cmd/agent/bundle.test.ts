@@ -1,0 +1,120 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { once } from "node:events";
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../../internal/api/ws/testing.js";
+import { createTestOrg, type TestOrg } from "../../test/support/accounts.js";
+import { type IngestApi, startIngestApi } from "../../test/support/ingest-api.js";
+import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+let dir: string;
+let bundle: string;
+let db: TestDatabase;
+let api: IngestApi;
+let org: TestOrg;
+
+beforeAll(async () => {
+  // The real build (npm run build:agent), then the file alone in a directory of its own: no
+  // node_modules anywhere above it, no repository.
+  await promisify(execFile)(process.execPath, ["scripts/build-agent.mjs"], { cwd: root });
+  dir = await mkdtemp(join(tmpdir(), "pulsar-agent-bundle-"));
+  bundle = join(dir, "pulsar-agent.mjs");
+  await copyFile(join(root, "dist/agent/pulsar-agent.mjs"), bundle);
+  db = await createTestDatabase();
+  api = await startIngestApi(db);
+  org = await createTestOrg(db.pool);
+}, 60_000);
+
+afterAll(async () => {
+  await api.close();
+  await db.drop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Agent is the bundle running as a process, with what it wrote to stderr. */
+interface Agent {
+  child: ChildProcess;
+  log: () => string;
+  exited: Promise<number | null>;
+}
+
+/** run starts `node pulsar-agent.mjs` in the temp dir with only these variables (and PATH). */
+function run(env: Record<string, string>): Agent {
+  const child = spawn(process.execPath, [bundle], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = once(child, "exit").then(([code]) => code as number | null);
+  return { child, log: () => stderr, exited };
+}
+
+async function stop(agent: Agent): Promise<number | null> {
+  agent.child.kill("SIGTERM");
+  const timeout = setTimeout(() => agent.child.kill("SIGKILL"), 15_000);
+  try {
+    return await agent.exited;
+  } finally {
+    clearTimeout(timeout);
+  }
+}
+
+async function stored(hostId: string): Promise<number> {
+  const { rows } = await db.pool.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM host_samples WHERE host_id = $1",
+    [hostId],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+describe("the single-file agent (npm run build:agent)", () => {
+  it("says which variables are missing and exits 1", async () => {
+    const agent = run({});
+    expect(await agent.exited).toBe(1);
+    expect(agent.log()).toContain("PULSAR_URL: is required");
+    expect(agent.log()).toContain("PULSAR_AGENT_TOKEN: is required");
+  });
+
+  it("runs with plain node outside the repository, pushes samples, and exits 0 on SIGTERM", async () => {
+    const agent = run({
+      PULSAR_URL: api.baseUrl,
+      PULSAR_AGENT_TOKEN: await org.token("agent"),
+      SAMPLE_INTERVAL_MS: "500",
+      AGENT_HOST_ID: "bundled-agent",
+    });
+    try {
+      await eventually(async () => (await stored("bundled-agent")) >= 3, 20_000);
+    } finally {
+      expect(await stop(agent)).toBe(0);
+    }
+    expect(agent.log()).toContain('"msg":"agent started"');
+    const { rows } = await db.pool.query("SELECT org_id FROM hosts WHERE id = 'bundled-agent'");
+    expect(rows).toEqual([{ org_id: org.orgId }]);
+  }, 40_000);
+
+  it("with an unknown token logs one clear line and does not spin", async () => {
+    const before = api.pushes();
+    const agent = run({
+      PULSAR_URL: api.baseUrl,
+      PULSAR_AGENT_TOKEN: `pulsar_agent_${"B".repeat(43)}`,
+      SAMPLE_INTERVAL_MS: "500",
+      AGENT_HOST_ID: "unknown-token-agent",
+    });
+    await eventually(async () => agent.log().includes("401 unauthenticated"), 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    // The first try, and none since (the next is a minute away); SIGTERM's last flush is one more.
+    expect(api.pushes() - before).toBe(1);
+    expect(await stop(agent)).toBe(0);
+    expect(agent.log().match(/"level":"error"/g)).toHaveLength(1);
+    expect(await stored("unknown-token-agent")).toBe(0);
+  }, 40_000);
+});

@@ -1,0 +1,59 @@
+import { createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
+import { IngestService } from "../../gen/pulsar/v1/ingest_pb.js";
+import { createAgent } from "../../internal/agent/agent.js";
+import { type AgentConfig, loadAgentConfig } from "../../internal/agent/config.js";
+import { ConfigError } from "../../internal/config/config.js";
+import { createSampler } from "../../internal/hosts/sampler.js";
+import { onShutdown } from "../../internal/lifecycle/shutdown.js";
+import { createLogger } from "../../internal/log/logger.js";
+
+// How long SIGTERM waits for the last samples to reach the API, and for everything in all.
+const FLUSH_DEADLINE_MS = 5000;
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+const config = loadOrExit();
+const log = createLogger("agent", config.LOG_LEVEL);
+const transport = createConnectTransport({
+  baseUrl: config.PULSAR_URL,
+  // Unary calls over HTTP/1.1 with keep-alive: they pass any proxy or load balancer.
+  httpVersion: "1.1",
+  useBinaryFormat: true,
+  interceptors: [
+    (next) => (req) => {
+      req.header.set("authorization", `Bearer ${config.PULSAR_AGENT_TOKEN}`);
+      return next(req);
+    },
+  ],
+});
+const agent = createAgent({
+  config,
+  client: createClient(IngestService, transport),
+  createSampler,
+  log,
+});
+try {
+  await agent.start();
+} catch (error) {
+  log.error("the agent could not start", { error });
+  process.exit(1);
+}
+
+onShutdown(
+  async () => {
+    await agent.stop(FLUSH_DEADLINE_MS);
+  },
+  log,
+  SHUTDOWN_DEADLINE_MS,
+);
+
+/** loadOrExit reads the configuration, or says in one line what is wrong and exits 1. */
+function loadOrExit(): AgentConfig {
+  try {
+    return loadAgentConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    createLogger("agent").error(error.message);
+    process.exit(1);
+  }
+}

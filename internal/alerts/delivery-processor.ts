@@ -1,0 +1,101 @@
+import type { JsonObject } from "@bufbuild/protobuf";
+import { DelayedError, type Job, UnrecoverableError } from "bullmq";
+import {
+  claimDelivery,
+  type DeliveryStatusName,
+  getDelivery,
+  settleDelivery,
+} from "../db/alerts.js";
+import type { Queryable } from "../db/pool.js";
+import type { Logger } from "../log/logger.js";
+import { decodeDeliveryJob } from "./alert-queue.js";
+import { type SendOptions, sendToChannel } from "./send.js";
+
+/** DeliveryProcessorDeps are what delivering an alert needs. */
+export interface DeliveryProcessorDeps {
+  db: Queryable;
+  log: Logger;
+  /** PUBLIC_URL, for the link in Discord messages. */
+  publicUrl?: string;
+  /** The transport (tests pass none: the channels are local servers). */
+  fetch?: SendOptions["fetch"];
+  timeoutMs?: number;
+  /** POSTs of one delivery at most, 429 answers included; default 20. */
+  maxPosts?: number;
+}
+
+/** STOPPED_MID_DELIVERY is the recorded reason a Discord delivery is not retried. */
+export const STOPPED_MID_DELIVERY =
+  "worker stopped mid-delivery; not retried, to avoid a duplicate";
+
+// A 429 without a usable retry_after waits this long; a huge one is capped.
+const DEFAULT_RETRY_AFTER_MS = 5_000;
+const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/**
+ * createDeliveryProcessor returns the BullMQ processor of alert deliveries. Each delivery is
+ * claimed in Postgres (pending → sending) before its POST, so it is sent at most once per
+ * attempt whatever the queue does (a job added twice, a sweeper re-adding it). A delivery found
+ * 'sending' was being sent by a worker that died mid-POST: for Discord it fails rather than
+ * risk a duplicate message; a generic webhook is sent again with the same Idempotency-Key,
+ * which its receiver can dedupe. Network errors and 5xx retry with the job's backoff; 429s wait
+ * for the channel's retry_after without spending an attempt; other answers fail at once.
+ */
+export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
+  const maxPosts = deps.maxPosts ?? 20;
+  return async (job: Job<JsonObject>, token?: string): Promise<void> => {
+    const key = decodeDeliveryJob(job.data);
+    const delivery = await getDelivery(deps.db, key);
+    // Deleted with its event, or settled already: nothing to send.
+    if (!delivery || delivery.status === "delivered" || delivery.status === "failed") return;
+    const { channel } = delivery;
+    if (!channel) {
+      await settleDelivery(deps.db, key, "failed", "the channel was deleted", [
+        "pending",
+        "sending",
+      ]);
+      return;
+    }
+    const from: DeliveryStatusName[] =
+      channel.kind === "webhook" ? ["pending", "sending"] : ["pending"];
+    const attempts = await claimDelivery(deps.db, key, from);
+    if (attempts === undefined) {
+      if (delivery.status === "sending") {
+        await settleDelivery(deps.db, key, "failed", STOPPED_MID_DELIVERY);
+        deps.log.warn("alert delivery abandoned mid-POST earlier; not resent", { ...key });
+      }
+      return;
+    }
+
+    const outcome = await sendToChannel(channel, delivery.event, {
+      fetch: deps.fetch,
+      timeoutMs: deps.timeoutMs,
+      publicUrl: deps.publicUrl,
+      monitor: delivery.monitor,
+    });
+    if (outcome.delivered) {
+      await settleDelivery(deps.db, key, "delivered", "");
+      return;
+    }
+    const { error } = outcome;
+    if (attempts >= maxPosts) {
+      await settleDelivery(deps.db, key, "failed", `${error} (gave up after ${attempts} tries)`);
+      throw new UnrecoverableError(error);
+    }
+    if (outcome.statusCode === 429 && token) {
+      await settleDelivery(deps.db, key, "pending", error);
+      const wait = Math.min(outcome.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS, MAX_RETRY_AFTER_MS);
+      await job.moveToDelayed(Date.now() + wait, token);
+      throw new DelayedError();
+    }
+    const retryable =
+      outcome.statusCode === 0 || outcome.statusCode === 429 || outcome.statusCode >= 500;
+    const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (retryable && !last) {
+      await settleDelivery(deps.db, key, "pending", error);
+      throw new Error(error);
+    }
+    await settleDelivery(deps.db, key, "failed", error);
+    throw new UnrecoverableError(error);
+  };
+}

@@ -1,0 +1,126 @@
+/* @name LockMonitorAlertStates */
+-- The alerting state of the batch's monitors with the rules they alert by, locked in id order
+-- (so two batches of the same monitors cannot deadlock) until the transaction ends: whoever
+-- stores results of a monitor decides its transitions alone. Times come as epoch microseconds,
+-- exact, since "newer than what was counted" compares checks a microsecond apart.
+SELECT s.monitor_id, m.org_id, m.name, m.url, m.enabled, m.confirmations,
+  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids, s.alert_status,
+  s.consecutive_failures, s.consecutive_successes, s.streak_error, s.incident_id,
+  (EXTRACT(EPOCH FROM s.last_checked_at) * 1000000)::bigint AS last_checked_us,
+  (EXTRACT(EPOCH FROM s.streak_started_at) * 1000000)::bigint AS streak_started_us,
+  (EXTRACT(EPOCH FROM s.last_reminder_at) * 1000000)::bigint AS last_reminder_us,
+  (EXTRACT(EPOCH FROM i.started_at) * 1000000)::bigint AS incident_started_us,
+  i.cause AS "incident_cause?"
+FROM monitor_state s
+JOIN monitors m ON m.id = s.monitor_id
+LEFT JOIN incidents i ON i.id = s.incident_id
+WHERE s.monitor_id = ANY(:monitorIds!::uuid[])
+ORDER BY s.monitor_id
+FOR UPDATE OF s;
+
+/* @name SaveMonitorAlertStates */
+-- Writes the states decided under LockMonitorAlertStates' locks: the newest result counted and
+-- the alerting state after it. Nullable values travel as '' (pgtyped types array elements as
+-- non-null).
+UPDATE monitor_state s
+SET last_checked_at = u.last_checked_at::timestamptz, last_up = u.last_up,
+  last_result = u.last_result, alert_status = u.alert_status,
+  consecutive_failures = u.failures, consecutive_successes = u.successes,
+  streak_started_at = NULLIF(u.streak_started_at, '')::timestamptz,
+  streak_error = u.streak_error, incident_id = NULLIF(u.incident_id, '')::uuid,
+  last_reminder_at = NULLIF(u.last_reminder_at, '')::timestamptz
+FROM unnest(:monitorIds!::uuid[], :lastCheckedAts!::text[], :lastUps!::boolean[],
+  :lastResults!::jsonb[], :alertStatuses!::text[], :failures!::integer[],
+  :successes!::integer[], :streakStartedAts!::text[], :streakErrors!::text[],
+  :incidentIds!::text[], :lastReminderAts!::text[])
+  AS u(monitor_id, last_checked_at, last_up, last_result, alert_status, failures, successes,
+  streak_started_at, streak_error, incident_id, last_reminder_at)
+WHERE s.monitor_id = u.monitor_id;
+
+/* @name InsertMonitorAlerts */
+-- Everything a batch's transitions record, in one statement: incidents opened (with their end
+-- when the same batch also closed them: a statement cannot see rows its sibling CTE inserted),
+-- incidents closed, the alert events, and one pending delivery per event and channel that still
+-- exists in the event's organization. Returns each event with the channels it will go to.
+WITH opened AS (
+  INSERT INTO incidents (id, org_id, monitor_id, started_at, ended_at, cause)
+  SELECT u.id, u.org_id, u.monitor_id, u.started_at::timestamptz,
+    NULLIF(u.ended_at, '')::timestamptz, u.cause
+  FROM unnest(:openIds!::uuid[], :openOrgIds!::uuid[], :openMonitorIds!::uuid[],
+    :openStartedAts!::text[], :openEndedAts!::text[], :openCauses!::text[])
+    AS u(id, org_id, monitor_id, started_at, ended_at, cause)
+), closed AS (
+  UPDATE incidents i SET ended_at = u.ended_at::timestamptz
+  FROM unnest(:closeIds!::uuid[], :closeEndedAts!::text[]) AS u(id, ended_at)
+  WHERE i.id = u.id AND i.ended_at IS NULL
+), events AS (
+  INSERT INTO alert_events (id, org_id, kind, created_at, monitor_id, incident_id, title,
+    message, check_result, downtime_seconds)
+  SELECT u.id, u.org_id, u.kind, u.created_at::timestamptz, u.monitor_id,
+    NULLIF(u.incident_id, '')::uuid, u.title, u.message, u.check_result,
+    CASE WHEN u.kind = 'monitor_recovered' THEN u.downtime_seconds END
+  FROM unnest(:eventIds!::uuid[], :eventOrgIds!::uuid[], :kinds!::text[],
+    :createdAts!::text[], :eventMonitorIds!::uuid[], :incidentIds!::text[], :titles!::text[],
+    :messages!::text[], :checkResults!::jsonb[], :downtimeSeconds!::float8[])
+    AS u(id, org_id, kind, created_at, monitor_id, incident_id, title, message, check_result,
+    downtime_seconds)
+  RETURNING id, org_id, created_at
+), deliveries AS (
+  INSERT INTO alert_deliveries (event_id, channel_id, channel_name)
+  SELECT e.id, c.id, c.name
+  FROM unnest(:deliveryEventIds!::uuid[], :deliveryChannelIds!::uuid[])
+    AS d(event_id, channel_id)
+  JOIN events e ON e.id = d.event_id
+  JOIN alert_channels c ON c.id = d.channel_id AND c.org_id = e.org_id
+  ON CONFLICT (event_id, channel_id) DO NOTHING
+  RETURNING event_id, channel_id, channel_name
+)
+SELECT e.id, e.created_at,
+  COALESCE(array_agg(d.channel_id ORDER BY d.channel_id)
+    FILTER (WHERE d.channel_id IS NOT NULL), '{}') AS "channel_ids!",
+  COALESCE(array_agg(d.channel_name ORDER BY d.channel_id)
+    FILTER (WHERE d.channel_id IS NOT NULL), '{}') AS "channel_names!"
+FROM events e
+LEFT JOIN deliveries d ON d.event_id = e.id
+GROUP BY e.id, e.created_at;
+
+/* @name GetDelivery */
+-- One delivery with what sending it needs: the event, the channel (absent once deleted: there
+-- is no foreign key, so the history keeps the delivery) and the monitor's name and URL.
+SELECT d.status, d.attempts, e.id, e.kind, e.created_at, e.monitor_id, e.host_id, e.rule_id,
+  e.incident_id, e.title, e.message, e.check_result, e.value, e.downtime_seconds,
+  c.kind AS "channel_kind?", c.url AS "channel_url?", c.secret AS channel_secret,
+  m.name AS "monitor_name?", m.url AS "monitor_url?"
+FROM alert_deliveries d
+JOIN alert_events e ON e.id = d.event_id
+LEFT JOIN alert_channels c ON c.id = d.channel_id AND c.org_id = e.org_id
+LEFT JOIN monitors m ON m.id = e.monitor_id
+WHERE d.event_id = :eventId! AND d.channel_id = :channelId!;
+
+/* @name ClaimDelivery */
+-- Takes a delivery for one POST: only from the given states, so two workers cannot both take a
+-- pending one, and a delivery some worker was sending when it died is taken again only where
+-- the caller allows it (a receiver that dedupes by Idempotency-Key).
+UPDATE alert_deliveries
+SET status = 'sending', attempts = attempts + 1, updated_at = now()
+WHERE event_id = :eventId! AND channel_id = :channelId! AND status = ANY(:from!::text[])
+RETURNING attempts;
+
+/* @name SettleDelivery */
+-- Records how a delivery went: delivered, failed for good, or pending again for a retry; only
+-- from the given states (the caller's claim: 'sending'), so a settled delivery is never
+-- reopened.
+UPDATE alert_deliveries
+SET status = :status!, error = :error!, updated_at = now(),
+  delivered_at = CASE WHEN :status! = 'delivered' THEN now() END
+WHERE event_id = :eventId! AND channel_id = :channelId! AND status = ANY(:from!::text[]);
+
+/* @name ListStaleDeliveries */
+-- Deliveries left pending or sending for a while (a worker died between commit and enqueue,
+-- or mid-POST), oldest first, through the partial index alert_deliveries_pending.
+SELECT event_id, channel_id
+FROM alert_deliveries
+WHERE status IN ('pending', 'sending')
+  AND updated_at < now() - make_interval(secs => :olderThanSeconds!::integer)
+ORDER BY updated_at
+LIMIT :limit!;
