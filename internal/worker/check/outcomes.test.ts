@@ -31,7 +31,8 @@ describe("timeouts", () => {
     expect(total).toBeGreaterThan(295);
     expect(total).toBeLessThan(340);
     expect(Math.abs(sumOfPhases(result.timing) - total)).toBeLessThan(1);
-    expect(result.timing?.ttfbMs).toBeGreaterThan(290);
+    // The wait is credited to TTFB, not to the connect before it (which a loaded machine slows).
+    expect(result.timing?.ttfbMs).toBeGreaterThan(total * 0.8);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await http.openConnections()).toBe(0);
   });
