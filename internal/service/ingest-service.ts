@@ -51,6 +51,8 @@ export function createIngestService(deps: IngestServiceDeps): ServiceImpl<typeof
         const owner = await findHostOwner(deps.pool, hostId);
         if (owner && owner.orgId !== caller.orgId) throw refuse(hostId);
       }
+      // Refused here only when another organization claimed a new id in the same moment; the
+      // batch's other hosts' samples are then stored already (a retry stores nothing twice).
       const refused = await deps.sampleStore.write(caller.orgId, req.samples);
       if (refused.length > 0) throw refuse(refused[0] ?? "");
       // All at once: one connection sends them in this order, so subscribers and the replay
