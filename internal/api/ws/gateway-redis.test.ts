@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg } from "../../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
+import { revocationChannel } from "../../auth/revocations.js";
 import { freePort } from "../../launcher/free-port.js";
 import { redisAnswers } from "../../launcher/private-redis.js";
 import { silentLogger } from "../../log/logger.js";
@@ -90,6 +91,46 @@ describe("the stream gateway's Redis subscription", () => {
       subscriber.disconnect();
       redis.disconnect();
       await stopRedis(server);
+    }
+  });
+
+  it("keeps its subscriptions when built while the connection is still in its handshake", async () => {
+    const prefix = uniquePrefix("ws-handshake");
+    const redis = createRedis(TEST_REDIS_URL, "command", "ws-handshake");
+    const subscriber = createRedis(TEST_REDIS_URL, "bullmq", "ws-handshake-sub");
+    // 'connect' is emitted once the socket is open and before ioredis's own handshake (client
+    // name, ready check): the gateway is built right in it.
+    await new Promise((resolve) => subscriber.once("connect", resolve));
+    expect(subscriber.status).toBe("connect");
+    const served = await listenGateway({
+      pool: db.pool,
+      subscriber,
+      redis,
+      prefix,
+      log: silentLogger,
+    });
+    try {
+      const publisher = createStreamPublisher(redis, prefix);
+      await publisher.publishHostSample(hostSample("early", Date.now()), undefined);
+      const client = await connectClient(served.url, auth);
+      // The replay (one sample) arrives after the subscription is registered: a barrier.
+      client.send({ subscribe: ["host:early"] });
+      await client.waitFor((f) => f.length === 1);
+      await publisher.publishHostSample(hostSample("early", Date.now() + 1000), undefined);
+      const [, live] = await client.waitFor((f) => f.length === 2);
+      expect(live).toMatchObject({ topic: "host:early", replay: false });
+      // The revocation channel is still subscribed too.
+      expect(await redis.call("PUBSUB", "NUMSUB", revocationChannel(prefix))).toEqual([
+        revocationChannel(prefix),
+        1,
+      ]);
+      client.socket.terminate();
+    } finally {
+      await served.close();
+      subscriber.disconnect();
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
     }
   });
 

@@ -12,6 +12,7 @@ import { PermissionDeniedError } from "../../service/errors.js";
 import type { Topic } from "../../stream/topics.js";
 import { headerReader } from "./authorize.js";
 import { StreamClient } from "./client.js";
+import { afterHandshake } from "./handshake.js";
 import { createHub } from "./hub.js";
 import { loadReplay, type ReplayScope } from "./replay.js";
 
@@ -22,7 +23,7 @@ export interface StreamGatewayDeps {
   /** A dedicated connection: it enters subscriber mode and can run no other command. */
   subscriber: Pick<
     Redis,
-    "psubscribe" | "punsubscribe" | "subscribe" | "unsubscribe" | "on" | "off"
+    "psubscribe" | "punsubscribe" | "subscribe" | "unsubscribe" | "on" | "once" | "off" | "status"
   >;
   /** A command connection, for the host rings replayed on subscribe. */
   redis: Pick<Redis, "smembers" | "pipeline">;
@@ -129,7 +130,15 @@ export function createStreamGateway(deps: StreamGatewayDeps): StreamGateway {
     }
   };
   deps.subscriber.on("messageBuffer", onRevocation);
-  const revocationsReady = deps.subscriber.subscribe(revocations).then(() => undefined);
+  // Not while the connection is in its handshake: ioredis would drop the subscription.
+  let revocationsSubscribed = false;
+  const revocationsReady = afterHandshake(deps.subscriber)
+    .then(() => {
+      if (closing) return;
+      revocationsSubscribed = true;
+      return deps.subscriber.subscribe(revocations);
+    })
+    .then(() => undefined);
   revocationsReady.catch((error: unknown) =>
     log.error("subscribing to credential revocations failed", { error }),
   );
@@ -188,7 +197,7 @@ export function createStreamGateway(deps: StreamGatewayDeps): StreamGateway {
     clearInterval(heartbeat);
     hub.stop();
     deps.subscriber.off("messageBuffer", onRevocation);
-    deps.subscriber.unsubscribe(revocations).catch(() => {});
+    if (revocationsSubscribed) deps.subscriber.unsubscribe(revocations).catch(() => {});
     const closed = [...clients].map(
       (client) => new Promise<void>((resolve) => client.socket.once("close", () => resolve())),
     );

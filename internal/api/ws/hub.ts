@@ -13,10 +13,11 @@ import {
 } from "../../stream/topics.js";
 import type { StreamClient, TopicRegistry } from "./client.js";
 import { encodeFrame } from "./frames.js";
+import { afterHandshake } from "./handshake.js";
 
 /** HubDeps are the dedicated subscriber connection and the key prefix of the stream channels. */
 export interface HubDeps {
-  subscriber: Pick<Redis, "psubscribe" | "punsubscribe" | "on" | "off">;
+  subscriber: Pick<Redis, "psubscribe" | "punsubscribe" | "on" | "once" | "off" | "status">;
   prefix: string;
   log: Logger;
 }
@@ -72,7 +73,16 @@ export function createHub(deps: HubDeps): Hub {
   };
 
   deps.subscriber.on("pmessageBuffer", onMessage);
-  const ready = deps.subscriber.psubscribe(pattern).then(() => undefined);
+  // Not while the connection is in its handshake: ioredis would drop the subscription.
+  let stopped = false;
+  let subscribed = false;
+  const ready = afterHandshake(deps.subscriber)
+    .then(() => {
+      if (stopped) return;
+      subscribed = true;
+      return deps.subscriber.psubscribe(pattern);
+    })
+    .then(() => undefined);
   ready.catch((error: unknown) => deps.log.error("subscribing to stream events failed", { error }));
 
   return {
@@ -89,7 +99,9 @@ export function createHub(deps: HubDeps): Hub {
       if (clients?.size === 0) listeners.delete(name);
     },
     stop() {
+      stopped = true;
       deps.subscriber.off("pmessageBuffer", onMessage);
+      if (!subscribed) return;
       deps.subscriber.punsubscribe(pattern).catch((error: unknown) => {
         deps.log.debug("unsubscribing from stream events failed", { error });
       });
