@@ -6,12 +6,16 @@ import { createApi } from "../../internal/api/app.js";
 import { authorizeUpgrade } from "../../internal/api/ws/authorize.js";
 import { createStreamGateway } from "../../internal/api/ws/gateway.js";
 import { loadConfig, requireDatabaseUrl } from "../../internal/config/config.js";
+import { configOrExit } from "../../internal/config/or-exit.js";
 import { deleteExpiredSessions } from "../../internal/db/accounts.js";
 import { createPool } from "../../internal/db/pool.js";
 import { applySchema } from "../../internal/db/schema.js";
 import { createHostSampleStore } from "../../internal/hosts/sample-store.js";
 import { onShutdown } from "../../internal/lifecycle/shutdown.js";
 import { createLogger } from "../../internal/log/logger.js";
+import { createApiMetrics } from "../../internal/metrics/api-metrics.js";
+import { createMetricsRegistry } from "../../internal/metrics/registry.js";
+import { registerStreamClients } from "../../internal/metrics/stream-clients.js";
 import { blockedReason } from "../../internal/netpolicy/address-policy.js";
 import { createGuardedFetch } from "../../internal/netpolicy/guarded-fetch.js";
 import { createCheckQueue } from "../../internal/queue/check-queue.js";
@@ -19,7 +23,11 @@ import { createRedis } from "../../internal/queue/redis.js";
 import { createMonitorScheduler } from "../../internal/queue/schedules.js";
 import { createStreamPublisher } from "../../internal/stream/publisher.js";
 
-const config = loadConfig();
+const config = configOrExit("api", () => {
+  const loaded = loadConfig();
+  requireDatabaseUrl(loaded);
+  return loaded;
+});
 const log = createLogger("api", config.LOG_LEVEL);
 const pool = createPool({
   connectionString: requireDatabaseUrl(config),
@@ -29,6 +37,8 @@ await applySchema(pool, config.RETENTION_DAYS);
 const redis = createRedis(config.REDIS_URL, "command", "api");
 const queueConnection = createRedis(config.REDIS_URL, "bullmq", "api-queue");
 const queue = createCheckQueue(queueConnection, config.QUEUE_PREFIX);
+// Served on PORT at /metrics, beside /healthz (behind METRICS_TOKEN when set).
+const metrics = createApiMetrics(createMetricsRegistry());
 // Agents' samples (IngestService) take a worker's path: host_samples and the live stream. The
 // API does not own HOST_RETENTION_DAYS (the worker does), so its store never drops partitions;
 // a short batch delay because each agent's call waits for its samples to be stored.
@@ -38,6 +48,7 @@ const sampleStore = createHostSampleStore({
   pool,
   retentionDays: undefined,
   log,
+  metrics,
   maxDelayMs: 200,
   onStored: hostRulesHook({
     pool,
@@ -69,6 +80,8 @@ const api = createApi({
     blockPrivateTargets: config.PULSAR_BLOCK_PRIVATE_TARGETS,
     fetch: alertFetch?.fetch,
   },
+  metrics,
+  metricsToken: config.METRICS_TOKEN,
 });
 
 // The stream's subscriber enters subscriber mode, so it needs a connection of its own; the
@@ -85,6 +98,7 @@ const gateway = createStreamGateway({
   authorize: authorizeUpgrade({ pool, log }),
   log,
 });
+registerStreamClients(metrics.registry, gateway);
 
 const server = createServer(api.handler);
 server.on("upgrade", gateway.handleUpgrade);

@@ -2,7 +2,8 @@
 // runs the API and the worker as two supervised processes.
 import { dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConfigError, loadConfig } from "../../internal/config/config.js";
+import { loadConfig } from "../../internal/config/config.js";
+import { configOrExit } from "../../internal/config/or-exit.js";
 import {
   type RunningService,
   startEmbeddedPostgres,
@@ -17,14 +18,7 @@ const here = dirname(self);
 // main.js when built, main.ts under tsx (tests): the children are run the same way.
 const ext = extname(self);
 
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`pulsar: ${error.message}\n`);
-  process.exit(1);
-}
+const config = configOrExit("pulsar", () => loadConfig());
 const log = createLogger("pulsar", config.LOG_LEVEL);
 const stateDir = resolve(config.PULSAR_STATE_DIR);
 const started: RunningService[] = [];

@@ -1,9 +1,12 @@
 import "./thread-pool.js";
+import { createServer } from "node:http";
 import { createAlertQueue } from "../../internal/alerts/alert-queue.js";
 import { startAlertDeliveryWorker } from "../../internal/alerts/delivery-worker.js";
 import { hostRulesHook } from "../../internal/alerts/host-rules-hook.js";
+import { createHealthHandler } from "../../internal/api/health.js";
 import { hashSecret } from "../../internal/auth/secrets.js";
 import { loadConfig, requireDatabaseUrl } from "../../internal/config/config.js";
+import { configOrExit } from "../../internal/config/or-exit.js";
 import { findApiToken } from "../../internal/db/accounts.js";
 import { createPool } from "../../internal/db/pool.js";
 import { applySchema } from "../../internal/db/schema.js";
@@ -12,6 +15,11 @@ import { createSampler } from "../../internal/hosts/sampler.js";
 import { createSamplerLease } from "../../internal/hosts/sampler-lease.js";
 import { onShutdown } from "../../internal/lifecycle/shutdown.js";
 import { createLogger } from "../../internal/log/logger.js";
+import { createMetricsHandler } from "../../internal/metrics/metrics-handler.js";
+import { createOpsHandler } from "../../internal/metrics/ops-handler.js";
+import { registerQueueDepth } from "../../internal/metrics/queue-depth.js";
+import { createMetricsRegistry } from "../../internal/metrics/registry.js";
+import { createWorkerMetrics } from "../../internal/metrics/worker-metrics.js";
 import { blockedReason } from "../../internal/netpolicy/address-policy.js";
 import { createGuardedFetch } from "../../internal/netpolicy/guarded-fetch.js";
 import { createCheckQueue } from "../../internal/queue/check-queue.js";
@@ -20,7 +28,11 @@ import { createStreamPublisher } from "../../internal/stream/publisher.js";
 import { runCheck } from "../../internal/worker/check/index.js";
 import { startCheckWorker } from "../../internal/worker/check-worker.js";
 
-const config = loadConfig();
+const config = configOrExit("worker", () => {
+  const loaded = loadConfig();
+  requireDatabaseUrl(loaded);
+  return loaded;
+});
 const log = createLogger("worker", config.LOG_LEVEL);
 const pool = createPool({
   connectionString: requireDatabaseUrl(config),
@@ -34,6 +46,8 @@ const streamRedis = createRedis(config.REDIS_URL, "command", "worker-stream");
 const publisher = createStreamPublisher(streamRedis, config.QUEUE_PREFIX);
 const queue = createCheckQueue(bullConnection, config.QUEUE_PREFIX);
 const alertQueue = createAlertQueue(bullConnection, config.QUEUE_PREFIX);
+const metrics = createWorkerMetrics(createMetricsRegistry());
+registerQueueDepth(metrics.registry, { queues: { checks: queue, alerts: alertQueue }, log });
 // Alert webhooks go where users point them: with PULSAR_BLOCK_PRIVATE_TARGETS, never inside.
 const alertFetch = config.PULSAR_BLOCK_PRIVATE_TARGETS
   ? createGuardedFetch(blockedReason)
@@ -45,6 +59,7 @@ const alertWorker = startAlertDeliveryWorker({
   queue: alertQueue,
   prefix: config.QUEUE_PREFIX,
   publicUrl: config.PUBLIC_URL,
+  metrics,
   log,
 });
 const worker = startCheckWorker({
@@ -67,12 +82,43 @@ const worker = startCheckWorker({
       .publishAlertEvents(events)
       .catch((error: unknown) => log.warn("publishing alert events failed", { error }));
   },
+  metrics,
   log,
 });
 const sampling = sampleOwner && startSampling(sampleOwner.orgId);
 log.info("worker started", { concurrency: config.CHECK_CONCURRENCY, region: config.REGION });
 
+// The worker's only HTTP port: Prometheus scrapes /metrics, orchestrators probe /healthz and
+// /readyz. A port already taken (two workers on one host) costs the metrics, not the checks.
+const opsServer = createServer(
+  createOpsHandler(
+    [
+      createMetricsHandler({ registry: metrics.registry, token: config.METRICS_TOKEN }),
+      createHealthHandler({
+        postgres: () => pool.query("SELECT 1"),
+        redis: () => redis.ping(),
+      }),
+    ],
+    log,
+  ),
+);
+opsServer.on("error", (error) =>
+  log.error("serving /metrics, /healthz and /readyz failed; set METRICS_PORT to a free port", {
+    port: config.METRICS_PORT,
+    error,
+  }),
+);
+opsServer.listen(config.METRICS_PORT, () => {
+  const address = opsServer.address();
+  const port = typeof address === "object" && address ? address.port : config.METRICS_PORT;
+  log.info("metrics and health listening", { port });
+});
+
 onShutdown(async () => {
+  // Probes and scrapes stop first: a worker shutting down is no longer ready.
+  const opsClosed = new Promise<void>((resolve) => opsServer.close(() => resolve()));
+  opsServer.closeAllConnections();
+  await opsClosed;
   await sampling?.stop();
   // Checks first: their last batches may still queue alerts.
   await worker.close();
@@ -118,6 +164,7 @@ function startSampling(ownerOrgId: string | undefined): { stop(): Promise<void> 
     pool,
     retentionDays: config.HOST_RETENTION_DAYS,
     log,
+    metrics,
     onStored: hostRulesHook({
       pool,
       log,

@@ -8,6 +8,7 @@ import {
 } from "../db/alerts.js";
 import type { Queryable } from "../db/pool.js";
 import type { Logger } from "../log/logger.js";
+import type { AlertDeliveryOutcome, WorkerMetrics } from "../metrics/worker-metrics.js";
 import { decodeDeliveryJob } from "./alert-queue.js";
 import { type SendOptions, sendToChannel } from "./send.js";
 
@@ -22,6 +23,8 @@ export interface DeliveryProcessorDeps {
   timeoutMs?: number;
   /** POSTs of one delivery at most, 429 answers included; default 20. */
   maxPosts?: number;
+  /** Counts attempts by outcome; none in tests that do not look. */
+  metrics?: Pick<WorkerMetrics, "observeAlertDelivery">;
 }
 
 /** STOPPED_MID_DELIVERY is the recorded reason a Discord delivery is not retried. */
@@ -43,6 +46,7 @@ const MAX_RETRY_AFTER_MS = 3_600_000;
  */
 export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
   const maxPosts = deps.maxPosts ?? 20;
+  const observe = (outcome: AlertDeliveryOutcome) => deps.metrics?.observeAlertDelivery(outcome);
   return async (job: Job<JsonObject>, token?: string): Promise<void> => {
     const key = decodeDeliveryJob(job.data);
     const delivery = await getDelivery(deps.db, key);
@@ -54,6 +58,7 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
         "pending",
         "sending",
       ]);
+      observe("failed");
       return;
     }
     const from: DeliveryStatusName[] =
@@ -62,6 +67,7 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
     if (attempts === undefined) {
       if (delivery.status === "sending") {
         await settleDelivery(deps.db, key, "failed", STOPPED_MID_DELIVERY);
+        observe("failed");
         deps.log.warn("alert delivery abandoned mid-POST earlier; not resent", { ...key });
       }
       return;
@@ -75,17 +81,20 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
     });
     if (outcome.delivered) {
       await settleDelivery(deps.db, key, "delivered", "");
+      observe("delivered");
       return;
     }
     const { error } = outcome;
     if (attempts >= maxPosts) {
       await settleDelivery(deps.db, key, "failed", `${error} (gave up after ${attempts} tries)`);
+      observe("failed");
       throw new UnrecoverableError(error);
     }
     if (outcome.statusCode === 429 && token) {
       await settleDelivery(deps.db, key, "pending", error);
       const wait = Math.min(outcome.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS, MAX_RETRY_AFTER_MS);
       await job.moveToDelayed(Date.now() + wait, token);
+      observe("rate_limited");
       throw new DelayedError();
     }
     const retryable =
@@ -93,9 +102,11 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (retryable && !last) {
       await settleDelivery(deps.db, key, "pending", error);
+      observe("retrying");
       throw new Error(error);
     }
     await settleDelivery(deps.db, key, "failed", error);
+    observe("failed");
     throw new UnrecoverableError(error);
   };
 }

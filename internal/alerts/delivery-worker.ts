@@ -9,7 +9,10 @@ import { createDeliveryProcessor, type DeliveryProcessorDeps } from "./delivery-
 
 /** AlertDeliveryWorkerDeps are the connections and settings of the delivery worker. */
 export interface AlertDeliveryWorkerDeps
-  extends Pick<DeliveryProcessorDeps, "publicUrl" | "fetch" | "timeoutMs" | "maxPosts"> {
+  extends Pick<
+    DeliveryProcessorDeps,
+    "publicUrl" | "fetch" | "timeoutMs" | "maxPosts" | "metrics"
+  > {
   db: Queryable;
   /** BullMQ's connection (maxRetriesPerRequest null); BullMQ duplicates it for the worker. */
   bullConnection: Redis;
@@ -53,6 +56,7 @@ export function startAlertDeliveryWorker(deps: AlertDeliveryWorkerDeps): AlertDe
       fetch: deps.fetch,
       timeoutMs: deps.timeoutMs,
       maxPosts: deps.maxPosts,
+      metrics: deps.metrics,
     }),
     {
       connection: deps.bullConnection,

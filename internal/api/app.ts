@@ -16,6 +16,9 @@ import { createRevocationPublisher } from "../auth/revocations.js";
 import { createSignInLimiter, type SignInLimits } from "../auth/sign-in-limiter.js";
 import type { HostSampleStore } from "../hosts/sample-store.js";
 import type { Logger } from "../log/logger.js";
+import type { ApiMetrics } from "../metrics/api-metrics.js";
+import { createMetricsHandler } from "../metrics/metrics-handler.js";
+import { rpcMetricsInterceptor } from "../metrics/rpc-interceptor.js";
 import type { MonitorScheduler } from "../queue/schedules.js";
 import { createAlertService } from "../service/alert-service.js";
 import { createAuthService } from "../service/auth-service.js";
@@ -74,6 +77,13 @@ export interface ApiDeps {
      *  (internal/netpolicy/guarded-fetch.ts) that the caller closes. */
     fetch?: typeof fetch;
   };
+  /**
+   * The API's series (internal/metrics): every RPC is counted and timed, and /metrics serves
+   * the registry, only to `Authorization: Bearer <metricsToken>` when a token is set
+   * (METRICS_TOKEN). Absent: no RPC metrics and no /metrics.
+   */
+  metrics?: ApiMetrics;
+  metricsToken?: string;
 }
 
 /** INGEST_MAX_BYTES bounds one PushSamples request body (decompressed). */
@@ -86,8 +96,8 @@ export interface Api {
 }
 
 /**
- * createApi builds the API without listening: Connect-RPC at the root path, /healthz and
- * /readyz beside it. Tests call it with real dependencies on port 0 or through an in-memory
+ * createApi builds the API without listening: Connect-RPC at the root path, /healthz,
+ * /readyz and (given metrics) /metrics beside it. Tests call it with real dependencies on port 0 or through an in-memory
  * transport over `routes`. Every RPC but SignUp and SignIn requires a session cookie or an API
  * token (authInterceptor), except IngestService, which takes only an agent token
  * (agentAuthInterceptor); errors are mapped last (errorInterceptor, the outermost).
@@ -95,7 +105,9 @@ export interface Api {
 export function createApi(deps: ApiDeps): Api {
   const sharedHosts = deps.sharedHosts ?? true;
   const limiter = createSignInLimiter(deps.redis, deps.prefix, deps.signInLimits);
-  const interceptors = [errorInterceptor(deps.log), authInterceptor(deps)];
+  // Outermost first: the RPC metrics see the code a client gets, after errors are mapped.
+  const observed = deps.metrics ? [rpcMetricsInterceptor(deps.metrics)] : [];
+  const interceptors = [...observed, errorInterceptor(deps.log), authInterceptor(deps)];
   const routes = (router: ConnectRouter) => {
     router.service(
       AuthService,
@@ -151,7 +163,7 @@ export function createApi(deps: ApiDeps): Api {
         // Agent tokens only, never the API's credentials (see agentAuthInterceptor). A batch
         // of 500 ordinary samples is about 1 MB as JSON.
         {
-          interceptors: [errorInterceptor(deps.log), agentAuthInterceptor(deps)],
+          interceptors: [...observed, errorInterceptor(deps.log), agentAuthInterceptor(deps)],
           readMaxBytes: INGEST_MAX_BYTES,
         },
       );
@@ -162,11 +174,15 @@ export function createApi(deps: ApiDeps): Api {
     postgres: () => deps.pool.query("SELECT 1"),
     redis: () => deps.redis.ping(),
   });
+  const metrics =
+    deps.metrics &&
+    createMetricsHandler({ registry: deps.metrics.registry, token: deps.metricsToken });
   const connect = connectNodeAdapter({
     routes,
     contextValues: clientContextValues(deps.trustProxy ?? false),
     fallback: (req, res) => {
       health(req, res)
+        .then(async (handled) => handled || ((await metrics?.(req, res)) ?? false))
         .then(async (handled) => handled || ((await web?.handle(req, res)) ?? false))
         .then(
           (handled) => {

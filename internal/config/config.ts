@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { ConfigError, parseEnvironment } from "./parse-environment.js";
+
+export { ConfigError };
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -66,15 +69,19 @@ const schema = z.object({
     .regex(/^https?:\/\//, "an http(s) URL")
     .optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** Where a worker serves /metrics, /healthz and /readyz (it has no other HTTP port). The API
+   *  serves them on PORT. */
+  METRICS_PORT: port.default(9464),
+  /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` (a Prometheus
+   *  scrape over the public port). Unset: /metrics is open, so keep it off the internet. */
+  METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
 });
+
+/** CONFIG_VARIABLES names every variable the API and worker read (the README table lists them). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
 
 /** Config is the process configuration, parsed once from the environment and frozen. */
 export type Config = Readonly<z.infer<typeof schema>>;
-
-/** ConfigError names every variable that is wrong and what it expects. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
 
 /**
  * loadConfig parses the environment. It is the only place that reads process.env for
@@ -82,33 +89,6 @@ export class ConfigError extends Error {
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return parseEnvironment(schema, env);
-}
-
-/**
- * parseEnvironment parses the variables of `env` that `schema` names (an empty value counts as
- * unset) and freezes the result, or throws a ConfigError naming every wrong variable. Shared
- * by every process's own schema (the agent has a small one of its own).
- */
-export function parseEnvironment<S extends z.ZodObject>(
-  schema: S,
-  env: NodeJS.ProcessEnv,
-): Readonly<z.infer<S>> {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => key in schema.shape && value !== ""),
-  );
-  const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0]);
-      const got = present[name];
-      // A token is a secret even when malformed (a stray space, a truncated paste).
-      const shown = name.endsWith("_TOKEN") ? `${got?.length} characters` : JSON.stringify(got);
-      if (got === undefined) return `${issue.path.join(".")}: is required`;
-      return `${issue.path.join(".")}: ${issue.message} (got ${shown})`;
-    });
-    throw new ConfigError(`invalid configuration:\n  ${lines.join("\n  ")}`);
-  }
-  return Object.freeze(parsed.data);
 }
 
 /** requireDatabaseUrl returns DATABASE_URL or fails with a message saying how to set it. */

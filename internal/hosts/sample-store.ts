@@ -9,6 +9,7 @@ import {
 import { maintainTablePartitions } from "../db/partitions.js";
 import { PARTITION_DAYS_AHEAD } from "../db/schema.js";
 import type { Logger } from "../log/logger.js";
+import type { HostSampleMetrics } from "../metrics/host-sample-metrics.js";
 import { createBatchWriter } from "../worker/result-writer.js";
 
 /** HostSampleStoreDeps are what the store of host samples uses. */
@@ -29,6 +30,8 @@ export interface HostSampleStoreDeps {
    * evaluated there (internal/alerts/host-rules.ts). A failure is logged.
    */
   onStored?: (samples: OwnedHostSample[]) => Promise<void>;
+  /** Counts the samples stored; none in tests that do not look. */
+  metrics?: Pick<HostSampleMetrics, "observeHostSamples">;
 }
 
 /**
@@ -88,6 +91,7 @@ export function createHostSampleStore(deps: HostSampleStoreDeps): HostSampleStor
   const afterStored = (batch: OwnedHostSample[], refused: readonly RefusedHost[]) => {
     const skip = new Set(refused.map((r) => key(r.orgId, r.hostId)));
     const kept = batch.filter((s) => !skip.has(key(s.orgId, s.sample.hostId)));
+    deps.metrics?.observeHostSamples(kept.length);
     const onStored = deps.onStored;
     if (kept.length === 0 || !onStored) return;
     stored = stored
@@ -99,7 +103,7 @@ export function createHostSampleStore(deps: HostSampleStoreDeps): HostSampleStor
     write: async (batch) => {
       const refused = await writeHostSampleBatch(deps.pool, batch);
       for (const { orgId, hostId } of refused) refuse(orgId, hostId);
-      if (deps.onStored) afterStored(batch, refused);
+      if (deps.onStored || deps.metrics) afterStored(batch, refused);
     },
     maxDelayMs: deps.maxDelayMs ?? 1000,
     maxInFlight: 1,

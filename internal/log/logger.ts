@@ -1,3 +1,5 @@
+import { destination, pino, stdSerializers } from "pino";
+
 /** Logger writes structured log lines; passed into every component that reports. */
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -6,32 +8,48 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-const levels = { debug: 10, info: 20, warn: 30, error: 40 } as const;
-
 /** LogLevel is the minimum level a logger writes. */
-export type LogLevel = keyof typeof levels;
+export type LogLevel = "debug" | "info" | "warn" | "error";
 
-/** createLogger writes one JSON object per line to stderr, at or above `level`. */
-export function createLogger(name: string, level: LogLevel = "info"): Logger {
-  const min = levels[level];
-  const write = (lvl: LogLevel, message: string, fields?: Record<string, unknown>) => {
-    if (levels[lvl] < min) return;
-    const line = { time: new Date().toISOString(), level: lvl, name, msg: message, ...fields };
-    process.stderr.write(`${JSON.stringify(line, errorReplacer)}\n`);
-  };
-  return {
-    debug: (m, f) => write("debug", m, f),
-    info: (m, f) => write("info", m, f),
-    warn: (m, f) => write("warn", m, f),
-    error: (m, f) => write("error", m, f),
-  };
+/** LogSink is where lines go; stderr unless a test collects them. */
+export interface LogSink {
+  write(line: string): unknown;
+}
+
+/**
+ * createLogger writes one JSON object per line (pino) at or above `level`:
+ * `{"level":"info","time":"…","pid":…,"hostname":"…","name":"api","msg":"…",…fields}`.
+ * Levels are written as words so `docker compose logs` and log shippers need no mapping table.
+ *
+ * Lines go to stderr synchronously: our processes log a few lines a minute, and a synchronous
+ * write is never lost when a process exits right after logging why (a bad token, a failed
+ * start), which an asynchronous one can be.
+ */
+export function createLogger(
+  name: string,
+  level: LogLevel = "info",
+  sink: LogSink = destination({ fd: 2, sync: true }),
+): Logger {
+  const root = pino(
+    {
+      name,
+      level,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      // Our components put errors under `error`; pino's serializer keeps type, message, stack
+      // and causes.
+      serializers: { error: stdSerializers.err, err: stdSerializers.err },
+    },
+    sink,
+  );
+  const at =
+    (lvl: LogLevel) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      if (fields) root[lvl](fields, message);
+      else root[lvl](message);
+    };
+  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }
 
 /** silentLogger discards everything; for tests. */
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
-function errorReplacer(_key: string, value: unknown): unknown {
-  if (value instanceof Error)
-    return { type: value.name, message: value.message, stack: value.stack };
-  return value;
-}

@@ -1,8 +1,9 @@
 import type { JsonObject } from "@bufbuild/protobuf";
-import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import type { Job } from "bullmq";
 import type { CheckResult, CheckTarget } from "../../gen/pulsar/v1/check_pb.js";
 import type { Logger } from "../log/logger.js";
+import type { WorkerMetrics } from "../metrics/worker-metrics.js";
 import { decodeCheckJob } from "../queue/check-queue.js";
 import type { MonitorLocks } from "./monitor-locks.js";
 import type { ResultWriter } from "./result-writer.js";
@@ -22,6 +23,8 @@ export interface CheckProcessorDeps {
   log: Logger;
   /** Called with each stored result (metrics, live stream). */
   onResult?: (result: CheckResult, job: Job<JsonObject>) => void;
+  /** Counts checks by outcome, their phases and lateness; none in tests that do not look. */
+  metrics?: Pick<WorkerMetrics, "observeCheck" | "observeSkippedCheck">;
 }
 
 /** Lock lifetime past the check's timeout: the check itself is bounded by its timeout. */
@@ -42,6 +45,7 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
       // The previous check of this monitor is still running (a late job under backlog, or the
       // immediate check after an edit): skipping keeps checks of one monitor from overlapping.
       deps.log.debug("check skipped: previous check still running", { monitorId: check.monitorId });
+      deps.metrics?.observeSkippedCheck();
       return;
     }
     let result: CheckResult;
@@ -56,7 +60,12 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
     }
     result.monitorId = check.monitorId;
     result.region = deps.region;
-    result.scheduledAt = timestampFromMs(scheduledAtMs(job));
+    const scheduledAt = scheduledAtMs(job);
+    result.scheduledAt = timestampFromMs(scheduledAt);
+    if (deps.metrics) {
+      const startedAt = result.checkedAt ? timestampMs(result.checkedAt) : Date.now();
+      deps.metrics.observeCheck(result, startedAt - scheduledAt);
+    }
     await deps.writer.add(result);
     deps.onResult?.(result, job);
   };

@@ -10,6 +10,7 @@ import * as monitors from "../db/monitors.js";
 import { maintainPartitions } from "../db/partitions.js";
 import { PARTITION_DAYS_AHEAD } from "../db/schema.js";
 import type { Logger } from "../log/logger.js";
+import type { WorkerMetrics } from "../metrics/worker-metrics.js";
 import { CHECK_QUEUE, type CheckQueue } from "../queue/check-queue.js";
 import { startReconcileLoop } from "../queue/reconcile.js";
 import type { StreamPublisher } from "../stream/publisher.js";
@@ -47,6 +48,11 @@ export interface CheckWorkerDeps {
   onAlertEvents?: (events: OrgAlertEvent[]) => void;
   /** BullMQ lock duration and stalled-job check interval. */
   jobLockMs?: number;
+  /** The worker's series (internal/metrics); none in tests that do not look at them. */
+  metrics?: Pick<
+    WorkerMetrics,
+    "observeCheck" | "observeSkippedCheck" | "observeCheckJobFailure" | "observeResultBatch"
+  >;
   log: Logger;
 }
 
@@ -64,7 +70,7 @@ const PARTITION_MAINTENANCE_MS = 60 * 60_000;
  * schedulers reconciled with Postgres and the result partitions maintained.
  */
 export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
-  const { log, publisher } = deps;
+  const { log, publisher, metrics } = deps;
   const owners = createMonitorOwners((ids) => findMonitorOwners(deps.pool, ids));
   // Runs after COMMIT, so a delivery is never queued for an alert that was rolled back.
   const dispatch = createAlertDispatcher({
@@ -82,6 +88,7 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
         .then((byMonitor) => publisher.publishCheckResults(batch, byMonitor))
         .catch((error: unknown) => log.warn("publishing check results failed", { error }));
     },
+    onWritten: metrics && ((size, seconds) => metrics.observeResultBatch(size, seconds)),
     log,
   });
   const processor = createCheckProcessor({
@@ -89,6 +96,7 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
     writer,
     locks: createMonitorLocks(deps.redis, deps.prefix),
     region: deps.region,
+    metrics,
     log,
   });
   const worker = new Worker<JsonObject, void, string>(CHECK_QUEUE, processor, {
@@ -101,7 +109,10 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
     stalledInterval: deps.jobLockMs ?? 30_000,
   });
   worker.on("error", (error) => log.warn("queue worker error", { error }));
-  worker.on("failed", (job, error) => log.warn("check job failed", { jobId: job?.id, error }));
+  worker.on("failed", (job, error) => {
+    metrics?.observeCheckJobFailure();
+    log.warn("check job failed", { jobId: job?.id, error });
+  });
 
   const stopReconcile = startReconcileLoop(
     {

@@ -14,6 +14,9 @@ export interface BatchWriterOptions<T> {
   maxDelayMs?: number;
   /** Called with each batch once it is stored (to publish it live); must not throw. */
   onStored?: (batch: T[]) => void;
+  /** Called with each stored batch's size and how long storing it took, retries included
+   *  (metrics); must not throw. */
+  onWritten?: (size: number, seconds: number) => void;
   /** Writes allowed at once. A job holds its BullMQ concurrency slot until its result is
    *  stored, so waiting behind a single slow write would throttle the checks themselves. */
   maxInFlight?: number;
@@ -87,8 +90,10 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>): BatchWrite
     while (pending.length > 0 && inFlight.size < maxInFlight) {
       const batch = pending.splice(0, maxBatch);
       const items = batch.map((p) => p.item);
+      const started = performance.now();
       const write = writeWithRetry(items).then(
         () => {
+          options.onWritten?.(items.length, (performance.now() - started) / 1000);
           for (const p of batch) p.resolve();
           options.onStored?.(items);
         },

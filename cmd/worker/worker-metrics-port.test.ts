@@ -1,0 +1,82 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../../internal/api/ws/testing.js";
+import { createRedis } from "../../internal/queue/redis.js";
+import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
+import { sampleValue, scrape } from "../../test/support/prometheus.js";
+import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
+
+// A real cmd/worker process: its operations port (METRICS_PORT) as Prometheus and an
+// orchestrator see it, and its closing on SIGTERM.
+
+const TOKEN = "worker-process-metrics-token";
+
+let db: TestDatabase;
+let redis: Redis;
+const prefix = uniquePrefix("worker-metrics-port");
+let child: ChildProcess | undefined;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  redis = createRedis(TEST_REDIS_URL, "command", "worker-metrics-port-test");
+});
+
+afterAll(async () => {
+  if (child && child.exitCode === null) child.kill("SIGKILL");
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+  await db.drop();
+});
+
+describe("a worker process's operations port", () => {
+  it("serves /metrics behind METRICS_TOKEN, /healthz and /readyz, and closes on SIGTERM", async () => {
+    let stderr = "";
+    const worker = spawn(process.execPath, ["--import", "tsx", "cmd/worker/main.ts"], {
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url,
+        REDIS_URL: TEST_REDIS_URL,
+        QUEUE_PREFIX: prefix,
+        // A port of its own: other tests run workers at the same time.
+        METRICS_PORT: "0",
+        METRICS_TOKEN: TOKEN,
+        PULSAR_SHARED_HOSTS: "false",
+        LOG_LEVEL: "info",
+      },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    child = worker;
+    worker.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    // The log line that says where it listens, whatever order the logger writes fields in.
+    const listening = () => {
+      const line = stderr.split("\n").find((l) => l.includes("metrics and health listening"));
+      return line && /"port":(\d+)/.exec(line)?.[1];
+    };
+    await eventually(async () => listening() !== undefined, 30_000);
+    const base = `http://127.0.0.1:${listening()}`;
+
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const readyz = await fetch(`${base}/readyz`);
+    expect(readyz.status).toBe(200);
+    expect(await readyz.json()).toEqual({ status: "ready" });
+    expect((await scrape(`${base}/metrics`)).status).toBe(401);
+    const { status, text } = await scrape(`${base}/metrics`, TOKEN);
+    expect(status).toBe(200);
+    expect(sampleValue(text, "pulsar_checks_total", { outcome: "up", error_kind: "none" })).toBe(0);
+    expect(
+      sampleValue(text, "pulsar_queue_depth", { queue: "checks", state: "waiting" }),
+    ).toBeTypeOf("number");
+    expect(sampleValue(text, "pulsar_process_resident_memory_bytes")).toBeGreaterThan(0);
+
+    const exited = once(worker, "exit");
+    worker.kill("SIGTERM");
+    const [code] = (await exited) as [number | null];
+    expect(code).toBe(0);
+    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+  }, 60_000);
+});

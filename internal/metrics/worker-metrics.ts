@@ -1,0 +1,142 @@
+import { Counter, Histogram, type Registry } from "prom-client";
+import { CheckErrorKind, type CheckResult } from "../../gen/pulsar/v1/check_pb.js";
+import { BATCH_SIZE_BUCKETS, DURATION_BUCKETS, LATENESS_BUCKETS } from "./buckets.js";
+import { createHostSampleMetrics, type HostSampleMetrics } from "./host-sample-metrics.js";
+
+/** AlertDeliveryOutcome is how one attempt at delivering an alert ended. */
+export type AlertDeliveryOutcome = "delivered" | "retrying" | "rate_limited" | "failed";
+
+/**
+ * WorkerMetrics are the series a worker process observes. Every method is a few in-memory
+ * increments: they run on each check, whose whole budget is about a millisecond of CPU.
+ */
+export interface WorkerMetrics extends HostSampleMetrics {
+  readonly registry: Registry;
+  /**
+   * observeCheck counts a check by outcome and error kind, records its phases and how late it
+   * started (`latenessMs`: its start minus the start its scheduler intended).
+   */
+  observeCheck(result: CheckResult, latenessMs: number): void;
+  /** observeSkippedCheck counts a check not run because the monitor's previous one still ran. */
+  observeSkippedCheck(): void;
+  /** observeCheckJobFailure counts a check job that failed (its result was not stored). */
+  observeCheckJobFailure(): void;
+  /** observeResultBatch records one stored batch of results: its size and how long it took. */
+  observeResultBatch(size: number, seconds: number): void;
+  /** observeAlertDelivery counts one attempt at delivering an alert to a channel. */
+  observeAlertDelivery(outcome: AlertDeliveryOutcome): void;
+}
+
+/** The waterfall's phases, as CheckTiming fields and as `phase` label values. */
+const PHASES = [
+  ["redirect", "redirectMs"],
+  ["dns", "dnsMs"],
+  ["connect", "connectMs"],
+  ["tls", "tlsMs"],
+  ["ttfb", "ttfbMs"],
+  ["download", "downloadMs"],
+] as const;
+
+const ALERT_OUTCOMES: readonly AlertDeliveryOutcome[] = [
+  "delivered",
+  "retrying",
+  "rate_limited",
+  "failed",
+];
+
+/**
+ * errorKindLabel turns a CheckErrorKind into its label value (CONNECTION_REFUSED →
+ * "connection_refused"): a closed set of a dozen values, whatever the monitors.
+ */
+function errorKindLabel(kind: CheckErrorKind): string {
+  return (CheckErrorKind[kind] ?? "other").toLowerCase();
+}
+
+/**
+ * createWorkerMetrics registers the worker's series on registry. Labelled series start at zero
+ * (every outcome, phase and error kind), so a rate() or an alert rule sees them before the
+ * first event. Labels never carry monitor ids or URLs: their number must not grow with the
+ * monitors.
+ */
+export function createWorkerMetrics(registry: Registry): WorkerMetrics {
+  const registers = [registry];
+  const checks = new Counter({
+    name: "pulsar_checks_total",
+    help: "Checks run, by outcome (up, down, skipped: the previous check of the monitor still ran) and, when down, error kind.",
+    labelNames: ["outcome", "error_kind"] as const,
+    registers,
+  });
+  const phaseSeconds = new Histogram({
+    name: "pulsar_check_phase_seconds",
+    help: "Duration of each phase of a check's waterfall, and its total; a phase that did not happen (TLS of plain HTTP, DNS of an IP address) is not observed.",
+    labelNames: ["phase"] as const,
+    buckets: [...DURATION_BUCKETS],
+    registers,
+  });
+  const latenessSeconds = new Histogram({
+    name: "pulsar_check_scheduling_lateness_seconds",
+    help: "How late a check started: its start minus the start its schedule intended.",
+    buckets: [...LATENESS_BUCKETS],
+    registers,
+  });
+  const jobFailures = new Counter({
+    name: "pulsar_check_job_failures_total",
+    help: "Check jobs that failed: the check threw, or its result could not be stored.",
+    registers,
+  });
+  const batchSeconds = new Histogram({
+    name: "pulsar_result_batch_flush_seconds",
+    help: "How long storing one batch of check results took (one transaction, retries included).",
+    buckets: [...DURATION_BUCKETS],
+    registers,
+  });
+  const batchSize = new Histogram({
+    name: "pulsar_result_batch_size",
+    help: "Check results per stored batch.",
+    buckets: [...BATCH_SIZE_BUCKETS],
+    registers,
+  });
+  const alertDeliveries = new Counter({
+    name: "pulsar_alert_deliveries_total",
+    help: "Attempts at delivering an alert to a channel, by outcome.",
+    labelNames: ["outcome"] as const,
+    registers,
+  });
+
+  checks.inc({ outcome: "up", error_kind: "none" }, 0);
+  checks.inc({ outcome: "skipped", error_kind: "none" }, 0);
+  for (const kind of Object.values(CheckErrorKind)) {
+    // A TypeScript enum maps both ways: its numbers are the kinds, its strings their names.
+    if (typeof kind !== "number") continue;
+    checks.inc({ outcome: "down", error_kind: errorKindLabel(kind) }, 0);
+  }
+  for (const [phase] of PHASES) phaseSeconds.zero({ phase });
+  phaseSeconds.zero({ phase: "total" });
+  for (const outcome of ALERT_OUTCOMES) alertDeliveries.inc({ outcome }, 0);
+
+  return {
+    registry,
+    ...createHostSampleMetrics(registry),
+    observeCheck(result, latenessMs) {
+      if (result.up) checks.inc({ outcome: "up", error_kind: "none" });
+      else checks.inc({ outcome: "down", error_kind: errorKindLabel(result.errorKind) });
+      const timing = result.timing;
+      if (timing) {
+        for (const [phase, field] of PHASES) {
+          const ms = timing[field];
+          if (ms > 0) phaseSeconds.observe({ phase }, ms / 1000);
+        }
+        phaseSeconds.observe({ phase: "total" }, timing.totalMs / 1000);
+      }
+      // Clocks of two machines (the scheduler's, this worker's) may disagree by a little.
+      latenessSeconds.observe(Math.max(0, latenessMs) / 1000);
+    },
+    observeSkippedCheck: () => checks.inc({ outcome: "skipped", error_kind: "none" }),
+    observeCheckJobFailure: () => jobFailures.inc(),
+    observeResultBatch(size, seconds) {
+      batchSize.observe(size);
+      batchSeconds.observe(seconds);
+    },
+    observeAlertDelivery: (outcome) => alertDeliveries.inc({ outcome }),
+  };
+}
