@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,6 +7,7 @@ import { createRedis } from "../../internal/queue/redis.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { sampleValue, scrape } from "../../test/support/prometheus.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
+import { startWorkerProcess } from "../../test/support/worker-process.js";
 
 // A real cmd/worker process: its operations port (METRICS_PORT) as Prometheus and an
 // orchestrator see it, and its closing on SIGTERM.
@@ -33,28 +34,17 @@ afterAll(async () => {
 
 describe("a worker process's operations port", () => {
   it("serves /metrics behind METRICS_TOKEN, /healthz and /readyz, and closes on SIGTERM", async () => {
-    let stderr = "";
-    const worker = spawn(process.execPath, ["--import", "tsx", "cmd/worker/main.ts"], {
-      env: {
-        ...process.env,
-        DATABASE_URL: db.url,
-        REDIS_URL: TEST_REDIS_URL,
-        QUEUE_PREFIX: prefix,
-        // A port of its own: other tests run workers at the same time.
-        METRICS_PORT: "0",
-        METRICS_TOKEN: TOKEN,
-        PULSAR_SHARED_HOSTS: "false",
-        LOG_LEVEL: "info",
-      },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    child = worker;
-    worker.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
+    const worker = startWorkerProcess(
+      { databaseUrl: db.url, prefix },
+      { METRICS_TOKEN: TOKEN, PULSAR_SHARED_HOSTS: "false", LOG_LEVEL: "info" },
+    );
+    child = worker.child;
     // The log line that says where it listens, whatever order the logger writes fields in.
     const listening = () => {
-      const line = stderr.split("\n").find((l) => l.includes("metrics and health listening"));
+      const line = worker
+        .stderr()
+        .split("\n")
+        .find((l) => l.includes("metrics and health listening"));
       return line && /"port":(\d+)/.exec(line)?.[1];
     };
     await eventually(async () => listening() !== undefined, 30_000);
@@ -73,8 +63,8 @@ describe("a worker process's operations port", () => {
     ).toBeTypeOf("number");
     expect(sampleValue(text, "pulsar_process_resident_memory_bytes")).toBeGreaterThan(0);
 
-    const exited = once(worker, "exit");
-    worker.kill("SIGTERM");
+    const exited = once(worker.child, "exit");
+    worker.child.kill("SIGTERM");
     const [code] = (await exited) as [number | null];
     expect(code).toBe(0);
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();

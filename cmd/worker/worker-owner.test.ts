@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +9,7 @@ import { hostsKey } from "../../internal/stream/topics.js";
 import { createTestOrg, type TestOrg } from "../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
+import { startWorkerProcess, type WorkerProcess } from "../../test/support/worker-process.js";
 
 // Real cmd/worker processes: whom their host samples belong to (PULSAR_WORKER_TOKEN,
 // PULSAR_SHARED_HOSTS).
@@ -34,25 +35,13 @@ afterAll(async () => {
 });
 
 /** startWorker runs cmd/worker with env on top of the test's settings; stderr is collected. */
-function startWorker(env: Record<string, string>): { child: ChildProcess; stderr: () => string } {
-  let stderr = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "cmd/worker/main.ts"], {
-    env: {
-      ...process.env,
-      DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      SAMPLE_INTERVAL_MS: "500",
-      LOG_LEVEL: "info",
-      ...env,
-    },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  workers.push(child);
-  return { child, stderr: () => stderr };
+function startWorker(env: Record<string, string>): WorkerProcess {
+  const worker = startWorkerProcess(
+    { databaseUrl: db.url, prefix },
+    { SAMPLE_INTERVAL_MS: "500", LOG_LEVEL: "info", ...env },
+  );
+  workers.push(worker.child);
+  return worker;
 }
 
 async function stop(child: ChildProcess): Promise<void> {

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createClient, createRouterTransport } from "@connectrpc/connect";
 import type { Redis } from "ioredis";
@@ -8,6 +8,7 @@ import { bearer, createTestOrg } from "../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
 import { startHttpTarget, type TestTarget } from "../../test/support/targets.js";
+import { startWorkerProcess } from "../../test/support/worker-process.js";
 import { createApi } from "../api/app.js";
 import { silentLogger } from "../log/logger.js";
 import { type CheckQueue, createCheckQueue, scheduleOffsetMs } from "../queue/check-queue.js";
@@ -55,22 +56,12 @@ afterAll(async () => {
 });
 
 function startWorker(env: Record<string, string> = {}): ChildProcess {
-  const worker = spawn(process.execPath, ["--import", "tsx", "cmd/worker/main.ts"], {
-    env: {
-      ...process.env,
-      DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      JOB_LOCK_MS: "1000",
-      LOG_LEVEL: "error",
-      // A port of its own for /metrics: several workers run at once.
-      METRICS_PORT: "0",
-      ...env,
-    },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  workers.push(worker);
-  return worker;
+  const { child } = startWorkerProcess(
+    { databaseUrl: db.url, prefix },
+    { JOB_LOCK_MS: "1000", LOG_LEVEL: "error", ...env },
+  );
+  workers.push(child);
+  return child;
 }
 
 async function waitFor(
