@@ -4,7 +4,11 @@
 // that of the commands it runs (the sampler's `df`), read from /proc.
 //
 //   npx tsx bench/agent.ts [--seconds 60] [--warmup 15] [--interval 2000] [--profile DIR]
+//                          [--node PATH] [--node-arg FLAG]
 //
+// --node runs the agent with another Node binary (e.g. .ci/node24/package/bin/node, the
+// image's major version); default: the one running this bench. --node-arg passes a flag to
+// it (e.g. --no-opt, which the agent sets for itself only where it can re-execute).
 // --profile writes a V8 CPU profile of the agent (node --cpu-prof) into DIR, to see what
 // dominates (open it in Chrome DevTools). MALLOC_ARENA_MAX, when set, is passed to the agent
 // (glibc: fewer malloc arenas, less resident memory; see bench/README.md).
@@ -13,12 +17,12 @@
 // postgres; BENCH_REDIS_URL, default redis://127.0.0.1:6379). It creates the database
 // pulsar_bench_agent_<pid> and drops it afterwards; its Redis keys carry a prefix of their own and are
 // deleted. The API runs in this process, so its CPU is not counted.
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import pg from "pg";
@@ -40,6 +44,8 @@ const { values: args } = parseArgs({
     warmup: { type: "string", default: "15" },
     interval: { type: "string", default: "2000" },
     profile: { type: "string" },
+    node: { type: "string" },
+    "node-arg": { type: "string", multiple: true },
   },
 });
 const seconds = Number(args.seconds);
@@ -54,6 +60,12 @@ const prefix = `pulsar-bench-agent-${process.pid}`;
 const hostId = "bench-agent";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = createLogger("bench", "warn");
+
+/** agentNodeVersion is the version of the Node the agent runs on (--node, or this one). */
+function agentNodeVersion(): string {
+  if (!args.node) return process.version;
+  return execFileSync(args.node, ["--version"], { encoding: "utf8" }).trim();
+}
 
 /** rssSplit reads a process's anonymous and file-backed resident memory, "anon / file" in MiB. */
 function rssSplit(pid: number): string {
@@ -108,19 +120,25 @@ async function main() {
   let agent: ChildProcess | undefined;
   try {
     const profile = args.profile ? ["--cpu-prof", `--cpu-prof-dir=${args.profile}`] : [];
-    agent = spawn(process.execPath, [...profile, "pulsar-agent.mjs"], {
-      cwd: dir,
-      env: {
-        PATH: process.env.PATH ?? "",
-        PULSAR_URL: api.baseUrl,
-        PULSAR_AGENT_TOKEN: secret.secret,
-        SAMPLE_INTERVAL_MS: String(intervalMs),
-        AGENT_HOST_ID: hostId,
-        LOG_LEVEL: "warn",
-        ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
+    agent = spawn(
+      args.node ? resolve(args.node) : process.execPath,
+      [...(args["node-arg"] ?? []), ...profile, "pulsar-agent.mjs"],
+      {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH ?? "",
+          PULSAR_URL: api.baseUrl,
+          PULSAR_AGENT_TOKEN: secret.secret,
+          SAMPLE_INTERVAL_MS: String(intervalMs),
+          AGENT_HOST_ID: hostId,
+          LOG_LEVEL: "warn",
+          ...(process.env.MALLOC_ARENA_MAX
+            ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX }
+            : {}),
+        },
+        stdio: ["ignore", "inherit", "inherit"],
       },
-      stdio: ["ignore", "inherit", "inherit"],
-    });
+    );
     const pid = agent.pid;
     if (pid === undefined) throw new Error("the agent did not start");
     await sleep(warmupSeconds * 1000);
@@ -147,7 +165,7 @@ async function main() {
     const share = (ms: number) => `${((ms / wallMs) * 100).toFixed(2)} %`;
     const cpu = cpus()[0];
     console.log(
-      `machine:            ${cpus().length} cores (${cpu?.model.trim()}), Node ${process.version}`,
+      `machine:            ${cpus().length} cores (${cpu?.model.trim()}), agent on Node ${agentNodeVersion()}`,
     );
     console.log(
       `window:             ${(wallMs / 1000).toFixed(0)} s after ${warmupSeconds} s of warm-up, interval ${intervalMs} ms`,

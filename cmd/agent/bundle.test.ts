@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
-import { copyFile, mkdtemp, rm } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -93,6 +93,15 @@ describe("the single-file agent (npm run build:agent)", () => {
     });
     try {
       await eventually(async () => (await stored("bundled-agent")) >= 3, 20_000);
+      // On a Node with process.execve (22.15+, the image's 24) the agent restarted itself, same
+      // pid, in the lean runtime; on an older Node it runs as started.
+      const pid = agent.child.pid ?? 0;
+      const cmdline = (await readFile(`/proc/${pid}/cmdline`, "utf8")).split("\0");
+      const environ = (await readFile(`/proc/${pid}/environ`, "utf8")).split("\0");
+      const lean = "execve" in process;
+      expect(cmdline.includes("--no-opt")).toBe(lean);
+      expect(cmdline.includes("--optimize-for-size")).toBe(lean);
+      expect(environ.includes("MALLOC_ARENA_MAX=2")).toBe(lean);
     } finally {
       expect(await stop(agent)).toBe(0);
     }

@@ -1,9 +1,10 @@
+import "./lean-runtime.js";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { IngestService } from "../../gen/pulsar/v1/ingest_pb.js";
 import { createAgent } from "../../internal/agent/agent.js";
-import { type AgentConfig, loadAgentConfig } from "../../internal/agent/config.js";
-import { ConfigError } from "../../internal/config/config.js";
+import { loadAgentConfig } from "../../internal/agent/config.js";
+import { configOrExit } from "../../internal/config/or-exit.js";
 import { createSampler } from "../../internal/hosts/sampler.js";
 import { onShutdown } from "../../internal/lifecycle/shutdown.js";
 import { createLogger } from "../../internal/log/logger.js";
@@ -12,7 +13,7 @@ import { createLogger } from "../../internal/log/logger.js";
 const FLUSH_DEADLINE_MS = 5000;
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
-const config = loadOrExit();
+const config = configOrExit("agent", () => loadAgentConfig());
 const log = createLogger("agent", config.LOG_LEVEL);
 const transport = createConnectTransport({
   baseUrl: config.PULSAR_URL,
@@ -46,14 +47,3 @@ onShutdown(
   log,
   SHUTDOWN_DEADLINE_MS,
 );
-
-/** loadOrExit reads the configuration, or says in one line what is wrong and exits 1. */
-function loadOrExit(): AgentConfig {
-  try {
-    return loadAgentConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    createLogger("agent").error(error.message);
-    process.exit(1);
-  }
-}

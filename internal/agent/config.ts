@@ -45,7 +45,7 @@ const schema = z.object({
   ),
   LOG_LEVEL: z._default(z.enum(["debug", "info", "warn", "error"]), "info"),
   /** "false" keeps the agent in the runtime it was started with instead of restarting itself
-   *  once with V8's --lite-mode and MALLOC_ARENA_MAX=2 (cmd/agent/lean-runtime.ts). */
+   *  once with V8's compilers off and MALLOC_ARENA_MAX=2 (cmd/agent/lean-runtime.ts). */
   AGENT_LEAN_RUNTIME: trueOrFalse("true"),
 });
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import si from "systeminformation";
+import { systeminformation } from "./systeminformation.js";
 
 /** HOST_ID_PATTERN is what a host id may look like: it is used in stream topics and Redis keys. */
 export const HOST_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -33,7 +33,7 @@ export async function resolveHostId(explicit?: string): Promise<string> {
   }
   const fromFile = await machineId();
   if (fromFile !== "") return hashed(fromFile);
-  const uuid = await si.uuid();
+  const uuid = await (await systeminformation()).uuid();
   const source = uuid.os || uuid.hardware || uuid.macs[0] || "";
   if (source === "") throw new Error("no machine id found; set HOST_ID");
   return hashed(source);

@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { create } from "@bufbuild/protobuf";
-import si from "systeminformation";
 import {
   type CpuSample,
   CpuSampleSchema,
   type MemorySample,
   MemorySampleSchema,
 } from "../../gen/pulsar/v1/host_pb.js";
+import { systeminformation } from "./systeminformation.js";
 
 /** percent clamps a reading to 0–100: counters read a few ms apart can overshoot slightly. */
 export const percent = (value: number): number =>
@@ -81,7 +81,7 @@ export function createCpuReader(path = "/proc/stat"): CpuReader {
  * calls; the very first call measures over 0.5 s) and the load averages.
  */
 export async function readCpu(): Promise<CpuSample> {
-  const load = await si.currentLoad();
+  const load = await (await systeminformation()).currentLoad();
   const [load1 = 0, load5 = 0, load15 = 0] = loadavg();
   return create(CpuSampleSchema, {
     totalPercent: percent(load.currentLoad),
@@ -129,7 +129,7 @@ export async function readMemory(): Promise<MemorySample> {
       // No /proc (a sandbox): fall through to systeminformation.
     }
   }
-  const mem = await si.mem();
+  const mem = await (await systeminformation()).mem();
   return create(MemorySampleSchema, {
     totalBytes: mem.total,
     usedBytes: Math.min(mem.active, mem.total),

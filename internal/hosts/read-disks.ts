@@ -1,7 +1,7 @@
 import { readFile, statfs } from "node:fs/promises";
 import { create } from "@bufbuild/protobuf";
-import si from "systeminformation";
 import { type DiskSample, DiskSampleSchema } from "../../gen/pulsar/v1/host_pb.js";
+import { systeminformation } from "./systeminformation.js";
 
 // Memory-backed, virtual, read-only image and container-layer filesystems: none of them is a
 // disk that fills up.
@@ -86,7 +86,7 @@ export async function readDisks(): Promise<DiskSample[]> {
       // No /proc (a sandbox): fall through to systeminformation.
     }
   }
-  return selectDisks(await si.fsSize());
+  return selectDisks(await (await systeminformation()).fsSize());
 }
 
 /** parseProcMounts reads /proc/mounts: device, mount point and type ("\040" is a space). */

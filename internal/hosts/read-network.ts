@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { create } from "@bufbuild/protobuf";
-import si from "systeminformation";
 import { type NetworkSample, NetworkSampleSchema } from "../../gen/pulsar/v1/host_pb.js";
+import { systeminformation } from "./systeminformation.js";
 
 /** InterfaceCounters are the byte counters of one interface since boot. */
 export interface InterfaceCounters {
@@ -45,7 +45,7 @@ async function readCounters(): Promise<InterfaceCounters[]> {
       // No /proc (a sandbox): fall through to systeminformation.
     }
   }
-  const stats = await si.networkStats("*");
+  const stats = await (await systeminformation()).networkStats("*");
   return stats.map((s) => ({ name: s.iface, rxBytes: s.rx_bytes, txBytes: s.tx_bytes }));
 }
 

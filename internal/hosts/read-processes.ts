@@ -1,5 +1,4 @@
 import { create } from "@bufbuild/protobuf";
-import si from "systeminformation";
 import {
   type ProcessCounts,
   ProcessCountsSchema,
@@ -8,6 +7,7 @@ import {
 } from "../../gen/pulsar/v1/host_pb.js";
 import { percent } from "./read-cpu-memory.js";
 import { createProcProcessReader, threadCount } from "./read-proc-processes.js";
+import { systeminformation } from "./systeminformation.js";
 
 /** TOP_PROCESSES is how many processes a sample lists, by CPU use. */
 export const TOP_PROCESSES = 12;
@@ -42,7 +42,7 @@ const normalState = (state: string): string => {
 export async function readProcesses(): Promise<ProcessReading> {
   // The kernel counts threads for us (/proc/loadavg); elsewhere no cheap source exists: 0.
   const [data, threads] = await Promise.all([
-    si.processes(),
+    systeminformation().then((si) => si.processes()),
     Promise.resolve(process.platform === "linux" ? threadCount("/proc") : 0),
   ]);
   const top = [...data.list]

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createCpuReader, parseMeminfo, parseProcStatCpus } from "./read-cpu-memory.js";
 import { parseProcMounts, readDisks, selectDisks } from "./read-disks.js";
+import { linuxOsName } from "./read-info.js";
 import { parseProcNetDev } from "./read-network.js";
 
 const GiB = 2 ** 30;
@@ -128,5 +129,19 @@ SwapFree:        1500000 kB
       swapTotalBytes: 2000000 * 1024,
       swapUsedBytes: 500000 * 1024,
     });
+  });
+});
+
+describe("linuxOsName", () => {
+  it.each([
+    [
+      'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\n',
+      "Debian GNU/Linux 12",
+    ],
+    ["NAME=Ubuntu\nVERSION_ID='24.04'\n", "Ubuntu 24.04"],
+    ['NAME="Arch Linux"\nBUILD_ID=rolling\n', "Arch Linux"],
+    ["", "Linux"],
+  ])("reads NAME and VERSION_ID of %j", (file, name) => {
+    expect(linuxOsName(file)).toBe(name);
   });
 });
