@@ -9,22 +9,25 @@
 //   arena of its own and rarely returns their free pages, so resident memory creeps.
 // Both are read only when a process starts, hence the re-execution: process.execve keeps the
 // pid, the arguments and the stdio, and nothing has started yet. It exists from Node 22.15 /
-// 23.11 (the image runs 24); on older Nodes the agent runs as it was started.
+// 23.11 (the image runs 24). On older Nodes the V8 flags are set in this process instead
+// (v8.setFlagsFromString: they take effect for code compiled from now on, which is nearly all
+// of it), and the malloc arenas stay as they are.
 // AGENT_LEAN_RUNTIME=false turns this off; a MALLOC_ARENA_MAX of the person's own is kept.
+import { setFlagsFromString } from "node:v8";
+
 const REEXECUTED = "PULSAR_AGENT_LEAN_RUNTIME_ACTIVE";
 const LEAN_V8_FLAGS = ["--no-opt", "--no-maglev", "--no-sparkplug", "--optimize-for-size"];
 // (@types/node for Node 20 does not declare execve.)
 const { execve } = process as { execve?: (file: string, args: string[], env: object) => never };
-if (
-  execve !== undefined &&
-  process.platform === "linux" &&
-  process.env.AGENT_LEAN_RUNTIME !== "false" &&
-  process.env[REEXECUTED] === undefined
-) {
-  execve.call(
-    process,
-    process.execPath,
-    [process.execPath, ...LEAN_V8_FLAGS, ...process.execArgv, ...process.argv.slice(1)],
-    { MALLOC_ARENA_MAX: "2", ...process.env, [REEXECUTED]: "1" },
-  );
+if (process.env.AGENT_LEAN_RUNTIME !== "false") {
+  if (execve === undefined) {
+    for (const flag of LEAN_V8_FLAGS) setFlagsFromString(flag);
+  } else if (process.platform === "linux" && process.env[REEXECUTED] === undefined) {
+    execve.call(
+      process,
+      process.execPath,
+      [process.execPath, ...LEAN_V8_FLAGS, ...process.execArgv, ...process.argv.slice(1)],
+      { MALLOC_ARENA_MAX: "2", ...process.env, [REEXECUTED]: "1" },
+    );
+  }
 }
