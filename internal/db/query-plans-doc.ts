@@ -1,6 +1,8 @@
 // Support for query-plans.test.ts: reading EXPLAIN (FORMAT JSON) trees and writing
 // docs/query-plans.md. Not imported by production code.
 import { mkdir, writeFile } from "node:fs/promises";
+import { expect } from "vitest";
+import type { Queryable } from "./pool.js";
 
 /** PlanNode is the part of an EXPLAIN (FORMAT JSON) node the test looks at. */
 export interface PlanNode {
@@ -26,6 +28,41 @@ export function resultScans(node: PlanNode, out: PlanNode[] = []): PlanNode[] {
   return out;
 }
 
+const INDEX_SCANS = ["Index Scan", "Index Only Scan", "Bitmap Heap Scan"];
+
+/** SMALL_PARTITION_BYTES: a partition this small is read whole faster than through an index. */
+const SMALL_PARTITION_BYTES = 4 * 8192;
+
+/**
+ * expectIndexScansWithin asserts that every scan of a partitioned table in `shown` (the nodes
+ * `scans` picks) reads one of the `allowed` partitions through an index. A Seq Scan passes
+ * only on a partition of a few pages at most, which the planner rightly reads whole: today's
+ * partition in the first minutes after midnight UTC, before the fixture's rows fill it.
+ */
+export async function expectIndexScansWithin(
+  db: Queryable,
+  shown: { plan: PlanNode; text: string },
+  scans: (plan: PlanNode) => PlanNode[],
+  allowed: string[],
+): Promise<void> {
+  const found = scans(shown.plan);
+  expect(found.length).toBeGreaterThan(0);
+  for (const node of found) {
+    const relation = node["Relation Name"] ?? "";
+    expect(allowed, shown.text).toContain(relation);
+    if (INDEX_SCANS.includes(node["Node Type"])) continue;
+    expect(node["Node Type"], shown.text).toBe("Seq Scan");
+    const { rows } = await db.query<{ bytes: string }>(
+      "SELECT pg_relation_size($1::regclass) AS bytes",
+      [relation],
+    );
+    expect(
+      Number(rows[0]?.bytes),
+      `${relation} is read by Seq Scan but is not small:\n${shown.text}`,
+    ).toBeLessThanOrEqual(SMALL_PARTITION_BYTES);
+  }
+}
+
 /** writeQueryPlansDoc writes docs/query-plans.md from the plans a test run saw. */
 export async function writeQueryPlansDoc(
   shown: readonly ShownPlan[],
@@ -41,7 +78,8 @@ Real \`EXPLAIN\` output of the read paths, captured by \`internal/db/query-plans
 (\`PULSAR_WRITE_QUERY_PLANS=1 npx vitest run internal/db/query-plans.test.ts\`) on Postgres
 ${facts.serverVersion}, with ${facts.dataSet}; after ANALYZE, with no planner switches. The
 test asserts what is described here: only Index, Index Only or Bitmap Heap/Index Scans on
-check_results partitions, only the partitions of the window, and for the monitor reads the
+check_results partitions (a Seq Scan only of a partition of at most four pages, as today's
+just after midnight UTC), only the partitions of the window, and for the monitor reads the
 indexes named below. Partition names, ids and times are those of the run that wrote this file.
 
 Why these plans: the primary key of check_results, (monitor_id, checked_at), exists on every
