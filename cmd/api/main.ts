@@ -23,14 +23,11 @@ import { createRedis } from "../../internal/queue/redis.js";
 import { createMonitorScheduler } from "../../internal/queue/schedules.js";
 import { createStreamPublisher } from "../../internal/stream/publisher.js";
 
-const config = configOrExit("api", () => {
-  const loaded = loadConfig();
-  requireDatabaseUrl(loaded);
-  return loaded;
-});
+const config = configOrExit("api", loadConfig);
+const databaseUrl = configOrExit("api", () => requireDatabaseUrl(config));
 const log = createLogger("api", config.LOG_LEVEL);
 const pool = createPool({
-  connectionString: requireDatabaseUrl(config),
+  connectionString: databaseUrl,
   applicationName: "pulsar-api",
 });
 await applySchema(pool, config.RETENTION_DAYS);
@@ -44,6 +41,7 @@ const metrics = createApiMetrics(createMetricsRegistry());
 // a short batch delay because each agent's call waits for its samples to be stored.
 // Host rules are evaluated where samples are stored; their deliveries go to the alert queue.
 const alertQueue = createAlertQueue(queueConnection, config.QUEUE_PREFIX);
+const publisher = createStreamPublisher(redis, config.QUEUE_PREFIX);
 const sampleStore = createHostSampleStore({
   pool,
   retentionDays: undefined,
@@ -53,7 +51,7 @@ const sampleStore = createHostSampleStore({
   onStored: hostRulesHook({
     pool,
     log,
-    publisher: createStreamPublisher(redis, config.QUEUE_PREFIX),
+    publisher,
     alertQueue,
     sharedHosts: config.PULSAR_SHARED_HOSTS,
   }),
@@ -74,7 +72,7 @@ const api = createApi({
   sharedHosts: config.PULSAR_SHARED_HOSTS,
   trustProxy: config.PULSAR_TRUST_PROXY,
   webRoot: builtWebRoot(),
-  ingest: { sampleStore, publisher: createStreamPublisher(redis, config.QUEUE_PREFIX) },
+  ingest: { sampleStore, publisher },
   alerts: {
     publicUrl: config.PUBLIC_URL,
     blockPrivateTargets: config.PULSAR_BLOCK_PRIVATE_TARGETS,

@@ -28,14 +28,11 @@ import { createStreamPublisher } from "../../internal/stream/publisher.js";
 import { runCheck } from "../../internal/worker/check/index.js";
 import { startCheckWorker } from "../../internal/worker/check-worker.js";
 
-const config = configOrExit("worker", () => {
-  const loaded = loadConfig();
-  requireDatabaseUrl(loaded);
-  return loaded;
-});
+const config = configOrExit("worker", loadConfig);
+const databaseUrl = configOrExit("worker", () => requireDatabaseUrl(config));
 const log = createLogger("worker", config.LOG_LEVEL);
 const pool = createPool({
-  connectionString: requireDatabaseUrl(config),
+  connectionString: databaseUrl,
   applicationName: "pulsar-worker",
 });
 await applySchema(pool, config.RETENTION_DAYS, config.HOST_RETENTION_DAYS);
