@@ -118,13 +118,6 @@ export function parseHealthcheck(args: string): Healthcheck {
   return { options: flags, command };
 }
 
-/** findStage returns the stage named `name` (or by index, as Docker allows), or throws. */
-export function findStage(stages: Stage[], name: string): Stage {
-  const stage = stages.find((s) => s.name === name) ?? stages[Number(name)];
-  if (!stage) throw new Error(`no stage ${name} in the Dockerfile`);
-  return stage;
-}
-
 /** stageWorkdir is the WORKDIR in force at the end of `stage`, following FROM <stage> chains. */
 export function stageWorkdir(stages: Stage[], stage: Stage): string {
   const own = stage.instructions.filter((i) => i.keyword === "WORKDIR").at(-1);

@@ -23,7 +23,6 @@ export interface StageImage {
   user: string | undefined;
   cmd: string[] | undefined;
   healthcheck: Healthcheck | undefined;
-  expose: string[];
 }
 
 /** ReplayOptions say where the build context is and where earlier stages were replayed. */
@@ -54,7 +53,6 @@ export async function replayStage(options: ReplayOptions): Promise<StageImage> {
     user: undefined,
     cmd: undefined,
     healthcheck: undefined,
-    expose: [],
   };
   if (parent !== undefined && parent !== dir) {
     throw new Error(
@@ -66,9 +64,9 @@ export async function replayStage(options: ReplayOptions): Promise<StageImage> {
   for (const instruction of stage.instructions) {
     const where = `Dockerfile line ${instruction.line}`;
     switch (instruction.keyword) {
+      // WORKDIR is followed by stageWorkdir; EXPOSE only documents ports.
       case "WORKDIR":
       case "EXPOSE":
-        if (instruction.keyword === "EXPOSE") image.expose.push(...instruction.args.split(/\s+/));
         break;
       case "ENV":
         Object.assign(image.env, parseEnv(instruction.args));

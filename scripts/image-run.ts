@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { freePort } from "../internal/launcher/free-port.js";
+import { TEST_DATABASE_URL } from "../test/support/postgres.js";
 import { caddyVersion, checkThroughCaddy } from "./image-caddy.js";
 import type { StageImage } from "./image-replay.js";
 
@@ -29,7 +30,7 @@ export interface RunOptions {
   root: string;
 }
 
-const DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const DATABASE_URL = TEST_DATABASE_URL;
 const REDIS_URL = "redis://127.0.0.1:6379/7";
 const HEALTHY_WITHIN_MS = 60_000;
 const STOP_WITHIN_MS = 40_000;

@@ -118,7 +118,6 @@ function replayOptions(dir: string) {
     dir,
     context: root,
     ignored,
-    stageDirs: new Map<string, string>(),
     baseEnv: process.env,
     runTimeoutMs: 600_000,
     log,

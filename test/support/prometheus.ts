@@ -1,14 +1,14 @@
 // Reading Prometheus text exposition in tests (internal/metrics). Not imported by production code.
 
 /** Sample is one line of a scrape: a series name, its labels and its value. */
-export interface Sample {
+interface Sample {
   name: string;
   labels: Record<string, string>;
   value: number;
 }
 
 /** parseSamples reads every sample line of a text exposition (comments skipped). */
-export function parseSamples(text: string): Sample[] {
+function parseSamples(text: string): Sample[] {
   const samples: Sample[] = [];
   for (const line of text.split("\n")) {
     if (line === "" || line.startsWith("#")) continue;
