@@ -154,7 +154,6 @@ export function createApi(deps: ApiDeps): Api {
       router.service(
         IngestService,
         createIngestService({
-          pool: deps.pool,
           sampleStore: deps.ingest.sampleStore,
           publisher: deps.ingest.publisher,
           limiter: createIngestLimiter(deps.redis, deps.prefix, deps.ingest.limits),

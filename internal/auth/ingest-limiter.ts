@@ -14,7 +14,7 @@ export interface IngestLimits {
  * (500 ms) sends 120 a minute, so it backfills an hour-long outage (7,200 samples) in under
  * three minutes while live samples keep flowing; a leaked token cannot flood Postgres.
  */
-export const DEFAULT_INGEST_LIMITS: IngestLimits = { samplesPerWindow: 3000, windowSeconds: 60 };
+const DEFAULT_INGEST_LIMITS: IngestLimits = { samplesPerWindow: 3000, windowSeconds: 60 };
 
 /** IngestLimiter meters PushSamples per agent token. */
 export interface IngestLimiter {

@@ -41,10 +41,8 @@ const normalState = (state: string): string => {
  */
 export async function readProcesses(): Promise<ProcessReading> {
   // The kernel counts threads for us (/proc/loadavg); elsewhere no cheap source exists: 0.
-  const [data, threads] = await Promise.all([
-    systeminformation().then((si) => si.processes()),
-    Promise.resolve(process.platform === "linux" ? threadCount("/proc") : 0),
-  ]);
+  const data = await (await systeminformation()).processes();
+  const threads = process.platform === "linux" ? threadCount("/proc") : 0;
   const top = [...data.list]
     .sort((a, b) => b.cpu - a.cpu || b.memRss - a.memRss)
     .slice(0, TOP_PROCESSES)

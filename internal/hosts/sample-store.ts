@@ -50,6 +50,12 @@ export interface HostSampleStore {
    * stored side refuses such samples anyway, and the live stream stays up meanwhile.
    */
   accepts(owner: Owner, hostId: string): Promise<boolean>;
+  /**
+   * owns answers as accepts does, from the same cache, but a Postgres error rejects instead of
+   * answering true: for a caller that must refuse a foreign host before anything is stored
+   * (IngestService).
+   */
+  owns(owner: Owner, hostId: string): Promise<boolean>;
   /** add queues a sample; it never waits for Postgres nor throws (history is best effort). */
   add(owner: Owner, sample: HostSample): void;
   /**
@@ -119,26 +125,27 @@ export function createHostSampleStore(deps: HostSampleStoreDeps): HostSampleStor
   const timer = setInterval(maintain, PARTITION_MAINTENANCE_MS);
   timer.unref();
 
+  const owns = async (owner: Owner, hostId: string): Promise<boolean> => {
+    const known = verdicts.get(key(owner, hostId));
+    if (known !== undefined) return known;
+    const claimed = await findHostOwner(deps.pool, hostId);
+    // Unclaimed: the first stored batch claims it; ask again until then.
+    if (!claimed) return true;
+    if (claimed.orgId !== owner) {
+      refuse(owner, hostId);
+      return false;
+    }
+    verdicts.set(key(owner, hostId), true);
+    return true;
+  };
+
   return {
-    async accepts(owner, hostId) {
-      const known = verdicts.get(key(owner, hostId));
-      if (known !== undefined) return known;
-      let claimed: { orgId: string | undefined } | undefined;
-      try {
-        claimed = await findHostOwner(deps.pool, hostId);
-      } catch (error) {
+    owns,
+    accepts: (owner, hostId) =>
+      owns(owner, hostId).catch((error: unknown) => {
         log.debug("checking a host's owner failed", { hostId, error });
         return true;
-      }
-      // Unclaimed: the first stored batch claims it; ask again until then.
-      if (!claimed) return true;
-      if (claimed.orgId !== owner) {
-        refuse(owner, hostId);
-        return false;
-      }
-      verdicts.set(key(owner, hostId), true);
-      return true;
-    },
+      }),
     add(owner, sample) {
       if (verdicts.get(key(owner, sample.hostId)) === false) return;
       // The writer has logged the failure already; a lost sample only leaves a gap in a chart.

@@ -2,8 +2,6 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import type { IngestService } from "../../gen/pulsar/v1/ingest_pb.js";
 import { getCaller } from "../auth/caller.js";
 import type { IngestLimiter } from "../auth/ingest-limiter.js";
-import { findHostOwner } from "../db/hosts.js";
-import type { Queryable } from "../db/pool.js";
 import type { HostSampleStore } from "../hosts/sample-store.js";
 import type { Logger } from "../log/logger.js";
 import type { StreamPublisher } from "../stream/publisher.js";
@@ -12,9 +10,8 @@ import { validateSamples } from "./sample-validation.js";
 
 /** IngestServiceDeps are what PushSamples uses. */
 export interface IngestServiceDeps {
-  pool: Queryable;
   /** The API's store of host samples, shared by every organization's agents. */
-  sampleStore: Pick<HostSampleStore, "write">;
+  sampleStore: Pick<HostSampleStore, "write" | "owns">;
   publisher: Pick<StreamPublisher, "publishHostSample">;
   limiter: IngestLimiter;
   log: Logger;
@@ -46,10 +43,9 @@ export function createIngestService(deps: IngestServiceDeps): ServiceImpl<typeof
       const hostIds = new Set(req.samples.map((s) => s.hostId));
       // Checked here, strictly (a Postgres error fails the call), so that a foreign host's
       // samples never reach the shared writer; the writer checks again, atomically, for two
-      // organizations racing to claim a new id.
+      // organizations racing to claim a new id. A host known to be the caller's costs no query.
       for (const hostId of hostIds) {
-        const owner = await findHostOwner(deps.pool, hostId);
-        if (owner && owner.orgId !== caller.orgId) throw refuse(hostId);
+        if (!(await deps.sampleStore.owns(caller.orgId, hostId))) throw refuse(hostId);
       }
       // Refused here only when another organization claimed a new id in the same moment; the
       // batch's other hosts' samples are then stored already (a retry stores nothing twice).

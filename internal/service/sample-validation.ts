@@ -4,14 +4,14 @@ import { ID_PATTERN } from "../stream/topics.js";
 import { InvalidArgumentError } from "./errors.js";
 
 /** MAX_BATCH is how many samples one PushSamples call may carry. */
-export const MAX_BATCH = 500;
+const MAX_BATCH = 500;
 
 /**
  * SAMPLE_LIMITS bound what one sample may hold. Generous for real machines (a Kubernetes node
  * has hundreds of veth interfaces, a big server a thousand logical cores), small enough that a
  * batch cannot make the API hold or store something absurd.
  */
-export const SAMPLE_LIMITS = {
+const SAMPLE_LIMITS = {
   cores: 4096,
   disks: 512,
   interfaces: 1024,
@@ -86,7 +86,7 @@ export function validateSamples(samples: readonly HostSample[], nowMs: number): 
 }
 
 /** validateSample checks one sample; `at` is its path in the request. */
-export function validateSample(at: string, s: HostSample, nowMs: number): void {
+function validateSample(at: string, s: HostSample, nowMs: number): void {
   if (s.hostId === "") throw new InvalidArgumentError(`${at}.hostId`, "is required");
   if (!ID_PATTERN.test(s.hostId)) {
     throw new InvalidArgumentError(
