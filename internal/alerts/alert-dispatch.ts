@@ -1,13 +1,14 @@
 import type { Logger } from "../log/logger.js";
+import type { OwnedAlertEvent } from "../stream/publisher.js";
 import { type AlertQueue, enqueueDeliveries } from "./alert-queue.js";
-import type { OrgAlertEvent, RecordedAlerts } from "./monitor-alerts.js";
+import type { RecordedAlerts } from "./monitor-alerts.js";
 
 /** AlertDispatchDeps say where committed alerts go. */
 export interface AlertDispatchDeps {
   /** Without it, deliveries stay pending until a delivery worker's sweeper queues them. */
   queue?: Pick<AlertQueue, "addBulk">;
   /** Publishes the events live; must not throw. */
-  onAlertEvents?: (events: OrgAlertEvent[]) => void;
+  onAlertEvents?: (events: OwnedAlertEvent[]) => void;
   log: Logger;
 }
 

@@ -1,9 +1,8 @@
 import type pg from "pg";
 import type { OwnedHostSample } from "../db/hosts.js";
 import type { Logger } from "../log/logger.js";
-import type { StreamPublisher } from "../stream/publisher.js";
+import type { OwnedAlertEvent, StreamPublisher } from "../stream/publisher.js";
 import { type AlertQueue, enqueueDeliveries } from "./alert-queue.js";
-import type { CreatedAlert } from "./created-alert.js";
 import { createHostRuleEvaluator } from "./host-rules.js";
 
 /** HostRulesHookDeps are what evaluating host rules after each stored batch uses. */
@@ -28,7 +27,7 @@ export function hostRulesHook(
   deps: HostRulesHookDeps,
 ): (samples: OwnedHostSample[]) => Promise<void> {
   const { log } = deps;
-  const handOut = async (created: CreatedAlert[]) => {
+  const handOut = async (created: OwnedAlertEvent[]) => {
     const keys = created.flatMap(({ event }) =>
       event.deliveries.map((d) => ({ eventId: event.id, channelId: d.channelId })),
     );

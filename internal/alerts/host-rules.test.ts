@@ -7,7 +7,7 @@ import { createTestOrg, type TestOrg } from "../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import * as admin from "../db/alert-admin.js";
 import { silentLogger } from "../log/logger.js";
-import type { CreatedAlert } from "./created-alert.js";
+import type { OwnedAlertEvent } from "../stream/publisher.js";
 import { createHostRuleEvaluator, type RuleSample } from "./host-rules.js";
 
 let db: TestDatabase;
@@ -31,7 +31,7 @@ function cpu(hostId: string, seconds: number, percent: number): HostSample {
 const owned = (ownerOrgId: string | undefined, ...samples: HostSample[]): RuleSample[] =>
   samples.map((sample) => ({ sample, ownerOrgId }));
 
-const evaluator = (onEvents?: (events: CreatedAlert[]) => Promise<void>) =>
+const evaluator = (onEvents?: (events: OwnedAlertEvent[]) => Promise<void>) =>
   createHostRuleEvaluator({ pool: db.pool, log: silentLogger, onEvents });
 
 async function cpuRule(org: TestOrg, channelId: string, hostId = "", forSeconds = 60) {
@@ -78,7 +78,7 @@ afterAll(async () => {
 describe("host rule evaluation", () => {
   it("fires once after the condition held forSeconds, and resolves when it clears", async () => {
     const rule = await cpuRule(orgA, channelA);
-    const heard: CreatedAlert[] = [];
+    const heard: OwnedAlertEvent[] = [];
     const evaluate = evaluator(async (events) => {
       heard.push(...events);
     }).evaluate;

@@ -15,7 +15,7 @@ import {
 } from "../db/host-rule-state.js";
 import { withTransaction } from "../db/transaction.js";
 import type { Logger } from "../log/logger.js";
-import type { CreatedAlert } from "./created-alert.js";
+import type { OwnedAlertEvent } from "../stream/publisher.js";
 import { describeTransition, holds, metricValue, type Point, stepRule } from "./host-rule-logic.js";
 
 /** RuleSample is a stored host sample and the organization its host belongs to. */
@@ -34,7 +34,7 @@ export interface HostRuleEvaluatorDeps {
    * deliveries): the caller publishes them on the stream and queues their deliveries. A
    * failure is logged; the events stay recorded (and pending) in Postgres.
    */
-  onEvents?: (events: CreatedAlert[]) => Promise<void>;
+  onEvents?: (events: OwnedAlertEvent[]) => Promise<void>;
   /** PULSAR_SHARED_HOSTS: shared hosts are watched by every organization's rules. true. */
   sharedHosts?: boolean;
   /** Samples older than this (vs now) are history catching up, not news: ignored. 10 min. */
@@ -49,7 +49,7 @@ export interface HostRuleEvaluator {
    * created (a rule firing or resolving). Safe to call from several processes at once: each
    * (rule, host) state is changed under a row lock, in the transaction that records its event.
    */
-  evaluate(samples: readonly RuleSample[]): Promise<CreatedAlert[]>;
+  evaluate(samples: readonly RuleSample[]): Promise<OwnedAlertEvent[]>;
 }
 
 /** HostBatch is one host's samples of a batch, oldest first. */
@@ -94,7 +94,7 @@ export function createHostRuleEvaluator(deps: HostRuleEvaluatorDeps): HostRuleEv
     return hosts;
   };
 
-  const decide = async (pairs: Pair[]): Promise<CreatedAlert[]> => {
+  const decide = async (pairs: Pair[]): Promise<OwnedAlertEvent[]> => {
     // Rows for the pairs that may change, committed before the transaction locks them all.
     await ensureRuleStates(
       pool,
@@ -108,7 +108,7 @@ export function createHostRuleEvaluator(deps: HostRuleEvaluatorDeps): HostRuleEv
         pairs.map((p) => p.rule),
       );
       const changed: RuleState[] = [];
-      const created: CreatedAlert[] = [];
+      const created: OwnedAlertEvent[] = [];
       for (const { rule, hostLabel, points } of pairs) {
         const state = states.get(ruleHostKey(rule));
         // No row: not holding and not firing, and nothing in the batch holds (else ensured).

@@ -3,7 +3,6 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import {
   AlertDeliverySchema,
-  type AlertEvent,
   AlertEventSchema,
   AlertKind,
   DeliveryStatus,
@@ -16,6 +15,7 @@ import {
   saveMonitorAlertStates,
 } from "../db/alerts.js";
 import type { Queryable } from "../db/pool.js";
+import type { OwnedAlertEvent } from "../stream/publisher.js";
 import {
   alertColumns,
   alertStateOf,
@@ -26,16 +26,10 @@ import {
 import { monitorAlertText } from "./monitor-alert-text.js";
 import { evaluateMonitor, type MonitorTransition } from "./monitor-transitions.js";
 
-/** OrgAlertEvent is an alert event with the organization it belongs to (for the live stream). */
-export interface OrgAlertEvent {
-  orgId: string;
-  event: AlertEvent;
-}
-
 /** RecordedAlerts is what a batch's transitions leave to do once its transaction commits. */
 export interface RecordedAlerts {
   /** In the order they happened. */
-  events: OrgAlertEvent[];
+  events: OwnedAlertEvent[];
   /** One per event and channel, all pending: each becomes a job on the alert queue. */
   deliveries: DeliveryKey[];
 }
@@ -67,7 +61,7 @@ export async function recordMonitorStates(
   const rows = await lockMonitorAlertStates(db, [...byMonitor.keys()].sort());
   const states = stateColumns();
   const alerts = alertColumns();
-  const events: OrgAlertEvent[] = [];
+  const events: OwnedAlertEvent[] = [];
 
   for (const row of rows) {
     const orgId = row.org_id;
@@ -85,7 +79,8 @@ export async function recordMonitorStates(
     );
     if (!newest) continue;
     pushState(states, row.monitor_id, state, newest);
-    if (orgId === null) continue;
+    // Most batches carry no transition: nothing more to do for this monitor.
+    if (orgId === null || transitions.length === 0) continue;
     const channelIds = [...new Set(row.alert_channel_ids)];
     for (const transition of transitions) {
       const text = monitorAlertText(transition, row);

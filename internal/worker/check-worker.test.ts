@@ -11,12 +11,12 @@ import { insertChannelFixture } from "../../test/support/alert-fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
 import { type AlertQueue, createAlertQueue, deliveryJobId } from "../alerts/alert-queue.js";
-import type { OrgAlertEvent } from "../alerts/monitor-alerts.js";
 import { createApi } from "../api/app.js";
 import { silentLogger } from "../log/logger.js";
 import { type CheckQueue, createCheckQueue } from "../queue/check-queue.js";
 import { createRedis } from "../queue/redis.js";
 import { createMonitorScheduler } from "../queue/schedules.js";
+import type { OwnedAlertEvent } from "../stream/publisher.js";
 import { runCheck } from "./check/index.js";
 import { type CheckWorker, startCheckWorker } from "./check-worker.js";
 
@@ -36,7 +36,7 @@ let queue: CheckQueue;
 let worker: CheckWorker;
 let alertQueue: AlertQueue;
 /** What the worker handed to the live stream. */
-const alertEvents: OrgAlertEvent[] = [];
+const alertEvents: OwnedAlertEvent[] = [];
 let acmeOrgId: string;
 type Client = ReturnType<typeof createClient<typeof MonitorService>>;
 let client: Client;

@@ -4,7 +4,6 @@ import type { Redis } from "ioredis";
 import type pg from "pg";
 import { createAlertDispatcher } from "../alerts/alert-dispatch.js";
 import type { AlertQueue } from "../alerts/alert-queue.js";
-import type { OrgAlertEvent } from "../alerts/monitor-alerts.js";
 import { findMonitorOwners } from "../db/monitor-owners.js";
 import * as monitors from "../db/monitors.js";
 import { maintainPartitions } from "../db/partitions.js";
@@ -13,7 +12,7 @@ import type { Logger } from "../log/logger.js";
 import type { WorkerMetrics } from "../metrics/worker-metrics.js";
 import { CHECK_QUEUE, type CheckQueue } from "../queue/check-queue.js";
 import { startReconcileLoop } from "../queue/reconcile.js";
-import type { StreamPublisher } from "../stream/publisher.js";
+import type { OwnedAlertEvent, StreamPublisher } from "../stream/publisher.js";
 import { createCheckProcessor, type RunCheck } from "./check-processor.js";
 import { createMonitorLocks } from "./monitor-locks.js";
 import { createMonitorOwners } from "./monitor-owners.js";
@@ -45,7 +44,7 @@ export interface CheckWorkerDeps {
    */
   alertQueue?: Pick<AlertQueue, "addBulk">;
   /** Called with the alert events of each committed batch (to publish them live); must not throw. */
-  onAlertEvents?: (events: OrgAlertEvent[]) => void;
+  onAlertEvents?: (events: OwnedAlertEvent[]) => void;
   /** BullMQ lock duration and stalled-job check interval. */
   jobLockMs?: number;
   /** The worker's series (internal/metrics); none in tests that do not look at them. */
