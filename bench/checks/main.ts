@@ -108,7 +108,7 @@ async function main() {
           reminderMinutes: 0,
           alertChannelIds: [],
         });
-        await upsertSchedule(queue, scheduleOf(monitor));
+        await upsertSchedule(queue, scheduleOf(monitor, org.id));
       }),
     );
   }

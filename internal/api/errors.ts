@@ -25,7 +25,11 @@ export function errorInterceptor(log: Logger): Interceptor {
   };
 }
 
-function toConnectError(error: unknown, log: Logger, rpc: string): ConnectError {
+/**
+ * toConnectError maps a domain error to its Connect error (errorInterceptor, and the request
+ * gate, whose refusals no interceptor sees).
+ */
+export function toConnectError(error: unknown, log: Logger, rpc: string): ConnectError {
   if (error instanceof ConnectError) return error;
   if (error instanceof InvalidArgumentError)
     return new ConnectError(error.message, Code.InvalidArgument);
@@ -36,7 +40,9 @@ function toConnectError(error: unknown, log: Logger, rpc: string): ConnectError 
     return new ConnectError(error.message, Code.PermissionDenied);
   if (error instanceof ResourceExhaustedError) {
     // Sent as a response header too, so any HTTP client can honour it.
-    const metadata = new Headers({ "retry-after": String(error.retryAfterSeconds) });
+    const seconds = error.retryAfterSeconds;
+    const metadata =
+      seconds === undefined ? undefined : new Headers({ "retry-after": String(seconds) });
     return new ConnectError(error.message, Code.ResourceExhausted, metadata);
   }
   if (error instanceof UnavailableError || isConnectionFailure(error)) {

@@ -31,15 +31,16 @@ const schema = z.object({
     .optional(),
   /** Where `npm start` keeps the embedded Postgres and private Redis data. */
   PULSAR_STATE_DIR: z.string().min(1).default(".pulsar"),
-  /** Refuse check targets that are not globally routable (for a public SaaS). Only "true" or
-   *  "false": a typo such as "yes" must stop the process, not silently leave the gate open. */
+  /** Refuse check targets that are not globally routable. Only "true" or "false": a typo such
+   *  as "yes" must stop the process, not silently leave the gate open. Unset: true when
+   *  PULSAR_SIGNUP=open (strangers' monitors must not see inside), false when closed. */
   PULSAR_BLOCK_PRIVATE_TARGETS: z
     .enum(["true", "false"])
     .transform((value) => value === "true")
-    .default(false),
-  /** Who may sign up: anyone ("open"), or only people an admin invited ("closed"; the very
-   *  first account of an installation can always be created). */
-  PULSAR_SIGNUP: z.enum(["open", "closed"]).default("open"),
+    .optional(),
+  /** Who may sign up: anyone ("open"), or only people an admin invited ("closed", the default;
+   *  the very first account of an installation can always be created). */
+  PULSAR_SIGNUP: z.enum(["open", "closed"]).default("closed"),
   /** Hosts sampled by workers without PULSAR_WORKER_TOKEN are shared read-only with every
    *  organization (a self-hosted install). A public SaaS sets false. */
   PULSAR_SHARED_HOSTS: z
@@ -75,20 +76,97 @@ const schema = z.object({
   /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` (a Prometheus
    *  scrape over the public port). Unset: /metrics is open, so keep it off the internet. */
   METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
+  /** The largest request body (after decompression) any RPC but PushSamples reads. */
+  PULSAR_MAX_REQUEST_BYTES: positiveInt(1024, 64 * 1024 * 1024).default(256 * 1024),
+  // Quotas per organization (internal/quota): a request that would pass one is refused with
+  // resource_exhausted naming it, and changes nothing.
+  PULSAR_ORG_MAX_MONITORS: positiveInt(1, 1_000_000).default(10_000),
+  PULSAR_ORG_MAX_CHANNELS: positiveInt(1, 10_000).default(50),
+  PULSAR_ORG_MAX_HOST_RULES: positiveInt(1, 10_000).default(200),
+  /** API and worker tokens together. */
+  PULSAR_ORG_MAX_API_TOKENS: positiveInt(1, 10_000).default(50),
+  PULSAR_ORG_MAX_AGENT_TOKENS: positiveInt(1, 100_000).default(1000),
+  /** Hosts agents report under the organization. */
+  PULSAR_ORG_MAX_HOSTS: positiveInt(1, 100_000).default(1000),
+  /** Members and pending invitations together. */
+  PULSAR_ORG_MAX_MEMBERS: positiveInt(1, 100_000).default(500),
+  /** Write RPCs (anything not marked NO_SIDE_EFFECTS in proto/) per organization per minute. */
+  PULSAR_ORG_WRITES_PER_MINUTE: positiveInt(1, 1_000_000).default(600),
+  /** Open live-stream connections per member (or API token), across every API process. */
+  PULSAR_USER_MAX_STREAMS: positiveInt(1, 10_000).default(20),
+  /** Checks of one organization a worker runs at once; its other checks wait (and are skipped
+   *  once a whole interval late), nobody else's do. Unset: a quarter of CHECK_CONCURRENCY when
+   *  PULSAR_SIGNUP=open, all of it when closed (one organization, or a few that trust each
+   *  other). */
+  CHECK_ORG_MAX_INFLIGHT: positiveInt(1, 10_000).optional(),
+  /** DNS servers for checks, "host[:port]" separated by commas ("[::1]:53" for IPv6). Unset:
+   *  the system's (/etc/resolv.conf). /etc/hosts is read first either way. */
+  CHECK_DNS_SERVERS: z
+    .string()
+    .regex(
+      /^\s*(?:[^\s,:[\]]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?\s*(?:,\s*(?:[^\s,:[\]]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?\s*)*$/,
+      "host[:port] entries separated by commas (IPv6 in brackets: [::1]:53)",
+    )
+    .optional(),
+  /** Alert deliveries of one organization a worker sends at once (of its 10). */
+  ALERT_ORG_MAX_INFLIGHT: positiveInt(1, 10).default(3),
 });
 
 /** CONFIG_VARIABLES names every variable the API and worker read (the README table lists them). */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
 
-/** Config is the process configuration, parsed once from the environment and frozen. */
-export type Config = Readonly<z.infer<typeof schema>>;
+type Parsed = z.infer<typeof schema>;
+
+/**
+ * Config is the process configuration, parsed once from the environment and frozen. Settings
+ * whose default depends on another one are resolved; `warnings` are what the process logs at
+ * start (a choice that is allowed but unsafe).
+ */
+export type Config = Readonly<
+  Omit<Parsed, "PULSAR_BLOCK_PRIVATE_TARGETS" | "CHECK_ORG_MAX_INFLIGHT"> & {
+    PULSAR_BLOCK_PRIVATE_TARGETS: boolean;
+    CHECK_ORG_MAX_INFLIGHT: number;
+    warnings: readonly string[];
+  }
+>;
 
 /**
  * loadConfig parses the environment. It is the only place that reads process.env for
  * settings; everything else receives the Config.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return parseEnvironment(schema, env);
+  const parsed = parseEnvironment(schema, env);
+  const open = parsed.PULSAR_SIGNUP === "open";
+  const warnings: string[] = [];
+  if (open && parsed.PULSAR_BLOCK_PRIVATE_TARGETS === false) {
+    warnings.push(
+      "PULSAR_BLOCK_PRIVATE_TARGETS=false with PULSAR_SIGNUP=open: anyone who signs up can make this installation probe its own network",
+    );
+  }
+  return Object.freeze({
+    ...parsed,
+    PULSAR_BLOCK_PRIVATE_TARGETS: parsed.PULSAR_BLOCK_PRIVATE_TARGETS ?? open,
+    CHECK_ORG_MAX_INFLIGHT:
+      parsed.CHECK_ORG_MAX_INFLIGHT ??
+      (open ? Math.ceil(parsed.CHECK_CONCURRENCY / 4) : parsed.CHECK_CONCURRENCY),
+    warnings: Object.freeze(warnings),
+  });
+}
+
+/** DnsServer is one entry of CHECK_DNS_SERVERS, as node:dns setServers takes it. */
+export type DnsServer = string;
+
+/**
+ * dnsServers splits CHECK_DNS_SERVERS into entries for dns.Resolver#setServers ("1.1.1.1",
+ * "127.0.0.1:5353", "[::1]:53"); undefined when unset (the system's servers).
+ */
+export function dnsServers(config: Pick<Config, "CHECK_DNS_SERVERS">): DnsServer[] | undefined {
+  const raw = config.CHECK_DNS_SERVERS;
+  if (raw === undefined) return undefined;
+  return raw
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
 }
 
 /** requireDatabaseUrl returns DATABASE_URL or fails with a message saying how to set it. */

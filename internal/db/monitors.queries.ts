@@ -426,6 +426,7 @@ export interface ListEnabledSchedulesPageResult {
   invert_keyword: boolean;
   keyword: string | null;
   method: string;
+  org_id: string | null;
   seq: string;
   timeout_ms: number;
   url: string;
@@ -437,14 +438,14 @@ export interface ListEnabledSchedulesPageQuery {
   result: ListEnabledSchedulesPageResult;
 }
 
-const listEnabledSchedulesPageIR: any = {"usedParamSet":{"afterSeq":true,"limit":true},"params":[{"name":"afterSeq","required":true,"transform":{"type":"scalar"},"locs":[{"a":270,"b":279}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":300,"b":306}]}],"statement":"-- What the scheduler needs of each enabled monitor, a page at a time by seq.\nSELECT id, seq, url, method, headers, body, interval_seconds, timeout_ms, expected_status,\n  keyword, invert_keyword, follow_redirects, ignore_tls_errors\nFROM monitors\nWHERE enabled AND seq > :afterSeq!\nORDER BY seq\nLIMIT :limit!"};
+const listEnabledSchedulesPageIR: any = {"usedParamSet":{"afterSeq":true,"limit":true},"params":[{"name":"afterSeq","required":true,"transform":{"type":"scalar"},"locs":[{"a":278,"b":287}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":308,"b":314}]}],"statement":"-- What the scheduler needs of each enabled monitor, a page at a time by seq.\nSELECT id, seq, org_id, url, method, headers, body, interval_seconds, timeout_ms,\n  expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors\nFROM monitors\nWHERE enabled AND seq > :afterSeq!\nORDER BY seq\nLIMIT :limit!"};
 
 /**
  * Query generated from SQL:
  * ```
  * -- What the scheduler needs of each enabled monitor, a page at a time by seq.
- * SELECT id, seq, url, method, headers, body, interval_seconds, timeout_ms, expected_status,
- *   keyword, invert_keyword, follow_redirects, ignore_tls_errors
+ * SELECT id, seq, org_id, url, method, headers, body, interval_seconds, timeout_ms,
+ *   expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors
  * FROM monitors
  * WHERE enabled AND seq > :afterSeq!
  * ORDER BY seq

@@ -100,8 +100,8 @@ LIMIT :limit!;
 
 /* @name ListEnabledSchedulesPage */
 -- What the scheduler needs of each enabled monitor, a page at a time by seq.
-SELECT id, seq, url, method, headers, body, interval_seconds, timeout_ms, expected_status,
-  keyword, invert_keyword, follow_redirects, ignore_tls_errors
+SELECT id, seq, org_id, url, method, headers, body, interval_seconds, timeout_ms,
+  expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors
 FROM monitors
 WHERE enabled AND seq > :afterSeq!
 ORDER BY seq

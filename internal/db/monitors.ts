@@ -55,6 +55,8 @@ export interface MonitorsPage {
 /** EnabledSchedule is what the scheduler carries for one enabled monitor. */
 export interface EnabledSchedule {
   monitorId: string;
+  /** The monitor's organization; "" for a monitor from before accounts, not yet adopted. */
+  orgId: string;
   intervalSeconds: number;
   target: CheckTarget;
 }
@@ -162,6 +164,7 @@ export async function listEnabledSchedulesPage(
   );
   const schedules = rows.map((row) => ({
     monitorId: row.id,
+    orgId: row.org_id ?? "",
     intervalSeconds: row.interval_seconds,
     target: create(CheckTargetSchema, {
       url: row.url,

@@ -15,6 +15,8 @@ export type CheckQueue = Queue<JsonObject, void, string>;
 /** MonitorSchedule is what the scheduler needs to know about one enabled monitor. */
 export interface MonitorSchedule {
   monitorId: string;
+  /** The monitor's organization: workers bound the checks one organization runs at once. */
+  orgId: string;
   intervalSeconds: number;
   target: CheckTarget;
 }
@@ -39,6 +41,7 @@ export function createCheckQueue(connection: ConnectionOptions, prefix: string):
 export function encodeCheckJob(schedule: MonitorSchedule): JsonObject {
   const job = create(CheckJobSchema, {
     monitorId: schedule.monitorId,
+    orgId: schedule.orgId,
     target: schedule.target,
     intervalSeconds: schedule.intervalSeconds,
   });

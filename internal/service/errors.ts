@@ -29,12 +29,15 @@ export class PermissionDeniedError extends Error {
   override name = "PermissionDeniedError";
 }
 
-/** ResourceExhaustedError is a caller over a rate limit; retryAfterSeconds says when to retry. */
+/**
+ * ResourceExhaustedError is a caller over a limit: a rate (retryAfterSeconds says when to try
+ * again) or a quota (no retryAfterSeconds: waiting does not help). The message names the limit.
+ */
 export class ResourceExhaustedError extends Error {
   override name = "ResourceExhaustedError";
   constructor(
     message: string,
-    readonly retryAfterSeconds: number,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

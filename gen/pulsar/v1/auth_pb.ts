@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pulsar/v1/auth.proto.
  */
 export const file_pulsar_v1_auth: GenFile = /*@__PURE__*/
-  fileDesc("ChRwdWxzYXIvdjEvYXV0aC5wcm90bxIJcHVsc2FyLnYxIn4KBFVzZXISCgoCaWQYASABKAkSDQoFZW1haWwYAiABKAkSDAoEbmFtZRgDIAEoCRIdCgRyb2xlGAQgASgOMg8ucHVsc2FyLnYxLlJvbGUSLgoKY3JlYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiWAoMT3JnYW5pemF0aW9uEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSLgoKY3JlYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi0AEKCEFwaVRva2VuEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSJAoFc2NvcGUYAyABKA4yFS5wdWxzYXIudjEuVG9rZW5TY29wZRIOCgZwcmVmaXgYBCABKAkSLgoKY3JlYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoMbGFzdF91c2VkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpjcmVhdGVkX2J5GAcgASgJInYKCkludml0YXRpb24SCgoCaWQYASABKAkSDQoFZW1haWwYAiABKAkSHQoEcm9sZRgDIAEoDjIPLnB1bHNhci52MS5Sb2xlEi4KCmV4cGlyZXNfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImoKDVNpZ25VcFJlcXVlc3QSDQoFZW1haWwYASABKAkSEAoIcGFzc3dvcmQYAiABKAkSDAoEbmFtZRgDIAEoCRIQCghvcmdfbmFtZRgEIAEoCRIYChBpbnZpdGF0aW9uX3Rva2VuGAUgASgJIl4KDlNpZ25VcFJlc3BvbnNlEh0KBHVzZXIYASABKAsyDy5wdWxzYXIudjEuVXNlchItCgxvcmdhbml6YXRpb24YAiABKAsyFy5wdWxzYXIudjEuT3JnYW5pemF0aW9uIjAKDVNpZ25JblJlcXVlc3QSDQoFZW1haWwYASABKAkSEAoIcGFzc3dvcmQYAiABKAkiXgoOU2lnbkluUmVzcG9uc2USHQoEdXNlchgBIAEoCzIPLnB1bHNhci52MS5Vc2VyEi0KDG9yZ2FuaXphdGlvbhgCIAEoCzIXLnB1bHNhci52MS5Pcmdhbml6YXRpb24iJAoOU2lnbk91dFJlcXVlc3QSEgoKZXZlcnl3aGVyZRgBIAEoCCIRCg9TaWduT3V0UmVzcG9uc2UiCwoJTWVSZXF1ZXN0InAKCk1lUmVzcG9uc2USHQoEdXNlchgBIAEoCzIPLnB1bHNhci52MS5Vc2VyEi0KDG9yZ2FuaXphdGlvbhgCIAEoCzIXLnB1bHNhci52MS5Pcmdhbml6YXRpb24SFAoMYXBpX3Rva2VuX2lkGAMgASgJIksKFUNyZWF0ZUFwaVRva2VuUmVxdWVzdBIMCgRuYW1lGAEgASgJEiQKBXNjb3BlGAIgASgOMhUucHVsc2FyLnYxLlRva2VuU2NvcGUiTwoWQ3JlYXRlQXBpVG9rZW5SZXNwb25zZRINCgV0b2tlbhgBIAEoCRImCglhcGlfdG9rZW4YAiABKAsyEy5wdWxzYXIudjEuQXBpVG9rZW4iFgoUTGlzdEFwaVRva2Vuc1JlcXVlc3QiQAoVTGlzdEFwaVRva2Vuc1Jlc3BvbnNlEicKCmFwaV90b2tlbnMYASADKAsyEy5wdWxzYXIudjEuQXBpVG9rZW4iIwoVUmV2b2tlQXBpVG9rZW5SZXF1ZXN0EgoKAmlkGAEgASgJIhgKFlJldm9rZUFwaVRva2VuUmVzcG9uc2UiRwoXQ3JlYXRlSW52aXRhdGlvblJlcXVlc3QSDQoFZW1haWwYASABKAkSHQoEcm9sZRgCIAEoDjIPLnB1bHNhci52MS5Sb2xlIl8KGENyZWF0ZUludml0YXRpb25SZXNwb25zZRIYChBpbnZpdGF0aW9uX3Rva2VuGAEgASgJEikKCmludml0YXRpb24YAiABKAsyFS5wdWxzYXIudjEuSW52aXRhdGlvbiJkChFDcmVkZW50aWFsUmV2b2tlZBIWCgxzZXNzaW9uX2hhc2gYASABKAxIABIRCgd1c2VyX2lkGAIgASgJSAASFgoMYXBpX3Rva2VuX2lkGAMgASgJSABCDAoKY3JlZGVudGlhbCo9CgRSb2xlEhQKEFJPTEVfVU5TUEVDSUZJRUQQABIOCgpST0xFX0FETUlOEAESDwoLUk9MRV9NRU1CRVIQAiptCgpUb2tlblNjb3BlEhsKF1RPS0VOX1NDT1BFX1VOU1BFQ0lGSUVEEAASEwoPVE9LRU5fU0NPUEVfQVBJEAESFgoSVE9LRU5fU0NPUEVfV09SS0VSEAISFQoRVE9LRU5fU0NPUEVfQUdFTlQQAzLfBAoLQXV0aFNlcnZpY2USPQoGU2lnblVwEhgucHVsc2FyLnYxLlNpZ25VcFJlcXVlc3QaGS5wdWxzYXIudjEuU2lnblVwUmVzcG9uc2USPQoGU2lnbkluEhgucHVsc2FyLnYxLlNpZ25JblJlcXVlc3QaGS5wdWxzYXIudjEuU2lnbkluUmVzcG9uc2USQAoHU2lnbk91dBIZLnB1bHNhci52MS5TaWduT3V0UmVxdWVzdBoaLnB1bHNhci52MS5TaWduT3V0UmVzcG9uc2USMQoCTWUSFC5wdWxzYXIudjEuTWVSZXF1ZXN0GhUucHVsc2FyLnYxLk1lUmVzcG9uc2USVQoOQ3JlYXRlQXBpVG9rZW4SIC5wdWxzYXIudjEuQ3JlYXRlQXBpVG9rZW5SZXF1ZXN0GiEucHVsc2FyLnYxLkNyZWF0ZUFwaVRva2VuUmVzcG9uc2USUgoNTGlzdEFwaVRva2VucxIfLnB1bHNhci52MS5MaXN0QXBpVG9rZW5zUmVxdWVzdBogLnB1bHNhci52MS5MaXN0QXBpVG9rZW5zUmVzcG9uc2USVQoOUmV2b2tlQXBpVG9rZW4SIC5wdWxzYXIudjEuUmV2b2tlQXBpVG9rZW5SZXF1ZXN0GiEucHVsc2FyLnYxLlJldm9rZUFwaVRva2VuUmVzcG9uc2USWwoQQ3JlYXRlSW52aXRhdGlvbhIiLnB1bHNhci52MS5DcmVhdGVJbnZpdGF0aW9uUmVxdWVzdBojLnB1bHNhci52MS5DcmVhdGVJbnZpdGF0aW9uUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("ChRwdWxzYXIvdjEvYXV0aC5wcm90bxIJcHVsc2FyLnYxIn4KBFVzZXISCgoCaWQYASABKAkSDQoFZW1haWwYAiABKAkSDAoEbmFtZRgDIAEoCRIdCgRyb2xlGAQgASgOMg8ucHVsc2FyLnYxLlJvbGUSLgoKY3JlYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiWAoMT3JnYW5pemF0aW9uEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSLgoKY3JlYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi0AEKCEFwaVRva2VuEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSJAoFc2NvcGUYAyABKA4yFS5wdWxzYXIudjEuVG9rZW5TY29wZRIOCgZwcmVmaXgYBCABKAkSLgoKY3JlYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoMbGFzdF91c2VkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpjcmVhdGVkX2J5GAcgASgJInYKCkludml0YXRpb24SCgoCaWQYASABKAkSDQoFZW1haWwYAiABKAkSHQoEcm9sZRgDIAEoDjIPLnB1bHNhci52MS5Sb2xlEi4KCmV4cGlyZXNfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImoKDVNpZ25VcFJlcXVlc3QSDQoFZW1haWwYASABKAkSEAoIcGFzc3dvcmQYAiABKAkSDAoEbmFtZRgDIAEoCRIQCghvcmdfbmFtZRgEIAEoCRIYChBpbnZpdGF0aW9uX3Rva2VuGAUgASgJIl4KDlNpZ25VcFJlc3BvbnNlEh0KBHVzZXIYASABKAsyDy5wdWxzYXIudjEuVXNlchItCgxvcmdhbml6YXRpb24YAiABKAsyFy5wdWxzYXIudjEuT3JnYW5pemF0aW9uIjAKDVNpZ25JblJlcXVlc3QSDQoFZW1haWwYASABKAkSEAoIcGFzc3dvcmQYAiABKAkiXgoOU2lnbkluUmVzcG9uc2USHQoEdXNlchgBIAEoCzIPLnB1bHNhci52MS5Vc2VyEi0KDG9yZ2FuaXphdGlvbhgCIAEoCzIXLnB1bHNhci52MS5Pcmdhbml6YXRpb24iJAoOU2lnbk91dFJlcXVlc3QSEgoKZXZlcnl3aGVyZRgBIAEoCCIRCg9TaWduT3V0UmVzcG9uc2UiCwoJTWVSZXF1ZXN0InAKCk1lUmVzcG9uc2USHQoEdXNlchgBIAEoCzIPLnB1bHNhci52MS5Vc2VyEi0KDG9yZ2FuaXphdGlvbhgCIAEoCzIXLnB1bHNhci52MS5Pcmdhbml6YXRpb24SFAoMYXBpX3Rva2VuX2lkGAMgASgJIksKFUNyZWF0ZUFwaVRva2VuUmVxdWVzdBIMCgRuYW1lGAEgASgJEiQKBXNjb3BlGAIgASgOMhUucHVsc2FyLnYxLlRva2VuU2NvcGUiTwoWQ3JlYXRlQXBpVG9rZW5SZXNwb25zZRINCgV0b2tlbhgBIAEoCRImCglhcGlfdG9rZW4YAiABKAsyEy5wdWxzYXIudjEuQXBpVG9rZW4iFgoUTGlzdEFwaVRva2Vuc1JlcXVlc3QiQAoVTGlzdEFwaVRva2Vuc1Jlc3BvbnNlEicKCmFwaV90b2tlbnMYASADKAsyEy5wdWxzYXIudjEuQXBpVG9rZW4iIwoVUmV2b2tlQXBpVG9rZW5SZXF1ZXN0EgoKAmlkGAEgASgJIhgKFlJldm9rZUFwaVRva2VuUmVzcG9uc2UiRwoXQ3JlYXRlSW52aXRhdGlvblJlcXVlc3QSDQoFZW1haWwYASABKAkSHQoEcm9sZRgCIAEoDjIPLnB1bHNhci52MS5Sb2xlIl8KGENyZWF0ZUludml0YXRpb25SZXNwb25zZRIYChBpbnZpdGF0aW9uX3Rva2VuGAEgASgJEikKCmludml0YXRpb24YAiABKAsyFS5wdWxzYXIudjEuSW52aXRhdGlvbiIUChJMaXN0TWVtYmVyc1JlcXVlc3QiNwoTTGlzdE1lbWJlcnNSZXNwb25zZRIgCgdtZW1iZXJzGAEgAygLMg8ucHVsc2FyLnYxLlVzZXIiJgoTUmVtb3ZlTWVtYmVyUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJIhYKFFJlbW92ZU1lbWJlclJlc3BvbnNlIhgKFkxpc3RJbnZpdGF0aW9uc1JlcXVlc3QiRQoXTGlzdEludml0YXRpb25zUmVzcG9uc2USKgoLaW52aXRhdGlvbnMYASADKAsyFS5wdWxzYXIudjEuSW52aXRhdGlvbiIlChdSZXZva2VJbnZpdGF0aW9uUmVxdWVzdBIKCgJpZBgBIAEoCSIaChhSZXZva2VJbnZpdGF0aW9uUmVzcG9uc2UiZAoRQ3JlZGVudGlhbFJldm9rZWQSFgoMc2Vzc2lvbl9oYXNoGAEgASgMSAASEQoHdXNlcl9pZBgCIAEoCUgAEhYKDGFwaV90b2tlbl9pZBgDIAEoCUgAQgwKCmNyZWRlbnRpYWwqPQoEUm9sZRIUChBST0xFX1VOU1BFQ0lGSUVEEAASDgoKUk9MRV9BRE1JThABEg8KC1JPTEVfTUVNQkVSEAIqbQoKVG9rZW5TY29wZRIbChdUT0tFTl9TQ09QRV9VTlNQRUNJRklFRBAAEhMKD1RPS0VOX1NDT1BFX0FQSRABEhYKElRPS0VOX1NDT1BFX1dPUktFUhACEhUKEVRPS0VOX1NDT1BFX0FHRU5UEAMyyQcKC0F1dGhTZXJ2aWNlEj0KBlNpZ25VcBIYLnB1bHNhci52MS5TaWduVXBSZXF1ZXN0GhkucHVsc2FyLnYxLlNpZ25VcFJlc3BvbnNlEj0KBlNpZ25JbhIYLnB1bHNhci52MS5TaWduSW5SZXF1ZXN0GhkucHVsc2FyLnYxLlNpZ25JblJlc3BvbnNlEkAKB1NpZ25PdXQSGS5wdWxzYXIudjEuU2lnbk91dFJlcXVlc3QaGi5wdWxzYXIudjEuU2lnbk91dFJlc3BvbnNlEjYKAk1lEhQucHVsc2FyLnYxLk1lUmVxdWVzdBoVLnB1bHNhci52MS5NZVJlc3BvbnNlIgOQAgESVQoOQ3JlYXRlQXBpVG9rZW4SIC5wdWxzYXIudjEuQ3JlYXRlQXBpVG9rZW5SZXF1ZXN0GiEucHVsc2FyLnYxLkNyZWF0ZUFwaVRva2VuUmVzcG9uc2USVwoNTGlzdEFwaVRva2VucxIfLnB1bHNhci52MS5MaXN0QXBpVG9rZW5zUmVxdWVzdBogLnB1bHNhci52MS5MaXN0QXBpVG9rZW5zUmVzcG9uc2UiA5ACARJVCg5SZXZva2VBcGlUb2tlbhIgLnB1bHNhci52MS5SZXZva2VBcGlUb2tlblJlcXVlc3QaIS5wdWxzYXIudjEuUmV2b2tlQXBpVG9rZW5SZXNwb25zZRJbChBDcmVhdGVJbnZpdGF0aW9uEiIucHVsc2FyLnYxLkNyZWF0ZUludml0YXRpb25SZXF1ZXN0GiMucHVsc2FyLnYxLkNyZWF0ZUludml0YXRpb25SZXNwb25zZRJRCgtMaXN0TWVtYmVycxIdLnB1bHNhci52MS5MaXN0TWVtYmVyc1JlcXVlc3QaHi5wdWxzYXIudjEuTGlzdE1lbWJlcnNSZXNwb25zZSIDkAIBEk8KDFJlbW92ZU1lbWJlchIeLnB1bHNhci52MS5SZW1vdmVNZW1iZXJSZXF1ZXN0Gh8ucHVsc2FyLnYxLlJlbW92ZU1lbWJlclJlc3BvbnNlEl0KD0xpc3RJbnZpdGF0aW9ucxIhLnB1bHNhci52MS5MaXN0SW52aXRhdGlvbnNSZXF1ZXN0GiIucHVsc2FyLnYxLkxpc3RJbnZpdGF0aW9uc1Jlc3BvbnNlIgOQAgESWwoQUmV2b2tlSW52aXRhdGlvbhIiLnB1bHNhci52MS5SZXZva2VJbnZpdGF0aW9uUmVxdWVzdBojLnB1bHNhci52MS5SZXZva2VJbnZpdGF0aW9uUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * User is a person who signs in.
@@ -513,6 +513,126 @@ export const CreateInvitationResponseSchema: GenMessage<CreateInvitationResponse
   messageDesc(file_pulsar_v1_auth, 19);
 
 /**
+ * @generated from message pulsar.v1.ListMembersRequest
+ */
+export type ListMembersRequest = Message<"pulsar.v1.ListMembersRequest"> & {
+};
+
+/**
+ * Describes the message pulsar.v1.ListMembersRequest.
+ * Use `create(ListMembersRequestSchema)` to create a new message.
+ */
+export const ListMembersRequestSchema: GenMessage<ListMembersRequest> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_auth, 20);
+
+/**
+ * @generated from message pulsar.v1.ListMembersResponse
+ */
+export type ListMembersResponse = Message<"pulsar.v1.ListMembersResponse"> & {
+  /**
+   * @generated from field: repeated pulsar.v1.User members = 1;
+   */
+  members: User[];
+};
+
+/**
+ * Describes the message pulsar.v1.ListMembersResponse.
+ * Use `create(ListMembersResponseSchema)` to create a new message.
+ */
+export const ListMembersResponseSchema: GenMessage<ListMembersResponse> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_auth, 21);
+
+/**
+ * @generated from message pulsar.v1.RemoveMemberRequest
+ */
+export type RemoveMemberRequest = Message<"pulsar.v1.RemoveMemberRequest"> & {
+  /**
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+};
+
+/**
+ * Describes the message pulsar.v1.RemoveMemberRequest.
+ * Use `create(RemoveMemberRequestSchema)` to create a new message.
+ */
+export const RemoveMemberRequestSchema: GenMessage<RemoveMemberRequest> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_auth, 22);
+
+/**
+ * @generated from message pulsar.v1.RemoveMemberResponse
+ */
+export type RemoveMemberResponse = Message<"pulsar.v1.RemoveMemberResponse"> & {
+};
+
+/**
+ * Describes the message pulsar.v1.RemoveMemberResponse.
+ * Use `create(RemoveMemberResponseSchema)` to create a new message.
+ */
+export const RemoveMemberResponseSchema: GenMessage<RemoveMemberResponse> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_auth, 23);
+
+/**
+ * @generated from message pulsar.v1.ListInvitationsRequest
+ */
+export type ListInvitationsRequest = Message<"pulsar.v1.ListInvitationsRequest"> & {
+};
+
+/**
+ * Describes the message pulsar.v1.ListInvitationsRequest.
+ * Use `create(ListInvitationsRequestSchema)` to create a new message.
+ */
+export const ListInvitationsRequestSchema: GenMessage<ListInvitationsRequest> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_auth, 24);
+
+/**
+ * @generated from message pulsar.v1.ListInvitationsResponse
+ */
+export type ListInvitationsResponse = Message<"pulsar.v1.ListInvitationsResponse"> & {
+  /**
+   * @generated from field: repeated pulsar.v1.Invitation invitations = 1;
+   */
+  invitations: Invitation[];
+};
+
+/**
+ * Describes the message pulsar.v1.ListInvitationsResponse.
+ * Use `create(ListInvitationsResponseSchema)` to create a new message.
+ */
+export const ListInvitationsResponseSchema: GenMessage<ListInvitationsResponse> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_auth, 25);
+
+/**
+ * @generated from message pulsar.v1.RevokeInvitationRequest
+ */
+export type RevokeInvitationRequest = Message<"pulsar.v1.RevokeInvitationRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message pulsar.v1.RevokeInvitationRequest.
+ * Use `create(RevokeInvitationRequestSchema)` to create a new message.
+ */
+export const RevokeInvitationRequestSchema: GenMessage<RevokeInvitationRequest> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_auth, 26);
+
+/**
+ * @generated from message pulsar.v1.RevokeInvitationResponse
+ */
+export type RevokeInvitationResponse = Message<"pulsar.v1.RevokeInvitationResponse"> & {
+};
+
+/**
+ * Describes the message pulsar.v1.RevokeInvitationResponse.
+ * Use `create(RevokeInvitationResponseSchema)` to create a new message.
+ */
+export const RevokeInvitationResponseSchema: GenMessage<RevokeInvitationResponse> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_auth, 27);
+
+/**
  * CredentialRevoked is published on Redis (binary) when a session or token stops being valid,
  * so every API process closes the live streams opened with it at once.
  *
@@ -532,7 +652,7 @@ export type CredentialRevoked = Message<"pulsar.v1.CredentialRevoked"> & {
     case: "sessionHash";
   } | {
     /**
-     * Every session of this user (SignOut everywhere).
+     * Every session of this user (SignOut everywhere, RemoveMember).
      *
      * @generated from field: string user_id = 2;
      */
@@ -554,7 +674,7 @@ export type CredentialRevoked = Message<"pulsar.v1.CredentialRevoked"> & {
  * Use `create(CredentialRevokedSchema)` to create a new message.
  */
 export const CredentialRevokedSchema: GenMessage<CredentialRevoked> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_auth, 20);
+  messageDesc(file_pulsar_v1_auth, 28);
 
 /**
  * Role is what a member may do in their organization. Admins may also invite people.
@@ -690,7 +810,8 @@ export const AuthService: GenService<{
     output: typeof ListApiTokensResponseSchema;
   },
   /**
-   * RevokeApiToken takes effect at once, in every API process.
+   * RevokeApiToken takes effect at once, in every API process. Only a signed-in admin, or the
+   * member who created the token, may revoke it.
    *
    * @generated from rpc pulsar.v1.AuthService.RevokeApiToken
    */
@@ -708,6 +829,48 @@ export const AuthService: GenService<{
     methodKind: "unary";
     input: typeof CreateInvitationRequestSchema;
     output: typeof CreateInvitationResponseSchema;
+  },
+  /**
+   * ListMembers lists the organization's members, oldest first.
+   *
+   * @generated from rpc pulsar.v1.AuthService.ListMembers
+   */
+  listMembers: {
+    methodKind: "unary";
+    input: typeof ListMembersRequestSchema;
+    output: typeof ListMembersResponseSchema;
+  },
+  /**
+   * RemoveMember (admins only) deletes a member: their sessions end and their live streams
+   * close at once, in every API process, and the tokens they created are revoked. An admin
+   * cannot remove themselves.
+   *
+   * @generated from rpc pulsar.v1.AuthService.RemoveMember
+   */
+  removeMember: {
+    methodKind: "unary";
+    input: typeof RemoveMemberRequestSchema;
+    output: typeof RemoveMemberResponseSchema;
+  },
+  /**
+   * ListInvitations (admins only) lists the pending invitations, newest first.
+   *
+   * @generated from rpc pulsar.v1.AuthService.ListInvitations
+   */
+  listInvitations: {
+    methodKind: "unary";
+    input: typeof ListInvitationsRequestSchema;
+    output: typeof ListInvitationsResponseSchema;
+  },
+  /**
+   * RevokeInvitation (admins only) makes a pending invitation unusable at once.
+   *
+   * @generated from rpc pulsar.v1.AuthService.RevokeInvitation
+   */
+  revokeInvitation: {
+    methodKind: "unary";
+    input: typeof RevokeInvitationRequestSchema;
+    output: typeof RevokeInvitationResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_pulsar_v1_auth, 0);
