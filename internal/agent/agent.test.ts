@@ -8,6 +8,7 @@ import { bearer, createTestOrg, type TestOrg } from "../../test/support/accounts
 import { type IngestApi, startIngestApi } from "../../test/support/ingest-api.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { bearerHeaders, connectClient, eventually } from "../api/ws/testing.js";
+import { revokeApiToken } from "../db/accounts.js";
 import { createSampler } from "../hosts/sampler.js";
 import type { Logger } from "../log/logger.js";
 import { type Agent, createAgent } from "./agent.js";
@@ -158,7 +159,8 @@ describe("the agent", () => {
     );
     const listed = await hosts.listAgentTokens({});
     const id = listed.apiTokens.find((t) => token.startsWith(t.prefix.replace("…", "")))?.id;
-    await hosts.revokeAgentToken({ id: id ?? "" });
+    // As an admin would from the dashboard (an API token may not revoke tokens).
+    await revokeApiToken(db.pool, org.orgId, id ?? "", ["agent"]);
     await eventually(async () => lines.some((l) => l.level === "error"), 5000);
     const pushesAtRefusal = api.pushes();
     // Ten intervals later it still has not tried again (the next try is a minute away).

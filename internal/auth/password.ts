@@ -14,7 +14,8 @@ export interface ScryptParams {
 /**
  * DEFAULT_SCRYPT is what new hashes use: one of OWASP's equivalent minimums (N=2^15, r=8, p=3),
  * the one with the least memory (32 MiB; ~0.45 s of one core here). scrypt runs on libuv's
- * thread pool (4 threads in the API), which also bounds the memory of concurrent sign-ins.
+ * thread pool (4 threads in the API); the API computes hashes only through a PasswordHasher
+ * (password-hasher.ts), whose gate bounds how many run at once.
  */
 export const DEFAULT_SCRYPT: ScryptParams = { log2N: 15, r: 8, p: 3 };
 
@@ -73,15 +74,4 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (expected.length !== KEY_BYTES) return false;
   const actual = await derive(password, salt, { log2N, r, p });
   return timingSafeEqual(actual, expected);
-}
-
-let dummyHash: Promise<string> | undefined;
-
-/**
- * burnPasswordCheck spends the time of one verification against a throwaway hash: SignIn calls
- * it for an unknown email, so response times do not tell which emails have accounts.
- */
-export async function burnPasswordCheck(password: string, params = DEFAULT_SCRYPT): Promise<void> {
-  dummyHash ??= hashPassword("pulsar-dummy-password", params);
-  await verifyPassword(password, await dummyHash);
 }

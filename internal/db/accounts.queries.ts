@@ -92,29 +92,31 @@ const lockSignUpsIR: any = {"usedParamSet":{},"params":[],"statement":"-- Serial
 export const lockSignUps = new PreparedQuery<LockSignUpsParams,LockSignUpsResult>(lockSignUpsIR);
 
 
-/** 'CountUsers' parameters type */
-export type CountUsersParams = void;
+/** 'HasUsers' parameters type */
+export type HasUsersParams = void;
 
-/** 'CountUsers' return type */
-export interface CountUsersResult {
-  count: number;
+/** 'HasUsers' return type */
+export interface HasUsersResult {
+  any: boolean;
 }
 
-/** 'CountUsers' query type */
-export interface CountUsersQuery {
-  params: CountUsersParams;
-  result: CountUsersResult;
+/** 'HasUsers' query type */
+export interface HasUsersQuery {
+  params: HasUsersParams;
+  result: HasUsersResult;
 }
 
-const countUsersIR: any = {"usedParamSet":{},"params":[],"statement":"SELECT count(*)::integer AS \"count!\" FROM users"};
+const hasUsersIR: any = {"usedParamSet":{},"params":[],"statement":"-- Whether anyone has signed up yet (with PULSAR_SIGNUP=closed, only the first user may without\n-- an invitation). EXISTS stops at the first row, whatever the size of the table.\nSELECT EXISTS (SELECT 1 FROM users) AS \"any!\""};
 
 /**
  * Query generated from SQL:
  * ```
- * SELECT count(*)::integer AS "count!" FROM users
+ * -- Whether anyone has signed up yet (with PULSAR_SIGNUP=closed, only the first user may without
+ * -- an invitation). EXISTS stops at the first row, whatever the size of the table.
+ * SELECT EXISTS (SELECT 1 FROM users) AS "any!"
  * ```
  */
-export const countUsers = new PreparedQuery<CountUsersParams,CountUsersResult>(countUsersIR);
+export const hasUsers = new PreparedQuery<HasUsersParams,HasUsersResult>(hasUsersIR);
 
 
 /** 'InsertUser' parameters type */
@@ -578,3 +580,64 @@ const acceptInvitationIR: any = {"usedParamSet":{"tokenHash":true},"params":[{"n
  * ```
  */
 export const acceptInvitation = new PreparedQuery<AcceptInvitationParams,AcceptInvitationResult>(acceptInvitationIR);
+
+
+/** 'FindLiveApiToken' parameters type */
+export interface FindLiveApiTokenParams {
+  id: string;
+  orgId: string;
+  scopes: stringArray;
+}
+
+/** 'FindLiveApiToken' return type */
+export interface FindLiveApiTokenResult {
+  created_by: string | null;
+  id: string;
+}
+
+/** 'FindLiveApiToken' query type */
+export interface FindLiveApiTokenQuery {
+  params: FindLiveApiTokenParams;
+  result: FindLiveApiTokenResult;
+}
+
+const findLiveApiTokenIR: any = {"usedParamSet":{"id":true,"orgId":true,"scopes":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":127,"b":130}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":145,"b":151}]},{"name":"scopes","required":true,"transform":{"type":"scalar"},"locs":[{"a":192,"b":199}]}],"statement":"-- Who created a live token of the organization, to decide who may revoke it.\nSELECT id, created_by FROM api_tokens\nWHERE id = :id! AND org_id = :orgId! AND revoked_at IS NULL AND scope = ANY(:scopes!::text[])"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * -- Who created a live token of the organization, to decide who may revoke it.
+ * SELECT id, created_by FROM api_tokens
+ * WHERE id = :id! AND org_id = :orgId! AND revoked_at IS NULL AND scope = ANY(:scopes!::text[])
+ * ```
+ */
+export const findLiveApiToken = new PreparedQuery<FindLiveApiTokenParams,FindLiveApiTokenResult>(findLiveApiTokenIR);
+
+
+/** 'FindPendingInvitation' parameters type */
+export interface FindPendingInvitationParams {
+  tokenHash: Buffer;
+}
+
+/** 'FindPendingInvitation' return type */
+export interface FindPendingInvitationResult {
+  email: string;
+}
+
+/** 'FindPendingInvitation' query type */
+export interface FindPendingInvitationQuery {
+  params: FindPendingInvitationParams;
+  result: FindPendingInvitationResult;
+}
+
+const findPendingInvitationIR: any = {"usedParamSet":{"tokenHash":true},"params":[{"name":"tokenHash","required":true,"transform":{"type":"scalar"},"locs":[{"a":141,"b":151}]}],"statement":"-- An invitation that could still be accepted; SignUp asks before spending a password hash.\nSELECT email FROM invitations\nWHERE token_hash = :tokenHash! AND accepted_at IS NULL AND expires_at > now()"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * -- An invitation that could still be accepted; SignUp asks before spending a password hash.
+ * SELECT email FROM invitations
+ * WHERE token_hash = :tokenHash! AND accepted_at IS NULL AND expires_at > now()
+ * ```
+ */
+export const findPendingInvitation = new PreparedQuery<FindPendingInvitationParams,FindPendingInvitationResult>(findPendingInvitationIR);

@@ -14,8 +14,10 @@ WHERE org_id IS NULL AND (SELECT count(*) FROM organizations) = 1;
 -- decided one sign-up at a time.
 SELECT pg_advisory_xact_lock(hashtext('pulsar_sign_up'));
 
-/* @name CountUsers */
-SELECT count(*)::integer AS "count!" FROM users;
+/* @name HasUsers */
+-- Whether anyone has signed up yet (with PULSAR_SIGNUP=closed, only the first user may without
+-- an invitation). EXISTS stops at the first row, whatever the size of the table.
+SELECT EXISTS (SELECT 1 FROM users) AS "any!";
 
 /* @name InsertUser */
 INSERT INTO users (org_id, email, name, role, password_hash)
@@ -92,3 +94,13 @@ FROM organizations o
 WHERE i.token_hash = :tokenHash! AND i.accepted_at IS NULL AND i.expires_at > now()
   AND o.id = i.org_id
 RETURNING i.org_id, i.email, i.role, o.name AS org_name, o.created_at AS org_created_at;
+
+/* @name FindLiveApiToken */
+-- Who created a live token of the organization, to decide who may revoke it.
+SELECT id, created_by FROM api_tokens
+WHERE id = :id! AND org_id = :orgId! AND revoked_at IS NULL AND scope = ANY(:scopes!::text[]);
+
+/* @name FindPendingInvitation */
+-- An invitation that could still be accepted; SignUp asks before spending a password hash.
+SELECT email FROM invitations
+WHERE token_hash = :tokenHash! AND accepted_at IS NULL AND expires_at > now();

@@ -72,10 +72,10 @@ export async function lockSignUps(db: Queryable): Promise<void> {
   await q.lockSignUps.run(undefined, connection(db));
 }
 
-/** countUsers counts every user of the installation. */
-export async function countUsers(db: Queryable): Promise<number> {
-  const [row] = await q.countUsers.run(undefined, connection(db));
-  return row?.count ?? 0;
+/** hasUsers tells whether the installation has any user yet. */
+export async function hasUsers(db: Queryable): Promise<boolean> {
+  const [row] = await q.hasUsers.run(undefined, connection(db));
+  return row?.any ?? false;
 }
 
 /** insertOrganization creates an organization. */
@@ -257,4 +257,26 @@ export async function acceptInvitation(
       role: role(row.role),
     }
   );
+}
+
+/** findLiveApiToken returns a live token's creator (undefined when none recorded); undefined
+ *  when the organization has no live token of that id and scope. */
+export async function findLiveApiToken(
+  db: Queryable,
+  orgId: string,
+  id: string,
+  scopes: readonly TokenScopeName[],
+): Promise<{ id: string; createdBy: string | undefined } | undefined> {
+  const [row] = await q.findLiveApiToken.run({ orgId, id, scopes: [...scopes] }, connection(db));
+  return row && { id: row.id, createdBy: row.created_by ?? undefined };
+}
+
+/** findPendingInvitation returns the address an invitation token was sent to; undefined when
+ *  it is unknown, used or expired. */
+export async function findPendingInvitation(
+  db: Queryable,
+  tokenHash: Buffer,
+): Promise<{ email: string } | undefined> {
+  const [row] = await q.findPendingInvitation.run({ tokenHash }, connection(db));
+  return row && { email: row.email };
 }

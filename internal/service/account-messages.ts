@@ -3,6 +3,8 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import {
   type ApiToken,
   ApiTokenSchema,
+  type Invitation,
+  InvitationSchema,
   type Organization,
   OrganizationSchema,
   Role,
@@ -10,7 +12,7 @@ import {
   type User,
   UserSchema,
 } from "../../gen/pulsar/v1/auth_pb.js";
-import type { OrgRow, RoleName, TokenRow, TokenScopeName } from "../db/accounts.js";
+import type { InvitationRow, OrgRow, RoleName, TokenRow, TokenScopeName } from "../db/accounts.js";
 
 /** roleMessage maps a stored role to the proto enum. */
 export const roleMessage = (role: RoleName): Role => (role === "admin" ? Role.ADMIN : Role.MEMBER);
@@ -65,5 +67,15 @@ export function apiTokenMessage(token: TokenRow): ApiToken {
     createdAt: timestampFromDate(token.createdAt),
     lastUsedAt: token.lastUsedAt && timestampFromDate(token.lastUsedAt),
     createdBy: token.createdByEmail,
+  });
+}
+
+/** invitationMessage builds a pulsar.v1.Invitation (never its token). */
+export function invitationMessage(invitation: InvitationRow): Invitation {
+  return create(InvitationSchema, {
+    id: invitation.id,
+    email: invitation.email,
+    role: roleMessage(invitation.role),
+    expiresAt: timestampFromDate(invitation.expiresAt),
   });
 }

@@ -4,10 +4,11 @@ import type { HostService } from "../../gen/pulsar/v1/host_pb.js";
 import { getCaller } from "../auth/caller.js";
 import { newSecret } from "../auth/secrets.js";
 import * as accounts from "../db/accounts.js";
+import { DEFAULT_ORG_QUOTAS, insertWithinQuota, type OrgQuotas } from "../quota/org-quotas.js";
 import { requireText } from "./account-input.js";
 import { apiTokenMessage } from "./account-messages.js";
-import { NotFoundError } from "./errors.js";
 import { requireMember } from "./require-member.js";
+import { revokeToken } from "./token-revocation.js";
 import { requireUuid } from "./validate.js";
 
 /** AgentTokenRpcs are the HostService methods that manage agent tokens. */
@@ -16,6 +17,13 @@ export type AgentTokenRpcs = Pick<
   "createAgentToken" | "listAgentTokens" | "revokeAgentToken"
 >;
 
+/** AgentTokenOptions tune the agent-token RPCs. */
+export interface AgentTokenOptions {
+  /** Per-organization limits (PULSAR_ORG_MAX_AGENT_TOKENS); the documented defaults when
+   *  absent. */
+  quotas?: OrgQuotas;
+}
+
 const AGENT: readonly accounts.TokenScopeName[] = ["agent"];
 
 /**
@@ -23,22 +31,32 @@ const AGENT: readonly accounts.TokenScopeName[] = ["agent"];
  * api_tokens with scope "agent": the same rows as AuthService's tokens, seen only through that
  * scope, so an API or worker token's id answers not_found here like another organization's.
  * Creating one takes a signed-in member, as for every token: a leaked API token must not mint
- * credentials that outlive its revocation.
+ * credentials that outlive its revocation. Revoking one takes a signed-in admin or the member
+ * who created it (token-revocation.ts).
  */
-export function createAgentTokenRpcs(pool: pg.Pool): AgentTokenRpcs {
+export function createAgentTokenRpcs(
+  pool: pg.Pool,
+  options: AgentTokenOptions = {},
+): AgentTokenRpcs {
+  const quotas = options.quotas ?? DEFAULT_ORG_QUOTAS;
   return {
     async createAgentToken(req, ctx) {
       const member = requireMember(getCaller(ctx), "create agent tokens");
       const name = requireText("name", req.name, 100);
       const secret = newSecret("agent");
-      const token = await accounts.insertApiToken(pool, {
-        orgId: member.orgId,
-        createdBy: member.user.id,
-        name,
-        scope: "agent",
-        tokenHash: secret.hash,
-        prefix: secret.prefix,
-      });
+      const token = await insertWithinQuota(
+        pool,
+        { orgId: member.orgId, kind: "agentTokens", limit: quotas.agentTokens },
+        (tx) =>
+          accounts.insertApiToken(tx, {
+            orgId: member.orgId,
+            createdBy: member.user.id,
+            name,
+            scope: "agent",
+            tokenHash: secret.hash,
+            prefix: secret.prefix,
+          }),
+      );
       return { token: secret.secret, apiToken: apiTokenMessage(token) };
     },
     async listAgentTokens(_req, ctx) {
@@ -47,9 +65,7 @@ export function createAgentTokenRpcs(pool: pg.Pool): AgentTokenRpcs {
     },
     async revokeAgentToken(req, ctx) {
       const id = requireUuid("id", req.id);
-      if (!(await accounts.revokeApiToken(pool, getCaller(ctx).orgId, id, AGENT))) {
-        throw new NotFoundError(`agent token ${id} not found`);
-      }
+      await revokeToken(pool, getCaller(ctx), { id, scopes: AGENT, noun: "agent token" });
       return {};
     },
   };

@@ -4,6 +4,7 @@ import type pg from "pg";
 import type { GetHostHistoryRequest, HostService } from "../../gen/pulsar/v1/host_pb.js";
 import { getCaller } from "../auth/caller.js";
 import * as hosts from "../db/hosts.js";
+import type { OrgQuotas } from "../quota/org-quotas.js";
 import { createAgentTokenRpcs } from "./agent-tokens.js";
 import { InvalidArgumentError, NotFoundError } from "./errors.js";
 import { intInRange } from "./validate.js";
@@ -15,6 +16,8 @@ export interface HostServiceDeps {
   sampleIntervalMs: number;
   /** PULSAR_SHARED_HOSTS: whether every organization also sees the shared hosts. */
   sharedHosts: boolean;
+  /** The organization's quotas (agent tokens); DEFAULT_ORG_QUOTAS when absent. */
+  quotas?: OrgQuotas;
   now?: () => Date;
 }
 
@@ -93,7 +96,7 @@ export function createHostService(deps: HostServiceDeps): ServiceImpl<typeof Hos
   });
 
   return {
-    ...createAgentTokenRpcs(pool),
+    ...createAgentTokenRpcs(pool, { quotas: deps.quotas }),
     async listHosts(_req, ctx) {
       return { hosts: await hosts.listHosts(pool, scopeOf(ctx), { onlineWithinMs, now: now() }) };
     },

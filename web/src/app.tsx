@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect } from "react";
 import { SessionProvider, useSession } from "./auth/session";
 import { Layout } from "./components/layout";
 import { matchPath, navigate, useLocation } from "./lib/router";
+import { MembersPage } from "./pages/members/members-page";
 import { MonitorFormPage } from "./pages/monitor-form";
 import { OverviewPage } from "./pages/overview";
 import { SignInPage } from "./pages/sign-in";
@@ -69,6 +70,7 @@ function page(path: string) {
   if (host) return <HostsPage id={host.id} />;
   if (path === "/alerts") return <AlertsPage />;
   if (path === "/settings/tokens") return <TokensPage />;
+  if (path === "/settings/members") return <MembersPage />;
   return (
     <div className="py-16 text-center">
       <h1 className="text-xl font-semibold">Page not found</h1>

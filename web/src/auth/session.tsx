@@ -22,10 +22,21 @@ export type Session =
 /** SessionActions change the session; each rejects with the server's error. */
 export interface SessionActions {
   signIn(email: string, password: string): Promise<void>;
-  signUp(fields: { email: string; password: string; name: string; orgName: string }): Promise<void>;
+  /** signUp creates an account: a new organization, or the one of `invitationToken`. */
+  signUp(fields: SignUpFields): Promise<void>;
   signOut(): Promise<void>;
   /** expired is called when an RPC answered unauthenticated: back to the sign-in page. */
   expired(): void;
+}
+
+/** SignUpFields are what the sign-up form sends. */
+export interface SignUpFields {
+  email: string;
+  password: string;
+  name: string;
+  /** Required without an invitation; ignored with one. */
+  orgName: string;
+  invitationToken?: string;
 }
 
 const SessionContext = createContext<(Session & SessionActions) | undefined>(undefined);
@@ -63,13 +74,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const res = await authClient.signIn({ email, password });
     setSession({ state: "signed-in", user: res.user, organization: res.organization });
   }, []);
-  const signUp = useCallback(
-    async (fields: { email: string; password: string; name: string; orgName: string }) => {
-      const res = await authClient.signUp(fields);
-      setSession({ state: "signed-in", user: res.user, organization: res.organization });
-    },
-    [],
-  );
+  const signUp = useCallback(async (fields: SignUpFields) => {
+    const res = await authClient.signUp(fields);
+    setSession({ state: "signed-in", user: res.user, organization: res.organization });
+  }, []);
   const signOut = useCallback(async () => {
     await authClient.signOut({}).catch(() => undefined);
     setSession({ state: "signed-out" });

@@ -10,6 +10,7 @@ const NAV = [
   { href: "/hosts", label: "Hosts" },
   { href: "/alerts", label: "Alerts" },
   { href: "/settings/tokens", label: "API tokens" },
+  { href: "/settings/members", label: "Members" },
 ];
 
 /** Layout is the signed-in frame: navigation, organization, live status, theme, sign-out. */

@@ -3,13 +3,18 @@ import { problemOf } from "../api/errors";
 import { useSession } from "../auth/session";
 import { Button, Field, FormError } from "../components/form";
 import { Link } from "../components/link";
+import { useLocation } from "../lib/router";
 import { AuthPage } from "./auth-page";
 
 const EMPTY = { name: "", email: "", password: "", orgName: "" };
 
-/** SignUpPage creates an account and its organization, then signs in. */
+/**
+ * SignUpPage creates an account and its organization, then signs in. Opened from an invitation
+ * link (/sign-up?invitation=…), it joins the inviting organization instead.
+ */
 export function SignUpPage() {
   const { signUp } = useSession();
+  const invitationToken = useLocation().search.get("invitation") ?? "";
   const [fields, setFields] = useState(EMPTY);
   const [error, setError] = useState<{ field?: string; message: string }>();
   const [busy, setBusy] = useState(false);
@@ -22,7 +27,7 @@ export function SignUpPage() {
     setBusy(true);
     setError(undefined);
     try {
-      await signUp(fields);
+      await signUp({ ...fields, invitationToken });
     } catch (e) {
       setError(problemOf(e));
     } finally {
@@ -32,7 +37,7 @@ export function SignUpPage() {
 
   return (
     <AuthPage
-      title="Create your account"
+      title={invitationToken ? "Join your organization" : "Create your account"}
       onSubmit={submit}
       footer={
         <>
@@ -67,13 +72,17 @@ export function SignUpPage() {
         onChange={set("password")}
         error={errorFor("password")}
       />
-      <Field
-        label="Organization"
-        autoComplete="organization"
-        value={fields.orgName}
-        onChange={set("orgName")}
-        error={errorFor("orgName")}
-      />
+      {invitationToken ? (
+        <FormError>{errorFor("invitationToken")}</FormError>
+      ) : (
+        <Field
+          label="Organization"
+          autoComplete="organization"
+          value={fields.orgName}
+          onChange={set("orgName")}
+          error={errorFor("orgName")}
+        />
+      )}
       <FormError>{error && !error.field ? error.message : undefined}</FormError>
       <Button type="submit" disabled={busy} className="w-full">
         {busy ? "Creating…" : "Create account"}

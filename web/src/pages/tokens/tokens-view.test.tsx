@@ -14,7 +14,12 @@ import { TokensView } from "./tokens-view";
 
 afterEach(cleanup);
 
-/** An in-memory AuthService holding tokens, as the server would. */
+/** The fake's quota of tokens, and its refusal in the server's words. */
+const TOKEN_QUOTA = 1;
+const QUOTA_MESSAGE =
+  "this organization has reached its limit of 1 API and worker tokens (PULSAR_ORG_MAX_API_TOKENS); revoke some first";
+
+/** An in-memory AuthService holding tokens, as the server would, up to TOKEN_QUOTA of them. */
 function setup(initial: ApiToken[] = []) {
   let tokens = [...initial];
   const revoked: string[] = [];
@@ -23,6 +28,8 @@ function setup(initial: ApiToken[] = []) {
       listApiTokens: () => ({ apiTokens: tokens }),
       createApiToken: (req) => {
         if (req.name === "") throw new ConnectError("name is required", Code.InvalidArgument);
+        if (tokens.length >= TOKEN_QUOTA)
+          throw new ConnectError(QUOTA_MESSAGE, Code.ResourceExhausted);
         const apiToken = create(ApiTokenSchema, {
           id: `t${tokens.length + 1}`,
           name: req.name,
@@ -92,6 +99,20 @@ describe("TokensView", () => {
     fireEvent.click(screen.getByRole("button", { name: "Create token" }));
     const error = await screen.findByText("name is required");
     expect(screen.getByLabelText("Name").getAttribute("aria-describedby")).toContain(error.id);
+  });
+
+  it("shows the quota's refusal below the form, showing no secret", async () => {
+    setup([ciToken]);
+    await screen.findByRole("rowheader", { name: "ci" });
+    fireEvent.change(screen.getByLabelText("Name"), { target: { value: "deploys" } });
+    fireEvent.click(screen.getByRole("button", { name: "Create token" }));
+
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toBe(QUOTA_MESSAGE);
+    expect(screen.getByLabelText("Name").getAttribute("aria-invalid")).toBeNull();
+    expect((screen.getByLabelText("Name") as HTMLInputElement).value).toBe("deploys");
+    expect(screen.queryByLabelText("Secret")).toBeNull();
+    expect(screen.queryByRole("rowheader", { name: "deploys" })).toBeNull();
   });
 
   it("asks for confirmation before revoking a token", async () => {
