@@ -17,6 +17,7 @@ import * as alerts from "../db/alert-admin.js";
 import { getHost } from "../db/hosts.js";
 import * as monitors from "../db/monitors.js";
 import type { Logger } from "../log/logger.js";
+import { DEFAULT_ORG_QUOTAS, insertWithinQuota, type OrgQuotas } from "../quota/org-quotas.js";
 import type { StreamPublisher } from "../stream/publisher.js";
 import { ID_PATTERN } from "../stream/topics.js";
 import { type ChannelRules, channelOf, resolveChannelSpec } from "./channel-input.js";
@@ -37,6 +38,8 @@ export interface AlertServiceDeps {
   sendToChannel: (channel: ChannelTarget, event: AlertEvent) => Promise<SendOutcome>;
   /** Publishes TestChannel's event on the `alerts` stream; absent: not published. */
   publisher?: Pick<StreamPublisher, "publishAlertEvents">;
+  /** How many channels and host rules an organization may hold; DEFAULT_ORG_QUOTAS when absent. */
+  quotas?: Pick<OrgQuotas, "channels" | "hostRules">;
   now?: () => Date;
 }
 
@@ -53,11 +56,17 @@ const INCIDENTS_MAX = 500;
 export function createAlertService(deps: AlertServiceDeps): ServiceImpl<typeof AlertService> {
   const { pool, log } = deps;
   const now = deps.now ?? (() => new Date());
+  const quotas = { ...DEFAULT_ORG_QUOTAS, ...deps.quotas };
 
   return {
     async createChannel(req, ctx) {
       const channel = resolveChannelSpec(req.channel, deps.channelRules);
-      const stored = await alerts.insertChannel(pool, getCaller(ctx).orgId, channel);
+      const orgId = getCaller(ctx).orgId;
+      const stored = await insertWithinQuota(
+        pool,
+        { orgId, kind: "channels", limit: quotas.channels },
+        (tx) => alerts.insertChannel(tx, orgId, channel),
+      );
       return { channel: channelOf(stored) };
     },
     async listChannels(_req, ctx) {
@@ -129,7 +138,12 @@ export function createAlertService(deps: AlertServiceDeps): ServiceImpl<typeof A
           throw new InvalidArgumentError("rule.hostId", "names no host of this organization");
       }
       await requireOrgChannels(pool, orgId, "rule.channelIds", req.rule?.channelIds ?? []);
-      return { rule: await alerts.insertRule(pool, orgId, rule) };
+      const stored = await insertWithinQuota(
+        pool,
+        { orgId, kind: "hostRules", limit: quotas.hostRules },
+        (tx) => alerts.insertRule(tx, orgId, rule),
+      );
+      return { rule: stored };
     },
     async listRules(_req, ctx) {
       return { rules: await alerts.listRules(pool, getCaller(ctx).orgId) };

@@ -13,6 +13,7 @@ import * as results from "../db/results.js";
 import { listHourlyRollups, listTimingBuckets } from "../db/rollups.js";
 import type { Logger } from "../log/logger.js";
 import type { MonitorScheduler } from "../queue/schedules.js";
+import { DEFAULT_ORG_QUOTAS, insertWithinQuota, type OrgQuotas } from "../quota/org-quotas.js";
 import { InvalidArgumentError, NotFoundError } from "./errors.js";
 import { scheduleOf } from "./monitor-schedule.js";
 import { resolveMonitorSpec } from "./monitor-spec.js";
@@ -26,6 +27,8 @@ export interface MonitorServiceDeps {
   pool: pg.Pool;
   scheduler: MonitorScheduler;
   log: Logger;
+  /** How many monitors an organization may hold (`monitors`); DEFAULT_ORG_QUOTAS when absent. */
+  quotas?: Pick<OrgQuotas, "monitors">;
   now?: () => Date;
 }
 
@@ -50,10 +53,11 @@ export const STATS_WINDOWS: Readonly<Record<string, number>> = {
 export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<typeof MonitorService> {
   const { pool, log } = deps;
   const now = deps.now ?? (() => new Date());
+  const maxMonitors = deps.quotas?.monitors ?? DEFAULT_ORG_QUOTAS.monitors;
 
-  const syncSchedule = async (monitor: Monitor) => {
+  const syncSchedule = async (monitor: Monitor, orgId: string) => {
     try {
-      if (monitor.enabled) await deps.scheduler.schedule(scheduleOf(monitor));
+      if (monitor.enabled) await deps.scheduler.schedule(scheduleOf(monitor, orgId));
       else await deps.scheduler.unschedule(monitor.id);
     } catch (error) {
       log.warn("could not update the job scheduler; reconciliation will", {
@@ -77,8 +81,13 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
         ALERT_CHANNELS_FIELD,
         req.monitor?.alertChannelIds ?? [],
       );
-      const monitor = await monitors.insertMonitor(pool, orgId, spec);
-      await syncSchedule(monitor);
+      // Refused at the quota: nothing stored, so nothing scheduled either.
+      const monitor = await insertWithinQuota(
+        pool,
+        { orgId, kind: "monitors", limit: maxMonitors },
+        (tx) => monitors.insertMonitor(tx, orgId, spec),
+      );
+      await syncSchedule(monitor, orgId);
       return { monitor };
     },
     async updateMonitor(req, ctx) {
@@ -92,7 +101,7 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
         req.monitor?.alertChannelIds ?? [],
       );
       const monitor = found(await monitors.updateMonitor(pool, orgId, id, spec), id);
-      await syncSchedule(monitor);
+      await syncSchedule(monitor, orgId);
       return { monitor };
     },
     async deleteMonitor(req, ctx) {
@@ -130,14 +139,14 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
       const id = requireUuid("id", req.id);
       const orgId = getCaller(ctx).orgId;
       const monitor = found(await monitors.setMonitorEnabled(pool, orgId, id, false), id);
-      await syncSchedule(monitor);
+      await syncSchedule(monitor, orgId);
       return { monitor };
     },
     async resumeMonitor(req, ctx) {
       const id = requireUuid("id", req.id);
       const orgId = getCaller(ctx).orgId;
       const monitor = found(await monitors.setMonitorEnabled(pool, orgId, id, true), id);
-      await syncSchedule(monitor);
+      await syncSchedule(monitor, orgId);
       return { monitor };
     },
     async listCheckResults(req, ctx) {

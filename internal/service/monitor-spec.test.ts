@@ -162,7 +162,32 @@ describe("resolveMonitorSpec", () => {
       { invertKeyword: true },
       "monitor.invertKeyword needs monitor.keyword",
     ],
-    ["huge body", { body: "x".repeat(64 * 1024 + 1) }, "monitor.body must be at most 65536 bytes"],
+    ["long body", { body: "x".repeat(16 * 1024 + 1) }, "monitor.body must be at most 16384 bytes"],
+    [
+      "a body within the spec's bound in characters but not in bytes",
+      { body: "é".repeat(8 * 1024 + 1) },
+      "monitor.body must be at most 16384 bytes",
+    ],
+    [
+      "51 headers",
+      { headers: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`X-H${i}`, "v"])) },
+      "monitor.headers must have at most 50 entries",
+    ],
+    [
+      "a 257-byte header name",
+      { headers: { [`X-${"a".repeat(255)}`]: "v" } },
+      `monitor.headers["X-${"a".repeat(30)}…"] name must be at most 256 bytes`,
+    ],
+    [
+      "a long header value",
+      { headers: { "X-A": "v".repeat(8193) } },
+      'monitor.headers["X-A"] must be at most 8192 bytes',
+    ],
+    [
+      "a 33 KiB spec",
+      { body: "x".repeat(33 * 1024) },
+      "monitor must be at most 32768 bytes serialized (got 33",
+    ],
     ["no confirmations", { confirmations: 0 }, "monitor.confirmations must be between 1 and 10"],
     ["many confirmations", { confirmations: 11 }, "monitor.confirmations must be between 1 and 10"],
     [
@@ -206,6 +231,37 @@ describe("resolveMonitorSpec", () => {
     }
     expect(caught).toBeInstanceOf(InvalidArgumentError);
     expect((caught as Error).message).toContain(message);
+  });
+
+  it("accepts a 256-byte header name and a spec of every field at its bound but the whole", () => {
+    const name = `X-${"a".repeat(254)}`;
+    expect(resolveMonitorSpec(spec({ headers: { [name]: "v" } })).headers).toEqual({
+      [name]: "v",
+    });
+    expect(
+      resolveMonitorSpec(
+        spec({ body: "x".repeat(16 * 1024), headers: { "X-A": "v".repeat(8192) } }),
+      ).body,
+    ).toHaveLength(16 * 1024);
+  });
+
+  it("refuses a spec whose fields each pass but whose whole is 250 KiB, before reading them", () => {
+    // 50 headers of 5 KiB: each within its own bound, the whole eight times the spec's.
+    const headers = Object.fromEntries(
+      Array.from({ length: 50 }, (_, i) => [`X-H${i}`, "v".repeat(5 * 1024)]),
+    );
+    // An invalid name as well: the size is what is reported, so it was checked first.
+    let caught: unknown;
+    try {
+      resolveMonitorSpec(spec({ name: "", headers }));
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InvalidArgumentError);
+    expect((caught as InvalidArgumentError).field).toBe("monitor");
+    expect((caught as Error).message).toMatch(
+      /^monitor must be at most 32768 bytes serialized \(got 25\d{4}\)$/,
+    );
   });
 
   it("rejects a missing spec", () => {

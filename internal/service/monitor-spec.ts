@@ -1,5 +1,6 @@
+import { toBinary } from "@bufbuild/protobuf";
 import type { StatusRange } from "../../gen/pulsar/v1/check_pb.js";
-import type { MonitorSpec } from "../../gen/pulsar/v1/monitor_pb.js";
+import { type MonitorSpec, MonitorSpecSchema } from "../../gen/pulsar/v1/monitor_pb.js";
 import type { ResolvedMonitorSpec } from "../db/monitors.js";
 import { InvalidArgumentError } from "./errors.js";
 import { intInRange, requireUuid } from "./validate.js";
@@ -15,10 +16,19 @@ const MANAGED_HEADERS = new Set([
   "upgrade",
   "expect",
 ]);
+/**
+ * MAX_SPEC_BYTES bounds a whole spec, serialized as protobuf binary: every spec is copied into
+ * the job scheduler in the Redis all organizations share, and into each check job. The
+ * per-field bounds below each fit well within it; together they may not, and this says no.
+ */
+export const MAX_SPEC_BYTES = 32 * 1024;
 const MAX_URL = 2048;
 const MAX_HEADERS = 50;
+const MAX_HEADER_NAME = 256;
 const MAX_HEADER_VALUE = 8192;
-const MAX_BODY = 64 * 1024;
+const MAX_BODY = 16 * 1024;
+/** How much of an over-long header name a message repeats. */
+const QUOTED_NAME = 32;
 const MAX_KEYWORD = 1000;
 const MAX_STATUS_RANGES = 20;
 /** MAX_ALERT_CHANNELS bounds the channels one monitor alerts. */
@@ -33,6 +43,14 @@ export function resolveMonitorSpec(
   field = "monitor",
 ): ResolvedMonitorSpec {
   if (!spec) throw new InvalidArgumentError(field, "is required");
+  // First, before any per-field work: what follows then runs on at most MAX_SPEC_BYTES.
+  const size = toBinary(MonitorSpecSchema, spec).byteLength;
+  if (size > MAX_SPEC_BYTES) {
+    throw new InvalidArgumentError(
+      field,
+      `must be at most ${MAX_SPEC_BYTES} bytes serialized (got ${size})`,
+    );
+  }
   const name = spec.name.trim();
   if (name.length < 1 || name.length > 200) {
     throw new InvalidArgumentError(`${field}.name`, "must be 1–200 characters");
@@ -168,6 +186,14 @@ function checkHeaders(field: string, headers: Record<string, string>): Record<st
     throw new InvalidArgumentError(field, `must have at most ${MAX_HEADERS} entries`);
   const out: Record<string, string> = {};
   for (const [name, value] of entries) {
+    if (Buffer.byteLength(name) > MAX_HEADER_NAME) {
+      // Quoted in part: the message need not carry the whole of what was refused.
+      const quoted = JSON.stringify(`${name.slice(0, QUOTED_NAME)}…`);
+      throw new InvalidArgumentError(
+        `${field}[${quoted}]`,
+        `name must be at most ${MAX_HEADER_NAME} bytes`,
+      );
+    }
     const at = `${field}[${JSON.stringify(name)}]`;
     if (!TOKEN.test(name)) throw new InvalidArgumentError(at, "is not a valid header name");
     if (MANAGED_HEADERS.has(name.toLowerCase()))
@@ -177,8 +203,8 @@ function checkHeaders(field: string, headers: Record<string, string>): Record<st
     if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
       throw new InvalidArgumentError(at, "must not contain CR, LF or other control characters");
     }
-    if (value.length > MAX_HEADER_VALUE)
-      throw new InvalidArgumentError(at, `must be at most ${MAX_HEADER_VALUE} characters`);
+    if (Buffer.byteLength(value) > MAX_HEADER_VALUE)
+      throw new InvalidArgumentError(at, `must be at most ${MAX_HEADER_VALUE} bytes`);
     out[name] = value;
   }
   return out;

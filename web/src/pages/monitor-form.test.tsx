@@ -119,6 +119,48 @@ describe("MonitorForm", () => {
     expect(errorOf("Name")).toBeUndefined();
   });
 
+  it("shows a quota refusal below the form in the server's words, keeping what was typed", async () => {
+    const message =
+      "this organization has reached its limit of 10000 monitors (PULSAR_ORG_MAX_MONITORS); remove some first";
+    const api = fakeApi({ reject: new ConnectError(message, Code.ResourceExhausted) });
+    const { onSaved } = renderForm(api);
+    type("Name", "Checkout");
+    type("URL", "https://shop.example/health");
+    fireEvent.click(screen.getByRole("button", { name: "Add monitor" }));
+
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toBe(message);
+    expect(errorOf("Name")).toBeUndefined();
+    expect(errorOf("URL")).toBeUndefined();
+    expect((screen.getByLabelText("Name") as HTMLInputElement).value).toBe("Checkout");
+    expect(onSaved).not.toHaveBeenCalled();
+  });
+
+  it("shows the write-rate refusal, then sends again when asked", async () => {
+    const message =
+      "this organization has reached its limit of 600 writes per minute (PULSAR_ORG_WRITES_PER_MINUTE); try again in 12 s";
+    const api = fakeApi({ reject: new ConnectError(message, Code.ResourceExhausted) });
+    renderForm(api);
+    type("Name", "Checkout");
+    type("URL", "https://shop.example/health");
+    fireEvent.click(screen.getByRole("button", { name: "Add monitor" }));
+    expect((await screen.findByRole("alert")).textContent).toBe(message);
+    // The button is usable again: the person can retry once the minute has passed.
+    const button = screen.getByRole("button", { name: "Add monitor" }) as HTMLButtonElement;
+    await waitFor(() => expect(button.disabled).toBe(false));
+    fireEvent.click(button);
+    await waitFor(() => expect(api.sent).toHaveLength(2));
+  });
+
+  it("puts the spec-size refusal, about the whole monitor, in the form-wide message", async () => {
+    const message = "monitor must be at most 32768 bytes serialized (got 40211)";
+    renderForm(fakeApi({ reject: new ConnectError(message, Code.InvalidArgument) }));
+    type("Name", "Checkout");
+    fireEvent.click(screen.getByRole("button", { name: "Add monitor" }));
+    expect((await screen.findByRole("alert")).textContent).toBe(message);
+    expect(errorOf("Name")).toBeUndefined();
+  });
+
   it("refuses status ranges it cannot read, beside the field, without asking the server", async () => {
     const api = fakeApi();
     renderForm(api);

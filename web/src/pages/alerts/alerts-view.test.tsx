@@ -55,14 +55,15 @@ function alertEvent(
 
 /**
  * An in-memory AlertService and HostService as the server would answer: created channels come
- * back with their URL masked; `testAnswer` and `ruleError` stand in for a channel that refuses
- * and a rule the server rejects. Every request is recorded.
+ * back with their URL masked; `testAnswer`, `channelError` and `ruleError` stand in for a channel
+ * that refuses, and a channel and a rule the server rejects. Every request is recorded.
  */
 function fakeApi(
   options: {
     channels?: Channel[];
     events?: AlertEvent[];
     testAnswer?: { delivered: boolean; statusCode: number; error: string };
+    channelError?: ConnectError;
     ruleError?: ConnectError;
   } = {},
 ) {
@@ -78,6 +79,7 @@ function fakeApi(
       createChannel(req) {
         const spec = req.channel;
         if (spec) sent.channels.push(spec);
+        if (options.channelError) throw options.channelError;
         const url = spec?.kind.case === "discord" ? spec.kind.value.webhookUrl : "";
         const channel = create(ChannelSchema, {
           id: `c-${channels.length + 1}`,
@@ -237,6 +239,47 @@ describe("AlertsView", () => {
       forSeconds: 120,
       channelIds: ["c-ops"],
     });
+    expect(screen.getByText("No rules yet.")).toBeTruthy();
+  });
+
+  it("shows the channel quota's refusal below the form, keeping what was typed", async () => {
+    const message =
+      "this organization has reached its limit of 50 alert channels (PULSAR_ORG_MAX_CHANNELS); remove some first";
+    const api = fakeApi({ channelError: new ConnectError(message, Code.ResourceExhausted) });
+    renderPage(api);
+    await screen.findByText(/No channels yet/);
+    const form = screen.getByRole("form", { name: "Add a channel" });
+    fireEvent.change(within(form).getByLabelText("Name"), { target: { value: "#ops" } });
+    fireEvent.change(within(form).getByLabelText("Discord webhook URL"), {
+      target: { value: "https://discord.com/api/webhooks/1/t" },
+    });
+    fireEvent.click(within(form).getByRole("button", { name: "Add channel" }));
+
+    const alert = await within(form).findByRole("alert");
+    expect(alert.textContent).toBe(message);
+    expect(errorOf(within(form).getByLabelText("Name"))).toBeUndefined();
+    expect((within(form).getByLabelText("Name") as HTMLInputElement).value).toBe("#ops");
+    expect(screen.getByText(/No channels yet/)).toBeTruthy();
+  });
+
+  it("shows the write-rate refusal of a rule below the form, in the server's words", async () => {
+    const message =
+      "this organization has reached its limit of 600 writes per minute (PULSAR_ORG_WRITES_PER_MINUTE); try again in 41 s";
+    const api = fakeApi({
+      channels: [OPS],
+      ruleError: new ConnectError(message, Code.ResourceExhausted),
+    });
+    renderPage(api);
+    const form = screen.getByRole("form", { name: "Add a rule" });
+    fireEvent.change(within(form).getByLabelText("Name"), { target: { value: "CPU high" } });
+    fireEvent.change(within(form).getByLabelText("Threshold"), { target: { value: "90" } });
+    fireEvent.click(await within(form).findByLabelText("#ops"));
+    fireEvent.click(within(form).getByRole("button", { name: "Add rule" }));
+
+    const alert = await within(form).findByRole("alert");
+    expect(alert.textContent).toBe(message);
+    expect(errorOf(within(form).getByLabelText("Threshold"))).toBeUndefined();
+    expect(api.sent.rules).toHaveLength(1);
     expect(screen.getByText("No rules yet.")).toBeTruthy();
   });
 

@@ -52,6 +52,8 @@ function fakeApi(
     noChecks?: boolean;
     incidents?: Incident[];
     alerts?: AlertEvent[];
+    /** What PauseMonitor answers instead of pausing. */
+    pauseError?: ConnectError;
   } = {},
 ) {
   const calls = { deleted: [] as string[] };
@@ -85,6 +87,7 @@ function fakeApi(
       getMonitorStats: (req) => ({ stats: { window: req.window } }),
       getMonitorTimings: () => ({ points: [], stepSeconds: 60 }),
       pauseMonitor() {
+        if (options.pauseError) throw options.pauseError;
         monitor = { ...monitor, enabled: false, status: MonitorStatus.PAUSED };
         return { monitor };
       },
@@ -224,6 +227,16 @@ describe("MonitorDetail", () => {
     fireEvent.click(await screen.findByRole("button", { name: "Pause" }));
     await screen.findByRole("button", { name: "Resume" });
     expect(screen.getByRole("status", { name: "Monitor status" }).textContent).toBe("Paused");
+  });
+
+  it("shows why a pause was refused, in the server's words, and stays running", async () => {
+    const message =
+      "this organization has reached its limit of 600 writes per minute (PULSAR_ORG_WRITES_PER_MINUTE); try again in 7 s";
+    renderPage(fakeApi({ pauseError: new ConnectError(message, Code.ResourceExhausted) }));
+    fireEvent.click(await screen.findByRole("button", { name: "Pause" }));
+    expect((await screen.findByRole("alert")).textContent).toBe(message);
+    expect(screen.getByRole("status", { name: "Monitor status" }).textContent).toBe("Up");
+    expect(screen.getByRole("button", { name: "Pause" })).toBeTruthy();
   });
 
   it("says when the monitor has no checks yet", async () => {
