@@ -101,6 +101,36 @@ const findHostOwnerIR: any = {"usedParamSet":{"id":true},"params":[{"name":"id",
 export const findHostOwner = new PreparedQuery<FindHostOwnerParams,FindHostOwnerResult>(findHostOwnerIR);
 
 
+/** 'FindHostOwners' parameters type */
+export interface FindHostOwnersParams {
+  ids: stringArray;
+}
+
+/** 'FindHostOwners' return type */
+export interface FindHostOwnersResult {
+  id: string;
+  org_id: string | null;
+}
+
+/** 'FindHostOwners' query type */
+export interface FindHostOwnersQuery {
+  params: FindHostOwnersParams;
+  result: FindHostOwnersResult;
+}
+
+const findHostOwnersIR: any = {"usedParamSet":{"ids":true},"params":[{"name":"ids","required":true,"transform":{"type":"scalar"},"locs":[{"a":211,"b":215}]}],"statement":"-- The owners of those of a batch's hosts that someone has claimed (an agent's push checks them\n-- all in one round trip); a host absent from the answer is unclaimed.\nSELECT id, org_id FROM hosts WHERE id = ANY(:ids!::text[])"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * -- The owners of those of a batch's hosts that someone has claimed (an agent's push checks them
+ * -- all in one round trip); a host absent from the answer is unclaimed.
+ * SELECT id, org_id FROM hosts WHERE id = ANY(:ids!::text[])
+ * ```
+ */
+export const findHostOwners = new PreparedQuery<FindHostOwnersParams,FindHostOwnersResult>(findHostOwnersIR);
+
+
 /** 'InsertHostSamples' parameters type */
 export interface InsertHostSamplesParams {
   cpuPercents: numberArray;

@@ -33,6 +33,11 @@ RETURNING id;
 -- Who a host belongs to, if anyone has claimed it yet (a worker checks before publishing).
 SELECT org_id FROM hosts WHERE id = :id!;
 
+/* @name FindHostOwners */
+-- The owners of those of a batch's hosts that someone has claimed (an agent's push checks them
+-- all in one round trip); a host absent from the answer is unclaimed.
+SELECT id, org_id FROM hosts WHERE id = ANY(:ids!::text[]);
+
 /* @name InsertHostSamples */
 -- One statement for a whole batch, columns as parallel arrays. Timestamps travel as text (exact
 -- to the microsecond) and each per-core list as an array literal ('{12.5,3}'): unnest flattens

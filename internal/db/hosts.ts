@@ -117,6 +117,19 @@ export async function findHostOwner(
   return row && { orgId: row.org_id ?? undefined };
 }
 
+/**
+ * findHostOwners says who has claimed each of hostIds that someone has: id → organization
+ * (undefined for a shared host). A host id absent from the answer is unclaimed.
+ */
+export async function findHostOwners(
+  db: Queryable,
+  hostIds: readonly string[],
+): Promise<Map<string, string | undefined>> {
+  if (hostIds.length === 0) return new Map();
+  const rows = await q.findHostOwners.run({ ids: [...hostIds] }, connection(db));
+  return new Map(rows.map((row) => [row.id, row.org_id ?? undefined]));
+}
+
 /** insertHostSamples stores a batch in one round trip; a sample stored already is skipped. */
 export async function insertHostSamples(
   db: Queryable,

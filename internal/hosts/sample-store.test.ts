@@ -5,7 +5,8 @@ import { type HostSample, HostSampleSchema } from "../../gen/pulsar/v1/host_pb.j
 import { createTestOrg } from "../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { silentLogger } from "../log/logger.js";
-import { createHostSampleStore } from "./sample-store.js";
+import { QuotaExceededError } from "../quota/org-quotas.js";
+import { createHostSampleStore, DEFAULT_VERDICT_CACHE_SIZE } from "./sample-store.js";
 
 let db: TestDatabase;
 
@@ -132,6 +133,101 @@ describe("createHostSampleStore", () => {
     expect([impostor, own, other]).toEqual([["alpha-host"], [], []]);
     expect(await count("alpha-host")).toBe(2);
     expect(await count("bravo-host")).toBe(1);
+    await store.close();
+  });
+
+  it("claims an organization's new hosts within its quota, and records none of a push past it", async () => {
+    const org = await createTestOrg(db.pool);
+    const store = createHostSampleStore({
+      pool: db.pool,
+      retentionDays: undefined,
+      log: silentLogger,
+    });
+    const now = Date.now();
+    const hostsOf = async () =>
+      (
+        await db.pool.query<{ id: string }>("SELECT id FROM hosts WHERE org_id = $1 ORDER BY id", [
+          org.orgId,
+        ])
+      ).rows.map((r) => r.id);
+    expect(await store.claim(org.orgId, [sampleOf("q-1", now), sampleOf("q-2", now)], 3)).toEqual(
+      [],
+    );
+    // Recorded before any sample is written, with the newest sample's description.
+    expect(await hostsOf()).toEqual(["q-1", "q-2"]);
+    // Two more would make four: refused, and neither is recorded.
+    const past = store.claim(org.orgId, [sampleOf("q-3", now), sampleOf("q-4", now)], 3);
+    await expect(past).rejects.toBeInstanceOf(QuotaExceededError);
+    await expect(past).rejects.toThrow(
+      "this organization has reached its limit of 3 hosts (PULSAR_ORG_MAX_HOSTS)",
+    );
+    expect(await hostsOf()).toEqual(["q-1", "q-2"]);
+    // Hosts it holds cost nothing; one more new one fits.
+    expect(
+      await store.claim(
+        org.orgId,
+        [sampleOf("q-1", now), sampleOf("q-2", now), sampleOf("q-3", now)],
+        3,
+      ),
+    ).toEqual([]);
+    expect(await hostsOf()).toEqual(["q-1", "q-2", "q-3"]);
+    expect(await store.claim(org.orgId, [sampleOf("q-3", now)], 3)).toEqual([]);
+    await store.close();
+  });
+
+  it("answers the hosts another owner holds, and then records none of the push's new ones", async () => {
+    const alpha = await createTestOrg(db.pool, "Alpha");
+    const bravo = await createTestOrg(db.pool, "Bravo");
+    const store = createHostSampleStore({
+      pool: db.pool,
+      retentionDays: undefined,
+      log: silentLogger,
+    });
+    const now = Date.now();
+    expect(await store.claim(bravo.orgId, [sampleOf("bravo-box", now)], 10)).toEqual([]);
+    expect(
+      await store.claim(alpha.orgId, [sampleOf("alpha-box", now), sampleOf("bravo-box", now)], 10),
+    ).toEqual(["bravo-box"]);
+    // Asked again, from the cache: the same answer.
+    expect(await store.claim(alpha.orgId, [sampleOf("bravo-box", now)], 10)).toEqual(["bravo-box"]);
+    const { rows } = await db.pool.query("SELECT id, org_id FROM hosts WHERE id LIKE '%-box'");
+    expect(rows).toEqual([{ id: "bravo-box", org_id: bravo.orgId }]);
+    await store.close();
+  });
+
+  it("remembers at most verdictCacheSize host owners, asking Postgres again for the least recently used", async () => {
+    const org = await createTestOrg(db.pool);
+    let queries = 0;
+    const pool = {
+      connect: () => db.pool.connect(),
+      query: ((...args: Parameters<typeof db.pool.query>) => {
+        queries++;
+        return db.pool.query(...args);
+      }) as typeof db.pool.query,
+    };
+    const store = createHostSampleStore({
+      pool,
+      retentionDays: undefined,
+      log: silentLogger,
+      verdictCacheSize: 3,
+    });
+    const now = Date.now();
+    const ids = Array.from({ length: 10 }, (_, i) => `lru-${i}`);
+    for (const id of ids) await store.claim(org.orgId, [sampleOf(id, now)], 100);
+    const asks = async (id: string) => {
+      const before = queries;
+      expect(await store.claim(org.orgId, [sampleOf(id, now)], 100)).toEqual([]);
+      return queries - before;
+    };
+    // The last three are remembered; the first was forgotten long ago.
+    expect(await asks("lru-9")).toBe(0);
+    expect(await asks("lru-8")).toBe(0);
+    expect(await asks("lru-7")).toBe(0);
+    expect(await asks("lru-0")).toBe(1);
+    // Asking for lru-0 remembered it and pushed out the least recently used, lru-9.
+    expect(await asks("lru-0")).toBe(0);
+    expect(await asks("lru-9")).toBe(1);
+    expect(DEFAULT_VERDICT_CACHE_SIZE).toBe(10_000);
     await store.close();
   });
 });

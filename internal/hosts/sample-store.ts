@@ -2,14 +2,17 @@ import type pg from "pg";
 import type { HostSample } from "../../gen/pulsar/v1/host_pb.js";
 import {
   findHostOwner,
+  findHostOwners,
   type OwnedHostSample,
   type RefusedHost,
+  upsertHosts,
   writeHostSampleBatch,
 } from "../db/hosts.js";
 import { maintainTablePartitions } from "../db/partitions.js";
 import { PARTITION_DAYS_AHEAD } from "../db/schema.js";
 import type { Logger } from "../log/logger.js";
 import type { HostSampleMetrics } from "../metrics/host-sample-metrics.js";
+import { insertWithinQuota } from "../quota/org-quotas.js";
 import { createBatchWriter } from "../worker/result-writer.js";
 
 /** HostSampleStoreDeps are what the store of host samples uses. */
@@ -32,7 +35,16 @@ export interface HostSampleStoreDeps {
   onStored?: (samples: OwnedHostSample[]) => Promise<void>;
   /** Counts the samples stored; none in tests that do not look. */
   metrics?: Pick<HostSampleMetrics, "observeHostSamples">;
+  /** How many (owner, host) verdicts the store remembers; DEFAULT_VERDICT_CACHE_SIZE. */
+  verdictCacheSize?: number;
 }
+
+/**
+ * DEFAULT_VERDICT_CACHE_SIZE bounds the host-owner verdicts kept in memory: ten times the
+ * hosts of an organization at its default quota. Past it the least recently used is
+ * forgotten, and asked of Postgres again when next needed.
+ */
+export const DEFAULT_VERDICT_CACHE_SIZE = 10_000;
 
 /**
  * Owner is the organization a sample's host belongs to; undefined for a shared host. Every
@@ -51,11 +63,14 @@ export interface HostSampleStore {
    */
   accepts(owner: Owner, hostId: string): Promise<boolean>;
   /**
-   * owns answers as accepts does, from the same cache, but a Postgres error rejects instead of
-   * answering true: for a caller that must refuse a foreign host before anything is stored
-   * (IngestService).
+   * claim records, before their samples are written, the hosts of samples that orgId does not
+   * hold yet, within its quota of maxHosts (PULSAR_ORG_MAX_HOSTS): counted and recorded under
+   * the organization's quota lock, so that concurrent pushes cannot pass it together. It
+   * answers the host ids another owner holds (and then records nothing), and throws
+   * QuotaExceededError when the new hosts would take orgId past maxHosts (nothing recorded
+   * either). A Postgres error rejects: for IngestService, which must refuse before storing.
    */
-  owns(owner: Owner, hostId: string): Promise<boolean>;
+  claim(orgId: string, samples: readonly HostSample[], maxHosts: number): Promise<string[]>;
   /** add queues a sample; it never waits for Postgres nor throws (history is best effort). */
   add(owner: Owner, sample: HostSample): void;
   /**
@@ -80,8 +95,9 @@ const PARTITION_MAINTENANCE_MS = 60 * 60_000;
  */
 export function createHostSampleStore(deps: HostSampleStoreDeps): HostSampleStore {
   const { log } = deps;
-  // A host's owner never changes, so a verdict once known holds for the life of the process.
-  const verdicts = new Map<string, boolean>();
+  // A host's owner never changes, so a verdict once known holds for the life of the process;
+  // only the most recently used are kept, as the (owner, host id) pairs seen are unbounded.
+  const verdicts = lruMap<string, boolean>(deps.verdictCacheSize ?? DEFAULT_VERDICT_CACHE_SIZE);
   const key = (owner: Owner, hostId: string) => `${owner ?? ""}/${hostId}`;
   const refuse = (owner: Owner, hostId: string) => {
     if (verdicts.get(key(owner, hostId)) === false) return;
@@ -139,8 +155,58 @@ export function createHostSampleStore(deps: HostSampleStoreDeps): HostSampleStor
     return true;
   };
 
+  const claim = async (
+    orgId: string,
+    samples: readonly HostSample[],
+    maxHosts: number,
+  ): Promise<string[]> => {
+    const foreign: string[] = [];
+    const unknown: string[] = [];
+    for (const hostId of new Set(samples.map((s) => s.hostId))) {
+      const known = verdicts.get(key(orgId, hostId));
+      if (known === false) foreign.push(hostId);
+      else if (known === undefined) unknown.push(hostId);
+    }
+    if (foreign.length > 0 || unknown.length === 0) return foreign;
+    const owners = await findHostOwners(deps.pool, unknown);
+    const unclaimed = new Set<string>();
+    for (const hostId of unknown) {
+      if (!owners.has(hostId)) unclaimed.add(hostId);
+      else if (owners.get(hostId) === orgId) verdicts.set(key(orgId, hostId), true);
+      else {
+        refuse(orgId, hostId);
+        foreign.push(hostId);
+      }
+    }
+    if (foreign.length > 0 || unclaimed.size === 0) return foreign;
+    // Counted as new even if another push of orgId records one of them meanwhile: at the limit,
+    // that push's twin is refused and its retry finds the host held.
+    const lost = await insertWithinQuota(
+      deps.pool,
+      { orgId, kind: "hosts", limit: maxHosts, adding: unclaimed.size },
+      async (tx) => {
+        const rows = samples
+          .filter((sample) => unclaimed.has(sample.hostId))
+          .map((sample) => ({ orgId, sample }));
+        const writable = await upsertHosts(tx, rows);
+        const taken = [...unclaimed].filter((hostId) => !writable.has(hostId));
+        // Another owner claimed one meanwhile: roll back, so that the push records nothing.
+        if (taken.length > 0) throw new ClaimLost(taken);
+        return [];
+      },
+    ).catch((error: unknown) => {
+      if (!(error instanceof ClaimLost)) throw error;
+      return error.hostIds;
+    });
+    for (const hostId of lost) refuse(orgId, hostId);
+    if (lost.length === 0) {
+      for (const hostId of unclaimed) verdicts.set(key(orgId, hostId), true);
+    }
+    return lost;
+  };
+
   return {
-    owns,
+    claim,
     accepts: (owner, hostId) =>
       owns(owner, hostId).catch((error: unknown) => {
         log.debug("checking a host's owner failed", { hostId, error });
@@ -160,6 +226,38 @@ export function createHostSampleStore(deps: HostSampleStoreDeps): HostSampleStor
       clearInterval(timer);
       await writer.close();
       await stored;
+    },
+  };
+}
+
+/** ClaimLost rolls a claim back: another owner took these host ids in the same moment. */
+class ClaimLost extends Error {
+  constructor(readonly hostIds: string[]) {
+    super("host ids claimed by another owner meanwhile");
+  }
+}
+
+/**
+ * lruMap is a Map of at most `max` entries that forgets the least recently used first: a Map
+ * iterates in insertion order, so a hit is moved to the end and the first key is the oldest.
+ * A few lines, where a library would be a dependency for one use.
+ */
+function lruMap<K, V>(max: number): { get(key: K): V | undefined; set(key: K, value: V): void } {
+  const map = new Map<K, V>();
+  return {
+    get(key) {
+      const value = map.get(key);
+      if (value !== undefined) {
+        map.delete(key);
+        map.set(key, value);
+      }
+      return value;
+    },
+    set(key, value) {
+      map.delete(key);
+      map.set(key, value);
+      const oldest = map.keys().next();
+      if (map.size > max && !oldest.done) map.delete(oldest.value);
     },
   };
 }

@@ -4,30 +4,36 @@ import { getCaller } from "../auth/caller.js";
 import type { IngestLimiter } from "../auth/ingest-limiter.js";
 import type { HostSampleStore } from "../hosts/sample-store.js";
 import type { Logger } from "../log/logger.js";
+import { DEFAULT_ORG_QUOTAS } from "../quota/org-quotas.js";
 import type { StreamPublisher } from "../stream/publisher.js";
 import { PermissionDeniedError } from "./errors.js";
-import { validateSamples } from "./sample-validation.js";
+import { measureSamples, validateSamples } from "./sample-validation.js";
 
 /** IngestServiceDeps are what PushSamples uses. */
 export interface IngestServiceDeps {
   /** The API's store of host samples, shared by every organization's agents. */
-  sampleStore: Pick<HostSampleStore, "write" | "owns">;
+  sampleStore: Pick<HostSampleStore, "write" | "claim">;
   publisher: Pick<StreamPublisher, "publishHostSample">;
   limiter: IngestLimiter;
+  /** PULSAR_ORG_MAX_HOSTS: the hosts one organization's agents may report; its default when
+   *  absent. */
+  maxHostsPerOrg?: number;
   log: Logger;
   now?: () => number;
 }
 
 /**
  * createIngestService implements pulsar.v1.IngestService for agents. The caller is an agent
- * token (agentAuthInterceptor), and the samples belong to its organization. A call is all or
- * nothing: it is metered (per token), validated, and its hosts' ownership checked before
- * anything is stored; then the samples are stored (the call waits, so an agent drops a sample
- * from its buffer only once it is in Postgres) and published live, in the order sent — the
- * same path as a worker's samples.
+ * token (authenticateAgent), and the samples belong to its organization. A call is all or
+ * nothing: it is metered (samples and bytes, per token and per organization), validated (each
+ * sample's size first), its hosts' ownership checked and its new hosts recorded within the
+ * organization's host quota before any sample is stored; then the samples are stored (the call
+ * waits, so an agent drops a sample from its buffer only once it is in Postgres) and published
+ * live, in the order sent — the same path as a worker's samples.
  */
 export function createIngestService(deps: IngestServiceDeps): ServiceImpl<typeof IngestService> {
   const now = deps.now ?? Date.now;
+  const maxHosts = deps.maxHostsPerOrg ?? DEFAULT_ORG_QUOTAS.hosts;
   const refuse = (hostId: string) =>
     new PermissionDeniedError(
       `host ${hostId} belongs to another organization or to the shared workers; give this agent an id of its own (AGENT_HOST_ID)`,
@@ -38,17 +44,24 @@ export function createIngestService(deps: IngestServiceDeps): ServiceImpl<typeof
       const caller = getCaller(ctx);
       // The interceptor puts an agent token's id here; without one there is nothing to meter.
       if (!caller.tokenId) throw new PermissionDeniedError("IngestService takes an agent token");
-      await deps.limiter.consume(caller.tokenId, req.samples.length);
-      validateSamples(req.samples, now());
-      const hostIds = new Set(req.samples.map((s) => s.hostId));
-      // Checked here, strictly (a Postgres error fails the call), so that a foreign host's
-      // samples never reach the shared writer; the writer checks again, atomically, for two
-      // organizations racing to claim a new id. A host known to be the caller's costs no query.
-      for (const hostId of hostIds) {
-        if (!(await deps.sampleStore.owns(caller.orgId, hostId))) throw refuse(hostId);
-      }
-      // Refused here only when another organization claimed a new id in the same moment; the
-      // batch's other hosts' samples are then stored already (a retry stores nothing twice).
+      // Measured once, and only for a call within its sample counts and with bytes left:
+      // encoding a batch of the largest samples costs about as much as parsing it did.
+      let sizes: Promise<number[]> | undefined;
+      const measure = () => {
+        sizes ??= measureSamples(req.samples);
+        return sizes;
+      };
+      const key = { tokenId: caller.tokenId, orgId: caller.orgId };
+      await deps.limiter.consume(key, req.samples.length, async () => sum(await measure()));
+      validateSamples(req.samples, now(), await measure());
+      // Checked here, strictly (a Postgres error fails the call), so that neither a foreign
+      // host's samples nor a host past the quota reach the shared writer, which checks
+      // ownership again, atomically. A host known to be the caller's costs no query.
+      const foreign = await deps.sampleStore.claim(caller.orgId, req.samples, maxHosts);
+      if (foreign[0] !== undefined) throw refuse(foreign[0]);
+      // Refused here only if the claim's verdict was wrong (the hosts were recorded as the
+      // caller's above); the batch's other hosts' samples are then stored already (a retry
+      // stores nothing twice).
       const refused = await deps.sampleStore.write(caller.orgId, req.samples);
       if (refused.length > 0) throw refuse(refused[0] ?? "");
       // All at once: one connection sends them in this order, so subscribers and the replay
@@ -68,3 +81,5 @@ export function createIngestService(deps: IngestServiceDeps): ServiceImpl<typeof
     },
   };
 }
+
+const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);

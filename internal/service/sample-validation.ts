@@ -1,10 +1,49 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
+import { toBinary } from "@bufbuild/protobuf";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
-import type { HostSample } from "../../gen/pulsar/v1/host_pb.js";
+import { type HostSample, HostSampleSchema } from "../../gen/pulsar/v1/host_pb.js";
 import { ID_PATTERN } from "../stream/topics.js";
 import { InvalidArgumentError } from "./errors.js";
 
 /** MAX_BATCH is how many samples one PushSamples call may carry. */
-const MAX_BATCH = 500;
+export const MAX_BATCH = 500;
+
+/**
+ * MAX_SAMPLE_BYTES bounds one sample's protobuf binary size, whatever encoding it came in. A
+ * small VM's sample is under 1 KiB; a Kubernetes node with 128 cores, 300 interfaces, 40 pod
+ * volume mounts and 100 processes about 22 KiB. The per-field limits below alone would let
+ * one reach ~1 MB.
+ */
+export const MAX_SAMPLE_BYTES = 32 * 1024;
+
+/**
+ * MAX_SAMPLE_JSON_BYTES is the largest a sample of MAX_SAMPLE_BYTES becomes in canonical
+ * Connect JSON (toJson, no spaces): 3.7 times for the densest shape the per-field limits
+ * allow (1,024 unnamed interfaces and hundreds of unnamed disks whose rates have 17
+ * significant digits; sample-validation.test.ts pins it), rounded up to 4. Strings that JSON
+ * must escape grow more, but no machine has them by the kilobyte.
+ */
+export const MAX_SAMPLE_JSON_BYTES = 4 * MAX_SAMPLE_BYTES;
+
+/**
+ * AGENT_BATCH_BYTES is the most binary sample bytes the agent puts in one PushSamples call
+ * (internal/agent/sender.ts); MAX_BATCH samples of an ordinary host are far less.
+ */
+export const AGENT_BATCH_BYTES = 1024 * 1024;
+
+/**
+ * MAX_PUSH_BYTES is the request read limit of PushSamples: the agent's fullest batch fits in
+ * either encoding (JSON, at most MAX_SAMPLE_JSON_BYTES / MAX_SAMPLE_BYTES times the binary,
+ * being the larger), and so do MAX_BATCH ordinary samples as JSON. It is not sized for
+ * MAX_BATCH of the largest samples (62.5 MiB of JSON: seconds of parsing on the event loop
+ * every tenant shares): a client with samples that large sends them in smaller batches, as the
+ * agent does.
+ */
+export const MAX_PUSH_BYTES = 8 * 1024 * 1024;
+
+// Samples encoded between two turns of the event loop: a batch of the largest takes ~0.5 s to
+// encode in all, which other requests should not wait behind.
+const MEASURED_PER_TURN = 25;
 
 /**
  * SAMPLE_LIMITS bound what one sample may hold. Generous for real machines (a Kubernetes node
@@ -73,14 +112,47 @@ function list(field: string, values: readonly unknown[], max: number): void {
     throw new InvalidArgumentError(field, `must hold at most ${max} entries`);
 }
 
+/** sampleBytes is a sample's protobuf binary size, the size MAX_SAMPLE_BYTES bounds. */
+export function sampleBytes(sample: HostSample): number {
+  return toBinary(HostSampleSchema, sample).byteLength;
+}
+
+/**
+ * measureSamples answers each sample's sampleBytes, in order, letting the event loop turn
+ * between every few samples.
+ */
+export async function measureSamples(samples: readonly HostSample[]): Promise<number[]> {
+  const sizes: number[] = [];
+  for (const sample of samples) {
+    if (sizes.length > 0 && sizes.length % MEASURED_PER_TURN === 0) await nextTurn();
+    sizes.push(sampleBytes(sample));
+  }
+  return sizes;
+}
+
 /**
  * validateSamples checks a PushSamples batch against what the API stores and publishes, and
  * throws InvalidArgumentError naming the first bad field as the client spelled it
- * (`samples[3].cpu.totalPercent must be between 0 and 100`). `nowMs` is the API's clock.
+ * (`samples[3].cpu.totalPercent must be between 0 and 100`). `nowMs` is the API's clock;
+ * `sizes` are the samples' sampleBytes (measureSamples), computed here when absent. Every
+ * sample's size is checked before any field is: an oversized one is refused without a walk.
  */
-export function validateSamples(samples: readonly HostSample[], nowMs: number): void {
+export function validateSamples(
+  samples: readonly HostSample[],
+  nowMs: number,
+  sizes: readonly number[] = samples.map(sampleBytes),
+): void {
   if (samples.length === 0 || samples.length > MAX_BATCH) {
     throw new InvalidArgumentError("samples", `must hold between 1 and ${MAX_BATCH} samples`);
+  }
+  for (const [i, sample] of samples.entries()) {
+    const size = sizes[i] ?? sampleBytes(sample);
+    if (size > MAX_SAMPLE_BYTES) {
+      throw new InvalidArgumentError(
+        `samples[${i}]`,
+        `is ${size} bytes; the limit is ${MAX_SAMPLE_BYTES}`,
+      );
+    }
   }
   for (const [i, sample] of samples.entries()) validateSample(`samples[${i}]`, sample, nowMs);
 }

@@ -4,7 +4,15 @@ import type { AlertEvent } from "../../gen/pulsar/v1/alert_pb.js";
 import type { CheckResult } from "../../gen/pulsar/v1/check_pb.js";
 import { type HostSample, HostSampleSchema } from "../../gen/pulsar/v1/host_pb.js";
 import { StreamEventSchema } from "../../gen/pulsar/v1/stream_pb.js";
-import { HOST_RING_SIZE, hostRingKey, hostsKey, ownerScope, streamChannel } from "./topics.js";
+import {
+  HOST_RING_SIZE,
+  HOST_RING_TTL_SECONDS,
+  hostRingKey,
+  hostsKey,
+  hostsSeenKey,
+  ownerScope,
+  streamChannel,
+} from "./topics.js";
 
 /** MonitorOwners maps monitor ids to the organization that owns each. */
 export type MonitorOwners = ReadonlyMap<string, string>;
@@ -36,12 +44,60 @@ export interface OwnedAlertEvent {
   event: AlertEvent;
 }
 
+/** StreamPublisherOptions are for tests: the ring TTL, HOST_RING_TTL_SECONDS when absent. */
+export interface StreamPublisherOptions {
+  ringTtlSeconds?: number;
+}
+
+/** The Redis command (defineCommand) that runs PUBLISH_HOST_SAMPLE. */
+const PUBLISH_HOST_SAMPLE_COMMAND = "pulsarPublishHostSample";
+
 /**
- * createStreamPublisher publishes binary pulsar.v1.StreamEvent messages, one pipeline (one
- * round trip) per call, on channels named after the event's owner (topics.ts). The caller owns
- * the connection.
+ * PUBLISH_HOST_SAMPLE publishes a sample and keeps it in its host's ring, atomically. KEYS:
+ * the ring, the scope's hosts set, its hosts-seen sorted set; ARGV: the channel, the event,
+ * the sample, the host id, the ring size, the TTL in seconds. Every sample refreshes its ring's
+ * TTL and its host's last-seen second; up to 16 hosts of the scope silent for longer than the
+ * TTL and a second (their rings expired: seconds are whole) leave both sets, which so hold only
+ * hosts with a ring, and a few whose ring just expired; and the sets expire with the scope's
+ * last ring.
  */
-export function createStreamPublisher(redis: Redis, prefix: string): StreamPublisher {
+const PUBLISH_HOST_SAMPLE = `
+local ttl = tonumber(ARGV[6])
+local now = tonumber(redis.call('TIME')[1])
+redis.call('PUBLISH', ARGV[1], ARGV[2])
+redis.call('LPUSH', KEYS[1], ARGV[3])
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[5]) - 1)
+redis.call('EXPIRE', KEYS[1], ttl)
+redis.call('SADD', KEYS[2], ARGV[4])
+redis.call('ZADD', KEYS[3], now, ARGV[4])
+local gone = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', '(' .. (now - ttl), 'LIMIT', 0, 16)
+if #gone > 0 then
+  redis.call('SREM', KEYS[2], unpack(gone))
+  redis.call('ZREM', KEYS[3], unpack(gone))
+end
+redis.call('EXPIRE', KEYS[2], ttl)
+redis.call('EXPIRE', KEYS[3], ttl)
+`;
+
+/** WithPublishHostSample is a connection PUBLISH_HOST_SAMPLE_COMMAND was defined on. */
+interface WithPublishHostSample {
+  [PUBLISH_HOST_SAMPLE_COMMAND](...args: (string | Buffer | number)[]): Promise<unknown>;
+}
+
+/**
+ * createStreamPublisher publishes binary pulsar.v1.StreamEvent messages, one round trip per
+ * call, on channels named after the event's owner (topics.ts). The caller owns the connection;
+ * a command of the publisher's own (a Lua script, sent once per connection) is defined on it.
+ */
+export function createStreamPublisher(
+  redis: Redis,
+  prefix: string,
+  options: StreamPublisherOptions = {},
+): StreamPublisher {
+  const ttl = options.ringTtlSeconds ?? HOST_RING_TTL_SECONDS;
+  redis.defineCommand(PUBLISH_HOST_SAMPLE_COMMAND, { numberOfKeys: 3, lua: PUBLISH_HOST_SAMPLE });
+  // defineCommand adds the method at run time, where ioredis's types cannot see it.
+  const scripted = redis as unknown as WithPublishHostSample;
   return {
     async publishHostSample(sample, ownerOrgId) {
       const scope = ownerScope(ownerOrgId);
@@ -49,17 +105,17 @@ export function createStreamPublisher(redis: Redis, prefix: string): StreamPubli
         topic: `host:${sample.hostId}`,
         payload: { case: "hostSample", value: sample },
       });
-      const ring = hostRingKey(prefix, scope, sample.hostId);
-      await redis
-        .multi()
-        .publish(
-          streamChannel(prefix, scope, "host", sample.hostId),
-          Buffer.from(toBinary(StreamEventSchema, event)),
-        )
-        .lpush(ring, Buffer.from(toBinary(HostSampleSchema, sample)))
-        .ltrim(ring, 0, HOST_RING_SIZE - 1)
-        .sadd(hostsKey(prefix, scope), sample.hostId)
-        .exec();
+      await scripted[PUBLISH_HOST_SAMPLE_COMMAND](
+        hostRingKey(prefix, scope, sample.hostId),
+        hostsKey(prefix, scope),
+        hostsSeenKey(prefix, scope),
+        streamChannel(prefix, scope, "host", sample.hostId),
+        Buffer.from(toBinary(StreamEventSchema, event)),
+        Buffer.from(toBinary(HostSampleSchema, sample)),
+        sample.hostId,
+        HOST_RING_SIZE,
+        ttl,
+      );
     },
     async publishCheckResults(results, owners) {
       const pipeline = redis.pipeline();

@@ -9,6 +9,12 @@
 /** HOST_RING_SIZE is how many recent samples each host keeps in Redis for replay. */
 export const HOST_RING_SIZE = 300;
 
+/**
+ * HOST_RING_TTL_SECONDS is how long a host's ring outlives its last sample: a host silent for
+ * a day has nothing live to replay, and a host id used once must not hold Redis memory forever.
+ */
+export const HOST_RING_TTL_SECONDS = 24 * 3600;
+
 /** SHARED_SCOPE is the owner scope of shared hosts (hosts.org_id NULL). */
 export const SHARED_SCOPE = "shared";
 
@@ -111,7 +117,18 @@ export function hostRingKey(prefix: string, scope: string, hostId: string): stri
   return `${prefix}:host-ring:${scope}:${hostId}`;
 }
 
-/** hostsKey is the Redis set of the host ids that have a ring in one owner scope. */
+/**
+ * hostsKey is the Redis set of the host ids that have a ring in one owner scope (a member may
+ * outlive its ring by a little: it is removed on a later publish in the scope).
+ */
 export function hostsKey(prefix: string, scope: string): string {
   return `${prefix}:hosts:${scope}`;
+}
+
+/**
+ * hostsSeenKey is the Redis sorted set of the same host ids, scored by the Unix second of
+ * each one's last sample: how the publisher finds the members of hostsKey whose rings expired.
+ */
+export function hostsSeenKey(prefix: string, scope: string): string {
+  return `${prefix}:hosts-seen:${scope}`;
 }
