@@ -194,6 +194,8 @@ async function main() {
       PORT: String(port),
       QUEUE_PREFIX: prefix,
       LOG_LEVEL: "warn",
+      // Its 1,000 clients share one token: well past the default of 20 streams per token.
+      PULSAR_USER_MAX_STREAMS: "10000",
     },
     port,
   );

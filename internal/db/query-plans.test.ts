@@ -17,6 +17,7 @@ import {
   writeQueryPlansDoc,
 } from "./query-plans-doc.js";
 import { getMonitorStats, listCheckResults } from "./results.js";
+import { listLastResultsPage } from "./stream-replay.js";
 import { createDayPartition, DAY, specFixture } from "./test-fixtures.js";
 
 const MONITORS = 200;
@@ -119,6 +120,11 @@ beforeAll(async () => {
      INSERT INTO monitor_state (monitor_id) SELECT id FROM m`,
     [MORE_MONITORS, orgIds],
   );
+  // Every monitor has been checked once: the live stream's replay reads these.
+  await db.pool.query(
+    `UPDATE monitor_state SET last_checked_at = now(), last_up = true,
+       last_result = jsonb_build_object('monitorId', monitor_id, 'up', true)`,
+  );
   await db.pool.query("ANALYZE organizations, monitors, monitor_state, check_results");
   const first = await db.pool.query<{ id: string }>(
     "SELECT id FROM monitors ORDER BY seq LIMIT 1 OFFSET 17",
@@ -208,5 +214,18 @@ describe("query plans", () => {
     // The index yields the organization's monitors in seq order: the LIMIT needs no sort.
     expect(shownPlan.text).not.toMatch(/Sort/);
     expect(shownPlan.text).toMatch(/Index Scan using monitor_state_pkey on monitor_state/);
+  });
+
+  it("replays a page of one organization's last results by (org_id, seq) and monitor_state's key, not by scanning every tenant's state", async () => {
+    const skipped = await listLastResultsPage(db.pool, orgId, { limit: OWN_MONITORS / 2 });
+    expect(skipped.results).toHaveLength(OWN_MONITORS / 2);
+    const shownPlan = await explainCall(
+      "Last results for the live stream's monitors replay, a page deep into one organization (ListLastResultsPage)",
+      (q) => listLastResultsPage(q, orgId, { afterSeq: skipped.lastSeq, limit: 100 }),
+    );
+    expect(shownPlan.text).toMatch(/Index Scan using monitors_org_seq on monitors/);
+    expect(shownPlan.text).not.toMatch(/Sort/);
+    expect(shownPlan.text).toMatch(/Index Scan using monitor_state_pkey on monitor_state/);
+    expect(shownPlan.text).not.toMatch(/Seq Scan on monitor_state/);
   });
 });

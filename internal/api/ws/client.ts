@@ -3,8 +3,10 @@ import { WebSocket } from "ws";
 import type { Caller } from "../../auth/caller.js";
 import type { Logger } from "../../log/logger.js";
 import { scopedTopic, type Topic, visibleScopes } from "../../stream/topics.js";
+import { FrameBucket, type FrameRate } from "./frame-rate.js";
 import { encodeFrame, errorFrame, parseRequest } from "./frames.js";
-import type { Replay, ReplayScope } from "./replay.js";
+import { mergeMarks, type Replay, type ReplayScope } from "./replay.js";
+import { ReplayScheduler } from "./replay-scheduler.js";
 
 /**
  * TopicRegistry is the in-process index the live fan-out reads: who listens to which topic in
@@ -18,13 +20,18 @@ export interface TopicRegistry {
 /** ClientOptions are the limits and collaborators every connection shares. */
 export interface ClientOptions {
   registry: TopicRegistry;
-  loadReplay: (topic: Topic, scope: ReplayScope) => Promise<Replay>;
+  /** replayPages reads a subscription's replay a page at a time (see replay.ts). */
+  replayPages: (topic: Topic, scope: ReplayScope) => AsyncIterable<Replay>;
   /** PULSAR_SHARED_HOSTS: host topics also carry the shared hosts' events. */
   sharedHosts: boolean;
   log: Logger;
   maxFrameBytes: number;
   maxTopics: number;
   maxBufferedBytes: number;
+  /** Frames (messages, pings and pongs) a client may send; past it, 1008. */
+  frameRate: FrameRate;
+  /** Replays of one connection being read or sent at once, over all its topics. */
+  maxReplaysInFlight: number;
 }
 
 /** A live frame held back while its subscription's replay is being sent. */
@@ -38,12 +45,21 @@ interface Subscription {
   topic: Topic;
   /** The owner scopes whose events this subscription receives (visibleScopes). */
   scopes: string[];
-  /** Defined while replaying: live frames wait here so none overtakes or misses the replay. */
+  /**
+   * Defined until its replay has been sent (also while the replay waits for its turn): live
+   * frames wait here so none overtakes or misses the replay.
+   */
   held: Held[] | undefined;
 }
 
 /** CLOSE_TRY_AGAIN_LATER is the close code for a client that cannot keep up (RFC 6455 1013). */
 export const CLOSE_TRY_AGAIN_LATER = 1013;
+
+/**
+ * CLOSE_POLICY_VIOLATION closes a stream whose credentials were revoked, or whose client sends
+ * frames faster than its rate (RFC 6455 1008).
+ */
+export const CLOSE_POLICY_VIOLATION = 1008;
 
 /**
  * StreamClient is one WebSocket connection of an authenticated caller: its subscriptions, their
@@ -52,22 +68,51 @@ export const CLOSE_TRY_AGAIN_LATER = 1013;
  * never reach it; frames keep the plain topic name the client asked for. Everything the server
  * holds for it (bytes queued on the socket plus live frames held during replays) stays under
  * maxBufferedBytes; past that the client is closed with 1013 rather than letting a reader that
- * stalled grow the server's memory.
+ * stalled grow the server's memory. What a client can make the server do is bounded too: its
+ * frames by a rate (FrameBucket), its replays by the ReplayScheduler (one per topic at a time).
  */
 export class StreamClient {
   /** alive is cleared by each heartbeat ping and set by the pong that answers it. */
   alive = true;
   private readonly subscriptions = new Map<string, Subscription>();
   private heldBytes = 0;
+  private readonly frames: FrameBucket;
+  private readonly replays: ReplayScheduler;
 
   constructor(
     readonly socket: WebSocket,
     readonly caller: Caller,
     private readonly options: ClientOptions,
-  ) {}
+  ) {
+    this.frames = new FrameBucket(options.frameRate);
+    const replay = (name: string) =>
+      this.replay(name).catch((error: unknown) => {
+        options.log.error("stream replay failed", { topic: name, error });
+      });
+    this.replays = new ReplayScheduler(replay, options.maxReplaysInFlight);
+  }
+
+  /**
+   * countFrame counts one frame from the client (any kind, well-formed or not) against its
+   * rate. A frame over the rate closes the connection with 1008 and false is returned: the
+   * frame must be ignored, as must every frame still arriving while the connection closes.
+   */
+  countFrame(): boolean {
+    if (this.socket.readyState !== WebSocket.OPEN) return false;
+    if (this.frames.take()) return true;
+    const { perSecond, burst } = this.frames.rate;
+    this.options.log.info("closing a stream client that sends too many frames", { perSecond });
+    this.dispose();
+    this.socket.close(
+      CLOSE_POLICY_VIOLATION,
+      `too many frames: the limit is ${perSecond} per second (bursts of ${burst})`,
+    );
+    return false;
+  }
 
   /** handleFrame applies a client frame, answering a bad one with an error frame. */
   handleFrame(data: RawData, isBinary: boolean): void {
+    if (!this.countFrame()) return;
     const request = parseRequest(data, isBinary, this.options.maxFrameBytes);
     if (!request.ok) {
       this.sendError(request.message);
@@ -85,7 +130,8 @@ export class StreamClient {
       );
       return;
     }
-    // Unsubscribe first, so {"unsubscribe":["hosts"],"subscribe":["hosts"]} restarts a replay.
+    // Unsubscribe first, so {"unsubscribe":["hosts"],"subscribe":["hosts"]} restarts a replay
+    // (once the one still in flight, if any, has finished: see ReplayScheduler).
     for (const name of leaving) this.unsubscribe(name);
     for (const [name, topic] of subscribe) {
       if (!this.subscriptions.has(name)) this.subscribe(name, topic, !request.live.has(name));
@@ -117,42 +163,50 @@ export class StreamClient {
     // the replay is missed; the held frames are filtered against the replay's marks.
     this.subscriptions.set(name, subscription);
     for (const scope of scopes) this.options.registry.add(scopedTopic(scope, name), this);
-    if (!withReplay) return;
-    this.replay(name, subscription).catch((error: unknown) => {
-      this.options.log.error("stream replay failed", { topic: name, error });
-    });
+    if (withReplay) this.replays.request(name);
   }
 
   private unsubscribe(name: string): void {
     const subscription = this.subscriptions.get(name);
     if (!subscription) return;
     this.subscriptions.delete(name);
+    this.replays.cancel(name);
     for (const scope of subscription.scopes) {
       this.options.registry.remove(scopedTopic(scope, name), this);
     }
     this.releaseHeld(subscription);
   }
 
-  private async replay(name: string, subscription: Subscription): Promise<void> {
-    let replay: Replay = { payloads: [], marks: new Map() };
+  /**
+   * replay sends the replay of name's current subscription, then the live frames it held that
+   * the replay does not already contain. It stops, reading no further page, as soon as that
+   * subscription is gone (unsubscribed, or replaced by a newer one that waits for its turn).
+   */
+  private async replay(name: string): Promise<void> {
+    const subscription = this.subscriptions.get(name);
+    if (!subscription?.held) return;
+    const current = () => this.subscriptions.get(name) === subscription;
+    const marks = new Map<string, number>();
     try {
-      replay = await this.options.loadReplay(subscription.topic, {
-        orgId: this.caller.orgId,
-        scopes: subscription.scopes,
-      });
+      const scope = { orgId: this.caller.orgId, scopes: subscription.scopes };
+      for await (const page of this.options.replayPages(subscription.topic, scope)) {
+        for (const payload of page.payloads) {
+          if (!current()) return;
+          await this.sendPaced(encodeFrame(name, true, payload));
+        }
+        mergeMarks(marks, page.marks);
+        if (!current()) return;
+      }
     } catch (error) {
-      // Live events still flow; the client learns that its history is missing.
+      if (!current()) return;
+      // Live events still flow; the client learns that (part of) its history is missing.
       this.options.log.warn("reading stream replay failed", { topic: name, error });
       this.send(errorFrame("unavailable", `replay of ${name} is unavailable`, name));
     }
-    for (const payload of replay.payloads) {
-      if (this.subscriptions.get(name) !== subscription) return;
-      await this.sendPaced(encodeFrame(name, true, payload));
-    }
-    if (this.subscriptions.get(name) !== subscription) return;
+    if (!current()) return;
     const held = this.releaseHeld(subscription);
     for (const { source, atMs, frame } of held) {
-      const mark = replay.marks.get(source);
+      const mark = marks.get(source);
       // An event without a time (atMs 0) cannot be matched against the replay: send it.
       if (mark === undefined || atMs === 0 || atMs > mark) this.sendLive(frame);
     }

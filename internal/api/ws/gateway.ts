@@ -10,11 +10,15 @@ import type { Queryable } from "../../db/pool.js";
 import type { Logger } from "../../log/logger.js";
 import { PermissionDeniedError } from "../../service/errors.js";
 import type { Topic } from "../../stream/topics.js";
+import { refuse, takePlace } from "./admission.js";
 import { headerReader } from "./authorize.js";
-import { StreamClient } from "./client.js";
+import { CLOSE_POLICY_VIOLATION, StreamClient } from "./client.js";
 import { afterHandshake } from "./handshake.js";
 import { createHub } from "./hub.js";
-import { loadReplay, type ReplayScope } from "./replay.js";
+import { type ReplayScope, replayPages } from "./replay.js";
+import { createStreamLeases } from "./stream-leases.js";
+
+export { CLOSE_POLICY_VIOLATION } from "./client.js";
 
 /** StreamGatewayDeps are what the gateway uses; the caller opens and closes the connections. */
 export interface StreamGatewayDeps {
@@ -25,8 +29,11 @@ export interface StreamGatewayDeps {
     Redis,
     "psubscribe" | "punsubscribe" | "subscribe" | "unsubscribe" | "on" | "once" | "off" | "status"
   >;
-  /** A command connection, for the host rings replayed on subscribe. */
-  redis: Pick<Redis, "smembers" | "pipeline">;
+  /**
+   * A command connection, for the host rings replayed on subscribe and the count of open
+   * connections per member or API token (shared by every API process).
+   */
+  redis: Pick<Redis, "smembers" | "pipeline" | "eval" | "zrem">;
   /** Key prefix of the stream channels and host rings (as given to the publisher). */
   prefix: string;
   /** PULSAR_SHARED_HOSTS: every organization also receives the shared hosts' events. */
@@ -37,8 +44,23 @@ export interface StreamGatewayDeps {
    */
   authorize: (req: IncomingMessage) => Promise<Caller | undefined>;
   log: Logger;
-  /** Ping interval; a client that has not answered the previous ping is dropped. 30 s. */
+  /**
+   * Ping interval; a client that has not answered the previous ping is dropped. 30 s. Each
+   * beat also extends this process's connection leases, which last three beats: the places of
+   * a process that died without closing its connections are free again within 90 s.
+   */
   heartbeatMs?: number;
+  /**
+   * PULSAR_USER_MAX_STREAMS: open connections per signed-in member (all their sessions) or per
+   * API token, over every API process; one more is refused with 429. 20.
+   */
+  maxStreamsPerUser?: number;
+  /** Frames (any kind) a client may send per second on average; past it, 1008. 10. */
+  framesPerSecond?: number;
+  /** Frames a client may send at once before framesPerSecond applies. 20. */
+  frameBurst?: number;
+  /** Replays one connection may have read and sent at once, over all its topics. 4. */
+  maxReplaysInFlight?: number;
   /** Bytes the server may hold for one client before closing it with 1013. 1 MiB. */
   maxBufferedBytes?: number;
   /** Largest client frame answered with an error frame; 4× this closes with 1009. 16 KiB. */
@@ -64,9 +86,6 @@ export interface StreamGateway {
 /** STREAM_PATH is where the gateway answers WebSocket upgrades. */
 export const STREAM_PATH = "/ws";
 
-/** CLOSE_POLICY_VIOLATION closes a stream whose credentials were revoked (RFC 6455 1008). */
-export const CLOSE_POLICY_VIOLATION = 1008;
-
 /** CLOSE_GOING_AWAY is the close code sent to clients when the server shuts down. */
 export const CLOSE_GOING_AWAY = 1001;
 
@@ -77,6 +96,8 @@ export const CLOSE_GOING_AWAY = 1001;
  */
 export function createStreamGateway(deps: StreamGatewayDeps): StreamGateway {
   const maxFrameBytes = deps.maxFrameBytes ?? 16 * 1024;
+  const heartbeatMs = deps.heartbeatMs ?? 30_000;
+  const maxStreams = deps.maxStreamsPerUser ?? 20;
   const { log } = deps;
   // Frames between the soft and the hard limit get an error frame and the connection stays;
   // ws refuses to buffer anything larger (closing with 1009), so a client cannot make the
@@ -91,13 +112,22 @@ export function createStreamGateway(deps: StreamGatewayDeps): StreamGateway {
   const clients = new Set<StreamClient>();
   const clientOptions = {
     registry: hub,
-    loadReplay: (topic: Topic, scope: ReplayScope) => loadReplay(deps, topic, scope),
+    replayPages: (topic: Topic, scope: ReplayScope) => replayPages(deps, topic, scope),
     sharedHosts: deps.sharedHosts,
     log,
     maxFrameBytes,
     maxTopics: deps.maxTopics ?? 100,
     maxBufferedBytes: deps.maxBufferedBytes ?? 1024 * 1024,
+    frameRate: { perSecond: deps.framesPerSecond ?? 10, burst: deps.frameBurst ?? 20 },
+    maxReplaysInFlight: deps.maxReplaysInFlight ?? 4,
   };
+  const leases = createStreamLeases({
+    redis: deps.redis,
+    prefix: deps.prefix,
+    limit: maxStreams,
+    leaseMs: 3 * heartbeatMs,
+    log,
+  });
   let closing: Promise<void> | undefined;
 
   const connected = (socket: WebSocket, caller: Caller) => {
@@ -105,9 +135,13 @@ export function createStreamGateway(deps: StreamGatewayDeps): StreamGateway {
     if (closing) return socket.close(CLOSE_GOING_AWAY, "server shutting down");
     const client = new StreamClient(socket, caller, clientOptions);
     clients.add(client);
+    // Every frame counts against the client's rate: a flood of pings (each answered with a
+    // pong) or of unsolicited pongs costs as much as one of requests.
     socket.on("message", (data, isBinary) => client.handleFrame(data, isBinary));
+    socket.on("ping", () => client.countFrame());
     socket.on("pong", () => {
       client.alive = true;
+      client.countFrame();
     });
     socket.on("error", (error) => log.debug("stream client error", { error }));
     socket.once("close", () => {
@@ -152,8 +186,18 @@ export function createStreamGateway(deps: StreamGatewayDeps): StreamGateway {
       client.alive = false;
       client.socket.ping();
     }
-  }, deps.heartbeatMs ?? 30_000);
+    leases.refresh().catch((error: unknown) => {
+      log.warn("refreshing stream connection leases failed", { error });
+    });
+  }, heartbeatMs);
   heartbeat.unref();
+
+  const admission = { leases, maxStreams, log };
+  const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer, caller: Caller) => {
+    if (closing) return refuse(socket, 503, "Service Unavailable");
+    if (!(await takePlace(admission, socket, caller))) return;
+    wss.handleUpgrade(req, socket, head, (ws) => connected(ws, caller));
+  };
 
   return {
     ready: Promise.all([hub.ready, revocationsReady]).then(() => undefined),
@@ -175,17 +219,23 @@ export function createStreamGateway(deps: StreamGatewayDeps): StreamGateway {
           return refuse(socket, 403, "Forbidden");
         }
       }
-      deps.authorize(req).then(
-        (caller) => {
-          if (!caller) return refuse(socket, 401, "Unauthorized");
-          wss.handleUpgrade(req, socket, head, (ws) => connected(ws, caller));
-        },
-        (error: unknown) => {
-          if (error instanceof PermissionDeniedError) return refuse(socket, 403, "Forbidden");
-          log.error("authorizing a stream connection failed", { error });
-          refuse(socket, 500, "Internal Server Error");
-        },
-      );
+      deps
+        .authorize(req)
+        .then(
+          (caller) => {
+            if (!caller) return refuse(socket, 401, "Unauthorized");
+            return upgrade(req, socket, head, caller);
+          },
+          (error: unknown) => {
+            if (error instanceof PermissionDeniedError) return refuse(socket, 403, "Forbidden");
+            log.error("authorizing a stream connection failed", { error });
+            refuse(socket, 500, "Internal Server Error");
+          },
+        )
+        .catch((error: unknown) => {
+          log.error("upgrading a stream connection failed", { error });
+          socket.destroy();
+        });
     },
     close() {
       closing ??= closeAll();
@@ -210,8 +260,4 @@ export function createStreamGateway(deps: StreamGatewayDeps): StreamGateway {
     clearTimeout(grace);
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   }
-}
-
-function refuse(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
