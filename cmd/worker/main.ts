@@ -1,15 +1,15 @@
-import "./thread-pool.js";
 import { createServer } from "node:http";
 import { createAlertQueue } from "../../internal/alerts/alert-queue.js";
 import { startAlertDeliveryWorker } from "../../internal/alerts/delivery-worker.js";
 import { hostRulesHook } from "../../internal/alerts/host-rules-hook.js";
 import { createHealthHandler } from "../../internal/api/health.js";
 import { hashSecret } from "../../internal/auth/secrets.js";
-import { loadConfig, requireDatabaseUrl } from "../../internal/config/config.js";
+import { dnsServers, loadConfig, requireDatabaseUrl } from "../../internal/config/config.js";
 import { configOrExit } from "../../internal/config/or-exit.js";
 import { findApiToken } from "../../internal/db/accounts.js";
 import { createPool } from "../../internal/db/pool.js";
 import { applySchema } from "../../internal/db/schema.js";
+import { createDnsLookup } from "../../internal/dns/dns-lookup.js";
 import { createHostSampleStore } from "../../internal/hosts/sample-store.js";
 import { createSampler } from "../../internal/hosts/sampler.js";
 import { createSamplerLease } from "../../internal/hosts/sampler-lease.js";
@@ -20,7 +20,7 @@ import { createOpsHandler } from "../../internal/metrics/ops-handler.js";
 import { registerQueueDepth } from "../../internal/metrics/queue-depth.js";
 import { createMetricsRegistry } from "../../internal/metrics/registry.js";
 import { createWorkerMetrics } from "../../internal/metrics/worker-metrics.js";
-import { blockedReason } from "../../internal/netpolicy/address-policy.js";
+import { policyFor } from "../../internal/netpolicy/address-policy.js";
 import { createGuardedFetch } from "../../internal/netpolicy/guarded-fetch.js";
 import { createCheckQueue } from "../../internal/queue/check-queue.js";
 import { createRedis } from "../../internal/queue/redis.js";
@@ -31,6 +31,7 @@ import { startCheckWorker } from "../../internal/worker/check-worker.js";
 const config = configOrExit("worker", loadConfig);
 const databaseUrl = configOrExit("worker", () => requireDatabaseUrl(config));
 const log = createLogger("worker", config.LOG_LEVEL);
+for (const warning of config.warnings) log.warn(warning);
 const pool = createPool({
   connectionString: databaseUrl,
   applicationName: "pulsar-worker",
@@ -45,17 +46,23 @@ const queue = createCheckQueue(bullConnection, config.QUEUE_PREFIX);
 const alertQueue = createAlertQueue(bullConnection, config.QUEUE_PREFIX);
 const metrics = createWorkerMetrics(createMetricsRegistry());
 registerQueueDepth(metrics.registry, { queues: { checks: queue, alerts: alertQueue }, log });
-// Alert webhooks go where users point them: with PULSAR_BLOCK_PRIVATE_TARGETS, never inside.
-const alertFetch = config.PULSAR_BLOCK_PRIVATE_TARGETS
-  ? createGuardedFetch(blockedReason)
-  : undefined;
+// Checks and alert webhooks resolve names through c-ares (CHECK_DNS_SERVERS, else the
+// system's), off libuv's thread pool: a name whose DNS never answers costs a socket, not a
+// thread every other lookup waits for.
+const dnsLookup = createDnsLookup({ servers: dnsServers(config) });
+// Alert webhooks go where users point them: never to link-local or cloud metadata addresses,
+// nor inside with PULSAR_BLOCK_PRIVATE_TARGETS.
+const alertFetch = createGuardedFetch(policyFor(config.PULSAR_BLOCK_PRIVATE_TARGETS), {
+  lookup: dnsLookup.lookup,
+});
 const alertWorker = startAlertDeliveryWorker({
-  fetch: alertFetch?.fetch,
+  fetch: alertFetch.fetch,
   db: pool,
   bullConnection,
   queue: alertQueue,
   prefix: config.QUEUE_PREFIX,
   publicUrl: config.PUBLIC_URL,
+  orgMaxInFlight: config.ALERT_ORG_MAX_INFLIGHT,
   metrics,
   log,
 });
@@ -66,8 +73,13 @@ const worker = startCheckWorker({
   queue,
   prefix: config.QUEUE_PREFIX,
   runCheck: (target, options) =>
-    runCheck(target, { ...options, blockPrivateTargets: config.PULSAR_BLOCK_PRIVATE_TARGETS }),
+    runCheck(target, {
+      ...options,
+      lookup: dnsLookup.lookup,
+      blockPrivateTargets: config.PULSAR_BLOCK_PRIVATE_TARGETS,
+    }),
   concurrency: config.CHECK_CONCURRENCY,
+  orgMaxInFlight: config.CHECK_ORG_MAX_INFLIGHT,
   region: config.REGION,
   retentionDays: config.RETENTION_DAYS,
   reconcileEveryMs: config.RECONCILE_INTERVAL_MS,
@@ -83,18 +95,29 @@ const worker = startCheckWorker({
   log,
 });
 const sampling = sampleOwner && startSampling(sampleOwner.orgId);
-log.info("worker started", { concurrency: config.CHECK_CONCURRENCY, region: config.REGION });
+log.info("worker started", {
+  concurrency: config.CHECK_CONCURRENCY,
+  orgMaxInFlight: config.CHECK_ORG_MAX_INFLIGHT,
+  region: config.REGION,
+});
 
 // The worker's only HTTP port: Prometheus scrapes /metrics, orchestrators probe /healthz and
 // /readyz. A port already taken (two workers on one host) costs the metrics, not the checks.
 const opsServer = createServer(
   createOpsHandler(
     [
-      createMetricsHandler({ registry: metrics.registry, token: config.METRICS_TOKEN }),
-      createHealthHandler({
-        postgres: () => pool.query("SELECT 1"),
-        redis: () => redis.ping(),
+      // Without a token, anyone who reaches this port may read it: it is not the public one
+      // (compose does not publish it) and Prometheus scrapes it from another container, never
+      // over loopback. The API's /metrics shares the public port: loopback only there.
+      createMetricsHandler({
+        registry: metrics.registry,
+        token: config.METRICS_TOKEN,
+        withoutToken: "anyone",
       }),
+      createHealthHandler(
+        { postgres: () => pool.query("SELECT 1"), redis: () => redis.ping() },
+        log,
+      ),
     ],
     log,
   ),
@@ -120,7 +143,8 @@ onShutdown(async () => {
   // Checks first: their last batches may still queue alerts.
   await worker.close();
   await alertWorker.close();
-  await alertFetch?.close();
+  await alertFetch.close();
+  dnsLookup.close();
   await alertQueue.close();
   await queue.close();
   bullConnection.disconnect();

@@ -2,15 +2,19 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import {
   claimDelivery,
+  type DeliveryKey,
   type DeliveryStatusName,
+  type DeliveryToSend,
   getDelivery,
   settleDelivery,
 } from "../db/alerts.js";
 import type { Queryable } from "../db/pool.js";
 import type { Logger } from "../log/logger.js";
 import type { AlertDeliveryOutcome, WorkerMetrics } from "../metrics/worker-metrics.js";
+import { deferJob, wakeWaiter } from "../queue/defer-job.js";
+import type { OrgSlot, OrgSlots } from "../queue/org-slots.js";
 import { decodeDeliveryJob } from "./alert-queue.js";
-import { type SendOptions, sendToChannel } from "./send.js";
+import { DEFAULT_SEND_TIMEOUT_MS, type SendOptions, sendToChannel } from "./send.js";
 
 /** DeliveryProcessorDeps are what delivering an alert needs. */
 export interface DeliveryProcessorDeps {
@@ -23,9 +27,22 @@ export interface DeliveryProcessorDeps {
   timeoutMs?: number;
   /** POSTs of one delivery at most, 429 answers included; default 20. */
   maxPosts?: number;
-  /** Counts attempts by outcome; none in tests that do not look. */
-  metrics?: Pick<WorkerMetrics, "observeAlertDelivery">;
+  /** Counts attempts by outcome, and deferrals; none in tests that do not look. */
+  metrics?: Pick<WorkerMetrics, "observeAlertDelivery" | "observeDeferredJob">;
+  /**
+   * Bounds the deliveries one organization sends at once (ALERT_ORG_MAX_INFLIGHT); its others
+   * wait in Redis. None: no bound.
+   */
+  orgSlots?: OrgSlots<DeliveryJob>;
 }
+
+/** DeliveryJob is the part of a delivery job that deferring and waking it uses. */
+export type DeliveryJob = Pick<Job<JsonObject>, "promote">;
+
+/** Slot lifetime past the POST's timeout: claiming and settling are two short queries. */
+const SLOT_MARGIN_MS = 1000;
+/** Spread of the return of deferred deliveries, so that they do not all come back at once. */
+const DEFER_JITTER_MS = 250;
 
 /** STOPPED_MID_DELIVERY is the recorded reason a Discord delivery is not retried. */
 export const STOPPED_MID_DELIVERY =
@@ -43,10 +60,45 @@ const MAX_RETRY_AFTER_MS = 3_600_000;
  * risk a duplicate message; a generic webhook is sent again with the same Idempotency-Key,
  * which its receiver can dedupe. Network errors and 5xx retry with the job's backoff; 429s wait
  * for the channel's retry_after without spending an attempt; other answers fail at once.
+ *
+ * With `orgSlots`, a delivery whose organization already has its maximum being sent waits in
+ * Redis, unclaimed, until one of those is over (a freed slot wakes it; its own timer brings it
+ * back when the soonest must have ended). It is never dropped: alerts must arrive.
  */
 export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
   const maxPosts = deps.maxPosts ?? 20;
   const observe = (outcome: AlertDeliveryOutcome) => deps.metrics?.observeAlertDelivery(outcome);
+  const slotMs = (deps.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS) + SLOT_MARGIN_MS;
+
+  /** admit takes a slot of the organization, or defers the job (throws its DelayedError). */
+  const admit = async (
+    job: Job<JsonObject>,
+    token: string | undefined,
+    orgId: string,
+  ): Promise<OrgSlot | undefined> => {
+    const slots = deps.orgSlots;
+    // Without a token (a processor called outside a worker) there is nothing to defer with.
+    if (slots === undefined || token === undefined) return undefined;
+    const now = Date.now();
+    const slot = slots.tryAcquire(orgId, now + slotMs);
+    if (slot !== undefined) return slot;
+    const until =
+      (slots.soonestDeadline(orgId) ?? now) + Math.floor(Math.random() * DEFER_JITTER_MS);
+    const remembered = slots.canWait(orgId);
+    const delayed = await deferJob(job, token, until);
+    if (remembered) slots.wait(orgId, job, until);
+    deps.metrics?.observeDeferredJob("alerts");
+    throw delayed;
+  };
+
+  const release = (slot: OrgSlot | undefined): void => {
+    if (slot === undefined || deps.orgSlots === undefined) return;
+    slot.release();
+    wakeWaiter(deps.orgSlots, slot.orgId).catch((error: unknown) =>
+      deps.log.warn("waking a deferred alert delivery failed", { error }),
+    );
+  };
+
   return async (job: Job<JsonObject>, token?: string): Promise<void> => {
     const key = decodeDeliveryJob(job.data);
     const delivery = await getDelivery(deps.db, key);
@@ -61,6 +113,22 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
       observe("failed");
       return;
     }
+    const slot = await admit(job, token, delivery.orgId);
+    try {
+      await deliver(job, token, key, delivery, channel);
+    } finally {
+      release(slot);
+    }
+  };
+
+  /** deliver claims the delivery, POSTs it once and records how that went. */
+  async function deliver(
+    job: Job<JsonObject>,
+    token: string | undefined,
+    key: DeliveryKey,
+    delivery: DeliveryToSend,
+    channel: NonNullable<DeliveryToSend["channel"]>,
+  ): Promise<void> {
     const from: DeliveryStatusName[] =
       channel.kind === "webhook" ? ["pending", "sending"] : ["pending"];
     const attempts = await claimDelivery(deps.db, key, from);
@@ -108,5 +176,5 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
     await settleDelivery(deps.db, key, "failed", error);
     observe("failed");
     throw new UnrecoverableError(error);
-  };
+  }
 }

@@ -33,7 +33,7 @@ let prefix: string;
 let worker: AlertDeliveryWorker;
 let dispatch: (recorded: RecordedAlerts) => Promise<void>;
 
-const startWorker = () =>
+const startWorker = (options: { timeoutMs?: number; orgMaxInFlight?: number } = {}) =>
   startAlertDeliveryWorker({
     db: db.pool,
     bullConnection,
@@ -43,6 +43,7 @@ const startWorker = () =>
     publicUrl: "https://pulsar.example",
     // Tests sweep by hand.
     sweepEveryMs: 3_600_000,
+    ...options,
   });
 
 beforeAll(async () => {
@@ -175,7 +176,8 @@ describe("alert delivery", () => {
         kind: "monitor_down",
         status: "failed",
         attempts: 1,
-        error: "Discord answered 404: Unknown Webhook",
+        // The fake Discord is on loopback, a private address: its body is not quoted.
+        error: "Discord answered 404",
       },
     ]);
     await quietly(300);
@@ -269,4 +271,53 @@ describe("alert delivery", () => {
     );
     expect((post.json as { kind: string }).kind).toBe("ALERT_KIND_MONITOR_DOWN");
   });
+
+  it("sends at most ALERT_ORG_MAX_INFLIGHT of one organization's deliveries at once, and another's meanwhile", async () => {
+    const hangMs = 5000;
+    await worker.close();
+    worker = startWorker({ timeoutMs: hangMs, orgMaxInFlight: 2 });
+    try {
+      // Five channels of one organization that hang on their first POST (until the timeout).
+      const hanging = await Promise.all(Array.from({ length: 5 }, () => discordChannel()));
+      for (const channel of hanging) fake.answer(channel.url, { status: 204, hang: true });
+      const crowdMonitor = await monitorAlerting(...hanging.map((c) => c.id));
+      const other = await createTestOrg(db.pool, "Another");
+      const otherUrl = fake.webhookUrl();
+      const otherChannel = await insertChannelFixture(db.pool, other.orgId, {
+        kind: "discord",
+        url: otherUrl,
+      });
+      const otherMonitor = (
+        await insertMonitor(
+          db.pool,
+          other.orgId,
+          specFixture({ name: "Their API", alertChannelIds: [otherChannel] }),
+        )
+      ).id;
+      const crowdPosts = () => hanging.flatMap((c) => fake.posts(c.url));
+      const sentBy = (at: number) => crowdPosts().filter((p) => p.at <= at).length;
+
+      await store(resultsFixture(crowdMonitor, "dd", Date.now() - 30 * MINUTE));
+      const deadline = Date.now() + 10_000;
+      while (crowdPosts().length < 2 && Date.now() < deadline) await quietly(20);
+      const firstAt = Math.min(...crowdPosts().map((p) => p.at));
+      await store(resultsFixture(otherMonitor, "dd", Date.now() - 30 * MINUTE));
+      // The other organization's alert goes out while two of the first one's POSTs hang, and
+      // the first one's three others wait their turn.
+      const [theirs] = await fake.waitForPosts(1, { url: otherUrl, timeoutMs: hangMs - 1000 });
+      expect(theirs?.at).toBeLessThan(firstAt + hangMs);
+      expect(sentBy(theirs?.at ?? 0)).toBe(2);
+
+      // None is dropped: the waiting ones go out once the hanging ones time out, and those are
+      // retried.
+      for (const channel of hanging) {
+        expect(await settled(channel.id, 1, 40_000)).toMatchObject([{ status: "delivered" }]);
+      }
+      // Until the first hanging POSTs timed out, no more than two had been sent.
+      expect(sentBy(firstAt + hangMs - 500)).toBe(2);
+    } finally {
+      await worker.close();
+      worker = startWorker();
+    }
+  }, 90_000);
 });

@@ -4,8 +4,13 @@ import type { Redis } from "ioredis";
 import { listStaleDeliveries } from "../db/alerts.js";
 import type { Queryable } from "../db/pool.js";
 import type { Logger } from "../log/logger.js";
+import { OrgSlots } from "../queue/org-slots.js";
 import { ALERT_QUEUE, type AlertQueue, enqueueDeliveries } from "./alert-queue.js";
-import { createDeliveryProcessor, type DeliveryProcessorDeps } from "./delivery-processor.js";
+import {
+  createDeliveryProcessor,
+  type DeliveryJob,
+  type DeliveryProcessorDeps,
+} from "./delivery-processor.js";
 
 /** AlertDeliveryWorkerDeps are the connections and settings of the delivery worker. */
 export interface AlertDeliveryWorkerDeps
@@ -22,6 +27,12 @@ export interface AlertDeliveryWorkerDeps
   log: Logger;
   /** Deliveries sent at once; default 10. */
   concurrency?: number;
+  /**
+   * Deliveries of one organization sent at once (ALERT_ORG_MAX_INFLIGHT); its others wait in
+   * Redis, so that one organization's slow or hanging channels never hold up another's alerts.
+   * Default {@link DEFAULT_ALERT_ORG_MAX_INFLIGHT}.
+   */
+  orgMaxInFlight?: number;
   /** How often the sweeper looks for stale deliveries; default 30 s. */
   sweepEveryMs?: number;
   /** A delivery pending or sending this long is re-queued; default 60 s. */
@@ -39,6 +50,9 @@ export interface AlertDeliveryWorker {
 
 const SWEEP_LIMIT = 500;
 
+/** DEFAULT_ALERT_ORG_MAX_INFLIGHT is ALERT_ORG_MAX_INFLIGHT's default (of 10 at once). */
+export const DEFAULT_ALERT_ORG_MAX_INFLIGHT = 3;
+
 /**
  * startAlertDeliveryWorker delivers alerts from the alert queue, and sweeps: a delivery still
  * pending (or sending) a minute after it was last touched lost its job (a worker died between
@@ -47,6 +61,8 @@ const SWEEP_LIMIT = 500;
  */
 export function startAlertDeliveryWorker(deps: AlertDeliveryWorkerDeps): AlertDeliveryWorker {
   const { log } = deps;
+  const concurrency = deps.concurrency ?? 10;
+  const orgMax = deps.orgMaxInFlight ?? DEFAULT_ALERT_ORG_MAX_INFLIGHT;
   const worker = new Worker<JsonObject, void, string>(
     ALERT_QUEUE,
     createDeliveryProcessor({
@@ -57,11 +73,13 @@ export function startAlertDeliveryWorker(deps: AlertDeliveryWorkerDeps): AlertDe
       timeoutMs: deps.timeoutMs,
       maxPosts: deps.maxPosts,
       metrics: deps.metrics,
+      // No accounting when the bound is the whole concurrency: BullMQ never hands over more.
+      orgSlots: orgMax < concurrency ? new OrgSlots<DeliveryJob>({ maxPerOrg: orgMax }) : undefined,
     }),
     {
       connection: deps.bullConnection,
       prefix: deps.prefix,
-      concurrency: deps.concurrency ?? 10,
+      concurrency,
     },
   );
   worker.on("error", (error) => log.warn("alert worker error", { error }));

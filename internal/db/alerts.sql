@@ -85,10 +85,11 @@ LEFT JOIN deliveries d ON d.event_id = e.id
 GROUP BY e.id, e.created_at;
 
 /* @name GetDelivery */
--- One delivery with what sending it needs: the event, the channel (absent once deleted: there
--- is no foreign key, so the history keeps the delivery) and the monitor's name and URL.
-SELECT d.status, d.attempts, e.id, e.kind, e.created_at, e.monitor_id, e.host_id, e.rule_id,
-  e.incident_id, e.title, e.message, e.check_result, e.value, e.downtime_seconds,
+-- One delivery with what sending it needs: the event and its organization, the channel (absent
+-- once deleted: there is no foreign key, so the history keeps the delivery) and the monitor's
+-- name and URL.
+SELECT d.status, d.attempts, e.org_id, e.id, e.kind, e.created_at, e.monitor_id, e.host_id,
+  e.rule_id, e.incident_id, e.title, e.message, e.check_result, e.value, e.downtime_seconds,
   c.kind AS "channel_kind?", c.url AS "channel_url?", c.secret AS channel_secret,
   m.name AS "monitor_name?", m.url AS "monitor_url?"
 FROM alert_deliveries d

@@ -62,6 +62,8 @@ export type DeliveryStatusName = "pending" | "sending" | "delivered" | "failed";
 export interface DeliveryToSend {
   status: DeliveryStatusName;
   attempts: number;
+  /** The event's organization: a worker bounds the deliveries one organization sends at once. */
+  orgId: string;
   event: AlertEvent;
   /** Absent once the channel was deleted. */
   channel?: { kind: "discord" | "webhook"; url: string; secret: string | null };
@@ -81,6 +83,7 @@ export async function getDelivery(
   return {
     status: row.status as DeliveryStatusName,
     attempts: row.attempts,
+    orgId: row.org_id,
     event,
     channel:
       (kind === "discord" || kind === "webhook") && row.channel_url !== null

@@ -195,6 +195,10 @@ describe("a worker's /metrics", () => {
     expect(down).toBeGreaterThanOrEqual(1);
     // Every error kind is exported from the start, at zero until it happens.
     expect(get("pulsar_checks_total", { outcome: "down", error_kind: "timeout" })).toBe(0);
+    // So are the checks an organization's bound held back (none here: no bound is set).
+    expect(get("pulsar_checks_total", { outcome: "dropped", error_kind: "none" })).toBe(0);
+    expect(get("pulsar_deferred_jobs_total", { queue: "checks" })).toBe(0);
+    expect(get("pulsar_deferred_jobs_total", { queue: "alerts" })).toBe(0);
 
     const phaseCount = (phase: string) => get("pulsar_check_phase_seconds_count", { phase });
     expect(phaseCount("dns")).toBeGreaterThanOrEqual(1);

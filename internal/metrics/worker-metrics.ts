@@ -6,6 +6,9 @@ import { createHostSampleMetrics, type HostSampleMetrics } from "./host-sample-m
 /** AlertDeliveryOutcome is how one attempt at delivering an alert ended. */
 export type AlertDeliveryOutcome = "delivered" | "retrying" | "rate_limited" | "failed";
 
+/** DeferredQueue names the queue of a job sent back to wait for its organization's turn. */
+export type DeferredQueue = "checks" | "alerts";
+
 /**
  * WorkerMetrics are the series a worker process observes. Every method is a few in-memory
  * increments: they run on each check, whose whole budget is about a millisecond of CPU.
@@ -19,6 +22,16 @@ export interface WorkerMetrics extends HostSampleMetrics {
   observeCheck(result: CheckResult, latenessMs: number): void;
   /** observeSkippedCheck counts a check not run because the monitor's previous one still ran. */
   observeSkippedCheck(): void;
+  /**
+   * observeDroppedCheck counts a check not run because its organization had its maximum in
+   * flight (CHECK_ORG_MAX_INFLIGHT) until the check was a whole interval late.
+   */
+  observeDroppedCheck(): void;
+  /**
+   * observeDeferredJob counts a job sent back to wait in Redis because its organization had its
+   * maximum in flight in this worker (CHECK_ORG_MAX_INFLIGHT, ALERT_ORG_MAX_INFLIGHT).
+   */
+  observeDeferredJob(queue: DeferredQueue): void;
   /** observeCheckJobFailure counts a check job that failed (its result was not stored). */
   observeCheckJobFailure(): void;
   /** observeResultBatch records one stored batch of results: its size and how long it took. */
@@ -62,7 +75,7 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
   const registers = [registry];
   const checks = new Counter({
     name: "pulsar_checks_total",
-    help: "Checks run, by outcome (up, down, skipped: the previous check of the monitor still ran) and, when down, error kind.",
+    help: "Checks run, by outcome (up, down; skipped: the previous check of the monitor still ran; dropped: its organization had CHECK_ORG_MAX_INFLIGHT checks in flight until it was a whole interval late) and, when down, error kind.",
     labelNames: ["outcome", "error_kind"] as const,
     registers,
   });
@@ -96,6 +109,12 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
     buckets: [...BATCH_SIZE_BUCKETS],
     registers,
   });
+  const deferredJobs = new Counter({
+    name: "pulsar_deferred_jobs_total",
+    help: "Jobs sent back to wait in Redis because their organization had its maximum in flight in this worker (CHECK_ORG_MAX_INFLIGHT, ALERT_ORG_MAX_INFLIGHT), by queue.",
+    labelNames: ["queue"] as const,
+    registers,
+  });
   const alertDeliveries = new Counter({
     name: "pulsar_alert_deliveries_total",
     help: "Attempts at delivering an alert to a channel, by outcome.",
@@ -105,6 +124,9 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
 
   checks.inc({ outcome: "up", error_kind: "none" }, 0);
   checks.inc({ outcome: "skipped", error_kind: "none" }, 0);
+  checks.inc({ outcome: "dropped", error_kind: "none" }, 0);
+  deferredJobs.inc({ queue: "checks" }, 0);
+  deferredJobs.inc({ queue: "alerts" }, 0);
   for (const kind of Object.values(CheckErrorKind)) {
     // A TypeScript enum maps both ways: its numbers are the kinds, its strings their names.
     if (typeof kind !== "number") continue;
@@ -132,6 +154,8 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
       latenessSeconds.observe(Math.max(0, latenessMs) / 1000);
     },
     observeSkippedCheck: () => checks.inc({ outcome: "skipped", error_kind: "none" }),
+    observeDroppedCheck: () => checks.inc({ outcome: "dropped", error_kind: "none" }),
+    observeDeferredJob: (queue) => deferredJobs.inc({ queue }),
     observeCheckJobFailure: () => jobFailures.inc(),
     observeResultBatch(size, seconds) {
       batchSize.observe(size);

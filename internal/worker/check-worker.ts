@@ -11,8 +11,10 @@ import { PARTITION_DAYS_AHEAD } from "../db/schema.js";
 import type { Logger } from "../log/logger.js";
 import type { WorkerMetrics } from "../metrics/worker-metrics.js";
 import { CHECK_QUEUE, type CheckQueue } from "../queue/check-queue.js";
+import { OrgSlots } from "../queue/org-slots.js";
 import { startReconcileLoop } from "../queue/reconcile.js";
 import type { OwnedAlertEvent, StreamPublisher } from "../stream/publisher.js";
+import { type CheckAdmission, type CheckJobLike, createCheckAdmission } from "./check-admission.js";
 import { createCheckProcessor, type RunCheck } from "./check-processor.js";
 import { createMonitorLocks } from "./monitor-locks.js";
 import { createMonitorOwners } from "./monitor-owners.js";
@@ -30,6 +32,11 @@ export interface CheckWorkerDeps {
   prefix: string;
   runCheck: RunCheck;
   concurrency: number;
+  /**
+   * Checks of one organization this worker runs at once (CHECK_ORG_MAX_INFLIGHT); the
+   * organization's other checks wait in Redis. Default: `concurrency`, i.e. no bound.
+   */
+  orgMaxInFlight?: number;
   region: string;
   retentionDays: number;
   reconcileEveryMs: number;
@@ -50,7 +57,12 @@ export interface CheckWorkerDeps {
   /** The worker's series (internal/metrics); none in tests that do not look at them. */
   metrics?: Pick<
     WorkerMetrics,
-    "observeCheck" | "observeSkippedCheck" | "observeCheckJobFailure" | "observeResultBatch"
+    | "observeCheck"
+    | "observeSkippedCheck"
+    | "observeDroppedCheck"
+    | "observeDeferredJob"
+    | "observeCheckJobFailure"
+    | "observeResultBatch"
   >;
   log: Logger;
 }
@@ -63,6 +75,20 @@ export interface CheckWorker {
 
 const FULL_RECONCILE_MS = 5 * 60_000;
 const PARTITION_MAINTENANCE_MS = 60 * 60_000;
+
+/**
+ * orgAdmission bounds each organization's checks in flight, unless the bound is the worker's
+ * whole concurrency (then BullMQ never hands over more, and accounting would be wasted work).
+ */
+function orgAdmission(deps: CheckWorkerDeps): CheckAdmission | undefined {
+  const max = deps.orgMaxInFlight ?? deps.concurrency;
+  if (max >= deps.concurrency) return undefined;
+  return createCheckAdmission({
+    slots: new OrgSlots<CheckJobLike>({ maxPerOrg: max }),
+    metrics: deps.metrics,
+    log: deps.log,
+  });
+}
 
 /**
  * startCheckWorker runs checks from the queue, stores their results in batches, keeps the job
@@ -96,6 +122,7 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
     locks: createMonitorLocks(deps.redis, deps.prefix),
     region: deps.region,
     metrics,
+    admission: orgAdmission(deps),
     log,
   });
   const worker = new Worker<JsonObject, void, string>(CHECK_QUEUE, processor, {

@@ -2,6 +2,14 @@
 export const KEYWORD_WINDOW_BYTES = 1024 * 1024;
 
 /**
+ * MAX_BODY_BYTES is how much of a body a check reads: past it the check stops reading and
+ * judges what it read (the status, and the keyword in its first MiB). Read at loopback speed
+ * for a whole timeout, an endless body would otherwise cost a worker a core; 10 MiB covers any
+ * page a status check should fetch, and takes a few ms of CPU.
+ */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/**
  * KeywordScanner looks for a keyword in the first {@link KEYWORD_WINDOW_BYTES} of a body as
  * chunks arrive, without keeping them: each chunk is searched in place and only the last
  * `keyword.length - 1` bytes are carried over, to catch a match split across two chunks.

@@ -4,7 +4,7 @@ import { performance } from "node:perf_hooks";
 import type { SecureContext } from "node:tls";
 import { Client, type Dispatcher } from "undici";
 import type { AddressPolicy, BlockedAddressError } from "../../netpolicy/address-policy.js";
-import { KeywordScanner } from "./body.js";
+import { KeywordScanner, MAX_BODY_BYTES } from "./body.js";
 import { type ConnectorHop, hopConnector } from "./connector.js";
 import type { Phase } from "./errors.js";
 import { type HopRequest, isRedirect } from "./request.js";
@@ -53,7 +53,8 @@ export class Hop implements ConnectorHop, Dispatcher.DispatchHandler {
   statusCode = 0;
   /** Location of a redirect that should be followed. */
   location: string | undefined = undefined;
-  /** Body bytes received, all of them, not only the searched window. */
+  /** Body bytes received, all of them, not only the searched window; up to MAX_BODY_BYTES
+   *  and the chunk that reached it. */
   bytes = 0;
   /** Why the hop failed; undefined on success. */
   error: unknown = undefined;
@@ -158,9 +159,15 @@ export class Hop implements ConnectorHop, Dispatcher.DispatchHandler {
     if (keyword !== undefined && keyword !== "") this.scanner = new KeywordScanner(keyword);
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#done) return;
     this.bytes += chunk.length;
     this.scanner?.push(chunk);
+    if (this.bytes >= MAX_BODY_BYTES) {
+      // Enough: the response is judged on what was read, and the connection closed.
+      this.#finish(undefined);
+      controller.abort(STOPPED);
+    }
   }
 
   onResponseEnd(): void {

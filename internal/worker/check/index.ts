@@ -3,7 +3,7 @@
  * a CheckResult; persisting, publishing and scheduling happen around it.
  */
 
-export { KEYWORD_WINDOW_BYTES } from "./body.js";
+export { KEYWORD_WINDOW_BYTES, MAX_BODY_BYTES } from "./body.js";
 export { LoopDelaySampler } from "./loop-delay.js";
 export { MAX_REDIRECTS, USER_AGENT } from "./request.js";
 export { type CheckOptions, DEFAULT_TIMEOUT_MS, runCheck } from "./run-check.js";

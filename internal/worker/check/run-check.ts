@@ -9,7 +9,7 @@ import {
   CheckResultSchema,
   type CheckTarget,
 } from "../../../gen/pulsar/v1/check_pb.js";
-import { type AddressPolicy, blockedReason } from "../../netpolicy/address-policy.js";
+import { type AddressPolicy, policyFor } from "../../netpolicy/address-policy.js";
 import { type Failure, fail, networkFailure, PHASE_WORDS } from "./errors.js";
 import { Hop, type HopSettings } from "./hop.js";
 import { judgeKeyword, judgeStatus } from "./judge.js";
@@ -36,9 +36,10 @@ export interface CheckOptions {
   /** For tests and private CAs: trust exactly this CA (PEM) instead of the public roots. */
   ca?: string | Buffer;
   /**
-   * Resolves host names, with net's lookup signature. Default: node:dns `lookup`
-   * (getaddrinfo on libuv's thread pool: size UV_THREADPOOL_SIZE for the check rate, since
-   * a name whose DNS server does not answer holds a pool thread for seconds).
+   * Resolves host names, with net's lookup signature. Workers pass createDnsLookup's
+   * (c-ares, off libuv's thread pool, with its own timeout). Default: node:dns `lookup`
+   * (getaddrinfo on the thread pool, where a name whose DNS server does not answer holds a
+   * thread for seconds and stalls every lookup queued behind it).
    */
   lookup?: LookupFunction;
   /** Where loop delay is sampled. Default: one sampler shared by the process's checks. */
@@ -47,7 +48,8 @@ export interface CheckOptions {
    * Refuses targets that are not globally routable (loopback, private, link-local, …),
    * judged on every address actually connected to, on every hop: a public service must not
    * be a window onto its own network. Such a check is down with CHECK_ERROR_KIND_BLOCKED and
-   * nothing is sent. Default false: a self-hosted monitor watches its own network.
+   * nothing is sent. Default false: a self-hosted monitor watches its own network; link-local
+   * and cloud metadata addresses are refused either way (alwaysBlockedReason).
    */
   blockPrivateTargets?: boolean;
   /**
@@ -101,8 +103,7 @@ class CheckRun {
       ignoreTlsErrors: target.ignoreTlsErrors,
       followRedirects: target.followRedirects,
       keyword: target.keyword,
-      addressPolicy:
-        options.addressPolicy ?? (options.blockPrivateTargets ? blockedReason : undefined),
+      addressPolicy: options.addressPolicy ?? policyFor(options.blockPrivateTargets ?? false),
     };
   }
 
