@@ -3,29 +3,33 @@ import { fileURLToPath } from "node:url";
 import { createAlertQueue } from "../../internal/alerts/alert-queue.js";
 import { hostRulesHook } from "../../internal/alerts/host-rules-hook.js";
 import { createApi } from "../../internal/api/app.js";
+import { SERVER_TIMEOUTS } from "../../internal/api/request-limits.js";
 import { authorizeUpgrade } from "../../internal/api/ws/authorize.js";
 import { createStreamGateway } from "../../internal/api/ws/gateway.js";
-import { loadConfig, requireDatabaseUrl } from "../../internal/config/config.js";
+import { dnsServers, loadConfig, requireDatabaseUrl } from "../../internal/config/config.js";
 import { configOrExit } from "../../internal/config/or-exit.js";
 import { deleteExpiredSessions } from "../../internal/db/accounts.js";
 import { createPool } from "../../internal/db/pool.js";
 import { applySchema } from "../../internal/db/schema.js";
+import { createDnsLookup } from "../../internal/dns/dns-lookup.js";
 import { createHostSampleStore } from "../../internal/hosts/sample-store.js";
 import { onShutdown } from "../../internal/lifecycle/shutdown.js";
 import { createLogger } from "../../internal/log/logger.js";
 import { createApiMetrics } from "../../internal/metrics/api-metrics.js";
 import { createMetricsRegistry } from "../../internal/metrics/registry.js";
 import { registerStreamClients } from "../../internal/metrics/stream-clients.js";
-import { blockedReason } from "../../internal/netpolicy/address-policy.js";
+import { policyFor } from "../../internal/netpolicy/address-policy.js";
 import { createGuardedFetch } from "../../internal/netpolicy/guarded-fetch.js";
 import { createCheckQueue } from "../../internal/queue/check-queue.js";
 import { createRedis } from "../../internal/queue/redis.js";
 import { createMonitorScheduler } from "../../internal/queue/schedules.js";
+import { orgQuotasFromConfig } from "../../internal/quota/org-quotas.js";
 import { createStreamPublisher } from "../../internal/stream/publisher.js";
 
 const config = configOrExit("api", loadConfig);
 const databaseUrl = configOrExit("api", () => requireDatabaseUrl(config));
 const log = createLogger("api", config.LOG_LEVEL);
+for (const warning of config.warnings) log.warn(warning);
 const pool = createPool({
   connectionString: databaseUrl,
   applicationName: "pulsar-api",
@@ -56,11 +60,14 @@ const sampleStore = createHostSampleStore({
     sharedHosts: config.PULSAR_SHARED_HOSTS,
   }),
 });
-// Test messages to alert channels go where users point them: refuse private addresses when
-// the installation refuses them for checks.
-const alertFetch = config.PULSAR_BLOCK_PRIVATE_TARGETS
-  ? createGuardedFetch(blockedReason)
-  : undefined;
+// Test messages to alert channels go where users point them: never to link-local or cloud
+// metadata addresses, nor to private ones when the installation refuses them for checks.
+// Names resolve through c-ares, off libuv's thread pool (4 threads in the API, shared with
+// scrypt and zlib): a webhook whose DNS never answers must not hold one.
+const dnsLookup = createDnsLookup({ servers: dnsServers(config) });
+const alertFetch = createGuardedFetch(policyFor(config.PULSAR_BLOCK_PRIVATE_TARGETS), {
+  lookup: dnsLookup.lookup,
+});
 const api = createApi({
   pool,
   redis,
@@ -76,10 +83,13 @@ const api = createApi({
   alerts: {
     publicUrl: config.PUBLIC_URL,
     blockPrivateTargets: config.PULSAR_BLOCK_PRIVATE_TARGETS,
-    fetch: alertFetch?.fetch,
+    fetch: alertFetch.fetch,
   },
   metrics,
   metricsToken: config.METRICS_TOKEN,
+  maxRequestBytes: config.PULSAR_MAX_REQUEST_BYTES,
+  quotas: orgQuotasFromConfig(config),
+  writesPerMinute: config.PULSAR_ORG_WRITES_PER_MINUTE,
 });
 
 // The stream's subscriber enters subscriber mode, so it needs a connection of its own; the
@@ -94,11 +104,13 @@ const gateway = createStreamGateway({
   // The same credentials as the RPCs: an API token or the session cookie (checked against
   // cross-site hijacking by the gateway itself).
   authorize: authorizeUpgrade({ pool, log }),
+  maxStreamsPerUser: config.PULSAR_USER_MAX_STREAMS,
   log,
 });
 registerStreamClients(metrics.registry, gateway);
 
-const server = createServer(api.handler);
+// Slow senders get bounded time for their headers and their whole request.
+const server = createServer(SERVER_TIMEOUTS, api.handler);
 server.on("upgrade", gateway.handleUpgrade);
 server.listen(config.PORT, () => log.info("api listening", { port: config.PORT }));
 
@@ -112,7 +124,8 @@ sessionSweep.unref();
 
 onShutdown(async () => {
   clearInterval(sessionSweep);
-  await alertFetch?.close();
+  await alertFetch.close();
+  dnsLookup.close();
   // Stop accepting, close stream clients with 1001 (their upgraded sockets would otherwise keep
   // server.close() waiting), let in-flight RPCs finish, then close what we opened.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -11,11 +11,19 @@ import {
   startFakeDiscord,
 } from "../../test/support/fake-discord.js";
 import { resultFixture } from "../db/test-fixtures.js";
+import { policyFor } from "../netpolicy/address-policy.js";
+import { createGuardedFetch, type GuardedFetch } from "../netpolicy/guarded-fetch.js";
 import { EMBED_COLOURS } from "./discord-message.js";
 import { sendToChannel } from "./send.js";
 import { verifyWebhookSignature } from "./webhook-signature.js";
 
 let fake: FakeDiscord;
+// What a private-targets-allowed installation passes (PULSAR_BLOCK_PRIVATE_TARGETS=false).
+let lan: GuardedFetch;
+
+const SECRET = "s3cr3t-internal-token-7f1e";
+/** Counts the local fakes as the internet, to see what a public receiver's answer becomes. */
+const asIfPublic = { quotable: () => undefined };
 
 /** closedPort is a port nothing listens on (fetch refuses well-known ones such as 9). */
 async function closedPort(): Promise<number> {
@@ -28,8 +36,10 @@ async function closedPort(): Promise<number> {
 
 beforeAll(async () => {
   fake = await startFakeDiscord();
+  lan = createGuardedFetch(policyFor(false));
 });
 afterAll(async () => {
+  await lan.close();
   await fake.close();
 });
 
@@ -102,10 +112,10 @@ describe("sendToChannel", () => {
     expect(embed?.fields).toContainEqual({ name: "Downtime", value: "4 min 12 s", inline: true });
   });
 
-  it("says why Discord refused a message", async () => {
+  it("says why Discord refused a message, in Discord's words", async () => {
     const url = fake.webhookUrl();
     fake.answer(url, { status: 404, body: { message: "Unknown Webhook", code: 10015 } });
-    expect(await sendToChannel({ kind: "discord", url }, downEvent())).toEqual({
+    expect(await sendToChannel({ kind: "discord", url }, downEvent(), asIfPublic)).toEqual({
       delivered: false,
       statusCode: 404,
       error: "Discord answered 404: Unknown Webhook",
@@ -115,11 +125,69 @@ describe("sendToChannel", () => {
   it("reads how long a 429 asks to wait from retry_after, else from Retry-After", async () => {
     const url = fake.webhookUrl();
     fake.answer(url, rateLimited(1.5), { status: 429, headers: { "retry-after": "3" } });
-    const first = await sendToChannel({ kind: "discord", url }, downEvent());
+    const first = await sendToChannel({ kind: "discord", url }, downEvent(), asIfPublic);
     expect(first).toMatchObject({ delivered: false, statusCode: 429, retryAfterMs: 1500 });
     expect(first.error).toBe("Discord answered 429: You are being rate limited.");
     const second = await sendToChannel({ kind: "discord", url }, downEvent());
     expect(second.retryAfterMs).toBe(3000);
+  });
+
+  it("never repeats what a private address answered: the status code only", async () => {
+    const url = `${fake.origin}/hooks/internal`;
+    fake.answer(
+      url,
+      { status: 500, body: { message: `db password is ${SECRET}` } },
+      { status: 404, body: { error: SECRET } },
+    );
+    const first = await sendToChannel({ kind: "webhook", url }, downEvent());
+    expect(first).toEqual({ delivered: false, statusCode: 500, error: "The webhook answered 500" });
+    // The installation's own guarded fetch (private targets allowed) is no different.
+    const second = await sendToChannel({ kind: "webhook", url }, downEvent(), {
+      fetch: lan.fetch,
+    });
+    expect(second).toEqual({
+      delivered: false,
+      statusCode: 404,
+      error: "The webhook answered 404",
+    });
+  });
+
+  it("never repeats a private address's reason phrase, nor a plain text body", async () => {
+    const receiver = createServer((_req, res) => {
+      res.writeHead(503, `Service Unavailable ${SECRET}`, { "content-type": "text/plain" });
+      res.end(`${SECRET}\nmore`);
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+      const outcome = await sendToChannel({ kind: "webhook", url }, downEvent());
+      expect(outcome.error).toBe("The webhook answered 503");
+      // Counted as public, the same answer would be quoted: the body's first line.
+      const quoted = await sendToChannel({ kind: "webhook", url }, downEvent(), asIfPublic);
+      expect(quoted.error).toBe(`The webhook answered 503: ${SECRET}`);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
+  it("quotes nobody through a fetch that cannot say where it connected", async () => {
+    const url = `${fake.origin}/hooks/unguarded`;
+    fake.answer(url, { status: 500, body: { message: SECRET } });
+    const outcome = await sendToChannel({ kind: "webhook", url }, downEvent(), {
+      fetch,
+      quotable: () => undefined,
+    });
+    expect(outcome.error).toBe("The webhook answered 500");
+  });
+
+  it("never posts to a cloud metadata address, whatever transport it was given", async () => {
+    for (const url of ["http://169.254.169.254/latest/meta-data/", "http://[fd00:ec2::254]/"]) {
+      const outcome = await sendToChannel({ kind: "webhook", url }, downEvent());
+      expect(outcome.statusCode, url).toBe(0);
+      expect(outcome.error, url).toMatch(/^refused .*: .* never reached, whatever the settings$/);
+      expect(outcome.error, url).not.toContain("PULSAR_BLOCK_PRIVATE_TARGETS");
+    }
   });
 
   it("signs a generic webhook's body with HMAC-SHA256 and sends the event id as Idempotency-Key", async () => {

@@ -1,6 +1,13 @@
 import { toJson } from "@bufbuild/protobuf";
 import { type AlertEvent, AlertEventSchema } from "../../gen/pulsar/v1/alert_pb.js";
-import { BlockedAddressError } from "../netpolicy/address-policy.js";
+import {
+  type AddressPolicy,
+  alwaysBlockedReason,
+  BlockedAddressError,
+  blockedReason,
+  refusalNote,
+} from "../netpolicy/address-policy.js";
+import { connectedAddress, createGuardedFetch } from "../netpolicy/guarded-fetch.js";
 import { alertKindName } from "./alert-format.js";
 import { type DiscordContext, discordMessage } from "./discord-message.js";
 import { signWebhookBody } from "./webhook-signature.js";
@@ -15,8 +22,18 @@ export interface ChannelTarget {
 
 /** SendOptions are the transport and what a Discord message says beyond the event. */
 export interface SendOptions extends DiscordContext {
-  /** Default: the global fetch (undici). */
+  /**
+   * The transport: a guarded fetch (internal/netpolicy/guarded-fetch.ts) for the installation's
+   * policy. Default: one that refuses only link-local and cloud metadata addresses. A fetch
+   * that is not guarded still works, but its receivers' error bodies are never quoted.
+   */
   fetch?: typeof fetch;
+  /**
+   * Whose error bodies are quoted in `error`: an answer read from an address this policy
+   * passes. Default: globally routable addresses only (blockedReason). Tests of the quoting
+   * pass one that also passes loopback, where their receivers live.
+   */
+  quotable?: AddressPolicy;
   /** The whole exchange, body included; default 10 s. */
   timeoutMs?: number;
 }
@@ -26,7 +43,10 @@ export interface SendOutcome {
   delivered: boolean;
   /** The HTTP status answered; 0 when the channel could not be reached. */
   statusCode: number;
-  /** Why it was not delivered, in words ("Discord answered 404: Unknown Webhook"); "" if it was. */
+  /**
+   * Why it was not delivered, in words ("Discord answered 404: Unknown Webhook"); "" if it was.
+   * The receiver's own words (its body, its reason phrase) only when it is on the internet.
+   */
   error: string;
   /** For a 429: how long the channel asked us to wait (retry_after, or Retry-After). */
   retryAfterMs?: number;
@@ -44,6 +64,11 @@ const BODY_LIMIT = 4096;
  * body), with the event id as Idempotency-Key and the kind as X-Pulsar-Event. It never throws:
  * the outcome says whether it was delivered and, if not, why. Redirects are not followed (a
  * POST is not re-sent to wherever a receiver points). Retrying is the caller's decision.
+ *
+ * The outcome is shown to the channel's organization (TestChannel's answer, a delivery's
+ * stored error), so a refusal quotes the receiver's body only when the address actually
+ * connected to is globally routable: otherwise a channel pointed at an internal service would
+ * read that service's answers back. Then the error says only the status code.
  */
 export async function sendToChannel(
   channel: ChannelTarget,
@@ -70,7 +95,8 @@ export async function sendToChannel(
 
   let response: Response;
   try {
-    response = await (options.fetch ?? fetch)(channel.url, {
+    const transport = options.fetch ?? createGuardedFetch(alwaysBlockedReason).fetch;
+    response = await transport(channel.url, {
       method: "POST",
       headers,
       body,
@@ -86,7 +112,11 @@ export async function sendToChannel(
     return { delivered: true, statusCode: response.status, error: "" };
   }
   const text = await readSome(response, BODY_LIMIT).catch(() => "");
-  const detail = errorDetail(text) || response.statusText;
+  const address = connectedAddress(response);
+  const quotable =
+    address !== undefined && (options.quotable ?? blockedReason)(address) === undefined;
+  // The reason phrase is the receiver's words as much as its body is.
+  const detail = quotable ? errorDetail(text) || response.statusText : "";
   const who = channel.kind === "discord" ? "Discord" : "The webhook";
   const outcome: SendOutcome = {
     delivered: false,
@@ -173,7 +203,7 @@ function unreachable(url: string, error: unknown, timeoutMs: number): string {
   }
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   if (cause instanceof BlockedAddressError) {
-    return `refused ${host}: ${cause.reason} (PULSAR_BLOCK_PRIVATE_TARGETS)`;
+    return `refused ${host}: ${cause.reason}${refusalNote(cause.address)}`;
   }
   const code = (cause as { code?: unknown } | null)?.code;
   const words = cause instanceof Error ? cause.message : String(cause);

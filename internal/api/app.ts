@@ -12,6 +12,7 @@ import { sendToChannel } from "../alerts/send.js";
 import { clientContextValues } from "../auth/client-info.js";
 import { createIngestLimiter, type IngestLimits } from "../auth/ingest-limiter.js";
 import type { ScryptParams } from "../auth/password.js";
+import type { PasswordHasher } from "../auth/password-hasher.js";
 import { createRevocationPublisher } from "../auth/revocations.js";
 import { createSignInLimiter, type SignInLimits } from "../auth/sign-in-limiter.js";
 import type { HostSampleStore } from "../hosts/sample-store.js";
@@ -20,17 +21,23 @@ import type { ApiMetrics } from "../metrics/api-metrics.js";
 import { createMetricsHandler } from "../metrics/metrics-handler.js";
 import { rpcMetricsInterceptor } from "../metrics/rpc-interceptor.js";
 import type { MonitorScheduler } from "../queue/schedules.js";
+import type { OrgQuotas } from "../quota/org-quotas.js";
+import { createWriteRateLimiter } from "../quota/write-rate-limiter.js";
 import { createAlertService } from "../service/alert-service.js";
 import { createAuthService } from "../service/auth-service.js";
 import { createHostService } from "../service/host-service.js";
 import { createIngestService } from "../service/ingest-service.js";
 import { createMonitorService } from "../service/monitor-service.js";
+import { MAX_PUSH_BYTES } from "../service/sample-validation.js";
 import { createStreamPublisher, type StreamPublisher } from "../stream/publisher.js";
-import { agentAuthInterceptor } from "./agent-auth-interceptor.js";
-import { authInterceptor } from "./auth-interceptor.js";
+import { authenticateAgent } from "./agent-auth-gate.js";
+import { authenticateCaller } from "./auth-gate.js";
 import { errorInterceptor } from "./errors.js";
 import { createHealthHandler } from "./health.js";
+import { requestGate } from "./request-gate.js";
+import { createRequestGuard, DEFAULT_MAX_REQUEST_BYTES } from "./request-limits.js";
 import { createWebAssets } from "./web-assets.js";
+import { meterWrites } from "./write-meter.js";
 
 /** ApiDeps are everything the API uses; the caller opens and closes them. */
 export interface ApiDeps {
@@ -52,6 +59,9 @@ export interface ApiDeps {
   /** Tests lower these: scrypt's cost and the sign-in limits. */
   passwordParams?: ScryptParams;
   signInLimits?: SignInLimits;
+  /** Every password hash of SignUp and SignIn; absent: scrypt at passwordParams behind a
+   *  gate of DEFAULT_HASH_GATE (internal/auth/hash-gate.ts). Tests count or slow it. */
+  passwords?: PasswordHasher;
   /**
    * Where agents' samples go (IngestService): a host sample store and a stream publisher, the
    * same path as a worker's samples; the caller opens and closes them. Absent: IngestService is
@@ -73,21 +83,33 @@ export interface ApiDeps {
     publicUrl?: string;
     blockPrivateTargets?: boolean;
     allowInsecureChannelUrls?: boolean;
-    /** How TestChannel posts: with PULSAR_BLOCK_PRIVATE_TARGETS, a guarded fetch
-     *  (internal/netpolicy/guarded-fetch.ts) that the caller closes. */
+    /** How TestChannel posts: a guarded fetch for policyFor(PULSAR_BLOCK_PRIVATE_TARGETS)
+     *  (internal/netpolicy/guarded-fetch.ts) that the caller closes; absent, one that refuses
+     *  only link-local and cloud metadata addresses. */
     fetch?: typeof fetch;
   };
   /**
    * The API's series (internal/metrics): every RPC is counted and timed, and /metrics serves
    * the registry, only to `Authorization: Bearer <metricsToken>` when a token is set
-   * (METRICS_TOKEN). Absent: no RPC metrics and no /metrics.
+   * (METRICS_TOKEN), else only to loopback clients no proxy forwarded. Absent: no RPC metrics
+   * and no /metrics.
    */
   metrics?: ApiMetrics;
   metricsToken?: string;
+  /**
+   * PULSAR_MAX_REQUEST_BYTES: the largest request body (after decompression) of every route but
+   * IngestService's; 256 KiB when absent. A declared larger body is refused before it is read.
+   */
+  maxRequestBytes?: number;
+  /** PULSAR_ORG_MAX_*: what one organization may hold (orgQuotasFromConfig); the documented
+   *  defaults (DEFAULT_ORG_QUOTAS) when absent. */
+  quotas?: OrgQuotas;
+  /** PULSAR_ORG_WRITES_PER_MINUTE: write RPCs per organization per minute; 600 when absent. */
+  writesPerMinute?: number;
 }
 
 /** INGEST_MAX_BYTES bounds one PushSamples request body (decompressed). */
-const INGEST_MAX_BYTES = 8 * 1024 * 1024;
+const INGEST_MAX_BYTES = MAX_PUSH_BYTES;
 
 /** Api is the HTTP request listener and the Connect routes it serves. */
 export interface Api {
@@ -97,17 +119,25 @@ export interface Api {
 
 /**
  * createApi builds the API without listening: Connect-RPC at the root path, /healthz,
- * /readyz and (given metrics) /metrics beside it. Tests call it with real dependencies on port 0 or through an in-memory
- * transport over `routes`. Every RPC but SignUp and SignIn requires a session cookie or an API
- * token (authInterceptor), except IngestService, which takes only an agent token
- * (agentAuthInterceptor); errors are mapped last (errorInterceptor, the outermost).
+ * /readyz and (given metrics) /metrics beside it. Tests call it with real dependencies on port
+ * 0 or through an in-memory transport over `routes`. Every RPC but SignUp and SignIn requires
+ * a session cookie or an API token (authenticateCaller), except IngestService, which takes only
+ * an agent token (authenticateAgent); both run in Connect's request gate, before the body is
+ * read. Errors of the handlers are mapped last (errorInterceptor, the outermost but metrics).
  */
 export function createApi(deps: ApiDeps): Api {
   const sharedHosts = deps.sharedHosts ?? true;
   const limiter = createSignInLimiter(deps.redis, deps.prefix, deps.signInLimits);
   // Outermost first: the RPC metrics see the code a client gets, after errors are mapped.
   const observed = deps.metrics ? [rpcMetricsInterceptor(deps.metrics)] : [];
-  const interceptors = [...observed, errorInterceptor(deps.log), authInterceptor(deps)];
+  const interceptors = [...observed, errorInterceptor(deps.log)];
+  // Who calls, and whether their organization is over its write rate, is decided before a
+  // byte of the body is read: a stranger's request costs its headers.
+  const writes = createWriteRateLimiter(deps.redis, deps.prefix, deps.writesPerMinute);
+  const gated = {
+    interceptors,
+    requestGate: requestGate([authenticateCaller(deps), meterWrites(writes)], deps),
+  };
   const routes = (router: ConnectRouter) => {
     router.service(
       AuthService,
@@ -116,12 +146,14 @@ export function createApi(deps: ApiDeps): Api {
         limiter,
         signup: deps.signup ?? "open",
         passwordParams: deps.passwordParams,
+        passwords: deps.passwords,
+        quotas: deps.quotas,
         publishRevocation: createRevocationPublisher(deps.redis, deps.prefix),
         log: deps.log,
       }),
-      { interceptors },
+      gated,
     );
-    router.service(MonitorService, createMonitorService(deps), { interceptors });
+    router.service(MonitorService, createMonitorService(deps), gated);
     router.service(
       AlertService,
       createAlertService({
@@ -138,8 +170,9 @@ export function createApi(deps: ApiDeps): Api {
             fetch: deps.alerts?.fetch,
           }),
         publisher: createStreamPublisher(deps.redis, deps.prefix),
+        quotas: deps.quotas,
       }),
-      { interceptors },
+      gated,
     );
     router.service(
       HostService,
@@ -147,8 +180,9 @@ export function createApi(deps: ApiDeps): Api {
         pool: deps.pool,
         sampleIntervalMs: deps.sampleIntervalMs ?? 2000,
         sharedHosts,
+        quotas: deps.quotas,
       }),
-      { interceptors },
+      gated,
     );
     if (deps.ingest) {
       router.service(
@@ -157,28 +191,44 @@ export function createApi(deps: ApiDeps): Api {
           sampleStore: deps.ingest.sampleStore,
           publisher: deps.ingest.publisher,
           limiter: createIngestLimiter(deps.redis, deps.prefix, deps.ingest.limits),
+          maxHostsPerOrg: deps.quotas?.hosts,
           log: deps.log,
         }),
-        // Agent tokens only, never the API's credentials (see agentAuthInterceptor). A batch
-        // of 500 ordinary samples is about 1 MB as JSON.
+        // Agent tokens only, never the API's credentials (see authenticateAgent), checked
+        // before the body is read. The agent's fullest batch fits the read limit in either
+        // encoding (MAX_PUSH_BYTES).
         {
-          interceptors: [...observed, errorInterceptor(deps.log), agentAuthInterceptor(deps)],
+          interceptors,
+          requestGate: requestGate([authenticateAgent(deps)], deps),
           readMaxBytes: INGEST_MAX_BYTES,
         },
       );
     }
   };
+  const maxRequestBytes = deps.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+  // A declared oversized body is refused before Connect (or any route) reads a byte of it.
+  const guard = createRequestGuard((path) =>
+    path.startsWith(`/${IngestService.typeName}/`)
+      ? { maxBytes: INGEST_MAX_BYTES, setting: "IngestService's fixed limit" }
+      : { maxBytes: maxRequestBytes, setting: "PULSAR_MAX_REQUEST_BYTES" },
+  );
   const web = deps.webRoot ? createWebAssets(deps.webRoot) : undefined;
-  const health = createHealthHandler({
-    postgres: () => deps.pool.query("SELECT 1"),
-    redis: () => deps.redis.ping(),
-  });
+  const health = createHealthHandler(
+    {
+      postgres: () => deps.pool.query("SELECT 1"),
+      redis: () => deps.redis.ping(),
+    },
+    deps.log,
+  );
   const metrics =
     deps.metrics &&
     createMetricsHandler({ registry: deps.metrics.registry, token: deps.metricsToken });
   const connect = connectNodeAdapter({
     routes,
     contextValues: clientContextValues(deps.trustProxy ?? false),
+    // Every route's read limit (IngestService sets its own): Connect's default is ~4 GiB, and
+    // it bounds a gzip or brotli body's inflated size by the same number.
+    readMaxBytes: maxRequestBytes,
     fallback: (req, res) => {
       health(req, res)
         .then(async (handled) => handled || ((await metrics?.(req, res)) ?? false))
@@ -198,5 +248,10 @@ export function createApi(deps: ApiDeps): Api {
         );
     },
   });
-  return { handler: connect, routes };
+  return {
+    handler: (req, res) => {
+      if (!guard(req, res)) connect(req, res);
+    },
+    routes,
+  };
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { BlockedAddressError, blockedReason, judgeAddresses } from "./address-policy.js";
+import {
+  alwaysBlockedReason,
+  BlockedAddressError,
+  blockedReason,
+  judgeAddresses,
+  policyFor,
+  refusalNote,
+} from "./address-policy.js";
 
 describe("blockedReason", () => {
   it.each([
@@ -108,5 +115,59 @@ describe("judgeAddresses", () => {
       { address: "1.1.1.1", family: 4 },
     ];
     expect(judgeAddresses(blockedReason, "two.test", answer)).toBeUndefined();
+  });
+});
+
+describe("alwaysBlockedReason", () => {
+  it.each([
+    ["169.254.169.254", "link-local address (cloud metadata lives there)"],
+    ["169.254.0.1", "link-local"],
+    ["100.100.100.200", "cloud metadata address (Alibaba Cloud)"],
+    ["fd00:ec2::254", "cloud metadata address (AWS)"],
+    ["fe80::1", "link-local"],
+    ["fe80::a9fe:a9fe%eth0", "link-local"],
+    ["::ffff:169.254.169.254", "IPv4-mapped form of 169.254.169.254, a link-local"],
+    ["::ffff:a9fe:a9fe", "IPv4-mapped form of 169.254.169.254, a link-local"],
+    ["::ffff:100.100.100.200", "IPv4-mapped form of 100.100.100.200, a cloud metadata"],
+    ["64:ff9b::a9fe:a9fe", "NAT64 form of 169.254.169.254"],
+    ["2002:a9fe:a9fe::1", "6to4 address of 169.254.169.254"],
+    ["metadata.google.internal", "not an IP address"],
+  ])("refuses %s (%s) whatever the settings", (address, words) => {
+    expect(alwaysBlockedReason(address)).toContain(words);
+    expect(policyFor(false)(address)).toBe(alwaysBlockedReason(address));
+    expect(policyFor(true)(address)).toBeDefined();
+  });
+
+  it.each([
+    "127.0.0.1",
+    "::1",
+    "10.0.0.5",
+    "192.168.1.10",
+    "100.100.100.199",
+    "100.64.0.1",
+    "fd00:ec2::253",
+    "fd12::1",
+    "::ffff:127.0.0.1",
+    "8.8.8.8",
+  ])("lets %s through when private targets are allowed", (address) => {
+    expect(alwaysBlockedReason(address)).toBeUndefined();
+    expect(policyFor(false)(address)).toBeUndefined();
+  });
+
+  it("is blockedReason's policy when private targets are blocked", () => {
+    expect(policyFor(true)).toBe(blockedReason);
+    expect(policyFor(true)("10.0.0.5")).toBe("10.0.0.5 is a private address");
+  });
+});
+
+describe("refusalNote", () => {
+  it("names PULSAR_BLOCK_PRIVATE_TARGETS only for what that setting refuses", () => {
+    expect(refusalNote("10.0.0.5")).toBe(" (PULSAR_BLOCK_PRIVATE_TARGETS is on)");
+    expect(refusalNote("::1")).toBe(" (PULSAR_BLOCK_PRIVATE_TARGETS is on)");
+    for (const address of ["169.254.169.254", "fd00:ec2::254", "::ffff:a9fe:a9fe"]) {
+      expect(refusalNote(address)).toBe(
+        "; such addresses are never reached, whatever the settings",
+      );
+    }
   });
 });

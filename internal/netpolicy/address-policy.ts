@@ -120,8 +120,75 @@ export function blockedReason(address: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Addresses no check, redirect or webhook may reach whatever the settings: link-local (the
+ * cloud metadata service of AWS, GCP and Azure answers at 169.254.169.254) and the other
+ * clouds' metadata addresses. A self-hosted install that watches its own network still has no
+ * reason to monitor these, and they hand out the machine's credentials.
+ */
+const ALWAYS_V4: readonly V4Range[] = [
+  ["169.254.0.0", 16, "a link-local address (cloud metadata lives there)"],
+  ["100.100.100.200", 32, "a cloud metadata address (Alibaba Cloud)"],
+];
+const ALWAYS_V6: readonly V6Range[] = [
+  ["fd00:ec2::254", 128, "a cloud metadata address (AWS)"],
+  ["fe80::", 10, "a link-local address"],
+];
+
+/**
+ * alwaysBlockedReason says why `address` must never be reached, even by an installation that
+ * lets checks reach private addresses (PULSAR_BLOCK_PRIVATE_TARGETS=false): link-local and cloud
+ * metadata addresses, also in their IPv4-mapped, NAT64 and 6to4 forms. Undefined for the rest.
+ * What is not an IP address at all is refused: the policy fails closed.
+ */
+export function alwaysBlockedReason(address: string): string | undefined {
+  const bare = address.split("%")[0] ?? address;
+  const kind = net.isIP(bare);
+  if (kind === 4) {
+    const why = alwaysV4Kind(v4ToInt(bare));
+    return why === undefined ? undefined : `${bare} is ${why}`;
+  }
+  if (kind !== 6) return `${address} is not an IP address`;
+  const value = v6ToBigInt(bare);
+  for (const [base, bits, why] of ALWAYS_V6) {
+    if (inV6(value, base, bits)) return `${bare} is ${why}`;
+  }
+  for (const [base, bits, form, shift] of V6_EMBEDDING) {
+    if (!inV6(value, base, bits)) continue;
+    const v4 = Number((value >> shift) & 0xffff_ffffn);
+    const why = alwaysV4Kind(v4);
+    return why === undefined ? undefined : `${bare} is ${form} of ${intToV4(v4)}, ${why}`;
+  }
+  return undefined;
+}
+
+/**
+ * refusalNote is what an error appends to a refusal of `address` to say which rule refused
+ * it: " (PULSAR_BLOCK_PRIVATE_TARGETS is on)" for an address only that setting refuses, and
+ * for link-local and cloud metadata addresses, which no setting opens, that they are never
+ * reached.
+ */
+export function refusalNote(address: string): string {
+  return alwaysBlockedReason(address) === undefined
+    ? " (PULSAR_BLOCK_PRIVATE_TARGETS is on)"
+    : "; such addresses are never reached, whatever the settings";
+}
+
+/** policyFor is the address policy of checks and webhooks for PULSAR_BLOCK_PRIVATE_TARGETS. */
+export function policyFor(blockPrivateTargets: boolean): AddressPolicy {
+  return blockPrivateTargets ? blockedReason : alwaysBlockedReason;
+}
+
+function alwaysV4Kind(value: number): string | undefined {
+  return v4KindIn(ALWAYS_V4, value);
+}
+
 function v4Kind(value: number): string | undefined {
-  for (const [base, bits, why] of V4_RANGES) {
+  return v4KindIn(V4_RANGES, value);
+}
+
+function v4KindIn(ranges: readonly V4Range[], value: number): string | undefined {
+  for (const [base, bits, why] of ranges) {
     // Unsigned shifts: a /32 compares whole, and >>> 32 would be a no-op, so branch on it.
     const shift = 32 - bits;
     const same =

@@ -123,12 +123,7 @@ describe("resolveChannelSpec", () => {
 
   it("refuses webhooks to addresses visible as private when private targets are blocked", () => {
     const rules = { ...strict, blockPrivateTargets: true };
-    for (const url of [
-      "http://10.1.2.3/x",
-      "http://169.254.169.254/latest",
-      "http://localhost:8080/",
-      "http://[::1]/x",
-    ]) {
+    for (const url of ["http://10.1.2.3/x", "http://localhost:8080/", "http://[::1]/x"]) {
       expect(problem(webhook(url), rules)).toContain(
         "channel.webhook.url must reach a public address",
       );
@@ -138,6 +133,27 @@ describe("resolveChannelSpec", () => {
     );
     // Without the switch a LAN receiver is fine: a self-hosted install alerts its own services.
     expect(resolveChannelSpec(webhook("http://10.1.2.3/x"), strict).url).toBe("http://10.1.2.3/x");
+  });
+
+  it.each([
+    ["http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address"],
+    ["http://2852039166/latest", "169.254.169.254 is a link-local address"],
+    ["http://[fd00:ec2::254]/latest", "fd00:ec2::254 is a cloud metadata address (AWS)"],
+    ["http://100.100.100.200/latest", "100.100.100.200 is a cloud metadata address"],
+    ["http://[::ffff:169.254.169.254]/", "IPv4-mapped form of 169.254.169.254"],
+    ["https://[fe80::1]/hook", "fe80::1 is a link-local address"],
+  ])("refuses a webhook to %s whatever PULSAR_BLOCK_PRIVATE_TARGETS says", (url, reason) => {
+    for (const blockPrivateTargets of [false, true]) {
+      const message = problem(webhook(url), { ...strict, blockPrivateTargets });
+      expect(
+        message.startsWith(
+          "channel.webhook.url must not be a link-local or cloud metadata address: ",
+        ),
+      ).toBe(true);
+      expect(message).toContain(reason);
+      // No setting opens these, so none is named as the cure.
+      expect(message).not.toContain("PULSAR_BLOCK_PRIVATE_TARGETS");
+    }
   });
 });
 

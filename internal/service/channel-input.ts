@@ -3,7 +3,7 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { type Channel, ChannelSchema, type ChannelSpec } from "../../gen/pulsar/v1/alert_pb.js";
 import type { NewChannel, StoredChannel } from "../db/alert-admin.js";
-import { blockedReason } from "../netpolicy/address-policy.js";
+import { alwaysBlockedReason, blockedReason } from "../netpolicy/address-policy.js";
 import { InvalidArgumentError } from "./errors.js";
 
 /** ChannelRules are the installation's settings that decide which channel URLs are accepted. */
@@ -16,6 +16,7 @@ export interface ChannelRules {
   /**
    * PULSAR_BLOCK_PRIVATE_TARGETS: refuse a webhook whose host is an IP literal that is not
    * globally routable, or localhost. (A name resolving inside is for the sender to refuse.)
+   * Link-local and cloud metadata literals are refused either way.
    */
   blockPrivateTargets: boolean;
 }
@@ -116,11 +117,26 @@ function checkWebhookUrl(field: string, raw: string, rules: ChannelRules): strin
   if (url.username !== "" || url.password !== "") {
     throw new InvalidArgumentError(field, "must not contain credentials");
   }
+  // No setting opens these: the message must not suggest one does.
+  const never = metadataHostReason(url.hostname);
+  if (never) {
+    throw new InvalidArgumentError(
+      field,
+      `must not be a link-local or cloud metadata address: ${never}`,
+    );
+  }
   if (rules.blockPrivateTargets && !isLocalFake(url, rules)) {
     const reason = privateHostReason(url.hostname);
     if (reason) throw new InvalidArgumentError(field, `must reach a public address: ${reason}`);
   }
   return url.toString();
+}
+
+/** metadataHostReason says why a URL's host may never be reached, when it is an IP literal. */
+function metadataHostReason(hostname: string): string | undefined {
+  const host = hostname.replace(/^\[|\]$/g, "");
+  // A name is judged where it resolves, by the sender (the guarded fetch).
+  return isIP(host) === 0 ? undefined : alwaysBlockedReason(host);
 }
 
 /** privateHostReason says why a URL's host is not public when that is visible in the URL. */

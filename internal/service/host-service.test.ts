@@ -8,8 +8,9 @@ import { bearer, createTestOrg, type TestOrg } from "../../test/support/accounts
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
 import { createApi } from "../api/app.js";
-import { authInterceptor } from "../api/auth-interceptor.js";
+import { authenticateCaller } from "../api/auth-gate.js";
 import { errorInterceptor } from "../api/errors.js";
+import { requestGate } from "../api/request-gate.js";
 import { writeHostSampleBatch } from "../db/hosts.js";
 import { silentLogger } from "../log/logger.js";
 import { createRedis } from "../queue/redis.js";
@@ -97,10 +98,10 @@ function serviceClient(token: string, sharedHosts: boolean): Client {
             now: () => new Date(NOW),
           }),
           {
-            interceptors: [
-              errorInterceptor(silentLogger),
-              authInterceptor({ pool: db.pool, log: silentLogger }),
-            ],
+            interceptors: [errorInterceptor(silentLogger)],
+            requestGate: requestGate([authenticateCaller({ pool: db.pool, log: silentLogger })], {
+              log: silentLogger,
+            }),
           },
         ),
       { transport: { interceptors: [bearer(token)] } },
@@ -260,10 +261,11 @@ describe("ListHosts", () => {
               HostService,
               createHostService({ pool: db.pool, sampleIntervalMs: 2000, sharedHosts: true }),
               {
-                interceptors: [
-                  errorInterceptor(silentLogger),
-                  authInterceptor({ pool: db.pool, log: silentLogger }),
-                ],
+                interceptors: [errorInterceptor(silentLogger)],
+                requestGate: requestGate(
+                  [authenticateCaller({ pool: db.pool, log: silentLogger })],
+                  { log: silentLogger },
+                ),
               },
             ),
           { transport: { interceptors: token ? [bearer(token)] : [] } },

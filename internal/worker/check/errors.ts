@@ -1,5 +1,5 @@
 import { CheckErrorKind } from "../../../gen/pulsar/v1/check_pb.js";
-import { BlockedAddressError } from "../../netpolicy/address-policy.js";
+import { BlockedAddressError, refusalNote } from "../../netpolicy/address-policy.js";
 import { TlsVerifyError } from "./tls-info.js";
 
 /** Failure is why a check is down: a kind for grouping and words for people. */
@@ -106,13 +106,13 @@ export function fail(kind: CheckErrorKind, error: string): Failure {
   return { kind, error };
 }
 
-/** The words name the setting, so whoever reads a blocked check knows what to change. */
+/**
+ * The words name the setting when one decides it, so whoever reads a blocked check knows what
+ * to change; link-local and cloud metadata addresses are refused whatever the settings say.
+ */
 function blockedFailure(err: BlockedAddressError): Failure {
   const via = err.hostname === err.address ? "" : `${err.hostname} resolves to ${err.address}; `;
-  return fail(
-    CheckErrorKind.BLOCKED,
-    `blocked: ${via}${err.reason} (PULSAR_BLOCK_PRIVATE_TARGETS is on)`,
-  );
+  return fail(CheckErrorKind.BLOCKED, `blocked: ${via}${err.reason}${refusalNote(err.address)}`);
 }
 
 function isTlsCode(code: string): boolean {

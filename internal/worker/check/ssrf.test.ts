@@ -203,3 +203,129 @@ describe("the connect-time guard", () => {
     },
   );
 });
+
+describe("with PULSAR_BLOCK_PRIVATE_TARGETS off", () => {
+  const off = { blockPrivateTargets: false };
+
+  it.each([
+    ["http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address"],
+    ["http://[fd00:ec2::254]/latest/meta-data/", "fd00:ec2::254 is a cloud metadata address (AWS)"],
+    ["http://100.100.100.200/latest/meta-data/", "100.100.100.200 is a cloud metadata address"],
+    ["http://[::ffff:169.254.169.254]/", "IPv4-mapped form of 169.254.169.254"],
+    ["http://2852039166/", "169.254.169.254 is a link-local address"],
+  ])("still refuses %s, before any socket", async (url, reason) => {
+    const started = Date.now();
+    const result = await runCheck(checkTarget(url), off);
+    expect(result.up).toBe(false);
+    expect(result.errorKind).toBe(CheckErrorKind.BLOCKED);
+    expect(result.error).toContain(reason);
+    expect(result.error).toMatch(/; such addresses are never reached, whatever the settings$/);
+    expect(result.error).not.toContain("PULSAR_BLOCK_PRIVATE_TARGETS");
+    expect(result.remoteAddress).toBe("");
+    // Refused, not timed out trying to reach a host that is not there.
+    expect(Date.now() - started).toBeLessThan(4000);
+  });
+
+  it("refuses a name that resolves to the metadata address", async () => {
+    const result = await runCheck(checkTarget("http://metadata.test/computeMetadata/v1/"), {
+      ...off,
+      lookup: fakeDns({ "metadata.test": "169.254.169.254" }),
+    });
+    expect(result.errorKind).toBe(CheckErrorKind.BLOCKED);
+    expect(result.error).toContain("metadata.test resolves to 169.254.169.254");
+  });
+
+  it("follows a redirect on loopback but refuses one to the metadata address", async () => {
+    const before = a.requestsReceived();
+    const [result, received] = await countingB(() =>
+      runCheck(
+        checkTarget(`${a.url}/redirect?to=http://169.254.169.254/latest/meta-data/`, {
+          followRedirects: true,
+        }),
+        off,
+      ),
+    );
+    expect(result.errorKind).toBe(CheckErrorKind.BLOCKED);
+    expect(result.redirectCount).toBe(1);
+    expect(result.error).toContain("169.254.169.254 is a link-local address");
+    expect(a.requestsReceived()).toBe(before + 1);
+    expect(received).toEqual({ connections: 0, requests: 0 });
+
+    const named = await runCheck(
+      checkTarget(`${a.url}/redirect?to=http://metadata.test/`, { followRedirects: true }),
+      { ...off, lookup: fakeDns({ "metadata.test": "169.254.169.254" }) },
+    );
+    expect(named.errorKind).toBe(CheckErrorKind.BLOCKED);
+    expect(named.error).toContain("metadata.test resolves to 169.254.169.254");
+  });
+
+  it("still checks loopback, and a redirect from it to another loopback address", async () => {
+    expect((await runCheck(checkTarget(`${a.url}/ok`), off)).up).toBe(true);
+    const [result, received] = await countingB(() =>
+      runCheck(
+        checkTarget(`${a.url}/redirect?to=http://${B_ADDRESS}:${bPort}/ok`, {
+          followRedirects: true,
+        }),
+        off,
+      ),
+    );
+    expect(result.up).toBe(true);
+    expect(received).toEqual({ connections: 1, requests: 1 });
+  });
+});
+
+describe("what a private target answers", () => {
+  const MARKER = "pulsar-private-marker-51c7";
+  let server: net.Server;
+  let port = 0;
+
+  beforeAll(async () => {
+    // Raw HTTP, so the marker can sit anywhere in the answer: body, reason phrase, or bytes
+    // that are not HTTP at all.
+    server = net.createServer((socket) => {
+      socket.once("data", (request) => {
+        const path = /^GET (\S+)/.exec(request.toString("latin1"))?.[1] ?? "/";
+        const body = `internal error: ${MARKER}\n`;
+        if (path === "/garbage") {
+          socket.end(`${MARKER} ${MARKER}\r\n\r\n`);
+        } else if (path === "/bad-header") {
+          socket.end(`HTTP/1.1 200 OK\r\nX-Secret: ${MARKER}\u0001\r\ncontent-length: 0\r\n\r\n`);
+        } else {
+          const status = path === "/ok-page" ? `200 OK ${MARKER}` : `500 ${MARKER}`;
+          socket.end(
+            `HTTP/1.1 ${status}\r\ncontent-type: text/plain\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+          );
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("never shows up in a check's error, whatever part of the answer carries it", async () => {
+    const targets = [
+      checkTarget(`http://127.0.0.1:${port}/error`),
+      checkTarget(`http://127.0.0.1:${port}/ok-page`, { keyword: "status page is green" }),
+      checkTarget(`http://127.0.0.1:${port}/ok-page`, { keyword: "internal", invertKeyword: true }),
+      checkTarget(`http://127.0.0.1:${port}/garbage`),
+      checkTarget(`http://127.0.0.1:${port}/bad-header`),
+    ];
+    const kinds: CheckErrorKind[] = [];
+    for (const target of targets) {
+      const result = await runCheck(target, { blockPrivateTargets: false });
+      expect(result.up, target.url).toBe(false);
+      expect(result.error, target.url).not.toBe("");
+      expect(result.error, target.url).not.toContain(MARKER);
+      kinds.push(result.errorKind);
+    }
+    expect(kinds.slice(0, 3)).toEqual([
+      CheckErrorKind.STATUS,
+      CheckErrorKind.KEYWORD,
+      CheckErrorKind.KEYWORD,
+    ]);
+  });
+});

@@ -1,8 +1,9 @@
-import type { Interceptor } from "@connectrpc/connect";
+import type { HandlerContext } from "@connectrpc/connect";
 import { type AuthenticateDeps, authenticate, readCredentials } from "../auth/authenticate.js";
 import { callerKey } from "../auth/caller.js";
 import { crossOriginReason } from "../auth/same-origin.js";
 import { PermissionDeniedError, UnauthenticatedError } from "../service/errors.js";
+import type { GateStep } from "./request-gate.js";
 
 /** PUBLIC_METHODS are the RPCs that need no credentials (service type name / method name). */
 export const PUBLIC_METHODS: ReadonlySet<string> = new Set([
@@ -17,18 +18,19 @@ const RPC_CONTENT_TYPE =
   /^application\/(json|proto|connect\+(json|proto)|grpc(-web)?(\+(json|proto))?)\b/i;
 
 /**
- * authInterceptor authenticates every RPC except PUBLIC_METHODS and puts the Caller into the
- * request's context values (getCaller). Cookie-authenticated requests are also checked against
- * cross-site request forgery: an RPC content type, and an Origin that is ours.
+ * authenticateCaller is the request-gate step that authenticates every RPC except
+ * PUBLIC_METHODS and puts the Caller into the request's context values (getCaller), before
+ * the body is read. Cookie-authenticated requests are also checked against cross-site request
+ * forgery: a POST with an RPC content type, and an Origin that is ours.
  */
-export function authInterceptor(deps: AuthenticateDeps): Interceptor {
-  return (next) => async (req) => {
-    if (PUBLIC_METHODS.has(`${req.service.typeName}/${req.method.name}`)) return next(req);
-    const header = (name: string) => req.header.get(name);
+export function authenticateCaller(deps: AuthenticateDeps): GateStep {
+  return async (ctx: HandlerContext) => {
+    if (PUBLIC_METHODS.has(`${ctx.service.typeName}/${ctx.method.name}`)) return;
+    const header = (name: string) => ctx.requestHeader.get(name);
     const credentials = readCredentials(header);
     if (credentials.kind === "session") {
-      const contentType = req.header.get("content-type") ?? "";
-      if (req.requestMethod !== "POST" || !RPC_CONTENT_TYPE.test(contentType)) {
+      const contentType = ctx.requestHeader.get("content-type") ?? "";
+      if (ctx.requestMethod !== "POST" || !RPC_CONTENT_TYPE.test(contentType)) {
         throw new PermissionDeniedError(
           "cookie-authenticated calls must be POSTs with a Connect content type",
         );
@@ -38,8 +40,7 @@ export function authInterceptor(deps: AuthenticateDeps): Interceptor {
     }
     const caller = await authenticate(deps, credentials, "api");
     if (!caller) throw new UnauthenticatedError(unauthenticatedMessage(credentials.kind));
-    req.contextValues.set(callerKey, caller);
-    return next(req);
+    ctx.values.set(callerKey, caller);
   };
 }
 
