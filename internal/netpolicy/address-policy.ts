@@ -89,6 +89,18 @@ const V6_EMBEDDING: readonly [base: string, bits: number, form: string, shift: b
 const GLOBAL_UNICAST: V6Range = ["2000::", 3, "global unicast"];
 
 /**
+ * Rules are the ranges one policy refuses; `globalOnly` also refuses IPv6 outside 2000::/3.
+ * IPv4 embedded in IPv6 (mapped, NAT64, 6to4) is judged by the IPv4 ranges.
+ */
+interface Rules {
+  v4: readonly V4Range[];
+  v6: readonly V6Range[];
+  globalOnly: boolean;
+}
+
+const PRIVATE_RULES: Rules = { v4: V4_RANGES, v6: V6_RANGES, globalOnly: true };
+
+/**
  * blockedReason says why `address` must not be reached by a public monitoring service, or
  * undefined for a globally routable one. It covers loopback, private, link-local (cloud
  * metadata at 169.254.169.254), shared, documentation, benchmarking, multicast and reserved
@@ -97,27 +109,7 @@ const GLOBAL_UNICAST: V6Range = ["2000::", 3, "global unicast"];
  * address at all is refused too: the policy fails closed.
  */
 export function blockedReason(address: string): string | undefined {
-  const bare = address.split("%")[0] ?? address; // a zone id (fe80::1%eth0) is no part of it
-  const kind = net.isIP(bare);
-  if (kind === 4) {
-    const why = v4Kind(v4ToInt(bare));
-    return why === undefined ? undefined : `${bare} is ${why}`;
-  }
-  if (kind !== 6) return `${address} is not an IP address`;
-  const value = v6ToBigInt(bare);
-  for (const [base, bits, why] of V6_RANGES) {
-    if (inV6(value, base, bits)) return `${bare} is ${why}`;
-  }
-  for (const [base, bits, form, shift] of V6_EMBEDDING) {
-    if (!inV6(value, base, bits)) continue;
-    const v4 = Number((value >> shift) & 0xffff_ffffn);
-    const why = v4Kind(v4);
-    return why === undefined ? undefined : `${bare} is ${form} of ${intToV4(v4)}, ${why}`;
-  }
-  if (!inV6(value, GLOBAL_UNICAST[0], GLOBAL_UNICAST[1])) {
-    return `${bare} is not a global unicast address`;
-  }
-  return undefined;
+  return judge(address, PRIVATE_RULES);
 }
 
 /**
@@ -126,14 +118,17 @@ export function blockedReason(address: string): string | undefined {
  * clouds' metadata addresses. A self-hosted install that watches its own network still has no
  * reason to monitor these, and they hand out the machine's credentials.
  */
-const ALWAYS_V4: readonly V4Range[] = [
-  ["169.254.0.0", 16, "a link-local address (cloud metadata lives there)"],
-  ["100.100.100.200", 32, "a cloud metadata address (Alibaba Cloud)"],
-];
-const ALWAYS_V6: readonly V6Range[] = [
-  ["fd00:ec2::254", 128, "a cloud metadata address (AWS)"],
-  ["fe80::", 10, "a link-local address"],
-];
+const ALWAYS_RULES: Rules = {
+  v4: [
+    ["169.254.0.0", 16, "a link-local address (cloud metadata lives there)"],
+    ["100.100.100.200", 32, "a cloud metadata address (Alibaba Cloud)"],
+  ],
+  v6: [
+    ["fd00:ec2::254", 128, "a cloud metadata address (AWS)"],
+    ["fe80::", 10, "a link-local address"],
+  ],
+  globalOnly: false,
+};
 
 /**
  * alwaysBlockedReason says why `address` must never be reached, even by an installation that
@@ -142,22 +137,30 @@ const ALWAYS_V6: readonly V6Range[] = [
  * What is not an IP address at all is refused: the policy fails closed.
  */
 export function alwaysBlockedReason(address: string): string | undefined {
-  const bare = address.split("%")[0] ?? address;
+  return judge(address, ALWAYS_RULES);
+}
+
+/** judge applies one set of rules to an address, with the words of the first that refuses it. */
+function judge(address: string, rules: Rules): string | undefined {
+  const bare = address.split("%")[0] ?? address; // a zone id (fe80::1%eth0) is no part of it
   const kind = net.isIP(bare);
   if (kind === 4) {
-    const why = alwaysV4Kind(v4ToInt(bare));
+    const why = v4Kind(rules.v4, v4ToInt(bare));
     return why === undefined ? undefined : `${bare} is ${why}`;
   }
   if (kind !== 6) return `${address} is not an IP address`;
   const value = v6ToBigInt(bare);
-  for (const [base, bits, why] of ALWAYS_V6) {
+  for (const [base, bits, why] of rules.v6) {
     if (inV6(value, base, bits)) return `${bare} is ${why}`;
   }
   for (const [base, bits, form, shift] of V6_EMBEDDING) {
     if (!inV6(value, base, bits)) continue;
     const v4 = Number((value >> shift) & 0xffff_ffffn);
-    const why = alwaysV4Kind(v4);
+    const why = v4Kind(rules.v4, v4);
     return why === undefined ? undefined : `${bare} is ${form} of ${intToV4(v4)}, ${why}`;
+  }
+  if (rules.globalOnly && !inV6(value, GLOBAL_UNICAST[0], GLOBAL_UNICAST[1])) {
+    return `${bare} is not a global unicast address`;
   }
   return undefined;
 }
@@ -179,15 +182,7 @@ export function policyFor(blockPrivateTargets: boolean): AddressPolicy {
   return blockPrivateTargets ? blockedReason : alwaysBlockedReason;
 }
 
-function alwaysV4Kind(value: number): string | undefined {
-  return v4KindIn(ALWAYS_V4, value);
-}
-
-function v4Kind(value: number): string | undefined {
-  return v4KindIn(V4_RANGES, value);
-}
-
-function v4KindIn(ranges: readonly V4Range[], value: number): string | undefined {
+function v4Kind(ranges: readonly V4Range[], value: number): string | undefined {
   for (const [base, bits, why] of ranges) {
     // Unsigned shifts: a /32 compares whole, and >>> 32 would be a no-op, so branch on it.
     const shift = 32 - bits;
