@@ -214,5 +214,40 @@ describe.skipIf(!haveChromium)(
       expect(await secret.inputValue()).toMatch(/^pulsar_api_[A-Za-z0-9_-]{43}$/);
       await shot(page, "api-tokens");
     });
+
+    it("invites a member by link on a closed installation, and removing them signs them out", async () => {
+      // The product runs with the default PULSAR_SIGNUP=closed: only the first account could
+      // sign up without an invitation.
+      await nav("Members").click();
+      const invite = page.getByRole("form", { name: "Invite someone" });
+      await invite.getByLabel("Email").fill("grace@example.test");
+      await invite.getByRole("button", { name: "Invite" }).click();
+      const link = page.getByLabel("Invitation link");
+      await link.waitFor();
+      const url = await link.inputValue();
+      expect(url).toMatch(/\/sign-up\?invitation=pulsar_invite_/);
+      await shot(page, "members");
+
+      const invitee = await (await browser.newContext()).newPage();
+      await invitee.goto(url);
+      await invitee.getByRole("heading", { name: "Join your organization" }).waitFor();
+      expect(await invitee.getByLabel("Organization").count()).toBe(0);
+      await invitee.getByLabel("Name").fill("Grace Hopper");
+      await invitee.getByLabel("Email").fill("grace@example.test");
+      await invitee.getByLabel("Password").fill("compile it all");
+      await invitee.getByRole("button", { name: "Create account" }).click();
+      await invitee.getByText("No monitors yet").waitFor();
+
+      await page.reload();
+      await page.getByRole("button", { name: "Remove Grace Hopper" }).click();
+      await page.getByRole("dialog").getByRole("button", { name: "Remove member" }).click();
+      await page
+        .getByRole("button", { name: "Remove Grace Hopper" })
+        .waitFor({ state: "detached" });
+      // Her session is gone: her next request lands her on the sign-in page.
+      await invitee.reload();
+      await invitee.getByRole("heading", { name: "Sign in" }).waitFor();
+      await invitee.context().close();
+    });
   },
 );
