@@ -4,6 +4,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createRequestGuard, SERVER_TIMEOUTS } from "./request-limits.js";
 
 const MB = 1024 * 1024;
+/**
+ * What a connection may have read of a 200 MB body before reading stopped: what arrived while
+ * the answer was being decided. It depends on the runtime's read-ahead (64 KiB on Node 20,
+ * 3.9–4.2 MiB on Node 24, measured here) and the machine's load, never on the body's size.
+ */
+const READ_BEFORE_STOPPING = 16 * MB;
 const servers: Server[] = [];
 
 afterEach(async () => {
@@ -118,8 +124,8 @@ describe("the request guard", () => {
     }
     expect(closed).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(10_000);
-    // What the kernel buffered before reading stopped, not the body.
-    expect(closed[0]).toBeLessThan(4 * MB);
+    // What was read before reading stopped, not the body.
+    expect(closed[0]).toBeLessThan(READ_BEFORE_STOPPING);
   });
 });
 
@@ -135,7 +141,7 @@ describe("a chunked request answered before its body was read", () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(closed).toHaveLength(1);
-    expect(closed[0]).toBeLessThan(4 * MB);
+    expect(closed[0]).toBeLessThan(READ_BEFORE_STOPPING);
   });
 
   it("leaves connections with declared bodies within the limit open for the next request", async () => {
