@@ -10,15 +10,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { insertOrganization } from "../../internal/db/accounts.js";
-import { insertMonitor } from "../../internal/db/monitors.js";
-import { createPool } from "../../internal/db/pool.js";
-import { applySchema } from "../../internal/db/schema.js";
-import { createCheckQueue } from "../../internal/queue/check-queue.js";
-import { createRedis } from "../../internal/queue/redis.js";
-import { upsertSchedule } from "../../internal/queue/schedules.js";
-import { scheduleOf } from "../../internal/service/monitor-schedule.js";
+import { openBenchStack, scheduleMonitors } from "../support/bench-stack.js";
 import { machineCpu, processCpuMs, processRssMb } from "./proc-stats.js";
 
 const { values: args } = parseArgs({
@@ -39,14 +32,6 @@ const scheme = args.scheme === "https" ? "https" : "http";
 const concurrency = Number(args.concurrency);
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const adminUrl = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/9";
-const database = "pulsar_bench";
-const databaseUrl = (() => {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-})();
 const prefix = "pulsar-bench";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -65,15 +50,8 @@ async function startChild(
 }
 
 async function main() {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${database}`);
-  const pool = createPool({ connectionString: databaseUrl, max: 20 });
-  await applySchema(pool, 90);
-  const redis = createRedis(redisUrl, "bullmq", "bench");
-  await redis.flushdb();
-  const queue = createCheckQueue(redis, prefix);
+  const stack = await openBenchStack({ database: "pulsar_bench", redisDb: 9, prefix, poolMax: 20 });
+  const { pool, databaseUrl, redisUrl } = stack;
 
   const target = await startChild(
     process.execPath,
@@ -88,30 +66,10 @@ async function main() {
   console.log(`creating ${monitors} monitors at ${intervalSeconds} s against ${url} ...`);
   // One organization owns them all: the worker checks every organization's monitors alike.
   const org = await insertOrganization(pool, "bench");
-  for (let i = 0; i < monitors; i += 200) {
-    await Promise.all(
-      Array.from({ length: Math.min(200, monitors - i) }, async (_, j) => {
-        const monitor = await insertMonitor(pool, org.id, {
-          name: `bench ${i + j}`,
-          url,
-          method: "GET",
-          headers: {},
-          intervalSeconds,
-          timeoutMs: 5000,
-          expectedStatus: [{ min: 200, max: 399 }],
-          invertKeyword: false,
-          followRedirects: true,
-          ignoreTlsErrors: false,
-          enabled: true,
-          confirmations: 2,
-          recoveryConfirmations: 1,
-          reminderMinutes: 0,
-          alertChannelIds: [],
-        });
-        await upsertSchedule(queue, scheduleOf(monitor, org.id));
-      }),
-    );
-  }
+  await scheduleMonitors(stack, org.id, Array(monitors).fill(url), {
+    intervalSeconds,
+    timeoutMs: 5000,
+  });
 
   const worker = await startChild(process.execPath, ["dist/cmd/worker/main.js"], {
     DATABASE_URL: databaseUrl,
@@ -190,13 +148,7 @@ async function main() {
   };
   console.log(JSON.stringify(report, null, 2));
 
-  await queue.obliterate({ force: true }).catch(() => {});
-  await queue.close();
-  await redis.flushdb();
-  redis.disconnect();
-  await pool.end();
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.end();
+  await stack.close();
 }
 
 function round(value: number | null | undefined): number | null {

@@ -22,16 +22,9 @@ import { writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { insertOrganization } from "../../internal/db/accounts.js";
-import { insertMonitor } from "../../internal/db/monitors.js";
-import { createPool } from "../../internal/db/pool.js";
-import { applySchema } from "../../internal/db/schema.js";
-import { createCheckQueue } from "../../internal/queue/check-queue.js";
-import { createRedis } from "../../internal/queue/redis.js";
-import { upsertSchedule } from "../../internal/queue/schedules.js";
-import { scheduleOf } from "../../internal/service/monitor-schedule.js";
 import { processCpuMs, processRssMb } from "../checks/proc-stats.js";
+import { type BenchStack, openBenchStack, scheduleMonitors } from "../support/bench-stack.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const { values: args } = parseArgs({
@@ -57,14 +50,6 @@ const timeoutMs = Number(args.timeout);
 const dnsHost = args["dns-host"];
 const metricsPort = Number(args["metrics-port"]);
 
-const adminUrl = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/10";
-const database = "pulsar_noisy";
-const databaseUrl = (() => {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-})();
 const prefix = "pulsar-noisy";
 const resolvConf = "/tmp/pulsar-noisy-resolv.conf";
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -78,7 +63,7 @@ function startTargets(): ChildProcess {
 }
 
 /** startWorker runs the built worker of workerRoot with its own /etc/resolv.conf. */
-function startWorker(): ChildProcess {
+function startWorker({ databaseUrl, redisUrl }: BenchStack): ChildProcess {
   // unshare execs sh, which execs node: the child's pid is the worker's.
   const script = 'mount --bind "$1" /etc/resolv.conf && exec "$2" dist/cmd/worker/main.js';
   return spawn("unshare", ["--mount", "sh", "-c", script, "sh", resolvConf, process.execPath], {
@@ -101,38 +86,6 @@ function startWorker(): ChildProcess {
   });
 }
 
-async function createMonitors(
-  pool: pg.Pool,
-  queue: ReturnType<typeof createCheckQueue>,
-  orgId: string,
-  urls: string[],
-): Promise<void> {
-  for (let i = 0; i < urls.length; i += 50) {
-    await Promise.all(
-      urls.slice(i, i + 50).map(async (url) => {
-        const monitor = await insertMonitor(pool, orgId, {
-          name: url,
-          url,
-          method: "GET",
-          headers: {},
-          intervalSeconds,
-          timeoutMs,
-          expectedStatus: [{ min: 200, max: 399 }],
-          invertKeyword: false,
-          followRedirects: true,
-          ignoreTlsErrors: false,
-          enabled: true,
-          confirmations: 2,
-          recoveryConfirmations: 1,
-          reminderMinutes: 0,
-          alertChannelIds: [],
-        });
-        await upsertSchedule(queue, scheduleOf(monitor, orgId));
-      }),
-    );
-  }
-}
-
 /** scrapeCounter reads one series' value from the worker's /metrics; undefined if absent. */
 async function scrapeCounter(series: string): Promise<number | undefined> {
   try {
@@ -145,15 +98,8 @@ async function scrapeCounter(series: string): Promise<number | undefined> {
 }
 
 async function main() {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${database}`);
-  const pool = createPool({ connectionString: databaseUrl, max: 10 });
-  await applySchema(pool, 90);
-  const redis = createRedis(redisUrl, "bullmq", "bench-noisy");
-  await redis.flushdb();
-  const queue = createCheckQueue(redis, prefix);
+  const stack = await openBenchStack({ database: "pulsar_noisy", redisDb: 10, prefix });
+  const { pool } = stack;
   writeFileSync(resolvConf, `nameserver ${dnsHost}\n`);
 
   const targets = startTargets();
@@ -163,26 +109,27 @@ async function main() {
   const orgA = await insertOrganization(pool, "noisy A");
   const orgB = await insertOrganization(pool, "quiet B");
   const count = (name: "hang" | "dns-hang" | "healthy") => Number(args[name]);
-  await createMonitors(
-    pool,
-    queue,
+  const spec = { intervalSeconds, timeoutMs, name: (i: number) => `noisy ${i}` };
+  await scheduleMonitors(
+    stack,
     orgA.id,
     Array.from({ length: count("hang") }, (_, i) => `http://127.0.0.1:${hangPort}/a/${i}`),
+    spec,
   );
-  await createMonitors(
-    pool,
-    queue,
+  await scheduleMonitors(
+    stack,
     orgA.id,
     Array.from({ length: count("dns-hang") }, (_, i) => `http://n${i}.noisy.test:${hangPort}/`),
+    spec,
   );
-  await createMonitors(
-    pool,
-    queue,
+  await scheduleMonitors(
+    stack,
     orgB.id,
     Array.from({ length: count("healthy") }, (_, i) => `http://localhost:${healthyPort}/b/${i}`),
+    spec,
   );
 
-  const worker = startWorker();
+  const worker = startWorker(stack);
   const pid = worker.pid ?? 0;
   console.log(`[${label}] worker pid ${pid} (${workerRoot}); warming up ${args.warmup} s ...`);
   await sleep(Number(args.warmup) * 1000);
@@ -250,13 +197,7 @@ async function main() {
   await once(worker, "exit");
   targets.kill("SIGTERM");
   await once(targets, "exit");
-  await queue.obliterate({ force: true }).catch(() => {});
-  await queue.close();
-  await redis.flushdb();
-  redis.disconnect();
-  await pool.end();
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.end();
+  await stack.close();
 }
 
 function round(value: number | undefined): number | null {

@@ -1,0 +1,100 @@
+import { create } from "@bufbuild/protobuf";
+import type { Redis } from "ioredis";
+import pg from "pg";
+import { MonitorSpecSchema } from "../../gen/pulsar/v1/monitor_pb.js";
+import { insertMonitor } from "../../internal/db/monitors.js";
+import { createPool } from "../../internal/db/pool.js";
+import { applySchema } from "../../internal/db/schema.js";
+import { type CheckQueue, createCheckQueue } from "../../internal/queue/check-queue.js";
+import { createRedis } from "../../internal/queue/redis.js";
+import { upsertSchedule } from "../../internal/queue/schedules.js";
+import { scheduleOf } from "../../internal/service/monitor-schedule.js";
+import { resolveMonitorSpec } from "../../internal/service/monitor-spec.js";
+
+/** BenchStackOptions name a bench's own database, Redis database and queue prefix. */
+export interface BenchStackOptions {
+  /** Database name, created afresh and dropped by close(). */
+  database: string;
+  /** Redis database number, flushed at start (a bench's own: 9, 10…). */
+  redisDb: number;
+  prefix: string;
+  poolMax?: number;
+}
+
+/**
+ * BenchStack is a fresh Postgres database with Pulsar's schema, a flushed Redis database and the
+ * check queue on it: what a bench's worker process runs against. URLs come from
+ * BENCH_POSTGRES_URL (the server's admin database) and BENCH_REDIS_URL, else the local servers.
+ */
+export interface BenchStack {
+  databaseUrl: string;
+  redisUrl: string;
+  pool: pg.Pool;
+  redis: Redis;
+  queue: CheckQueue;
+  close(): Promise<void>;
+}
+
+/** openBenchStack creates the database and opens the connections; close() undoes it all. */
+export async function openBenchStack(options: BenchStackOptions): Promise<BenchStack> {
+  const adminUrl = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const redisUrl = process.env.BENCH_REDIS_URL ?? `redis://127.0.0.1:6379/${options.redisDb}`;
+  const url = new URL(adminUrl);
+  url.pathname = `/${options.database}`;
+  const databaseUrl = url.toString();
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${options.database} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${options.database}`);
+  const pool = createPool({ connectionString: databaseUrl, max: options.poolMax ?? 10 });
+  await applySchema(pool, 90);
+  const redis = createRedis(redisUrl, "bullmq", `bench-${options.prefix}`);
+  await redis.flushdb();
+  const queue = createCheckQueue(redis, options.prefix);
+  return {
+    databaseUrl,
+    redisUrl,
+    pool,
+    redis,
+    queue,
+    async close() {
+      await queue.obliterate({ force: true }).catch(() => {});
+      await queue.close();
+      await redis.flushdb();
+      redis.disconnect();
+      await pool.end();
+      await admin.query(`DROP DATABASE IF EXISTS ${options.database} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+/**
+ * scheduleMonitors stores a monitor of `orgId` per URL, its spec resolved by the API's own
+ * validation (so defaults are the product's), and gives each its job scheduler, as
+ * CreateMonitor would; `batch` at a time.
+ */
+export async function scheduleMonitors(
+  stack: Pick<BenchStack, "pool" | "queue">,
+  orgId: string,
+  urls: readonly string[],
+  spec: { intervalSeconds: number; timeoutMs: number; name?: (i: number) => string },
+  batch = 200,
+): Promise<void> {
+  for (let i = 0; i < urls.length; i += batch) {
+    await Promise.all(
+      urls.slice(i, i + batch).map(async (url, j) => {
+        const resolved = resolveMonitorSpec(
+          create(MonitorSpecSchema, {
+            name: spec.name?.(i + j) ?? `bench ${i + j}`,
+            url,
+            intervalSeconds: spec.intervalSeconds,
+            timeoutMs: spec.timeoutMs,
+          }),
+        );
+        const monitor = await insertMonitor(stack.pool, orgId, resolved);
+        await upsertSchedule(stack.queue, scheduleOf(monitor, orgId));
+      }),
+    );
+  }
+}
