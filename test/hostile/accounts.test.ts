@@ -698,6 +698,12 @@ describe("invitations", () => {
       { cookie: admin.cookie },
     );
     expect(again.status).toBe(404);
+    const garbage = await call(
+      "AuthService/RevokeInvitation",
+      { id: "x".repeat(10_000) },
+      { cookie: admin.cookie },
+    );
+    expect(garbage.body).toEqual({ code: "invalid_argument", message: "id must be a UUID" });
   });
 });
 
