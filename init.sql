@@ -82,7 +82,7 @@ CREATE TABLE IF NOT EXISTS monitors (
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 -- Added with accounts. NULL only on monitors created before accounts existed: the first
--- organization to sign up adopts them (internal/db/accounts.sql); until then nobody sees them.
+-- organization to sign up adopts them (internal/accounts/accounts.sql); until then nobody sees them.
 ALTER TABLE monitors ADD COLUMN IF NOT EXISTS org_id uuid REFERENCES organizations (id) ON DELETE CASCADE;
 -- Every listing is per organization, in creation order.
 CREATE INDEX IF NOT EXISTS monitors_org_seq ON monitors (org_id, seq);

@@ -7,7 +7,7 @@
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { CheckResult, CheckTarget } from "../gen/pulsar/v1/check_pb.js";
-import { type CheckOptions, runCheck } from "../internal/worker/check/index.js";
+import { type CheckOptions, runCheck } from "../internal/checks/http/index.js";
 import {
   checkTarget,
   startHttpsTarget,

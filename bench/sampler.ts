@@ -4,8 +4,8 @@
 //
 //   npx tsx bench/sampler.ts [seconds]   (default 60, at the default 2000 ms interval)
 import { readFile } from "node:fs/promises";
-import { createSampler } from "../internal/hosts/sampler.js";
-import { createLogger } from "../internal/log/logger.js";
+import { createLogger } from "../internal/core/logger.js";
+import { createSampler } from "../internal/hosts/reading/sampler.js";
 
 const INTERVAL_MS = 2000;
 const seconds = Number(process.argv[2] ?? 60);

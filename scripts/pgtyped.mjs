@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Regenerates internal/db/**/*.queries.ts from the .sql files beside them: pgtyped checks every
+// Regenerates internal/**/*.queries.ts from the .sql files beside them: pgtyped checks every
 // query against a real database, so this script makes a throwaway one, applies init.sql to it,
 // runs pgtyped, and drops it again whatever happened. CI runs it and then `git diff
 // --exit-code`, so the output must depend only on the .sql files and the schema.
@@ -16,7 +16,7 @@ import pg from "pg";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const serverUrl = process.env.PGTYPED_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const QUERY_DIR = "internal/db";
+const QUERY_DIR = "internal";
 // pgtyped never exits when it cannot connect (it logs and keeps a file watcher open).
 const PGTYPED_TIMEOUT_MS = 120_000;
 

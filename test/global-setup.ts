@@ -2,12 +2,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { silentLogger } from "../internal/core/logger.js";
 import {
   type RunningService,
   startEmbeddedPostgres,
 } from "../internal/launcher/embedded-postgres.js";
 import { redisAnswers, startPrivateRedis } from "../internal/launcher/private-redis.js";
-import { silentLogger } from "../internal/log/logger.js";
 
 const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
 const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";

@@ -10,7 +10,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { insertOrganization } from "../../internal/db/accounts.js";
+import { insertOrganization } from "../../internal/accounts/accounts.js";
 import { openBenchStack, scheduleMonitors } from "../support/bench-stack.js";
 import { machineCpu, processCpuMs, processRssMb } from "./proc-stats.js";
 

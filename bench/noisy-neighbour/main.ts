@@ -22,7 +22,7 @@ import { writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { insertOrganization } from "../../internal/db/accounts.js";
+import { insertOrganization } from "../../internal/accounts/accounts.js";
 import { processCpuMs, processRssMb } from "../checks/proc-stats.js";
 import { type BenchStack, openBenchStack, scheduleMonitors } from "../support/bench-stack.js";
 

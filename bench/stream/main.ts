@@ -16,14 +16,14 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { hostSample } from "../../internal/api/ws/testing.js";
+import * as accounts from "../../internal/accounts/accounts.js";
 import { newSecret } from "../../internal/auth/secrets.js";
-import * as accounts from "../../internal/db/accounts.js";
+import { silentLogger } from "../../internal/core/logger.js";
 import { freePort } from "../../internal/launcher/free-port.js";
 import { startPrivateRedis } from "../../internal/launcher/private-redis.js";
-import { silentLogger } from "../../internal/log/logger.js";
-import { createRedis } from "../../internal/queue/redis.js";
+import { createRedis } from "../../internal/redis/redis.js";
 import { createStreamPublisher, type StreamPublisher } from "../../internal/stream/publisher.js";
+import { hostSample } from "../../test/support/stream-clients.js";
 import { machineCpu, processCpuMs, processRssMb } from "../checks/proc-stats.js";
 import { type ClientPool, openClients } from "./clients.js";
 

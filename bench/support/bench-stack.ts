@@ -2,14 +2,14 @@ import { create } from "@bufbuild/protobuf";
 import type { Redis } from "ioredis";
 import pg from "pg";
 import { MonitorSpecSchema } from "../../gen/pulsar/v1/monitor_pb.js";
-import { insertMonitor } from "../../internal/db/monitors.js";
+import { scheduleOf } from "../../internal/checks/monitors/monitor-schedule.js";
+import { resolveMonitorSpec } from "../../internal/checks/monitors/monitor-spec.js";
+import { insertMonitor } from "../../internal/checks/monitors/monitors.js";
+import { type CheckQueue, createCheckQueue } from "../../internal/checks/queue/check-queue.js";
+import { upsertSchedule } from "../../internal/checks/queue/schedules.js";
 import { createPool } from "../../internal/db/pool.js";
 import { applySchema } from "../../internal/db/schema.js";
-import { type CheckQueue, createCheckQueue } from "../../internal/queue/check-queue.js";
-import { createRedis } from "../../internal/queue/redis.js";
-import { upsertSchedule } from "../../internal/queue/schedules.js";
-import { scheduleOf } from "../../internal/service/monitor-schedule.js";
-import { resolveMonitorSpec } from "../../internal/service/monitor-spec.js";
+import { createRedis } from "../../internal/redis/redis.js";
 
 /** BenchStackOptions name a bench's own database, Redis database and queue prefix. */
 export interface BenchStackOptions {

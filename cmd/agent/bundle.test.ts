@@ -6,10 +6,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually } from "../../internal/api/ws/testing.js";
 import { createTestOrg, type TestOrg } from "../../test/support/accounts.js";
 import { type IngestApi, startIngestApi } from "../../test/support/ingest-api.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
+import { eventually } from "../../test/support/stream-clients.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 let dir: string;

@@ -5,9 +5,9 @@ import { IngestService } from "../../gen/pulsar/v1/ingest_pb.js";
 import { createAgent } from "../../internal/agent/agent.js";
 import { loadAgentConfig } from "../../internal/agent/config.js";
 import { configOrExit } from "../../internal/config/or-exit.js";
-import { createSampler } from "../../internal/hosts/sampler.js";
+import { createLogger } from "../../internal/core/logger.js";
+import { createSampler } from "../../internal/hosts/reading/sampler.js";
 import { onShutdown } from "../../internal/lifecycle/shutdown.js";
-import { createLogger } from "../../internal/log/logger.js";
 
 // How long SIGTERM waits for the last samples to reach the API, and for everything in all.
 const FLUSH_DEADLINE_MS = 5000;

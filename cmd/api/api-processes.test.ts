@@ -2,19 +2,19 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../internal/launcher/free-port.js";
+import { createRedis } from "../../internal/redis/redis.js";
+import { createStreamPublisher } from "../../internal/stream/publisher.js";
+import { createTestOrg } from "../../test/support/accounts.js";
+import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
+import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
 import {
   bearerHeaders,
   connectClient,
   eventually,
   type Frame,
   hostSample,
-} from "../../internal/api/ws/testing.js";
-import { freePort } from "../../internal/launcher/free-port.js";
-import { createRedis } from "../../internal/queue/redis.js";
-import { createStreamPublisher } from "../../internal/stream/publisher.js";
-import { createTestOrg } from "../../test/support/accounts.js";
-import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
-import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
+} from "../../test/support/stream-clients.js";
 
 // Two real cmd/api processes, as behind a load balancer: each holds its own Redis
 // subscription, and a client on either one receives every event.

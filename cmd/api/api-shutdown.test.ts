@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually } from "../../internal/api/ws/testing.js";
 import { freePort } from "../../internal/launcher/free-port.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
+import { eventually } from "../../test/support/stream-clients.js";
 
 // A real cmd/api process told to stop while it is answering: SignUp hashes the password with
 // scrypt (~0.5 s), so a SignUp sent just before SIGTERM is in flight when the signal lands.

@@ -4,6 +4,7 @@ import { dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../../internal/config/config.js";
 import { configOrExit } from "../../internal/config/or-exit.js";
+import { createLogger } from "../../internal/core/logger.js";
 import {
   type RunningService,
   startEmbeddedPostgres,
@@ -11,7 +12,6 @@ import {
 import { redisAnswers, startPrivateRedis } from "../../internal/launcher/private-redis.js";
 import { supervise } from "../../internal/launcher/supervisor.js";
 import { onShutdown } from "../../internal/lifecycle/shutdown.js";
-import { createLogger } from "../../internal/log/logger.js";
 
 const self = fileURLToPath(import.meta.url);
 const here = dirname(self);

@@ -2,11 +2,11 @@ import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually } from "../../internal/api/ws/testing.js";
-import { createRedis } from "../../internal/queue/redis.js";
+import { createRedis } from "../../internal/redis/redis.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { sampleValue, scrape } from "../../test/support/prometheus.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
+import { eventually } from "../../test/support/stream-clients.js";
 import { startWorkerProcess } from "../../test/support/worker-process.js";
 
 // A real cmd/worker process: its operations port (METRICS_PORT) as Prometheus and an

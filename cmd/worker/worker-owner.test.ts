@@ -2,13 +2,13 @@ import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually } from "../../internal/api/ws/testing.js";
-import { listApiTokens, revokeApiToken } from "../../internal/db/accounts.js";
-import { createRedis } from "../../internal/queue/redis.js";
+import { listApiTokens, revokeApiToken } from "../../internal/accounts/accounts.js";
+import { createRedis } from "../../internal/redis/redis.js";
 import { hostsKey } from "../../internal/stream/topics.js";
 import { createTestOrg, type TestOrg } from "../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
+import { eventually } from "../../test/support/stream-clients.js";
 import { startWorkerProcess, type WorkerProcess } from "../../test/support/worker-process.js";
 
 // Real cmd/worker processes: whom their host samples belong to (PULSAR_WORKER_TOKEN,

@@ -7,10 +7,10 @@ import { IngestService } from "../../gen/pulsar/v1/ingest_pb.js";
 import { bearer, createTestOrg, type TestOrg } from "../../test/support/accounts.js";
 import { type IngestApi, startIngestApi } from "../../test/support/ingest-api.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
-import { bearerHeaders, connectClient, eventually } from "../api/ws/testing.js";
-import { revokeApiToken } from "../db/accounts.js";
-import { createSampler } from "../hosts/sampler.js";
-import type { Logger } from "../log/logger.js";
+import { bearerHeaders, connectClient, eventually } from "../../test/support/stream-clients.js";
+import { revokeApiToken } from "../accounts/accounts.js";
+import type { Logger } from "../core/logger.js";
+import { createSampler } from "../hosts/reading/sampler.js";
 import { type Agent, createAgent } from "./agent.js";
 
 const INTERVAL_MS = 500;

@@ -1,8 +1,8 @@
 import { toBinary } from "@bufbuild/protobuf";
 import { HostSampleSchema } from "../../gen/pulsar/v1/host_pb.js";
-import { resolveHostId } from "../hosts/host-id.js";
-import type { Sampler, SamplerDeps } from "../hosts/sampler.js";
-import type { Logger } from "../log/logger.js";
+import type { Logger } from "../core/logger.js";
+import { resolveHostId } from "../hosts/reading/host-id.js";
+import type { Sampler, SamplerDeps } from "../hosts/reading/sampler.js";
 import type { BackoffPolicy } from "./backoff.js";
 import { createSampleBuffer } from "./buffer.js";
 import { type AgentConfig, bufferCapacity } from "./config.js";
@@ -16,7 +16,7 @@ export interface AgentDeps {
   >;
   /** An IngestService client that sends the agent token. */
   client: IngestClient;
-  /** The worker's host sampler (internal/hosts/sampler.ts): one module, two callers. */
+  /** The worker's host sampler (internal/hosts/reading/sampler.ts): one module, two callers. */
   createSampler: (deps: SamplerDeps) => Sampler;
   log: Logger;
   /** Tests shorten these; see createSender. */

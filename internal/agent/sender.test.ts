@@ -4,7 +4,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
 import { HostSampleSchema } from "../../gen/pulsar/v1/host_pb.js";
 import { PushSamplesResponseSchema } from "../../gen/pulsar/v1/ingest_pb.js";
-import { silentLogger } from "../log/logger.js";
+import { silentLogger } from "../core/logger.js";
 import { createSampleBuffer } from "./buffer.js";
 import { createSender, type IngestClient } from "./sender.js";
 

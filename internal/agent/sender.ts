@@ -2,7 +2,7 @@ import { fromBinary } from "@bufbuild/protobuf";
 import { type CallOptions, Code, ConnectError } from "@connectrpc/connect";
 import { HostSampleSchema } from "../../gen/pulsar/v1/host_pb.js";
 import type { PushSamplesRequest, PushSamplesResponse } from "../../gen/pulsar/v1/ingest_pb.js";
-import type { Logger } from "../log/logger.js";
+import type { Logger } from "../core/logger.js";
 import { type BackoffPolicy, backoffDelay } from "./backoff.js";
 import type { SampleBuffer } from "./buffer.js";
 

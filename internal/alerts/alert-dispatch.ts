@@ -1,6 +1,6 @@
-import type { Logger } from "../log/logger.js";
+import type { Logger } from "../core/logger.js";
 import type { OwnedAlertEvent } from "../stream/publisher.js";
-import { type AlertQueue, enqueueDeliveries } from "./alert-queue.js";
+import { type AlertQueue, enqueueDeliveries } from "./delivery/alert-queue.js";
 import type { RecordedAlerts } from "./monitor-alerts.js";
 
 /** AlertDispatchDeps say where committed alerts go. */

@@ -1,6 +1,6 @@
 import type { AlertKind } from "../../gen/pulsar/v1/alert_pb.js";
 import type { CheckTiming } from "../../gen/pulsar/v1/check_pb.js";
-import { ALERT_KINDS, type AlertKindName, nameOf } from "../db/alert-rows.js";
+import { ALERT_KINDS, type AlertKindName, nameOf } from "./alert-rows.js";
 
 export type { AlertKindName };
 

@@ -1,14 +1,14 @@
 import { toJson } from "@bufbuild/protobuf";
 import { type CheckResult, CheckResultSchema } from "../../gen/pulsar/v1/check_pb.js";
-import type { MonitorAlertRow, MonitorAlertStates, MonitorAlerts } from "../db/alerts.js";
-import { toJsonParam } from "../db/json.js";
-import type { MonitorAlertText } from "./monitor-alert-text.js";
 import {
   type AlertState,
   type AlertStatus,
   type MonitorTransition,
   timestampUs,
-} from "./monitor-transitions.js";
+} from "../checks/status/monitor-transitions.js";
+import { toJsonParam } from "../db/json.js";
+import type { MonitorAlertRow, MonitorAlertStates, MonitorAlerts } from "./alerts-db.js";
+import type { MonitorAlertText } from "./monitor-alert-text.js";
 
 // The parallel columns of SaveMonitorAlertStates and InsertMonitorAlerts, filled monitor by
 // monitor and sent in one statement each.

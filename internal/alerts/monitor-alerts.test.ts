@@ -6,10 +6,10 @@ import {
   insertChannelFixture,
   resultsFixture,
 } from "../../test/support/alert-fixtures.js";
+import { resultFixture, specFixture } from "../../test/support/fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
-import { insertMonitor } from "../db/monitors.js";
-import { resultFixture, specFixture } from "../db/test-fixtures.js";
-import { storeCheckResults } from "../worker/store-check-results.js";
+import { insertMonitor } from "../checks/monitors/monitors.js";
+import { storeCheckResults } from "../checks/results/store-check-results.js";
 
 const MINUTE = 60_000;
 

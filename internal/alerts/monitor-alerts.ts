@@ -8,14 +8,15 @@ import {
   DeliveryStatus,
 } from "../../gen/pulsar/v1/alert_pb.js";
 import type { CheckResult } from "../../gen/pulsar/v1/check_pb.js";
+import { evaluateMonitor, type MonitorTransition } from "../checks/status/monitor-transitions.js";
+import type { Queryable } from "../db/pool.js";
+import type { OwnedAlertEvent } from "../stream/publisher.js";
 import {
   type DeliveryKey,
   insertMonitorAlerts,
   lockMonitorAlertStates,
   saveMonitorAlertStates,
-} from "../db/alerts.js";
-import type { Queryable } from "../db/pool.js";
-import type { OwnedAlertEvent } from "../stream/publisher.js";
+} from "./alerts-db.js";
 import {
   alertColumns,
   alertStateOf,
@@ -24,7 +25,6 @@ import {
   stateColumns,
 } from "./monitor-alert-columns.js";
 import { monitorAlertText } from "./monitor-alert-text.js";
-import { evaluateMonitor, type MonitorTransition } from "./monitor-transitions.js";
 
 /** RecordedAlerts is what a batch's transitions leave to do once its transaction commits. */
 export interface RecordedAlerts {

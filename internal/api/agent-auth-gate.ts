@@ -1,7 +1,7 @@
 import type { HandlerContext } from "@connectrpc/connect";
 import { type AuthenticateDeps, authenticate, readCredentials } from "../auth/authenticate.js";
 import { callerKey } from "../auth/caller.js";
-import { UnauthenticatedError } from "../service/errors.js";
+import { UnauthenticatedError } from "../core/errors.js";
 import type { GateStep } from "./request-gate.js";
 
 /**

@@ -21,11 +21,11 @@ import { bearer, createTestOrg, type TestOrg } from "../../test/support/accounts
 import { listenApi } from "../../test/support/api-server.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
-import { writeHostSampleBatch } from "../db/hosts.js";
-import { silentLogger } from "../log/logger.js";
-import { type CheckQueue, createCheckQueue } from "../queue/check-queue.js";
-import { createRedis } from "../queue/redis.js";
-import { createMonitorScheduler } from "../queue/schedules.js";
+import { type CheckQueue, createCheckQueue } from "../checks/queue/check-queue.js";
+import { createMonitorScheduler } from "../checks/queue/schedules.js";
+import { silentLogger } from "../core/logger.js";
+import { writeHostSampleBatch } from "../hosts/server/hosts-db.js";
+import { createRedis } from "../redis/redis.js";
 import { createApi } from "./app.js";
 
 // AlertService over HTTP, against a local fake Discord: channels (masked), rules, the history

@@ -2,7 +2,7 @@ import type { HandlerContext } from "@connectrpc/connect";
 import { type AuthenticateDeps, authenticate, readCredentials } from "../auth/authenticate.js";
 import { callerKey } from "../auth/caller.js";
 import { crossOriginReason } from "../auth/same-origin.js";
-import { PermissionDeniedError, UnauthenticatedError } from "../service/errors.js";
+import { PermissionDeniedError, UnauthenticatedError } from "../core/errors.js";
 import type { GateStep } from "./request-gate.js";
 
 /** PUBLIC_METHODS are the RPCs that need no credentials (service type name / method name). */

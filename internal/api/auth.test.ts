@@ -6,10 +6,10 @@ import { listenApi } from "../../test/support/api-server.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
 import { hashSecret } from "../auth/secrets.js";
-import { silentLogger } from "../log/logger.js";
-import { type CheckQueue, createCheckQueue } from "../queue/check-queue.js";
-import { createRedis } from "../queue/redis.js";
-import { createMonitorScheduler } from "../queue/schedules.js";
+import { type CheckQueue, createCheckQueue } from "../checks/queue/check-queue.js";
+import { createMonitorScheduler } from "../checks/queue/schedules.js";
+import { silentLogger } from "../core/logger.js";
+import { createRedis } from "../redis/redis.js";
 import { createApi } from "./app.js";
 
 let db: TestDatabase;

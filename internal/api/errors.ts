@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
-import type { Logger } from "../log/logger.js";
 import {
   InvalidArgumentError,
   NotFoundError,
@@ -8,7 +7,8 @@ import {
   ResourceExhaustedError,
   UnauthenticatedError,
   UnavailableError,
-} from "../service/errors.js";
+} from "../core/errors.js";
+import type { Logger } from "../core/logger.js";
 
 /**
  * errorInterceptor is the one place domain errors become Connect errors. Anything unexpected

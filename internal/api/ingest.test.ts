@@ -8,10 +8,10 @@ import { IngestService } from "../../gen/pulsar/v1/ingest_pb.js";
 import { bearer, createTestOrg, type TestOrg } from "../../test/support/accounts.js";
 import { type IngestApi, startIngestApi } from "../../test/support/ingest-api.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
+import { bearerHeaders, connectClient, hostSample } from "../../test/support/stream-clients.js";
 import { SESSION_COOKIE } from "../auth/cookies.js";
 import { startSession } from "../auth/sessions.js";
-import { writeHostSampleBatch } from "../db/hosts.js";
-import { bearerHeaders, connectClient, hostSample } from "./ws/testing.js";
+import { writeHostSampleBatch } from "../hosts/server/hosts-db.js";
 
 let db: TestDatabase;
 let api: IngestApi;

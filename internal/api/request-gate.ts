@@ -1,5 +1,5 @@
 import type { ConnectError, HandlerContext } from "@connectrpc/connect";
-import type { Logger } from "../log/logger.js";
+import type { Logger } from "../core/logger.js";
 import type { ApiMetrics } from "../metrics/api-metrics.js";
 import { codeLabel } from "../metrics/rpc-interceptor.js";
 import { toConnectError } from "./errors.js";

@@ -4,14 +4,14 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
-import { silentLogger } from "../log/logger.js";
-import { type CheckQueue, createCheckQueue } from "../queue/check-queue.js";
-import { createRedis } from "../queue/redis.js";
-import { createMonitorScheduler } from "../queue/schedules.js";
+import { bearerHeaders, connectClient } from "../../test/support/stream-clients.js";
+import { type CheckQueue, createCheckQueue } from "../checks/queue/check-queue.js";
+import { createMonitorScheduler } from "../checks/queue/schedules.js";
+import { silentLogger } from "../core/logger.js";
+import { createRedis } from "../redis/redis.js";
 import { createApi } from "./app.js";
 import { authorizeUpgrade } from "./ws/authorize.js";
 import { CLOSE_POLICY_VIOLATION, createStreamGateway, type StreamGateway } from "./ws/gateway.js";
-import { bearerHeaders, connectClient } from "./ws/testing.js";
 
 // The API and the stream on one server, as cmd/api wires them: revoking a credential through
 // the API closes the live streams opened with it.

@@ -1,7 +1,7 @@
-import * as accounts from "../db/accounts.js";
+import * as accounts from "../accounts/accounts.js";
+import { PermissionDeniedError } from "../core/errors.js";
+import type { Logger } from "../core/logger.js";
 import type { Queryable } from "../db/pool.js";
-import type { Logger } from "../log/logger.js";
-import { PermissionDeniedError } from "../service/errors.js";
 import type { Caller } from "./caller.js";
 import { readCookie, SESSION_COOKIE } from "./cookies.js";
 import { hashSecret, secretKind } from "./secrets.js";

@@ -1,4 +1,4 @@
-import { ResourceExhaustedError } from "../service/errors.js";
+import { ResourceExhaustedError } from "../core/errors.js";
 
 /** HashGateLimits bound the password hashing of one API process. */
 export interface HashGateLimits {

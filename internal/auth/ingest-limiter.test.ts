@@ -1,8 +1,8 @@
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
-import { createRedis } from "../queue/redis.js";
-import { ResourceExhaustedError } from "../service/errors.js";
+import { ResourceExhaustedError } from "../core/errors.js";
+import { createRedis } from "../redis/redis.js";
 import { createIngestLimiter, DEFAULT_INGEST_LIMITS } from "./ingest-limiter.js";
 
 let redis: Redis;

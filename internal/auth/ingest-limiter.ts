@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import { ResourceExhaustedError } from "../service/errors.js";
+import { ResourceExhaustedError } from "../core/errors.js";
 
 /**
  * IngestLimits are what PushSamples may carry per window: samples and bytes (each sample's

@@ -1,4 +1,4 @@
-import * as accounts from "../db/accounts.js";
+import * as accounts from "../accounts/accounts.js";
 import type { Queryable } from "../db/pool.js";
 import { SESSION_TTL_MS } from "./cookies.js";
 import { newSecret } from "./secrets.js";

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import { ResourceExhaustedError } from "../service/errors.js";
+import { ResourceExhaustedError } from "../core/errors.js";
 import { ipKey } from "./ip-key.js";
 
 /** SignInLimits are how many attempts are tolerated per window before sign-in is refused. */

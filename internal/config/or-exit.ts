@@ -1,4 +1,4 @@
-import { createLogger } from "../log/logger.js";
+import { createLogger } from "../core/logger.js";
 import { ConfigError } from "./parse-environment.js";
 
 /**

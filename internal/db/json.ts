@@ -1,4 +1,4 @@
-import type { Json } from "./monitors.queries.js";
+import type { Json } from "../checks/monitors/monitors.queries.js";
 
 /** StatusRangeJson is one element of monitors.expected_status. */
 export interface StatusRangeJson {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDayPartition, DAY } from "../../test/support/fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { maintainHostSamplePartitions, maintainPartitions } from "./partitions.js";
 import { applySchema } from "./schema.js";
-import { createDayPartition, DAY } from "./test-fixtures.js";
 
 let db: TestDatabase;
 

@@ -1,7 +1,7 @@
+import { deleteRollupsBefore } from "../checks/results/rollups.js";
 import { connection } from "./connection.js";
 import * as q from "./partitions.queries.js";
 import type { Queryable } from "./pool.js";
-import { deleteRollupsBefore } from "./rollups.js";
 
 /** PartitionPolicy says how many daily partitions to keep ahead and behind. */
 export interface PartitionPolicy {

@@ -4,10 +4,10 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestOrg } from "../../test/support/accounts.js";
+import { DAY } from "../../test/support/fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
-import { getHostHistory } from "./hosts.js";
-import { expectIndexScansWithin, type PlanNode } from "./query-plans-doc.js";
-import { DAY } from "./test-fixtures.js";
+import { expectIndexScansWithin, type PlanNode } from "../../test/support/query-plans-doc.js";
+import { getHostHistory } from "../hosts/server/hosts-db.js";
 
 const HOSTS = 40;
 // One sample per host every 2 minutes over 9 days: 720 a day per host, 28,800 per partition.

@@ -6,19 +6,19 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestOrg } from "../../test/support/accounts.js";
+import { createDayPartition, DAY, specFixture } from "../../test/support/fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
-import { getMonitor, insertMonitor, listMonitorsPage } from "./monitors.js";
-import type { Queryable } from "./pool.js";
 import {
   expectIndexScansWithin,
   type PlanNode,
   resultScans,
   type ShownPlan,
   writeQueryPlansDoc,
-} from "./query-plans-doc.js";
-import { getMonitorStats, listCheckResults } from "./results.js";
-import { listLastResultsPage } from "./stream-replay.js";
-import { createDayPartition, DAY, specFixture } from "./test-fixtures.js";
+} from "../../test/support/query-plans-doc.js";
+import { getMonitor, insertMonitor, listMonitorsPage } from "../checks/monitors/monitors.js";
+import { getMonitorStats, listCheckResults } from "../checks/results/results.js";
+import { listLastResultsPage } from "../stream/stream-replay.js";
+import type { Queryable } from "./pool.js";
 
 const MONITORS = 200;
 const RESULTS_PER_MONITOR = 500;

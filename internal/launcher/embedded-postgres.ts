@@ -2,7 +2,7 @@ import type { EventEmitter } from "node:events";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { Logger } from "../log/logger.js";
+import type { Logger } from "../core/logger.js";
 import { freePort } from "./free-port.js";
 
 /** RunningService is a dependency the launcher started: where it answers, and how to stop it. */

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { Redis } from "ioredis";
-import type { Logger } from "../log/logger.js";
+import type { Logger } from "../core/logger.js";
 import type { RunningService } from "./embedded-postgres.js";
 import { freePort } from "./free-port.js";
 

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import type { Logger } from "../log/logger.js";
+import type { Logger } from "../core/logger.js";
 
 /** ChildSpec is one Node process the launcher keeps running. */
 export interface ChildSpec {

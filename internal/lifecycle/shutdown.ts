@@ -1,4 +1,4 @@
-import type { Logger } from "../log/logger.js";
+import type { Logger } from "../core/logger.js";
 
 /**
  * onShutdown runs `close` once on SIGTERM or SIGINT, then exits: 0 when it finished, 1 when it

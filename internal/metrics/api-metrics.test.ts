@@ -12,19 +12,19 @@ import { listenApi } from "../../test/support/api-server.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { sampleValue, scrape } from "../../test/support/prometheus.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
-import { createApi } from "../api/app.js";
-import { authorizeUpgrade } from "../api/ws/authorize.js";
-import { createStreamGateway, type StreamGateway } from "../api/ws/gateway.js";
 import {
   bearerHeaders,
   connectClient,
   eventually,
   hostSample,
   type TestClient,
-} from "../api/ws/testing.js";
-import { createHostSampleStore, type HostSampleStore } from "../hosts/sample-store.js";
-import { silentLogger } from "../log/logger.js";
-import { createRedis } from "../queue/redis.js";
+} from "../../test/support/stream-clients.js";
+import { createApi } from "../api/app.js";
+import { authorizeUpgrade } from "../api/ws/authorize.js";
+import { createStreamGateway, type StreamGateway } from "../api/ws/gateway.js";
+import { silentLogger } from "../core/logger.js";
+import { createHostSampleStore, type HostSampleStore } from "../hosts/server/sample-store.js";
+import { createRedis } from "../redis/redis.js";
 import { createStreamPublisher } from "../stream/publisher.js";
 import { type ApiMetrics, createApiMetrics } from "./api-metrics.js";
 import { createMetricsRegistry } from "./registry.js";

@@ -8,7 +8,7 @@ export interface HostSampleMetrics {
 
 /**
  * createHostSampleMetrics registers pulsar_host_samples_ingested_total: the worker and the API
- * (agents' samples) both store host samples through internal/hosts/sample-store.ts.
+ * (agents' samples) both store host samples through internal/hosts/server/sample-store.ts.
  */
 export function createHostSampleMetrics(registry: Registry): HostSampleMetrics {
   const ingested = new Counter({

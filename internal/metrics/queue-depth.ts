@@ -1,6 +1,6 @@
 import type { Queue } from "bullmq";
 import { Gauge, type Registry } from "prom-client";
-import type { Logger } from "../log/logger.js";
+import type { Logger } from "../core/logger.js";
 
 /** The job states reported; BullMQ counts each with one O(1) command (LLEN or ZCARD). */
 const STATES = [

@@ -12,27 +12,30 @@ import { type FakeDiscord, startFakeDiscord } from "../../test/support/fake-disc
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { sampleValue, scrape } from "../../test/support/prometheus.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
+import { eventually, hostSample } from "../../test/support/stream-clients.js";
 import { startHttpsTarget, startHttpTarget, type TestTarget } from "../../test/support/targets.js";
-import { type AlertQueue, createAlertQueue } from "../alerts/alert-queue.js";
-import { type AlertDeliveryWorker, startAlertDeliveryWorker } from "../alerts/delivery-worker.js";
+import { type AlertQueue, createAlertQueue } from "../alerts/delivery/alert-queue.js";
+import {
+  type AlertDeliveryWorker,
+  startAlertDeliveryWorker,
+} from "../alerts/delivery/delivery-worker.js";
 import { createApi } from "../api/app.js";
-import { createHealthHandler } from "../api/health.js";
-import { eventually, hostSample } from "../api/ws/testing.js";
-import { createHostSampleStore } from "../hosts/sample-store.js";
-import { silentLogger } from "../log/logger.js";
+import { type CheckWorker, startCheckWorker } from "../checks/check-worker.js";
+import { runCheck } from "../checks/http/index.js";
+import { createMonitorLocks } from "../checks/monitor-locks.js";
 import {
   CHECK_JOB_NAME,
   CHECK_JOB_OPTIONS,
   type CheckQueue,
   createCheckQueue,
-} from "../queue/check-queue.js";
-import { createRedis } from "../queue/redis.js";
-import { createMonitorScheduler } from "../queue/schedules.js";
-import { runCheck } from "../worker/check/index.js";
-import { type CheckWorker, startCheckWorker } from "../worker/check-worker.js";
-import { createMonitorLocks } from "../worker/monitor-locks.js";
-import { createMetricsHandler } from "./metrics-handler.js";
-import { createOpsHandler } from "./ops-handler.js";
+} from "../checks/queue/check-queue.js";
+import { createMonitorScheduler } from "../checks/queue/schedules.js";
+import { silentLogger } from "../core/logger.js";
+import { createHealthHandler } from "../core/ops/health.js";
+import { createMetricsHandler } from "../core/ops/metrics-handler.js";
+import { createOpsHandler } from "../core/ops/ops-handler.js";
+import { createHostSampleStore } from "../hosts/server/sample-store.js";
+import { createRedis } from "../redis/redis.js";
 import { registerQueueDepth } from "./queue-depth.js";
 import { createMetricsRegistry } from "./registry.js";
 import { createWorkerMetrics, type WorkerMetrics } from "./worker-metrics.js";

@@ -3,9 +3,9 @@ import net, { type AddressInfo, type LookupFunction } from "node:net";
 import { create } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlertEventSchema, AlertKind } from "../../gen/pulsar/v1/alert_pb.js";
+import { eventually } from "../../test/support/stream-clients.js";
 import { startHttpTarget, type TestTarget } from "../../test/support/targets.js";
-import { sendToChannel } from "../alerts/send.js";
-import { eventually } from "../api/ws/testing.js";
+import { sendToChannel } from "../alerts/delivery/send.js";
 import {
   type AddressPolicy,
   BlockedAddressError,

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestOrg } from "../../test/support/accounts.js";
+import { specFixture } from "../../test/support/fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
+import { insertMonitor } from "../checks/monitors/monitors.js";
 import { loadConfig } from "../config/config.js";
-import { insertMonitor } from "../db/monitors.js";
-import { countOrgRows } from "../db/quotas.js";
-import { specFixture } from "../db/test-fixtures.js";
-import { ResourceExhaustedError } from "../service/errors.js";
+import { ResourceExhaustedError } from "../core/errors.js";
 import {
   DEFAULT_ORG_QUOTAS,
   insertWithinQuota,
   orgQuotasFromConfig,
   QuotaExceededError,
 } from "./org-quotas.js";
+import { countOrgRows } from "./quotas-db.js";
 
 let db: TestDatabase;
 let org: string;

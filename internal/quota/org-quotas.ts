@@ -1,7 +1,7 @@
 import type pg from "pg";
-import { type CountedKind, countOrgRows, lockOrgQuota } from "../db/quotas.js";
+import { ResourceExhaustedError } from "../core/errors.js";
 import { withTransaction } from "../db/transaction.js";
-import { ResourceExhaustedError } from "../service/errors.js";
+import { type CountedKind, countOrgRows, lockOrgQuota } from "./quotas-db.js";
 
 export type { CountedKind };
 

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
-import { createRedis } from "../queue/redis.js";
-import { ResourceExhaustedError } from "../service/errors.js";
+import { ResourceExhaustedError } from "../core/errors.js";
+import { createRedis } from "../redis/redis.js";
 import { createWriteRateLimiter } from "./write-rate-limiter.js";
 
 let redis: Redis;

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import { ResourceExhaustedError } from "../service/errors.js";
+import { ResourceExhaustedError } from "../core/errors.js";
 
 /** DEFAULT_WRITES_PER_MINUTE is PULSAR_ORG_WRITES_PER_MINUTE's documented default. */
 export const DEFAULT_WRITES_PER_MINUTE = 600;

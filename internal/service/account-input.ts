@@ -1,5 +1,5 @@
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/password.js";
-import { InvalidArgumentError } from "./errors.js";
+import { InvalidArgumentError } from "../core/errors.js";
 
 // Deliberately loose (one @, a dot in the domain, no spaces): the only real check of an email
 // address is mail reaching it; this catches typos and pasted junk.

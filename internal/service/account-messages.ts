@@ -12,7 +12,13 @@ import {
   type User,
   UserSchema,
 } from "../../gen/pulsar/v1/auth_pb.js";
-import type { InvitationRow, OrgRow, RoleName, TokenRow, TokenScopeName } from "../db/accounts.js";
+import type {
+  InvitationRow,
+  OrgRow,
+  RoleName,
+  TokenRow,
+  TokenScopeName,
+} from "../accounts/accounts.js";
 
 /** roleMessage maps a stored role to the proto enum. */
 export const roleMessage = (role: RoleName): Role => (role === "admin" ? Role.ADMIN : Role.MEMBER);

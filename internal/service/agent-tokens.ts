@@ -1,15 +1,15 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type pg from "pg";
 import type { HostService } from "../../gen/pulsar/v1/host_pb.js";
+import * as accounts from "../accounts/accounts.js";
 import { getCaller } from "../auth/caller.js";
 import { newSecret } from "../auth/secrets.js";
-import * as accounts from "../db/accounts.js";
+import { requireUuid } from "../core/validate.js";
 import { DEFAULT_ORG_QUOTAS, insertWithinQuota, type OrgQuotas } from "../quota/org-quotas.js";
 import { requireText } from "./account-input.js";
 import { apiTokenMessage } from "./account-messages.js";
 import { requireMember } from "./require-member.js";
 import { revokeToken } from "./token-revocation.js";
-import { requireUuid } from "./validate.js";
 
 /** AgentTokenRpcs are the HostService methods that manage agent tokens. */
 export type AgentTokenRpcs = Pick<

@@ -11,20 +11,24 @@ import {
   DeliveryStatus,
   IncidentSchema,
 } from "../../gen/pulsar/v1/alert_pb.js";
-import type { ChannelTarget, SendOutcome } from "../alerts/send.js";
+import * as alerts from "../alerts/alert-admin.js";
+import {
+  type ChannelRules,
+  channelOf,
+  resolveChannelSpec,
+} from "../alerts/channels/channel-input.js";
+import { requireOrgChannels } from "../alerts/channels/org-channels.js";
+import type { ChannelTarget, SendOutcome } from "../alerts/delivery/send.js";
+import { resolveRuleSpec } from "../alerts/host-rules/rule-input.js";
 import { getCaller } from "../auth/caller.js";
-import * as alerts from "../db/alert-admin.js";
-import { getHost } from "../db/hosts.js";
-import * as monitors from "../db/monitors.js";
-import type { Logger } from "../log/logger.js";
+import * as monitors from "../checks/monitors/monitors.js";
+import { InvalidArgumentError, NotFoundError } from "../core/errors.js";
+import type { Logger } from "../core/logger.js";
+import { pageSize, requireUuid } from "../core/validate.js";
+import { getHost } from "../hosts/server/hosts-db.js";
 import { DEFAULT_ORG_QUOTAS, insertWithinQuota, type OrgQuotas } from "../quota/org-quotas.js";
 import type { StreamPublisher } from "../stream/publisher.js";
 import { ID_PATTERN } from "../stream/topics.js";
-import { type ChannelRules, channelOf, resolveChannelSpec } from "./channel-input.js";
-import { InvalidArgumentError, NotFoundError } from "./errors.js";
-import { requireOrgChannels } from "./org-channels.js";
-import { resolveRuleSpec } from "./rule-input.js";
-import { pageSize, requireUuid } from "./validate.js";
 
 /** AlertServiceDeps are what the alert RPCs use. */
 export interface AlertServiceDeps {
@@ -34,7 +38,7 @@ export interface AlertServiceDeps {
   sharedHosts: boolean;
   /** Which channel URLs are accepted (see ChannelRules). */
   channelRules: ChannelRules;
-  /** Sends one event to one channel once (internal/alerts/send.ts, with its options bound). */
+  /** Sends one event to one channel once (internal/alerts/delivery/send.ts, with its options bound). */
   sendToChannel: (channel: ChannelTarget, event: AlertEvent) => Promise<SendOutcome>;
   /** Publishes TestChannel's event on the `alerts` stream; absent: not published. */
   publisher?: Pick<StreamPublisher, "publishAlertEvents">;

@@ -1,6 +1,7 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type pg from "pg";
 import type { AuthService } from "../../gen/pulsar/v1/auth_pb.js";
+import * as accounts from "../accounts/accounts.js";
 import { type Caller, getCaller } from "../auth/caller.js";
 import { clientInfoKey } from "../auth/client-info.js";
 import { sessionCookie } from "../auth/cookies.js";
@@ -9,8 +10,9 @@ import { createPasswordHasher, type PasswordHasher } from "../auth/password-hash
 import type { PublishRevocation, Revocation } from "../auth/revocations.js";
 import { newSecret } from "../auth/secrets.js";
 import type { SignInLimiter } from "../auth/sign-in-limiter.js";
-import * as accounts from "../db/accounts.js";
-import type { Logger } from "../log/logger.js";
+import { InvalidArgumentError } from "../core/errors.js";
+import type { Logger } from "../core/logger.js";
+import { requireUuid } from "../core/validate.js";
 import { DEFAULT_ORG_QUOTAS, insertWithinQuota, type OrgQuotas } from "../quota/org-quotas.js";
 import { requireText } from "./account-input.js";
 import {
@@ -19,12 +21,10 @@ import {
   TOKEN_SCOPES,
   userMessage,
 } from "./account-messages.js";
-import { InvalidArgumentError } from "./errors.js";
 import { createMemberRpcs } from "./members.js";
 import { requireMember } from "./require-member.js";
 import { createSignInRpcs } from "./sign-in-rpcs.js";
 import { revokeToken } from "./token-revocation.js";
-import { requireUuid } from "./validate.js";
 
 /** AuthServiceDeps are what the account RPCs use. */
 export interface AuthServiceDeps {

@@ -11,9 +11,9 @@ import { createApi } from "../api/app.js";
 import { authenticateCaller } from "../api/auth-gate.js";
 import { errorInterceptor } from "../api/errors.js";
 import { requestGate } from "../api/request-gate.js";
-import { writeHostSampleBatch } from "../db/hosts.js";
-import { silentLogger } from "../log/logger.js";
-import { createRedis } from "../queue/redis.js";
+import { silentLogger } from "../core/logger.js";
+import { writeHostSampleBatch } from "../hosts/server/hosts-db.js";
+import { createRedis } from "../redis/redis.js";
 import { createHostService } from "./host-service.js";
 
 const MINUTE = 60_000;

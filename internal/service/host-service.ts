@@ -3,11 +3,11 @@ import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import type pg from "pg";
 import type { GetHostHistoryRequest, HostService } from "../../gen/pulsar/v1/host_pb.js";
 import { getCaller } from "../auth/caller.js";
-import * as hosts from "../db/hosts.js";
+import { InvalidArgumentError, NotFoundError } from "../core/errors.js";
+import { intInRange } from "../core/validate.js";
+import * as hosts from "../hosts/server/hosts-db.js";
 import type { OrgQuotas } from "../quota/org-quotas.js";
 import { createAgentTokenRpcs } from "./agent-tokens.js";
-import { InvalidArgumentError, NotFoundError } from "./errors.js";
-import { intInRange } from "./validate.js";
 
 /** HostServiceDeps are what the host RPCs use. */
 export interface HostServiceDeps {

@@ -2,12 +2,12 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import type { IngestService } from "../../gen/pulsar/v1/ingest_pb.js";
 import { getCaller } from "../auth/caller.js";
 import type { IngestLimiter } from "../auth/ingest-limiter.js";
-import type { HostSampleStore } from "../hosts/sample-store.js";
-import type { Logger } from "../log/logger.js";
+import { PermissionDeniedError } from "../core/errors.js";
+import type { Logger } from "../core/logger.js";
+import type { HostSampleStore } from "../hosts/server/sample-store.js";
+import { measureSamples, validateSamples } from "../hosts/server/sample-validation.js";
 import { DEFAULT_ORG_QUOTAS } from "../quota/org-quotas.js";
 import type { StreamPublisher } from "../stream/publisher.js";
-import { PermissionDeniedError } from "./errors.js";
-import { measureSamples, validateSamples } from "./sample-validation.js";
 
 /** IngestServiceDeps are what PushSamples uses. */
 export interface IngestServiceDeps {

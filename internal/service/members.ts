@@ -1,18 +1,18 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type pg from "pg";
 import { type AuthService, Role } from "../../gen/pulsar/v1/auth_pb.js";
+import * as accounts from "../accounts/accounts.js";
+import * as members from "../accounts/members.js";
 import { type Caller, getCaller } from "../auth/caller.js";
 import type { Revocation } from "../auth/revocations.js";
 import { newSecret } from "../auth/secrets.js";
-import * as accounts from "../db/accounts.js";
-import * as members from "../db/members.js";
+import { InvalidArgumentError, NotFoundError, PermissionDeniedError } from "../core/errors.js";
+import { requireUuid } from "../core/validate.js";
 import { withTransaction } from "../db/transaction.js";
 import { insertWithinQuota, type OrgQuotas } from "../quota/org-quotas.js";
 import { requireEmail } from "./account-input.js";
 import { invitationMessage, userMessage } from "./account-messages.js";
-import { InvalidArgumentError, NotFoundError, PermissionDeniedError } from "./errors.js";
 import { type Member, requireMember } from "./require-member.js";
-import { requireUuid } from "./validate.js";
 
 /** MemberRpcs are the AuthService methods about who belongs to an organization. */
 export type MemberRpcs = Pick<

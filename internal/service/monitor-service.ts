@@ -7,20 +7,25 @@ import {
   type MonitorService,
   MonitorStatsSchema,
 } from "../../gen/pulsar/v1/monitor_pb.js";
+import { requireOrgChannels } from "../alerts/channels/org-channels.js";
 import { getCaller } from "../auth/caller.js";
-import * as monitors from "../db/monitors.js";
-import * as results from "../db/results.js";
-import { listHourlyRollups, listTimingBuckets } from "../db/rollups.js";
-import type { Logger } from "../log/logger.js";
-import type { MonitorScheduler } from "../queue/schedules.js";
+import { scheduleOf } from "../checks/monitors/monitor-schedule.js";
+import { resolveMonitorSpec } from "../checks/monitors/monitor-spec.js";
+import {
+  buildSummaries,
+  summaryStart,
+  TIMING_WINDOWS,
+  timingPoint,
+} from "../checks/monitors/monitor-summaries.js";
+import * as monitors from "../checks/monitors/monitors.js";
+import type { MonitorScheduler } from "../checks/queue/schedules.js";
+import * as results from "../checks/results/results.js";
+import { listHourlyRollups, listTimingBuckets } from "../checks/results/rollups.js";
+import { InvalidArgumentError, NotFoundError } from "../core/errors.js";
+import type { Logger } from "../core/logger.js";
+import { decodePageToken, encodePageToken } from "../core/page-token.js";
+import { pageSize, requireUuid } from "../core/validate.js";
 import { DEFAULT_ORG_QUOTAS, insertWithinQuota, type OrgQuotas } from "../quota/org-quotas.js";
-import { InvalidArgumentError, NotFoundError } from "./errors.js";
-import { scheduleOf } from "./monitor-schedule.js";
-import { resolveMonitorSpec } from "./monitor-spec.js";
-import { buildSummaries, summaryStart, TIMING_WINDOWS, timingPoint } from "./monitor-summaries.js";
-import { requireOrgChannels } from "./org-channels.js";
-import { decodePageToken, encodePageToken } from "./page-token.js";
-import { pageSize, requireUuid } from "./validate.js";
 
 /** MonitorServiceDeps are what the monitor RPCs use. */
 export interface MonitorServiceDeps {

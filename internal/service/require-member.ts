@@ -1,5 +1,5 @@
 import type { Caller } from "../auth/caller.js";
-import { PermissionDeniedError } from "./errors.js";
+import { PermissionDeniedError } from "../core/errors.js";
 
 /** Member is a Caller known to be a signed-in member, not a token. */
 export type Member = Caller & { user: NonNullable<Caller["user"]> };

@@ -1,6 +1,7 @@
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import type pg from "pg";
 import type { AuthService } from "../../gen/pulsar/v1/auth_pb.js";
+import * as accounts from "../accounts/accounts.js";
 import { clientInfoKey } from "../auth/client-info.js";
 import { SESSION_TTL_MS, sessionCookie } from "../auth/cookies.js";
 import { HashingBusyError } from "../auth/hash-gate.js";
@@ -9,11 +10,14 @@ import type { PasswordHasher } from "../auth/password-hasher.js";
 import { hashSecret } from "../auth/secrets.js";
 import { startSession } from "../auth/sessions.js";
 import type { SignInLimiter } from "../auth/sign-in-limiter.js";
-import * as accounts from "../db/accounts.js";
+import {
+  InvalidArgumentError,
+  PermissionDeniedError,
+  UnauthenticatedError,
+} from "../core/errors.js";
 import { withTransaction } from "../db/transaction.js";
 import { requireEmail, requireNewPassword, requireText } from "./account-input.js";
 import { organizationMessage, userMessage } from "./account-messages.js";
-import { InvalidArgumentError, PermissionDeniedError, UnauthenticatedError } from "./errors.js";
 
 /** SignInRpcs are the AuthService methods that need no credentials. */
 export type SignInRpcs = Pick<ServiceImpl<typeof AuthService>, "signUp" | "signIn">;

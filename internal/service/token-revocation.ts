@@ -1,7 +1,7 @@
 import type pg from "pg";
+import * as accounts from "../accounts/accounts.js";
 import type { Caller } from "../auth/caller.js";
-import * as accounts from "../db/accounts.js";
-import { NotFoundError, PermissionDeniedError } from "./errors.js";
+import { NotFoundError, PermissionDeniedError } from "../core/errors.js";
 import { requireMember } from "./require-member.js";
 
 /**

@@ -19,20 +19,20 @@ import {
   createStreamGateway,
   type StreamGateway,
 } from "../../internal/api/ws/gateway.js";
-import { bearerHeaders, connectClient } from "../../internal/api/ws/testing.js";
 import { type Caller, callerKey } from "../../internal/auth/caller.js";
 import { createHashGate, type HashGate } from "../../internal/auth/hash-gate.js";
 import { createPasswordHasher, type PasswordHasher } from "../../internal/auth/password-hasher.js";
 import type { SignInLimits } from "../../internal/auth/sign-in-limiter.js";
-import { silentLogger } from "../../internal/log/logger.js";
-import { type CheckQueue, createCheckQueue } from "../../internal/queue/check-queue.js";
-import { createRedis } from "../../internal/queue/redis.js";
-import { createMonitorScheduler } from "../../internal/queue/schedules.js";
+import { type CheckQueue, createCheckQueue } from "../../internal/checks/queue/check-queue.js";
+import { createMonitorScheduler } from "../../internal/checks/queue/schedules.js";
+import { silentLogger } from "../../internal/core/logger.js";
 import { DEFAULT_ORG_QUOTAS, type OrgQuotas } from "../../internal/quota/org-quotas.js";
+import { createRedis } from "../../internal/redis/redis.js";
 import { createAgentTokenRpcs } from "../../internal/service/agent-tokens.js";
 import { listenApi } from "../support/api-server.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../support/redis.js";
+import { bearerHeaders, connectClient } from "../support/stream-clients.js";
 
 // Strangers and members against AuthService, through a real API on a port (with the /ws
 // stream beside it, as cmd/api wires them), real Postgres and real Redis.

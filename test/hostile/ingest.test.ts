@@ -17,23 +17,23 @@ import {
 } from "../../gen/pulsar/v1/host_pb.js";
 import { IngestService, PushSamplesRequestSchema } from "../../gen/pulsar/v1/ingest_pb.js";
 import { createApi } from "../../internal/api/app.js";
-import { eventually, hostSample } from "../../internal/api/ws/testing.js";
 import type { IngestLimits } from "../../internal/auth/ingest-limiter.js";
-import { createHostSampleStore } from "../../internal/hosts/sample-store.js";
-import { silentLogger } from "../../internal/log/logger.js";
-import { createRedis } from "../../internal/queue/redis.js";
-import { DEFAULT_ORG_QUOTAS } from "../../internal/quota/org-quotas.js";
+import { silentLogger } from "../../internal/core/logger.js";
+import { createHostSampleStore } from "../../internal/hosts/server/sample-store.js";
 import {
   AGENT_BATCH_BYTES,
   MAX_SAMPLE_BYTES,
   sampleBytes,
-} from "../../internal/service/sample-validation.js";
+} from "../../internal/hosts/server/sample-validation.js";
+import { DEFAULT_ORG_QUOTAS } from "../../internal/quota/org-quotas.js";
+import { createRedis } from "../../internal/redis/redis.js";
 import { createStreamPublisher } from "../../internal/stream/publisher.js";
 import { hostRingKey, hostsKey, hostsSeenKey } from "../../internal/stream/topics.js";
 import { bearer, createTestOrg } from "../support/accounts.js";
 import { listenApi } from "../support/api-server.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../support/redis.js";
+import { eventually, hostSample } from "../support/stream-clients.js";
 
 let db: TestDatabase;
 let redis: Redis;

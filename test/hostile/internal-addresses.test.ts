@@ -6,24 +6,24 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlertService } from "../../gen/pulsar/v1/alert_pb.js";
 import { createAlertDispatcher } from "../../internal/alerts/alert-dispatch.js";
-import { type AlertQueue, createAlertQueue } from "../../internal/alerts/alert-queue.js";
+import { type AlertQueue, createAlertQueue } from "../../internal/alerts/delivery/alert-queue.js";
 import {
   type AlertDeliveryWorker,
   startAlertDeliveryWorker,
-} from "../../internal/alerts/delivery-worker.js";
+} from "../../internal/alerts/delivery/delivery-worker.js";
 import { createApi } from "../../internal/api/app.js";
-import { insertMonitor } from "../../internal/db/monitors.js";
-import { specFixture } from "../../internal/db/test-fixtures.js";
-import { silentLogger } from "../../internal/log/logger.js";
+import { insertMonitor } from "../../internal/checks/monitors/monitors.js";
+import { type CheckQueue, createCheckQueue } from "../../internal/checks/queue/check-queue.js";
+import { createMonitorScheduler } from "../../internal/checks/queue/schedules.js";
+import { storeCheckResults } from "../../internal/checks/results/store-check-results.js";
+import { silentLogger } from "../../internal/core/logger.js";
 import { policyFor } from "../../internal/netpolicy/address-policy.js";
 import { createGuardedFetch, type GuardedFetch } from "../../internal/netpolicy/guarded-fetch.js";
-import { type CheckQueue, createCheckQueue } from "../../internal/queue/check-queue.js";
-import { createRedis } from "../../internal/queue/redis.js";
-import { createMonitorScheduler } from "../../internal/queue/schedules.js";
-import { storeCheckResults } from "../../internal/worker/store-check-results.js";
+import { createRedis } from "../../internal/redis/redis.js";
 import { bearer, createTestOrg, type TestOrg } from "../support/accounts.js";
 import { insertChannelFixture, resultsFixture } from "../support/alert-fixtures.js";
 import { listenApi } from "../support/api-server.js";
+import { specFixture } from "../support/fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../support/redis.js";
 

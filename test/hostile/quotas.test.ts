@@ -13,15 +13,15 @@ import {
 import { AuthService } from "../../gen/pulsar/v1/auth_pb.js";
 import { MonitorService, type MonitorSpecSchema } from "../../gen/pulsar/v1/monitor_pb.js";
 import { createApi } from "../../internal/api/app.js";
-import { silentLogger } from "../../internal/log/logger.js";
 import {
   type CheckQueue,
   createCheckQueue,
   decodeCheckJob,
-} from "../../internal/queue/check-queue.js";
-import { createRedis } from "../../internal/queue/redis.js";
-import { createMonitorScheduler } from "../../internal/queue/schedules.js";
+} from "../../internal/checks/queue/check-queue.js";
+import { createMonitorScheduler } from "../../internal/checks/queue/schedules.js";
+import { silentLogger } from "../../internal/core/logger.js";
 import { DEFAULT_ORG_QUOTAS } from "../../internal/quota/org-quotas.js";
+import { createRedis } from "../../internal/redis/redis.js";
 import { bearer, createTestOrg, type TestOrg } from "../support/accounts.js";
 import { listenApi } from "../support/api-server.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";

@@ -2,8 +2,22 @@ import type { Redis } from "ioredis";
 import type pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
+import { insertSession } from "../../internal/accounts/accounts.js";
 import { authorizeUpgrade } from "../../internal/api/ws/authorize.js";
-import type { GatewayTestDeps } from "../../internal/api/ws/testing.js";
+import { SESSION_COOKIE } from "../../internal/auth/cookies.js";
+import { newSecret } from "../../internal/auth/secrets.js";
+import { insertMonitor } from "../../internal/checks/monitors/monitors.js";
+import { storeCheckResults } from "../../internal/checks/results/store-check-results.js";
+import { silentLogger } from "../../internal/core/logger.js";
+import type { Queryable } from "../../internal/db/pool.js";
+import { freePort } from "../../internal/launcher/free-port.js";
+import { createRedis } from "../../internal/redis/redis.js";
+import { createStreamPublisher } from "../../internal/stream/publisher.js";
+import { createTestOrg, type TestOrg } from "../support/accounts.js";
+import { resultFixture, specFixture } from "../support/fixtures.js";
+import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
+import { TEST_REDIS_URL, uniquePrefix } from "../support/redis.js";
+import type { GatewayTestDeps } from "../support/stream-clients.js";
 import {
   bearerHeaders,
   connectClient,
@@ -12,21 +26,7 @@ import {
   listenGateway,
   type TestClient,
   upgradeStatus,
-} from "../../internal/api/ws/testing.js";
-import { SESSION_COOKIE } from "../../internal/auth/cookies.js";
-import { newSecret } from "../../internal/auth/secrets.js";
-import { insertSession } from "../../internal/db/accounts.js";
-import { insertMonitor } from "../../internal/db/monitors.js";
-import type { Queryable } from "../../internal/db/pool.js";
-import { resultFixture, specFixture } from "../../internal/db/test-fixtures.js";
-import { freePort } from "../../internal/launcher/free-port.js";
-import { silentLogger } from "../../internal/log/logger.js";
-import { createRedis } from "../../internal/queue/redis.js";
-import { createStreamPublisher } from "../../internal/stream/publisher.js";
-import { storeCheckResults } from "../../internal/worker/store-check-results.js";
-import { createTestOrg, type TestOrg } from "../support/accounts.js";
-import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
-import { TEST_REDIS_URL, uniquePrefix } from "../support/redis.js";
+} from "../support/stream-clients.js";
 
 // Hostile clients of the live stream (/ws) against real gateways on local ports, Postgres and
 // Redis: a client cannot flood frames, cannot make the server read a replay more than once at

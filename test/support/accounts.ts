@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Interceptor } from "@connectrpc/connect";
+import * as accounts from "../../internal/accounts/accounts.js";
 import type { Caller } from "../../internal/auth/caller.js";
 import { newSecret } from "../../internal/auth/secrets.js";
-import * as accounts from "../../internal/db/accounts.js";
 import type { Queryable } from "../../internal/db/pool.js";
 
 /** TestOrg is an organization made for a test, with an admin and an API token. */

@@ -1,6 +1,6 @@
 // Builders for the alert tests (internal/alerts). Not imported by production code.
 import type { Queryable } from "../../internal/db/pool.js";
-import { resultFixture } from "../../internal/db/test-fixtures.js";
+import { resultFixture } from "./fixtures.js";
 
 /** insertChannelFixture stores an alert channel straight into the database; returns its id. */
 export async function insertChannelFixture(

@@ -1,6 +1,6 @@
 import type { Duplex } from "node:stream";
 import type { Caller } from "../../auth/caller.js";
-import type { Logger } from "../../log/logger.js";
+import type { Logger } from "../../core/logger.js";
 import { holderOf, type StreamLease, type StreamLeases } from "./stream-leases.js";
 
 /** AdmissionDeps are the connection counter and its limit (PULSAR_USER_MAX_STREAMS). */

@@ -1,7 +1,7 @@
 import type { RawData } from "ws";
 import { WebSocket } from "ws";
 import type { Caller } from "../../auth/caller.js";
-import type { Logger } from "../../log/logger.js";
+import type { Logger } from "../../core/logger.js";
 import { scopedTopic, type Topic, visibleScopes } from "../../stream/topics.js";
 import { FrameBucket, type FrameRate } from "./frame-rate.js";
 import { encodeFrame, errorFrame, parseRequest } from "./frames.js";

@@ -2,17 +2,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg, type TestOrg } from "../../../test/support/accounts.js";
+import { resultFixture, specFixture } from "../../../test/support/fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
-import { SESSION_COOKIE } from "../../auth/cookies.js";
-import { newSecret } from "../../auth/secrets.js";
-import { insertSession } from "../../db/accounts.js";
-import { insertMonitor } from "../../db/monitors.js";
-import { resultFixture, specFixture } from "../../db/test-fixtures.js";
-import { silentLogger } from "../../log/logger.js";
-import { createRedis } from "../../queue/redis.js";
-import { createStreamPublisher, type StreamPublisher } from "../../stream/publisher.js";
-import { storeCheckResults } from "../../worker/store-check-results.js";
 import {
   bearerHeaders,
   connectClient,
@@ -22,7 +14,15 @@ import {
   listenGateway,
   type TestClient,
   upgradeStatus,
-} from "./testing.js";
+} from "../../../test/support/stream-clients.js";
+import { insertSession } from "../../accounts/accounts.js";
+import { SESSION_COOKIE } from "../../auth/cookies.js";
+import { newSecret } from "../../auth/secrets.js";
+import { insertMonitor } from "../../checks/monitors/monitors.js";
+import { storeCheckResults } from "../../checks/results/store-check-results.js";
+import { silentLogger } from "../../core/logger.js";
+import { createRedis } from "../../redis/redis.js";
+import { createStreamPublisher, type StreamPublisher } from "../../stream/publisher.js";
 
 // Who may open the stream, and that an organization's events reach only its own clients.
 

@@ -7,11 +7,6 @@ import { AlertEventSchema, AlertKind } from "../../../gen/pulsar/v1/alert_pb.js"
 import { createTestOrg, type TestOrg } from "../../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
-import { silentLogger } from "../../log/logger.js";
-import { createRedis } from "../../queue/redis.js";
-import { createStreamPublisher, type StreamPublisher } from "../../stream/publisher.js";
-import { alertSource } from "../../stream/topics.js";
-import { loadReplay, REPLAY_ALERT_EVENTS } from "./replay.js";
 import {
   bearerHeaders,
   connectClient,
@@ -19,7 +14,12 @@ import {
   type GatewayServer,
   listenGateway,
   type TestClient,
-} from "./testing.js";
+} from "../../../test/support/stream-clients.js";
+import { silentLogger } from "../../core/logger.js";
+import { createRedis } from "../../redis/redis.js";
+import { createStreamPublisher, type StreamPublisher } from "../../stream/publisher.js";
+import { alertSource } from "../../stream/topics.js";
+import { loadReplay, REPLAY_ALERT_EVENTS } from "./replay.js";
 
 // The `alerts` topic: an organization's alert events, replayed from Postgres and then live,
 // never another organization's.

@@ -3,9 +3,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg } from "../../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
-import { silentLogger } from "../../log/logger.js";
-import { createRedis } from "../../queue/redis.js";
-import { createStreamPublisher, type StreamPublisher } from "../../stream/publisher.js";
 import {
   bearerHeaders,
   connectClient,
@@ -13,7 +10,10 @@ import {
   hostSample,
   listenGateway,
   type TestClient,
-} from "./testing.js";
+} from "../../../test/support/stream-clients.js";
+import { silentLogger } from "../../core/logger.js";
+import { createRedis } from "../../redis/redis.js";
+import { createStreamPublisher, type StreamPublisher } from "../../stream/publisher.js";
 
 let db: TestDatabase;
 /** The handshake headers of an organization's client (shared hosts are on: it sees them). */

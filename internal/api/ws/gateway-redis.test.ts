@@ -3,13 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg } from "../../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
+import {
+  bearerHeaders,
+  connectClient,
+  eventually,
+  hostSample,
+  listenGateway,
+} from "../../../test/support/stream-clients.js";
 import { revocationChannel } from "../../auth/revocations.js";
+import { silentLogger } from "../../core/logger.js";
 import { freePort } from "../../launcher/free-port.js";
 import { redisAnswers } from "../../launcher/private-redis.js";
-import { silentLogger } from "../../log/logger.js";
-import { createRedis } from "../../queue/redis.js";
+import { createRedis } from "../../redis/redis.js";
 import { createStreamPublisher } from "../../stream/publisher.js";
-import { bearerHeaders, connectClient, eventually, hostSample, listenGateway } from "./testing.js";
 
 let db: TestDatabase;
 /** The handshake headers of an organization's client (shared hosts are on: it sees them). */

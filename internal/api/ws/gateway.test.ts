@@ -2,15 +2,9 @@ import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { createTestOrg, type TestOrg } from "../../../test/support/accounts.js";
+import { resultFixture, specFixture } from "../../../test/support/fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
-import { insertMonitor } from "../../db/monitors.js";
-import { resultFixture, specFixture } from "../../db/test-fixtures.js";
-import { silentLogger } from "../../log/logger.js";
-import { createRedis } from "../../queue/redis.js";
-import { createStreamPublisher, type StreamPublisher } from "../../stream/publisher.js";
-import { hostRingKey, hostsKey, SHARED_SCOPE } from "../../stream/topics.js";
-import { storeCheckResults } from "../../worker/store-check-results.js";
 import {
   bearerHeaders,
   connectClient,
@@ -19,7 +13,13 @@ import {
   hostSample,
   listenGateway,
   type TestClient,
-} from "./testing.js";
+} from "../../../test/support/stream-clients.js";
+import { insertMonitor } from "../../checks/monitors/monitors.js";
+import { storeCheckResults } from "../../checks/results/store-check-results.js";
+import { silentLogger } from "../../core/logger.js";
+import { createRedis } from "../../redis/redis.js";
+import { createStreamPublisher, type StreamPublisher } from "../../stream/publisher.js";
+import { hostRingKey, hostsKey, SHARED_SCOPE } from "../../stream/topics.js";
 
 let db: TestDatabase;
 let redis: Redis;

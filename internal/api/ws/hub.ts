@@ -2,7 +2,7 @@ import { fromBinary } from "@bufbuild/protobuf";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import type { Redis } from "ioredis";
 import { type StreamEvent, StreamEventSchema } from "../../../gen/pulsar/v1/stream_pb.js";
-import type { Logger } from "../../log/logger.js";
+import type { Logger } from "../../core/logger.js";
 import {
   alertSource,
   channelScope,

@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg, type TestOrg } from "../../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
-import { silentLogger } from "../../log/logger.js";
-import { createRedis } from "../../queue/redis.js";
+import { hostSample } from "../../../test/support/stream-clients.js";
+import { silentLogger } from "../../core/logger.js";
+import { createRedis } from "../../redis/redis.js";
 import { createStreamPublisher } from "../../stream/publisher.js";
 import { hostRingKey, SHARED_SCOPE } from "../../stream/topics.js";
 import { loadReplay, type ReplayDeps, replayPages } from "./replay.js";
-import { hostSample } from "./testing.js";
 
 let db: TestDatabase;
 let redis: Redis;

@@ -3,10 +3,10 @@ import { timestampMs } from "@bufbuild/protobuf/wkt";
 import type { Redis } from "ioredis";
 import type { CheckResult } from "../../../gen/pulsar/v1/check_pb.js";
 import { type HostSample, HostSampleSchema } from "../../../gen/pulsar/v1/host_pb.js";
-import { listAlertEvents } from "../../db/alert-admin.js";
+import { listAlertEvents } from "../../alerts/alert-admin.js";
+import type { Logger } from "../../core/logger.js";
 import type { Queryable } from "../../db/pool.js";
-import { getLastResult, listLastResultsPage } from "../../db/stream-replay.js";
-import type { Logger } from "../../log/logger.js";
+import { getLastResult, listLastResultsPage } from "../../stream/stream-replay.js";
 import { alertSource, hostRingKey, hostsKey, type Topic } from "../../stream/topics.js";
 import type { StreamPayload } from "./frames.js";
 

@@ -1,11 +1,11 @@
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
+import { eventually } from "../../../test/support/stream-clients.js";
+import { silentLogger } from "../../core/logger.js";
 import { freePort } from "../../launcher/free-port.js";
-import { silentLogger } from "../../log/logger.js";
-import { createRedis } from "../../queue/redis.js";
+import { createRedis } from "../../redis/redis.js";
 import { createStreamLeases, type StreamHolder, type StreamLeases } from "./stream-leases.js";
-import { eventually } from "./testing.js";
 
 let redis: Redis;
 const prefix = uniquePrefix("stream-leases");

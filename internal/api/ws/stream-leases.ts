@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Caller } from "../../auth/caller.js";
-import type { Logger } from "../../log/logger.js";
+import type { Logger } from "../../core/logger.js";
 
 /**
  * StreamHolder is whom open stream connections are counted against: a signed-in member (all

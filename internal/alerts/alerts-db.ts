@@ -1,0 +1,139 @@
+import type { AlertEvent } from "../../gen/pulsar/v1/alert_pb.js";
+import { connection } from "../db/connection.js";
+import type { Queryable } from "../db/pool.js";
+import { alertEventFromRow } from "./alert-rows.js";
+import * as q from "./alerts.queries.js";
+
+/** MonitorAlertRow is a monitor's alerting state with its rules, as LockMonitorAlertStates reads it. */
+export type MonitorAlertRow = q.LockMonitorAlertStatesResult;
+
+/** MonitorAlertStates are the parallel columns SaveMonitorAlertStates writes. */
+export type MonitorAlertStates = q.SaveMonitorAlertStatesParams;
+
+/** MonitorAlerts are the parallel columns InsertMonitorAlerts records. */
+export type MonitorAlerts = q.InsertMonitorAlertsParams;
+
+/** StoredAlertEvent is an event InsertMonitorAlerts stored, with the channels it goes to. */
+export type StoredAlertEvent = q.InsertMonitorAlertsResult;
+
+/**
+ * lockMonitorAlertStates reads and locks (FOR UPDATE, in id order, until the transaction ends)
+ * the alerting state of monitors that still exist. Call it inside a transaction.
+ */
+export async function lockMonitorAlertStates(
+  db: Queryable,
+  monitorIds: readonly string[],
+): Promise<MonitorAlertRow[]> {
+  if (monitorIds.length === 0) return [];
+  return q.lockMonitorAlertStates.run({ monitorIds: [...monitorIds] }, connection(db));
+}
+
+/** saveMonitorAlertStates writes states decided under lockMonitorAlertStates' locks. */
+export async function saveMonitorAlertStates(
+  db: Queryable,
+  states: MonitorAlertStates,
+): Promise<void> {
+  if (states.monitorIds.length === 0) return;
+  await q.saveMonitorAlertStates.run(states, connection(db));
+}
+
+/**
+ * insertMonitorAlerts records incidents opened and closed, events and their pending deliveries
+ * in one statement; deliveries go only to channels that exist in the event's organization.
+ */
+export async function insertMonitorAlerts(
+  db: Queryable,
+  alerts: MonitorAlerts,
+): Promise<StoredAlertEvent[]> {
+  if (alerts.eventIds.length === 0 && alerts.closeIds.length === 0) return [];
+  return q.insertMonitorAlerts.run(alerts, connection(db));
+}
+
+/** DeliveryKey names one delivery: an event to a channel. */
+export interface DeliveryKey {
+  eventId: string;
+  channelId: string;
+}
+
+/** DeliveryStatusName is alert_deliveries.status. */
+export type DeliveryStatusName = "pending" | "sending" | "delivered" | "failed";
+
+/** DeliveryToSend is a delivery with what sending it needs. */
+export interface DeliveryToSend {
+  status: DeliveryStatusName;
+  attempts: number;
+  /** The event's organization: a worker bounds the deliveries one organization sends at once. */
+  orgId: string;
+  event: AlertEvent;
+  /** Absent once the channel was deleted. */
+  channel?: { kind: "discord" | "webhook"; url: string; secret: string | null };
+  /** Absent for host events, or once the monitor was deleted. */
+  monitor?: { name: string; url: string };
+}
+
+/** getDelivery reads one delivery with its event, channel and monitor; undefined if gone. */
+export async function getDelivery(
+  db: Queryable,
+  key: DeliveryKey,
+): Promise<DeliveryToSend | undefined> {
+  const [row] = await q.getDelivery.run(key, connection(db));
+  if (!row) return undefined;
+  const event = alertEventFromRow(row, []);
+  const kind = row.channel_kind;
+  return {
+    status: row.status as DeliveryStatusName,
+    attempts: row.attempts,
+    orgId: row.org_id,
+    event,
+    channel:
+      (kind === "discord" || kind === "webhook") && row.channel_url !== null
+        ? { kind, url: row.channel_url, secret: row.channel_secret }
+        : undefined,
+    monitor:
+      row.monitor_name !== null && row.monitor_url !== null
+        ? { name: row.monitor_name, url: row.monitor_url }
+        : undefined,
+  };
+}
+
+/**
+ * claimDelivery marks a delivery 'sending' (one more attempt) if its status is one of `from`,
+ * and returns its attempts so far; undefined when it was not in one of those states.
+ */
+export async function claimDelivery(
+  db: Queryable,
+  key: DeliveryKey,
+  from: readonly DeliveryStatusName[],
+): Promise<number | undefined> {
+  const [row] = await q.claimDelivery.run({ ...key, from: [...from] }, connection(db));
+  return row?.attempts;
+}
+
+/**
+ * settleDelivery records how a claimed delivery went: delivered, failed (error says why) or
+ * pending again for a retry. Only from `from` (default: claimed, 'sending'); returns false
+ * when the delivery was in another state.
+ */
+export async function settleDelivery(
+  db: Queryable,
+  key: DeliveryKey,
+  status: Exclude<DeliveryStatusName, "sending">,
+  error: string,
+  from: readonly DeliveryStatusName[] = ["sending"],
+): Promise<boolean> {
+  const { rowCount } = await q.settleDelivery.runWithCounts(
+    { ...key, status, error, from: [...from] },
+    connection(db),
+  );
+  return rowCount > 0;
+}
+
+/** listStaleDeliveries lists deliveries pending or sending for longer than olderThanSeconds. */
+export async function listStaleDeliveries(
+  db: Queryable,
+  olderThanSeconds: number,
+  limit: number,
+): Promise<DeliveryKey[]> {
+  const rows = await q.listStaleDeliveries.run({ olderThanSeconds, limit }, connection(db));
+  return rows.map((row) => ({ eventId: row.event_id, channelId: row.channel_id }));
+}

@@ -1,0 +1,250 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type Timestamp, timestampMs } from "@bufbuild/protobuf/wkt";
+import { createClient, createRouterTransport } from "@connectrpc/connect";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AlertKind } from "../../gen/pulsar/v1/alert_pb.js";
+import { MonitorService, MonitorStatus } from "../../gen/pulsar/v1/monitor_pb.js";
+import { bearer, createTestOrg } from "../../test/support/accounts.js";
+import { insertChannelFixture } from "../../test/support/alert-fixtures.js";
+import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
+import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
+import {
+  type AlertQueue,
+  createAlertQueue,
+  deliveryJobId,
+} from "../alerts/delivery/alert-queue.js";
+import { createApi } from "../api/app.js";
+import { silentLogger } from "../core/logger.js";
+import { createRedis } from "../redis/redis.js";
+import type { OwnedAlertEvent } from "../stream/publisher.js";
+import { type CheckWorker, startCheckWorker } from "./check-worker.js";
+import { runCheck } from "./http/index.js";
+import { type CheckQueue, createCheckQueue } from "./queue/check-queue.js";
+import { createMonitorScheduler } from "./queue/schedules.js";
+
+// A Redis database of its own, so that this file can FLUSHDB without touching other tests.
+const redisUrl = (() => {
+  const url = new URL(TEST_REDIS_URL);
+  url.pathname = "/7";
+  return url.toString();
+})();
+
+let db: TestDatabase;
+let target: Server;
+let targetUrl: string;
+let bullConnection: Redis;
+let redis: Redis;
+let queue: CheckQueue;
+let worker: CheckWorker;
+let alertQueue: AlertQueue;
+/** What the worker handed to the live stream. */
+const alertEvents: OwnedAlertEvent[] = [];
+let acmeOrgId: string;
+type Client = ReturnType<typeof createClient<typeof MonitorService>>;
+let client: Client;
+/** A second organization's client: the worker checks every organization's monitors. */
+let otherClient: Client;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  target = createServer((_req, res) => res.end("pulsar ok"));
+  await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
+  targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}/`;
+  const prefix = uniquePrefix("worker");
+  bullConnection = createRedis(redisUrl, "bullmq", "worker-test");
+  redis = createRedis(redisUrl, "command", "worker-test-locks");
+  queue = createCheckQueue(bullConnection, prefix);
+  alertQueue = createAlertQueue(bullConnection, prefix);
+  worker = startCheckWorker({
+    pool: db.pool,
+    bullConnection,
+    redis,
+    queue,
+    prefix,
+    runCheck,
+    concurrency: 10,
+    region: "test-region",
+    retentionDays: 90,
+    reconcileEveryMs: 300,
+    alertQueue,
+    onAlertEvents: (events) => alertEvents.push(...events),
+    log: silentLogger,
+  });
+  const api = createApi({
+    pool: db.pool,
+    redis,
+    prefix,
+    scheduler: createMonitorScheduler(queue),
+    log: silentLogger,
+  });
+  // The API serves an organization's monitors to its own API tokens only.
+  const clientOf = (token: string) =>
+    createClient(
+      MonitorService,
+      createRouterTransport(api.routes, { transport: { interceptors: [bearer(token)] } }),
+    );
+  const acme = await createTestOrg(db.pool, "Acme");
+  acmeOrgId = acme.orgId;
+  client = clientOf(acme.apiToken);
+  otherClient = clientOf((await createTestOrg(db.pool, "Globex")).apiToken);
+});
+
+afterAll(async () => {
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  await alertQueue.obliterate({ force: true });
+  await alertQueue.close();
+  bullConnection.disconnect();
+  redis.disconnect();
+  target.closeAllConnections();
+  await new Promise((resolve) => target.close(resolve));
+  await db.drop();
+});
+
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function required(value: Timestamp | undefined): Timestamp {
+  if (!value) throw new Error("missing timestamp");
+  return value;
+}
+
+const resultCount = async (monitorId: string, by = client) =>
+  (await by.listCheckResults({ monitorId, limit: 1000 })).results.length;
+
+async function createChecked(name: string, by = client, intervalSeconds = 10) {
+  const { monitor } = await by.createMonitor({
+    monitor: { name, url: targetUrl, intervalSeconds, timeoutMs: 2000 },
+  });
+  const id = monitor?.id ?? "";
+  await waitFor(
+    `first result of ${name}`,
+    async () => ((await resultCount(id, by)) > 0 ? true : undefined),
+    5000,
+  );
+  return id;
+}
+
+describe("check worker", () => {
+  it("checks a new monitor at once and stores the result with its waterfall", async () => {
+    // A day's interval: the scheduled slot (a random offset in it) cannot fall within the test
+    // and add a second check to the stats asserted below.
+    const id = await createChecked("first", client, 86_400);
+    const [result] = (await client.listCheckResults({ monitorId: id })).results;
+    expect(result).toMatchObject({
+      monitorId: id,
+      up: true,
+      statusCode: 200,
+      region: "test-region",
+      responseBytes: 9n,
+    });
+    expect(result?.timing?.totalMs).toBeGreaterThan(0);
+    expect(result?.scheduledAt).toBeDefined();
+    const { monitor } = await client.getMonitor({ id });
+    expect(monitor?.status).toBe(MonitorStatus.UP);
+    expect(monitor?.lastResult?.statusCode).toBe(200);
+    const { stats } = await client.getMonitorStats({ monitorId: id, window: "1h" });
+    expect(stats).toMatchObject({ checks: 1n, failures: 0n, uptimeRatio: 1 });
+  });
+
+  it("checks the monitors of every organization alike", async () => {
+    const [, theirs] = await Promise.all([
+      createChecked("acme's"),
+      createChecked("globex's", otherClient),
+    ]);
+    const { monitor } = await otherClient.getMonitor({ id: theirs });
+    expect(monitor?.status).toBe(MonitorStatus.UP);
+  });
+
+  it("stops checking paused and deleted monitors while others go on", async () => {
+    const [paused, deleted, control] = await Promise.all([
+      createChecked("paused"),
+      createChecked("deleted"),
+      createChecked("control"),
+    ]);
+    await client.pauseMonitor({ id: paused });
+    await client.deleteMonitor({ id: deleted });
+    const before = { paused: await resultCount(paused), control: await resultCount(control) };
+    // One interval (10 s) and a little: the control monitor gets its scheduled check.
+    await waitFor(
+      "a scheduled check of the control monitor",
+      async () => ((await resultCount(control)) > before.control ? true : undefined),
+      12_000,
+    );
+    expect(await resultCount(paused)).toBe(before.paused);
+    // The control's newest result came from its job scheduler: it started close to its slot.
+    const [scheduled] = (await client.listCheckResults({ monitorId: control, limit: 1 })).results;
+    const lateness =
+      timestampMs(required(scheduled?.checkedAt)) - timestampMs(required(scheduled?.scheduledAt));
+    expect(lateness).toBeGreaterThanOrEqual(0);
+    expect(lateness).toBeLessThan(2000);
+    const { rows } = await db.pool.query(
+      "SELECT count(*)::int AS n FROM check_results WHERE monitor_id = $1",
+      [deleted],
+    );
+    expect(rows[0].n).toBe(0);
+    expect(await queue.getJobScheduler(paused)).toBeUndefined();
+    expect(await queue.getJobScheduler(deleted)).toBeUndefined();
+  }, 20_000);
+
+  it("recreates the schedulers after Redis loses its data, and checks resume", async () => {
+    const id = await createChecked("survivor");
+    const before = await resultCount(id);
+    await redis.flushdb();
+    expect(await queue.getJobScheduler(id)).toBeUndefined();
+    const scheduler = await waitFor(
+      "the scheduler to come back",
+      () => queue.getJobScheduler(id),
+      3000,
+    );
+    expect(scheduler.every).toBe(10_000);
+    await waitFor(
+      "a check after the flush",
+      async () => ((await resultCount(id)) > before ? true : undefined),
+      12_000,
+    );
+  }, 20_000);
+
+  it("queues the deliveries of a monitor that went down and hands its alert to the stream", async () => {
+    const channelId = await insertChannelFixture(db.pool, acmeOrgId, {
+      kind: "discord",
+      url: "http://127.0.0.1:1/api/webhooks/1/unused",
+    });
+    // Nothing listens on port 1: the first check fails, and one failure is enough.
+    const { monitor } = await client.createMonitor({
+      monitor: {
+        name: "Refused",
+        url: "http://127.0.0.1:1/",
+        intervalSeconds: 10,
+        timeoutMs: 2000,
+        confirmations: 1,
+        alertChannelIds: [channelId],
+      },
+    });
+    const monitorId = monitor?.id ?? "";
+    const alert = await waitFor(
+      "the DOWN alert",
+      async () => alertEvents.find((a) => a.event.monitorId === monitorId),
+      5000,
+    );
+    expect(alert.orgId).toBe(acmeOrgId);
+    expect(alert.event).toMatchObject({ kind: AlertKind.MONITOR_DOWN, title: "Refused is down" });
+    const job = await alertQueue.getJob(deliveryJobId({ eventId: alert.event.id, channelId }));
+    expect(job?.data).toEqual({ eventId: alert.event.id, channelId });
+  });
+});

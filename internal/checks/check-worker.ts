@@ -1,0 +1,176 @@
+import type { JsonObject } from "@bufbuild/protobuf";
+import { Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import type pg from "pg";
+import { createAlertDispatcher } from "../alerts/alert-dispatch.js";
+import type { AlertQueue } from "../alerts/delivery/alert-queue.js";
+import { createResultWriter } from "../core/batch-writer.js";
+import type { Logger } from "../core/logger.js";
+import { maintainPartitions } from "../db/partitions.js";
+import { PARTITION_DAYS_AHEAD } from "../db/schema.js";
+import type { WorkerMetrics } from "../metrics/worker-metrics.js";
+import type { OwnedAlertEvent, StreamPublisher } from "../stream/publisher.js";
+import { createCheckProcessor, type RunCheck } from "./check-processor.js";
+import { createMonitorLocks } from "./monitor-locks.js";
+import { createMonitorOwners } from "./monitor-owners.js";
+import * as monitors from "./monitors/monitors.js";
+import {
+  type CheckAdmission,
+  type CheckJobLike,
+  createCheckAdmission,
+} from "./queue/check-admission.js";
+import { CHECK_QUEUE, type CheckQueue } from "./queue/check-queue.js";
+import { OrgSlots } from "./queue/org-slots.js";
+import { startReconcileLoop } from "./queue/reconcile.js";
+import { findMonitorOwners } from "./results/monitor-owners-db.js";
+import { storeCheckResults } from "./results/store-check-results.js";
+
+/** CheckWorkerDeps are the connections and settings of one worker process. */
+export interface CheckWorkerDeps {
+  pool: pg.Pool;
+  /** BullMQ's connection: ioredis with maxRetriesPerRequest null. BullMQ duplicates it. */
+  bullConnection: Redis;
+  /** A plain connection for locks. */
+  redis: Redis;
+  queue: CheckQueue;
+  prefix: string;
+  runCheck: RunCheck;
+  concurrency: number;
+  /**
+   * Checks of one organization this worker runs at once (CHECK_ORG_MAX_INFLIGHT); the
+   * organization's other checks wait in Redis. Default: `concurrency`, i.e. no bound.
+   */
+  orgMaxInFlight?: number;
+  region: string;
+  retentionDays: number;
+  reconcileEveryMs: number;
+  /**
+   * Publishes stored results for the live stream, each to its monitor's organization; none in
+   * tests that do not need it.
+   */
+  publisher?: Pick<StreamPublisher, "publishCheckResults">;
+  /**
+   * Where the deliveries of alerts go once their batch is committed. Without it they stay
+   * pending until a delivery worker's sweeper queues them.
+   */
+  alertQueue?: Pick<AlertQueue, "addBulk">;
+  /** Called with the alert events of each committed batch (to publish them live); must not throw. */
+  onAlertEvents?: (events: OwnedAlertEvent[]) => void;
+  /** BullMQ lock duration and stalled-job check interval. */
+  jobLockMs?: number;
+  /** The worker's series (internal/metrics); none in tests that do not look at them. */
+  metrics?: Pick<
+    WorkerMetrics,
+    | "observeCheck"
+    | "observeSkippedCheck"
+    | "observeDroppedCheck"
+    | "observeDeferredJob"
+    | "observeCheckJobFailure"
+    | "observeResultBatch"
+  >;
+  log: Logger;
+}
+
+/** CheckWorker is a running worker; close() shuts it down in order. */
+export interface CheckWorker {
+  worker: Worker<JsonObject, void, string>;
+  close(): Promise<void>;
+}
+
+const FULL_RECONCILE_MS = 5 * 60_000;
+const PARTITION_MAINTENANCE_MS = 60 * 60_000;
+
+/**
+ * orgAdmission bounds each organization's checks in flight, unless the bound is the worker's
+ * whole concurrency (then BullMQ never hands over more, and accounting would be wasted work).
+ */
+function orgAdmission(deps: CheckWorkerDeps): CheckAdmission | undefined {
+  const max = deps.orgMaxInFlight ?? deps.concurrency;
+  if (max >= deps.concurrency) return undefined;
+  return createCheckAdmission({
+    slots: new OrgSlots<CheckJobLike>({ maxPerOrg: max }),
+    metrics: deps.metrics,
+    log: deps.log,
+  });
+}
+
+/**
+ * startCheckWorker runs checks from the queue, stores their results in batches, keeps the job
+ * schedulers reconciled with Postgres and the result partitions maintained.
+ */
+export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
+  const { log, publisher, metrics } = deps;
+  const owners = createMonitorOwners((ids) => findMonitorOwners(deps.pool, ids));
+  // Runs after COMMIT, so a delivery is never queued for an alert that was rolled back.
+  const dispatch = createAlertDispatcher({
+    queue: deps.alertQueue,
+    onAlertEvents: deps.onAlertEvents,
+    log,
+  });
+  const writer = createResultWriter({
+    write: async (batch) => dispatch(await storeCheckResults(deps.pool, batch)),
+    // Live only: a lost publish is repaired by the next check, and replay reads Postgres.
+    onStored: (batch) => {
+      if (!publisher) return;
+      owners
+        .ownersOf(batch.map((result) => result.monitorId))
+        .then((byMonitor) => publisher.publishCheckResults(batch, byMonitor))
+        .catch((error: unknown) => log.warn("publishing check results failed", { error }));
+    },
+    onWritten: metrics && ((size, seconds) => metrics.observeResultBatch(size, seconds)),
+    log,
+  });
+  const processor = createCheckProcessor({
+    runCheck: deps.runCheck,
+    writer,
+    locks: createMonitorLocks(deps.redis, deps.prefix),
+    region: deps.region,
+    metrics,
+    admission: orgAdmission(deps),
+    log,
+  });
+  const worker = new Worker<JsonObject, void, string>(CHECK_QUEUE, processor, {
+    connection: deps.bullConnection,
+    prefix: deps.prefix,
+    concurrency: deps.concurrency,
+    // BullMQ renews the lock every lockDuration/2 while we live; once a killed worker's lock
+    // lapses, the next stalled-job check hands its jobs to another worker.
+    lockDuration: deps.jobLockMs ?? 30_000,
+    stalledInterval: deps.jobLockMs ?? 30_000,
+  });
+  worker.on("error", (error) => log.warn("queue worker error", { error }));
+  worker.on("failed", (job, error) => {
+    metrics?.observeCheckJobFailure();
+    log.warn("check job failed", { jobId: job?.id, error });
+  });
+
+  const stopReconcile = startReconcileLoop(
+    {
+      queue: deps.queue,
+      redis: deps.redis,
+      lockKey: `${deps.prefix}:${CHECK_QUEUE}:reconcile-lock`,
+      loadSchedules: () => monitors.listEnabledSchedules(deps.pool),
+      countEnabled: () => monitors.countEnabledMonitors(deps.pool),
+      log,
+    },
+    { checkEveryMs: deps.reconcileEveryMs, fullEveryMs: FULL_RECONCILE_MS },
+  );
+  const maintain = () =>
+    maintainPartitions(deps.pool, {
+      daysAhead: PARTITION_DAYS_AHEAD,
+      retentionDays: deps.retentionDays,
+    }).catch((error: unknown) => log.warn("partition maintenance failed; will retry", { error }));
+  const partitionTimer = setInterval(maintain, PARTITION_MAINTENANCE_MS);
+  partitionTimer.unref();
+
+  return {
+    worker,
+    async close() {
+      clearInterval(partitionTimer);
+      await stopReconcile();
+      // Stops taking jobs and waits for the checks in flight; their results are then flushed.
+      await worker.close();
+      await writer.close();
+    },
+  };
+}

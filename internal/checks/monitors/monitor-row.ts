@@ -1,0 +1,55 @@
+import { create, fromJson } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { CheckResultSchema } from "../../../gen/pulsar/v1/check_pb.js";
+import { type Monitor, MonitorSchema, MonitorStatus } from "../../../gen/pulsar/v1/monitor_pb.js";
+import { headersFromJson, statusRangesFromJson } from "../../db/json.js";
+import type { GetMonitorResult } from "./monitors.queries.js";
+
+/**
+ * MonitorRow is the row shape every monitor query in monitors.sql returns: the monitor's
+ * columns and its monitor_state. The generated result types are all assignable to it.
+ */
+export type MonitorRow = GetMonitorResult;
+
+/**
+ * monitorStatus derives what the dashboard shows: a paused monitor is PAUSED whatever its last
+ * result; an enabled one is PENDING until its first check lands.
+ */
+export function monitorStatus(row: Pick<MonitorRow, "enabled" | "last_up">): MonitorStatus {
+  if (!row.enabled) return MonitorStatus.PAUSED;
+  if (row.last_up === null) return MonitorStatus.PENDING;
+  return row.last_up ? MonitorStatus.UP : MonitorStatus.DOWN;
+}
+
+/** monitorFromRow turns a row of any monitor query into a pulsar.v1.Monitor. */
+export function monitorFromRow(row: MonitorRow): Monitor {
+  return create(MonitorSchema, {
+    id: row.id,
+    name: row.name,
+    url: row.url,
+    method: row.method,
+    headers: headersFromJson(row.headers),
+    body: row.body ?? undefined,
+    intervalSeconds: row.interval_seconds,
+    timeoutMs: row.timeout_ms,
+    expectedStatus: statusRangesFromJson(row.expected_status),
+    keyword: row.keyword ?? undefined,
+    invertKeyword: row.invert_keyword,
+    followRedirects: row.follow_redirects,
+    ignoreTlsErrors: row.ignore_tls_errors,
+    enabled: row.enabled,
+    confirmations: row.confirmations,
+    recoveryConfirmations: row.recovery_confirmations,
+    alertChannelIds: row.alert_channel_ids,
+    reminderMinutes: row.reminder_minutes,
+    createdAt: timestampFromDate(row.created_at),
+    updatedAt: timestampFromDate(row.updated_at),
+    status: monitorStatus(row),
+    // Stored by this package from toJson(CheckResultSchema); unknown fields are tolerated so
+    // that rows written before a field was removed from the proto still read.
+    lastResult:
+      row.last_result === null
+        ? undefined
+        : fromJson(CheckResultSchema, row.last_result, { ignoreUnknownFields: true }),
+  });
+}

@@ -1,0 +1,218 @@
+import { create } from "@bufbuild/protobuf";
+import { type CheckTarget, CheckTargetSchema } from "../../../gen/pulsar/v1/check_pb.js";
+import type { Monitor } from "../../../gen/pulsar/v1/monitor_pb.js";
+import { connection } from "../../db/connection.js";
+import {
+  headersFromJson,
+  type StatusRangeJson,
+  statusRangesFromJson,
+  toJsonParam,
+} from "../../db/json.js";
+import type { Queryable } from "../../db/pool.js";
+import { monitorFromRow } from "./monitor-row.js";
+import * as q from "./monitors.queries.js";
+
+/**
+ * ResolvedMonitorSpec is a monitor's spec with every default applied: what is stored. Validation
+ * and defaults belong to the caller (internal/service); this package stores what it is given.
+ */
+export interface ResolvedMonitorSpec {
+  name: string;
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  intervalSeconds: number;
+  timeoutMs: number;
+  expectedStatus: StatusRangeJson[];
+  keyword?: string;
+  invertKeyword: boolean;
+  followRedirects: boolean;
+  ignoreTlsErrors: boolean;
+  enabled: boolean;
+  /** Consecutive failed checks before the monitor is down (1–10). */
+  confirmations: number;
+  /** Consecutive successful checks before a down monitor is up again (1–10). */
+  recoveryConfirmations: number;
+  /** Minutes between reminders while down; 0 for none. */
+  reminderMinutes: number;
+  /**
+   * Alert channels of the monitor's organization (the caller checked them); a channel deleted
+   * meanwhile, or one of another organization, is left out when stored.
+   */
+  alertChannelIds: string[];
+}
+
+/** MonitorsPage is one page of listMonitorsPage. */
+export interface MonitorsPage {
+  monitors: Monitor[];
+  /** seqs[i] is the keyset position of monitors[i], for a page token after any of them. */
+  seqs: string[];
+  /** The position of the last monitor, to pass as afterSeq; undefined on an empty page. */
+  lastSeq: string | undefined;
+}
+
+/** EnabledSchedule is what the scheduler carries for one enabled monitor. */
+export interface EnabledSchedule {
+  monitorId: string;
+  /** The monitor's organization; "" for a monitor from before accounts, not yet adopted. */
+  orgId: string;
+  intervalSeconds: number;
+  target: CheckTarget;
+}
+
+/** EnabledSchedulesPage is one page of listEnabledSchedulesPage. */
+export interface EnabledSchedulesPage {
+  schedules: EnabledSchedule[];
+  lastSeq: string | undefined;
+}
+
+/** KeysetPage selects the rows after a position (none: from the start), at most limit of them. */
+export interface KeysetPage {
+  afterSeq?: string;
+  limit: number;
+}
+
+// seq is an identity column starting at 1, so 0 is before every row.
+const FIRST = "0";
+
+const specParams = (spec: ResolvedMonitorSpec) => ({
+  ...spec,
+  headers: toJsonParam(spec.headers),
+  // Only min and max: a StatusRange message would otherwise bring its $typeName along.
+  expectedStatus: toJsonParam(spec.expectedStatus.map(({ min, max }) => ({ min, max }))),
+});
+
+/** insertMonitor stores a new monitor of an organization and its (empty) state atomically. */
+export async function insertMonitor(
+  db: Queryable,
+  orgId: string,
+  spec: ResolvedMonitorSpec,
+): Promise<Monitor> {
+  const [row] = await q.insertMonitor.run({ ...specParams(spec), orgId }, connection(db));
+  // INSERT ... RETURNING yields exactly one row or throws.
+  if (!row) throw new Error("insertMonitor returned no row");
+  return monitorFromRow(row);
+}
+
+/**
+ * updateMonitor replaces a monitor's spec; undefined when the organization has no such monitor.
+ * Every function here that takes an orgId sees only that organization's monitors.
+ */
+export async function updateMonitor(
+  db: Queryable,
+  orgId: string,
+  id: string,
+  spec: ResolvedMonitorSpec,
+): Promise<Monitor | undefined> {
+  const [row] = await q.updateMonitor.run({ ...specParams(spec), id, orgId }, connection(db));
+  return row && monitorFromRow(row);
+}
+
+/** setMonitorEnabled pauses or resumes a monitor; undefined when there is no such monitor. */
+export async function setMonitorEnabled(
+  db: Queryable,
+  orgId: string,
+  id: string,
+  enabled: boolean,
+): Promise<Monitor | undefined> {
+  const [row] = await q.setMonitorEnabled.run({ id, orgId, enabled }, connection(db));
+  return row && monitorFromRow(row);
+}
+
+/** deleteMonitor deletes a monitor, its state and its results; false when it did not exist. */
+export async function deleteMonitor(db: Queryable, orgId: string, id: string): Promise<boolean> {
+  const [row] = await q.deleteMonitor.run({ id, orgId }, connection(db));
+  return row?.deleted ?? false;
+}
+
+/** getMonitor reads one monitor with its status and last result. */
+export async function getMonitor(
+  db: Queryable,
+  orgId: string,
+  id: string,
+): Promise<Monitor | undefined> {
+  const [row] = await q.getMonitor.run({ id, orgId }, connection(db));
+  return row && monitorFromRow(row);
+}
+
+/**
+ * listMonitorsPage reads monitors in creation order after a keyset position, each with its
+ * status and last result (from monitor_state: one row per monitor, never the results table).
+ */
+export async function listMonitorsPage(
+  db: Queryable,
+  orgId: string,
+  page: KeysetPage,
+): Promise<MonitorsPage> {
+  const rows = await q.listMonitorsPage.run(
+    { orgId, afterSeq: page.afterSeq ?? FIRST, limit: page.limit },
+    connection(db),
+  );
+  const seqs = rows.map((row) => row.seq);
+  return { monitors: rows.map(monitorFromRow), seqs, lastSeq: seqs.at(-1) };
+}
+
+/** listEnabledSchedulesPage reads one keyset page of the enabled monitors' schedules. */
+export async function listEnabledSchedulesPage(
+  db: Queryable,
+  page: KeysetPage,
+): Promise<EnabledSchedulesPage> {
+  const rows = await q.listEnabledSchedulesPage.run(
+    { afterSeq: page.afterSeq ?? FIRST, limit: page.limit },
+    connection(db),
+  );
+  const schedules = rows.map((row) => ({
+    monitorId: row.id,
+    orgId: row.org_id ?? "",
+    intervalSeconds: row.interval_seconds,
+    target: create(CheckTargetSchema, {
+      url: row.url,
+      method: row.method,
+      headers: headersFromJson(row.headers),
+      body: row.body ?? undefined,
+      timeoutMs: row.timeout_ms,
+      expectedStatus: statusRangesFromJson(row.expected_status),
+      keyword: row.keyword ?? undefined,
+      invertKeyword: row.invert_keyword,
+      followRedirects: row.follow_redirects,
+      ignoreTlsErrors: row.ignore_tls_errors,
+    }),
+  }));
+  return { schedules, lastSeq: rows.at(-1)?.seq };
+}
+
+/**
+ * listEnabledSchedules reads every enabled monitor's schedule, page by page: short queries
+ * rather than one long one, so 10,000+ monitors hold no snapshot open. A monitor changed
+ * meanwhile may be seen before or after its change; reconciliation runs again anyway.
+ */
+export async function listEnabledSchedules(
+  db: Queryable,
+  pageSize = 1000,
+): Promise<EnabledSchedule[]> {
+  const all: EnabledSchedule[] = [];
+  let afterSeq: string | undefined;
+  for (;;) {
+    const page = await listEnabledSchedulesPage(db, { afterSeq, limit: pageSize });
+    all.push(...page.schedules);
+    if (page.schedules.length < pageSize || page.lastSeq === undefined) return all;
+    afterSeq = page.lastSeq;
+  }
+}
+
+/** countEnabledMonitors counts the monitors that should have a job scheduler. */
+export async function countEnabledMonitors(db: Queryable): Promise<number> {
+  const [row] = await q.countEnabledMonitors.run(undefined, connection(db));
+  return row?.count ?? 0;
+}
+
+/** filterOwnedMonitorIds returns those of the ids that are monitors of the organization. */
+export async function filterOwnedMonitorIds(
+  db: Queryable,
+  orgId: string,
+  ids: readonly string[],
+): Promise<string[]> {
+  const rows = await q.filterOwnedMonitorIds.run({ orgId, ids: [...ids] }, connection(db));
+  return rows.map((row) => row.id);
+}

@@ -1,0 +1,228 @@
+import { randomUUID } from "node:crypto";
+import type { JsonObject } from "@bufbuild/protobuf";
+import { timestampMs } from "@bufbuild/protobuf/wkt";
+import { type Job, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CheckResult } from "../../../gen/pulsar/v1/check_pb.js";
+import { type GatedTarget, startGatedTarget } from "../../../test/support/gated-target.js";
+import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
+import { checkTarget } from "../../../test/support/targets.js";
+import { silentLogger } from "../../core/logger.js";
+import { createRedis } from "../../redis/redis.js";
+import { createCheckProcessor, scheduledAtMs } from "../check-processor.js";
+import { runCheck } from "../http/index.js";
+import { createMonitorLocks } from "../monitor-locks.js";
+import { type CheckJobLike, createCheckAdmission } from "./check-admission.js";
+import {
+  CHECK_JOB_NAME,
+  CHECK_JOB_OPTIONS,
+  CHECK_QUEUE,
+  type CheckQueue,
+  createCheckQueue,
+  encodeCheckJob,
+} from "./check-queue.js";
+import { OrgSlots } from "./org-slots.js";
+
+// The processor with admission on a real BullMQ worker (concurrency 10, at most 2 checks per
+// organization), checking a local server that holds every request until the test opens it.
+
+const MAX_PER_ORG = 2;
+let gate: GatedTarget;
+let bull: Redis;
+let redis: Redis;
+let queue: CheckQueue;
+let worker: Worker<JsonObject, void, string>;
+const results: CheckResult[] = [];
+/** When each monitor's job was queued: its intended start. */
+const queuedAt = new Map<string, number>();
+const counted = { dropped: 0, deferred: 0 };
+
+beforeAll(async () => {
+  gate = await startGatedTarget();
+  const prefix = uniquePrefix("admission");
+  bull = createRedis(TEST_REDIS_URL, "bullmq", "admission-test");
+  redis = createRedis(TEST_REDIS_URL, "command", "admission-test-locks");
+  queue = createCheckQueue(bull, prefix);
+  const processor = createCheckProcessor({
+    runCheck,
+    writer: { add: async (result) => void results.push(result) },
+    locks: createMonitorLocks(redis, prefix),
+    region: "test",
+    log: silentLogger,
+    admission: createCheckAdmission({
+      slots: new OrgSlots<CheckJobLike>({ maxPerOrg: MAX_PER_ORG }),
+      metrics: {
+        observeDroppedCheck: () => void counted.dropped++,
+        observeDeferredJob: () => void counted.deferred++,
+      },
+      log: silentLogger,
+    }),
+  });
+  worker = new Worker<JsonObject, void, string>(CHECK_QUEUE, processor, {
+    connection: bull,
+    prefix,
+    concurrency: 10,
+  });
+});
+
+afterAll(async () => {
+  gate.open();
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  bull.disconnect();
+  redis.disconnect();
+  await gate.close();
+});
+
+async function waitFor(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** addCheck queues an immediate check of `path` on the gate for `orgId`. */
+async function addCheck(orgId: string, path: string, intervalSeconds = 60) {
+  const monitorId = randomUUID();
+  const data = encodeCheckJob({
+    monitorId,
+    orgId,
+    intervalSeconds,
+    target: checkTarget(`${gate.url}${path}`, { timeoutMs: 20_000 }),
+  });
+  const job = await queue.add(CHECK_JOB_NAME, data, CHECK_JOB_OPTIONS);
+  queuedAt.set(monitorId, job.timestamp);
+  return { monitorId, job };
+}
+
+const heldUnder = (prefix: string) => gate.held().filter((path) => path.startsWith(prefix));
+
+describe("check admission", () => {
+  it("runs at most its maximum of one organization's checks; another's start at once", async () => {
+    // Thirty checks of one organization would take every one of the worker's ten slots.
+    for (let i = 0; i < 30; i++) await addCheck("crowd", `/crowd/${i}`);
+    await waitFor("the crowd's checks to be deferred", () => counted.deferred >= 28);
+    expect(heldUnder("/crowd/")).toHaveLength(MAX_PER_ORG);
+    await addCheck("quiet", "/quiet/1");
+    await waitFor("the quiet organization's check to reach the target", () =>
+      gate.held().includes("/quiet/1"),
+    );
+    expect(heldUnder("/crowd/")).toHaveLength(MAX_PER_ORG);
+    expect(await queue.getDelayedCount()).toBeGreaterThanOrEqual(28);
+    gate.open("/quiet/");
+  });
+
+  it("wakes a deferred check as soon as its organization frees a slot, keeping its intended start", async () => {
+    const first = heldUnder("/crowd/");
+    expect(first).toHaveLength(MAX_PER_ORG);
+    gate.open(first[0]);
+    // Its own timer would bring it back a whole interval (60 s) after it was queued.
+    await waitFor("a deferred check to take the freed slot", () => {
+      const now = heldUnder("/crowd/");
+      return now.length === MAX_PER_ORG && !now.includes(first[0] ?? "");
+    });
+    // Let the rest through, two at a time.
+    await waitFor(
+      "every check of the crowd to finish",
+      () => {
+        gate.open("/crowd/");
+        return results.filter((r) => r.up).length >= 31;
+      },
+      30_000,
+    );
+    const jobs = await queue.getJobs(["completed", "delayed", "active", "wait"]);
+    expect(jobs).toHaveLength(0); // completed jobs are removed at once
+    // Every result's scheduledAt is when its job was queued, however often it was deferred.
+    for (const result of results) {
+      if (!result.scheduledAt) throw new Error("a result without scheduledAt");
+      expect(timestampMs(result.scheduledAt)).toBe(queuedAt.get(result.monitorId));
+    }
+  }, 45_000);
+
+  it("drops a deferred check once it is a whole interval late, without checking", async () => {
+    await addCheck("stuck", "/stuck/1");
+    await addCheck("stuck", "/stuck/2");
+    await waitFor("the organization to be at its maximum", () => heldUnder("/stuck/").length === 2);
+    const droppedBefore = counted.dropped;
+    const { job } = await addCheck("stuck", "/stuck/late", 1);
+    await waitFor("the late check to be dropped", () => counted.dropped > droppedBefore);
+    expect(gate.received()).not.toContain("/stuck/late");
+    expect(await queue.getJob(job.id ?? "")).toBeUndefined();
+  });
+
+  it("lets a job scheduler go on making the next check while the last one waits", async () => {
+    expect(heldUnder("/stuck/")).toHaveLength(2);
+    const monitorId = randomUUID();
+    const droppedBefore = counted.dropped;
+    await queue.upsertJobScheduler(
+      monitorId,
+      { every: 1000, offset: 1 },
+      {
+        name: CHECK_JOB_NAME,
+        data: encodeCheckJob({
+          monitorId,
+          orgId: "stuck",
+          intervalSeconds: 1,
+          target: checkTarget(`${gate.url}/stuck/scheduled`, { timeoutMs: 20_000 }),
+        }),
+        opts: CHECK_JOB_OPTIONS,
+      },
+    );
+    // A deferred iteration still says when its scheduler meant it to start (the id's instant):
+    // moveToDelayed left its timestamp and opts.delay alone.
+    let deferred: Job<JsonObject> | undefined;
+    await waitFor("an iteration to be deferred", async () => {
+      const jobs = await queue.getJobs(["delayed"]);
+      deferred = jobs.find((j) => j.data.monitorId === monitorId && j.attemptsStarted >= 1);
+      return deferred !== undefined;
+    });
+    const intended = Number(deferred?.id?.split(":").pop());
+    expect(deferred && scheduledAtMs(deferred)).toBe(intended);
+    // Each iteration waits for its turn, is dropped a second late, and the next one follows.
+    await waitFor("three iterations to be dropped", () => counted.dropped >= droppedBefore + 3);
+    const scheduler = await queue.getJobScheduler(monitorId);
+    expect(scheduler?.next).toBeGreaterThan(Date.now() - 1000);
+    // No backlog: at most the waiting iteration and the next one are queued.
+    const delayed = await queue.getJobs(["delayed", "wait"]);
+    expect(delayed.filter((j) => j.data.monitorId === monitorId).length).toBeLessThanOrEqual(2);
+    expect(gate.received()).not.toContain("/stuck/scheduled");
+    await queue.removeJobScheduler(monitorId);
+    gate.open("/stuck/");
+  }, 20_000);
+});
+
+describe("createCheckAdmission's staleness rule", () => {
+  const now = 1_000_000;
+  const admission = () =>
+    createCheckAdmission({
+      slots: new OrgSlots<CheckJobLike>({ maxPerOrg: 1 }),
+      log: silentLogger,
+      now: () => now,
+    });
+  const job = (attemptsStarted: number): CheckJobLike => ({
+    id: "job",
+    attemptsStarted,
+    moveToDelayed: async () => {},
+    promote: async () => {},
+  });
+  const request = (attemptsStarted: number, lateMs: number) => ({
+    job: job(attemptsStarted),
+    token: "token",
+    orgId: "org",
+    scheduledAtMs: now - lateMs,
+    intervalMs: 10_000,
+    timeoutMs: 5000,
+  });
+
+  it("drops a job started before (deferred, or handed over) once it is a whole interval late", async () => {
+    expect(await admission().admit(request(2, 10_000))).toBeUndefined();
+  });
+
+  it("runs a late job taken for the first time when its organization has a free slot", async () => {
+    expect(await admission().admit(request(1, 12_000))).toBeDefined();
+    expect(await admission().admit(request(2, 9_999))).toBeDefined();
+  });
+});

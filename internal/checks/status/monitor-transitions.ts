@@ -1,0 +1,171 @@
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import type { CheckResult } from "../../../gen/pulsar/v1/check_pb.js";
+
+/** AlertStatus is monitor_state.alert_status: unknown until the first counted check. */
+export type AlertStatus = "unknown" | "up" | "down";
+
+/** AlertRules are the monitor's settings that decide when it alerts. */
+export interface AlertRules {
+  /** False for a paused monitor (or one no organization owns): it never alerts. */
+  alerting: boolean;
+  /** Consecutive failures before DOWN. */
+  confirmations: number;
+  /** Consecutive successes before a DOWN monitor is UP again. */
+  recoveryConfirmations: number;
+  /** Minutes between reminders while down; 0 for none. */
+  reminderMinutes: number;
+}
+
+/** AlertState is a monitor's alerting state; times are epoch microseconds (exact, as stored). */
+export interface AlertState {
+  status: AlertStatus;
+  /** The newest check counted: older ones arriving later (batches land out of order) are not. */
+  lastCheckedUs: bigint | null;
+  failures: number;
+  successes: number;
+  /** When the current streak of failures or successes began, and its first error. */
+  streakStartedUs: bigint | null;
+  streakError: string;
+  /** The open incident while down. */
+  incidentId: string | null;
+  incidentStartedUs: bigint | null;
+  incidentCause: string;
+  lastReminderUs: bigint | null;
+}
+
+/** MonitorTransition is one alert a walk over results decided. */
+export type MonitorTransition =
+  | {
+      kind: "down";
+      /** The check that made it DOWN. */
+      result: CheckResult;
+      incidentId: string;
+      /** The first failing check of the streak: the incident's start and cause. */
+      startedUs: bigint;
+      cause: string;
+      failures: number;
+    }
+  | {
+      kind: "recovered";
+      result: CheckResult;
+      incidentId: string | null;
+      startedUs: bigint | null;
+      /** The first successful check of the streak that recovered it. */
+      endedUs: bigint;
+      cause: string;
+    }
+  | {
+      kind: "reminder";
+      result: CheckResult;
+      incidentId: string | null;
+      startedUs: bigint | null;
+    };
+
+/** Evaluation is the outcome of evaluateMonitor. */
+export interface Evaluation {
+  state: AlertState;
+  transitions: MonitorTransition[];
+  /** The newest result counted; undefined when every result was older than the state. */
+  newest: CheckResult | undefined;
+}
+
+/** timestampUs is a Timestamp in epoch microseconds, cut as Postgres stores it. */
+export function timestampUs(ts: Timestamp | undefined): bigint {
+  if (!ts) throw new Error("check result without checkedAt");
+  return ts.seconds * 1_000_000n + BigInt(Math.floor(ts.nanos / 1000));
+}
+
+const MINUTE_US = 60_000_000n;
+
+/**
+ * evaluateMonitor walks a monitor's results of one batch in checked_at order from its state,
+ * skipping results not newer than the last one counted, and decides its transitions: UP or
+ * unknown → DOWN once failures reach `confirmations` (opening an incident whose start and cause
+ * are the streak's first failure), DOWN → UP once successes reach `recoveryConfirmations`
+ * (closing it), unknown → UP on a first success without an alert, and a reminder every
+ * `reminderMinutes` of check time while down. A monitor that is not alerting (paused) counts
+ * nothing and decides nothing; only its newest result moves on. Pure: the caller holds the
+ * state's row lock and stores what this returns.
+ */
+export function evaluateMonitor(
+  rules: AlertRules,
+  initial: AlertState,
+  results: readonly CheckResult[],
+  newIncidentId: () => string,
+): Evaluation {
+  const state = { ...initial };
+  const transitions: MonitorTransition[] = [];
+  const ordered = results
+    .map((result) => ({ result, us: timestampUs(result.checkedAt) }))
+    .sort((a, b) => (a.us < b.us ? -1 : a.us > b.us ? 1 : 0));
+  let newest: CheckResult | undefined;
+  for (const { result, us } of ordered) {
+    // Equal times are one check stored twice (a retried batch).
+    if (state.lastCheckedUs !== null && us <= state.lastCheckedUs) continue;
+    state.lastCheckedUs = us;
+    newest = result;
+    if (!rules.alerting) continue;
+    if (result.up) {
+      if (state.successes === 0) {
+        state.streakStartedUs = us;
+        state.streakError = "";
+      }
+      state.successes++;
+      state.failures = 0;
+      if (state.status === "unknown") {
+        state.status = "up";
+      } else if (state.status === "down" && state.successes >= rules.recoveryConfirmations) {
+        transitions.push({
+          kind: "recovered",
+          result,
+          incidentId: state.incidentId,
+          startedUs: state.incidentStartedUs,
+          endedUs: state.streakStartedUs ?? us,
+          cause: state.incidentCause,
+        });
+        state.status = "up";
+        state.incidentId = null;
+        state.incidentStartedUs = null;
+        state.incidentCause = "";
+        state.lastReminderUs = null;
+      }
+      continue;
+    }
+    if (state.failures === 0) {
+      state.streakStartedUs = us;
+      state.streakError = result.error;
+    }
+    state.failures++;
+    state.successes = 0;
+    if (state.status !== "down" && state.failures >= rules.confirmations) {
+      const incidentId = newIncidentId();
+      const startedUs = state.streakStartedUs ?? us;
+      transitions.push({
+        kind: "down",
+        result,
+        incidentId,
+        startedUs,
+        cause: state.streakError,
+        failures: state.failures,
+      });
+      state.status = "down";
+      state.incidentId = incidentId;
+      state.incidentStartedUs = startedUs;
+      state.incidentCause = state.streakError;
+      // Reminders count from the DOWN alert.
+      state.lastReminderUs = us;
+    } else if (state.status === "down" && rules.reminderMinutes > 0) {
+      const since = state.lastReminderUs ?? state.incidentStartedUs ?? us;
+      if (us - since >= BigInt(rules.reminderMinutes) * MINUTE_US) {
+        transitions.push({
+          kind: "reminder",
+          result,
+          incidentId: state.incidentId,
+          startedUs: state.incidentStartedUs,
+        });
+        state.lastReminderUs = us;
+      }
+    }
+  }
+  return { state, transitions, newest };
+}

@@ -1,0 +1,285 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate, timestampMs } from "@bufbuild/protobuf/wkt";
+import type pg from "pg";
+import {
+  type Host,
+  type HostSample,
+  HostSchema,
+  type HostSeries,
+  HostSeriesSchema,
+} from "../../../gen/pulsar/v1/host_pb.js";
+import { timestampText } from "../../checks/results/result-row.js";
+import { connection } from "../../db/connection.js";
+import type { Queryable } from "../../db/pool.js";
+import { withTransaction } from "../../db/transaction.js";
+import * as q from "./hosts.queries.js";
+
+/**
+ * HostScope is what one caller may see: its organization's hosts, plus the shared hosts
+ * (org_id NULL) when includeShared (PULSAR_SHARED_HOSTS) is on. Another organization's host is
+ * invisible, exactly like one that does not exist.
+ */
+export interface HostScope {
+  orgId: string;
+  includeShared: boolean;
+}
+
+/**
+ * OwnedHostSample is a sample with the organization its host reports to; orgId undefined is a
+ * shared host (a worker without PULSAR_WORKER_TOKEN).
+ */
+export interface OwnedHostSample {
+  orgId: string | undefined;
+  sample: HostSample;
+}
+
+/** HistoryQuery selects one host's samples in [since, until), in buckets of stepSeconds. */
+export interface HistoryQuery {
+  hostId: string;
+  since: Date;
+  until: Date;
+  stepSeconds: number;
+}
+
+/** HOST_METRICS are the series GetHostHistory returns, in this order. */
+export const HOST_METRICS = [
+  "cpu_percent",
+  "memory_used_bytes",
+  "load1",
+  "rx_bytes_per_sec",
+  "tx_bytes_per_sec",
+  "disk_used_percent",
+] as const;
+
+const sampledAtMs = (s: HostSample): number => (s.sampledAt ? timestampMs(s.sampledAt) : 0);
+
+/** diskUsedPercent is the use of the fullest mount: the one that fills up first. */
+export function diskUsedPercent(sample: HostSample): number {
+  let fullest = 0;
+  for (const disk of sample.disks) {
+    if (disk.sizeBytes > 0) fullest = Math.max(fullest, (disk.usedBytes / disk.sizeBytes) * 100);
+  }
+  return fullest;
+}
+
+/**
+ * upsertHosts records each host of a batch once: its owner, newest description, first and last
+ * seen. A host already claimed by another owner is left alone; the answer is the set of host
+ * ids this batch may write samples of (new hosts, and existing ones of the same owner). When a
+ * batch holds one host id under two owners, the first owner seen speaks for it.
+ */
+export async function upsertHosts(
+  db: Queryable,
+  samples: readonly OwnedHostSample[],
+): Promise<Map<string, string | undefined>> {
+  const byHost = new Map<
+    string,
+    { orgId: string | undefined; first: HostSample; last: HostSample }
+  >();
+  for (const { orgId, sample: s } of samples) {
+    const seen = byHost.get(s.hostId);
+    if (!seen) byHost.set(s.hostId, { orgId, first: s, last: s });
+    else if (seen.orgId === orgId) {
+      if (sampledAtMs(s) < sampledAtMs(seen.first)) seen.first = s;
+      if (sampledAtMs(s) >= sampledAtMs(seen.last)) seen.last = s;
+    }
+  }
+  if (byHost.size === 0) return new Map();
+  const hosts = [...byHost.values()];
+  const rows = await q.upsertHosts.run(
+    {
+      ids: hosts.map((h) => h.last.hostId),
+      orgIds: hosts.map((h) => h.orgId ?? ""),
+      hostnames: hosts.map((h) => h.last.hostname),
+      oses: hosts.map((h) => h.last.info?.os ?? ""),
+      kernels: hosts.map((h) => h.last.info?.kernel ?? ""),
+      arches: hosts.map((h) => h.last.info?.arch ?? ""),
+      cpuModels: hosts.map((h) => h.last.info?.cpuModel ?? ""),
+      cores: hosts.map((h) => h.last.info?.cores ?? 0),
+      memoryBytes: hosts.map((h) => h.last.memory?.totalBytes ?? 0),
+      firstSeens: hosts.map((h) => timestampText(h.first.sampledAt)),
+      lastSeens: hosts.map((h) => timestampText(h.last.sampledAt)),
+    },
+    connection(db),
+  );
+  return new Map(rows.map((row) => [row.id, byHost.get(row.id)?.orgId]));
+}
+
+/**
+ * findHostOwner says who has claimed a host: `{ orgId }` (undefined for a shared host), or
+ * undefined when no sample of it was ever stored.
+ */
+export async function findHostOwner(
+  db: Queryable,
+  hostId: string,
+): Promise<{ orgId: string | undefined } | undefined> {
+  const [row] = await q.findHostOwner.run({ id: hostId }, connection(db));
+  return row && { orgId: row.org_id ?? undefined };
+}
+
+/**
+ * findHostOwners says who has claimed each of hostIds that someone has: id → organization
+ * (undefined for a shared host). A host id absent from the answer is unclaimed.
+ */
+export async function findHostOwners(
+  db: Queryable,
+  hostIds: readonly string[],
+): Promise<Map<string, string | undefined>> {
+  if (hostIds.length === 0) return new Map();
+  const rows = await q.findHostOwners.run({ ids: [...hostIds] }, connection(db));
+  return new Map(rows.map((row) => [row.id, row.org_id ?? undefined]));
+}
+
+/** insertHostSamples stores a batch in one round trip; a sample stored already is skipped. */
+export async function insertHostSamples(
+  db: Queryable,
+  samples: readonly HostSample[],
+): Promise<void> {
+  // Without a time a sample has no key; the sampler always sets one.
+  const rows = samples.filter((s) => s.sampledAt !== undefined && s.hostId !== "");
+  if (rows.length === 0) return;
+  const col = <T>(f: (s: HostSample) => T): T[] => rows.map(f);
+  await q.insertHostSamples.run(
+    {
+      hostIds: col((s) => s.hostId),
+      sampledAts: col((s) => timestampText(s.sampledAt)),
+      cpuPercents: col((s) => s.cpu?.totalPercent ?? 0),
+      perCorePercents: col((s) => `{${(s.cpu?.perCorePercent ?? []).join(",")}}`),
+      load1s: col((s) => s.cpu?.load1 ?? 0),
+      load5s: col((s) => s.cpu?.load5 ?? 0),
+      load15s: col((s) => s.cpu?.load15 ?? 0),
+      memoryUsedBytes: col((s) => s.memory?.usedBytes ?? 0),
+      memoryTotalBytes: col((s) => s.memory?.totalBytes ?? 0),
+      swapUsedBytes: col((s) => s.memory?.swapUsedBytes ?? 0),
+      diskUsedPercents: col(diskUsedPercent),
+      rxBytesPerSec: col((s) => s.network?.rxBytesPerSec ?? 0),
+      txBytesPerSec: col((s) => s.network?.txBytesPerSec ?? 0),
+      processesTotal: col((s) => s.processes?.total ?? 0),
+      processesRunning: col((s) => s.processes?.running ?? 0),
+      processesBlocked: col((s) => s.processes?.blocked ?? 0),
+      processesZombie: col((s) => s.processes?.zombie ?? 0),
+      threads: col((s) => s.processes?.threads ?? 0),
+    },
+    connection(db),
+  );
+}
+
+/** RefusedHost is a host whose samples a batch did not store for one owner: another owns it. */
+export interface RefusedHost {
+  orgId: string | undefined;
+  hostId: string;
+}
+
+/**
+ * writeHostSampleBatch stores a batch of samples and records their hosts in one transaction:
+ * two statements plus BEGIN and COMMIT, whatever the batch size. Samples of a host claimed by
+ * another owner are skipped (a host id is not proof of ownership: anyone can configure
+ * HOST_ID); the answer lists each (owner, host) so skipped. A batch may carry several owners
+ * (the API's store holds every organization's agents); a host id that appears under two of
+ * them is looked up after the upsert, so its real owner's samples are stored whichever owner
+ * the batch saw first.
+ */
+export async function writeHostSampleBatch(
+  pool: Pick<pg.Pool, "connect">,
+  samples: readonly OwnedHostSample[],
+): Promise<RefusedHost[]> {
+  if (samples.length === 0) return [];
+  return withTransaction(pool, async (client) => {
+    const writable = await upsertHosts(client, samples);
+    const ownersOf = new Map<string, Set<string | undefined>>();
+    for (const { orgId, sample } of samples) {
+      const owners = ownersOf.get(sample.hostId) ?? new Set();
+      ownersOf.set(sample.hostId, owners.add(orgId));
+    }
+    for (const [hostId, owners] of ownersOf) {
+      if (owners.size < 2) continue;
+      // Rare (two owners racing for a new id, in one batch): ask who won.
+      const owner = await findHostOwner(client, hostId);
+      if (owner) writable.set(hostId, owner.orgId);
+      else writable.delete(hostId);
+    }
+    const accepted: HostSample[] = [];
+    const refused = new Map<string, RefusedHost>();
+    for (const { orgId, sample } of samples) {
+      if (writable.has(sample.hostId) && writable.get(sample.hostId) === orgId) {
+        accepted.push(sample);
+      } else {
+        refused.set(`${orgId ?? ""}/${sample.hostId}`, { orgId, hostId: sample.hostId });
+      }
+    }
+    await insertHostSamples(client, accepted);
+    return [...refused.values()];
+  });
+}
+
+const hostFromRow = (row: q.ListHostsResult, onlineSince: number): Host =>
+  create(HostSchema, {
+    id: row.id,
+    hostname: row.hostname,
+    os: row.os,
+    cores: row.cores,
+    memoryBytes: row.memory_bytes,
+    lastSeen: timestampFromDate(row.last_seen),
+    online: row.last_seen.getTime() >= onlineSince,
+    shared: row.shared,
+  });
+
+/**
+ * listHosts lists the hosts of a scope by hostname; online means a sample within
+ * onlineWithinMs.
+ */
+export async function listHosts(
+  db: Queryable,
+  scope: HostScope,
+  options: { onlineWithinMs: number; now?: Date },
+): Promise<Host[]> {
+  const onlineSince = (options.now ?? new Date()).getTime() - options.onlineWithinMs;
+  const rows = await q.listHosts.run(scope, connection(db));
+  return rows.map((row) => hostFromRow(row, onlineSince));
+}
+
+/**
+ * getHost reads one host of a scope, or undefined when no sample of it was ever stored or it
+ * is outside the scope (the two are indistinguishable on purpose).
+ */
+export async function getHost(
+  db: Queryable,
+  scope: HostScope,
+  id: string,
+  options: { onlineWithinMs: number; now?: Date },
+): Promise<Host | undefined> {
+  const [row] = await q.getHost.run({ ...scope, id }, connection(db));
+  const onlineSince = (options.now ?? new Date()).getTime() - options.onlineWithinMs;
+  return row ? hostFromRow(row, onlineSince) : undefined;
+}
+
+/**
+ * getHostHistory returns one series per metric of HOST_METRICS, each with the average and the
+ * maximum per time bucket (computed in SQL, aligned to the epoch); buckets without samples are
+ * absent rather than zero, so a chart shows a gap where the host was down. A host outside the
+ * scope has no samples.
+ */
+export async function getHostHistory(
+  db: Queryable,
+  scope: HostScope,
+  query: HistoryQuery,
+): Promise<HostSeries[]> {
+  const rows = await q.getHostHistory.run({ ...scope, ...query }, connection(db));
+  const pick: Record<(typeof HOST_METRICS)[number], (r: q.GetHostHistoryResult) => number[]> = {
+    cpu_percent: (r) => [r.cpu_avg, r.cpu_max],
+    memory_used_bytes: (r) => [r.memory_avg, r.memory_max],
+    load1: (r) => [r.load1_avg, r.load1_max],
+    rx_bytes_per_sec: (r) => [r.rx_avg, r.rx_max],
+    tx_bytes_per_sec: (r) => [r.tx_avg, r.tx_max],
+    disk_used_percent: (r) => [r.disk_avg, r.disk_max],
+  };
+  return HOST_METRICS.map((metric) =>
+    create(HostSeriesSchema, {
+      metric,
+      points: rows.map((r) => {
+        const [avg = 0, max = 0] = pick[metric](r);
+        return { at: timestampFromDate(r.at), avg, max };
+      }),
+    }),
+  );
+}
