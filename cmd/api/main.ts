@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { deleteExpiredSessions } from "../../internal/accounts/accounts.js";
 import { createAlertQueue } from "../../internal/alerts/delivery/alert-queue.js";
+import { createAlertHandOut } from "../../internal/alerts/hand-out.js";
 import { hostRulesHook } from "../../internal/alerts/host-rules/host-rules-hook.js";
 import { createApi } from "../../internal/api/app.js";
 import { SERVER_TIMEOUTS } from "../../internal/api/request-limits.js";
@@ -55,8 +56,7 @@ const sampleStore = createHostSampleStore({
   onStored: hostRulesHook({
     pool,
     log,
-    publisher,
-    alertQueue,
+    handOut: createAlertHandOut({ queue: alertQueue, publisher, log }),
     sharedHosts: config.PULSAR_SHARED_HOSTS,
   }),
 });

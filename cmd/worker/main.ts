@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import { findApiToken } from "../../internal/accounts/accounts.js";
 import { createAlertQueue } from "../../internal/alerts/delivery/alert-queue.js";
 import { startAlertDeliveryWorker } from "../../internal/alerts/delivery/delivery-worker.js";
+import { createAlertHandOut } from "../../internal/alerts/hand-out.js";
 import { hostRulesHook } from "../../internal/alerts/host-rules/host-rules-hook.js";
 import { hashSecret } from "../../internal/auth/secrets.js";
 import { startCheckWorker } from "../../internal/checks/check-worker.js";
@@ -189,8 +190,7 @@ function startSampling(ownerOrgId: string | undefined): { stop(): Promise<void> 
     onStored: hostRulesHook({
       pool,
       log,
-      publisher,
-      alertQueue,
+      handOut: createAlertHandOut({ queue: alertQueue, publisher, log }),
       sharedHosts: config.PULSAR_SHARED_HOSTS,
     }),
   });

@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import en from "zod/v4/locales/en.js";
 import { parseEnvironment } from "../config/parse-environment.js";
-import { ID_PATTERN } from "../stream/topics.js";
+import { HOST_ID_PATTERN, HOST_ID_RULE } from "../core/ids.js";
 
 // zod/mini, not full zod: the same checks with a tenth of the code, which is 10 MiB of the
 // agent's resident memory (bench/README.md, "the agent"). It carries no messages of its own:
@@ -34,9 +34,7 @@ const schema = z.object({
   /** How often the host is sampled. */
   SAMPLE_INTERVAL_MS: interval,
   /** Overrides the host id derived from /etc/machine-id (clones of one image share theirs). */
-  AGENT_HOST_ID: z.optional(
-    z.string().check(z.regex(ID_PATTERN, "1–128 letters, digits, '.', '_', ':' or '-'")),
-  ),
+  AGENT_HOST_ID: z.optional(z.string().check(z.regex(HOST_ID_PATTERN, HOST_ID_RULE))),
   /** How much history is kept while the API is unreachable; the oldest goes first past it. At
    *  most 12 h: the API refuses samples older than 24 h. */
   AGENT_BUFFER_SECONDS: z._default(

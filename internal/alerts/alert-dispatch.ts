@@ -1,5 +1,5 @@
 import type { Logger } from "../core/logger.js";
-import type { OwnedAlertEvent } from "../stream/publisher.js";
+import type { OwnedAlertEvent } from "./alert-event.js";
 import { type AlertQueue, enqueueDeliveries } from "./delivery/alert-queue.js";
 import type { RecordedAlerts } from "./monitor-alerts.js";
 

@@ -10,7 +10,7 @@ import {
 import type { CheckResult } from "../../gen/pulsar/v1/check_pb.js";
 import { evaluateMonitor, type MonitorTransition } from "../checks/status/monitor-transitions.js";
 import type { Queryable } from "../db/pool.js";
-import type { OwnedAlertEvent } from "../stream/publisher.js";
+import type { OwnedAlertEvent } from "./alert-event.js";
 import {
   type DeliveryKey,
   insertMonitorAlerts,

@@ -10,6 +10,7 @@ import { bearer, createTestOrg } from "../../test/support/accounts.js";
 import { insertChannelFixture } from "../../test/support/alert-fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
+import type { OwnedAlertEvent } from "../alerts/alert-event.js";
 import {
   type AlertQueue,
   createAlertQueue,
@@ -18,7 +19,6 @@ import {
 import { createApi } from "../api/app.js";
 import { silentLogger } from "../core/logger.js";
 import { createRedis } from "../redis/redis.js";
-import type { OwnedAlertEvent } from "../stream/publisher.js";
 import { type CheckWorker, startCheckWorker } from "./check-worker.js";
 import { runCheck } from "./http/index.js";
 import { type CheckQueue, createCheckQueue } from "./queue/check-queue.js";

@@ -1,11 +1,10 @@
 import { InvalidArgumentError } from "./errors.js";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "./ids.js";
 
 /** requireUuid returns the id lower-cased, or throws naming the field. */
 export function requireUuid(field: string, value: string): string {
   if (value === "") throw new InvalidArgumentError(field, "is required");
-  if (!UUID.test(value)) throw new InvalidArgumentError(field, "must be a UUID");
+  if (!isUuid(value)) throw new InvalidArgumentError(field, "must be a UUID");
   return value.toLowerCase();
 }
 

@@ -23,12 +23,12 @@ import { resolveRuleSpec } from "../alerts/host-rules/rule-input.js";
 import { getCaller } from "../auth/caller.js";
 import * as monitors from "../checks/monitors/monitors.js";
 import { InvalidArgumentError, NotFoundError } from "../core/errors.js";
+import { HOST_ID_PATTERN } from "../core/ids.js";
 import type { Logger } from "../core/logger.js";
 import { pageSize, requireUuid } from "../core/validate.js";
 import { getHost } from "../hosts/server/hosts-db.js";
 import { DEFAULT_ORG_QUOTAS, insertWithinQuota, type OrgQuotas } from "../quota/org-quotas.js";
 import type { StreamPublisher } from "../stream/publisher.js";
-import { ID_PATTERN } from "../stream/topics.js";
 
 /** AlertServiceDeps are what the alert RPCs use. */
 export interface AlertServiceDeps {
@@ -160,7 +160,7 @@ export function createAlertService(deps: AlertServiceDeps): ServiceImpl<typeof A
     },
     async listAlertEvents(req, ctx) {
       const monitorId = req.monitorId === "" ? "" : requireUuid("monitorId", req.monitorId);
-      if (req.hostId !== "" && !ID_PATTERN.test(req.hostId)) {
+      if (req.hostId !== "" && !HOST_ID_PATTERN.test(req.hostId)) {
         throw new InvalidArgumentError("hostId", "must be a host id");
       }
       const limit = pageSize("limit", req.limit, 100, ALERT_EVENTS_MAX);

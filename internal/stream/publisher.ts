@@ -35,13 +35,16 @@ export interface StreamPublisher {
    * publishAlertEvents publishes recorded alert events on the `alerts` topic of their
    * organization (replay reads alert_events in Postgres).
    */
-  publishAlertEvents(events: readonly OwnedAlertEvent[]): Promise<void>;
+  publishAlertEvents(events: readonly OwnedEvent<AlertEvent>[]): Promise<void>;
 }
 
-/** OwnedAlertEvent is an alert event and the organization it belongs to. */
-export interface OwnedAlertEvent {
+/**
+ * OwnedEvent is an event and the organization it belongs to (alerts' OwnedEvent<AlertEvent> has this
+ * shape: the stream routes it without knowing what an alert is).
+ */
+export interface OwnedEvent<T> {
   orgId: string;
-  event: AlertEvent;
+  event: T;
 }
 
 /** StreamPublisherOptions are for tests: the ring TTL, HOST_RING_TTL_SECONDS when absent. */

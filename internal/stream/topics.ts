@@ -1,3 +1,4 @@
+import { HOST_ID_PATTERN } from "../core/ids.js";
 /**
  * Topics a WebSocket client subscribes to, and the Redis keys behind them. One Redis channel
  * per owner and host or monitor carries live events; the gateway subscribes to all of them with
@@ -27,12 +28,6 @@ export type Topic =
   | { kind: "monitor"; id: string };
 
 /**
- * ID_PATTERN is what a host or monitor id in a topic may look like (HOST_ID's syntax): it is
- * spliced into Redis channel and key names.
- */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-
-/**
  * parseTopic reads `hosts`, `monitors`, `alerts` (the organization's alert events),
  * `host:<id>` or `monitor:<id>`; undefined otherwise.
  */
@@ -42,7 +37,7 @@ export function parseTopic(text: string): Topic | undefined {
   if (colon < 0) return undefined;
   const kind = text.slice(0, colon);
   const id = text.slice(colon + 1);
-  if ((kind !== "host" && kind !== "monitor") || !ID_PATTERN.test(id)) return undefined;
+  if ((kind !== "host" && kind !== "monitor") || !HOST_ID_PATTERN.test(id)) return undefined;
   return { kind, id };
 }
 

@@ -7,9 +7,10 @@ import { createTestOrg } from "../../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
 import { silentLogger } from "../../core/logger.js";
 import { createHostSampleStore } from "../../hosts/server/sample-store.js";
-import type { OwnedAlertEvent } from "../../stream/publisher.js";
 import * as admin from "../alert-admin.js";
+import type { OwnedAlertEvent } from "../alert-event.js";
 import type { AlertQueue } from "../delivery/alert-queue.js";
+import { createAlertHandOut } from "../hand-out.js";
 import { hostRulesHook } from "./host-rules-hook.js";
 
 let db: TestDatabase;
@@ -56,12 +57,15 @@ describe("host rules on the sample store's write path", () => {
       onStored: hostRulesHook({
         pool: db.pool,
         log: silentLogger,
-        publisher: {
-          publishAlertEvents: async (events) => {
-            published.push(...events);
+        handOut: createAlertHandOut({
+          queue,
+          publisher: {
+            publishAlertEvents: async (events) => {
+              published.push(...events);
+            },
           },
-        },
-        alertQueue: queue,
+          log: silentLogger,
+        }),
         sharedHosts: true,
       }),
     });

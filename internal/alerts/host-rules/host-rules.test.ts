@@ -6,8 +6,8 @@ import { type HostSample, HostSampleSchema } from "../../../gen/pulsar/v1/host_p
 import { createTestOrg, type TestOrg } from "../../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
 import { silentLogger } from "../../core/logger.js";
-import type { OwnedAlertEvent } from "../../stream/publisher.js";
 import * as admin from "../alert-admin.js";
+import type { OwnedAlertEvent } from "../alert-event.js";
 import { createHostRuleEvaluator, type RuleSample } from "./host-rules.js";
 
 let db: TestDatabase;
@@ -31,7 +31,7 @@ function cpu(hostId: string, seconds: number, percent: number): HostSample {
 const owned = (ownerOrgId: string | undefined, ...samples: HostSample[]): RuleSample[] =>
   samples.map((sample) => ({ sample, ownerOrgId }));
 
-const evaluator = (onEvents?: (events: OwnedAlertEvent[]) => Promise<void>) =>
+const evaluator = (onEvents?: (events: readonly OwnedAlertEvent[]) => Promise<void>) =>
   createHostRuleEvaluator({ pool: db.pool, log: silentLogger, onEvents });
 
 async function cpuRule(org: TestOrg, channelId: string, hostId = "", forSeconds = 60) {

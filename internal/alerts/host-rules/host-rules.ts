@@ -5,7 +5,7 @@ import { AlertEventSchema, AlertKind, DeliveryStatus } from "../../../gen/pulsar
 import type { HostSample } from "../../../gen/pulsar/v1/host_pb.js";
 import type { Logger } from "../../core/logger.js";
 import { withTransaction } from "../../db/transaction.js";
-import type { OwnedAlertEvent } from "../../stream/publisher.js";
+import type { OwnedAlertEvent } from "../alert-event.js";
 import { describeTransition, holds, metricValue, type Point, stepRule } from "./host-rule-logic.js";
 import {
   ensureRuleStates,
@@ -34,7 +34,7 @@ export interface HostRuleEvaluatorDeps {
    * deliveries): the caller publishes them on the stream and queues their deliveries. A
    * failure is logged; the events stay recorded (and pending) in Postgres.
    */
-  onEvents?: (events: OwnedAlertEvent[]) => Promise<void>;
+  onEvents?: (events: readonly OwnedAlertEvent[]) => Promise<void>;
   /** PULSAR_SHARED_HOSTS: shared hosts are watched by every organization's rules. true. */
   sharedHosts?: boolean;
   /** Samples older than this (vs now) are history catching up, not news: ignored. 10 min. */

@@ -1,7 +1,7 @@
 import type { HostRuleSpec } from "../../../gen/pulsar/v1/alert_pb.js";
 import { checkChannelIds } from "../../checks/monitors/monitor-spec.js";
 import { InvalidArgumentError } from "../../core/errors.js";
-import { ID_PATTERN } from "../../stream/topics.js";
+import { HOST_ID_PATTERN } from "../../core/ids.js";
 import type { NewRule } from "../alert-admin.js";
 import { type HostMetricName, METRICS, nameOf, OPS } from "../alert-rows.js";
 
@@ -27,7 +27,7 @@ export function resolveRuleSpec(spec: HostRuleSpec | undefined, field = "rule"):
   if (name.length < 1 || name.length > 100) {
     throw new InvalidArgumentError(`${field}.name`, "must be 1–100 characters");
   }
-  if (spec.hostId !== "" && !ID_PATTERN.test(spec.hostId)) {
+  if (spec.hostId !== "" && !HOST_ID_PATTERN.test(spec.hostId)) {
     throw new InvalidArgumentError(
       `${field}.hostId`,
       "must be a host id (letters, digits, '.', '_', ':' or '-'), or empty for every host",

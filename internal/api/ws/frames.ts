@@ -6,6 +6,7 @@ import {
   StreamEventSchema,
   StreamRequestSchema,
 } from "../../../gen/pulsar/v1/stream_pb.js";
+import { isUuid } from "../../core/ids.js";
 import { parseTopic, type Topic, topicName } from "../../stream/topics.js";
 
 /**
@@ -24,8 +25,6 @@ export type ParsedRequest =
       live: Set<string>;
     }
   | { ok: false; message: string };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * parseRequest reads a client frame as the JSON form of pulsar.v1.StreamRequest. Topics come
@@ -85,7 +84,9 @@ function canonicalTopic(text: string): Topic | string {
   }
   if (topic.kind !== "monitor") return topic;
   const id = topic.id.toLowerCase();
-  if (!UUID.test(id)) return `topic ${shown}: the monitor id must be a UUID`;
+  // Lower case only: topics are published under the id as Postgres prints it.
+  if (!isUuid(id) || id !== id.toLowerCase())
+    return `topic ${shown}: the monitor id must be a UUID`;
   return { kind: "monitor", id };
 }
 

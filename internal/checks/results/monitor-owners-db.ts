@@ -1,8 +1,7 @@
+import { isUuid } from "../../core/ids.js";
 import { connection } from "../../db/connection.js";
 import type { Queryable } from "../../db/pool.js";
 import * as q from "./monitor-owners.queries.js";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * findMonitorOwners maps each of ids to its monitor's organization; ids of monitors that do not
@@ -13,7 +12,7 @@ export async function findMonitorOwners(
   ids: readonly string[],
 ): Promise<Map<string, string>> {
   // One malformed id must not make the uuid[] cast fail the lookup of the others.
-  const valid = [...new Set(ids)].filter((id) => UUID.test(id));
+  const valid = [...new Set(ids)].filter(isUuid);
   if (valid.length === 0) return new Map();
   const rows = await q.findMonitorOwners.run({ ids: valid }, connection(db));
   return new Map(rows.map((row) => [row.id, row.org_id]));

@@ -1,9 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { HOST_ID_PATTERN } from "../../core/ids.js";
 import { systeminformation } from "./systeminformation.js";
-
-/** HOST_ID_PATTERN is what a host id may look like: it is used in stream topics and Redis keys. */
-export const HOST_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 // machine-id is meant to stay private ("should be hashed with an application-specific key",
 // machine-id(5)); the hash is as stable as the id and reveals nothing of it.

@@ -3,7 +3,7 @@ import { toBinary } from "@bufbuild/protobuf";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { type HostSample, HostSampleSchema } from "../../../gen/pulsar/v1/host_pb.js";
 import { InvalidArgumentError } from "../../core/errors.js";
-import { ID_PATTERN } from "../../stream/topics.js";
+import { HOST_ID_PATTERN } from "../../core/ids.js";
 
 /** MAX_BATCH is how many samples one PushSamples call may carry. */
 export const MAX_BATCH = 500;
@@ -160,7 +160,7 @@ export function validateSamples(
 /** validateSample checks one sample; `at` is its path in the request. */
 function validateSample(at: string, s: HostSample, nowMs: number): void {
   if (s.hostId === "") throw new InvalidArgumentError(`${at}.hostId`, "is required");
-  if (!ID_PATTERN.test(s.hostId)) {
+  if (!HOST_ID_PATTERN.test(s.hostId)) {
     throw new InvalidArgumentError(
       `${at}.hostId`,
       "must be 1–128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit",
