@@ -354,40 +354,10 @@ const insertTestEventIR: any = {"usedParamSet":{"orgId":true,"title":true,"messa
 export const insertTestEvent = new PreparedQuery<InsertTestEventParams,InsertTestEventResult>(insertTestEventIR);
 
 
-/** 'FinishDelivery' parameters type */
-export interface FinishDeliveryParams {
-  channelId: string;
-  error: string;
-  eventId: string;
-  status: string;
-}
-
-/** 'FinishDelivery' return type */
-export type FinishDeliveryResult = void;
-
-/** 'FinishDelivery' query type */
-export interface FinishDeliveryQuery {
-  params: FinishDeliveryParams;
-  result: FinishDeliveryResult;
-}
-
-const finishDeliveryIR: any = {"usedParamSet":{"status":true,"error":true,"eventId":true,"channelId":true},"params":[{"name":"status","required":true,"transform":{"type":"scalar"},"locs":[{"a":101,"b":108},{"a":181,"b":188}]},{"name":"error","required":true,"transform":{"type":"scalar"},"locs":[{"a":125,"b":131}]},{"name":"eventId","required":true,"transform":{"type":"scalar"},"locs":[{"a":242,"b":250}]},{"name":"channelId","required":true,"transform":{"type":"scalar"},"locs":[{"a":269,"b":279}]}],"statement":"-- The outcome of a delivery the API made itself (TestChannel).\nUPDATE alert_deliveries\nSET status = :status!::text, error = :error!, updated_at = now(),\n  delivered_at = CASE WHEN :status!::text = 'delivered' THEN now() END\nWHERE event_id = :eventId! AND channel_id = :channelId!"};
-
-/**
- * Query generated from SQL:
- * ```
- * -- The outcome of a delivery the API made itself (TestChannel).
- * UPDATE alert_deliveries
- * SET status = :status!::text, error = :error!, updated_at = now(),
- *   delivered_at = CASE WHEN :status!::text = 'delivered' THEN now() END
- * WHERE event_id = :eventId! AND channel_id = :channelId!
- * ```
- */
-export const finishDelivery = new PreparedQuery<FinishDeliveryParams,FinishDeliveryResult>(finishDeliveryIR);
-
-
 /** 'ListAlertEvents' parameters type */
 export interface ListAlertEventsParams {
+  afterId: string;
+  afterUs: string;
   hostId: string;
   limit: NumberOrString;
   monitorId: string;
@@ -399,6 +369,7 @@ export interface ListAlertEventsParams {
 export interface ListAlertEventsResult {
   check_result: Json | null;
   created_at: Date;
+  created_us: string;
   downtime_seconds: number | null;
   host_id: string | null;
   id: string;
@@ -417,21 +388,28 @@ export interface ListAlertEventsQuery {
   result: ListAlertEventsResult;
 }
 
-const listAlertEventsIR: any = {"usedParamSet":{"orgId":true,"monitorId":true,"hostId":true,"since":true,"limit":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":388,"b":394}]},{"name":"monitorId","required":true,"transform":{"type":"scalar"},"locs":[{"a":403,"b":413},{"a":449,"b":459}]},{"name":"hostId","required":true,"transform":{"type":"scalar"},"locs":[{"a":486,"b":493},{"a":519,"b":526}]},{"name":"since","required":true,"transform":{"type":"scalar"},"locs":[{"a":542,"b":548},{"a":585,"b":591}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":658,"b":664}]}],"statement":"-- An organization's alert history, newest first (index alert_events_org; with a monitor,\n-- alert_events_monitor). Empty filters ('') match everything: pg plans each call with its\n-- values, so an unused filter costs nothing.\nSELECT id, kind, created_at, monitor_id, host_id, rule_id, incident_id, title, message,\n  check_result, value, downtime_seconds\nFROM alert_events\nWHERE org_id = :orgId!\n  AND (:monitorId!::text = '' OR monitor_id = NULLIF(:monitorId!::text, '')::uuid)\n  AND (:hostId!::text = '' OR host_id = :hostId!::text)\n  AND (:since!::text = '' OR created_at >= NULLIF(:since!::text, '')::timestamptz)\nORDER BY created_at DESC, id DESC\nLIMIT :limit!"};
+const listAlertEventsIR: any = {"usedParamSet":{"orgId":true,"monitorId":true,"hostId":true,"since":true,"afterUs":true,"afterId":true,"limit":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":740,"b":746}]},{"name":"monitorId","required":true,"transform":{"type":"scalar"},"locs":[{"a":755,"b":765},{"a":801,"b":811}]},{"name":"hostId","required":true,"transform":{"type":"scalar"},"locs":[{"a":838,"b":845},{"a":871,"b":878}]},{"name":"since","required":true,"transform":{"type":"scalar"},"locs":[{"a":894,"b":900},{"a":937,"b":943}]},{"name":"afterUs","required":true,"transform":{"type":"scalar"},"locs":[{"a":977,"b":985},{"a":1054,"b":1062}]},{"name":"afterId","required":true,"transform":{"type":"scalar"},"locs":[{"a":1123,"b":1131}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":1192,"b":1198}]}],"statement":"-- An organization's alert history, newest first (index alert_events_org; with a monitor,\n-- alert_events_monitor). Empty filters ('') match everything: pg plans each call with its\n-- values, so an unused filter costs nothing. A page after the first starts strictly after the\n-- previous page's last row by (created_at, id), so rows inserted meanwhile neither repeat nor\n-- shift it; the position travels as microseconds since the epoch (created_us), which a JS Date\n-- would round to the millisecond.\nSELECT id, kind, created_at, monitor_id, host_id, rule_id, incident_id, title, message,\n  check_result, value, downtime_seconds,\n  (extract(epoch FROM created_at) * 1000000)::bigint::text AS \"created_us!\"\nFROM alert_events\nWHERE org_id = :orgId!\n  AND (:monitorId!::text = '' OR monitor_id = NULLIF(:monitorId!::text, '')::uuid)\n  AND (:hostId!::text = '' OR host_id = :hostId!::text)\n  AND (:since!::text = '' OR created_at >= NULLIF(:since!::text, '')::timestamptz)\n  AND (:afterUs!::text = '' OR (created_at, id) <\n    (timestamptz 'epoch' + NULLIF(:afterUs!::text, '')::bigint * interval '1 microsecond',\n     NULLIF(:afterId!::text, '')::uuid))\nORDER BY created_at DESC, id DESC\nLIMIT :limit!"};
 
 /**
  * Query generated from SQL:
  * ```
  * -- An organization's alert history, newest first (index alert_events_org; with a monitor,
  * -- alert_events_monitor). Empty filters ('') match everything: pg plans each call with its
- * -- values, so an unused filter costs nothing.
+ * -- values, so an unused filter costs nothing. A page after the first starts strictly after the
+ * -- previous page's last row by (created_at, id), so rows inserted meanwhile neither repeat nor
+ * -- shift it; the position travels as microseconds since the epoch (created_us), which a JS Date
+ * -- would round to the millisecond.
  * SELECT id, kind, created_at, monitor_id, host_id, rule_id, incident_id, title, message,
- *   check_result, value, downtime_seconds
+ *   check_result, value, downtime_seconds,
+ *   (extract(epoch FROM created_at) * 1000000)::bigint::text AS "created_us!"
  * FROM alert_events
  * WHERE org_id = :orgId!
  *   AND (:monitorId!::text = '' OR monitor_id = NULLIF(:monitorId!::text, '')::uuid)
  *   AND (:hostId!::text = '' OR host_id = :hostId!::text)
  *   AND (:since!::text = '' OR created_at >= NULLIF(:since!::text, '')::timestamptz)
+ *   AND (:afterUs!::text = '' OR (created_at, id) <
+ *     (timestamptz 'epoch' + NULLIF(:afterUs!::text, '')::bigint * interval '1 microsecond',
+ *      NULLIF(:afterId!::text, '')::uuid))
  * ORDER BY created_at DESC, id DESC
  * LIMIT :limit!
  * ```

@@ -76,24 +76,24 @@ WITH e AS (
 )
 SELECT id, created_at FROM e;
 
-/* @name FinishDelivery */
--- The outcome of a delivery the API made itself (TestChannel).
-UPDATE alert_deliveries
-SET status = :status!::text, error = :error!, updated_at = now(),
-  delivered_at = CASE WHEN :status!::text = 'delivered' THEN now() END
-WHERE event_id = :eventId! AND channel_id = :channelId!;
-
 /* @name ListAlertEvents */
 -- An organization's alert history, newest first (index alert_events_org; with a monitor,
 -- alert_events_monitor). Empty filters ('') match everything: pg plans each call with its
--- values, so an unused filter costs nothing.
+-- values, so an unused filter costs nothing. A page after the first starts strictly after the
+-- previous page's last row by (created_at, id), so rows inserted meanwhile neither repeat nor
+-- shift it; the position travels as microseconds since the epoch (created_us), which a JS Date
+-- would round to the millisecond.
 SELECT id, kind, created_at, monitor_id, host_id, rule_id, incident_id, title, message,
-  check_result, value, downtime_seconds
+  check_result, value, downtime_seconds,
+  (extract(epoch FROM created_at) * 1000000)::bigint::text AS "created_us!"
 FROM alert_events
 WHERE org_id = :orgId!
   AND (:monitorId!::text = '' OR monitor_id = NULLIF(:monitorId!::text, '')::uuid)
   AND (:hostId!::text = '' OR host_id = :hostId!::text)
   AND (:since!::text = '' OR created_at >= NULLIF(:since!::text, '')::timestamptz)
+  AND (:afterUs!::text = '' OR (created_at, id) <
+    (timestamptz 'epoch' + NULLIF(:afterUs!::text, '')::bigint * interval '1 microsecond',
+     NULLIF(:afterId!::text, '')::uuid))
 ORDER BY created_at DESC, id DESC
 LIMIT :limit!;
 

@@ -9,6 +9,7 @@ import {
   type HostMetricName,
   ruleFromRow,
 } from "./alert-rows.js";
+import type { EventCursor } from "./event-cursor.js";
 
 // Every function here takes the caller's organization: another organization's channel, rule or
 // event is exactly as absent as one that does not exist.
@@ -52,7 +53,15 @@ export interface EventFilter {
   monitorId?: string;
   hostId?: string;
   since?: Date;
+  /** Only events after this position (newest first): the previous page's last. */
+  after?: EventCursor;
   limit: number;
+}
+
+/** EventPage is a page of alert history and, when more follow, where the next page starts. */
+export interface EventPage {
+  events: AlertEvent[];
+  next: EventCursor | undefined;
 }
 
 /** StoredIncident is a row of incidents. */
@@ -153,34 +162,44 @@ export async function insertTestEvent(
   return { id: row.id, createdAt: row.created_at };
 }
 
-/** finishDelivery records how a delivery the caller made itself went. */
-export async function finishDelivery(
-  db: Queryable,
-  delivery: { eventId: string; channelId: string; delivered: boolean; error: string },
-): Promise<void> {
-  await q.finishDelivery.run(
-    {
-      eventId: delivery.eventId,
-      channelId: delivery.channelId,
-      status: delivery.delivered ? "delivered" : "failed",
-      error: delivery.error,
-    },
-    connection(db),
-  );
-}
-
 /** listAlertEvents reads an organization's alert history, newest first, with deliveries. */
 export async function listAlertEvents(
   db: Queryable,
   orgId: string,
   filter: EventFilter,
 ): Promise<AlertEvent[]> {
+  return (await readAlertEvents(db, orgId, filter)).map((row) => row.event);
+}
+
+/**
+ * listAlertEventsPage reads up to filter.limit events of an organization's history, newest
+ * first, after filter.after; `next` is where the following page starts, undefined on the last.
+ */
+export async function listAlertEventsPage(
+  db: Queryable,
+  orgId: string,
+  filter: EventFilter,
+): Promise<EventPage> {
+  // One extra row tells whether another page exists, so the last page has no cursor.
+  const rows = await readAlertEvents(db, orgId, { ...filter, limit: filter.limit + 1 });
+  const more = rows.length > filter.limit;
+  const page = more ? rows.slice(0, filter.limit) : rows;
+  return { events: page.map((row) => row.event), next: more ? page.at(-1)?.cursor : undefined };
+}
+
+async function readAlertEvents(
+  db: Queryable,
+  orgId: string,
+  filter: EventFilter,
+): Promise<{ event: AlertEvent; cursor: EventCursor }[]> {
   const rows = await q.listAlertEvents.run(
     {
       orgId,
       monitorId: filter.monitorId ?? "",
       hostId: filter.hostId ?? "",
       since: filter.since ? filter.since.toISOString() : "",
+      afterUs: filter.after?.createdUs ?? "",
+      afterId: filter.after?.id ?? "",
       limit: filter.limit,
     },
     connection(db),
@@ -196,7 +215,10 @@ export async function listAlertEvents(
     list.push(deliveryFromRow(delivery));
     byEvent.set(delivery.event_id, list);
   }
-  return rows.map((row) => alertEventFromRow(row, byEvent.get(row.id) ?? []));
+  return rows.map((row) => ({
+    event: alertEventFromRow(row, byEvent.get(row.id) ?? []),
+    cursor: { createdUs: row.created_us, id: row.id },
+  }));
 }
 
 /** listIncidents reads a monitor's incidents, newest first; none for another organization's. */

@@ -25,7 +25,18 @@ describe("alert wording", () => {
     [120, "2 min"],
     [7500, "2 h 5 min"],
     [7205, "2 h"],
+    [59.9, "59 s"],
+    [60, "1 min"],
+    [90, "1 min 30 s"],
+    [3600, "1 h"],
+    [5400, "1 h 30 min"],
+    [86_400, "1 d"],
+    [90_061, "1 d 1 h"],
+    [86_400 + 59, "1 d"],
     [3 * 86_400 + 4 * 3600 + 59, "3 d 4 h"],
+    [0.4, "0 s"],
+    [-5, "0 s"],
+    [Number.NaN, "0 s"],
   ])("says %d seconds as %s", (seconds, words) => {
     expect(formatDuration(seconds)).toBe(words);
   });

@@ -2,6 +2,8 @@ import type { AlertKind } from "../../gen/pulsar/v1/alert_pb.js";
 import type { CheckTiming } from "../../gen/pulsar/v1/check_pb.js";
 import { ALERT_KINDS, type AlertKindName, nameOf } from "./alert-rows.js";
 
+// The one wording of a duration, shared with the dashboard (shared/ holds what both import).
+export { formatDuration } from "../../shared/duration.js";
 export type { AlertKindName };
 
 /** alertKindName maps the enum to its stored name, also sent as X-Pulsar-Event ("unspecified"
@@ -31,29 +33,4 @@ export function waterfallShort(timing: CheckTiming | undefined): string {
     .filter(([, value]) => value > 0)
     .map(([label, value]) => `${label} ${ms(value)}`)
     .join(" · ");
-}
-
-/**
- * formatDuration renders a duration for people: "45 s", "4 min 12 s", "2 h 5 min",
- * "3 d 4 h"; two units at most, rounded down to the second.
- */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const units: [string, number][] = [
-    ["d", 86_400],
-    ["h", 3600],
-    ["min", 60],
-    ["s", 1],
-  ];
-  const parts: string[] = [];
-  let rest = s;
-  for (const [label, size] of units) {
-    const n = Math.floor(rest / size);
-    rest -= n * size;
-    if (n > 0 || (parts.length > 0 && parts.length < 2)) parts.push(`${n} ${label}`);
-    if (parts.length === 2) break;
-  }
-  // "2 h 0 min" reads worse than "2 h".
-  const shown = parts.filter((part, i) => i === 0 || !part.startsWith("0 "));
-  return shown.length > 0 ? shown.join(" ") : "0 s";
 }

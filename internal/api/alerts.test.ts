@@ -413,6 +413,85 @@ describe("AlertService history and incidents", () => {
     expect(await titles({ limit: 1 })).toEqual(["hot"]);
   });
 
+  it("pages the history by token: three pages, no repeats, no gaps with an event recorded between pages", async () => {
+    // Microseconds apart, and two pairs at the same microsecond (one across a page boundary):
+    // the position must keep microseconds and break ties by id.
+    const offsetsUs = [3_000_000, 2_000_000, 1_000_001, 1_000_001, 1_000_000, 2, 1];
+    await db.pool.query(
+      `INSERT INTO alert_events (org_id, kind, created_at, host_id, title)
+       SELECT $1, 'host_firing', $2::timestamptz + u.us * interval '1 microsecond', 'a-host', u.title
+       FROM unnest($3::bigint[], $4::text[]) AS u(us, title)`,
+      [orgA.orgId, new Date(Date.now() - 3_600_000), offsetsUs, offsetsUs.map((_, i) => `e${i}`)],
+    );
+    await db.pool.query(
+      `INSERT INTO alert_events (org_id, kind, host_id, title) VALUES ($1, 'host_firing', 'b-host', 'theirs')`,
+      [orgB.orgId],
+    );
+    const whole = (await alertsA.listAlertEvents({ pageSize: 500 })).events.map((e) => e.title);
+    expect(whole).toHaveLength(7);
+
+    const first = await alertsA.listAlertEvents({ pageSize: 3 });
+    // Recorded between two pages: newer than every page, so it shifts none of them.
+    await db.pool.query(
+      `INSERT INTO alert_events (org_id, kind, host_id, title) VALUES ($1, 'host_firing', 'a-host', 'late')`,
+      [orgA.orgId],
+    );
+    const second = await alertsA.listAlertEvents({ pageSize: 3, pageToken: first.nextPageToken });
+    const third = await alertsA.listAlertEvents({ pageSize: 3, pageToken: second.nextPageToken });
+
+    const pages = [first, second, third].map((page) => page.events.map((e) => e.title));
+    expect(pages.map((page) => page.length)).toEqual([3, 3, 1]);
+    expect(pages.flat()).toEqual(whole);
+    expect(new Set(pages.flat()).size).toBe(7);
+    expect(whole.slice(0, 2)).toEqual(["e0", "e1"]);
+    expect(whole.slice(4)).toEqual(["e4", "e5", "e6"]);
+    expect([first.nextPageToken, second.nextPageToken].every((t) => t !== "")).toBe(true);
+    expect(third.nextPageToken).toBe("");
+    // The filters hold on every page.
+    const hostPage = await alertsA.listAlertEvents({
+      hostId: "a-host",
+      pageSize: 3,
+      pageToken: first.nextPageToken,
+    });
+    expect(hostPage.events.map((e) => e.title)).toEqual(pages[1]);
+  });
+
+  it("keeps since and limit answering one page for clients that do not page", async () => {
+    const at = (s: number) => new Date(Date.now() - s * 1000).toISOString();
+    await db.pool.query(
+      `INSERT INTO alert_events (org_id, kind, created_at, host_id, title) VALUES
+        ($1, 'host_firing', $2, 'a-host', 'old'), ($1, 'host_firing', $3, 'a-host', 'mid'),
+        ($1, 'host_firing', $4, 'a-host', 'new')`,
+      [orgA.orgId, at(300), at(200), at(100)],
+    );
+    const since = timestampFromMs(Date.now() - 250_000);
+    expect((await alertsA.listAlertEvents({ since, limit: 5 })).events.map((e) => e.title)).toEqual(
+      ["new", "mid"],
+    );
+    const limited = await alertsA.listAlertEvents({ limit: 2 });
+    expect(limited.events.map((e) => e.title)).toEqual(["new", "mid"]);
+    // page_size wins over limit when a client sends both.
+    expect((await alertsA.listAlertEvents({ limit: 1, pageSize: 3 })).events).toHaveLength(3);
+  });
+
+  it("answers invalid_argument naming pageToken or pageSize for a bad page request", async () => {
+    const bad = [
+      "not a token",
+      Buffer.from("s:12").toString("base64url"),
+      Buffer.from("e:12:not-a-uuid").toString("base64url"),
+    ];
+    for (const pageToken of bad) {
+      expect(await failure(alertsA.listAlertEvents({ pageToken }))).toEqual([
+        Code.InvalidArgument,
+        "pageToken is not a token returned by this API",
+      ]);
+    }
+    expect(await failure(alertsA.listAlertEvents({ pageSize: 501 }))).toEqual([
+      Code.InvalidArgument,
+      "pageSize must be between 1 and 500",
+    ]);
+  });
+
   it("lists a monitor's incidents newest first, an open one lasting until now", async () => {
     const { monitor } = await monitorsA.createMonitor({
       monitor: { name: "m", url: "http://127.0.0.1:9/" },

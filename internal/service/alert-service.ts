@@ -12,6 +12,7 @@ import {
   IncidentSchema,
 } from "../../gen/pulsar/v1/alert_pb.js";
 import * as alerts from "../alerts/alert-admin.js";
+import { settleDelivery } from "../alerts/alerts-db.js";
 import {
   type ChannelRules,
   channelOf,
@@ -19,6 +20,7 @@ import {
 } from "../alerts/channels/channel-input.js";
 import { requireOrgChannels } from "../alerts/channels/org-channels.js";
 import type { ChannelTarget, SendOutcome } from "../alerts/delivery/send.js";
+import { decodeEventCursor, encodeEventCursor } from "../alerts/event-cursor.js";
 import { resolveRuleSpec } from "../alerts/host-rules/rule-input.js";
 import { getCaller } from "../auth/caller.js";
 import * as monitors from "../checks/monitors/monitors.js";
@@ -106,12 +108,13 @@ export function createAlertService(deps: AlertServiceDeps): ServiceImpl<typeof A
         { kind: channel.kind, url: channel.url, secret: channel.secret ?? null },
         event,
       );
-      await alerts.finishDelivery(pool, {
-        eventId: recorded.id,
-        channelId: channel.id,
-        delivered: outcome.delivered,
-        error: outcome.error,
-      });
+      // The same settle the delivery worker makes: from 'sending', where insertTestEvent put it.
+      await settleDelivery(
+        pool,
+        { eventId: recorded.id, channelId: channel.id },
+        outcome.delivered ? "delivered" : "failed",
+        outcome.error,
+      );
       event.deliveries = [
         create(AlertDeliverySchema, {
           channelId: channel.id,
@@ -163,15 +166,24 @@ export function createAlertService(deps: AlertServiceDeps): ServiceImpl<typeof A
       if (req.hostId !== "" && !HOST_ID_PATTERN.test(req.hostId)) {
         throw new InvalidArgumentError("hostId", "must be a host id");
       }
-      const limit = pageSize("limit", req.limit, 100, ALERT_EVENTS_MAX);
+      // page_size is the paging clients' size; limit, older clients' (one page, since-bounded).
+      const limit =
+        req.pageSize !== 0
+          ? pageSize("pageSize", req.pageSize, 100, ALERT_EVENTS_MAX)
+          : pageSize("limit", req.limit, 100, ALERT_EVENTS_MAX);
+      const after = decodeEventCursor("pageToken", req.pageToken);
       // Events outlive their monitor (the history stays), so a monitor id only filters.
-      const events = await alerts.listAlertEvents(pool, getCaller(ctx).orgId, {
+      const page = await alerts.listAlertEventsPage(pool, getCaller(ctx).orgId, {
         monitorId,
         hostId: req.hostId,
         since: req.since ? timestampDate(req.since) : undefined,
+        after,
         limit,
       });
-      return { events };
+      return {
+        events: page.events,
+        nextPageToken: page.next ? encodeEventCursor(page.next) : "",
+      };
     },
     async listIncidents(req, ctx) {
       const monitorId = requireUuid("monitorId", req.monitorId);

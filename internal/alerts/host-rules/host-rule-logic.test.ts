@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { HostSampleSchema } from "../../../gen/pulsar/v1/host_pb.js";
 import {
   describeTransition,
-  formatDuration,
   holds,
   metricValue,
   type StepState,
@@ -101,21 +100,18 @@ describe("describeTransition", () => {
     });
   });
 
+  it("says how long a long-held condition held in the shared duration wording", () => {
+    const slow = { ...rule, forSeconds: 90_061 };
+    expect(
+      describeTransition(slow, "web-1", { kind: "host_firing", atMs: 0, value: 95 }).message,
+    ).toBe('Rule "Hot CPU": CPU is 95 %, above 90 % for 1 d 1 h.');
+  });
+
   it("words a resolved rule", () => {
     const disk = { ...rule, metric: "disk_percent", mount: "/var", op: "gte" } as const;
     expect(describeTransition(disk, "db", { kind: "host_resolved", atMs: 0, value: 42 })).toEqual({
       title: "db: Disk /var back to normal",
       message: 'Rule "Hot CPU" resolved: Disk /var is 42 % (alerts when at or above 90 %).',
     });
-  });
-
-  it("prints durations in the largest units that fit", () => {
-    expect([45, 60, 90, 3600, 5400].map(formatDuration)).toEqual([
-      "45 s",
-      "1 min",
-      "1 min 30 s",
-      "1 h",
-      "1 h 30 min",
-    ]);
   });
 });

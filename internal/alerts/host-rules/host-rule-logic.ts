@@ -1,4 +1,5 @@
 import type { HostSample } from "../../../gen/pulsar/v1/host_pb.js";
+import { formatDuration } from "../../../shared/duration.js";
 import type { ComparisonOpName, HostMetricName } from "../alert-rows.js";
 
 // The pure part of host rules: what a sample says about a metric, whether a condition holds,
@@ -134,17 +135,6 @@ export function formatValue(metric: HostMetricName, value: number): string {
   return metric === "load1" ? `${Number(value.toFixed(2))}` : `${Number(value.toFixed(1))} %`;
 }
 
-/** formatDuration prints seconds as "45 s", "5 min", "1 h 30 min". */
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  const rest = seconds % 60;
-  if (minutes < 60) return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
-  const hours = Math.floor(minutes / 60);
-  const mins = minutes % 60;
-  return mins === 0 ? `${hours} h` : `${hours} h ${mins} min`;
-}
-
 /** describeTransition words a host event: its one-line title and its message. */
 export function describeTransition(
   rule: RuleCondition & { name: string },
@@ -164,5 +154,24 @@ export function describeTransition(
   return {
     title: `${hostLabel}: ${label} back to normal`,
     message: `Rule "${rule.name}" resolved: ${label} is ${value} (alerts when ${condition}).`,
+  };
+}
+
+/**
+ * describeSilence words a firing rule resolved because its host stopped reporting:
+ * silentSeconds is how long it has sent nothing (undefined when the host is gone altogether).
+ */
+export function describeSilence(
+  rule: RuleCondition & { name: string },
+  hostLabel: string,
+  silentSeconds: number | undefined,
+): { title: string; message: string } {
+  const label = metricLabel(rule.metric, rule.mount);
+  const condition = `${OP_WORDS[rule.op]} ${formatValue(rule.metric, rule.threshold)}`;
+  const silence =
+    silentSeconds === undefined ? "" : ` (no sample for ${formatDuration(silentSeconds)})`;
+  return {
+    title: `${hostLabel}: ${label} resolved, host stopped reporting`,
+    message: `Rule "${rule.name}" resolved: the host stopped reporting${silence}, so ${label} is no longer known (alerts when ${condition}).`,
   };
 }

@@ -30,6 +30,24 @@ JOIN unnest(:ruleIds!::uuid[], :hostIds!::text[]) AS u(rule_id, host_id)
 ORDER BY s.rule_id, s.host_id
 FOR UPDATE OF s;
 
+/* @name LockSilentRuleStates */
+-- The states still firing or holding on hosts silent since silentBefore (newest sample older,
+-- or the host's row gone), with their rule and the host's name, for the silent-host sweep.
+-- Locked in key order, SKIP LOCKED: a state an evaluation or another sweep holds is theirs to
+-- decide, and one that changed meanwhile is re-checked against this WHERE on its new version
+-- (READ COMMITTED), so a state another sweep resolved is not resolved twice.
+SELECT s.rule_id, s.host_id, s.holding_since, s.firing, r.org_id, r.name, r.metric, r.mount,
+  r.op, r.threshold, r.for_seconds, r.channel_ids::text[] AS "channel_ids!",
+  h.hostname AS "hostname?", h.last_seen AS "last_seen?"
+FROM host_rule_state s
+JOIN host_rules r ON r.id = s.rule_id
+LEFT JOIN hosts h ON h.id = s.host_id
+WHERE (s.firing OR s.holding_since IS NOT NULL)
+  AND (h.last_seen IS NULL OR h.last_seen < :silentBefore!::timestamptz)
+ORDER BY s.rule_id, s.host_id
+LIMIT :limit!
+FOR UPDATE OF s SKIP LOCKED;
+
 /* @name UpdateRuleStates */
 -- holding_since travels as text ('' for NULL): arrays of timestamps cannot carry NULL.
 UPDATE host_rule_state s
@@ -41,10 +59,11 @@ WHERE s.rule_id = u.rule_id AND s.host_id = u.host_id;
 /* @name InsertHostEvent */
 -- A rule firing or resolving, with a pending delivery to each of its channels that still
 -- exists (in the same transaction as the state change: the event exists exactly when the
--- state flipped). Answers the event and its deliveries' channels.
+-- state flipped). Answers the event and its deliveries' channels. value is NULL for an event no
+-- sample decided (the silent-host sweep's).
 WITH e AS (
   INSERT INTO alert_events (org_id, kind, host_id, rule_id, title, message, value)
-  VALUES (:orgId!, :kind!, :hostId!, :ruleId!, :title!, :message!, :value!)
+  VALUES (:orgId!, :kind!, :hostId!, :ruleId!, :title!, :message!, :value)
   RETURNING id, created_at
 ), d AS (
   INSERT INTO alert_deliveries (event_id, channel_id, channel_name)

@@ -48,7 +48,8 @@ export interface HostEvent {
   ruleId: string;
   title: string;
   message: string;
-  value: number;
+  /** The metric's value that decided it; null when no sample did (a silent host). */
+  value: number | null;
   channelIds: string[];
 }
 
@@ -135,6 +136,48 @@ export async function lockRuleStates(
       return [ruleHostKey(state), state];
     }),
   );
+}
+
+/** SilentRuleState is a firing or holding state on a silent host, with its rule. */
+export interface SilentRuleState extends RuleState {
+  rule: MatchedRule;
+  /** The host's name ('' when unknown). */
+  hostname: string;
+  /** The host's newest sample's time; undefined when the host's row is gone. */
+  lastSeen: Date | undefined;
+}
+
+/**
+ * lockSilentRuleStates reads and locks (FOR UPDATE SKIP LOCKED, in key order, until the end of
+ * the caller's transaction) up to limit states that fire or hold on hosts with no sample since
+ * silentBefore. States someone else holds locked are left out: they are being decided.
+ */
+export async function lockSilentRuleStates(
+  db: Queryable,
+  silentBefore: Date,
+  limit: number,
+): Promise<SilentRuleState[]> {
+  const rows = await q.lockSilentRuleStates.run({ silentBefore, limit }, connection(db));
+  return rows.map((row) => ({
+    ruleId: row.rule_id,
+    hostId: row.host_id,
+    holdingSinceMs: row.holding_since?.getTime(),
+    firing: row.firing,
+    rule: {
+      ruleId: row.rule_id,
+      orgId: row.org_id,
+      name: row.name,
+      metric: row.metric as HostMetricName,
+      mount: row.mount,
+      op: row.op as ComparisonOpName,
+      threshold: row.threshold,
+      forSeconds: row.for_seconds,
+      channelIds: row.channel_ids,
+      hostId: row.host_id,
+    },
+    hostname: row.hostname ?? "",
+    lastSeen: row.last_seen ?? undefined,
+  }));
 }
 
 /** updateRuleStates writes states back (in the transaction that locked them). */

@@ -51,7 +51,6 @@ describe("host rules on the sample store's write path", () => {
     };
     const store = createHostSampleStore({
       pool: db.pool,
-      retentionDays: undefined,
       log: silentLogger,
       maxDelayMs: 10,
       onStored: hostRulesHook({

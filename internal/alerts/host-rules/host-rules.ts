@@ -1,7 +1,5 @@
-import { create } from "@bufbuild/protobuf";
-import { timestampFromDate, timestampMs } from "@bufbuild/protobuf/wkt";
+import { timestampMs } from "@bufbuild/protobuf/wkt";
 import type pg from "pg";
-import { AlertEventSchema, AlertKind, DeliveryStatus } from "../../../gen/pulsar/v1/alert_pb.js";
 import type { HostSample } from "../../../gen/pulsar/v1/host_pb.js";
 import type { Logger } from "../../core/logger.js";
 import { withTransaction } from "../../db/transaction.js";
@@ -9,7 +7,6 @@ import type { OwnedAlertEvent } from "../alert-event.js";
 import { describeTransition, holds, metricValue, type Point, stepRule } from "./host-rule-logic.js";
 import {
   ensureRuleStates,
-  insertHostEvent,
   lockRuleStates,
   type MatchedRule,
   matchHostRules,
@@ -17,6 +14,7 @@ import {
   ruleHostKey,
   updateRuleStates,
 } from "./host-rule-state.js";
+import { recordHostEvent } from "./record-host-event.js";
 
 /** RuleSample is a stored host sample and the organization its host belongs to. */
 export interface RuleSample {
@@ -122,34 +120,18 @@ export function createHostRuleEvaluator(deps: HostRuleEvaluatorDeps): HostRuleEv
         }
         for (const transition of next.transitions) {
           const words = describeTransition(rule, hostLabel, transition);
-          const stored = await insertHostEvent(client, {
-            orgId: rule.orgId,
-            kind: transition.kind,
-            hostId: rule.hostId,
-            ruleId: rule.ruleId,
-            title: words.title,
-            message: words.message,
-            value: transition.value,
-            channelIds: rule.channelIds,
-          });
-          created.push({
-            orgId: rule.orgId,
-            event: create(AlertEventSchema, {
-              id: stored.id,
-              kind:
-                transition.kind === "host_firing" ? AlertKind.HOST_FIRING : AlertKind.HOST_RESOLVED,
-              createdAt: timestampFromDate(stored.createdAt),
+          created.push(
+            await recordHostEvent(client, {
+              orgId: rule.orgId,
+              kind: transition.kind,
               hostId: rule.hostId,
               ruleId: rule.ruleId,
               title: words.title,
               message: words.message,
               value: transition.value,
-              deliveries: stored.deliveries.map((d) => ({
-                ...d,
-                status: DeliveryStatus.PENDING,
-              })),
+              channelIds: rule.channelIds,
             }),
-          });
+          );
         }
       }
       await updateRuleStates(client, changed);

@@ -62,6 +62,8 @@ function fakeApi(
   options: {
     channels?: Channel[];
     events?: AlertEvent[];
+    /** The history a page at a time (the page token is "p<index>"); instead of events. */
+    eventPages?: AlertEvent[][];
     testAnswer?: { delivered: boolean; statusCode: number; error: string };
     channelError?: ConnectError;
     ruleError?: ConnectError;
@@ -72,6 +74,7 @@ function fakeApi(
     channels: [] as ChannelSpec[],
     rules: [] as HostRuleSpec[],
     tests: [] as string[],
+    eventPages: [] as { pageToken: string; pageSize: number }[],
   };
   const transport = createRouterTransport(({ service }) => {
     service(AlertService, {
@@ -107,7 +110,15 @@ function fakeApi(
         return { rule: create(HostRuleSchema, { id: "r-1", spec: req.rule }) };
       },
       deleteRule: () => ({}),
-      listAlertEvents: () => ({ events: options.events ?? [] }),
+      listAlertEvents(req) {
+        sent.eventPages.push({ pageToken: req.pageToken, pageSize: req.pageSize });
+        const pages = options.eventPages ?? [options.events ?? []];
+        const index = req.pageToken === "" ? 0 : Number(req.pageToken.slice(1));
+        return {
+          events: pages[index] ?? [],
+          nextPageToken: index + 1 < pages.length ? `p${index + 1}` : "",
+        };
+      },
     });
     service(HostService, { listHosts: () => ({ hosts: [HOST] }) });
   });
@@ -324,6 +335,49 @@ describe("AlertsView", () => {
     expect(items[1]?.textContent).toContain("Blog recovered");
     expect(items[1]?.textContent).toContain("Delivered");
     stream.close();
+  });
+
+  it("loads older alerts below the history by the page token, a live one still going on top", async () => {
+    const api = fakeApi({
+      eventPages: [
+        [alertEvent("a", "Alert A", 10), alertEvent("b", "Alert B", 20)],
+        [alertEvent("c", "Alert C", 30), alertEvent("d", "Alert D", 40)],
+        [alertEvent("e", "Alert E", 50)],
+      ],
+    });
+    const { stream, socket, push } = fakeStream();
+    renderPage(api, stream);
+    const log = await screen.findByRole("log", { name: "Alert history" });
+    await within(log).findByText("Alert B");
+    act(() => socket.onopen?.());
+    const titles = () =>
+      within(log)
+        .getAllByRole("listitem")
+        .filter((li) => li.parentElement?.tagName === "OL")
+        .map((li) => li.querySelector("span.break-words")?.textContent);
+
+    fireEvent.click(screen.getByRole("button", { name: "Load older" }));
+    await within(log).findByText("Alert D");
+    act(() => push(alertEvent("live", "Alert live", 0)));
+    fireEvent.click(screen.getByRole("button", { name: "Load older" }));
+    await within(log).findByText("Alert E");
+
+    expect(titles()).toEqual(["Alert live", "Alert A", "Alert B", "Alert C", "Alert D", "Alert E"]);
+    expect(api.sent.eventPages).toEqual([
+      { pageToken: "", pageSize: 100 },
+      { pageToken: "p1", pageSize: 100 },
+      { pageToken: "p2", pageSize: 100 },
+    ]);
+    expect(screen.queryByRole("button", { name: "Load older" })).toBeNull();
+    expect(screen.getByText("That is the whole history.")).toBeTruthy();
+    stream.close();
+  });
+
+  it("offers no older alerts when the first page is the whole history", async () => {
+    renderPage(fakeApi({ events: [alertEvent("a", "Alert A", 10)] }));
+    await screen.findByText("Alert A");
+    expect(screen.queryByRole("button", { name: "Load older" })).toBeNull();
+    expect(screen.queryByText("That is the whole history.")).toBeNull();
   });
 
   it("deletes a channel only after the person confirms", async () => {

@@ -5,6 +5,10 @@ import {
   HostMetric,
 } from "../../../../gen/pulsar/v1/alert_pb";
 
+// The server's one wording of a duration (shared/ is what the server and the dashboard both
+// import), so a page and the alert it shows say the same "1 d 1 h".
+export { formatDuration as duration } from "../../../../shared/duration";
+
 /** KindTone is how an alert kind is coloured: bad news, good news, a nudge, or neutral. */
 export type KindTone = "bad" | "good" | "warn" | "neutral";
 
@@ -45,21 +49,3 @@ export const OPS: readonly { value: ComparisonOp; sign: string; label: string }[
   { value: ComparisonOp.LT, sign: "<", label: "< (below)" },
   { value: ComparisonOp.LTE, sign: "≤", label: "≤ (at or below)" },
 ];
-
-/** duration says a number of seconds in its two largest units: "45 s", "12 min 5 s", "3 h 2 min". */
-export function duration(totalSeconds: number): string {
-  const s = Math.max(0, Math.floor(totalSeconds));
-  if (s < 60) return `${s} s`;
-  const units: [number, string][] = [
-    [86_400, "d"],
-    [3600, "h"],
-    [60, "min"],
-    [1, "s"],
-  ];
-  const first = units.findIndex(([size]) => s >= size);
-  const [bigSize, bigUnit] = units[first] ?? [1, "s"];
-  const [smallSize, smallUnit] = units[first + 1] ?? [1, "s"];
-  const big = Math.floor(s / bigSize);
-  const small = Math.floor((s % bigSize) / smallSize);
-  return small > 0 ? `${big} ${bigUnit} ${small} ${smallUnit}` : `${big} ${bigUnit}`;
-}

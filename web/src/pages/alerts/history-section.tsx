@@ -1,12 +1,12 @@
-import type { AlertEvent } from "../../../../gen/pulsar/v1/alert_pb";
-import { FormError } from "../../components/form";
+import { Button, FormError } from "../../components/form";
 import { Spinner } from "../../components/spinner";
-import type { RequestState } from "../../lib/use-request";
 import { AlertEventList } from "./alert-event-list";
 import { PageSection } from "./page-section";
+import type { AlertHistory } from "./use-alert-history";
 
-/** HistorySection is the alert history, newest first, live. */
-export function HistorySection({ history }: { history: RequestState<AlertEvent[]> }) {
+/** HistorySection is the alert history, newest first, live, with older alerts on request. */
+export function HistorySection({ history }: { history: AlertHistory }) {
+  const { older } = history;
   return (
     <PageSection
       id="history"
@@ -17,7 +17,28 @@ export function HistorySection({ history }: { history: RequestState<AlertEvent[]
         <FormError>Could not load the alert history: {history.problem.message}</FormError>
       )}
       {history.data && history.data.length > 0 ? (
-        <AlertEventList events={history.data} label="Alert history" />
+        <>
+          <AlertEventList events={history.data} label="Alert history" />
+          {older.problem && (
+            <FormError>Could not load older alerts: {older.problem.message}</FormError>
+          )}
+          {older.more ? (
+            <Button
+              kind="secondary"
+              onClick={older.load}
+              disabled={older.loading}
+              aria-busy={older.loading || undefined}
+            >
+              {older.loading ? "Loading older alerts…" : "Load older"}
+            </Button>
+          ) : (
+            older.loaded && (
+              <p className="text-sm text-slate-500 dark:text-slate-400">
+                That is the whole history.
+              </p>
+            )
+          )}
+        </>
       ) : history.loading ? (
         <Spinner label="Loading the alert history…" />
       ) : (

@@ -1,12 +1,11 @@
-import type { AlertEvent } from "../../../../gen/pulsar/v1/alert_pb";
 import type { Host } from "../../../../gen/pulsar/v1/host_pb";
 import { type RequestState, useRequest } from "../../lib/use-request";
 import type { AlertsDeps } from "./client";
-import { useAlertHistory } from "./use-alert-history";
+import { type AlertHistory, useAlertHistory } from "./use-alert-history";
 import { type ChannelsData, useChannels } from "./use-channels";
 import { type RulesData, useRules } from "./use-rules";
 
-/** HISTORY_LIMIT is how many alerts the history shows. */
+/** HISTORY_LIMIT is how many alerts the history shows, and each older page adds. */
 export const HISTORY_LIMIT = 100;
 
 /** AlertsPageData is everything the alerts page shows and changes. */
@@ -15,8 +14,8 @@ export interface AlertsPageData {
   rules: RulesData;
   /** The hosts a rule can watch. */
   hosts: RequestState<Host[]>;
-  /** The alert history, newest first, live. */
-  history: RequestState<AlertEvent[]>;
+  /** The alert history, newest first, live, with older pages on request. */
+  history: AlertHistory;
 }
 
 /**
