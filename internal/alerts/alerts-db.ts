@@ -4,38 +4,11 @@ import type { Queryable } from "../db/pool.js";
 import { alertEventFromRow } from "./alert-rows.js";
 import * as q from "./alerts.queries.js";
 
-/** MonitorAlertRow is a monitor's alerting state with its rules, as LockMonitorAlertStates reads it. */
-export type MonitorAlertRow = q.LockMonitorAlertStatesResult;
-
-/** MonitorAlertStates are the parallel columns SaveMonitorAlertStates writes. */
-export type MonitorAlertStates = q.SaveMonitorAlertStatesParams;
-
 /** MonitorAlerts are the parallel columns InsertMonitorAlerts records. */
 export type MonitorAlerts = q.InsertMonitorAlertsParams;
 
 /** StoredAlertEvent is an event InsertMonitorAlerts stored, with the channels it goes to. */
 export type StoredAlertEvent = q.InsertMonitorAlertsResult;
-
-/**
- * lockMonitorAlertStates reads and locks (FOR UPDATE, in id order, until the transaction ends)
- * the alerting state of monitors that still exist. Call it inside a transaction.
- */
-export async function lockMonitorAlertStates(
-  db: Queryable,
-  monitorIds: readonly string[],
-): Promise<MonitorAlertRow[]> {
-  if (monitorIds.length === 0) return [];
-  return q.lockMonitorAlertStates.run({ monitorIds: [...monitorIds] }, connection(db));
-}
-
-/** saveMonitorAlertStates writes states decided under lockMonitorAlertStates' locks. */
-export async function saveMonitorAlertStates(
-  db: Queryable,
-  states: MonitorAlertStates,
-): Promise<void> {
-  if (states.monitorIds.length === 0) return;
-  await q.saveMonitorAlertStates.run(states, connection(db));
-}
 
 /**
  * insertMonitorAlerts records incidents opened and closed, events and their pending deliveries
@@ -112,7 +85,8 @@ export async function claimDelivery(
 /**
  * settleDelivery records how a claimed delivery went: delivered, failed (error says why) or
  * pending again for a retry. Only from `from` (default: claimed, 'sending'); returns false
- * when the delivery was in another state.
+ * when the delivery was in another state. The one way any delivery is settled: the delivery
+ * worker's sends, and TestChannel's own (its delivery is inserted already 'sending').
  */
 export async function settleDelivery(
   db: Queryable,

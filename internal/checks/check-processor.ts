@@ -2,14 +2,14 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import type { Job } from "bullmq";
 import type { CheckResult, CheckTarget } from "../../gen/pulsar/v1/check_pb.js";
-import type { ResultWriter } from "../core/batch-writer.js";
+import type { BatchWriter } from "../core/batch-writer.js";
 import type { Logger } from "../core/logger.js";
+import type { OrgSlot } from "../core/org-slots.js";
 import type { WorkerMetrics } from "../metrics/worker-metrics.js";
 import { DEFAULT_TIMEOUT_MS } from "./http/index.js";
 import type { MonitorLocks } from "./monitor-locks.js";
 import type { CheckAdmission } from "./queue/check-admission.js";
 import { decodeCheckJob } from "./queue/check-queue.js";
-import type { OrgSlot } from "./queue/org-slots.js";
 
 /** RunCheck runs one check; see internal/checks/http. */
 export type RunCheck = (
@@ -20,7 +20,7 @@ export type RunCheck = (
 /** CheckProcessorDeps are what a check job needs around the check itself. */
 export interface CheckProcessorDeps {
   runCheck: RunCheck;
-  writer: Pick<ResultWriter, "add">;
+  writer: Pick<BatchWriter<CheckResult>, "add">;
   locks: MonitorLocks;
   region: string;
   log: Logger;

@@ -8,6 +8,7 @@ import { AlertKind } from "../../gen/pulsar/v1/alert_pb.js";
 import { MonitorService, MonitorStatus } from "../../gen/pulsar/v1/monitor_pb.js";
 import { bearer, createTestOrg } from "../../test/support/accounts.js";
 import { insertChannelFixture } from "../../test/support/alert-fixtures.js";
+import { eventually } from "../../test/support/eventually.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
 import type { OwnedAlertEvent } from "../alerts/alert-event.js";
@@ -41,7 +42,10 @@ let worker: CheckWorker;
 let alertQueue: AlertQueue;
 /** What the worker handed to the live stream. */
 const alertEvents: OwnedAlertEvent[] = [];
+/** Each result the worker published live, with the organization it went to. */
+const published: { monitorId: string; orgId: string | undefined }[] = [];
 let acmeOrgId: string;
+let globexOrgId: string;
 type Client = ReturnType<typeof createClient<typeof MonitorService>>;
 let client: Client;
 /** A second organization's client: the worker checks every organization's monitors. */
@@ -66,10 +70,18 @@ beforeAll(async () => {
     runCheck,
     concurrency: 10,
     region: "test-region",
-    retentionDays: 90,
     reconcileEveryMs: 300,
     alertQueue,
-    onAlertEvents: (events) => alertEvents.push(...events),
+    publisher: {
+      async publishCheckResults(results, owners) {
+        for (const { monitorId } of results) {
+          published.push({ monitorId, orgId: owners.get(monitorId) });
+        }
+      },
+      async publishAlertEvents(events) {
+        alertEvents.push(...events);
+      },
+    },
     log: silentLogger,
   });
   const api = createApi({
@@ -88,7 +100,9 @@ beforeAll(async () => {
   const acme = await createTestOrg(db.pool, "Acme");
   acmeOrgId = acme.orgId;
   client = clientOf(acme.apiToken);
-  otherClient = clientOf((await createTestOrg(db.pool, "Globex")).apiToken);
+  const globex = await createTestOrg(db.pool, "Globex");
+  globexOrgId = globex.orgId;
+  otherClient = clientOf(globex.apiToken);
 });
 
 afterAll(async () => {
@@ -104,21 +118,6 @@ afterAll(async () => {
   await db.drop();
 });
 
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 function required(value: Timestamp | undefined): Timestamp {
   if (!value) throw new Error("missing timestamp");
   return value;
@@ -132,11 +131,11 @@ async function createChecked(name: string, by = client, intervalSeconds = 10) {
     monitor: { name, url: targetUrl, intervalSeconds, timeoutMs: 2000 },
   });
   const id = monitor?.id ?? "";
-  await waitFor(
-    `first result of ${name}`,
-    async () => ((await resultCount(id, by)) > 0 ? true : undefined),
-    5000,
-  );
+  await eventually(async () => (await resultCount(id, by)) > 0, {
+    what: `first result of ${name}`,
+    timeoutMs: 5000,
+    intervalMs: 100,
+  });
   return id;
 }
 
@@ -162,13 +161,23 @@ describe("check worker", () => {
     expect(stats).toMatchObject({ checks: 1n, failures: 0n, uptimeRatio: 1 });
   });
 
-  it("checks the monitors of every organization alike", async () => {
-    const [, theirs] = await Promise.all([
+  it("checks the monitors of every organization alike, publishing each result to its own", async () => {
+    const [ours, theirs] = await Promise.all([
       createChecked("acme's"),
       createChecked("globex's", otherClient),
     ]);
     const { monitor } = await otherClient.getMonitor({ id: theirs });
     expect(monitor?.status).toBe(MonitorStatus.UP);
+    // Published once stored, each to the organization its own transaction read.
+    const orgsOf = (id: string) =>
+      new Set(published.filter((p) => p.monitorId === id).map((p) => p.orgId));
+    await eventually(() => orgsOf(ours).size > 0 && orgsOf(theirs).size > 0, {
+      what: "both results published",
+      timeoutMs: 2000,
+      intervalMs: 100,
+    });
+    expect(orgsOf(ours)).toEqual(new Set([acmeOrgId]));
+    expect(orgsOf(theirs)).toEqual(new Set([globexOrgId]));
   });
 
   it("stops checking paused and deleted monitors while others go on", async () => {
@@ -181,11 +190,11 @@ describe("check worker", () => {
     await client.deleteMonitor({ id: deleted });
     const before = { paused: await resultCount(paused), control: await resultCount(control) };
     // One interval (10 s) and a little: the control monitor gets its scheduled check.
-    await waitFor(
-      "a scheduled check of the control monitor",
-      async () => ((await resultCount(control)) > before.control ? true : undefined),
-      12_000,
-    );
+    await eventually(async () => (await resultCount(control)) > before.control, {
+      what: "a scheduled check of the control monitor",
+      timeoutMs: 12_000,
+      intervalMs: 100,
+    });
     expect(await resultCount(paused)).toBe(before.paused);
     // The control's newest result came from its job scheduler: it started close to its slot.
     const [scheduled] = (await client.listCheckResults({ monitorId: control, limit: 1 })).results;
@@ -207,17 +216,17 @@ describe("check worker", () => {
     const before = await resultCount(id);
     await redis.flushdb();
     expect(await queue.getJobScheduler(id)).toBeUndefined();
-    const scheduler = await waitFor(
-      "the scheduler to come back",
-      () => queue.getJobScheduler(id),
-      3000,
-    );
+    const scheduler = await eventually(() => queue.getJobScheduler(id), {
+      what: "the scheduler to come back",
+      timeoutMs: 3000,
+      intervalMs: 100,
+    });
     expect(scheduler.every).toBe(10_000);
-    await waitFor(
-      "a check after the flush",
-      async () => ((await resultCount(id)) > before ? true : undefined),
-      12_000,
-    );
+    await eventually(async () => (await resultCount(id)) > before, {
+      what: "a check after the flush",
+      timeoutMs: 12_000,
+      intervalMs: 100,
+    });
   }, 20_000);
 
   it("queues the deliveries of a monitor that went down and hands its alert to the stream", async () => {
@@ -237,11 +246,11 @@ describe("check worker", () => {
       },
     });
     const monitorId = monitor?.id ?? "";
-    const alert = await waitFor(
-      "the DOWN alert",
-      async () => alertEvents.find((a) => a.event.monitorId === monitorId),
-      5000,
-    );
+    const alert = await eventually(() => alertEvents.find((a) => a.event.monitorId === monitorId), {
+      what: "the DOWN alert",
+      timeoutMs: 5000,
+      intervalMs: 100,
+    });
     expect(alert.orgId).toBe(acmeOrgId);
     expect(alert.event).toMatchObject({ kind: AlertKind.MONITOR_DOWN, title: "Refused is down" });
     const job = await alertQueue.getJob(deliveryJobId({ eventId: alert.event.id, channelId }));

@@ -2,18 +2,16 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type pg from "pg";
-import { createAlertDispatcher } from "../alerts/alert-dispatch.js";
-import type { OwnedAlertEvent } from "../alerts/alert-event.js";
+import type { CheckResult } from "../../gen/pulsar/v1/check_pb.js";
 import type { AlertQueue } from "../alerts/delivery/alert-queue.js";
-import { createResultWriter } from "../core/batch-writer.js";
+import { createAlertHandOut } from "../alerts/hand-out.js";
+import { createBatchWriter } from "../core/batch-writer.js";
 import type { Logger } from "../core/logger.js";
-import { maintainPartitions } from "../db/partitions.js";
-import { PARTITION_DAYS_AHEAD } from "../db/schema.js";
+import { OrgSlots } from "../core/org-slots.js";
 import type { WorkerMetrics } from "../metrics/worker-metrics.js";
 import type { StreamPublisher } from "../stream/publisher.js";
 import { createCheckProcessor, type RunCheck } from "./check-processor.js";
 import { createMonitorLocks } from "./monitor-locks.js";
-import { createMonitorOwners } from "./monitor-owners.js";
 import * as monitors from "./monitors/monitors.js";
 import {
   type CheckAdmission,
@@ -21,10 +19,8 @@ import {
   createCheckAdmission,
 } from "./queue/check-admission.js";
 import { CHECK_QUEUE, type CheckQueue } from "./queue/check-queue.js";
-import { OrgSlots } from "./queue/org-slots.js";
 import { startReconcileLoop } from "./queue/reconcile.js";
-import { findMonitorOwners } from "./results/monitor-owners-db.js";
-import { storeCheckResults } from "./results/store-check-results.js";
+import { ownersOf, storeCheckResults } from "./results/store-check-results.js";
 
 /** CheckWorkerDeps are the connections and settings of one worker process. */
 export interface CheckWorkerDeps {
@@ -43,20 +39,17 @@ export interface CheckWorkerDeps {
    */
   orgMaxInFlight?: number;
   region: string;
-  retentionDays: number;
   reconcileEveryMs: number;
   /**
-   * Publishes stored results for the live stream, each to its monitor's organization; none in
-   * tests that do not need it.
+   * Publishes committed batches live: their results, each to the organization the batch's
+   * transaction read for its monitor, and their alert events; none in tests that do not need it.
    */
-  publisher?: Pick<StreamPublisher, "publishCheckResults">;
+  publisher?: Pick<StreamPublisher, "publishCheckResults" | "publishAlertEvents">;
   /**
    * Where the deliveries of alerts go once their batch is committed. Without it they stay
    * pending until a delivery worker's sweeper queues them.
    */
   alertQueue?: Pick<AlertQueue, "addBulk">;
-  /** Called with the alert events of each committed batch (to publish them live); must not throw. */
-  onAlertEvents?: (events: OwnedAlertEvent[]) => void;
   /** BullMQ lock duration and stalled-job check interval. */
   jobLockMs?: number;
   /** The worker's series (internal/metrics); none in tests that do not look at them. */
@@ -79,7 +72,6 @@ export interface CheckWorker {
 }
 
 const FULL_RECONCILE_MS = 5 * 60_000;
-const PARTITION_MAINTENANCE_MS = 60 * 60_000;
 
 /**
  * orgAdmission bounds each organization's checks in flight, unless the bound is the worker's
@@ -96,27 +88,24 @@ function orgAdmission(deps: CheckWorkerDeps): CheckAdmission | undefined {
 }
 
 /**
- * startCheckWorker runs checks from the queue, stores their results in batches, keeps the job
- * schedulers reconciled with Postgres and the result partitions maintained.
+ * startCheckWorker runs checks from the queue, stores their results in batches and keeps the
+ * job schedulers reconciled with Postgres. (Partition maintenance is the worker process's:
+ * internal/db/partition-maintenance.ts.)
  */
 export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
   const { log, publisher, metrics } = deps;
-  const owners = createMonitorOwners((ids) => findMonitorOwners(deps.pool, ids));
-  // Runs after COMMIT, so a delivery is never queued for an alert that was rolled back.
-  const dispatch = createAlertDispatcher({
-    queue: deps.alertQueue,
-    onAlertEvents: deps.onAlertEvents,
-    log,
-  });
-  const writer = createResultWriter({
-    write: async (batch) => dispatch(await storeCheckResults(deps.pool, batch)),
-    // Live only: a lost publish is repaired by the next check, and replay reads Postgres.
-    onStored: (batch) => {
-      if (!publisher) return;
-      owners
-        .ownersOf(batch.map((result) => result.monitorId))
-        .then((byMonitor) => publisher.publishCheckResults(batch, byMonitor))
+  const handOut = createAlertHandOut({ queue: deps.alertQueue, publisher, log });
+  const writer = createBatchWriter<CheckResult>({
+    label: "check results",
+    // Both steps run after COMMIT, so nothing is published or queued for a batch that was
+    // rolled back, and neither throws: a retry would store the batch again for nothing.
+    write: async (batch) => {
+      const stored = await storeCheckResults(deps.pool, batch);
+      // Live only: a lost publish is repaired by the next check, and replay reads Postgres.
+      publisher
+        ?.publishCheckResults(batch, ownersOf(stored.monitors))
         .catch((error: unknown) => log.warn("publishing check results failed", { error }));
+      await handOut(stored.alertEvents);
     },
     onWritten: metrics && ((size, seconds) => metrics.observeResultBatch(size, seconds)),
     log,
@@ -156,18 +145,10 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
     },
     { checkEveryMs: deps.reconcileEveryMs, fullEveryMs: FULL_RECONCILE_MS },
   );
-  const maintain = () =>
-    maintainPartitions(deps.pool, {
-      daysAhead: PARTITION_DAYS_AHEAD,
-      retentionDays: deps.retentionDays,
-    }).catch((error: unknown) => log.warn("partition maintenance failed; will retry", { error }));
-  const partitionTimer = setInterval(maintain, PARTITION_MAINTENANCE_MS);
-  partitionTimer.unref();
 
   return {
     worker,
     async close() {
-      clearInterval(partitionTimer);
       await stopReconcile();
       // Stops taking jobs and waits for the checks in flight; their results are then flushed.
       await worker.close();

@@ -1,4 +1,3 @@
-import { deleteRollupsBefore } from "../checks/results/rollups.js";
 import { connection } from "./connection.js";
 import * as q from "./partitions.queries.js";
 import type { Queryable } from "./pool.js";
@@ -21,7 +20,10 @@ export type PartitionedTable = "check_results" | "host_samples";
  */
 export async function maintainPartitions(db: Queryable, policy: PartitionPolicy): Promise<void> {
   await maintainTablePartitions(db, "check_results", policy);
-  await deleteRollupsBefore(db, new Date(Date.now() - policy.retentionDays * 86_400_000));
+  await q.deleteExpiredRollups.run(
+    { before: new Date(Date.now() - policy.retentionDays * 86_400_000) },
+    connection(db),
+  );
 }
 
 /** maintainHostSamplePartitions does for host_samples what maintainPartitions does for checks. */

@@ -21,6 +21,7 @@ import * as monitors from "../checks/monitors/monitors.js";
 import type { MonitorScheduler } from "../checks/queue/schedules.js";
 import * as results from "../checks/results/results.js";
 import { listHourlyRollups, listTimingBuckets } from "../checks/results/rollups.js";
+import { pauseMonitor, updateMonitorSpec } from "../checks/status/pause.js";
 import { InvalidArgumentError, NotFoundError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import { decodePageToken, encodePageToken } from "../core/page-token.js";
@@ -105,7 +106,8 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
         ALERT_CHANNELS_FIELD,
         req.monitor?.alertChannelIds ?? [],
       );
-      const monitor = found(await monitors.updateMonitor(pool, orgId, id, spec), id);
+      // A spec that pauses the monitor ends its incident too (internal/checks/status/pause.ts).
+      const monitor = found(await updateMonitorSpec(pool, orgId, id, spec), id);
       await syncSchedule(monitor, orgId);
       return { monitor };
     },
@@ -143,7 +145,9 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
     async pauseMonitor(req, ctx) {
       const id = requireUuid("id", req.id);
       const orgId = getCaller(ctx).orgId;
-      const monitor = found(await monitors.setMonitorEnabled(pool, orgId, id, false), id);
+      // Ends its open incident, without a recovery alert, and resets its status: see
+      // internal/checks/status/pause.ts.
+      const monitor = found(await pauseMonitor(pool, orgId, id), id);
       await syncSchedule(monitor, orgId);
       return { monitor };
     },

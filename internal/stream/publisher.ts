@@ -27,8 +27,9 @@ export interface StreamPublisher {
   publishHostSample(sample: HostSample, ownerOrgId: string | undefined): Promise<void>;
   /**
    * publishCheckResults publishes stored results (replay reads monitor_state in Postgres), each
-   * to its monitor's organization; a result whose monitor has no owner in `owners` (deleted
-   * meanwhile) is not published.
+   * to its monitor's organization as the transaction that stored them read it
+   * (internal/checks/results/store-check-results.ts, ownersOf); a result whose monitor has no
+   * owner in `owners` (deleted meanwhile, or owned by nobody) is not published.
    */
   publishCheckResults(results: readonly CheckResult[], owners: MonitorOwners): Promise<void>;
   /**

@@ -101,7 +101,6 @@ beforeAll(async () => {
     concurrency: config.CHECK_CONCURRENCY,
     orgMaxInFlight: config.CHECK_ORG_MAX_INFLIGHT,
     region: "test",
-    retentionDays: 90,
     reconcileEveryMs: 60_000,
     metrics,
     log: silentLogger,

@@ -5,12 +5,12 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlertService } from "../../gen/pulsar/v1/alert_pb.js";
-import { createAlertDispatcher } from "../../internal/alerts/alert-dispatch.js";
 import { type AlertQueue, createAlertQueue } from "../../internal/alerts/delivery/alert-queue.js";
 import {
   type AlertDeliveryWorker,
   startAlertDeliveryWorker,
 } from "../../internal/alerts/delivery/delivery-worker.js";
+import { createAlertHandOut } from "../../internal/alerts/hand-out.js";
 import { createApi } from "../../internal/api/app.js";
 import { insertMonitor } from "../../internal/checks/monitors/monitors.js";
 import { type CheckQueue, createCheckQueue } from "../../internal/checks/queue/check-queue.js";
@@ -23,6 +23,7 @@ import { createRedis } from "../../internal/redis/redis.js";
 import { bearer, createTestOrg, type TestOrg } from "../support/accounts.js";
 import { insertChannelFixture, resultsFixture } from "../support/alert-fixtures.js";
 import { listenApi } from "../support/api-server.js";
+import { eventually } from "../support/eventually.js";
 import { specFixture } from "../support/fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../support/redis.js";
@@ -179,20 +180,20 @@ describe("alert channels on an installation that reaches its own network", () =>
       org.orgId,
       specFixture({ name: "Internal API", alertChannelIds: [channelId] }),
     );
-    const dispatch = createAlertDispatcher({ queue: alertQueue, log: silentLogger });
+    const handOut = createAlertHandOut({ queue: alertQueue, log: silentLogger });
     for (const result of resultsFixture(monitor.id, "dd", Date.now() - 30 * MINUTE)) {
-      await dispatch(await storeCheckResults(db.pool, [result]));
+      await handOut((await storeCheckResults(db.pool, [result])).alertEvents);
     }
-    const deadline = Date.now() + 20_000;
-    let rows: { status: string; error: string }[] = [];
-    while (Date.now() < deadline) {
-      ({ rows } = await db.pool.query<{ status: string; error: string }>(
-        "SELECT status, error FROM alert_deliveries WHERE channel_id = $1",
-        [channelId],
-      ));
-      if (rows.length > 0 && rows.every((row) => row.status === "failed")) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const rows = await eventually(
+      async () => {
+        const { rows } = await db.pool.query<{ status: string; error: string }>(
+          "SELECT status, error FROM alert_deliveries WHERE channel_id = $1",
+          [channelId],
+        );
+        return rows.length > 0 && rows.every((row) => row.status === "failed") && rows;
+      },
+      { what: "the delivery to the internal service to fail", timeoutMs: 20_000, intervalMs: 50 },
+    );
     expect(rows).toEqual([{ status: "failed", error: "The webhook answered 400" }]);
   });
 });

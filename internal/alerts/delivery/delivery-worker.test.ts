@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestOrg } from "../../../test/support/accounts.js";
 import { insertChannelFixture, resultsFixture } from "../../../test/support/alert-fixtures.js";
+import { eventually } from "../../../test/support/eventually.js";
 import {
   type FakeDiscord,
   rateLimited,
@@ -15,8 +16,9 @@ import { insertMonitor } from "../../checks/monitors/monitors.js";
 import { storeCheckResults } from "../../checks/results/store-check-results.js";
 import { silentLogger } from "../../core/logger.js";
 import { createRedis } from "../../redis/redis.js";
-import { createAlertDispatcher } from "../alert-dispatch.js";
-import type { RecordedAlerts } from "../monitor-alerts.js";
+import type { OwnedAlertEvent } from "../alert-event.js";
+import type { DeliveryKey } from "../alerts-db.js";
+import { type AlertHandOut, createAlertHandOut } from "../hand-out.js";
 import { type AlertQueue, createAlertQueue, enqueueDeliveries } from "./alert-queue.js";
 import { STOPPED_MID_DELIVERY } from "./delivery-processor.js";
 import { type AlertDeliveryWorker, startAlertDeliveryWorker } from "./delivery-worker.js";
@@ -31,7 +33,7 @@ let bullConnection: Redis;
 let queue: AlertQueue;
 let prefix: string;
 let worker: AlertDeliveryWorker;
-let dispatch: (recorded: RecordedAlerts) => Promise<void>;
+let handOut: AlertHandOut;
 
 const startWorker = (options: { timeoutMs?: number; orgMaxInFlight?: number } = {}) =>
   startAlertDeliveryWorker({
@@ -53,7 +55,7 @@ beforeAll(async () => {
   prefix = uniquePrefix("alerts");
   bullConnection = createRedis(TEST_REDIS_URL, "bullmq", "alerts-test");
   queue = createAlertQueue(bullConnection, prefix);
-  dispatch = createAlertDispatcher({ queue, log: silentLogger });
+  handOut = createAlertHandOut({ queue, log: silentLogger });
   worker = startWorker();
 });
 afterAll(async () => {
@@ -83,14 +85,21 @@ const discordChannel = async () => {
   return { url, id: await insertChannelFixture(db.pool, orgId, { kind: "discord", url }) };
 };
 
-/** store writes results one batch each, and queues their alerts as the check worker does. */
+/** store writes results one batch each, and hands their alerts out as the check worker does. */
 const store = async (results: ReturnType<typeof resultsFixture>, queueThem = true) => {
-  const recorded: RecordedAlerts = { events: [], deliveries: [] };
+  const recorded: { events: OwnedAlertEvent[]; deliveries: DeliveryKey[] } = {
+    events: [],
+    deliveries: [],
+  };
   for (const result of results) {
-    const batch = await storeCheckResults(db.pool, [result]);
-    if (queueThem) await dispatch(batch);
-    recorded.events.push(...batch.events);
-    recorded.deliveries.push(...batch.deliveries);
+    const { alertEvents } = await storeCheckResults(db.pool, [result]);
+    if (queueThem) await handOut(alertEvents);
+    recorded.events.push(...alertEvents);
+    recorded.deliveries.push(
+      ...alertEvents.flatMap(({ event }) =>
+        event.deliveries.map((d) => ({ eventId: event.id, channelId: d.channelId })),
+      ),
+    );
   }
   return recorded;
 };
@@ -113,17 +122,14 @@ const deliveriesTo = async (channelId: string) =>
 
 /** settled waits until every delivery to the channel is delivered or failed. */
 async function settled(channelId: string, count: number, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const rows = await deliveriesTo(channelId);
-    if (
-      rows.length >= count &&
-      rows.every((r) => r.status === "delivered" || r.status === "failed")
-    )
-      return rows;
-    if (Date.now() > deadline) throw new Error(`deliveries not settled: ${JSON.stringify(rows)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return eventually(
+    async () => {
+      const rows = await deliveriesTo(channelId);
+      const done = rows.every((r) => r.status === "delivered" || r.status === "failed");
+      return rows.length >= count && done && rows;
+    },
+    { what: `${count} deliveries to be delivered or failed`, timeoutMs, intervalMs: 50 },
+  );
 }
 
 const ageDeliveries = () =>
@@ -298,8 +304,10 @@ describe("alert delivery", () => {
       const sentBy = (at: number) => crowdPosts().filter((p) => p.at <= at).length;
 
       await store(resultsFixture(crowdMonitor, "dd", Date.now() - 30 * MINUTE));
-      const deadline = Date.now() + 10_000;
-      while (crowdPosts().length < 2 && Date.now() < deadline) await quietly(20);
+      await eventually(() => crowdPosts().length >= 2, {
+        what: "two POSTs of the crowded organization",
+        timeoutMs: 10_000,
+      });
       const firstAt = Math.min(...crowdPosts().map((p) => p.at));
       await store(resultsFixture(otherMonitor, "dd", Date.now() - 30 * MINUTE));
       // The other organization's alert goes out while two of the first one's POSTs hang, and

@@ -2,7 +2,7 @@ import { create, fromJson } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { CheckResultSchema } from "../../../gen/pulsar/v1/check_pb.js";
 import { type Monitor, MonitorSchema, MonitorStatus } from "../../../gen/pulsar/v1/monitor_pb.js";
-import { headersFromJson, statusRangesFromJson } from "../../db/json.js";
+import { headersFromJson, statusRangesFromJson } from "./monitor-json.js";
 import type { GetMonitorResult } from "./monitors.queries.js";
 
 /**

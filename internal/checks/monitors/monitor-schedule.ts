@@ -1,7 +1,44 @@
 import { create } from "@bufbuild/protobuf";
-import { CheckTargetSchema } from "../../../gen/pulsar/v1/check_pb.js";
+import { type CheckTarget, CheckTargetSchema } from "../../../gen/pulsar/v1/check_pb.js";
 import type { Monitor } from "../../../gen/pulsar/v1/monitor_pb.js";
 import type { MonitorSchedule } from "../queue/check-queue.js";
+
+/**
+ * CheckSpec is what of a monitor its check needs: a stored pulsar.v1.Monitor is one, and so is
+ * a row of ListEnabledSchedulesPage once its JSON columns are read.
+ */
+export interface CheckSpec {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  expectedStatus: readonly { min: number; max: number }[];
+  keyword?: string;
+  invertKeyword: boolean;
+  followRedirects: boolean;
+  ignoreTlsErrors: boolean;
+}
+
+/**
+ * checkTargetOf builds the check a job carries from a monitor's spec: the one place a monitor
+ * becomes a pulsar.v1.CheckTarget, whether the API schedules it or the reconciler does.
+ */
+export function checkTargetOf(spec: CheckSpec): CheckTarget {
+  return create(CheckTargetSchema, {
+    url: spec.url,
+    method: spec.method,
+    headers: spec.headers,
+    body: spec.body,
+    timeoutMs: spec.timeoutMs,
+    // Only min and max: a StatusRange message would otherwise bring its $typeName along.
+    expectedStatus: spec.expectedStatus.map(({ min, max }) => ({ min, max })),
+    keyword: spec.keyword,
+    invertKeyword: spec.invertKeyword,
+    followRedirects: spec.followRedirects,
+    ignoreTlsErrors: spec.ignoreTlsErrors,
+  });
+}
 
 /**
  * scheduleOf builds what the scheduler carries in each job from a stored monitor of the
@@ -12,17 +49,6 @@ export function scheduleOf(monitor: Monitor, orgId: string): MonitorSchedule {
     monitorId: monitor.id,
     orgId,
     intervalSeconds: monitor.intervalSeconds,
-    target: create(CheckTargetSchema, {
-      url: monitor.url,
-      method: monitor.method,
-      headers: monitor.headers,
-      body: monitor.body,
-      timeoutMs: monitor.timeoutMs,
-      expectedStatus: monitor.expectedStatus,
-      keyword: monitor.keyword,
-      invertKeyword: monitor.invertKeyword,
-      followRedirects: monitor.followRedirects,
-      ignoreTlsErrors: monitor.ignoreTlsErrors,
-    }),
+    target: checkTargetOf(monitor),
   };
 }

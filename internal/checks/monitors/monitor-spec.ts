@@ -1,8 +1,9 @@
 import { toBinary } from "@bufbuild/protobuf";
 import type { StatusRange } from "../../../gen/pulsar/v1/check_pb.js";
 import { type MonitorSpec, MonitorSpecSchema } from "../../../gen/pulsar/v1/monitor_pb.js";
+import { checkChannelIds } from "../../alerts/channels/channel-ids.js";
 import { InvalidArgumentError } from "../../core/errors.js";
-import { intInRange, requireUuid } from "../../core/validate.js";
+import { intInRange } from "../../core/validate.js";
 import type { ResolvedMonitorSpec } from "./monitors.js";
 
 /** RFC 9110 token: method and header names. */
@@ -31,8 +32,6 @@ const MAX_BODY = 16 * 1024;
 const QUOTED_NAME = 32;
 const MAX_KEYWORD = 1000;
 const MAX_STATUS_RANGES = 20;
-/** MAX_ALERT_CHANNELS bounds the channels one monitor alerts. */
-export const MAX_ALERT_CHANNELS = 20;
 
 /**
  * resolveMonitorSpec validates a spec and applies its defaults. `field` is the request field
@@ -130,16 +129,6 @@ function checkReminderMinutes(field: string, value: number | undefined): number 
   if (!Number.isInteger(value) || value < 5 || value > 1440)
     throw new InvalidArgumentError(field, "must be 0 (no reminders) or between 5 and 1440");
   return value;
-}
-
-/**
- * checkChannelIds reads channel ids: UUIDs, lower-cased, duplicates dropped. Whether they name
- * channels of the caller's organization needs the database; the service checks that.
- */
-export function checkChannelIds(field: string, ids: readonly string[]): string[] {
-  if (ids.length > MAX_ALERT_CHANNELS)
-    throw new InvalidArgumentError(field, `must hold at most ${MAX_ALERT_CHANNELS} ids`);
-  return [...new Set(ids.map((id, i) => requireUuid(`${field}[${i}]`, id)))];
 }
 
 function checkUrl(field: string, raw: string): string {

@@ -5,6 +5,7 @@ import { MINUTE, resultFixture, specFixture } from "../../../test/support/fixtur
 import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
 import { insertCheckResults } from "../results/results.js";
 import { storeCheckResults } from "../results/store-check-results.js";
+import { scheduleOf } from "./monitor-schedule.js";
 import {
   countEnabledMonitors,
   deleteMonitor,
@@ -170,6 +171,28 @@ describe("monitors", () => {
       intervalSeconds: 60,
       target: { url: "https://example.com/health", headers: { n: "1" }, timeoutMs: 10_000 },
     });
+  });
+
+  it("schedules a monitor alike whether the API or the reconciler builds its job", async () => {
+    await db.pool.query("TRUNCATE monitors CASCADE");
+    const monitor = await insertMonitor(
+      db.pool,
+      org,
+      specFixture({
+        method: "POST",
+        headers: { "x-probe": "1" },
+        body: "{}",
+        expectedStatus: [
+          { min: 200, max: 299 },
+          { min: 418, max: 418 },
+        ],
+        keyword: "ok",
+        invertKeyword: true,
+        followRedirects: false,
+        ignoreTlsErrors: true,
+      }),
+    );
+    expect(await listEnabledSchedules(db.pool)).toEqual([scheduleOf(monitor, org)]);
   });
 });
 

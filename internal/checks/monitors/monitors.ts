@@ -1,15 +1,12 @@
-import { create } from "@bufbuild/protobuf";
-import { type CheckTarget, CheckTargetSchema } from "../../../gen/pulsar/v1/check_pb.js";
 import type { Monitor } from "../../../gen/pulsar/v1/monitor_pb.js";
 import { connection } from "../../db/connection.js";
-import {
-  headersFromJson,
-  type StatusRangeJson,
-  statusRangesFromJson,
-  toJsonParam,
-} from "../../db/json.js";
+import { toJsonParam } from "../../db/json.js";
+import type { KeysetPage } from "../../db/keyset-page.js";
 import type { Queryable } from "../../db/pool.js";
+import type { MonitorSchedule } from "../queue/check-queue.js";
+import { headersFromJson, type StatusRangeJson, statusRangesFromJson } from "./monitor-json.js";
 import { monitorFromRow } from "./monitor-row.js";
+import { checkTargetOf } from "./monitor-schedule.js";
 import * as q from "./monitors.queries.js";
 
 /**
@@ -52,25 +49,10 @@ export interface MonitorsPage {
   lastSeq: string | undefined;
 }
 
-/** EnabledSchedule is what the scheduler carries for one enabled monitor. */
-export interface EnabledSchedule {
-  monitorId: string;
-  /** The monitor's organization; "" for a monitor from before accounts, not yet adopted. */
-  orgId: string;
-  intervalSeconds: number;
-  target: CheckTarget;
-}
-
 /** EnabledSchedulesPage is one page of listEnabledSchedulesPage. */
 export interface EnabledSchedulesPage {
-  schedules: EnabledSchedule[];
+  schedules: MonitorSchedule[];
   lastSeq: string | undefined;
-}
-
-/** KeysetPage selects the rows after a position (none: from the start), at most limit of them. */
-export interface KeysetPage {
-  afterSeq?: string;
-  limit: number;
 }
 
 // seq is an identity column starting at 1, so 0 is before every row.
@@ -166,7 +148,7 @@ export async function listEnabledSchedulesPage(
     monitorId: row.id,
     orgId: row.org_id ?? "",
     intervalSeconds: row.interval_seconds,
-    target: create(CheckTargetSchema, {
+    target: checkTargetOf({
       url: row.url,
       method: row.method,
       headers: headersFromJson(row.headers),
@@ -190,8 +172,8 @@ export async function listEnabledSchedulesPage(
 export async function listEnabledSchedules(
   db: Queryable,
   pageSize = 1000,
-): Promise<EnabledSchedule[]> {
-  const all: EnabledSchedule[] = [];
+): Promise<MonitorSchedule[]> {
+  const all: MonitorSchedule[] = [];
   let afterSeq: string | undefined;
   for (;;) {
     const page = await listEnabledSchedulesPage(db, { afterSeq, limit: pageSize });

@@ -16,10 +16,17 @@ export const CHECK_JOB_NAME = "check";
 /** CheckQueue is the BullMQ queue of check jobs; its data is the JSON form of pulsar.v1.CheckJob. */
 export type CheckQueue = Queue<JsonObject, void, string>;
 
-/** MonitorSchedule is what the scheduler needs to know about one enabled monitor. */
+/**
+ * MonitorSchedule is what the scheduler needs to know about one enabled monitor, built by
+ * scheduleOf (the API) or listEnabledSchedules (the reconciler), both with checkTargetOf
+ * (internal/checks/monitors/monitor-schedule.ts).
+ */
 export interface MonitorSchedule {
   monitorId: string;
-  /** The monitor's organization: workers bound the checks one organization runs at once. */
+  /**
+   * The monitor's organization: workers bound the checks one organization runs at once. "" for
+   * a monitor from before accounts, not yet adopted.
+   */
   orgId: string;
   intervalSeconds: number;
   target: CheckTarget;

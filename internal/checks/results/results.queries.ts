@@ -328,28 +328,3 @@ const getMonitorTimingsIR: any = {"usedParamSet":{"stepSeconds":true,"monitorId"
  * ```
  */
 export const getMonitorTimings = new PreparedQuery<GetMonitorTimingsParams,GetMonitorTimingsResult>(getMonitorTimingsIR);
-
-
-/** 'DeleteRollupsBefore' parameters type */
-export interface DeleteRollupsBeforeParams {
-  before: DateOrString;
-}
-
-/** 'DeleteRollupsBefore' return type */
-export type DeleteRollupsBeforeResult = void;
-
-/** 'DeleteRollupsBefore' query type */
-export interface DeleteRollupsBeforeQuery {
-  params: DeleteRollupsBeforeParams;
-  result: DeleteRollupsBeforeResult;
-}
-
-const deleteRollupsBeforeIR: any = {"usedParamSet":{"before":true},"params":[{"name":"before","required":true,"transform":{"type":"scalar"},"locs":[{"a":46,"b":53}]}],"statement":"DELETE FROM check_rollups_hourly WHERE hour < :before!"};
-
-/**
- * Query generated from SQL:
- * ```
- * DELETE FROM check_rollups_hourly WHERE hour < :before!
- * ```
- */
-export const deleteRollupsBefore = new PreparedQuery<DeleteRollupsBeforeParams,DeleteRollupsBeforeResult>(deleteRollupsBeforeIR);

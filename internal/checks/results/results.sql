@@ -121,6 +121,3 @@ FROM check_results
 WHERE monitor_id = :monitorId! AND checked_at >= :since! AND checked_at < now()
 GROUP BY 1
 ORDER BY 1;
-
-/* @name DeleteRollupsBefore */
-DELETE FROM check_rollups_hourly WHERE hour < :before!;

@@ -45,8 +45,3 @@ export async function listTimingBuckets(
 ): Promise<TimingBucket[]> {
   return q.getMonitorTimings.run(query, connection(db));
 }
-
-/** deleteRollupsBefore drops rollups of hours before a time (retention). */
-export async function deleteRollupsBefore(db: Queryable, before: Date): Promise<void> {
-  await q.deleteRollupsBefore.run({ before }, connection(db));
-}

@@ -1,0 +1,61 @@
+/* @name LockMonitorStates */
+-- The status of the batch's monitors with their organization and the rules they alert by,
+-- locked in id order (so two batches of the same monitors cannot deadlock) until the
+-- transaction ends: whoever stores results of a monitor decides its status alone. Monitors
+-- deleted meanwhile have no row: their results are neither counted nor published. Times come
+-- as epoch microseconds, exact, since "newer than what was counted" compares checks a
+-- microsecond apart.
+SELECT s.monitor_id, m.org_id, m.name, m.url, m.enabled, m.confirmations,
+  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids, s.alert_status,
+  s.consecutive_failures, s.consecutive_successes, s.streak_error, s.incident_id,
+  (EXTRACT(EPOCH FROM s.last_checked_at) * 1000000)::bigint AS last_checked_us,
+  (EXTRACT(EPOCH FROM s.streak_started_at) * 1000000)::bigint AS streak_started_us,
+  (EXTRACT(EPOCH FROM s.last_reminder_at) * 1000000)::bigint AS last_reminder_us,
+  (EXTRACT(EPOCH FROM i.started_at) * 1000000)::bigint AS incident_started_us,
+  i.cause AS "incident_cause?"
+FROM monitor_state s
+JOIN monitors m ON m.id = s.monitor_id
+LEFT JOIN incidents i ON i.id = s.incident_id
+WHERE s.monitor_id = ANY(:monitorIds!::uuid[])
+ORDER BY s.monitor_id
+FOR UPDATE OF s;
+
+/* @name SaveMonitorStates */
+-- Writes the states decided under LockMonitorStates' locks: the newest result counted and the
+-- status after it. Nullable values travel as '' (pgtyped types array elements as non-null).
+UPDATE monitor_state s
+SET last_checked_at = u.last_checked_at::timestamptz, last_up = u.last_up,
+  last_result = u.last_result, alert_status = u.alert_status,
+  consecutive_failures = u.failures, consecutive_successes = u.successes,
+  streak_started_at = NULLIF(u.streak_started_at, '')::timestamptz,
+  streak_error = u.streak_error, incident_id = NULLIF(u.incident_id, '')::uuid,
+  last_reminder_at = NULLIF(u.last_reminder_at, '')::timestamptz
+FROM unnest(:monitorIds!::uuid[], :lastCheckedAts!::text[], :lastUps!::boolean[],
+  :lastResults!::jsonb[], :alertStatuses!::text[], :failures!::integer[],
+  :successes!::integer[], :streakStartedAts!::text[], :streakErrors!::text[],
+  :incidentIds!::text[], :lastReminderAts!::text[])
+  AS u(monitor_id, last_checked_at, last_up, last_result, alert_status, failures, successes,
+  streak_started_at, streak_error, incident_id, last_reminder_at)
+WHERE s.monitor_id = u.monitor_id;
+
+/* @name LockMonitorStatus */
+-- One monitor's status row, locked until the transaction ends: waits for a batch of its
+-- results being stored, and holds off the next, so a reset cannot interleave with them.
+SELECT incident_id FROM monitor_state WHERE monitor_id = :monitorId! FOR UPDATE;
+
+/* @name ResetMonitorStatus */
+-- Ends the monitor's open incident (if any) now and forgets its status, streaks and reminders,
+-- and whether its last check was up (the dashboard shows PENDING once it is resumed): the next
+-- counted result decides afresh, as on a new monitor. The last result itself stays, as
+-- history, with its time: results older than it are still not counted. Run under
+-- LockMonitorStatus' lock, so the incident read there is the current one.
+WITH closed AS (
+  UPDATE incidents SET ended_at = now()
+  WHERE id = :incidentId::uuid AND ended_at IS NULL
+  RETURNING id
+)
+UPDATE monitor_state
+SET last_up = NULL, alert_status = 'unknown', consecutive_failures = 0, consecutive_successes = 0,
+  streak_started_at = NULL, streak_error = '', incident_id = NULL, last_reminder_at = NULL
+WHERE monitor_id = :monitorId!
+RETURNING (SELECT count(*) FROM closed)::integer AS "closed!";

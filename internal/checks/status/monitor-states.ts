@@ -1,0 +1,44 @@
+import { connection } from "../../db/connection.js";
+import type { Queryable } from "../../db/pool.js";
+import * as q from "./monitor-states.queries.js";
+
+/** MonitorStateRow is a monitor's status with its owner and rules, as LockMonitorStates reads it. */
+export type MonitorStateRow = q.LockMonitorStatesResult;
+
+/** MonitorStateColumns are the parallel columns SaveMonitorStates writes. */
+export type MonitorStateColumns = q.SaveMonitorStatesParams;
+
+/**
+ * lockMonitorStates reads and locks (FOR UPDATE, in id order, until the transaction ends) the
+ * status of the monitors that still exist. Call it inside a transaction.
+ */
+export async function lockMonitorStates(
+  db: Queryable,
+  monitorIds: readonly string[],
+): Promise<MonitorStateRow[]> {
+  if (monitorIds.length === 0) return [];
+  return q.lockMonitorStates.run({ monitorIds: [...monitorIds] }, connection(db));
+}
+
+/** saveMonitorStates writes states decided under lockMonitorStates' locks. */
+export async function saveMonitorStates(db: Queryable, states: MonitorStateColumns): Promise<void> {
+  if (states.monitorIds.length === 0) return;
+  await q.saveMonitorStates.run(states, connection(db));
+}
+
+/**
+ * resetMonitorStatus ends the monitor's open incident now and forgets its status, so that the
+ * next result counted starts afresh; returns whether an incident was ended. Two statements
+ * inside the caller's transaction: the row is locked first, so a batch of the monitor's results
+ * being stored is waited for (its incident is then the one ended) and the next one waits for
+ * the caller's COMMIT.
+ */
+export async function resetMonitorStatus(db: Queryable, monitorId: string): Promise<boolean> {
+  const [locked] = await q.lockMonitorStatus.run({ monitorId }, connection(db));
+  if (!locked) return false;
+  const [row] = await q.resetMonitorStatus.run(
+    { monitorId, incidentId: locked.incident_id },
+    connection(db),
+  );
+  return (row?.closed ?? 0) > 0;
+}

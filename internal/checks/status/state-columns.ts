@@ -1,0 +1,71 @@
+import { toJson } from "@bufbuild/protobuf";
+import { type CheckResult, CheckResultSchema } from "../../../gen/pulsar/v1/check_pb.js";
+import { toJsonParam } from "../../db/json.js";
+import type { MonitorStateColumns, MonitorStateRow } from "./monitor-states.js";
+import type { AlertState, AlertStatus } from "./monitor-transitions.js";
+
+// The parallel columns of SaveMonitorStates, filled monitor by monitor and sent in one
+// statement.
+
+const big = (value: string | null): bigint | null => (value === null ? null : BigInt(value));
+
+/** usText renders epoch microseconds for a timestamptz parameter, exactly ('' for none). */
+export function usText(us: bigint | null): string {
+  if (us === null) return "";
+  const whole = new Date(Number(us / 1000n)).toISOString().slice(0, 19);
+  const micros = String(((us % 1_000_000n) + 1_000_000n) % 1_000_000n).padStart(6, "0");
+  return `${whole}.${micros}Z`;
+}
+
+/** stateOf reads the state LockMonitorStates returned. */
+export function stateOf(row: MonitorStateRow): AlertState {
+  return {
+    status: row.alert_status as AlertStatus,
+    lastCheckedUs: big(row.last_checked_us),
+    failures: row.consecutive_failures,
+    successes: row.consecutive_successes,
+    streakStartedUs: big(row.streak_started_us),
+    streakError: row.streak_error,
+    incidentId: row.incident_id,
+    incidentStartedUs: big(row.incident_started_us),
+    incidentCause: row.incident_cause ?? "",
+    lastReminderUs: big(row.last_reminder_us),
+  };
+}
+
+/** stateColumns returns empty columns for SaveMonitorStates. */
+export function stateColumns(): MonitorStateColumns {
+  return {
+    monitorIds: [],
+    lastCheckedAts: [],
+    lastUps: [],
+    lastResults: [],
+    alertStatuses: [],
+    failures: [],
+    successes: [],
+    streakStartedAts: [],
+    streakErrors: [],
+    incidentIds: [],
+    lastReminderAts: [],
+  };
+}
+
+/** pushState adds a monitor's state after its newest counted result. */
+export function pushState(
+  columns: MonitorStateColumns,
+  monitorId: string,
+  state: AlertState,
+  newest: CheckResult,
+): void {
+  columns.monitorIds.push(monitorId);
+  columns.lastCheckedAts.push(usText(state.lastCheckedUs));
+  columns.lastUps.push(newest.up);
+  columns.lastResults.push(toJsonParam(toJson(CheckResultSchema, newest)));
+  columns.alertStatuses.push(state.status);
+  columns.failures.push(state.failures);
+  columns.successes.push(state.successes);
+  columns.streakStartedAts.push(usText(state.streakStartedUs));
+  columns.streakErrors.push(state.streakError);
+  columns.incidentIds.push(state.incidentId ?? "");
+  columns.lastReminderAts.push(usText(state.lastReminderUs));
+}
