@@ -102,7 +102,6 @@ async function main() {
   const redis = createRedis(redisUrl, "command", "bench-agent");
   const sampleStore = createHostSampleStore({
     pool,
-    retentionDays: undefined,
     log,
     maxDelayMs: 200,
   });

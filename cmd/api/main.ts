@@ -49,7 +49,6 @@ const alertQueue = createAlertQueue(queueConnection, config.QUEUE_PREFIX);
 const publisher = createStreamPublisher(redis, config.QUEUE_PREFIX);
 const sampleStore = createHostSampleStore({
   pool,
-  retentionDays: undefined,
   log,
   metrics,
   maxDelayMs: 200,

@@ -1,23 +1,23 @@
 import { createServer } from "node:http";
-import { findApiToken } from "../../internal/accounts/accounts.js";
 import { createAlertQueue } from "../../internal/alerts/delivery/alert-queue.js";
 import { startAlertDeliveryWorker } from "../../internal/alerts/delivery/delivery-worker.js";
 import { createAlertHandOut } from "../../internal/alerts/hand-out.js";
 import { hostRulesHook } from "../../internal/alerts/host-rules/host-rules-hook.js";
-import { hashSecret } from "../../internal/auth/secrets.js";
+import { startSilentHostSweep } from "../../internal/alerts/host-rules/silent-host-sweep.js";
 import { startCheckWorker } from "../../internal/checks/check-worker.js";
 import { runCheck } from "../../internal/checks/http/index.js";
 import { createCheckQueue } from "../../internal/checks/queue/check-queue.js";
 import { dnsServers, loadConfig, requireDatabaseUrl } from "../../internal/config/config.js";
 import { configOrExit } from "../../internal/config/or-exit.js";
+import { ConfigError } from "../../internal/config/parse-environment.js";
 import { createLogger } from "../../internal/core/logger.js";
 import { createHealthHandler } from "../../internal/core/ops/health.js";
 import { createMetricsHandler } from "../../internal/core/ops/metrics-handler.js";
 import { createOpsHandler } from "../../internal/core/ops/ops-handler.js";
+import { startPartitionMaintenance } from "../../internal/db/partition-maintenance.js";
 import { createPool } from "../../internal/db/pool.js";
 import { applySchema } from "../../internal/db/schema.js";
 import { createDnsLookup } from "../../internal/dns/dns-lookup.js";
-import { createSampler } from "../../internal/hosts/reading/sampler.js";
 import { createHostSampleStore } from "../../internal/hosts/server/sample-store.js";
 import { onShutdown } from "../../internal/lifecycle/shutdown.js";
 import { registerQueueDepth } from "../../internal/metrics/queue-depth.js";
@@ -27,6 +27,8 @@ import { policyFor } from "../../internal/netpolicy/address-policy.js";
 import { createGuardedFetch } from "../../internal/netpolicy/guarded-fetch.js";
 import { createRedis } from "../../internal/redis/redis.js";
 import { createStreamPublisher } from "../../internal/stream/publisher.js";
+import { startHostSampling } from "../../internal/worker/host-sampling.js";
+import { resolveSampleOwner } from "../../internal/worker/sample-owner.js";
 import { createSamplerLease } from "../../internal/worker/sampler-lease.js";
 
 const config = configOrExit("worker", loadConfig);
@@ -38,7 +40,17 @@ const pool = createPool({
   applicationName: "pulsar-worker",
 });
 await applySchema(pool, config.RETENTION_DAYS, config.HOST_RETENTION_DAYS);
-const sampleOwner = await resolveSampleOwner();
+const sampleOwner = await resolveSampleOwner({
+  pool,
+  workerToken: config.PULSAR_WORKER_TOKEN,
+  sharedHosts: config.PULSAR_SHARED_HOSTS,
+  log,
+}).catch((error: unknown) => {
+  // Sampling under the wrong owner would publish a host to the wrong people: stop instead.
+  if (!(error instanceof ConfigError)) throw error;
+  log.error(error.message);
+  process.exit(1);
+});
 const bullConnection = createRedis(config.REDIS_URL, "bullmq", "worker");
 const redis = createRedis(config.REDIS_URL, "command", "worker-locks");
 const streamRedis = createRedis(config.REDIS_URL, "command", "worker-stream");
@@ -67,6 +79,9 @@ const alertWorker = startAlertDeliveryWorker({
   metrics,
   log,
 });
+// Host rules (of this worker's samples, and the sweep of hosts gone silent) hand their alerts out
+// as the check worker does its own: deliveries queued, events published, after COMMIT.
+const alertHandOut = createAlertHandOut({ queue: alertQueue, publisher, log });
 const worker = startCheckWorker({
   pool,
   bullConnection,
@@ -82,20 +97,44 @@ const worker = startCheckWorker({
   concurrency: config.CHECK_CONCURRENCY,
   orgMaxInFlight: config.CHECK_ORG_MAX_INFLIGHT,
   region: config.REGION,
-  retentionDays: config.RETENTION_DAYS,
   reconcileEveryMs: config.RECONCILE_INTERVAL_MS,
   jobLockMs: config.JOB_LOCK_MS,
   publisher,
   alertQueue,
-  onAlertEvents: (events) => {
-    publisher
-      .publishAlertEvents(events)
-      .catch((error: unknown) => log.warn("publishing alert events failed", { error }));
-  },
   metrics,
   log,
 });
-const sampling = sampleOwner && startSampling(sampleOwner.orgId);
+// One timer for both partitioned tables, in every worker (maintenance is idempotent): day
+// partitions ahead, expired ones dropped.
+const partitions = startPartitionMaintenance({
+  pool,
+  checkRetentionDays: config.RETENTION_DAYS,
+  hostRetentionDays: config.HOST_RETENTION_DAYS,
+  log,
+});
+// Resolves host rules whose host stopped reporting; several workers may sweep at once.
+const silentHostSweep = startSilentHostSweep({ pool, log, handOut: alertHandOut });
+const sampling =
+  sampleOwner &&
+  startHostSampling({
+    owner: sampleOwner.orgId,
+    store: createHostSampleStore({
+      pool,
+      log,
+      metrics,
+      onStored: hostRulesHook({
+        pool,
+        log,
+        handOut: alertHandOut,
+        sharedHosts: config.PULSAR_SHARED_HOSTS,
+      }),
+    }),
+    publisher,
+    lease: createSamplerLease(streamRedis, config.QUEUE_PREFIX, 3 * config.SAMPLE_INTERVAL_MS),
+    intervalMs: config.SAMPLE_INTERVAL_MS,
+    hostId: config.HOST_ID,
+    log,
+  });
 log.info("worker started", {
   concurrency: config.CHECK_CONCURRENCY,
   orgMaxInFlight: config.CHECK_ORG_MAX_INFLIGHT,
@@ -141,6 +180,8 @@ onShutdown(async () => {
   opsServer.closeAllConnections();
   await opsClosed;
   await sampling?.stop();
+  await silentHostSweep.stop();
+  await partitions.stop();
   // Checks first: their last batches may still queue alerts.
   await worker.close();
   await alertWorker.close();
@@ -153,75 +194,3 @@ onShutdown(async () => {
   streamRedis.disconnect();
   await pool.end();
 }, log);
-
-/**
- * resolveSampleOwner decides whom this worker's host samples belong to: PULSAR_WORKER_TOKEN's
- * organization; else everyone (a shared host) when PULSAR_SHARED_HOSTS is on; else nobody, and
- * the host is not sampled. A token that is unknown, revoked or not a worker token stops the
- * process: sampling under the wrong owner would publish a host to the wrong people.
- */
-async function resolveSampleOwner(): Promise<{ orgId: string | undefined } | undefined> {
-  if (config.PULSAR_WORKER_TOKEN) {
-    const token = await findApiToken(pool, hashSecret(config.PULSAR_WORKER_TOKEN));
-    if (token?.scope !== "worker") {
-      const problem = token ? `is a token of scope ${token.scope}` : "is unknown or revoked";
-      log.error(
-        `PULSAR_WORKER_TOKEN ${problem}: create a worker token (CreateApiToken, scope worker) and set it`,
-      );
-      process.exit(1);
-    }
-    log.info("host samples belong to the worker token's organization", { orgId: token.org.id });
-    return { orgId: token.org.id };
-  }
-  if (config.PULSAR_SHARED_HOSTS) return { orgId: undefined };
-  log.info(
-    "not sampling this host: PULSAR_SHARED_HOSTS=false and no PULSAR_WORKER_TOKEN says which organization it belongs to",
-  );
-  return undefined;
-}
-
-/** startSampling samples this host, stores and publishes its samples as ownerOrgId's. */
-function startSampling(ownerOrgId: string | undefined): { stop(): Promise<void> } {
-  const sampleStore = createHostSampleStore({
-    pool,
-    retentionDays: config.HOST_RETENTION_DAYS,
-    log,
-    metrics,
-    onStored: hostRulesHook({
-      pool,
-      log,
-      handOut: createAlertHandOut({ queue: alertQueue, publisher, log }),
-      sharedHosts: config.PULSAR_SHARED_HOSTS,
-    }),
-  });
-  const samplerLease = createSamplerLease(
-    streamRedis,
-    config.QUEUE_PREFIX,
-    3 * config.SAMPLE_INTERVAL_MS,
-  );
-  let sampledHostId: string | undefined;
-  const sampler = createSampler({
-    intervalMs: config.SAMPLE_INTERVAL_MS,
-    hostId: config.HOST_ID,
-    onSample: async (sample) => {
-      sampledHostId = sample.hostId;
-      // Workers sharing a machine share its host id: one of them reports it.
-      if (!(await samplerLease.hold(sample.hostId).catch(() => false))) return;
-      // A host id another owner claimed first is theirs, in Postgres and on the stream.
-      if (!(await sampleStore.accepts(ownerOrgId, sample.hostId))) return;
-      sampleStore.add(ownerOrgId, sample);
-      await publisher
-        .publishHostSample(sample, ownerOrgId)
-        .catch((error: unknown) => log.warn("publishing a host sample failed", { error }));
-    },
-    log,
-  });
-  sampler.start();
-  return {
-    async stop() {
-      await sampler.stop();
-      if (sampledHostId) await samplerLease.release(sampledHostId).catch(() => {});
-      await sampleStore.close();
-    },
-  };
-}

@@ -3,6 +3,7 @@ import { type CallOptions, Code, ConnectError } from "@connectrpc/connect";
 import { HostSampleSchema } from "../../gen/pulsar/v1/host_pb.js";
 import type { PushSamplesRequest, PushSamplesResponse } from "../../gen/pulsar/v1/ingest_pb.js";
 import type { Logger } from "../core/logger.js";
+import { AGENT_BATCH_BYTES, MAX_BATCH } from "../core/push-limits.js";
 import { type BackoffPolicy, backoffDelay } from "./backoff.js";
 import type { SampleBuffer } from "./buffer.js";
 
@@ -23,9 +24,10 @@ export interface SenderDeps {
   retry?: BackoffPolicy;
   /** Retries after the API refused the token or the host (401, 403): 1 min doubling to 30 min. */
   refusedRetry?: BackoffPolicy;
-  /** A batch holds at most this many samples (the API takes 500)... */
+  /** A batch holds at most this many samples (MAX_BATCH: what the API takes)... */
   batchSize?: number;
-  /** ...and at most this many encoded bytes (the API reads at most 8 MiB). */
+  /** ...and at most this many encoded bytes (AGENT_BATCH_BYTES: the API's read limit is sized
+   *  by it). */
   batchBytes?: number;
   /** One call's deadline. */
   timeoutMs?: number;
@@ -59,8 +61,8 @@ export function createSender(deps: SenderDeps): Sender {
   const { buffer, client, log } = deps;
   const retry = deps.retry ?? DEFAULT_RETRY;
   const refusedRetry = deps.refusedRetry ?? DEFAULT_REFUSED_RETRY;
-  const batchSize = deps.batchSize ?? 500;
-  const batchBytes = deps.batchBytes ?? 1024 * 1024;
+  const batchSize = deps.batchSize ?? MAX_BATCH;
+  const batchBytes = deps.batchBytes ?? AGENT_BATCH_BYTES;
   const timeoutMs = deps.timeoutMs ?? 15_000;
   const random = deps.random ?? Math.random;
   const stopping = new AbortController();

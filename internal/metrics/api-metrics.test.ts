@@ -9,13 +9,13 @@ import { IngestService } from "../../gen/pulsar/v1/ingest_pb.js";
 import { MonitorService } from "../../gen/pulsar/v1/monitor_pb.js";
 import { bearer, createTestOrg, type TestOrg } from "../../test/support/accounts.js";
 import { listenApi } from "../../test/support/api-server.js";
+import { eventually } from "../../test/support/eventually.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { sampleValue, scrape } from "../../test/support/prometheus.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
 import {
   bearerHeaders,
   connectClient,
-  eventually,
   hostSample,
   type TestClient,
 } from "../../test/support/stream-clients.js";
@@ -56,7 +56,6 @@ beforeAll(async () => {
   metrics = createApiMetrics(createMetricsRegistry());
   sampleStore = createHostSampleStore({
     pool: db.pool,
-    retentionDays: undefined,
     log: silentLogger,
     maxDelayMs: 20,
     metrics,
@@ -154,10 +153,14 @@ describe("the API's /metrics", () => {
     expect(await value("pulsar_stream_clients")).toBe(before + 2);
     clients[0]?.socket.close();
     await clients[0]?.closed;
-    await eventually(async () => (await value("pulsar_stream_clients")) === before + 1);
+    await eventually(async () => (await value("pulsar_stream_clients")) === before + 1, {
+      what: "pulsar_stream_clients to count the first client gone",
+    });
     clients[1]?.socket.close();
     await clients[1]?.closed;
-    await eventually(async () => (await value("pulsar_stream_clients")) === before);
+    await eventually(async () => (await value("pulsar_stream_clients")) === before, {
+      what: "pulsar_stream_clients to count both clients gone",
+    });
   });
 
   it("counts the host samples agents push, once stored", async () => {

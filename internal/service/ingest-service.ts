@@ -4,16 +4,16 @@ import { getCaller } from "../auth/caller.js";
 import type { IngestLimiter } from "../auth/ingest-limiter.js";
 import { PermissionDeniedError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import type { HostSampleStore } from "../hosts/server/sample-store.js";
+import { createHostSampleSink, type HostSampleSinkDeps } from "../hosts/server/sample-sink.js";
 import { measureSamples, validateSamples } from "../hosts/server/sample-validation.js";
 import { DEFAULT_ORG_QUOTAS } from "../quota/org-quotas.js";
-import type { StreamPublisher } from "../stream/publisher.js";
 
 /** IngestServiceDeps are what PushSamples uses. */
 export interface IngestServiceDeps {
-  /** The API's store of host samples, shared by every organization's agents. */
-  sampleStore: Pick<HostSampleStore, "write" | "claim">;
-  publisher: Pick<StreamPublisher, "publishHostSample">;
+  /** The API's store of host samples, shared by every organization's agents; host rules are
+   *  its onStored. */
+  sampleStore: HostSampleSinkDeps["store"];
+  publisher: HostSampleSinkDeps["publisher"];
   limiter: IngestLimiter;
   /** PULSAR_ORG_MAX_HOSTS: the hosts one organization's agents may report; its default when
    *  absent. */
@@ -29,11 +29,16 @@ export interface IngestServiceDeps {
  * sample's size first), its hosts' ownership checked and its new hosts recorded within the
  * organization's host quota before any sample is stored; then the samples are stored (the call
  * waits, so an agent drops a sample from its buffer only once it is in Postgres) and published
- * live, in the order sent — the same path as a worker's samples.
+ * live, in the order sent: the HostSampleSink, the same path as a worker's samples.
  */
 export function createIngestService(deps: IngestServiceDeps): ServiceImpl<typeof IngestService> {
   const now = deps.now ?? Date.now;
   const maxHosts = deps.maxHostsPerOrg ?? DEFAULT_ORG_QUOTAS.hosts;
+  const sink = createHostSampleSink({
+    store: deps.sampleStore,
+    publisher: deps.publisher,
+    log: deps.log,
+  });
   const refuse = (hostId: string) =>
     new PermissionDeniedError(
       `host ${hostId} belongs to another organization or to the shared workers; give this agent an id of its own (AGENT_HOST_ID)`,
@@ -54,29 +59,8 @@ export function createIngestService(deps: IngestServiceDeps): ServiceImpl<typeof
       const key = { tokenId: caller.tokenId, orgId: caller.orgId };
       await deps.limiter.consume(key, req.samples.length, async () => sum(await measure()));
       validateSamples(req.samples, now(), await measure());
-      // Checked here, strictly (a Postgres error fails the call), so that neither a foreign
-      // host's samples nor a host past the quota reach the shared writer, which checks
-      // ownership again, atomically. A host known to be the caller's costs no query.
-      const foreign = await deps.sampleStore.claim(caller.orgId, req.samples, maxHosts);
-      if (foreign[0] !== undefined) throw refuse(foreign[0]);
-      // Refused here only if the claim's verdict was wrong (the hosts were recorded as the
-      // caller's above); the batch's other hosts' samples are then stored already (a retry
-      // stores nothing twice).
-      const refused = await deps.sampleStore.write(caller.orgId, req.samples);
-      if (refused.length > 0) throw refuse(refused[0] ?? "");
-      // All at once: one connection sends them in this order, so subscribers and the replay
-      // ring see them oldest first. Live delivery is best effort, as for a worker: the samples
-      // are stored, and a retry would store nothing new.
-      const published = await Promise.allSettled(
-        req.samples.map((sample) => deps.publisher.publishHostSample(sample, caller.orgId)),
-      );
-      const failed = published.filter((p) => p.status === "rejected");
-      if (failed[0]) {
-        deps.log.warn("publishing host samples failed", {
-          failed: failed.length,
-          error: failed[0].reason,
-        });
-      }
+      const foreign = await sink.push(caller.orgId, req.samples, maxHosts);
+      if (foreign !== undefined) throw refuse(foreign);
       return { accepted: req.samples.length };
     },
   };

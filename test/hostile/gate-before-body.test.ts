@@ -29,7 +29,6 @@ beforeAll(async () => {
   const prefix = uniquePrefix("gate");
   sampleStore = createHostSampleStore({
     pool: db.pool,
-    retentionDays: undefined,
     log: silentLogger,
   });
   api = await listenApi(

@@ -41,7 +41,6 @@ export async function startIngestApi(
   const subscriber = createRedis(TEST_REDIS_URL, "bullmq", "ingest-test-sub");
   const sampleStore = createHostSampleStore({
     pool: db.pool,
-    retentionDays: undefined,
     log: silentLogger,
     maxDelayMs: 50,
   });

@@ -8,9 +8,9 @@ import {
   type HostSeries,
   HostSeriesSchema,
 } from "../../../gen/pulsar/v1/host_pb.js";
-import { timestampText } from "../../checks/results/result-row.js";
 import { connection } from "../../db/connection.js";
 import type { Queryable } from "../../db/pool.js";
+import { timestampText } from "../../db/timestamp-text.js";
 import { withTransaction } from "../../db/transaction.js";
 import * as q from "./hosts.queries.js";
 

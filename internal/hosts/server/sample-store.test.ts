@@ -29,7 +29,6 @@ describe("createHostSampleStore", () => {
   it("batches samples into host_samples and records the host; close writes what is pending", async () => {
     const store = createHostSampleStore({
       pool: db.pool,
-      retentionDays: 30,
       log: silentLogger,
     });
     const now = Date.now();
@@ -60,8 +59,8 @@ describe("createHostSampleStore", () => {
     const org = await createTestOrg(db.pool);
     const warnings: string[] = [];
     const log = { ...silentLogger, warn: (message: string) => warnings.push(message) };
-    const owned = createHostSampleStore({ pool: db.pool, retentionDays: 30, log });
-    const shared = createHostSampleStore({ pool: db.pool, retentionDays: 30, log });
+    const owned = createHostSampleStore({ pool: db.pool, log });
+    const shared = createHostSampleStore({ pool: db.pool, log });
     const now = Date.now();
     // Unclaimed, a host id is accepted by anyone: the first stored batch claims it.
     expect(await owned.accepts(org.orgId, "claimed-host")).toBe(true);
@@ -86,8 +85,8 @@ describe("createHostSampleStore", () => {
 
   it("learns from a refused batch that a host is another owner's", async () => {
     const org = await createTestOrg(db.pool);
-    const theirs = createHostSampleStore({ pool: db.pool, retentionDays: 30, log: silentLogger });
-    const late = createHostSampleStore({ pool: db.pool, retentionDays: 30, log: silentLogger });
+    const theirs = createHostSampleStore({ pool: db.pool, log: silentLogger });
+    const late = createHostSampleStore({ pool: db.pool, log: silentLogger });
     // Both checked before either stored anything, as two workers starting at once do.
     expect(await late.accepts(undefined, "raced-host")).toBe(true);
     theirs.add(org.orgId, sampleOf("raced-host", Date.now() - 4000));
@@ -107,7 +106,6 @@ describe("createHostSampleStore", () => {
     // One store for every owner, as the API's: batches mix organizations.
     const store = createHostSampleStore({
       pool: db.pool,
-      retentionDays: undefined,
       log: silentLogger,
       maxDelayMs: 50,
     });
@@ -140,7 +138,6 @@ describe("createHostSampleStore", () => {
     const org = await createTestOrg(db.pool);
     const store = createHostSampleStore({
       pool: db.pool,
-      retentionDays: undefined,
       log: silentLogger,
     });
     const now = Date.now();
@@ -180,7 +177,6 @@ describe("createHostSampleStore", () => {
     const bravo = await createTestOrg(db.pool, "Bravo");
     const store = createHostSampleStore({
       pool: db.pool,
-      retentionDays: undefined,
       log: silentLogger,
     });
     const now = Date.now();
@@ -207,7 +203,6 @@ describe("createHostSampleStore", () => {
     };
     const store = createHostSampleStore({
       pool,
-      retentionDays: undefined,
       log: silentLogger,
       verdictCacheSize: 3,
     });

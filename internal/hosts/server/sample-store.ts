@@ -2,8 +2,6 @@ import type pg from "pg";
 import type { HostSample } from "../../../gen/pulsar/v1/host_pb.js";
 import { createBatchWriter } from "../../core/batch-writer.js";
 import type { Logger } from "../../core/logger.js";
-import { maintainTablePartitions } from "../../db/partitions.js";
-import { PARTITION_DAYS_AHEAD } from "../../db/schema.js";
 import type { HostSampleMetrics } from "../../metrics/host-sample-metrics.js";
 import { insertWithinQuota } from "../../quota/org-quotas.js";
 import {
@@ -18,12 +16,6 @@ import {
 /** HostSampleStoreDeps are what the store of host samples uses. */
 export interface HostSampleStoreDeps {
   pool: Pick<pg.Pool, "connect" | "query">;
-  /**
-   * host_samples partitions older than this are dropped (HOST_RETENTION_DAYS). Undefined: the
-   * store only creates partitions ahead and drops nothing — the API, which does not own the
-   * retention setting, must not apply a default of its own to it.
-   */
-  retentionDays: number | undefined;
   log: Logger;
   /** A batch goes out this long after its first sample; samples come one per host per 2 s. */
   maxDelayMs?: number;
@@ -79,19 +71,16 @@ export interface HostSampleStore {
    * rejects when Postgres stayed unreachable for the writer's retry period.
    */
   write(owner: Owner, samples: readonly HostSample[]): Promise<string[]>;
-  /** close writes what is pending and stops the partition maintenance. */
+  /** close writes what is pending and waits for onStored to hear it. */
   close(): Promise<void>;
 }
-
-const PARTITION_MAINTENANCE_MS = 60 * 60_000;
 
 /**
  * createHostSampleStore writes samples to host_samples in batches (one transaction each, with
  * the hosts rows), whatever their owners, retrying a failing write for a minute like check
- * results, and keeps the table's daily partitions created ahead (and, given a retention,
- * dropped past it), hourly: a process that runs for days must not reach a day without a
- * partition. A host id claimed by another owner is logged once per owner and its samples
- * dropped.
+ * results. A host id claimed by another owner is logged once per owner and its samples
+ * dropped. The table's daily partitions are not its business: applySchema creates them ahead
+ * at every start, and the worker process keeps them (internal/db/partition-maintenance.ts).
  */
 export function createHostSampleStore(deps: HostSampleStoreDeps): HostSampleStore {
   const { log } = deps;
@@ -131,16 +120,6 @@ export function createHostSampleStore(deps: HostSampleStoreDeps): HostSampleStor
     maxInFlight: 1,
     log,
   });
-  const maintain = () =>
-    maintainTablePartitions(deps.pool, "host_samples", {
-      daysAhead: PARTITION_DAYS_AHEAD,
-      retentionDays: deps.retentionDays,
-    }).catch((error: unknown) =>
-      log.warn("host sample partition maintenance failed; will retry", { error }),
-    );
-  const timer = setInterval(maintain, PARTITION_MAINTENANCE_MS);
-  timer.unref();
-
   const owns = async (owner: Owner, hostId: string): Promise<boolean> => {
     const known = verdicts.get(key(owner, hostId));
     if (known !== undefined) return known;
@@ -223,7 +202,6 @@ export function createHostSampleStore(deps: HostSampleStoreDeps): HostSampleStor
       return [...hostIds].filter((id) => verdicts.get(key(owner, id)) === false);
     },
     async close() {
-      clearInterval(timer);
       await writer.close();
       await stored;
     },

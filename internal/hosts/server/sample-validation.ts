@@ -4,9 +4,11 @@ import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { type HostSample, HostSampleSchema } from "../../../gen/pulsar/v1/host_pb.js";
 import { InvalidArgumentError } from "../../core/errors.js";
 import { HOST_ID_PATTERN } from "../../core/ids.js";
+import { MAX_BATCH } from "../../core/push-limits.js";
 
-/** MAX_BATCH is how many samples one PushSamples call may carry. */
-export const MAX_BATCH = 500;
+// Defined in core, where the agent imports them too; also exported here, beside the push's
+// other limits.
+export { AGENT_BATCH_BYTES, MAX_BATCH } from "../../core/push-limits.js";
 
 /**
  * MAX_SAMPLE_BYTES bounds one sample's protobuf binary size, whatever encoding it came in. A
@@ -26,15 +28,9 @@ export const MAX_SAMPLE_BYTES = 32 * 1024;
 export const MAX_SAMPLE_JSON_BYTES = 4 * MAX_SAMPLE_BYTES;
 
 /**
- * AGENT_BATCH_BYTES is the most binary sample bytes the agent puts in one PushSamples call
- * (internal/agent/sender.ts); MAX_BATCH samples of an ordinary host are far less.
- */
-export const AGENT_BATCH_BYTES = 1024 * 1024;
-
-/**
- * MAX_PUSH_BYTES is the request read limit of PushSamples: the agent's fullest batch fits in
- * either encoding (JSON, at most MAX_SAMPLE_JSON_BYTES / MAX_SAMPLE_BYTES times the binary,
- * being the larger), and so do MAX_BATCH ordinary samples as JSON. It is not sized for
+ * MAX_PUSH_BYTES is the request read limit of PushSamples: the agent's fullest batch
+ * (AGENT_BATCH_BYTES) fits in either encoding (JSON, at most MAX_SAMPLE_JSON_BYTES /
+ * MAX_SAMPLE_BYTES times the binary, being the larger), and so do MAX_BATCH ordinary samples as JSON. It is not sized for
  * MAX_BATCH of the largest samples (62.5 MiB of JSON: seconds of parsing on the event loop
  * every tenant shares): a client with samples that large sends them in smaller batches, as the
  * agent does.

@@ -1,0 +1,52 @@
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+/** ownCode lists the repository's files (not node_modules) that bundling `entry` pulls in. */
+async function ownCode(entry: string): Promise<string[]> {
+  const { metafile } = await build({
+    absWorkingDir: root,
+    entryPoints: [entry],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+  });
+  return Object.keys(metafile.inputs).filter((path) => !path.includes("node_modules/"));
+}
+
+// What runs on a customer's machine: the agent itself, the host readings, and the generic
+// parts every process shares. Anything else (db, redis, stream, service, api, alerts, the
+// server's side of hosts) would be server code shipped to customers, and its dependencies with
+// it.
+const AGENT_MAY_BUNDLE = [
+  /^cmd\/agent\//,
+  /^internal\/agent\//,
+  /^internal\/hosts\/reading\//,
+  /^internal\/core\/(ids|logger|push-limits)\.ts$/,
+  /^internal\/config\/(parse-environment|or-exit)\.ts$/,
+  /^internal\/lifecycle\/shutdown\.ts$/,
+  /^gen\/pulsar\/v1\/(host|ingest|auth)_pb\.ts$/,
+];
+
+describe("the agent bundle", () => {
+  it("holds no server code: only the agent, the host readings and the shared core", async () => {
+    const code = await ownCode("cmd/agent/main.ts");
+    expect(code).toContain("internal/agent/sender.ts");
+    expect(code.filter((path) => !AGENT_MAY_BUNDLE.some((allowed) => allowed.test(path)))).toEqual(
+      [],
+    );
+  });
+
+  it("reads the host with nothing server-side: hosts/reading imports only core", async () => {
+    const code = await ownCode("internal/hosts/reading/sampler.ts");
+    expect(code).toContain("internal/hosts/reading/sampler.ts");
+    expect(
+      code.filter((path) => !/^(internal\/hosts\/reading\/|internal\/core\/|gen\/)/.test(path)),
+    ).toEqual([]);
+  });
+});
