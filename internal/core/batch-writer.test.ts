@@ -1,15 +1,16 @@
 import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { type CheckResult, CheckResultSchema } from "../../gen/pulsar/v1/check_pb.js";
-import { createResultWriter } from "./batch-writer.js";
+import { createBatchWriter } from "./batch-writer.js";
 import { silentLogger } from "./logger.js";
 
 const result = (monitorId: string) => create(CheckResultSchema, { monitorId });
 
-describe("createResultWriter", () => {
+describe("createBatchWriter", () => {
   it("gathers concurrent results into few batches and resolves each once written", async () => {
     const batches: CheckResult[][] = [];
-    const writer = createResultWriter({
+    const writer = createBatchWriter<CheckResult>({
+      label: "check results",
       log: silentLogger,
       maxBatch: 100,
       maxDelayMs: 20,
@@ -30,7 +31,8 @@ describe("createResultWriter", () => {
   it("retries a failing write, so a Postgres restart loses nothing", async () => {
     let attempts = 0;
     const written: string[] = [];
-    const writer = createResultWriter({
+    const writer = createBatchWriter<CheckResult>({
+      label: "check results",
       log: silentLogger,
       maxDelayMs: 1,
       write: async (batch) => {
@@ -45,7 +47,8 @@ describe("createResultWriter", () => {
   });
 
   it("rejects the batch's results once retrying passes its bound", async () => {
-    const writer = createResultWriter({
+    const writer = createBatchWriter<CheckResult>({
+      label: "check results",
       log: silentLogger,
       maxDelayMs: 1,
       retryForMs: 100,
@@ -58,7 +61,8 @@ describe("createResultWriter", () => {
 
   it("close writes what is pending", async () => {
     const written: string[] = [];
-    const writer = createResultWriter({
+    const writer = createBatchWriter<CheckResult>({
+      label: "check results",
       log: silentLogger,
       maxDelayMs: 60_000,
       write: async (batch) => {

@@ -1,4 +1,3 @@
-import type { CheckResult } from "../../gen/pulsar/v1/check_pb.js";
 import type { Logger } from "./logger.js";
 
 /** BatchWriterOptions tune batching and how long a failing write is retried. */
@@ -6,8 +5,8 @@ export interface BatchWriterOptions<T> {
   /** Writes one batch; must be all or nothing (one transaction). */
   write: (batch: T[]) => Promise<void>;
   log: Logger;
-  /** What the items are, for log lines ("check results", the default). */
-  label?: string;
+  /** What the items are, for log lines ("check results"). */
+  label: string;
   /** A batch is written once it has this many items... */
   maxBatch?: number;
   /** ...or this long after its first item arrived. */
@@ -33,21 +32,10 @@ export interface BatchWriter<T> {
   close(): Promise<void>;
 }
 
-/** ResultWriterOptions configure the writer of check results. */
-export type ResultWriterOptions = BatchWriterOptions<CheckResult>;
-
-/** ResultWriter batches check results into few round trips. */
-export type ResultWriter = BatchWriter<CheckResult>;
-
 interface Pending<T> {
   item: T;
   resolve: () => void;
   reject: (error: unknown) => void;
-}
-
-/** createResultWriter returns the batch writer of check results (see createBatchWriter). */
-export function createResultWriter(options: ResultWriterOptions): ResultWriter {
-  return createBatchWriter(options);
 }
 
 /**
@@ -56,7 +44,7 @@ export function createResultWriter(options: ResultWriterOptions): ResultWriter {
  * grow by themselves and each item costs a fraction of a round trip.
  */
 export function createBatchWriter<T>(options: BatchWriterOptions<T>): BatchWriter<T> {
-  const label = options.label ?? "check results";
+  const { label } = options;
   const maxBatch = options.maxBatch ?? 500;
   const maxDelayMs = options.maxDelayMs ?? 20;
   const maxInFlight = options.maxInFlight ?? 4;

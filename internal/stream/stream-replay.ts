@@ -1,7 +1,7 @@
 import { fromJson } from "@bufbuild/protobuf";
 import { type CheckResult, CheckResultSchema } from "../../gen/pulsar/v1/check_pb.js";
-import type { KeysetPage } from "../checks/monitors/monitors.js";
 import { connection } from "../db/connection.js";
+import type { KeysetPage } from "../db/keyset-page.js";
 import type { Queryable } from "../db/pool.js";
 import * as q from "./stream-replay.queries.js";
 

@@ -1,8 +1,8 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
-import { deferJob, wakeWaiter } from "../../checks/queue/defer-job.js";
-import type { OrgSlot, OrgSlots } from "../../checks/queue/org-slots.js";
+import { deferJob, wakeWaiter } from "../../core/defer-job.js";
 import type { Logger } from "../../core/logger.js";
+import type { OrgSlot, OrgSlots } from "../../core/org-slots.js";
 import type { Queryable } from "../../db/pool.js";
 import type { AlertDeliveryOutcome, WorkerMetrics } from "../../metrics/worker-metrics.js";
 import {

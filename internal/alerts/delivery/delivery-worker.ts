@@ -1,8 +1,8 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { OrgSlots } from "../../checks/queue/org-slots.js";
 import type { Logger } from "../../core/logger.js";
+import { OrgSlots } from "../../core/org-slots.js";
 import type { Queryable } from "../../db/pool.js";
 import { listStaleDeliveries } from "../alerts-db.js";
 import { ALERT_QUEUE, type AlertQueue, enqueueDeliveries } from "./alert-queue.js";

@@ -1,9 +1,9 @@
 import type { HostRuleSpec } from "../../../gen/pulsar/v1/alert_pb.js";
-import { checkChannelIds } from "../../checks/monitors/monitor-spec.js";
 import { InvalidArgumentError } from "../../core/errors.js";
 import { HOST_ID_PATTERN } from "../../core/ids.js";
 import type { NewRule } from "../alert-admin.js";
 import { type HostMetricName, METRICS, nameOf, OPS } from "../alert-rows.js";
+import { checkChannelIds } from "../channels/channel-ids.js";
 
 const MAX_MOUNT = 1024;
 /** MAX_LOAD bounds a load1 threshold: far above any real machine, below absurd. */

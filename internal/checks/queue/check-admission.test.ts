@@ -5,10 +5,12 @@ import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult } from "../../../gen/pulsar/v1/check_pb.js";
+import { eventually } from "../../../test/support/eventually.js";
 import { type GatedTarget, startGatedTarget } from "../../../test/support/gated-target.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
 import { checkTarget } from "../../../test/support/targets.js";
 import { silentLogger } from "../../core/logger.js";
+import { OrgSlots } from "../../core/org-slots.js";
 import { createRedis } from "../../redis/redis.js";
 import { createCheckProcessor, scheduledAtMs } from "../check-processor.js";
 import { runCheck } from "../http/index.js";
@@ -22,7 +24,6 @@ import {
   createCheckQueue,
   encodeCheckJob,
 } from "./check-queue.js";
-import { OrgSlots } from "./org-slots.js";
 
 // The processor with admission on a real BullMQ worker (concurrency 10, at most 2 checks per
 // organization), checking a local server that holds every request until the test opens it.
@@ -76,14 +77,6 @@ afterAll(async () => {
   await gate.close();
 });
 
-async function waitFor(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 /** addCheck queues an immediate check of `path` on the gate for `orgId`. */
 async function addCheck(orgId: string, path: string, intervalSeconds = 60) {
   const monitorId = randomUUID();
@@ -104,12 +97,16 @@ describe("check admission", () => {
   it("runs at most its maximum of one organization's checks; another's start at once", async () => {
     // Thirty checks of one organization would take every one of the worker's ten slots.
     for (let i = 0; i < 30; i++) await addCheck("crowd", `/crowd/${i}`);
-    await waitFor("the crowd's checks to be deferred", () => counted.deferred >= 28);
+    await eventually(() => counted.deferred >= 28, {
+      what: "the crowd's checks to be deferred",
+      timeoutMs: 10_000,
+    });
     expect(heldUnder("/crowd/")).toHaveLength(MAX_PER_ORG);
     await addCheck("quiet", "/quiet/1");
-    await waitFor("the quiet organization's check to reach the target", () =>
-      gate.held().includes("/quiet/1"),
-    );
+    await eventually(() => gate.held().includes("/quiet/1"), {
+      what: "the quiet organization's check to reach the target",
+      timeoutMs: 10_000,
+    });
     expect(heldUnder("/crowd/")).toHaveLength(MAX_PER_ORG);
     expect(await queue.getDelayedCount()).toBeGreaterThanOrEqual(28);
     gate.open("/quiet/");
@@ -120,18 +117,20 @@ describe("check admission", () => {
     expect(first).toHaveLength(MAX_PER_ORG);
     gate.open(first[0]);
     // Its own timer would bring it back a whole interval (60 s) after it was queued.
-    await waitFor("a deferred check to take the freed slot", () => {
-      const now = heldUnder("/crowd/");
-      return now.length === MAX_PER_ORG && !now.includes(first[0] ?? "");
-    });
+    await eventually(
+      () => {
+        const now = heldUnder("/crowd/");
+        return now.length === MAX_PER_ORG && !now.includes(first[0] ?? "");
+      },
+      { what: "a deferred check to take the freed slot", timeoutMs: 10_000 },
+    );
     // Let the rest through, two at a time.
-    await waitFor(
-      "every check of the crowd to finish",
+    await eventually(
       () => {
         gate.open("/crowd/");
         return results.filter((r) => r.up).length >= 31;
       },
-      30_000,
+      { what: "every check of the crowd to finish", timeoutMs: 30_000 },
     );
     const jobs = await queue.getJobs(["completed", "delayed", "active", "wait"]);
     expect(jobs).toHaveLength(0); // completed jobs are removed at once
@@ -145,10 +144,16 @@ describe("check admission", () => {
   it("drops a deferred check once it is a whole interval late, without checking", async () => {
     await addCheck("stuck", "/stuck/1");
     await addCheck("stuck", "/stuck/2");
-    await waitFor("the organization to be at its maximum", () => heldUnder("/stuck/").length === 2);
+    await eventually(() => heldUnder("/stuck/").length === 2, {
+      what: "the organization to be at its maximum",
+      timeoutMs: 10_000,
+    });
     const droppedBefore = counted.dropped;
     const { job } = await addCheck("stuck", "/stuck/late", 1);
-    await waitFor("the late check to be dropped", () => counted.dropped > droppedBefore);
+    await eventually(() => counted.dropped > droppedBefore, {
+      what: "the late check to be dropped",
+      timeoutMs: 10_000,
+    });
     expect(gate.received()).not.toContain("/stuck/late");
     expect(await queue.getJob(job.id ?? "")).toBeUndefined();
   });
@@ -173,16 +178,20 @@ describe("check admission", () => {
     );
     // A deferred iteration still says when its scheduler meant it to start (the id's instant):
     // moveToDelayed left its timestamp and opts.delay alone.
-    let deferred: Job<JsonObject> | undefined;
-    await waitFor("an iteration to be deferred", async () => {
-      const jobs = await queue.getJobs(["delayed"]);
-      deferred = jobs.find((j) => j.data.monitorId === monitorId && j.attemptsStarted >= 1);
-      return deferred !== undefined;
-    });
-    const intended = Number(deferred?.id?.split(":").pop());
-    expect(deferred && scheduledAtMs(deferred)).toBe(intended);
+    const deferred: Job<JsonObject> = await eventually(
+      async () =>
+        (await queue.getJobs(["delayed"])).find(
+          (j) => j.data.monitorId === monitorId && j.attemptsStarted >= 1,
+        ),
+      { what: "an iteration to be deferred", timeoutMs: 10_000 },
+    );
+    const intended = Number(deferred.id?.split(":").pop());
+    expect(scheduledAtMs(deferred)).toBe(intended);
     // Each iteration waits for its turn, is dropped a second late, and the next one follows.
-    await waitFor("three iterations to be dropped", () => counted.dropped >= droppedBefore + 3);
+    await eventually(() => counted.dropped >= droppedBefore + 3, {
+      what: "three iterations to be dropped",
+      timeoutMs: 10_000,
+    });
     const scheduler = await queue.getJobScheduler(monitorId);
     expect(scheduler?.next).toBeGreaterThan(Date.now() - 1000);
     // No backlog: at most the waiting iteration and the next one are queued.

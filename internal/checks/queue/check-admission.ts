@@ -1,9 +1,9 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { Job } from "bullmq";
+import { deferJob, wakeWaiter } from "../../core/defer-job.js";
 import type { Logger } from "../../core/logger.js";
+import type { OrgSlot, OrgSlots } from "../../core/org-slots.js";
 import type { WorkerMetrics } from "../../metrics/worker-metrics.js";
-import { deferJob, wakeWaiter } from "./defer-job.js";
-import type { OrgSlot, OrgSlots } from "./org-slots.js";
 
 /** CheckJobLike is the part of a BullMQ job that admission reads and moves. */
 export type CheckJobLike = Pick<
