@@ -7,9 +7,9 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg, type TestOrg } from "../../test/support/accounts.js";
+import { eventually } from "../../test/support/eventually.js";
 import { type IngestApi, startIngestApi } from "../../test/support/ingest-api.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
-import { eventually } from "../../test/support/stream-clients.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 let dir: string;
@@ -92,7 +92,10 @@ describe("the single-file agent (npm run build:agent)", () => {
       AGENT_HOST_ID: "bundled-agent",
     });
     try {
-      await eventually(async () => (await stored("bundled-agent")) >= 3, 20_000);
+      await eventually(async () => (await stored("bundled-agent")) >= 3, {
+        what: "three samples from the bundled agent",
+        timeoutMs: 20_000,
+      });
       // On a Node with process.execve (22.15+, the image's 24) the agent restarted itself, same
       // pid, in the lean runtime; on an older Node it runs as started.
       const pid = agent.child.pid ?? 0;
@@ -118,7 +121,10 @@ describe("the single-file agent (npm run build:agent)", () => {
       SAMPLE_INTERVAL_MS: "500",
       AGENT_HOST_ID: "unknown-token-agent",
     });
-    await eventually(async () => agent.log().includes("401 unauthenticated"), 15_000);
+    await eventually(() => agent.log().includes("401 unauthenticated"), {
+      what: "the agent to log its refusal",
+      timeoutMs: 15_000,
+    });
     await new Promise((resolve) => setTimeout(resolve, 3000));
     // The first try, and none since (the next is a minute away); SIGTERM's last flush is one more.
     expect(api.pushes() - before).toBe(1);

@@ -6,12 +6,12 @@ import { freePort } from "../../internal/launcher/free-port.js";
 import { createRedis } from "../../internal/redis/redis.js";
 import { createStreamPublisher } from "../../internal/stream/publisher.js";
 import { createTestOrg } from "../../test/support/accounts.js";
+import { eventually } from "../../test/support/eventually.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
 import {
   bearerHeaders,
   connectClient,
-  eventually,
   type Frame,
   hostSample,
 } from "../../test/support/stream-clients.js";
@@ -45,11 +45,10 @@ beforeAll(async () => {
   }
   await Promise.all(
     apis.map(({ port }) =>
-      eventually(
-        async () =>
-          (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok === true,
-        30_000,
-      ),
+      eventually(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, {
+        what: `the API on port ${port} to be ready`,
+        timeoutMs: 30_000,
+      }),
     ),
   );
 }, 60_000);
@@ -73,10 +72,13 @@ describe("two API processes", () => {
     for (const client of clients) client.send({ subscribe: ["host:two-apis"] });
     const publisher = createStreamPublisher(redis, prefix);
     // Both processes subscribe asynchronously: probe until each client has seen a live event.
-    await eventually(async () => {
-      await publisher.publishHostSample(hostSample("two-apis", 1), org.orgId);
-      return clients.every((c) => c.frames.some((x) => x.hostSample && !x.replay));
-    }, 10_000);
+    await eventually(
+      async () => {
+        await publisher.publishHostSample(hostSample("two-apis", 1), org.orgId);
+        return clients.every((c) => c.frames.some((x) => x.hostSample && !x.replay));
+      },
+      { what: "a client of each process to receive a live sample", timeoutMs: 10_000 },
+    );
     const start = Date.now();
     for (let i = 0; i < 10; i++)
       await publisher.publishHostSample(hostSample("two-apis", start + i), org.orgId);

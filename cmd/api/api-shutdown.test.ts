@@ -3,9 +3,9 @@ import { once } from "node:events";
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../internal/launcher/free-port.js";
+import { eventually } from "../../test/support/eventually.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
-import { eventually } from "../../test/support/stream-clients.js";
 
 // A real cmd/api process told to stop while it is answering: SignUp hashes the password with
 // scrypt (~0.5 s), so a SignUp sent just before SIGTERM is in flight when the signal lands.
@@ -28,11 +28,10 @@ beforeAll(async () => {
     },
     stdio: ["ignore", "inherit", "inherit"],
   });
-  await eventually(
-    async () =>
-      (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok === true,
-    30_000,
-  );
+  await eventually(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, {
+    what: "the API to be ready",
+    timeoutMs: 30_000,
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -86,13 +85,15 @@ describe("cmd/api on SIGTERM", () => {
     api.kill("SIGTERM");
 
     // Listening stops at once: a new connection is refused while the SignUp still runs.
-    await eventually(async () => {
-      const refused = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-        () => false,
-        (error: unknown) => (error as { cause?: { code?: string } }).cause?.code === "ECONNREFUSED",
-      );
-      return refused;
-    }, 5000);
+    await eventually(
+      () =>
+        fetch(`http://127.0.0.1:${port}/healthz`).then(
+          () => false,
+          (error: unknown) =>
+            (error as { cause?: { code?: string } }).cause?.code === "ECONNREFUSED",
+        ),
+      { what: "a new connection to be refused", timeoutMs: 5000 },
+    );
     expect(Date.now()).toBeLessThan(answeredAt);
 
     const answer = await signUp.response;

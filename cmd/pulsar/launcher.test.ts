@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../internal/launcher/free-port.js";
+import { eventually } from "../../test/support/eventually.js";
 import { startHttpTarget } from "../../test/support/targets.js";
 
 // The launcher behind `npm start`, run as a person would: no DATABASE_URL and no Redis at
@@ -38,19 +39,20 @@ function launch(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => st
   return { child, output: () => output };
 }
 
-async function waitFor(
-  what: string,
-  probe: () => Promise<boolean>,
-  timeoutMs: number,
-  launched: { child: ChildProcess; output: () => string },
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe().catch(() => false))) {
-    if (launched.child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`gave up waiting for ${what}; launcher output:\n${launched.output()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+/**
+ * untilExit makes eventually give up as soon as the launcher has exited (it will not come up
+ * then) and end its failure message with the launcher's output.
+ */
+function untilExit(launched: { child: ChildProcess; output: () => string }) {
+  return {
+    intervalMs: 200,
+    giveUp: () => {
+      const { exitCode, signalCode } = launched.child;
+      if (exitCode === null && signalCode === null) return undefined;
+      return `the launcher exited (${exitCode ?? signalCode})`;
+    },
+    detail: () => `launcher output:\n${launched.output()}`,
+  };
 }
 
 const rpc = async (port: number, method: string, body: unknown, cookie = "") => {
@@ -76,12 +78,11 @@ describe("npm start's launcher", () => {
       PULSAR_STATE_DIR: stateDir,
     });
     try {
-      await waitFor(
-        "readiness",
-        async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok,
-        45_000,
-        launched,
-      );
+      await eventually(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, {
+        what: "the launcher's /readyz to answer 200",
+        timeoutMs: 45_000,
+        ...untilExit(launched),
+      });
       // The first person to open a fresh install signs up and becomes its admin.
       const { cookie } = await rpc(port, "AuthService/SignUp", {
         email: "admin@example.test",
@@ -98,16 +99,14 @@ describe("npm start's launcher", () => {
           cookie,
         )
       ).body as { monitor: { id: string } };
-      await waitFor(
-        "the monitor to come up",
+      await eventually(
         async () => {
           const { monitor } = (
             await rpc(port, "MonitorService/GetMonitor", { id: created.monitor.id }, cookie)
           ).body as { monitor: { status: string } };
           return monitor.status === "MONITOR_STATUS_UP";
         },
-        15_000,
-        launched,
+        { what: "the monitor to come up", timeoutMs: 15_000, ...untilExit(launched) },
       );
       expect(existsSync(join(stateDir, "postgres", "data", "postmaster.pid"))).toBe(true);
       expect(existsSync(join(stateDir, "redis"))).toBe(true);

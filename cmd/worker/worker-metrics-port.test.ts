@@ -3,10 +3,10 @@ import { once } from "node:events";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedis } from "../../internal/redis/redis.js";
+import { eventually } from "../../test/support/eventually.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { sampleValue, scrape } from "../../test/support/prometheus.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
-import { eventually } from "../../test/support/stream-clients.js";
 import { startWorkerProcess } from "../../test/support/worker-process.js";
 
 // A real cmd/worker process: its operations port (METRICS_PORT) as Prometheus and an
@@ -47,7 +47,10 @@ describe("a worker process's operations port", () => {
         .find((l) => l.includes("metrics and health listening"));
       return line && /"port":(\d+)/.exec(line)?.[1];
     };
-    await eventually(async () => listening() !== undefined, 30_000);
+    await eventually(() => listening() !== undefined, {
+      what: "the worker to log its metrics port",
+      timeoutMs: 30_000,
+    });
     const base = `http://127.0.0.1:${listening()}`;
 
     expect((await fetch(`${base}/healthz`)).status).toBe(200);

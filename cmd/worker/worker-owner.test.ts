@@ -6,9 +6,9 @@ import { listApiTokens, revokeApiToken } from "../../internal/accounts/accounts.
 import { createRedis } from "../../internal/redis/redis.js";
 import { hostsKey } from "../../internal/stream/topics.js";
 import { createTestOrg, type TestOrg } from "../../test/support/accounts.js";
+import { eventually } from "../../test/support/eventually.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
-import { eventually } from "../../test/support/stream-clients.js";
 import { startWorkerProcess, type WorkerProcess } from "../../test/support/worker-process.js";
 
 // Real cmd/worker processes: whom their host samples belong to (PULSAR_WORKER_TOKEN,
@@ -62,11 +62,14 @@ describe("a worker's host samples", () => {
       HOST_ID: hostId,
     });
     try {
-      await eventually(async () => (await hostOwner(hostId)) !== undefined, 30_000);
+      await eventually(async () => (await hostOwner(hostId)) !== undefined, {
+        what: "the worker's host to be stored",
+        timeoutMs: 30_000,
+      });
       expect(await hostOwner(hostId)).toEqual({ org_id: org.orgId });
       await eventually(
         async () => (await redis.sismember(hostsKey(prefix, org.orgId), hostId)) === 1,
-        10_000,
+        { what: "the host in its organization's set", timeoutMs: 10_000 },
       );
       expect(await redis.sismember(hostsKey(prefix, "shared"), hostId)).toBe(0);
     } finally {
@@ -78,7 +81,10 @@ describe("a worker's host samples", () => {
     const hostId = `unowned-${prefix}`;
     const worker = startWorker({ PULSAR_SHARED_HOSTS: "false", HOST_ID: hostId });
     try {
-      await eventually(async () => worker.stderr().includes("worker started"), 30_000);
+      await eventually(() => worker.stderr().includes("worker started"), {
+        what: "the worker to start",
+        timeoutMs: 30_000,
+      });
       expect(worker.stderr()).toContain("not sampling this host: PULSAR_SHARED_HOSTS=false");
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(await hostOwner(hostId)).toBeUndefined();

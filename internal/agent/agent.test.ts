@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HostService } from "../../gen/pulsar/v1/host_pb.js";
 import { IngestService } from "../../gen/pulsar/v1/ingest_pb.js";
 import { bearer, createTestOrg, type TestOrg } from "../../test/support/accounts.js";
+import { eventually } from "../../test/support/eventually.js";
 import { type IngestApi, startIngestApi } from "../../test/support/ingest-api.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
-import { bearerHeaders, connectClient, eventually } from "../../test/support/stream-clients.js";
+import { bearerHeaders, connectClient } from "../../test/support/stream-clients.js";
 import { revokeApiToken } from "../accounts/accounts.js";
 import type { Logger } from "../core/logger.js";
 import { createSampler } from "../hosts/reading/sampler.js";
@@ -114,7 +115,10 @@ describe("the agent", () => {
       const hostId = uniqueHost("outage");
       const { log, lines } = recordingLog();
       const agent = await startAgent(await org.token("agent"), hostId, log);
-      await eventually(async () => (await sampledAts(hostId)).length >= 4, 10_000);
+      await eventually(async () => (await sampledAts(hostId)).length >= 4, {
+        what: "four stored samples",
+        timeoutMs: 10_000,
+      });
 
       const down = Date.now();
       await api.stop();
@@ -122,7 +126,10 @@ describe("the agent", () => {
       await api.start();
       const up = Date.now();
       // The backlog is sent within a retry (≤ 2 s) of the API's return, then samples flow.
-      await eventually(async () => ((await sampledAts(hostId)).at(-1) ?? 0) > up + 1000, 15_000);
+      await eventually(async () => ((await sampledAts(hostId)).at(-1) ?? 0) > up + 1000, {
+        what: "samples taken after the API returned",
+        timeoutMs: 15_000,
+      });
       await agent.stop(2000);
 
       const times = await sampledAts(hostId);
@@ -147,7 +154,10 @@ describe("the agent", () => {
     const token = await org.token("agent");
     const { log, lines } = recordingLog();
     const agent = await startAgent(token, hostId, log);
-    await eventually(async () => (await sampledAts(hostId)).length >= 2, 10_000);
+    await eventually(async () => (await sampledAts(hostId)).length >= 2, {
+      what: "two stored samples",
+      timeoutMs: 10_000,
+    });
 
     const hosts = createClient(
       HostService,
@@ -161,7 +171,10 @@ describe("the agent", () => {
     const id = listed.apiTokens.find((t) => token.startsWith(t.prefix.replace("…", "")))?.id;
     // As an admin would from the dashboard (an API token may not revoke tokens).
     await revokeApiToken(db.pool, org.orgId, id ?? "", ["agent"]);
-    await eventually(async () => lines.some((l) => l.level === "error"), 5000);
+    await eventually(() => lines.some((l) => l.level === "error"), {
+      what: "the agent to log the refused token",
+      timeoutMs: 5000,
+    });
     const pushesAtRefusal = api.pushes();
     // Ten intervals later it still has not tried again (the next try is a minute away).
     await new Promise((resolve) => setTimeout(resolve, 10 * INTERVAL_MS));

@@ -4,6 +4,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
 import { HostSampleSchema } from "../../gen/pulsar/v1/host_pb.js";
 import { PushSamplesResponseSchema } from "../../gen/pulsar/v1/ingest_pb.js";
+import { eventually } from "../../test/support/eventually.js";
 import { silentLogger } from "../core/logger.js";
 import { createSampleBuffer } from "./buffer.js";
 import { createSender, type IngestClient } from "./sender.js";
@@ -52,12 +53,8 @@ function recordingLog() {
   };
 }
 
-const until = async (done: () => boolean, timeoutMs = 3000) => {
-  for (const deadline = Date.now() + timeoutMs; !done(); ) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
+/** Soon is how eventually polls here: the fakes answer at once, and the timings asserted are tight. */
+const soon = { timeoutMs: 3000, intervalMs: 5 };
 const fast = { baseMs: 20, maxMs: 80 };
 
 describe("createSender", () => {
@@ -67,10 +64,10 @@ describe("createSender", () => {
     const sender = createSender({ buffer, client: api.client, log: silentLogger });
     buffer.push(encoded(1));
     sender.notify();
-    await until(() => buffer.size === 0);
+    await eventually(() => buffer.size === 0, { what: "the buffer to be sent", ...soon });
     buffer.push(encoded(2));
     sender.notify();
-    await until(() => buffer.size === 0);
+    await eventually(() => buffer.size === 0, { what: "the buffer to be sent", ...soon });
     expect(api.batches).toEqual([[1], [2]]);
   });
 
@@ -83,7 +80,7 @@ describe("createSender", () => {
       buffer.push(encoded(i));
       sender.notify();
     }
-    await until(() => buffer.size === 0);
+    await eventually(() => buffer.size === 0, { what: "the buffer to be sent", ...soon });
     const sent = api.batches.slice(3);
     expect(sent.flat()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(sent.every((batch) => batch.length <= 4)).toBe(true);
@@ -98,10 +95,13 @@ describe("createSender", () => {
     const sender = createSender({ buffer, client: api.client, log });
     buffer.push(encoded(1));
     sender.notify();
-    await until(() => buffer.size === 0);
+    await eventually(() => buffer.size === 0, { what: "the buffer to be sent", ...soon });
     buffer.push(encoded(2));
     sender.notify();
-    await until(() => api.batches.length === 2 && buffer.size === 0);
+    await eventually(() => api.batches.length === 2 && buffer.size === 0, {
+      what: "the second batch to be sent",
+      ...soon,
+    });
     expect(lines.map((l) => l.level)).toEqual(["error"]);
   });
 
@@ -118,14 +118,14 @@ describe("createSender", () => {
     });
     buffer.push(encoded(1));
     sender.notify();
-    await until(() => api.batches.length === 1);
+    await eventually(() => api.batches.length === 1, { what: "the first push", ...soon });
     for (let i = 2; i <= 5; i++) {
       buffer.push(encoded(i));
       sender.notify();
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(api.batches).toHaveLength(1);
-    await until(() => buffer.size === 0);
+    await eventually(() => buffer.size === 0, { what: "the buffer to be sent", ...soon });
     expect(api.batches).toEqual([[1], [1, 2, 3, 4, 5], [1, 2, 3, 4, 5]]);
     const errors = lines.filter((l) => l.level === "error");
     expect(errors).toHaveLength(1);
@@ -139,7 +139,7 @@ describe("createSender", () => {
     const started = Date.now();
     buffer.push(encoded(1));
     sender.notify();
-    await until(() => buffer.size === 0);
+    await eventually(() => buffer.size === 0, { what: "the buffer to be sent", ...soon });
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
   });
 
@@ -154,7 +154,7 @@ describe("createSender", () => {
     });
     buffer.push(encoded(1));
     sender.notify();
-    await until(() => api.batches.length === 1);
+    await eventually(() => api.batches.length === 1, { what: "the first push", ...soon });
     buffer.push(encoded(2));
     expect(await sender.drain(2000)).toBe(0);
     expect(api.batches.at(-1)).toEqual([1, 2]);

@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type Server } from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { eventually } from "../../test/support/eventually.js";
 import { createRequestGuard, SERVER_TIMEOUTS } from "./request-limits.js";
 
 const MB = 1024 * 1024;
@@ -118,10 +119,10 @@ describe("the request guard", () => {
     const { res } = await send(port, "/rpc", 200 * MB);
     expect(res.statusCode).toBe(413);
     // The connection is cut a second after the answer (the client never stops sending).
-    const deadline = Date.now() + 10_000;
-    while (closed.length === 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(() => closed.length > 0, {
+      what: "the server to close the connection",
+      timeoutMs: 10_000,
+    });
     expect(closed).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(10_000);
     // What was read before reading stopped, not the body.
@@ -136,10 +137,10 @@ describe("a chunked request answered before its body was read", () => {
     expect(res.statusCode).toBe(200);
     expect(body).toBe("enough");
     expect(res.headers.connection).toBe("close");
-    const deadline = Date.now() + 10_000;
-    while (closed.length === 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(() => closed.length > 0, {
+      what: "the server to close the connection",
+      timeoutMs: 10_000,
+    });
     expect(closed).toHaveLength(1);
     expect(closed[0]).toBeLessThan(READ_BEFORE_STOPPING);
   });

@@ -5,6 +5,7 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MonitorService } from "../../gen/pulsar/v1/monitor_pb.js";
 import { bearer, createTestOrg } from "../../test/support/accounts.js";
+import { eventually } from "../../test/support/eventually.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
 import { startHttpTarget, type TestTarget } from "../../test/support/targets.js";
@@ -64,19 +65,6 @@ function startWorker(env: Record<string, string> = {}): ChildProcess {
   return child;
 }
 
-async function waitFor(
-  what: string,
-  probe: () => Promise<boolean>,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 const results = async (monitorId: string) =>
   (await client.listCheckResults({ monitorId, limit: 100 })).results;
 
@@ -91,11 +79,11 @@ async function slowMonitor(name: string, headersMs: number) {
     },
   });
   // The immediate check has reached the target: it is in flight.
-  await waitFor(
-    "the check to reach the target",
-    async () => target.requestsReceived() > before,
-    15_000,
-  );
+  await eventually(() => target.requestsReceived() > before, {
+    what: "the check to reach the target",
+    timeoutMs: 15_000,
+    intervalMs: 100,
+  });
   return monitor?.id ?? "";
 }
 
@@ -147,11 +135,11 @@ describe("worker faults", () => {
           )
         ).rows[0]?.n,
       );
-    await waitFor(
-      "the burst to be under way",
-      async () => target.requestsReceived() - before >= 50,
-      20_000,
-    );
+    await eventually(() => target.requestsReceived() - before >= 50, {
+      what: "the burst to be under way",
+      timeoutMs: 20_000,
+      intervalMs: 100,
+    });
     worker.kill("SIGTERM");
     const [code] = (await once(worker, "exit")) as [number | null];
     expect(code).toBe(0);
@@ -168,8 +156,7 @@ describe("worker faults", () => {
     expect(counts.active).toBe(0);
 
     startWorker({ CHECK_CONCURRENCY: "40" });
-    await waitFor(
-      "every monitor's first check",
+    await eventually(
       async () => {
         const { rows } = await db.pool.query<{ n: string }>(
           "SELECT count(DISTINCT monitor_id) AS n FROM check_results WHERE monitor_id = ANY($1::uuid[])",
@@ -177,7 +164,7 @@ describe("worker faults", () => {
         );
         return Number(rows[0]?.n) === ids.length;
       },
-      30_000,
+      { what: "every monitor's first check", timeoutMs: 30_000, intervalMs: 100 },
     );
     const { rows } = await db.pool.query<{ monitor_id: string; n: string }>(
       "SELECT monitor_id, count(*) AS n FROM check_results WHERE monitor_id = ANY($1::uuid[]) GROUP BY monitor_id",
@@ -208,11 +195,11 @@ describe("worker faults", () => {
 
     startWorker();
     // The stalled job is handed over once its lock lapses, or the next scheduled check runs.
-    await waitFor(
-      "a check by the second worker",
-      async () => (await results(id)).length > 0,
-      25_000,
-    );
+    await eventually(async () => (await results(id)).length > 0, {
+      what: "a check by the second worker",
+      timeoutMs: 25_000,
+      intervalMs: 100,
+    });
     expect((await results(id))[0]?.up).toBe(true);
   }, 45_000);
 });

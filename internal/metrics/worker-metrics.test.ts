@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MonitorService } from "../../gen/pulsar/v1/monitor_pb.js";
 import { bearer, createTestOrg } from "../../test/support/accounts.js";
 import { insertChannelFixture } from "../../test/support/alert-fixtures.js";
+import { eventually } from "../../test/support/eventually.js";
 import { type FakeDiscord, startFakeDiscord } from "../../test/support/fake-discord.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { sampleValue, scrape } from "../../test/support/prometheus.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
-import { eventually, hostSample } from "../../test/support/stream-clients.js";
+import { hostSample } from "../../test/support/stream-clients.js";
 import { startHttpsTarget, startHttpTarget, type TestTarget } from "../../test/support/targets.js";
 import { type AlertQueue, createAlertQueue } from "../alerts/delivery/alert-queue.js";
 import {
@@ -88,7 +89,6 @@ beforeAll(async () => {
     runCheck,
     concurrency: 10,
     region: "test-region",
-    retentionDays: 90,
     reconcileEveryMs: 1000,
     alertQueue,
     metrics,
@@ -187,7 +187,10 @@ describe("a worker's /metrics", () => {
       createMonitor("up over TLS", `${tlsTarget.url}/ok`, { ignoreTlsErrors: true }),
       createMonitor("server error", `${target.url}/status/500`),
     ]);
-    await eventually(async () => (await storedResults(ids)) === 3, 10_000);
+    await eventually(async () => (await storedResults(ids)) === 3, {
+      what: "the three monitors' results to be stored",
+      timeoutMs: 10_000,
+    });
 
     const text = await series();
     const get = (name: string, labels: Record<string, string> = {}) =>
@@ -224,13 +227,18 @@ describe("a worker's /metrics", () => {
 
   it("records each stored batch of results: how long it took and how many it held", async () => {
     const id = await createMonitor("batched", `${target.url}/ok`);
-    await eventually(async () => (await storedResults([id])) === 1, 10_000);
+    await eventually(async () => (await storedResults([id])) === 1, {
+      what: "the monitor's result to be stored",
+      timeoutMs: 10_000,
+    });
     const { rows } = await db.pool.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM check_results",
     );
     const stored = rows[0]?.n ?? 0;
     // Counted once the batch's transaction committed: right after the rows became visible.
-    await eventually(async () => (await value("pulsar_result_batch_size_sum")) >= stored);
+    await eventually(async () => (await value("pulsar_result_batch_size_sum")) >= stored, {
+      what: `pulsar_result_batch_size_sum to reach the ${stored} stored results`,
+    });
     const text = await series();
     const batches = sampleValue(text, "pulsar_result_batch_size_count") ?? 0;
     expect(batches).toBeGreaterThanOrEqual(1);
@@ -257,7 +265,7 @@ describe("a worker's /metrics", () => {
       async () =>
         (await value("pulsar_checks_total", { outcome: "skipped", error_kind: "none" })) >
           skippedBefore && (await value("pulsar_check_job_failures_total")) > failuresBefore,
-      10_000,
+      { what: "a skipped check and a failed job to be counted", timeoutMs: 10_000 },
     );
     await release?.();
   });
@@ -279,7 +287,7 @@ describe("a worker's /metrics", () => {
         (await value("pulsar_alert_deliveries_total", { outcome: "delivered" })) ===
           deliveredBefore + 1 &&
         (await value("pulsar_alert_deliveries_total", { outcome: "failed" })) === failedBefore + 1,
-      10_000,
+      { what: "one delivered and one failed delivery to be counted", timeoutMs: 10_000 },
     );
     expect(fake.posts(deliveredUrl)).toHaveLength(1);
     expect(await value("pulsar_alert_deliveries_total", { outcome: "retrying" })).toBe(0);
@@ -325,7 +333,6 @@ describe("a worker's /metrics", () => {
     const before = await value("pulsar_host_samples_ingested_total");
     const store = createHostSampleStore({
       pool: db.pool,
-      retentionDays: 30,
       log: silentLogger,
       maxDelayMs: 10,
       metrics,

@@ -3,7 +3,7 @@ import net, { type AddressInfo, type LookupFunction } from "node:net";
 import { create } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlertEventSchema, AlertKind } from "../../gen/pulsar/v1/alert_pb.js";
-import { eventually } from "../../test/support/stream-clients.js";
+import { eventually } from "../../test/support/eventually.js";
 import { startHttpTarget, type TestTarget } from "../../test/support/targets.js";
 import { sendToChannel } from "../alerts/delivery/send.js";
 import {
@@ -104,7 +104,9 @@ describe("guarded fetch", () => {
     const named = await open.fetch(`${target.localhostUrl}/ok`);
     expect(connectedAddress(named)).toMatch(/^(127\.0\.0\.1|::1)$/);
     await named.body?.cancel();
-    await eventually(async () => (await target.openConnections()) === 0, 5000);
+    await eventually(async () => (await target.openConnections()) === 0, {
+      what: "the target to see every connection closed",
+    });
     // Any other fetch's response has no known address.
     const plain = await fetch(`${target.url}/ok`);
     expect(connectedAddress(plain as Response)).toBeUndefined();

@@ -30,6 +30,7 @@ import { DEFAULT_ORG_QUOTAS, type OrgQuotas } from "../../internal/quota/org-quo
 import { createRedis } from "../../internal/redis/redis.js";
 import { createAgentTokenRpcs } from "../../internal/service/agent-tokens.js";
 import { listenApi } from "../support/api-server.js";
+import { eventually } from "../support/eventually.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../support/redis.js";
 import { bearerHeaders, connectClient } from "../support/stream-clients.js";
@@ -239,15 +240,6 @@ async function createToken(
   return { secret: String(answer.body.token), id: (answer.body.apiToken as { id: string }).id };
 }
 
-/** until polls `done` until it holds, for at most timeoutMs. */
-async function until(done: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe("sign-in attempts are counted before the password is hashed", () => {
   it("lets at most 5 of 20 parallel wrong guesses reach scrypt; the rest are resource_exhausted", async () => {
     const { email } = await signUpAdmin();
@@ -376,7 +368,11 @@ describe("the hashing gate", () => {
       ).finally(() => answered++),
     );
     // One hashing, one waiting, three answered: the gate refused them while it was full.
-    await until(() => answered === 3);
+    await eventually(() => answered === 3, {
+      what: "three of the five sign-ins to be answered",
+      timeoutMs: 10_000,
+      intervalMs: 10,
+    });
     expect([gate.active, gate.waiting]).toEqual([1, 1]);
     open();
     const answers = await Promise.all(attempts);

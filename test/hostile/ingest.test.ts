@@ -31,9 +31,10 @@ import { createStreamPublisher } from "../../internal/stream/publisher.js";
 import { hostRingKey, hostsKey, hostsSeenKey } from "../../internal/stream/topics.js";
 import { bearer, createTestOrg } from "../support/accounts.js";
 import { listenApi } from "../support/api-server.js";
+import { eventually } from "../support/eventually.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../support/redis.js";
-import { eventually, hostSample } from "../support/stream-clients.js";
+import { hostSample } from "../support/stream-clients.js";
 
 let db: TestDatabase;
 let redis: Redis;
@@ -77,7 +78,6 @@ async function startApi(
   };
   const sampleStore = createHostSampleStore({
     pool: storePool,
-    retentionDays: undefined,
     log: silentLogger,
     maxDelayMs: 50,
     verdictCacheSize: options.verdictCacheSize,
@@ -397,14 +397,17 @@ describe("host rings in Redis", () => {
       // script counts whole seconds).
       const members = async () => (await redis.smembers(hostsKey(api.prefix, org.orgId))).sort();
       let rings = 2;
-      await eventually(async () => {
-        await client.pushSamples({ samples: samples("still-here") });
-        rings = await redis.exists(
-          hostRingKey(api.prefix, org.orgId, "gone-1"),
-          hostRingKey(api.prefix, org.orgId, "gone-2"),
-        );
-        return (await members()).length === 1;
-      }, 15_000);
+      await eventually(
+        async () => {
+          await client.pushSamples({ samples: samples("still-here") });
+          rings = await redis.exists(
+            hostRingKey(api.prefix, org.orgId, "gone-1"),
+            hostRingKey(api.prefix, org.orgId, "gone-2"),
+          );
+          return (await members()).length === 1;
+        },
+        { what: "the silent hosts to leave the hosts set", timeoutMs: 15_000 },
+      );
       expect(rings).toBe(0);
       expect(await members()).toEqual(["still-here"]);
       expect(await redis.zrange(hostsSeenKey(api.prefix, org.orgId), 0, -1)).toEqual([

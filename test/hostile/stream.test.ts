@@ -14,6 +14,7 @@ import { freePort } from "../../internal/launcher/free-port.js";
 import { createRedis } from "../../internal/redis/redis.js";
 import { createStreamPublisher } from "../../internal/stream/publisher.js";
 import { createTestOrg, type TestOrg } from "../support/accounts.js";
+import { eventually } from "../support/eventually.js";
 import { resultFixture, specFixture } from "../support/fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../support/redis.js";
@@ -21,7 +22,6 @@ import type { GatewayTestDeps } from "../support/stream-clients.js";
 import {
   bearerHeaders,
   connectClient,
-  eventually,
   type GatewayServer,
   listenGateway,
   type TestClient,
@@ -220,14 +220,20 @@ describe("a hostile stream client", () => {
       client.send({ unsubscribe: ["monitors"], subscribe: ["monitors"] });
     // Live results published meanwhile wait for the replay of the subscription that stayed.
     const publisher = createStreamPublisher(redis, prefix);
-    await eventually(async () => {
-      await publisher.publishCheckResults(
-        [resultFixture({ monitorId: monitor.id, checkedAtMs: Date.now() })],
-        new Map([[monitor.id, orgA.orgId]]),
-      );
-      return client.frames.some((x) => !x.replay);
-    }, 10_000);
-    await eventually(async () => readsInFlight === 0);
+    await eventually(
+      async () => {
+        await publisher.publishCheckResults(
+          [resultFixture({ monitorId: monitor.id, checkedAtMs: Date.now() })],
+          new Map([[monitor.id, orgA.orgId]]),
+        );
+        return client.frames.some((x) => !x.replay);
+      },
+      { what: "a live result after the replays", timeoutMs: 10_000 },
+    );
+    await eventually(() => readsInFlight === 0, {
+      what: "the replay reads to finish",
+      timeoutMs: 5000,
+    });
     expect(maxReadsInFlight).toBe(1);
     // The first read, and one for the subscription that superseded the fourteen others.
     expect(reads.length).toBeGreaterThanOrEqual(1);
@@ -283,7 +289,10 @@ describe("a hostile stream client", () => {
 
     open[0]?.socket.close();
     await open[0]?.closed;
-    await eventually(async () => (await upgradeStatus(apiTwo.url, token)) === 101);
+    await eventually(async () => (await upgradeStatus(apiTwo.url, token)) === 101, {
+      what: "a closed connection to free its slot",
+      timeoutMs: 5000,
+    });
   });
 
   it("counts a member's sessions together, apart from API tokens", async () => {

@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../../internal/launcher/free-port.js";
+import { eventually } from "./eventually.js";
 import { TEST_REDIS_URL } from "./redis.js";
 
 /** ApiProcess is a real cmd/api process listening on 127.0.0.1. */
@@ -69,14 +70,16 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
     await exited;
     clearTimeout(timer);
   };
-  const deadline = Date.now() + (options.readyWithinMs ?? 30_000);
-  while (!(await isReady(baseUrl))) {
-    if (pid === undefined || child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`cmd/api did not get ready on port ${port}:\n${stderr.slice(-4000)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await eventually(() => isReady(baseUrl), {
+    what: `cmd/api to get ready on port ${port}`,
+    timeoutMs: options.readyWithinMs ?? 30_000,
+    intervalMs: 100,
+    giveUp: () => (pid === undefined || child.exitCode !== null ? "it exited" : undefined),
+    detail: () => stderr.slice(-4000),
+  }).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
   return {
     child,
     pid: pid ?? 0,

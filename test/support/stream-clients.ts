@@ -170,12 +170,3 @@ export function hostSample(
   sample.memory ??= create(MemorySampleSchema, { totalBytes: 8e9, usedBytes: 2e9 });
   return sample;
 }
-
-/** eventually polls `done` every 20 ms until it holds; rejects after timeoutMs. */
-export async function eventually(done: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
-    if (await done()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error("condition not met in time");
-}

@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg } from "../../../test/support/accounts.js";
+import { eventually } from "../../../test/support/eventually.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
 import {
   bearerHeaders,
   connectClient,
-  eventually,
   hostSample,
   listenGateway,
 } from "../../../test/support/stream-clients.js";
@@ -37,9 +37,10 @@ async function startRedis(port: number): Promise<ChildProcess> {
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
     { stdio: "ignore" },
   );
-  for (let i = 0; i < 100 && !(await redisAnswers(`redis://127.0.0.1:${port}`)); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await eventually(() => redisAnswers(`redis://127.0.0.1:${port}`), {
+    what: `a redis-server on port ${port} to answer`,
+    intervalMs: 50,
+  });
   return child;
 }
 
@@ -69,22 +70,26 @@ describe("the stream gateway's Redis subscription", () => {
     try {
       const client = await connectClient(served.url, auth);
       client.send({ subscribe: ["host:phoenix"] });
-      await eventually(async () => {
-        await publisher.publishHostSample(
-          hostSample("phoenix", Date.now(), { hostname: "before" }),
-          undefined,
-        );
-        return client.frames.some((x) => x.hostSample?.hostname === "before" && !x.replay);
-      });
+      await eventually(
+        async () => {
+          await publisher.publishHostSample(
+            hostSample("phoenix", Date.now(), { hostname: "before" }),
+            undefined,
+          );
+          return client.frames.some((x) => x.hostSample?.hostname === "before" && !x.replay);
+        },
+        { what: "the client to receive a live sample before the restart" },
+      );
 
       await stopRedis(server);
       server = await startRedis(port);
       // The new server knows only the subscriptions ioredis re-issued on reconnecting.
       const probe = createRedis(url, "command", "ws-restart-probe");
-      for (let i = 0; i < 200 && Number(await probe.call("PUBSUB", "NUMPAT")) < 1; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      probe.disconnect();
+      await eventually(async () => Number(await probe.call("PUBSUB", "NUMPAT")) >= 1, {
+        what: "the gateway's pattern subscription to be re-issued on the new server",
+        timeoutMs: 10_000,
+        intervalMs: 50,
+      }).finally(() => probe.disconnect());
       await publisher.publishHostSample(
         hostSample("phoenix", Date.now(), { hostname: "after" }),
         undefined,

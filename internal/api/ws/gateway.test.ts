@@ -2,13 +2,13 @@ import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { createTestOrg, type TestOrg } from "../../../test/support/accounts.js";
+import { eventually } from "../../../test/support/eventually.js";
 import { resultFixture, specFixture } from "../../../test/support/fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
 import {
   bearerHeaders,
   connectClient,
-  eventually,
   type GatewayServer,
   hostSample,
   listenGateway,
@@ -159,13 +159,16 @@ describe("the stream gateway", () => {
     ]);
     const client = await connect();
     client.send({ subscribeLive: ["monitors"] });
-    await eventually(async () => {
-      await publisher.publishCheckResults(
-        [resultFixture({ monitorId: monitor.id, checkedAtMs: Date.now() })],
-        new Map([[monitor.id, org.orgId]]),
-      );
-      return client.frames.length > 0;
-    });
+    await eventually(
+      async () => {
+        await publisher.publishCheckResults(
+          [resultFixture({ monitorId: monitor.id, checkedAtMs: Date.now() })],
+          new Map([[monitor.id, org.orgId]]),
+        );
+        return client.frames.length > 0;
+      },
+      { what: "the client to receive a live result" },
+    );
     // Only live frames: the stored last result was not replayed.
     expect(client.frames.every((f) => f.topic === "monitors" && f.replay === false)).toBe(true);
   });
@@ -174,10 +177,13 @@ describe("the stream gateway", () => {
     await publisher.publishHostSample(hostSample("unsub-c", T0), org.orgId);
     const client = await connect();
     client.send({ subscribe: ["host:unsub-a", "host:unsub-b"] });
-    await eventually(async () => {
-      await publisher.publishHostSample(hostSample("unsub-a", Date.now()), org.orgId);
-      return client.frames.some((x) => x.topic === "host:unsub-a");
-    });
+    await eventually(
+      async () => {
+        await publisher.publishHostSample(hostSample("unsub-a", Date.now()), org.orgId);
+        return client.frames.some((x) => x.topic === "host:unsub-a");
+      },
+      { what: "the client to receive a live host:unsub-a sample" },
+    );
 
     // Frames from one client are applied in order: once host:unsub-c's replay arrives, the
     // unsubscribe before it has been applied.

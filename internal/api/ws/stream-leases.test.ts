@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../../../test/support/eventually.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
-import { eventually } from "../../../test/support/stream-clients.js";
 import { silentLogger } from "../../core/logger.js";
 import { freePort } from "../../launcher/free-port.js";
 import { createRedis } from "../../redis/redis.js";
@@ -65,10 +65,13 @@ describe("stream leases", () => {
     // `dead` never refreshes nor releases again, as a killed process would.
     const alive = process(2, 2000);
     expect(await alive.acquire(holder)).toBeUndefined();
-    await eventually(async () => {
-      await alive.acquire(holder);
-      return alive.held() === 2;
-    }, 10_000);
+    await eventually(
+      async () => {
+        await alive.acquire(holder);
+        return alive.held() === 2;
+      },
+      { what: "the dead process's two places to free up", timeoutMs: 10_000 },
+    );
     const key = `${prefix}:stream-leases:${holder.key}`;
     expect(await redis.zcard(key)).toBe(2);
     expect(await redis.pttl(key)).toBeGreaterThan(0);

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckTiming } from "../../../gen/pulsar/v1/check_pb.js";
+import { quietly } from "../../../test/support/check-timings.js";
 import {
   checkTarget,
   startHttpsTarget,
@@ -9,7 +10,6 @@ import {
   type TestTarget,
 } from "../../../test/support/targets.js";
 import { runCheck } from "./run-check.js";
-import { quietly } from "./testing.js";
 
 const run = promisify(execFile);
 const CURL = "/usr/bin/curl";

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CheckErrorKind } from "../../../gen/pulsar/v1/check_pb.js";
+import { sumOfPhases } from "../../../test/support/check-timings.js";
 import {
   checkTarget,
   closedPort,
@@ -8,7 +9,6 @@ import {
   type TestTarget,
 } from "../../../test/support/targets.js";
 import { runCheck } from "./run-check.js";
-import { sumOfPhases } from "./testing.js";
 
 let http: TestTarget;
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult, CheckTiming } from "../../../gen/pulsar/v1/check_pb.js";
+import { quietly, sumOfPhases } from "../../../test/support/check-timings.js";
 import {
   checkTarget,
   startHttpsTarget,
@@ -7,7 +8,6 @@ import {
   type TestTarget,
 } from "../../../test/support/targets.js";
 import { runCheck } from "./run-check.js";
-import { quietly, sumOfPhases } from "./testing.js";
 
 let http: TestTarget;
 let https: TestTarget;

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { TimeRangePicker } from "./time-range-picker";
 
@@ -22,8 +22,9 @@ describe("TimeRangePicker", () => {
         onChange={(value) => chosen.push(value)}
       />,
     );
-    expect(screen.getByRole("group", { name: "Time range" })).toBeTruthy();
-    const pressed = screen
+    // The buttons are grouped under the label, so a screen reader names the choice.
+    const group = screen.getByRole("group", { name: "Time range" });
+    const pressed = within(group)
       .getAllByRole("button")
       .map((b) => `${b.textContent}:${b.getAttribute("aria-pressed")}`);
     expect(pressed).toEqual(["1 h:false", "24 h:true", "7 d:false"]);

@@ -124,7 +124,16 @@ describe("Overview", () => {
     renderOverview(api);
     await screen.findByRole("list", { name: "Monitors" });
     expect(rowNames()).toEqual(["Billing", "Blog", "Checkout", "Search"]);
-    expect(screen.getByRole("button", { name: "Down 2" })).toBeTruthy();
+    // Each status filter shows its count; All is on.
+    const filters = within(screen.getByRole("group", { name: "Filter by status" })).getAllByRole(
+      "button",
+    );
+    expect(filters.map((b) => `${b.textContent}:${b.getAttribute("aria-pressed")}`)).toEqual([
+      "All 4:true",
+      "Up 1:false",
+      "Down 2:false",
+      "Paused 1:false",
+    ]);
 
     fireEvent.click(screen.getByRole("button", { name: /^Down/ }));
     expect(screen.getByRole("button", { name: /^Down/ }).getAttribute("aria-pressed")).toBe("true");

@@ -2,7 +2,7 @@
 import { create, toJson } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { createClient, createRouterTransport } from "@connectrpc/connect";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type GetHostHistoryRequest,
@@ -115,9 +115,17 @@ describe("HostsView", () => {
     });
 
     await waitFor(() => expect(cpuCard()?.textContent).toContain("12.3 %"));
-    expect(screen.getByText("postgres")).toBeTruthy();
-    expect(screen.getByText("Core 1: 14.7 %")).toBeTruthy();
-    expect(screen.getByText("41.0 %")).toBeTruthy();
+    const processes = screen.getByRole("table", { name: "Top processes by CPU use" });
+    const rows = within(processes).getAllByRole("row").slice(1);
+    expect(rows.map((row) => [...(row as HTMLTableRowElement).cells].slice(0, 3).map((c) => c.textContent))).toEqual([
+      ["postgres", "42", "3.2 %"],
+    ]);
+    const cores = within(screen.getByRole("list", { name: "CPU per core" })).getAllByRole(
+      "listitem",
+    );
+    expect(cores.map((core) => core.title)).toEqual(["Core 0: 10.0 %", "Core 1: 14.7 %"]);
+    const disks = within(screen.getByRole("region", { name: "Disks" })).getAllByRole("listitem");
+    expect(disks.map((disk) => disk.textContent)).toEqual(["/41.0 %41 B of 100 B"]);
   });
 
   it("loads the last hour from GetHostHistory when the range switches to 1 h", async () => {
@@ -131,7 +139,14 @@ describe("HostsView", () => {
     const request = historyCalls[0] as GetHostHistoryRequest;
     expect(request.hostId).toBe("h1");
     expect(Number(request.until?.seconds) - Number(request.since?.seconds)).toBe(3600);
-    expect(await screen.findByText("Load (1 min)")).toBeTruthy();
+    await screen.findByText("Load (1 min)");
+    expect(screen.getAllByRole("figure").map((chart) => chart.getAttribute("aria-label"))).toEqual([
+      "CPU use, last 1 h",
+      "Memory used, last 1 h",
+      "Network, last 1 h",
+      "Load (1 min), last 1 h",
+      "Fullest disk, last 1 h",
+    ]);
     expect(screen.getByRole("button", { name: "1 h" }).getAttribute("aria-pressed")).toBe("true");
   });
 });

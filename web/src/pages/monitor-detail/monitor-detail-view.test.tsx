@@ -236,7 +236,11 @@ describe("MonitorDetail", () => {
     fireEvent.click(await screen.findByRole("button", { name: "Pause" }));
     expect((await screen.findByRole("alert")).textContent).toBe(message);
     expect(screen.getByRole("status", { name: "Monitor status" }).textContent).toBe("Up");
-    expect(screen.getByRole("button", { name: "Pause" })).toBeTruthy();
+    // Still running: Pause can be tried again, and nothing offers to resume.
+    expect((screen.getByRole("button", { name: "Pause" }) as HTMLButtonElement).disabled).toBe(
+      false,
+    );
+    expect(screen.queryByRole("button", { name: "Resume" })).toBeNull();
   });
 
   it("says when the monitor has no checks yet", async () => {
@@ -265,12 +269,15 @@ describe("MonitorDetail", () => {
     });
     renderPage(fakeApi({ incidents: [ongoing, past] }));
     const table = await screen.findByRole("table", { name: "Incidents, newest first" });
-    const [, first, second] = within(table).getAllByRole("row");
-    expect(within(first as HTMLElement).getByText("ongoing")).toBeTruthy();
-    expect(first?.textContent).toContain("1 h 2 min");
-    expect(first?.textContent).toContain("connect ECONNREFUSED 10.0.0.7:443");
-    expect(second?.textContent).not.toContain("ongoing");
-    expect(second?.textContent).toContain("45 s");
+    // Ended, duration and cause of each row (the start is a locale-formatted time).
+    const rows = within(table)
+      .getAllByRole("row")
+      .slice(1)
+      .map((row) => [...(row as HTMLTableRowElement).cells].slice(1).map((c) => c.textContent));
+    expect(rows[0]).toEqual(["ongoing", "1 h 2 min", "connect ECONNREFUSED 10.0.0.7:443"]);
+    expect(rows[1]?.slice(1)).toEqual(["45 s", "timeout after 10000 ms"]);
+    expect(rows[1]?.[0]).not.toBe("ongoing");
+    expect(rows).toHaveLength(2);
   });
 
   it("lists this monitor's alerts and puts its live ones on top, ignoring other monitors'", async () => {

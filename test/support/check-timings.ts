@@ -1,8 +1,6 @@
-/**
- * Helpers for this package's tests (not exported from index.ts): timing assertions need a
- * quiet event loop, and the result itself says whether the loop was quiet.
- */
-import type { CheckResult, CheckTiming } from "../../../gen/pulsar/v1/check_pb.js";
+// Helpers for the HTTP check's tests: timing assertions need a quiet event loop, and the result
+// itself says whether the loop was quiet. Not imported by production code.
+import type { CheckResult, CheckTiming } from "../../gen/pulsar/v1/check_pb.js";
 
 /** QUIET_LOOP_MS is the loop delay under which a result's timings are taken at face value. */
 export const QUIET_LOOP_MS = 5;
