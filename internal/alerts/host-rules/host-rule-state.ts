@@ -24,6 +24,35 @@ export interface MatchedRule {
   hostId: string;
 }
 
+/** RuleColumns are a host rule's columns as MatchHostRules and LockSilentRuleStates read them. */
+interface RuleColumns {
+  org_id: string;
+  name: string;
+  metric: string;
+  mount: string;
+  op: string;
+  threshold: number;
+  for_seconds: number;
+  channel_ids: string[];
+  host_id: string;
+}
+
+/** matchedRuleOf reads a rule row; metric and op hold what the rules table's checks allow. */
+function matchedRuleOf(ruleId: string, row: RuleColumns): MatchedRule {
+  return {
+    ruleId,
+    orgId: row.org_id,
+    name: row.name,
+    metric: row.metric as HostMetricName,
+    mount: row.mount,
+    op: row.op as ComparisonOpName,
+    threshold: row.threshold,
+    forSeconds: row.for_seconds,
+    channelIds: row.channel_ids,
+    hostId: row.host_id,
+  };
+}
+
 /** RuleHostKey names the state of one rule on one host. */
 export interface RuleHostKey {
   ruleId: string;
@@ -82,18 +111,7 @@ export async function matchHostRules(
     },
     connection(db),
   );
-  return rows.map((row) => ({
-    ruleId: row.id,
-    orgId: row.org_id,
-    name: row.name,
-    metric: row.metric as HostMetricName,
-    mount: row.mount,
-    op: row.op as ComparisonOpName,
-    threshold: row.threshold,
-    forSeconds: row.for_seconds,
-    channelIds: row.channel_ids,
-    hostId: row.host_id,
-  }));
+  return rows.map((row) => matchedRuleOf(row.id, row));
 }
 
 const sorted = (keys: readonly RuleHostKey[]) =>
@@ -163,18 +181,7 @@ export async function lockSilentRuleStates(
     hostId: row.host_id,
     holdingSinceMs: row.holding_since?.getTime(),
     firing: row.firing,
-    rule: {
-      ruleId: row.rule_id,
-      orgId: row.org_id,
-      name: row.name,
-      metric: row.metric as HostMetricName,
-      mount: row.mount,
-      op: row.op as ComparisonOpName,
-      threshold: row.threshold,
-      forSeconds: row.for_seconds,
-      channelIds: row.channel_ids,
-      hostId: row.host_id,
-    },
+    rule: matchedRuleOf(row.rule_id, row),
     hostname: row.hostname ?? "",
     lastSeen: row.last_seen ?? undefined,
   }));
