@@ -26,9 +26,9 @@ const CONCERN_EDGES = {
   auth: ["^internal/accounts/"],
   // A check's result feeds the alert state in the same transaction and is published live.
   checks: ["^internal/alerts/", "^internal/stream/"],
-  // Alerts speak the checks' transition vocabulary (types and the transition rules), and
-  // host rules read the hosts they watch. Nothing else of checks: checks calls alerts.
-  alerts: ["^internal/checks/status/", "^internal/hosts/server/"],
+  // Host rules read the hosts they watch. Nothing of checks: checks calls alerts, in the
+  // vocabulary alerts define (internal/alerts/monitor-transition.ts), never the other way.
+  alerts: ["^internal/hosts/server/"],
   // Ingesting samples is metered against the organization's quota.
   "hosts/server": ["^internal/quota/"],
   accounts: [],

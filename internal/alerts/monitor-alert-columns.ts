@@ -1,10 +1,10 @@
 import { toJson } from "@bufbuild/protobuf";
 import { CheckResultSchema } from "../../gen/pulsar/v1/check_pb.js";
-import { type MonitorTransition, timestampUs } from "../checks/status/monitor-transitions.js";
-import { usText } from "../checks/status/state-columns.js";
 import { toJsonParam } from "../db/json.js";
+import { timestampUs, usText } from "../db/timestamp-text.js";
 import type { MonitorAlerts } from "./alerts-db.js";
 import type { MonitorAlertText } from "./monitor-alert-text.js";
+import type { MonitorTransition } from "./monitor-transition.js";
 
 // The parallel columns of InsertMonitorAlerts, filled transition by transition and sent in one
 // statement.

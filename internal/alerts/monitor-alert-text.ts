@@ -1,6 +1,6 @@
-import type { MonitorTransition } from "../checks/status/monitor-transitions.js";
-import { timestampUs } from "../checks/status/monitor-transitions.js";
+import { timestampUs } from "../db/timestamp-text.js";
 import { formatDuration, waterfallShort } from "./alert-format.js";
+import type { MonitorTransition } from "./monitor-transition.js";
 
 /** MonitorInfo names the monitor in an alert. */
 export interface MonitorInfo {

@@ -7,13 +7,12 @@ import {
   AlertKind,
   DeliveryStatus,
 } from "../../gen/pulsar/v1/alert_pb.js";
-import type { AlertedMonitor } from "../checks/status/advance-states.js";
-import type { MonitorTransition } from "../checks/status/monitor-transitions.js";
 import type { Queryable } from "../db/pool.js";
 import type { OwnedAlertEvent } from "./alert-event.js";
 import { insertMonitorAlerts } from "./alerts-db.js";
 import { alertColumns, pushTransition } from "./monitor-alert-columns.js";
 import { monitorAlertText } from "./monitor-alert-text.js";
+import type { AlertedMonitor, MonitorTransition } from "./monitor-transition.js";
 
 const KINDS: Record<MonitorTransition["kind"], AlertKind> = {
   down: AlertKind.MONITOR_DOWN,

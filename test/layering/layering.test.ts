@@ -24,9 +24,11 @@ const layered: Tree = {
   "internal/core/errors.ts": "export class NotFoundError extends Error {}\n",
   "internal/db/pool.ts":
     'import { NotFoundError } from "../core/errors.js";\nexport const pool = { NotFoundError };\n',
-  "internal/checks/status/transitions.ts": 'export type Transition = "up" | "down";\n',
+  "internal/alerts/monitor-transition.ts": 'export type Transition = "up" | "down";\n',
   "internal/alerts/monitor-alerts.ts":
-    'import type { Transition } from "../checks/status/transitions.js";\nexport type AlertState = { last: Transition };\nexport const recordTransition = (t: Transition): AlertState => ({ last: t });\n',
+    'import type { Transition } from "./monitor-transition.js";\nexport type AlertState = { last: Transition };\nexport const recordTransition = (t: Transition): AlertState => ({ last: t });\n',
+  "internal/checks/status/transitions.ts":
+    'import type { Transition } from "../../alerts/monitor-transition.js";\nexport const next = (t: Transition): Transition => (t === "up" ? "down" : "up");\n',
   "internal/checks/results/store.ts":
     'import { recordTransition } from "../../alerts/monitor-alerts.js";\nimport { pool } from "../../db/pool.js";\nexport const store = () => [pool, recordTransition("up")];\n',
   "internal/checks/queue/org-slots.ts": "export class OrgSlots {}\n",
@@ -117,11 +119,11 @@ describe("the layering rules", () => {
     [
       "a cycle made only of type imports",
       {
-        "internal/checks/status/transitions.ts":
-          'import type { AlertState } from "../../alerts/monitor-alerts.js";\nexport type Transition = "up" | "down";\nexport type Last = AlertState;\n',
+        "internal/alerts/monitor-transition.ts":
+          'import type { AlertState } from "./monitor-alerts.js";\nexport type Transition = "up" | "down";\nexport type Last = AlertState;\n',
       },
       "no-circular",
-      "internal/alerts/monitor-alerts.ts → internal/checks/status/transitions.ts → internal/alerts/monitor-alerts.ts",
+      "internal/alerts/monitor-alerts.ts → internal/alerts/monitor-transition.ts → internal/alerts/monitor-alerts.ts",
     ],
     [
       "core importing a concern's message types from gen/",
@@ -151,7 +153,7 @@ describe("the layering rules", () => {
       "internal/hosts/reading/sampler.ts → internal/quota/quotas.ts",
     ],
     [
-      "alerts reaching into checks beyond checks/status",
+      "alerts reaching into checks (checks calls alerts, never the other way)",
       {
         "internal/alerts/delivery/delivery-worker.ts":
           'import { OrgSlots } from "../../checks/queue/org-slots.js";\nexport const slots = new OrgSlots();\n',

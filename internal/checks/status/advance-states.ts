@@ -1,12 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { CheckResult } from "../../../gen/pulsar/v1/check_pb.js";
+import type { AlertedMonitor } from "../../alerts/monitor-transition.js";
 import type { Queryable } from "../../db/pool.js";
 import { lockMonitorStates, saveMonitorStates } from "./monitor-states.js";
-import {
-  type AlertStatus,
-  evaluateMonitor,
-  type MonitorTransition,
-} from "./monitor-transitions.js";
+import { type AlertStatus, evaluateMonitor } from "./monitor-transitions.js";
 import { pushState, stateColumns, stateOf } from "./state-columns.js";
 
 /** MonitorBatchStatus is a monitor of a stored batch: whose it is and its status after it. */
@@ -14,17 +11,6 @@ export interface MonitorBatchStatus {
   /** Null for a monitor from before accounts, not yet adopted: nobody may see it. */
   orgId: string | null;
   status: AlertStatus;
-}
-
-/** AlertedMonitor is a monitor whose results decided alerts, with what wording them needs. */
-export interface AlertedMonitor {
-  id: string;
-  orgId: string;
-  name: string;
-  url: string;
-  alertChannelIds: readonly string[];
-  /** In the order they happened. */
-  transitions: MonitorTransition[];
 }
 
 /** AdvancedStates is what advanceMonitorStates decided for a batch. */

@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { resultFixture } from "../../../test/support/fixtures.js";
-import {
-  type AlertRules,
-  type AlertState,
-  evaluateMonitor,
-  type MonitorTransition,
-} from "./monitor-transitions.js";
+import type { MonitorTransition } from "../../alerts/monitor-transition.js";
+import { type AlertRules, type AlertState, evaluateMonitor } from "./monitor-transitions.js";
 
 const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);
 const MINUTE = 60_000;

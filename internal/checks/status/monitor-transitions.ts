@@ -1,5 +1,6 @@
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import type { CheckResult } from "../../../gen/pulsar/v1/check_pb.js";
+import type { MonitorTransition } from "../../alerts/monitor-transition.js";
+import { timestampUs } from "../../db/timestamp-text.js";
 
 /** AlertStatus is monitor_state.alert_status: unknown until the first counted check. */
 export type AlertStatus = "unknown" | "up" | "down";
@@ -33,46 +34,12 @@ export interface AlertState {
   lastReminderUs: bigint | null;
 }
 
-/** MonitorTransition is one alert a walk over results decided. */
-export type MonitorTransition =
-  | {
-      kind: "down";
-      /** The check that made it DOWN. */
-      result: CheckResult;
-      incidentId: string;
-      /** The first failing check of the streak: the incident's start and cause. */
-      startedUs: bigint;
-      cause: string;
-      failures: number;
-    }
-  | {
-      kind: "recovered";
-      result: CheckResult;
-      incidentId: string | null;
-      startedUs: bigint | null;
-      /** The first successful check of the streak that recovered it. */
-      endedUs: bigint;
-      cause: string;
-    }
-  | {
-      kind: "reminder";
-      result: CheckResult;
-      incidentId: string | null;
-      startedUs: bigint | null;
-    };
-
 /** Evaluation is the outcome of evaluateMonitor. */
 export interface Evaluation {
   state: AlertState;
   transitions: MonitorTransition[];
   /** The newest result counted; undefined when every result was older than the state. */
   newest: CheckResult | undefined;
-}
-
-/** timestampUs is a Timestamp in epoch microseconds, cut as Postgres stores it. */
-export function timestampUs(ts: Timestamp | undefined): bigint {
-  if (!ts) throw new Error("check result without checkedAt");
-  return ts.seconds * 1_000_000n + BigInt(Math.floor(ts.nanos / 1000));
 }
 
 const MINUTE_US = 60_000_000n;

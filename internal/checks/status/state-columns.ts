@@ -1,6 +1,7 @@
 import { toJson } from "@bufbuild/protobuf";
 import { type CheckResult, CheckResultSchema } from "../../../gen/pulsar/v1/check_pb.js";
 import { toJsonParam } from "../../db/json.js";
+import { usText } from "../../db/timestamp-text.js";
 import type { MonitorStateColumns, MonitorStateRow } from "./monitor-states.js";
 import type { AlertState, AlertStatus } from "./monitor-transitions.js";
 
@@ -8,14 +9,6 @@ import type { AlertState, AlertStatus } from "./monitor-transitions.js";
 // statement.
 
 const big = (value: string | null): bigint | null => (value === null ? null : BigInt(value));
-
-/** usText renders epoch microseconds for a timestamptz parameter, exactly ('' for none). */
-export function usText(us: bigint | null): string {
-  if (us === null) return "";
-  const whole = new Date(Number(us / 1000n)).toISOString().slice(0, 19);
-  const micros = String(((us % 1_000_000n) + 1_000_000n) % 1_000_000n).padStart(6, "0");
-  return `${whole}.${micros}Z`;
-}
 
 /** stateOf reads the state LockMonitorStates returned. */
 export function stateOf(row: MonitorStateRow): AlertState {

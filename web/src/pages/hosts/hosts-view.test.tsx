@@ -117,9 +117,11 @@ describe("HostsView", () => {
     await waitFor(() => expect(cpuCard()?.textContent).toContain("12.3 %"));
     const processes = screen.getByRole("table", { name: "Top processes by CPU use" });
     const rows = within(processes).getAllByRole("row").slice(1);
-    expect(rows.map((row) => [...(row as HTMLTableRowElement).cells].slice(0, 3).map((c) => c.textContent))).toEqual([
-      ["postgres", "42", "3.2 %"],
-    ]);
+    expect(
+      rows.map((row) =>
+        [...(row as HTMLTableRowElement).cells].slice(0, 3).map((c) => c.textContent),
+      ),
+    ).toEqual([["postgres", "42", "3.2 %"]]);
     const cores = within(screen.getByRole("list", { name: "CPU per core" })).getAllByRole(
       "listitem",
     );
