@@ -21,12 +21,12 @@ import { bearer, createTestOrg, type TestOrg } from "../../test/support/accounts
 import { listenApi } from "../../test/support/api-server.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
+import { createApi } from "../api/app.js";
 import { type CheckQueue, createCheckQueue } from "../checks/queue/check-queue.js";
 import { createMonitorScheduler } from "../checks/queue/schedules.js";
 import { silentLogger } from "../core/logger.js";
 import { writeHostSampleBatch } from "../hosts/server/hosts-db.js";
 import { createRedis } from "../redis/redis.js";
-import { createApi } from "./app.js";
 
 // AlertService over HTTP, against a local fake Discord: channels (masked), rules, the history
 // and incidents, each organization seeing only its own.
