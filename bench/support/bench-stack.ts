@@ -19,6 +19,15 @@ export interface BenchStackOptions {
   redisDb: number;
   prefix: string;
   poolMax?: number;
+  /** The Postgres server's admin URL; else BENCH_POSTGRES_URL, else the local server. */
+  adminUrl?: string;
+  /** The Redis URL; else BENCH_REDIS_URL, else database `redisDb` of the local server. */
+  redisUrl?: string;
+  /**
+   * When false, Redis is shared (someone's database 0, say): nothing is flushed, and only keys
+   * under `prefix:` are deleted, at open (a killed run's leftovers) and by close(). Default true.
+   */
+  flushRedis?: boolean;
 }
 
 /**
@@ -37,8 +46,12 @@ export interface BenchStack {
 
 /** openBenchStack creates the database and opens the connections; close() undoes it all. */
 export async function openBenchStack(options: BenchStackOptions): Promise<BenchStack> {
-  const adminUrl = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const redisUrl = process.env.BENCH_REDIS_URL ?? `redis://127.0.0.1:6379/${options.redisDb}`;
+  const adminUrl =
+    options.adminUrl ??
+    process.env.BENCH_POSTGRES_URL ??
+    "postgres://postgres@127.0.0.1:5432/postgres";
+  const redisUrl =
+    options.redisUrl ?? process.env.BENCH_REDIS_URL ?? `redis://127.0.0.1:6379/${options.redisDb}`;
   const url = new URL(adminUrl);
   url.pathname = `/${options.database}`;
   const databaseUrl = url.toString();
@@ -49,7 +62,9 @@ export async function openBenchStack(options: BenchStackOptions): Promise<BenchS
   const pool = createPool({ connectionString: databaseUrl, max: options.poolMax ?? 10 });
   await applySchema(pool, 90);
   const redis = createRedis(redisUrl, "bullmq", `bench-${options.prefix}`);
-  await redis.flushdb();
+  const emptyRedis = () =>
+    options.flushRedis === false ? deleteKeys(redis, `${options.prefix}:*`) : redis.flushdb();
+  await emptyRedis();
   const queue = createCheckQueue(redis, options.prefix);
   return {
     databaseUrl,
@@ -60,13 +75,23 @@ export async function openBenchStack(options: BenchStackOptions): Promise<BenchS
     async close() {
       await queue.obliterate({ force: true }).catch(() => {});
       await queue.close();
-      await redis.flushdb();
+      await emptyRedis();
       redis.disconnect();
       await pool.end();
       await admin.query(`DROP DATABASE IF EXISTS ${options.database} WITH (FORCE)`);
       await admin.end();
     },
   };
+}
+
+/** deleteKeys deletes the keys matching `pattern`, a page of SCAN at a time. */
+async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    if (keys.length > 0) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== "0");
 }
 
 /**

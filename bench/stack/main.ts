@@ -1,0 +1,156 @@
+// bench/stack: what one check costs the whole stack — the API, the worker, Postgres and Redis —
+// in CPU, Redis commands and Postgres work, with the lateness seen at the target.
+//
+//   npm run bench:stack -- --monitors 3900 --interval 20 --warmup 30 --duration 60 --target-delay-ms 50
+//
+// Runs the built API and worker (dist/, as `npm start` does) against a database of its own,
+// `pulsar_bench_stack` (dropped afterwards), and Redis keys under a prefix of its own (deleted
+// afterwards), on the local servers or those DATABASE_URL (any database of the server: the
+// bench connects there to create its own) and REDIS_URL name. Creates the monitors through the
+// API, warms up, measures over a window, prints a JSON summary on stdout and progress on
+// stderr. Cleans up on error and on SIGINT.
+import { once } from "node:events";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { createTestOrg } from "../../test/support/accounts.js";
+import { openBenchStack } from "../support/bench-stack.js";
+import { createMonitors } from "./create-monitors.js";
+import { startProcess, startPulsar } from "./processes.js";
+import { buildReport, storedChecks } from "./report.js";
+import { measureWindow } from "./window.js";
+
+const { values: args } = parseArgs({
+  options: {
+    monitors: { type: "string", default: "3900" },
+    interval: { type: "string", default: "20" },
+    warmup: { type: "string", default: "30" },
+    duration: { type: "string", default: "60" },
+    "target-delay-ms": { type: "string", default: "50" },
+  },
+});
+const params = {
+  monitors: Number(args.monitors),
+  intervalSeconds: Number(args.interval),
+  targetDelayMs: Number(args["target-delay-ms"]),
+  warmupSeconds: Number(args.warmup),
+};
+const durationSeconds = Number(args.duration);
+const database = "pulsar_bench_stack";
+const prefix = "pulsar-bench-stack";
+const adminUrl =
+  process.env.DATABASE_URL ??
+  process.env.BENCH_POSTGRES_URL ??
+  "postgres://postgres@127.0.0.1:5432/postgres";
+
+const progress = (line: string) => process.stderr.write(`bench:stack: ${line}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Undo steps, run last first by cleanUp: on success, on error and on SIGINT alike. */
+const cleanups: (() => Promise<unknown>)[] = [];
+let interrupted = false;
+
+async function cleanUp(): Promise<void> {
+  for (let step = cleanups.pop(); step; step = cleanups.pop()) {
+    await step().catch((error: unknown) => progress(`cleaning up: ${String(error)}`));
+  }
+}
+
+process.once("SIGINT", () => {
+  interrupted = true;
+  progress("interrupted: stopping the stack and dropping its data ...");
+  void cleanUp().finally(() => process.exit(130));
+});
+
+async function main(): Promise<void> {
+  const stack = await openBenchStack({
+    database,
+    prefix,
+    adminUrl,
+    redisUrl: process.env.REDIS_URL ?? process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379",
+    redisDb: 0,
+    flushRedis: false,
+    poolMax: 2,
+  });
+  cleanups.push(() => stack.close());
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  cleanups.push(() => admin.end());
+
+  const target = startProcess(
+    "target",
+    ["--import", "tsx", "bench/stack/target.ts", String(params.targetDelayMs)],
+    {},
+    "pipe",
+  );
+  cleanups.push(() => target.stop());
+  target.child.stdout?.setEncoding("utf8");
+  const [line] = (await Promise.race([
+    once(target.child.stdout as NodeJS.ReadableStream, "data"),
+    target.died,
+  ])) as [string];
+  const targetOrigin = `http://localhost:${line.trim().split(" ")[1]}`;
+
+  const org = await createTestOrg(stack.pool, "bench");
+  const pulsar = await startPulsar({
+    DATABASE_URL: stack.databaseUrl,
+    REDIS_URL: stack.redisUrl,
+    QUEUE_PREFIX: prefix,
+    // One organization owns every monitor: lift its quota and write rate past the bench's.
+    PULSAR_ORG_MAX_MONITORS: String(Math.max(10_000, params.monitors)),
+    PULSAR_ORG_WRITES_PER_MINUTE: "1000000",
+  });
+  cleanups.push(() => Promise.all([pulsar.worker.stop(), pulsar.api.stop()]));
+  await pulsar.ready;
+  progress(`api pid ${pulsar.api.pid}, worker pid ${pulsar.worker.pid}, target ${targetOrigin}`);
+
+  const created = Date.now();
+  const monitorIds = await Promise.race([
+    createMonitors({
+      baseUrl: pulsar.baseUrl,
+      token: org.apiToken,
+      count: params.monitors,
+      intervalSeconds: params.intervalSeconds,
+      targetOrigin,
+      onProgress: (n) => progress(`created ${n} of ${params.monitors} monitors`),
+    }),
+    pulsar.died,
+  ]);
+  progress(
+    `created ${params.monitors} monitors in ${((Date.now() - created) / 1000).toFixed(1)} s; warming up ${params.warmupSeconds} s ...`,
+  );
+  await Promise.race([sleep(params.warmupSeconds * 1000), pulsar.died]);
+
+  progress(`measuring over ${durationSeconds} s ...`);
+  const measure = await measureWindow(
+    {
+      workerPid: pulsar.worker.pid,
+      apiPid: pulsar.api.pid,
+      admin,
+      database,
+      redis: stack.redis,
+      targetOrigin,
+      died: pulsar.died,
+      progress,
+    },
+    durationSeconds,
+  );
+  const stored = await storedChecks(stack.pool, measure.t0, measure.t1);
+  console.log(JSON.stringify(buildReport(params, measure, stored, monitorIds), null, 2));
+}
+
+try {
+  await main();
+} catch (error) {
+  if (!interrupted) {
+    progress(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = 1;
+  }
+} finally {
+  if (!interrupted) {
+    progress("stopping the stack and dropping its data ...");
+    await cleanUp();
+  }
+}
+// Keep-alive sockets of the API client would hold the process open for a while: done is done.
+// (Interrupted, the SIGINT handler exits once its clean-up is over.)
+if (!interrupted) process.exit();

@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { freePort } from "../../internal/launcher/free-port.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** StackProcess is one Node process of the bench: its pid, and stop() to end it. */
+export interface StackProcess {
+  name: string;
+  pid: number;
+  child: ChildProcess;
+  /** stop sends SIGTERM, waits for the process's own graceful shutdown, SIGKILLs past 40 s. */
+  stop(): Promise<void>;
+}
+
+/**
+ * startProcess runs `node <script>` from the checkout's root with `env` added, its logs going
+ * to this process's stderr (stdout is the bench's JSON). A process that dies before stop()
+ * makes `died` reject: the bench measures the stack, not a stack with a hole in it.
+ */
+export function startProcess(
+  name: string,
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  stdout: "pipe" | "stderr" = "stderr",
+): StackProcess & { died: Promise<never> } {
+  const child = spawn(process.execPath, argv, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", stdout === "pipe" ? "pipe" : process.stderr, "inherit"],
+  });
+  let stopping = false;
+  const died = new Promise<never>((_, reject) => {
+    child.once("exit", (code, signal) => {
+      if (!stopping) reject(new Error(`${name} exited (code ${code}, signal ${signal})`));
+    });
+  });
+  died.catch(() => {}); // observed by whoever races it; never unhandled
+  return {
+    name,
+    pid: child.pid ?? 0,
+    child,
+    died,
+    async stop() {
+      stopping = true;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, "exit");
+      const kill = setTimeout(() => child.kill("SIGKILL"), 40_000);
+      child.kill("SIGTERM");
+      await exited;
+      clearTimeout(kill);
+    },
+  };
+}
+
+/** PulsarProcesses are the API and the worker, as `npm start`'s launcher runs them. */
+export interface PulsarProcesses {
+  api: StackProcess;
+  worker: StackProcess;
+  /** The API's base URL, http://127.0.0.1:<port>. */
+  baseUrl: string;
+  /** Rejects when either process dies on its own. */
+  died: Promise<never>;
+  /** Resolves once both answer /readyz; rejects when one dies first or stays silent 60 s. */
+  ready: Promise<void>;
+}
+
+/**
+ * startPulsar runs the built API and worker (dist/cmd/{api,worker}/main.js) with `env`, as the
+ * launcher behind `npm start` does (same Node, same environment, no restarts here), each on a
+ * free port. It resolves as soon as both are spawned, so that the caller can stop them whatever
+ * happens next; `ready` says when they serve.
+ */
+export async function startPulsar(env: NodeJS.ProcessEnv): Promise<PulsarProcesses> {
+  const [apiPort, workerPort] = [await freePort(), await freePort()];
+  const api = startProcess("api", ["dist/cmd/api/main.js"], { ...env, PORT: String(apiPort) });
+  const worker = startProcess("worker", ["dist/cmd/worker/main.js"], {
+    ...env,
+    METRICS_PORT: String(workerPort),
+  });
+  const died = Promise.race([api.died, worker.died]);
+  died.catch(() => {});
+  const both = Promise.all([waitReady(apiPort), waitReady(workerPort)]).then(() => {});
+  const ready = Promise.race([both, died]);
+  ready.catch(() => {});
+  return { api, worker, baseUrl: `http://127.0.0.1:${apiPort}`, died, ready };
+}
+
+async function waitReady(port: number): Promise<void> {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(200)) {
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+  }
+  throw new Error(`nothing answered /readyz on port ${port} within 60 s`);
+}
