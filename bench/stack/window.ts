@@ -52,15 +52,18 @@ export async function measureWindow(deps: WindowDeps, seconds: number): Promise<
   const redisCpu = () => (redisPid === undefined ? 0 : processCpuMs(redisPid));
   await fetchOk(`${deps.targetOrigin}/__record/start`);
 
-  const t0 = new Date();
-  const start = {
+  // Backends report their counters at most once a second: both ends lag alike, so the
+  // deltas still span one window's length.
+  const snapshot = async () => ({
     worker: processCpuMs(deps.workerPid),
     api: processCpuMs(deps.apiPid),
     redis: redisCpu(),
     machine: machineCpu(),
     commands: await redisCommandStats(deps.redis),
     database: await databaseStats(deps.admin, deps.database),
-  };
+  });
+  const t0 = new Date();
+  const start = await snapshot();
   await postgres.start();
   for (let s = 1; s <= seconds; s++) {
     await Promise.race([sleep(t0.getTime() + s * 1000 - Date.now()), deps.died]);
@@ -74,16 +77,7 @@ export async function measureWindow(deps: WindowDeps, seconds: number): Promise<
     }
   }
   const t1 = new Date();
-  const end = {
-    worker: processCpuMs(deps.workerPid),
-    api: processCpuMs(deps.apiPid),
-    redis: redisCpu(),
-    machine: machineCpu(),
-    commands: await redisCommandStats(deps.redis),
-    // Backends report their counters at most once a second: both ends lag alike, so the
-    // deltas still span one window's length.
-    database: await databaseStats(deps.admin, deps.database),
-  };
+  const end = await snapshot();
   const arrivals = (await (await fetchOk(`${deps.targetOrigin}/__record/stop`)).json()) as number[];
 
   return {
