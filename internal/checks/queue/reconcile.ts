@@ -38,35 +38,39 @@ const PAGE = 1000;
  * reconcileSchedules makes Redis' job schedulers match Postgres: missing ones are added, ones
  * whose interval or job data differ are replaced, orphans (deleted or paused monitors) are
  * removed. Safe to run while the API changes monitors: every step is an idempotent upsert or
- * remove, and the API applies its own change right after committing it.
+ * remove, the API applies its own change right after committing it, and Redis is read before
+ * Postgres. (Read the other way round, a monitor created between the two reads has its
+ * scheduler in Redis but not in the Postgres snapshot, and would be removed as an orphan until
+ * the next pass put it back, its checks missed meanwhile.)
  */
 export async function reconcileSchedules(deps: ReconcileDeps): Promise<ReconcileOutcome> {
+  const schedulers = [];
+  const total = await deps.queue.getJobSchedulersCount();
+  for (let start = 0; start < total; start += PAGE) {
+    schedulers.push(...(await deps.queue.getJobSchedulers(start, start + PAGE - 1, true)));
+  }
   const wanted = new Map((await deps.loadSchedules()).map((s) => [s.monitorId, s]));
   const outcome: ReconcileOutcome = { added: 0, updated: 0, removed: 0 };
   const seen = new Set<string>();
-  const total = await deps.queue.getJobSchedulersCount();
-  for (let start = 0; start < total; start += PAGE) {
-    const page = await deps.queue.getJobSchedulers(start, start + PAGE - 1, true);
-    for (const scheduler of page) {
-      const id = scheduler.key;
-      seen.add(id);
-      const schedule = wanted.get(id);
-      if (!schedule) {
-        await deps.queue.removeJobScheduler(id);
-        outcome.removed++;
-        continue;
-      }
-      const every = schedule.intervalSeconds * 1000;
-      const sameData =
-        JSON.stringify(scheduler.template?.data) === JSON.stringify(encodeCheckJob(schedule));
-      if (
-        scheduler.every !== every ||
-        scheduler.offset !== scheduleOffsetMs(id, every) ||
-        !sameData
-      ) {
-        await upsertSchedule(deps.queue, schedule);
-        outcome.updated++;
-      }
+  for (const scheduler of schedulers) {
+    const id = scheduler.key;
+    seen.add(id);
+    const schedule = wanted.get(id);
+    if (!schedule) {
+      await deps.queue.removeJobScheduler(id);
+      outcome.removed++;
+      continue;
+    }
+    const every = schedule.intervalSeconds * 1000;
+    const sameData =
+      JSON.stringify(scheduler.template?.data) === JSON.stringify(encodeCheckJob(schedule));
+    if (
+      scheduler.every !== every ||
+      scheduler.offset !== scheduleOffsetMs(id, every) ||
+      !sameData
+    ) {
+      await upsertSchedule(deps.queue, schedule);
+      outcome.updated++;
     }
   }
   for (const [id, schedule] of wanted) {
