@@ -232,6 +232,10 @@ describe("createCheckAdmission's staleness rule", () => {
 
   it("runs a late job taken for the first time when its organization has a free slot", async () => {
     expect(await admission().admit(request(1, 12_000))).toBeDefined();
-    expect(await admission().admit(request(2, 9_999))).toBeDefined();
+    expect(await admission().admit(request(2, 9_899))).toBeDefined();
+  });
+
+  it("drops a deferred job admitted within 100 ms of its interval's end: it would start after it", async () => {
+    expect(await admission().admit(request(2, 9_901))).toBeUndefined();
   });
 });

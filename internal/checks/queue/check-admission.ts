@@ -48,6 +48,15 @@ export interface CheckAdmission {
 const JITTER_MS = 250;
 
 /**
+ * A check admitted this close to the end of its interval is dropped instead: between admission
+ * and the check's first byte come the monitor's lock (a Redis round trip) and the check's set-up,
+ * so one admitted a millisecond before the end would start after it — late by a whole interval,
+ * beside the next interval's check. Waiters deferred to the end of their interval come back
+ * exactly there, so the edge is often hit, not a rarity.
+ */
+const STALE_MARGIN_MS = 100;
+
+/**
  * createCheckAdmission bounds the checks one organization runs at once in this worker. A check
  * whose organization is at its maximum waits in Redis (BullMQ's delayed set), not in one of the
  * worker's slots, so nobody else's checks wait behind it: the next slot the organization frees
@@ -72,7 +81,7 @@ export function createCheckAdmission(deps: CheckAdmissionDeps): CheckAdmission {
   return {
     async admit(request) {
       const at = now();
-      const staleAt = request.scheduledAtMs + request.intervalMs;
+      const staleAt = request.scheduledAtMs + request.intervalMs - STALE_MARGIN_MS;
       const startedBefore = (request.job.attemptsStarted ?? 0) > 1;
       if (startedBefore && at >= staleAt) return drop(request, "a whole interval late");
       const slot = slots.tryAcquire(request.orgId, at + request.timeoutMs);
