@@ -76,7 +76,10 @@ export interface PulsarProcesses {
 export async function startPulsar(env: NodeJS.ProcessEnv): Promise<PulsarProcesses> {
   const [apiPort, workerPort] = [await freePort(), await freePort()];
   const api = startProcess("api", ["dist/cmd/api/main.js"], { ...env, PORT: String(apiPort) });
-  const worker = startProcess("worker", ["dist/cmd/worker/main.js"], {
+  // e.g. BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": profile the worker
+  // alone under load (Node refuses --cpu-prof in NODE_OPTIONS).
+  const workerNodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const worker = startProcess("worker", [...workerNodeArgs, "dist/cmd/worker/main.js"], {
     ...env,
     METRICS_PORT: String(workerPort),
   });

@@ -89,6 +89,11 @@ export class Hop implements ConnectorHop, Dispatcher.DispatchHandler {
       // The check's own deadline bounds the whole hop; undici's timers would be extra work.
       headersTimeout: 0,
       bodyTimeout: 0,
+      // The socket is never reused (close() ends it), so a server's short keep-alive must not
+      // make undici end it first: with its default 2 s margin a server answering "Keep-Alive:
+      // timeout=1" (or 2) has every socket destroyed with a fresh Error, whose stack Node then
+      // formats, a tenth of a check's CPU.
+      keepAliveTimeoutThreshold: 0,
     });
   }
 
