@@ -1,6 +1,7 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import type { Job } from "bullmq";
+import type { LimitFunction } from "p-limit";
 import type { CheckResult, CheckTarget } from "../../gen/pulsar/v1/check_pb.js";
 import type { BatchWriter } from "../core/batch-writer.js";
 import type { Logger } from "../core/logger.js";
@@ -22,6 +23,12 @@ export interface CheckProcessorDeps {
   runCheck: RunCheck;
   writer: Pick<BatchWriter<CheckResult>, "add">;
   locks: MonitorLocks;
+  /**
+   * Bounds the checks running at once (CHECK_CONCURRENCY): a job whose result waits for its
+   * batch to be written holds a BullMQ slot but no connection, so the worker's BullMQ
+   * concurrency is larger and this bounds the network part alone. None: BullMQ's bound only.
+   */
+  checkSlots?: LimitFunction;
   region: string;
   log: Logger;
   /** Called with each stored result (metrics, live stream). */
@@ -81,7 +88,9 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
         return;
       }
       try {
-        result = await deps.runCheck(target, { signal });
+        result = await (deps.checkSlots
+          ? deps.checkSlots(() => deps.runCheck(target, { signal }))
+          : deps.runCheck(target, { signal }));
       } finally {
         // The lock keeps checks from overlapping; storing the result needs no lock. Its TTL
         // frees it anyway (a killed worker's lock too), so a failed release must not fail the

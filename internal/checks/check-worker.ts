@@ -1,6 +1,7 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import pLimit from "p-limit";
 import type pg from "pg";
 import type { CheckResult } from "../../gen/pulsar/v1/check_pb.js";
 import type { AlertQueue } from "../alerts/delivery/alert-queue.js";
@@ -32,6 +33,11 @@ export interface CheckWorkerDeps {
   queue: CheckQueue;
   prefix: string;
   runCheck: RunCheck;
+  /**
+   * Checks this worker runs at once (CHECK_CONCURRENCY). It holds twice as many jobs: a job
+   * stays active until its result is stored, up to a batch window later, and those waiting
+   * must not keep the next checks from starting.
+   */
   concurrency: number;
   /**
    * Checks of one organization this worker runs at once (CHECK_ORG_MAX_INFLIGHT); the
@@ -108,12 +114,16 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
       await handOut(stored.alertEvents);
     },
     onWritten: metrics && ((size, seconds) => metrics.observeResultBatch(size, seconds)),
+    // A batch costs Postgres five round trips whatever its size: waiting 100 ms makes one of
+    // ~20 results at 200 checks/s instead of ~4, and a result is still seen live within 0.1 s.
+    maxDelayMs: 100,
     log,
   });
   const processor = createCheckProcessor({
     runCheck: deps.runCheck,
     writer,
     locks: createMonitorLocks(deps.redis, deps.prefix),
+    checkSlots: pLimit(deps.concurrency),
     region: deps.region,
     metrics,
     admission: orgAdmission(deps),
@@ -122,7 +132,7 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
   const worker = new Worker<JsonObject, void, string>(CHECK_QUEUE, processor, {
     connection: deps.bullConnection,
     prefix: deps.prefix,
-    concurrency: deps.concurrency,
+    concurrency: deps.concurrency * 2,
     // BullMQ renews the lock every lockDuration/2 while we live; once a killed worker's lock
     // lapses, the next stalled-job check hands its jobs to another worker.
     lockDuration: deps.jobLockMs ?? 30_000,
