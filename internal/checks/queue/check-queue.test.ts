@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { scheduleOffsetMs } from "./check-queue.js";
+import { SCHEDULE_GRAIN_MS, scheduleOffsetMs } from "./check-queue.js";
 
 describe("scheduleOffsetMs", () => {
   it("is stable for a monitor and within its interval", () => {
@@ -11,6 +11,18 @@ describe("scheduleOffsetMs", () => {
       expect(offset).toBeGreaterThanOrEqual(1);
       expect(offset).toBeLessThan(10_000);
     }
+  });
+
+  it("puts every monitor on the grid, so that checks fall due together", () => {
+    const slots = new Set<number>();
+    for (let i = 0; i < 1000; i++) {
+      const offset = scheduleOffsetMs(randomUUID(), 20_000);
+      expect((offset - 1) % SCHEDULE_GRAIN_MS).toBe(0);
+      slots.add(offset);
+    }
+    // 1,000 monitors over a 20 s interval's 200 slots: nearly every slot is used.
+    expect(slots.size).toBeGreaterThan(190);
+    expect(slots.size).toBeLessThanOrEqual(20_000 / SCHEDULE_GRAIN_MS);
   });
 
   it("spreads 10,000 monitors evenly over a 60 s interval", () => {
