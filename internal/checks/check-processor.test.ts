@@ -26,7 +26,7 @@ const prefix = uniquePrefix("check-processor");
 
 beforeAll(async () => {
   gate = await startGatedTarget();
-  redis = createRedis(TEST_REDIS_URL, "locks", "check-processor-test");
+  redis = createRedis(TEST_REDIS_URL, "command", "check-processor-test");
 });
 
 afterAll(async () => {
