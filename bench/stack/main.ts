@@ -1,9 +1,10 @@
 // bench/stack: what one check costs the whole stack — the API, the worker, Postgres and Redis —
 // in CPU, Redis commands and Postgres work, with the lateness seen at the target.
 //
-//   npm run bench:stack -- --monitors 3900 --interval 20 --warmup 30 --duration 60 --target-delay-ms 50
+//   npm run bench:stack -- --monitors 3900 --interval 20 --warmup 30 --duration 60 --target-delay-ms 50 [--workers 1]
 //
-// Runs the built API and worker (dist/, as `npm start` does) against a database of its own,
+// Runs the built API and worker (dist/, as `npm start` does; `--workers N` runs N workers, whose
+// CPU counts together as "worker") against a database of its own,
 // `pulsar_bench_stack` (dropped afterwards), and Redis keys under a prefix of its own (deleted
 // afterwards), on the local servers or those DATABASE_URL (any database of the server: the
 // bench connects there to create its own) and REDIS_URL name. Creates the monitors through the
@@ -26,6 +27,7 @@ const { values: args } = parseArgs({
     warmup: { type: "string", default: "30" },
     duration: { type: "string", default: "60" },
     "target-delay-ms": { type: "string", default: "50" },
+    workers: { type: "string", default: "1" },
   },
 });
 const params = {
@@ -33,6 +35,7 @@ const params = {
   intervalSeconds: Number(args.interval),
   targetDelayMs: Number(args["target-delay-ms"]),
   warmupSeconds: Number(args.warmup),
+  workers: Number(args.workers),
 };
 const durationSeconds = Number(args.duration);
 const database = "pulsar_bench_stack";
@@ -95,17 +98,24 @@ async function main(): Promise<void> {
   const targetOrigin = `http://localhost:${line.trim().split(" ")[1]}`;
 
   const org = await createTestOrg(stack.pool, "bench");
-  const pulsar = await startPulsar({
-    DATABASE_URL: stack.databaseUrl,
-    REDIS_URL: stack.redisUrl,
-    QUEUE_PREFIX: prefix,
-    // One organization owns every monitor: lift its quota and write rate past the bench's.
-    PULSAR_ORG_MAX_MONITORS: String(Math.max(10_000, params.monitors)),
-    PULSAR_ORG_WRITES_PER_MINUTE: "1000000",
-  });
-  cleanups.push(() => Promise.all([pulsar.worker.stop(), pulsar.api.stop()]));
+  const pulsar = await startPulsar(
+    {
+      DATABASE_URL: stack.databaseUrl,
+      REDIS_URL: stack.redisUrl,
+      QUEUE_PREFIX: prefix,
+      // One organization owns every monitor: lift its quota and write rate past the bench's.
+      PULSAR_ORG_MAX_MONITORS: String(Math.max(10_000, params.monitors)),
+      PULSAR_ORG_WRITES_PER_MINUTE: "1000000",
+    },
+    params.workers,
+  );
+  cleanups.push(() =>
+    Promise.all([...pulsar.workers.map((worker) => worker.stop()), pulsar.api.stop()]),
+  );
   await pulsar.ready;
-  progress(`api pid ${pulsar.api.pid}, worker pid ${pulsar.worker.pid}, target ${targetOrigin}`);
+  progress(
+    `api pid ${pulsar.api.pid}, worker pids ${pulsar.workers.map((w) => w.pid).join(" ")}, target ${targetOrigin}`,
+  );
 
   const created = Date.now();
   const monitorIds = await Promise.race([
@@ -127,7 +137,7 @@ async function main(): Promise<void> {
   progress(`measuring over ${durationSeconds} s ...`);
   const measure = await measureWindow(
     {
-      workerPid: pulsar.worker.pid,
+      workerPids: pulsar.workers.map((worker) => worker.pid),
       apiPid: pulsar.api.pid,
       admin,
       database,

@@ -55,10 +55,10 @@ export function startProcess(
   };
 }
 
-/** PulsarProcesses are the API and the worker, as `npm start`'s launcher runs them. */
+/** PulsarProcesses are the API and the workers, as `npm start`'s launcher runs them (one). */
 export interface PulsarProcesses {
   api: StackProcess;
-  worker: StackProcess;
+  workers: StackProcess[];
   /** The API's base URL, http://127.0.0.1:<port>. */
   baseUrl: string;
   /** Rejects when either process dies on its own. */
@@ -73,22 +73,37 @@ export interface PulsarProcesses {
  * free port. It resolves as soon as both are spawned, so that the caller can stop them whatever
  * happens next; `ready` says when they serve.
  */
-export async function startPulsar(env: NodeJS.ProcessEnv): Promise<PulsarProcesses> {
-  const [apiPort, workerPort] = [await freePort(), await freePort()];
+export async function startPulsar(
+  env: NodeJS.ProcessEnv,
+  workerCount = 1,
+): Promise<PulsarProcesses> {
+  const apiPort = await freePort();
   const api = startProcess("api", ["dist/cmd/api/main.js"], { ...env, PORT: String(apiPort) });
-  // e.g. BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": profile the worker
+  // e.g. BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": profile the workers
   // alone under load (Node refuses --cpu-prof in NODE_OPTIONS).
   const workerNodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const worker = startProcess("worker", [...workerNodeArgs, "dist/cmd/worker/main.js"], {
-    ...env,
-    METRICS_PORT: String(workerPort),
-  });
-  const died = Promise.race([api.died, worker.died]);
+  const workerPorts: number[] = [];
+  const workers: (StackProcess & { died: Promise<never> })[] = [];
+  for (let i = 0; i < workerCount; i++) {
+    const port = await freePort();
+    workerPorts.push(port);
+    workers.push(
+      startProcess(
+        workerCount === 1 ? "worker" : `worker${i + 1}`,
+        [...workerNodeArgs, "dist/cmd/worker/main.js"],
+        {
+          ...env,
+          METRICS_PORT: String(port),
+        },
+      ),
+    );
+  }
+  const died = Promise.race([api.died, ...workers.map((worker) => worker.died)]);
   died.catch(() => {});
-  const both = Promise.all([waitReady(apiPort), waitReady(workerPort)]).then(() => {});
-  const ready = Promise.race([both, died]);
+  const all = Promise.all([apiPort, ...workerPorts].map(waitReady)).then(() => {});
+  const ready = Promise.race([all, died]);
   ready.catch(() => {});
-  return { api, worker, baseUrl: `http://127.0.0.1:${apiPort}`, died, ready };
+  return { api, workers, baseUrl: `http://127.0.0.1:${apiPort}`, died, ready };
 }
 
 async function waitReady(port: number): Promise<void> {

@@ -9,6 +9,8 @@ export interface RunParameters {
   intervalSeconds: number;
   targetDelayMs: number;
   warmupSeconds: number;
+  /** Worker processes, each as `npm start` runs its one. */
+  workers: number;
 }
 
 /** StoredChecks are the results the worker stored with checked_at in the window. */

@@ -12,7 +12,8 @@ import {
 
 /** WindowDeps are what a measurement window reads: the processes and both servers. */
 export interface WindowDeps {
-  workerPid: number;
+  /** Every worker process: their CPU and memory are counted together as "worker". */
+  workerPids: number[];
   apiPid: number;
   /** A connection to another database of the server than `database`. */
   admin: pg.Client;
@@ -47,6 +48,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * bench's database during the window, so that the bench's own reads are not counted.
  */
 export async function measureWindow(deps: WindowDeps, seconds: number): Promise<WindowMeasure> {
+  const workersCpuMs = () => deps.workerPids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
   const postgres = createPostgresMeter(deps.admin, deps.database);
   const redisPid = await redisLocalPid(deps.redis);
   const redisCpu = () => (redisPid === undefined ? 0 : processCpuMs(redisPid));
@@ -55,7 +57,7 @@ export async function measureWindow(deps: WindowDeps, seconds: number): Promise<
   // Backends report their counters at most once a second: both ends lag alike, so the
   // deltas still span one window's length.
   const snapshot = async () => ({
-    worker: processCpuMs(deps.workerPid),
+    worker: workersCpuMs(),
     api: processCpuMs(deps.apiPid),
     redis: redisCpu(),
     machine: machineCpu(),
@@ -69,10 +71,9 @@ export async function measureWindow(deps: WindowDeps, seconds: number): Promise<
     await Promise.race([sleep(t0.getTime() + s * 1000 - Date.now()), deps.died]);
     await postgres.sample();
     if (s % 10 === 0 || s === seconds) {
-      const cores = (pid: number, from: number) =>
-        ((processCpuMs(pid) - from) / 1000 / s).toFixed(2);
+      const cores = (now: number, from: number) => ((now - from) / 1000 / s).toFixed(2);
       deps.progress(
-        `window ${s}/${seconds} s: worker ${cores(deps.workerPid, start.worker)} cores, api ${cores(deps.apiPid, start.api)}, postgres ${(postgres.read().oursMs / 1000 / s).toFixed(2)}`,
+        `window ${s}/${seconds} s: worker ${cores(workersCpuMs(), start.worker)} cores, api ${cores(processCpuMs(deps.apiPid), start.api)}, postgres ${(postgres.read().oursMs / 1000 / s).toFixed(2)}`,
       );
     }
   }
@@ -92,7 +93,10 @@ export async function measureWindow(deps: WindowDeps, seconds: number): Promise<
     postgres: postgres.read(),
     machineBusy:
       1 - (end.machine.idle - start.machine.idle) / (end.machine.total - start.machine.total),
-    rssMb: { worker: processRssMb(deps.workerPid), api: processRssMb(deps.apiPid) },
+    rssMb: {
+      worker: deps.workerPids.reduce((sum, pid) => sum + processRssMb(pid), 0),
+      api: processRssMb(deps.apiPid),
+    },
     commands: { before: start.commands, after: end.commands },
     database: { before: start.database, after: end.database },
     arrivals,
