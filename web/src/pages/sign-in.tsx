@@ -1,8 +1,8 @@
-import { type FormEvent, useState } from "react";
-import { problemOf } from "../api/errors";
+import { useState } from "react";
 import { useSession } from "../auth/session";
 import { Button, Field, FormError } from "../components/form";
 import { Link } from "../components/link";
+import { useFormSubmit } from "../components/use-form-submit";
 import { AuthPage } from "./auth-page";
 
 /** SignInPage signs a member in with email and password. */
@@ -10,26 +10,12 @@ export function SignInPage() {
   const { signIn } = useSession();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<{ field?: string; message: string }>();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await signIn(email, password);
-    } catch (e) {
-      setError(problemOf(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { onSubmit, busy, fieldError, formError } = useFormSubmit(() => signIn(email, password));
 
   return (
     <AuthPage
       title="Sign in"
-      onSubmit={submit}
+      onSubmit={onSubmit}
       footer={
         <>
           New here?{" "}
@@ -46,7 +32,7 @@ export function SignInPage() {
         required
         value={email}
         onChange={(e) => setEmail(e.target.value)}
-        error={error?.field === "email" ? error.message : undefined}
+        error={fieldError("email")}
       />
       <Field
         label="Password"
@@ -55,9 +41,9 @@ export function SignInPage() {
         required
         value={password}
         onChange={(e) => setPassword(e.target.value)}
-        error={error?.field === "password" ? error.message : undefined}
+        error={fieldError("password")}
       />
-      <FormError>{error && !error.field ? error.message : undefined}</FormError>
+      <FormError>{formError("email", "password")}</FormError>
       <Button type="submit" disabled={busy} className="w-full">
         {busy ? "Signing in…" : "Sign in"}
       </Button>

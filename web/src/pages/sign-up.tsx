@@ -1,8 +1,8 @@
-import { type FormEvent, useState } from "react";
-import { problemOf } from "../api/errors";
+import { useState } from "react";
 import { useSession } from "../auth/session";
 import { Button, Field, FormError } from "../components/form";
 import { Link } from "../components/link";
+import { useFormSubmit } from "../components/use-form-submit";
 import { useLocation } from "../lib/router";
 import { AuthPage } from "./auth-page";
 
@@ -16,29 +16,19 @@ export function SignUpPage() {
   const { signUp } = useSession();
   const invitationToken = useLocation().search.get("invitation") ?? "";
   const [fields, setFields] = useState(EMPTY);
-  const [error, setError] = useState<{ field?: string; message: string }>();
-  const [busy, setBusy] = useState(false);
   const set = (key: keyof typeof EMPTY) => (e: { target: { value: string } }) =>
     setFields((f) => ({ ...f, [key]: e.target.value }));
-  const errorFor = (field: string) => (error?.field === field ? error.message : undefined);
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await signUp({ ...fields, invitationToken });
-    } catch (e) {
-      setError(problemOf(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const {
+    onSubmit,
+    busy,
+    fieldError: errorFor,
+    formError,
+  } = useFormSubmit(() => signUp({ ...fields, invitationToken }));
 
   return (
     <AuthPage
       title={invitationToken ? "Join your organization" : "Create your account"}
-      onSubmit={submit}
+      onSubmit={onSubmit}
       footer={
         <>
           Already have an account?{" "}
@@ -83,7 +73,7 @@ export function SignUpPage() {
           error={errorFor("orgName")}
         />
       )}
-      <FormError>{error && !error.field ? error.message : undefined}</FormError>
+      <FormError>{formError("name", "email", "password", "orgName", "invitationToken")}</FormError>
       <Button type="submit" disabled={busy} className="w-full">
         {busy ? "Creating…" : "Create account"}
       </Button>

@@ -1,8 +1,8 @@
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import type { Role } from "../../../../gen/pulsar/v1/auth_pb";
-import { type ApiProblem, problemOf } from "../../api/errors";
 import { Button, Field, FormError } from "../../components/form";
 import { SelectField } from "../../components/select-field";
+import { useFormSubmit } from "../../components/use-form-submit";
 import { INVITABLE_ROLES, type InvitableRole } from "./roles";
 
 const ROLE_CHOICES = Object.keys(INVITABLE_ROLES) as InvitableRole[];
@@ -18,26 +18,14 @@ export function InviteForm({
 }) {
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<InvitableRole>("Member");
-  const [problem, setProblem] = useState<ApiProblem>();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      await onInvite(email.trim(), INVITABLE_ROLES[role].role);
-      setEmail("");
-    } catch (error) {
-      setProblem(problemOf(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { onSubmit, busy, fieldError, formError } = useFormSubmit(async () => {
+    await onInvite(email.trim(), INVITABLE_ROLES[role].role);
+    setEmail("");
+  });
 
   return (
     <form
-      onSubmit={submit}
+      onSubmit={onSubmit}
       noValidate
       aria-label="Invite someone"
       className="space-y-4 rounded-lg border border-slate-200 p-4 dark:border-slate-800"
@@ -51,7 +39,7 @@ export function InviteForm({
           required
           value={email}
           onChange={(e) => setEmail(e.target.value)}
-          error={problem?.field === "email" ? problem.message : undefined}
+          error={fieldError("email")}
         />
         <SelectField
           label="Role"
@@ -61,7 +49,7 @@ export function InviteForm({
           hint={INVITABLE_ROLES[role].hint}
         />
       </div>
-      <FormError>{problem && problem.field !== "email" ? problem.message : undefined}</FormError>
+      <FormError>{formError("email")}</FormError>
       <Button type="submit" disabled={busy}>
         {busy ? "Inviting…" : "Invite"}
       </Button>

@@ -1,8 +1,8 @@
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import type { TokenScope } from "../../../../gen/pulsar/v1/auth_pb";
-import { type ApiProblem, problemOf } from "../../api/errors";
 import { Button, Field, FormError } from "../../components/form";
 import { SelectField } from "../../components/select-field";
+import { useFormSubmit } from "../../components/use-form-submit";
 import { CREATABLE_SCOPES, type CreatableScope } from "./scopes";
 
 const SCOPE_CHOICES = Object.keys(CREATABLE_SCOPES) as CreatableScope[];
@@ -18,27 +18,14 @@ export function CreateTokenForm({
 }) {
   const [name, setName] = useState("");
   const [scope, setScope] = useState<CreatableScope>("API");
-  const [problem, setProblem] = useState<ApiProblem>();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      await onCreate(name.trim(), CREATABLE_SCOPES[scope].scope);
-      setName("");
-    } catch (error) {
-      setProblem(problemOf(error));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const fieldError = (field: string) => (problem?.field === field ? problem.message : undefined);
+  const { onSubmit, busy, fieldError, formError } = useFormSubmit(async () => {
+    await onCreate(name.trim(), CREATABLE_SCOPES[scope].scope);
+    setName("");
+  });
 
   return (
     <form
-      onSubmit={submit}
+      onSubmit={onSubmit}
       noValidate
       aria-label="Create a token"
       className="space-y-4 rounded-lg border border-slate-200 p-4 dark:border-slate-800"
@@ -63,11 +50,7 @@ export function CreateTokenForm({
           error={fieldError("scope")}
         />
       </div>
-      <FormError>
-        {problem && problem.field !== "name" && problem.field !== "scope"
-          ? problem.message
-          : undefined}
-      </FormError>
+      <FormError>{formError("name", "scope")}</FormError>
       <Button type="submit" disabled={busy}>
         {busy ? "Creating…" : "Create token"}
       </Button>
