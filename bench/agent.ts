@@ -32,6 +32,7 @@ import { newSecret } from "../internal/auth/secrets.js";
 import { createLogger } from "../internal/core/logger.js";
 import { createPool } from "../internal/db/pool.js";
 import { applySchema } from "../internal/db/schema.js";
+import { createHostSampleSink } from "../internal/hosts/server/sample-sink.js";
 import { createHostSampleStore } from "../internal/hosts/server/sample-store.js";
 import { createRedis } from "../internal/redis/redis.js";
 import { createStreamPublisher } from "../internal/stream/publisher.js";
@@ -112,7 +113,13 @@ async function main() {
       prefix,
       scheduler: { schedule: async () => {}, unschedule: async () => {} },
       log,
-      ingest: { sampleStore, publisher: createStreamPublisher(redis, prefix) },
+      ingest: {
+        sink: createHostSampleSink({
+          store: sampleStore,
+          publisher: createStreamPublisher(redis, prefix),
+          log,
+        }),
+      },
     }),
   );
 

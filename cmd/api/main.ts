@@ -16,6 +16,7 @@ import { createLogger } from "../../internal/core/logger.js";
 import { createPool } from "../../internal/db/pool.js";
 import { applySchema } from "../../internal/db/schema.js";
 import { createDnsLookup } from "../../internal/dns/dns-lookup.js";
+import { createHostSampleSink } from "../../internal/hosts/server/sample-sink.js";
 import { createHostSampleStore } from "../../internal/hosts/server/sample-store.js";
 import { onShutdown } from "../../internal/lifecycle/shutdown.js";
 import { createApiMetrics } from "../../internal/metrics/api-metrics.js";
@@ -78,7 +79,7 @@ const api = createApi({
   sharedHosts: config.PULSAR_SHARED_HOSTS,
   trustProxy: config.PULSAR_TRUST_PROXY,
   webRoot: builtWebRoot(),
-  ingest: { sampleStore, publisher },
+  ingest: { sink: createHostSampleSink({ store: sampleStore, publisher, log }) },
   alerts: {
     publicUrl: config.PUBLIC_URL,
     blockPrivateTargets: config.PULSAR_BLOCK_PRIVATE_TARGETS,

@@ -79,8 +79,8 @@ const alertWorker = startAlertDeliveryWorker({
   metrics,
   log,
 });
-// Host rules (of this worker's samples, and the sweep of hosts gone silent) hand their alerts out
-// as the check worker does its own: deliveries queued, events published, after COMMIT.
+// One hand-out for every alert this process decides (checks, host rules of its samples, the sweep
+// of hosts gone silent): deliveries queued, events published, after COMMIT.
 const alertHandOut = createAlertHandOut({ queue: alertQueue, publisher, log });
 const worker = startCheckWorker({
   pool,
@@ -100,7 +100,7 @@ const worker = startCheckWorker({
   reconcileEveryMs: config.RECONCILE_INTERVAL_MS,
   jobLockMs: config.JOB_LOCK_MS,
   publisher,
-  alertQueue,
+  handOut: alertHandOut,
   metrics,
   log,
 });

@@ -19,7 +19,7 @@ import type { MonitorScheduler } from "../checks/queue/schedules.js";
 import type { Logger } from "../core/logger.js";
 import { createHealthHandler } from "../core/ops/health.js";
 import { createMetricsHandler } from "../core/ops/metrics-handler.js";
-import type { HostSampleStore } from "../hosts/server/sample-store.js";
+import type { HostSampleSink } from "../hosts/server/sample-sink.js";
 import { MAX_PUSH_BYTES } from "../hosts/server/sample-validation.js";
 import type { ApiMetrics } from "../metrics/api-metrics.js";
 import { rpcMetricsInterceptor } from "../metrics/rpc-interceptor.js";
@@ -30,7 +30,7 @@ import { createAuthService } from "../service/auth-service.js";
 import { createHostService } from "../service/host-service.js";
 import { createIngestService } from "../service/ingest-service.js";
 import { createMonitorService } from "../service/monitor-service.js";
-import { createStreamPublisher, type StreamPublisher } from "../stream/publisher.js";
+import { createStreamPublisher } from "../stream/publisher.js";
 import { authenticateAgent } from "./agent-auth-gate.js";
 import { authenticateCaller } from "./auth-gate.js";
 import { errorInterceptor } from "./errors.js";
@@ -63,13 +63,12 @@ export interface ApiDeps {
    *  gate of DEFAULT_HASH_GATE (internal/auth/hash-gate.ts). Tests count or slow it. */
   passwords?: PasswordHasher;
   /**
-   * Where agents' samples go (IngestService): a host sample store and a stream publisher, the
-   * same path as a worker's samples; the caller opens and closes them. Absent: IngestService is
-   * not served (tests of other services). Tests lower the rate limits.
+   * Where agents' samples go (IngestService): a host sample sink (internal/hosts/server), the
+   * same path as a worker's samples; the caller opens and closes its store. Absent:
+   * IngestService is not served (tests of other services). Tests lower the rate limits.
    */
   ingest?: {
-    sampleStore: HostSampleStore;
-    publisher: StreamPublisher;
+    sink: Pick<HostSampleSink, "push">;
     limits?: IngestLimits;
   };
   /** The built dashboard (dist/web); absent or missing: the API serves no pages. */
@@ -188,8 +187,7 @@ export function createApi(deps: ApiDeps): Api {
       router.service(
         IngestService,
         createIngestService({
-          sampleStore: deps.ingest.sampleStore,
-          publisher: deps.ingest.publisher,
+          sink: deps.ingest.sink,
           limiter: createIngestLimiter(deps.redis, deps.prefix, deps.ingest.limits),
           maxHostsPerOrg: deps.quotas?.hosts,
           log: deps.log,

@@ -17,6 +17,7 @@ import {
   createAlertQueue,
   deliveryJobId,
 } from "../alerts/delivery/alert-queue.js";
+import { createAlertHandOut } from "../alerts/hand-out.js";
 import { createApi } from "../api/app.js";
 import { silentLogger } from "../core/logger.js";
 import { createRedis } from "../redis/redis.js";
@@ -71,17 +72,22 @@ beforeAll(async () => {
     concurrency: 10,
     region: "test-region",
     reconcileEveryMs: 300,
-    alertQueue,
     publisher: {
       async publishCheckResults(results, owners) {
         for (const { monitorId } of results) {
           published.push({ monitorId, orgId: owners.get(monitorId) });
         }
       },
-      async publishAlertEvents(events) {
-        alertEvents.push(...events);
-      },
     },
+    handOut: createAlertHandOut({
+      queue: alertQueue,
+      publisher: {
+        async publishAlertEvents(events) {
+          alertEvents.push(...events);
+        },
+      },
+      log: silentLogger,
+    }),
     log: silentLogger,
   });
   const api = createApi({

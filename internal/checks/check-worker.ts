@@ -4,8 +4,7 @@ import type { Redis } from "ioredis";
 import pLimit from "p-limit";
 import type pg from "pg";
 import type { CheckResult } from "../../gen/pulsar/v1/check_pb.js";
-import type { AlertQueue } from "../alerts/delivery/alert-queue.js";
-import { createAlertHandOut } from "../alerts/hand-out.js";
+import type { AlertHandOut } from "../alerts/hand-out.js";
 import { createBatchWriter } from "../core/batch-writer.js";
 import type { Logger } from "../core/logger.js";
 import { OrgSlots } from "../core/org-slots.js";
@@ -47,15 +46,16 @@ export interface CheckWorkerDeps {
   region: string;
   reconcileEveryMs: number;
   /**
-   * Publishes committed batches live: their results, each to the organization the batch's
-   * transaction read for its monitor, and their alert events; none in tests that do not need it.
+   * Publishes committed batches' results live, each to the organization the batch's
+   * transaction read for its monitor; none in tests that do not need it.
    */
-  publisher?: Pick<StreamPublisher, "publishCheckResults" | "publishAlertEvents">;
+  publisher?: Pick<StreamPublisher, "publishCheckResults">;
   /**
-   * Where the deliveries of alerts go once their batch is committed. Without it they stay
-   * pending until a delivery worker's sweeper queues them.
+   * Where committed batches' alert events go: deliveries queued, events published
+   * (internal/alerts/hand-out.ts), the same hand-out as the worker's host rules. Without it they
+   * stay pending until a delivery worker's sweeper queues them.
    */
-  alertQueue?: Pick<AlertQueue, "addBulk">;
+  handOut?: AlertHandOut;
   /** BullMQ lock duration and stalled-job check interval. */
   jobLockMs?: number;
   /** The worker's series (internal/metrics); none in tests that do not look at them. */
@@ -100,7 +100,6 @@ function orgAdmission(deps: CheckWorkerDeps): CheckAdmission | undefined {
  */
 export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
   const { log, publisher, metrics } = deps;
-  const handOut = createAlertHandOut({ queue: deps.alertQueue, publisher, log });
   const writer = createBatchWriter<CheckResult>({
     label: "check results",
     // Both steps run after COMMIT, so nothing is published or queued for a batch that was
@@ -111,7 +110,7 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
       publisher
         ?.publishCheckResults(batch, ownersOf(stored.monitors))
         .catch((error: unknown) => log.warn("publishing check results failed", { error }));
-      await handOut(stored.alertEvents);
+      await deps.handOut?.(stored.alertEvents);
     },
     onWritten: metrics && ((size, seconds) => metrics.observeResultBatch(size, seconds)),
     // A batch costs Postgres five round trips whatever its size: waiting 100 ms makes one of

@@ -23,6 +23,7 @@ import { createApi } from "../api/app.js";
 import { authorizeUpgrade } from "../api/ws/authorize.js";
 import { createStreamGateway, type StreamGateway } from "../api/ws/gateway.js";
 import { silentLogger } from "../core/logger.js";
+import { createHostSampleSink } from "../hosts/server/sample-sink.js";
 import { createHostSampleStore, type HostSampleStore } from "../hosts/server/sample-store.js";
 import { createRedis } from "../redis/redis.js";
 import { createStreamPublisher } from "../stream/publisher.js";
@@ -66,7 +67,13 @@ beforeAll(async () => {
     prefix,
     scheduler: { schedule: async () => {}, unschedule: async () => {} },
     log: silentLogger,
-    ingest: { sampleStore, publisher: createStreamPublisher(redis, prefix) },
+    ingest: {
+      sink: createHostSampleSink({
+        store: sampleStore,
+        publisher: createStreamPublisher(redis, prefix),
+        log: silentLogger,
+      }),
+    },
     metrics,
     metricsToken: TOKEN,
   });

@@ -20,6 +20,7 @@ import {
   type AlertDeliveryWorker,
   startAlertDeliveryWorker,
 } from "../alerts/delivery/delivery-worker.js";
+import { createAlertHandOut } from "../alerts/hand-out.js";
 import { createApi } from "../api/app.js";
 import { type CheckWorker, startCheckWorker } from "../checks/check-worker.js";
 import { runCheck } from "../checks/http/index.js";
@@ -90,7 +91,7 @@ beforeAll(async () => {
     concurrency: 10,
     region: "test-region",
     reconcileEveryMs: 1000,
-    alertQueue,
+    handOut: createAlertHandOut({ queue: alertQueue, log: silentLogger }),
     metrics,
     log: silentLogger,
   });

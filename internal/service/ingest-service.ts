@@ -4,16 +4,15 @@ import { getCaller } from "../auth/caller.js";
 import type { IngestLimiter } from "../auth/ingest-limiter.js";
 import { PermissionDeniedError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import { createHostSampleSink, type HostSampleSinkDeps } from "../hosts/server/sample-sink.js";
+import type { HostSampleSink } from "../hosts/server/sample-sink.js";
 import { measureSamples, validateSamples } from "../hosts/server/sample-validation.js";
 import { DEFAULT_ORG_QUOTAS } from "../quota/org-quotas.js";
 
 /** IngestServiceDeps are what PushSamples uses. */
 export interface IngestServiceDeps {
-  /** The API's store of host samples, shared by every organization's agents; host rules are
-   *  its onStored. */
-  sampleStore: HostSampleSinkDeps["store"];
-  publisher: HostSampleSinkDeps["publisher"];
+  /** Where the samples go: stored (host rules heard on each stored batch) and published, the
+   *  same path as a worker's samples; shared by every organization's agents. */
+  sink: Pick<HostSampleSink, "push">;
   limiter: IngestLimiter;
   /** PULSAR_ORG_MAX_HOSTS: the hosts one organization's agents may report; its default when
    *  absent. */
@@ -34,11 +33,6 @@ export interface IngestServiceDeps {
 export function createIngestService(deps: IngestServiceDeps): ServiceImpl<typeof IngestService> {
   const now = deps.now ?? Date.now;
   const maxHosts = deps.maxHostsPerOrg ?? DEFAULT_ORG_QUOTAS.hosts;
-  const sink = createHostSampleSink({
-    store: deps.sampleStore,
-    publisher: deps.publisher,
-    log: deps.log,
-  });
   const refuse = (hostId: string) =>
     new PermissionDeniedError(
       `host ${hostId} belongs to another organization or to the shared workers; give this agent an id of its own (AGENT_HOST_ID)`,
@@ -59,7 +53,7 @@ export function createIngestService(deps: IngestServiceDeps): ServiceImpl<typeof
       const key = { tokenId: caller.tokenId, orgId: caller.orgId };
       await deps.limiter.consume(key, req.samples.length, async () => sum(await measure()));
       validateSamples(req.samples, now(), await measure());
-      const foreign = await sink.push(caller.orgId, req.samples, maxHosts);
+      const foreign = await deps.sink.push(caller.orgId, req.samples, maxHosts);
       if (foreign !== undefined) throw refuse(foreign);
       return { accepted: req.samples.length };
     },

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApi } from "../../internal/api/app.js";
 import { silentLogger } from "../../internal/core/logger.js";
+import { createHostSampleSink } from "../../internal/hosts/server/sample-sink.js";
 import { createHostSampleStore } from "../../internal/hosts/server/sample-store.js";
 import { createRedis } from "../../internal/redis/redis.js";
 import { createStreamPublisher } from "../../internal/stream/publisher.js";
@@ -39,7 +40,13 @@ beforeAll(async () => {
       scheduler: { schedule: async () => {}, unschedule: async () => {} },
       log: silentLogger,
       writesPerMinute: 1,
-      ingest: { sampleStore, publisher: createStreamPublisher(redis, prefix) },
+      ingest: {
+        sink: createHostSampleSink({
+          store: sampleStore,
+          publisher: createStreamPublisher(redis, prefix),
+          log: silentLogger,
+        }),
+      },
     }),
   );
   org = await createTestOrg(db.pool, "Gate");

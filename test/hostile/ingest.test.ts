@@ -19,6 +19,7 @@ import { IngestService, PushSamplesRequestSchema } from "../../gen/pulsar/v1/ing
 import { createApi } from "../../internal/api/app.js";
 import type { IngestLimits } from "../../internal/auth/ingest-limiter.js";
 import { silentLogger } from "../../internal/core/logger.js";
+import { createHostSampleSink } from "../../internal/hosts/server/sample-sink.js";
 import { createHostSampleStore } from "../../internal/hosts/server/sample-store.js";
 import {
   AGENT_BATCH_BYTES,
@@ -90,8 +91,11 @@ async function startApi(
     log: silentLogger,
     quotas: { ...DEFAULT_ORG_QUOTAS, hosts: options.maxHosts ?? DEFAULT_ORG_QUOTAS.hosts },
     ingest: {
-      sampleStore,
-      publisher: createStreamPublisher(redis, prefix, { ringTtlSeconds: options.ringTtlSeconds }),
+      sink: createHostSampleSink({
+        store: sampleStore,
+        publisher: createStreamPublisher(redis, prefix, { ringTtlSeconds: options.ringTtlSeconds }),
+        log: silentLogger,
+      }),
       limits: options.limits,
     },
   });

@@ -6,6 +6,7 @@ import { authorizeUpgrade } from "../../internal/api/ws/authorize.js";
 import { createStreamGateway } from "../../internal/api/ws/gateway.js";
 import type { IngestLimits } from "../../internal/auth/ingest-limiter.js";
 import { silentLogger } from "../../internal/core/logger.js";
+import { createHostSampleSink } from "../../internal/hosts/server/sample-sink.js";
 import { createHostSampleStore } from "../../internal/hosts/server/sample-store.js";
 import { createRedis } from "../../internal/redis/redis.js";
 import { createStreamPublisher } from "../../internal/stream/publisher.js";
@@ -54,8 +55,11 @@ export async function startIngestApi(
     sampleIntervalMs: 500,
     sharedHosts: options.sharedHosts,
     ingest: {
-      sampleStore,
-      publisher: createStreamPublisher(redis, prefix),
+      sink: createHostSampleSink({
+        store: sampleStore,
+        publisher: createStreamPublisher(redis, prefix),
+        log: silentLogger,
+      }),
       limits: options.limits,
     },
   });
