@@ -38,6 +38,7 @@ import { createRedis } from "../internal/redis/redis.js";
 import { createStreamPublisher } from "../internal/stream/publisher.js";
 import { listenApi } from "../test/support/api-server.js";
 import { processChildrenCpuMs, processCpuMs, processRssMb } from "./checks/proc-stats.js";
+import { deleteKeys } from "./support/redis-keys.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -196,13 +197,7 @@ async function main() {
     if (agent && agent.exitCode === null) agent.kill("SIGKILL");
     await api.close();
     await sampleStore.close();
-    // SCAN, not KEYS: the Redis may be shared.
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
+    await deleteKeys(redis, `${prefix}:*`);
     redis.disconnect();
     await pool.end();
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);

@@ -17,7 +17,6 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
 import type { JsonObject } from "@bufbuild/protobuf";
 import { type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
@@ -35,6 +34,8 @@ import {
 } from "../internal/checks/queue/check-queue.js";
 import { upsertSchedule } from "../internal/checks/queue/schedules.js";
 import { checkTarget } from "../test/support/targets.js";
+import { processCpuMs } from "./checks/proc-stats.js";
+import { redisCommandStats, redisLocalPid, redisPerCheck } from "./stack/server-stats.js";
 
 const [model = "jobs", monitorsArg = "3900", batchArg = "50"] = process.argv.slice(2);
 if (model !== "jobs" && model !== "batches") throw new Error(`unknown model ${model}`);
@@ -165,42 +166,28 @@ if (model === "jobs") {
   );
 }
 
-const redisPid = Number(/process_id:(\d+)/.exec(await redis.info("server"))?.[1]);
-/** redis-server's CPU in ms (user + system, clock ticks of 10 ms), 0 when it is not local. */
-const redisCpuMs = () => {
-  try {
-    const fields = readFileSync(`/proc/${redisPid}/stat`, "utf8").split(") ")[1]?.split(" ");
-    return (Number(fields?.[11]) + Number(fields?.[12])) * 10;
-  } catch {
-    return 0;
-  }
-};
-const redisCalls = async () => {
-  let calls = 0;
-  for (const line of (await redis.info("commandstats")).split("\n")) {
-    calls += Number(/calls=(\d+)/.exec(line)?.[1] ?? 0);
-  }
-  return calls;
-};
+const redisPid = await redisLocalPid(redis);
+/** redis-server's CPU in ms, 0 when it is not on this machine. */
+const redisCpuMs = () => (redisPid === undefined ? 0 : processCpuMs(redisPid));
 
 await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
 const start = {
   checked,
   cpu: process.cpuUsage(),
   redisCpu: redisCpuMs(),
-  calls: await redisCalls(),
+  commands: await redisCommandStats(redis),
 };
 lateness = [];
 await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
 const n = Math.max(1, checked - start.checked);
 const cpu = process.cpuUsage(start.cpu);
-const calls = (await redisCalls()) - start.calls;
+const calls = redisPerCheck(start.commands, await redisCommandStats(redis), n).commandsPerCheck;
 lateness.sort((a, b) => a - b);
 const pct = (p: number) => lateness[Math.min(lateness.length - 1, Math.floor(lateness.length * p))];
 console.log(
   `${model}${model === "batches" ? ` of up to ${BATCH}` : ""}, ${MONITORS} monitors at 20 s: ` +
     `${(n / (WINDOW_MS / 1000)).toFixed(0)} checks/s, worker ${((cpu.user + cpu.system) / 1000 / n).toFixed(3)} ms/check, ` +
-    `redis ${((redisCpuMs() - start.redisCpu) / n).toFixed(3)} ms/check, ${(calls / n).toFixed(1)} commands/check, ` +
+    `redis ${((redisCpuMs() - start.redisCpu) / n).toFixed(3)} ms/check, ${calls.toFixed(1)} commands/check, ` +
     `lateness p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms`,
 );
 

@@ -10,6 +10,7 @@ import { upsertSchedule } from "../../internal/checks/queue/schedules.js";
 import { createPool } from "../../internal/db/pool.js";
 import { applySchema } from "../../internal/db/schema.js";
 import { createRedis } from "../../internal/redis/redis.js";
+import { deleteKeys } from "./redis-keys.js";
 
 /** BenchStackOptions name a bench's own database, Redis database and queue prefix. */
 export interface BenchStackOptions {
@@ -82,16 +83,6 @@ export async function openBenchStack(options: BenchStackOptions): Promise<BenchS
       await admin.end();
     },
   };
-}
-
-/** deleteKeys deletes the keys matching `pattern`, a page of SCAN at a time. */
-async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== "0");
 }
 
 /**

@@ -1,0 +1,14 @@
+import type { Redis } from "ioredis";
+
+/**
+ * deleteKeys deletes the keys matching `pattern` (a bench's `prefix:*`), a page of SCAN at a
+ * time: KEYS would block a Redis the bench may share with others.
+ */
+export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    if (keys.length > 0) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== "0");
+}
