@@ -81,7 +81,7 @@ const FULL_RECONCILE_MS = 5 * 60_000;
 
 /**
  * orgAdmission bounds each organization's checks in flight, unless the bound is the worker's
- * whole concurrency (then BullMQ never hands over more, and accounting would be wasted work).
+ * whole concurrency (then its check slots never run more, and accounting would be wasted work).
  */
 function orgAdmission(deps: CheckWorkerDeps): CheckAdmission | undefined {
   const max = deps.orgMaxInFlight ?? deps.concurrency;

@@ -18,12 +18,9 @@ export function SignUpPage() {
   const [fields, setFields] = useState(EMPTY);
   const set = (key: keyof typeof EMPTY) => (e: { target: { value: string } }) =>
     setFields((f) => ({ ...f, [key]: e.target.value }));
-  const {
-    onSubmit,
-    busy,
-    fieldError: errorFor,
-    formError,
-  } = useFormSubmit(() => signUp({ ...fields, invitationToken }));
+  const { onSubmit, busy, fieldError, formError } = useFormSubmit(() =>
+    signUp({ ...fields, invitationToken }),
+  );
 
   return (
     <AuthPage
@@ -43,7 +40,7 @@ export function SignUpPage() {
         autoComplete="name"
         value={fields.name}
         onChange={set("name")}
-        error={errorFor("name")}
+        error={fieldError("name")}
       />
       <Field
         label="Email"
@@ -51,7 +48,7 @@ export function SignUpPage() {
         autoComplete="email"
         value={fields.email}
         onChange={set("email")}
-        error={errorFor("email")}
+        error={fieldError("email")}
       />
       <Field
         label="Password"
@@ -60,17 +57,17 @@ export function SignUpPage() {
         hint="At least 10 characters."
         value={fields.password}
         onChange={set("password")}
-        error={errorFor("password")}
+        error={fieldError("password")}
       />
       {invitationToken ? (
-        <FormError>{errorFor("invitationToken")}</FormError>
+        <FormError>{fieldError("invitationToken")}</FormError>
       ) : (
         <Field
           label="Organization"
           autoComplete="organization"
           value={fields.orgName}
           onChange={set("orgName")}
-          error={errorFor("orgName")}
+          error={fieldError("orgName")}
         />
       )}
       <FormError>{formError("name", "email", "password", "orgName", "invitationToken")}</FormError>
