@@ -37,8 +37,8 @@ import { createHostSampleStore } from "../internal/hosts/server/sample-store.js"
 import { createRedis } from "../internal/redis/redis.js";
 import { createStreamPublisher } from "../internal/stream/publisher.js";
 import { listenApi } from "../test/support/api-server.js";
+import { deleteKeys } from "../test/support/redis-keys.js";
 import { processChildrenCpuMs, processCpuMs, processRssMb } from "./checks/proc-stats.js";
-import { deleteKeys } from "./support/redis-keys.js";
 
 const { values: args } = parseArgs({
   options: {

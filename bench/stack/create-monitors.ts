@@ -18,7 +18,7 @@ export interface CreateMonitorsOptions {
 
 /**
  * createMonitors creates `count` HTTP monitors through the API's CreateMonitor, as a user
- * would: each is stored, given its job scheduler and checked once at once, by the API. It
+ * would: each is stored, put on the check schedule and checked once at once, by the API. It
  * returns the monitors' ids, index n being the monitor whose path is /m/<n>.
  */
 export async function createMonitors(options: CreateMonitorsOptions): Promise<string[]> {

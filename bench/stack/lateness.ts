@@ -9,8 +9,8 @@ export interface Percentiles {
 
 /**
  * latenessAtTarget turns the target's arrivals (flat [monitor number, epoch ms, …]) into how
- * late each request arrived after its job's slot. A monitor's job scheduler fires at
- * k × interval + scheduleOffsetMs(id) (BullMQ `every` with an offset), so the slot an arrival
+ * late each request arrived after its slot. A monitor's slots on the check schedule are
+ * k × interval + scheduleOffsetMs(id) (internal/checks/queue/check-schedule.ts), so the slot an arrival
  * belongs to is the latest one before it. A check more than one interval late would wrap round
  * and look early: the stored results' lateness (which does not wrap) shows whether any were.
  */

@@ -6,11 +6,14 @@ import { scheduleOf } from "../../internal/checks/monitors/monitor-schedule.js";
 import { resolveMonitorSpec } from "../../internal/checks/monitors/monitor-spec.js";
 import { insertMonitor } from "../../internal/checks/monitors/monitors.js";
 import { type CheckQueue, createCheckQueue } from "../../internal/checks/queue/check-queue.js";
-import { upsertSchedule } from "../../internal/checks/queue/schedules.js";
+import {
+  type CheckSchedule,
+  createCheckSchedule,
+} from "../../internal/checks/queue/check-schedule.js";
 import { createPool } from "../../internal/db/pool.js";
 import { applySchema } from "../../internal/db/schema.js";
 import { createRedis } from "../../internal/redis/redis.js";
-import { deleteKeys } from "./redis-keys.js";
+import { deleteKeys } from "../../test/support/redis-keys.js";
 
 /** BenchStackOptions name a bench's own database, Redis database and queue prefix. */
 export interface BenchStackOptions {
@@ -42,6 +45,8 @@ export interface BenchStack {
   pool: pg.Pool;
   redis: Redis;
   queue: CheckQueue;
+  /** The check schedule under the bench's prefix, which its workers claim from. */
+  schedule: CheckSchedule;
   close(): Promise<void>;
 }
 
@@ -73,6 +78,7 @@ export async function openBenchStack(options: BenchStackOptions): Promise<BenchS
     pool,
     redis,
     queue,
+    schedule: createCheckSchedule(redis, options.prefix),
     async close() {
       await queue.obliterate({ force: true }).catch(() => {});
       await queue.close();
@@ -87,11 +93,11 @@ export async function openBenchStack(options: BenchStackOptions): Promise<BenchS
 
 /**
  * scheduleMonitors stores a monitor of `orgId` per URL, its spec resolved by the API's own
- * validation (so defaults are the product's), and gives each its job scheduler, as
+ * validation (so defaults are the product's), and puts each on the check schedule, as
  * CreateMonitor would; `batch` at a time.
  */
 export async function scheduleMonitors(
-  stack: Pick<BenchStack, "pool" | "queue">,
+  stack: Pick<BenchStack, "pool" | "schedule">,
   orgId: string,
   urls: readonly string[],
   spec: { intervalSeconds: number; timeoutMs: number; name?: (i: number) => string },
@@ -109,7 +115,7 @@ export async function scheduleMonitors(
           }),
         );
         const monitor = await insertMonitor(stack.pool, orgId, resolved);
-        await upsertSchedule(stack.queue, scheduleOf(monitor, orgId));
+        await stack.schedule.upsert([scheduleOf(monitor, orgId)]);
       }),
     );
   }

@@ -9,6 +9,7 @@ import { SERVER_TIMEOUTS } from "../../internal/api/request-limits.js";
 import { authorizeUpgrade } from "../../internal/api/ws/authorize.js";
 import { createStreamGateway } from "../../internal/api/ws/gateway.js";
 import { createCheckQueue } from "../../internal/checks/queue/check-queue.js";
+import { createCheckSchedule } from "../../internal/checks/queue/check-schedule.js";
 import { createMonitorScheduler } from "../../internal/checks/queue/schedules.js";
 import { dnsServers, loadConfig, requireDatabaseUrl } from "../../internal/config/config.js";
 import { configOrExit } from "../../internal/config/or-exit.js";
@@ -72,7 +73,10 @@ const api = createApi({
   pool,
   redis,
   prefix: config.QUEUE_PREFIX,
-  scheduler: createMonitorScheduler(queue),
+  scheduler: createMonitorScheduler({
+    schedule: createCheckSchedule(redis, config.QUEUE_PREFIX),
+    queue,
+  }),
   log,
   sampleIntervalMs: config.SAMPLE_INTERVAL_MS,
   signup: config.PULSAR_SIGNUP,

@@ -4,6 +4,7 @@ import { MonitorService } from "../../gen/pulsar/v1/monitor_pb.js";
 import { createTestOrg } from "../../test/support/accounts.js";
 import { listenApi } from "../../test/support/api-server.js";
 import { serviceClient, startTestApi, type TestApi } from "../../test/support/test-api.js";
+import { createCheckSchedule } from "../checks/queue/check-schedule.js";
 import { createMonitorScheduler } from "../checks/queue/schedules.js";
 import { silentLogger } from "../core/logger.js";
 import { createRedis } from "../redis/redis.js";
@@ -61,7 +62,10 @@ describe("health endpoints", () => {
       pool: api.db.pool,
       redis: deadRedis,
       prefix: api.prefix,
-      scheduler: createMonitorScheduler(api.queue),
+      scheduler: createMonitorScheduler({
+        schedule: createCheckSchedule(api.redis, api.prefix),
+        queue: api.queue,
+      }),
       log: silentLogger,
     });
     const dead = await listenApi(withDeadRedis);

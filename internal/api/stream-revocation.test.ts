@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from "../../test/support/postgr
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
 import { bearerHeaders, connectClient } from "../../test/support/stream-clients.js";
 import { type CheckQueue, createCheckQueue } from "../checks/queue/check-queue.js";
+import { createCheckSchedule } from "../checks/queue/check-schedule.js";
 import { createMonitorScheduler } from "../checks/queue/schedules.js";
 import { silentLogger } from "../core/logger.js";
 import { createRedis } from "../redis/redis.js";
@@ -36,7 +37,7 @@ beforeAll(async () => {
     pool: db.pool,
     redis,
     prefix,
-    scheduler: createMonitorScheduler(queue),
+    scheduler: createMonitorScheduler({ schedule: createCheckSchedule(redis, prefix), queue }),
     log: silentLogger,
     passwordParams: { log2N: 10, r: 8, p: 1 },
   });

@@ -2,7 +2,7 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import type { Job } from "bullmq";
 import type { LimitFunction } from "p-limit";
-import type { CheckResult, CheckTarget } from "../../gen/pulsar/v1/check_pb.js";
+import type { CheckJob, CheckResult, CheckTarget } from "../../gen/pulsar/v1/check_pb.js";
 import type { BatchWriter } from "../core/batch-writer.js";
 import type { Logger } from "../core/logger.js";
 import type { OrgSlot } from "../core/org-slots.js";
@@ -10,7 +10,7 @@ import type { WorkerMetrics } from "../metrics/worker-metrics.js";
 import { DEFAULT_TIMEOUT_MS } from "./http/index.js";
 import type { MonitorLocks } from "./monitor-locks.js";
 import type { CheckAdmission } from "./queue/check-admission.js";
-import { decodeCheckJob } from "./queue/check-queue.js";
+import { decodeCheckBatch } from "./queue/check-queue.js";
 
 /** RunCheck runs one check; see internal/checks/http. */
 export type RunCheck = (
@@ -18,67 +18,75 @@ export type RunCheck = (
   options: { signal?: AbortSignal },
 ) => Promise<CheckResult>;
 
-/** CheckProcessorDeps are what a check job needs around the check itself. */
+/** CheckProcessorDeps are what a check job needs around the checks themselves. */
 export interface CheckProcessorDeps {
   runCheck: RunCheck;
   writer: Pick<BatchWriter<CheckResult>, "add">;
   locks: MonitorLocks;
   /**
-   * Bounds the checks running at once (CHECK_CONCURRENCY): a job whose result waits for its
-   * batch to be written holds a BullMQ slot but no connection, so the worker's BullMQ
-   * concurrency is larger and this bounds the network part alone. None: BullMQ's bound only.
+   * Bounds the checks running at once (CHECK_CONCURRENCY): a job holds many checks, and a
+   * check whose result waits for its batch to be written holds no connection, so this bounds
+   * the network part alone. None: every check of every job taken runs at once.
    */
   checkSlots?: LimitFunction;
   region: string;
   log: Logger;
-  /** Called with each stored result (metrics, live stream). */
-  onResult?: (result: CheckResult, job: Job<JsonObject>) => void;
   /** Counts checks by outcome, their phases and lateness; none in tests that do not look. */
-  metrics?: Pick<WorkerMetrics, "observeCheck" | "observeSkippedCheck">;
+  metrics?: Pick<WorkerMetrics, "observeCheck" | "observeSkippedCheck" | "observeDroppedCheck">;
   /**
    * Bounds the checks one organization runs at once (CHECK_ORG_MAX_INFLIGHT); none: every
-   * check runs as soon as BullMQ hands it over.
+   * check runs as soon as BullMQ hands its job over.
    */
   admission?: CheckAdmission;
+  now?: () => number;
 }
 
 /** Lock lifetime past the check's timeout: the check itself is bounded by its timeout. */
 const LOCK_MARGIN_MS = 1000;
 
-/** The interval of a job that does not carry one (made before jobs did). */
+/** The interval of a check that does not carry one (queued before checks did). */
 const FALLBACK_INTERVAL_MS = 60_000;
 
 /**
- * createCheckProcessor returns the BullMQ processor for check jobs: take a slot of the
- * monitor's organization (or send the job back to wait for one), take the monitor's lock, run
- * the check, store the result. The job completes only once the result is in Postgres, so a
- * worker killed mid-check leaves a stalled job that BullMQ hands to another worker.
+ * A check taken this close to the end of its interval is dropped: between being taken and its
+ * first byte come the monitor's lock (a Redis round trip) and the check's set-up, so one taken
+ * a millisecond before the end would start after it — late by a whole interval, beside the next
+ * interval's check. Checks waiting for their organization come back exactly there, so the edge
+ * is often hit, not a rarity.
+ */
+const STALE_MARGIN_MS = 100;
+
+/** staleAtMs is when a check becomes a whole interval late: from then on it is dropped. */
+export function staleAtMs(check: CheckJob): number {
+  const interval = check.intervalSeconds > 0 ? check.intervalSeconds * 1000 : FALLBACK_INTERVAL_MS;
+  return check.scheduledAtMs + interval - STALE_MARGIN_MS;
+}
+
+/** slotTimeMs is how long a check may take: its timeout and the lock's margin. */
+export function slotTimeMs(check: CheckJob): number {
+  const timeout = check.target?.timeoutMs ?? 0;
+  return (timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS) + LOCK_MARGIN_MS;
+}
+
+/**
+ * createCheckProcessor returns the BullMQ processor for check jobs, each a batch of checks:
+ * drop those already a whole interval late, take slots of their organizations (the rest go
+ * back to wait), then for each, at once: take the monitor's lock, run the check, store the
+ * result. The job completes only once every result is in Postgres, so a worker killed
+ * mid-check leaves a stalled job that BullMQ hands to another worker, which runs those of its
+ * checks not stale by then (a check that had finished before the kill runs again).
  */
 export function createCheckProcessor(deps: CheckProcessorDeps) {
-  return async (job: Job<JsonObject>, token?: string, signal?: AbortSignal): Promise<void> => {
-    const check = decodeCheckJob(job.data);
-    const target = check.target;
-    if (!target) throw new Error(`job ${job.id} has no check target`);
-    const scheduledAt = scheduledAtMs(job);
-    let slot: OrgSlot | undefined;
-    if (deps.admission) {
-      // Throws a DelayedError when the job went back to Redis to wait for its turn.
-      slot = await deps.admission.admit({
-        job,
-        token,
-        // Jobs queued before they carried an organization share one, "".
-        orgId: check.orgId,
-        scheduledAtMs: scheduledAt,
-        intervalMs: check.intervalSeconds > 0 ? check.intervalSeconds * 1000 : FALLBACK_INTERVAL_MS,
-        timeoutMs: (target.timeoutMs > 0 ? target.timeoutMs : DEFAULT_TIMEOUT_MS) + LOCK_MARGIN_MS,
-      });
-      if (slot === undefined) return;
-    }
+  const now = deps.now ?? Date.now;
+
+  const runOne = async (check: CheckJob, slot: OrgSlot | undefined, signal?: AbortSignal) => {
     let result: CheckResult;
     try {
-      const release = await deps.locks.acquire(check.monitorId, target.timeoutMs + LOCK_MARGIN_MS);
+      const target = check.target;
+      if (!target) throw new Error(`check of monitor ${check.monitorId} has no target`);
+      const release = await deps.locks.acquire(check.monitorId, slotTimeMs(check));
       if (!release) {
-        // The previous check of this monitor is still running (a late job under backlog, or
+        // The previous check of this monitor is still running (a late check under backlog, or
         // the immediate check after an edit): skipping keeps checks of one monitor from
         // overlapping.
         deps.log.debug("check skipped: previous check still running", {
@@ -106,20 +114,35 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
     }
     result.monitorId = check.monitorId;
     result.region = deps.region;
-    result.scheduledAt = timestampFromMs(scheduledAt);
+    result.scheduledAt = timestampFromMs(check.scheduledAtMs);
     if (deps.metrics) {
-      const startedAt = result.checkedAt ? timestampMs(result.checkedAt) : Date.now();
-      deps.metrics.observeCheck(result, startedAt - scheduledAt);
+      const startedAt = result.checkedAt ? timestampMs(result.checkedAt) : now();
+      deps.metrics.observeCheck(result, startedAt - check.scheduledAtMs);
     }
     await deps.writer.add(result);
-    deps.onResult?.(result, job);
   };
-}
 
-/**
- * scheduledAtMs is when the job was meant to run. BullMQ zeroes `job.delay` once a delayed job
- * is promoted, but keeps the delay it was created with in its options.
- */
-export function scheduledAtMs(job: Pick<Job, "timestamp" | "opts">): number {
-  return job.timestamp + (job.opts.delay ?? 0);
+  return async (job: Job<JsonObject>, _token?: string, signal?: AbortSignal): Promise<void> => {
+    const at = now();
+    const checks = decodeCheckBatch(job.data, job);
+    const fresh = checks.filter((check) => at < staleAtMs(check));
+    if (fresh.length < checks.length) {
+      // The next interval's checks of these monitors are due already (the workers were behind,
+      // or the checks waited for their organization's slots a whole interval).
+      deps.metrics?.observeDroppedCheck(checks.length - fresh.length);
+      deps.log.debug("checks dropped: a whole interval late", {
+        jobId: job.id,
+        dropped: checks.length - fresh.length,
+      });
+    }
+    const admitted = deps.admission
+      ? await deps.admission.admit(fresh)
+      : fresh.map((check) => ({ check, slot: undefined }));
+    const outcomes = await Promise.allSettled(
+      admitted.map(({ check, slot }) => runOne(check, slot, signal)),
+    );
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+    // Every other check's result is stored by now; the job fails for the one that was not.
+    if (failed) throw failed.reason;
+  };
 }

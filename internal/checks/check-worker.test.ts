@@ -24,6 +24,7 @@ import { createRedis } from "../redis/redis.js";
 import { type CheckWorker, startCheckWorker } from "./check-worker.js";
 import { runCheck } from "./http/index.js";
 import { type CheckQueue, createCheckQueue } from "./queue/check-queue.js";
+import { type CheckSchedule, createCheckSchedule } from "./queue/check-schedule.js";
 import { createMonitorScheduler } from "./queue/schedules.js";
 
 // A Redis database of its own, so that this file can FLUSHDB without touching other tests.
@@ -49,6 +50,8 @@ let acmeOrgId: string;
 let globexOrgId: string;
 type Client = ReturnType<typeof createClient<typeof MonitorService>>;
 let client: Client;
+/** The check schedule the API writes and the worker claims from. */
+let schedule: CheckSchedule;
 /** A second organization's client: the worker checks every organization's monitors. */
 let otherClient: Client;
 
@@ -60,6 +63,7 @@ beforeAll(async () => {
   const prefix = uniquePrefix("worker");
   bullConnection = createRedis(redisUrl, "bullmq", "worker-test");
   redis = createRedis(redisUrl, "command", "worker-test-locks");
+  schedule = createCheckSchedule(redis, prefix);
   queue = createCheckQueue(bullConnection, prefix);
   alertQueue = createAlertQueue(bullConnection, prefix);
   worker = startCheckWorker({
@@ -94,7 +98,7 @@ beforeAll(async () => {
     pool: db.pool,
     redis,
     prefix,
-    scheduler: createMonitorScheduler(queue),
+    scheduler: createMonitorScheduler({ schedule, queue }),
     log: silentLogger,
   });
   // The API serves an organization's monitors to its own API tokens only.
@@ -202,7 +206,7 @@ describe("check worker", () => {
       intervalMs: 100,
     });
     expect(await resultCount(paused)).toBe(before.paused);
-    // The control's newest result came from its job scheduler: it started close to its slot.
+    // The control's newest result came from its slot on the schedule: it started close to it.
     const [scheduled] = (await client.listCheckResults({ monitorId: control, limit: 1 })).results;
     const lateness =
       timestampMs(required(scheduled?.checkedAt)) - timestampMs(required(scheduled?.scheduledAt));
@@ -213,21 +217,21 @@ describe("check worker", () => {
       [deleted],
     );
     expect(rows[0].n).toBe(0);
-    expect(await queue.getJobScheduler(paused)).toBeUndefined();
-    expect(await queue.getJobScheduler(deleted)).toBeUndefined();
+    expect(await schedule.get(paused)).toBeUndefined();
+    expect(await schedule.get(deleted)).toBeUndefined();
   }, 20_000);
 
-  it("recreates the schedulers after Redis loses its data, and checks resume", async () => {
+  it("recreates the schedule after Redis loses its data, and checks resume", async () => {
     const id = await createChecked("survivor");
     const before = await resultCount(id);
     await redis.flushdb();
-    expect(await queue.getJobScheduler(id)).toBeUndefined();
-    const scheduler = await eventually(() => queue.getJobScheduler(id), {
-      what: "the scheduler to come back",
+    expect(await schedule.get(id)).toBeUndefined();
+    const entry = await eventually(() => schedule.get(id), {
+      what: "the monitor to be back on the schedule",
       timeoutMs: 3000,
       intervalMs: 100,
     });
-    expect(scheduler.every).toBe(10_000);
+    expect(entry.intervalMs).toBe(10_000);
     await eventually(async () => (await resultCount(id)) > before, {
       what: "a check after the flush",
       timeoutMs: 12_000,

@@ -1,5 +1,5 @@
 import type { JsonObject } from "@bufbuild/protobuf";
-import { Worker } from "bullmq";
+import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import pLimit from "p-limit";
 import type pg from "pg";
@@ -10,15 +10,23 @@ import type { Logger } from "../core/logger.js";
 import { OrgSlots } from "../core/org-slots.js";
 import type { WorkerMetrics } from "../metrics/worker-metrics.js";
 import type { StreamPublisher } from "../stream/publisher.js";
-import { createCheckProcessor, type RunCheck } from "./check-processor.js";
+import { createCheckProcessor, type RunCheck, slotTimeMs, staleAtMs } from "./check-processor.js";
 import { createMonitorLocks } from "./monitor-locks.js";
 import * as monitors from "./monitors/monitors.js";
 import {
   type CheckAdmission,
-  type CheckJobLike,
   createCheckAdmission,
+  type WaitingChecks,
 } from "./queue/check-admission.js";
-import { CHECK_QUEUE, type CheckQueue } from "./queue/check-queue.js";
+import { startCheckDispatcher } from "./queue/check-dispatcher.js";
+import {
+  CHECK_JOB_NAME,
+  CHECK_JOB_OPTIONS,
+  CHECK_QUEUE,
+  type CheckQueue,
+  encodeCheckBatch,
+} from "./queue/check-queue.js";
+import { createCheckSchedule } from "./queue/check-schedule.js";
 import { startReconcileLoop } from "./queue/reconcile.js";
 import { ownersOf, storeCheckResults } from "./results/store-check-results.js";
 
@@ -27,15 +35,15 @@ export interface CheckWorkerDeps {
   pool: pg.Pool;
   /** BullMQ's connection: ioredis with maxRetriesPerRequest null. BullMQ duplicates it. */
   bullConnection: Redis;
-  /** A plain connection for locks. */
+  /** A plain connection for locks and the check schedule. */
   redis: Redis;
   queue: CheckQueue;
   prefix: string;
   runCheck: RunCheck;
   /**
-   * Checks this worker runs at once (CHECK_CONCURRENCY). It holds twice as many jobs: a job
-   * stays active until its result is stored, up to a batch window later, and those waiting
-   * must not keep the next checks from starting.
+   * Checks this worker runs at once (CHECK_CONCURRENCY). It holds twice as many jobs (each a
+   * batch of checks): a job stays active until its results are stored, up to a batch window
+   * later, and those waiting must not keep the next checks from starting.
    */
   concurrency: number;
   /**
@@ -82,20 +90,29 @@ const FULL_RECONCILE_MS = 5 * 60_000;
 /**
  * orgAdmission bounds each organization's checks in flight, unless the bound is the worker's
  * whole concurrency (then its check slots never run more, and accounting would be wasted work).
+ * An organization's excess waits in a job of its own, delayed on the check queue.
  */
 function orgAdmission(deps: CheckWorkerDeps): CheckAdmission | undefined {
   const max = deps.orgMaxInFlight ?? deps.concurrency;
   if (max >= deps.concurrency) return undefined;
   return createCheckAdmission({
-    slots: new OrgSlots<CheckJobLike>({ maxPerOrg: max }),
+    slots: new OrgSlots<WaitingChecks>({ maxPerOrg: max }),
+    requeue: (checks, untilMs): Promise<Job> =>
+      deps.queue.add(CHECK_JOB_NAME, encodeCheckBatch(checks), {
+        ...CHECK_JOB_OPTIONS,
+        delay: Math.max(0, untilMs - Date.now()),
+      }),
+    slotTimeMs,
+    staleAtMs,
     metrics: deps.metrics,
     log: deps.log,
   });
 }
 
 /**
- * startCheckWorker runs checks from the queue, stores their results in batches and keeps the
- * job schedulers reconciled with Postgres. (Partition maintenance is the worker process's:
+ * startCheckWorker claims due checks from the schedule and queues them (as every worker does),
+ * runs checks from the queue, stores their results in batches and keeps the schedule
+ * reconciled with Postgres. (Partition maintenance is the worker process's:
  * internal/db/partition-maintenance.ts.)
  */
 export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
@@ -143,8 +160,11 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
     log.warn("check job failed", { jobId: job?.id, error });
   });
 
+  const schedule = createCheckSchedule(deps.redis, deps.prefix);
+  const stopDispatch = startCheckDispatcher({ schedule, queue: deps.queue, log });
   const stopReconcile = startReconcileLoop(
     {
+      schedule,
       queue: deps.queue,
       redis: deps.redis,
       lockKey: `${deps.prefix}:${CHECK_QUEUE}:reconcile-lock`,
@@ -158,6 +178,8 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
   return {
     worker,
     async close() {
+      // Claims no more; a claim in progress is queued before the worker stops taking jobs.
+      await stopDispatch();
       await stopReconcile();
       // Stops taking jobs and waits for the checks in flight; their results are then flushed.
       await worker.close();

@@ -14,6 +14,7 @@ import { createApi } from "../api/app.js";
 import { silentLogger } from "../core/logger.js";
 import { createRedis } from "../redis/redis.js";
 import { type CheckQueue, createCheckQueue, scheduleOffsetMs } from "./queue/check-queue.js";
+import { createCheckSchedule } from "./queue/check-schedule.js";
 import { createMonitorScheduler } from "./queue/schedules.js";
 
 // Real worker processes (cmd/worker), stopped politely and killed outright mid-check.
@@ -36,7 +37,7 @@ beforeAll(async () => {
     pool: db.pool,
     redis,
     prefix,
-    scheduler: createMonitorScheduler(queue),
+    scheduler: createMonitorScheduler({ schedule: createCheckSchedule(redis, prefix), queue }),
     log: silentLogger,
   });
   // The API serves an organization's monitors to its own API token only.
@@ -191,10 +192,10 @@ describe("worker faults", () => {
     doomed.kill("SIGKILL");
     await once(doomed, "exit");
     expect(await results(id)).toHaveLength(0);
-    expect(await queue.getJobScheduler(id)).toBeDefined();
+    expect((await createCheckSchedule(redis, prefix).get(id))?.nextSlotMs).toBeGreaterThan(0);
 
     startWorker();
-    // The stalled job is handed over once its lock lapses, or the next scheduled check runs.
+    // The stalled job is handed over once its lock lapses, or the next slot's check runs.
     await eventually(async () => (await results(id)).length > 0, {
       what: "a check by the second worker",
       timeoutMs: 25_000,

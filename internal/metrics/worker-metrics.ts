@@ -23,10 +23,11 @@ export interface WorkerMetrics extends HostSampleMetrics {
   /** observeSkippedCheck counts a check not run because the monitor's previous one still ran. */
   observeSkippedCheck(): void;
   /**
-   * observeDroppedCheck counts a check not run because its organization had its maximum in
-   * flight (CHECK_ORG_MAX_INFLIGHT) until the check was a whole interval late.
+   * observeDroppedCheck counts checks not run because they were a whole interval late when a
+   * worker took them (their organization had its maximum in flight, CHECK_ORG_MAX_INFLIGHT,
+   * until then; or the workers were behind): the next interval's check was already due.
    */
-  observeDroppedCheck(): void;
+  observeDroppedCheck(count?: number): void;
   /**
    * observeDeferredJob counts a job sent back to wait in Redis because its organization had its
    * maximum in flight in this worker (CHECK_ORG_MAX_INFLIGHT, ALERT_ORG_MAX_INFLIGHT).
@@ -154,7 +155,8 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
       latenessSeconds.observe(Math.max(0, latenessMs) / 1000);
     },
     observeSkippedCheck: () => checks.inc({ outcome: "skipped", error_kind: "none" }),
-    observeDroppedCheck: () => checks.inc({ outcome: "dropped", error_kind: "none" }),
+    observeDroppedCheck: (count = 1) =>
+      checks.inc({ outcome: "dropped", error_kind: "none" }, count),
     observeDeferredJob: (queue) => deferredJobs.inc({ queue }),
     observeCheckJobFailure: () => jobFailures.inc(),
     observeResultBatch(size, seconds) {

@@ -23,6 +23,7 @@ import { createTestDatabase, type TestDatabase } from "../../test/support/postgr
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
 import { createApi } from "../api/app.js";
 import { type CheckQueue, createCheckQueue } from "../checks/queue/check-queue.js";
+import { createCheckSchedule } from "../checks/queue/check-schedule.js";
 import { createMonitorScheduler } from "../checks/queue/schedules.js";
 import { silentLogger } from "../core/logger.js";
 import { writeHostSampleBatch } from "../hosts/server/hosts-db.js";
@@ -111,7 +112,7 @@ beforeAll(async () => {
       pool: db.pool,
       redis,
       prefix,
-      scheduler: createMonitorScheduler(queue),
+      scheduler: createMonitorScheduler({ schedule: createCheckSchedule(redis, prefix), queue }),
       log: silentLogger,
       alerts: { allowInsecureChannelUrls: true },
     }),

@@ -37,6 +37,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await db.pool.query("TRUNCATE monitors, check_results, check_rollups_hourly CASCADE");
   await queue.obliterate({ force: true });
+  await api.schedule.remove(await api.schedule.monitorIds());
 });
 
 const postJson = (rpc: string, body: unknown) =>
@@ -78,9 +79,9 @@ describe("MonitorService", () => {
     expect(monitor?.status).toBe(MonitorStatus.PENDING);
     const id = monitor?.id ?? "";
 
-    const scheduler = await queue.getJobScheduler(id);
-    expect(scheduler?.every).toBe(30_000);
-    expect(scheduler?.template?.data).toMatchObject({
+    const entry = await api.schedule.get(id);
+    expect(entry?.intervalMs).toBe(30_000);
+    expect(JSON.parse(entry?.job ?? "")).toMatchObject({
       monitorId: id,
       target: { url: "http://127.0.0.1:9/" },
     });
@@ -96,18 +97,18 @@ describe("MonitorService", () => {
       url: "https://example.com/",
       headers: {},
     });
-    expect((await queue.getJobScheduler(id))?.every).toBe(60_000);
+    expect((await api.schedule.get(id))?.intervalMs).toBe(60_000);
 
     const paused = await client.pauseMonitor({ id });
     expect(paused.monitor?.status).toBe(MonitorStatus.PAUSED);
-    expect(await queue.getJobScheduler(id)).toBeUndefined();
+    expect(await api.schedule.get(id)).toBeUndefined();
 
     const resumed = await client.resumeMonitor({ id });
     expect(resumed.monitor?.enabled).toBe(true);
-    expect((await queue.getJobScheduler(id))?.every).toBe(60_000);
+    expect((await api.schedule.get(id))?.intervalMs).toBe(60_000);
 
     await client.deleteMonitor({ id });
-    expect(await queue.getJobScheduler(id)).toBeUndefined();
+    expect(await api.schedule.get(id)).toBeUndefined();
     expect(await connectCode(client.getMonitor({ id }))).toEqual([
       Code.NotFound,
       `monitor ${id} not found`,
@@ -136,7 +137,7 @@ describe("MonitorService", () => {
       message: "monitor.intervalSeconds must be between 10 and 86400",
     });
     expect((await client.listMonitors({})).monitors).toHaveLength(0);
-    expect(await queue.getJobSchedulersCount()).toBe(0);
+    expect(await api.schedule.count()).toBe(0);
   });
 
   it("rejects an update with a bad field without changing the monitor", async () => {
@@ -272,7 +273,7 @@ describe("MonitorService tenant isolation", () => {
     // Nothing the other organization tried changed the monitor or its schedule.
     const still = (await client.getMonitor({ id })).monitor;
     expect(still).toMatchObject({ name: "Acme home", url: "http://127.0.0.1:9/", enabled: true });
-    expect((await queue.getJobScheduler(id))?.every).toBe(30_000);
+    expect((await api.schedule.get(id))?.intervalMs).toBe(30_000);
     expect((await client.listMonitors({})).monitors.map((m) => m.id)).toEqual([id]);
   });
 

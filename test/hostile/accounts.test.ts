@@ -24,6 +24,7 @@ import { createHashGate, type HashGate } from "../../internal/auth/hash-gate.js"
 import { createPasswordHasher, type PasswordHasher } from "../../internal/auth/password-hasher.js";
 import type { SignInLimits } from "../../internal/auth/sign-in-limiter.js";
 import { type CheckQueue, createCheckQueue } from "../../internal/checks/queue/check-queue.js";
+import { createCheckSchedule } from "../../internal/checks/queue/check-schedule.js";
 import { createMonitorScheduler } from "../../internal/checks/queue/schedules.js";
 import { silentLogger } from "../../internal/core/logger.js";
 import { DEFAULT_ORG_QUOTAS, type OrgQuotas } from "../../internal/quota/org-quotas.js";
@@ -89,12 +90,15 @@ function countingHasher(gate: HashGate = createHashGate()): {
   };
 }
 
+/** The check queue's prefix: the check schedule is kept under it too. */
+let queuePrefix = "";
+
 function apiDeps(overrides: Partial<ApiDeps> = {}): ApiDeps {
   return {
     pool: db.pool,
     redis,
     prefix: uniquePrefix("accounts"),
-    scheduler: createMonitorScheduler(queue),
+    scheduler: createMonitorScheduler({ schedule: createCheckSchedule(redis, queuePrefix), queue }),
     log: silentLogger,
     // Each test presents its own client address through X-Forwarded-For.
     trustProxy: true,
@@ -118,6 +122,7 @@ beforeAll(async () => {
   subscriber = createRedis(TEST_REDIS_URL, "bullmq", "accounts-test-sub");
   queueConnection = createRedis(TEST_REDIS_URL, "bullmq", "accounts-test-queue");
   const prefix = uniquePrefix("accounts");
+  queuePrefix = prefix;
   queue = createCheckQueue(queueConnection, prefix);
   const counting = countingHasher();
   hashed = counting.counts;

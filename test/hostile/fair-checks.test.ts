@@ -5,7 +5,7 @@ import { runCheck } from "../../internal/checks/http/index.js";
 import { scheduleOf } from "../../internal/checks/monitors/monitor-schedule.js";
 import { insertMonitor } from "../../internal/checks/monitors/monitors.js";
 import { type CheckQueue, createCheckQueue } from "../../internal/checks/queue/check-queue.js";
-import { upsertSchedule } from "../../internal/checks/queue/schedules.js";
+import { createCheckSchedule } from "../../internal/checks/queue/check-schedule.js";
 import { dnsServers, loadConfig } from "../../internal/config/config.js";
 import { silentLogger } from "../../internal/core/logger.js";
 import { createDnsLookup, type DnsLookup } from "../../internal/dns/dns-lookup.js";
@@ -76,7 +76,7 @@ beforeAll(async () => {
       orgId,
       specFixture({ name: url, url, intervalSeconds: INTERVAL_SECONDS, timeoutMs }),
     );
-    await upsertSchedule(queue, scheduleOf(created, orgId));
+    await createCheckSchedule(redis, prefix).upsert([scheduleOf(created, orgId)]);
   };
   for (let i = 0; i < 60; i++) {
     await monitor(orgA, `http://127.0.0.1:${hang.port}/a/${i}`, A_TIMEOUT_MS);

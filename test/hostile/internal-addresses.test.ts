@@ -14,6 +14,7 @@ import { createAlertHandOut } from "../../internal/alerts/hand-out.js";
 import { createApi } from "../../internal/api/app.js";
 import { insertMonitor } from "../../internal/checks/monitors/monitors.js";
 import { type CheckQueue, createCheckQueue } from "../../internal/checks/queue/check-queue.js";
+import { createCheckSchedule } from "../../internal/checks/queue/check-schedule.js";
 import { createMonitorScheduler } from "../../internal/checks/queue/schedules.js";
 import { storeCheckResults } from "../../internal/checks/results/store-check-results.js";
 import { silentLogger } from "../../internal/core/logger.js";
@@ -77,7 +78,10 @@ beforeAll(async () => {
       pool: db.pool,
       redis,
       prefix,
-      scheduler: createMonitorScheduler(checkQueue),
+      scheduler: createMonitorScheduler({
+        schedule: createCheckSchedule(redis, prefix),
+        queue: checkQueue,
+      }),
       log: silentLogger,
       alerts: { blockPrivateTargets: false, fetch: lan.fetch },
     }),

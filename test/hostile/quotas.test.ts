@@ -16,8 +16,9 @@ import { createApi } from "../../internal/api/app.js";
 import {
   type CheckQueue,
   createCheckQueue,
-  decodeCheckJob,
+  decodeCheckBatch,
 } from "../../internal/checks/queue/check-queue.js";
+import { createCheckSchedule } from "../../internal/checks/queue/check-schedule.js";
 import { createMonitorScheduler } from "../../internal/checks/queue/schedules.js";
 import { silentLogger } from "../../internal/core/logger.js";
 import { DEFAULT_ORG_QUOTAS } from "../../internal/quota/org-quotas.js";
@@ -26,6 +27,7 @@ import { bearer, createTestOrg, type TestOrg } from "../support/accounts.js";
 import { listenApi } from "../support/api-server.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../support/redis.js";
+import { deleteKeys } from "../support/redis-keys.js";
 
 // Hostile input against the real API (HTTP on a local port, Postgres, Redis, BullMQ): what one
 // organization holds is bounded (PULSAR_ORG_MAX_*), how fast it writes too
@@ -47,6 +49,8 @@ let db: TestDatabase;
 let redis: Redis;
 let queueConnection: Redis;
 let queue: CheckQueue;
+/** The check queue's prefix: the check schedule is kept under it too. */
+let queuePrefix: string;
 const apis: Api[] = [];
 /** Quotas at QUOTAS, writes unbounded in practice. */
 let quotaApi: Api;
@@ -64,7 +68,10 @@ async function startApi(options: {
       pool: db.pool,
       redis,
       prefix: options.prefix,
-      scheduler: createMonitorScheduler(queue),
+      scheduler: createMonitorScheduler({
+        schedule: createCheckSchedule(redis, queuePrefix),
+        queue,
+      }),
       log: silentLogger,
       signup: "open",
       passwordParams: FAST_SCRYPT,
@@ -128,13 +135,13 @@ async function countOf(table: "monitors" | "alert_channels" | "host_rules", orgI
 }
 
 /**
- * scheduled is what the check queue holds: the monitors with a job scheduler, and those with a
- * check job waiting (the first check a new monitor gets, and each scheduler's next one).
+ * scheduled is what Redis holds for checks: the monitors in the check schedule, and those with
+ * a check job waiting (the first check a new monitor gets).
  */
 async function scheduled(): Promise<{ schedulers: string[]; jobs: string[] }> {
-  const schedulers = (await queue.getJobSchedulers(0, -1)).map((s) => s.key);
-  const jobs = (await queue.getJobs(["waiting", "delayed", "prioritized"])).map(
-    (job) => decodeCheckJob(job.data).monitorId,
+  const schedulers = await createCheckSchedule(redis, queuePrefix).monitorIds();
+  const jobs = (await queue.getJobs(["waiting", "delayed", "prioritized"])).flatMap((job) =>
+    decodeCheckBatch(job.data, job).map((check) => check.monitorId),
   );
   return { schedulers: [...schedulers].sort(), jobs: [...new Set(jobs)].sort() };
 }
@@ -155,7 +162,8 @@ beforeAll(async () => {
   db = await createTestDatabase();
   redis = createRedis(TEST_REDIS_URL, "command", "quotas-test");
   queueConnection = createRedis(TEST_REDIS_URL, "bullmq", "quotas-test-queue");
-  queue = createCheckQueue(queueConnection, uniquePrefix("quotas-queue"));
+  queuePrefix = uniquePrefix("quotas-queue");
+  queue = createCheckQueue(queueConnection, queuePrefix);
   // Counted in Redis from the first write, not in memory until the connection is ready.
   await redis.ping();
   quotaApi = await startApi({
@@ -172,6 +180,7 @@ afterAll(async () => {
   for (const api of apis) await api.close();
   await queue.obliterate({ force: true });
   await queue.close();
+  await deleteKeys(redis, `${queuePrefix}:*`);
   queueConnection.disconnect();
   redis.disconnect();
   await db.drop();
@@ -180,6 +189,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await db.pool.query("TRUNCATE monitors, alert_channels, host_rules CASCADE");
   await queue.obliterate({ force: true });
+  await deleteKeys(redis, `${queuePrefix}:check-schedule:*`);
 });
 
 describe("per-organization quotas", () => {

@@ -6,6 +6,10 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import type { Redis } from "ioredis";
 import { type ApiDeps, createApi } from "../../internal/api/app.js";
 import { type CheckQueue, createCheckQueue } from "../../internal/checks/queue/check-queue.js";
+import {
+  type CheckSchedule,
+  createCheckSchedule,
+} from "../../internal/checks/queue/check-schedule.js";
 import { createMonitorScheduler } from "../../internal/checks/queue/schedules.js";
 import { silentLogger } from "../../internal/core/logger.js";
 import { createRedis } from "../../internal/redis/redis.js";
@@ -13,6 +17,7 @@ import { bearer } from "./accounts.js";
 import { listenApi } from "./api-server.js";
 import { createTestDatabase, type TestDatabase } from "./postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "./redis.js";
+import { deleteKeys } from "./redis-keys.js";
 
 /** TestApiOptions are the ApiDeps a test chooses; startTestApi supplies Redis, queue and log. */
 export type TestApiOptions = Partial<Omit<ApiDeps, "redis" | "prefix" | "scheduler" | "log">>;
@@ -25,8 +30,10 @@ export interface TestApi {
   db: TestDatabase;
   /** The API's command connection. */
   redis: Redis;
-  /** The queue monitors are scheduled on: tests read job schedulers from it. */
+  /** The queue of the immediate check each created or changed monitor gets. */
   queue: CheckQueue;
+  /** The check schedule monitors are put on: tests read it. */
+  schedule: CheckSchedule;
   /** The Redis key prefix of the API and the queue. */
   prefix: string;
   /** The first API's base URL, http://127.0.0.1:<port>. */
@@ -47,6 +54,7 @@ export async function startTestApi(name: string, options: TestApiOptions = {}): 
   const redis = createRedis(TEST_REDIS_URL, "command", `${name}-test`);
   const queueConnection = createRedis(TEST_REDIS_URL, "bullmq", `${name}-test-queue`);
   const queue = createCheckQueue(queueConnection, prefix);
+  const schedule = createCheckSchedule(redis, prefix);
   const servers: Awaited<ReturnType<typeof listenApi>>[] = [];
   const serve = async (more: TestApiOptions = {}) => {
     const server = await listenApi(
@@ -54,7 +62,7 @@ export async function startTestApi(name: string, options: TestApiOptions = {}): 
         pool: db.pool,
         redis,
         prefix,
-        scheduler: createMonitorScheduler(queue),
+        scheduler: createMonitorScheduler({ schedule, queue }),
         log: silentLogger,
         ...more,
       }),
@@ -67,6 +75,7 @@ export async function startTestApi(name: string, options: TestApiOptions = {}): 
     db,
     redis,
     queue,
+    schedule,
     prefix,
     baseUrl,
     serve,
@@ -74,6 +83,7 @@ export async function startTestApi(name: string, options: TestApiOptions = {}): 
       for (const server of servers) await server.close();
       await queue.obliterate({ force: true });
       await queue.close();
+      await deleteKeys(redis, `${prefix}:*`);
       queueConnection.disconnect();
       redis.disconnect();
       await db.drop();

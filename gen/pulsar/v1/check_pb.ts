@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pulsar/v1/check.proto.
  */
 export const file_pulsar_v1_check: GenFile = /*@__PURE__*/
-  fileDesc("ChVwdWxzYXIvdjEvY2hlY2sucHJvdG8SCXB1bHNhci52MSInCgtTdGF0dXNSYW5nZRILCgNtaW4YASABKAUSCwoDbWF4GAIgASgFIuACCgtDaGVja1RhcmdldBILCgN1cmwYASABKAkSDgoGbWV0aG9kGAIgASgJEjQKB2hlYWRlcnMYAyADKAsyIy5wdWxzYXIudjEuQ2hlY2tUYXJnZXQuSGVhZGVyc0VudHJ5EhEKBGJvZHkYBCABKAlIAIgBARISCgp0aW1lb3V0X21zGAUgASgFEi8KD2V4cGVjdGVkX3N0YXR1cxgGIAMoCzIWLnB1bHNhci52MS5TdGF0dXNSYW5nZRIUCgdrZXl3b3JkGAcgASgJSAGIAQESFgoOaW52ZXJ0X2tleXdvcmQYCCABKAgSGAoQZm9sbG93X3JlZGlyZWN0cxgJIAEoCBIZChFpZ25vcmVfdGxzX2Vycm9ycxgKIAEoCBouCgxIZWFkZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfYm9keUIKCghfa2V5d29yZCJwCghDaGVja0pvYhISCgptb25pdG9yX2lkGAEgASgJEiYKBnRhcmdldBgCIAEoCzIWLnB1bHNhci52MS5DaGVja1RhcmdldBIYChBpbnRlcnZhbF9zZWNvbmRzGAMgASgFEg4KBm9yZ19pZBgEIAEoCSKOAQoLQ2hlY2tUaW1pbmcSEwoLcmVkaXJlY3RfbXMYASABKAESDgoGZG5zX21zGAIgASgBEhIKCmNvbm5lY3RfbXMYAyABKAESDgoGdGxzX21zGAQgASgBEg8KB3R0ZmJfbXMYBSABKAESEwoLZG93bmxvYWRfbXMYBiABKAESEAoIdG90YWxfbXMYByABKAEiywMKC0NoZWNrUmVzdWx0EhIKCm1vbml0b3JfaWQYASABKAkSLgoKY2hlY2tlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASCgoCdXAYAyABKAgSEwoLc3RhdHVzX2NvZGUYBCABKAUSDQoFZXJyb3IYBSABKAkSLQoKZXJyb3Jfa2luZBgGIAEoDjIZLnB1bHNhci52MS5DaGVja0Vycm9yS2luZBImCgZ0aW1pbmcYByABKAsyFi5wdWxzYXIudjEuQ2hlY2tUaW1pbmcSFgoOcmVzcG9uc2VfYnl0ZXMYCCABKAMSDgoGcmVnaW9uGAkgASgJEjcKE3Rsc19jZXJ0X2V4cGlyZXNfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhcKD3Rsc19jZXJ0X2lzc3VlchgLIAEoCRIWCg5yZWRpcmVjdF9jb3VudBgMIAEoBRIWCg5yZW1vdGVfYWRkcmVzcxgNIAEoCRIVCg1sb29wX2RlbGF5X21zGA4gASgBEjAKDHNjaGVkdWxlZF9hdBgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAq5QIKDkNoZWNrRXJyb3JLaW5kEiAKHENIRUNLX0VSUk9SX0tJTkRfVU5TUEVDSUZJRUQQABIYChRDSEVDS19FUlJPUl9LSU5EX0ROUxABEicKI0NIRUNLX0VSUk9SX0tJTkRfQ09OTkVDVElPTl9SRUZVU0VEEAISHwobQ0hFQ0tfRVJST1JfS0lORF9DT05ORUNUSU9OEAMSHAoYQ0hFQ0tfRVJST1JfS0lORF9USU1FT1VUEAQSGAoUQ0hFQ0tfRVJST1JfS0lORF9UTFMQBRIbChdDSEVDS19FUlJPUl9LSU5EX1NUQVRVUxAGEhwKGENIRUNLX0VSUk9SX0tJTkRfS0VZV09SRBAHEh0KGUNIRUNLX0VSUk9SX0tJTkRfUkVESVJFQ1QQCBIdChlDSEVDS19FUlJPUl9LSU5EX1BST1RPQ09MEAkSHAoYQ0hFQ0tfRVJST1JfS0lORF9CTE9DS0VEEApiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("ChVwdWxzYXIvdjEvY2hlY2sucHJvdG8SCXB1bHNhci52MSInCgtTdGF0dXNSYW5nZRILCgNtaW4YASABKAUSCwoDbWF4GAIgASgFIuACCgtDaGVja1RhcmdldBILCgN1cmwYASABKAkSDgoGbWV0aG9kGAIgASgJEjQKB2hlYWRlcnMYAyADKAsyIy5wdWxzYXIudjEuQ2hlY2tUYXJnZXQuSGVhZGVyc0VudHJ5EhEKBGJvZHkYBCABKAlIAIgBARISCgp0aW1lb3V0X21zGAUgASgFEi8KD2V4cGVjdGVkX3N0YXR1cxgGIAMoCzIWLnB1bHNhci52MS5TdGF0dXNSYW5nZRIUCgdrZXl3b3JkGAcgASgJSAGIAQESFgoOaW52ZXJ0X2tleXdvcmQYCCABKAgSGAoQZm9sbG93X3JlZGlyZWN0cxgJIAEoCBIZChFpZ25vcmVfdGxzX2Vycm9ycxgKIAEoCBouCgxIZWFkZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfYm9keUIKCghfa2V5d29yZCKJAQoIQ2hlY2tKb2ISEgoKbW9uaXRvcl9pZBgBIAEoCRImCgZ0YXJnZXQYAiABKAsyFi5wdWxzYXIudjEuQ2hlY2tUYXJnZXQSGAoQaW50ZXJ2YWxfc2Vjb25kcxgDIAEoBRIOCgZvcmdfaWQYBCABKAkSFwoPc2NoZWR1bGVkX2F0X21zGAUgASgBIjEKCkNoZWNrQmF0Y2gSIwoGY2hlY2tzGAEgAygLMhMucHVsc2FyLnYxLkNoZWNrSm9iIo4BCgtDaGVja1RpbWluZxITCgtyZWRpcmVjdF9tcxgBIAEoARIOCgZkbnNfbXMYAiABKAESEgoKY29ubmVjdF9tcxgDIAEoARIOCgZ0bHNfbXMYBCABKAESDwoHdHRmYl9tcxgFIAEoARITCgtkb3dubG9hZF9tcxgGIAEoARIQCgh0b3RhbF9tcxgHIAEoASLLAwoLQ2hlY2tSZXN1bHQSEgoKbW9uaXRvcl9pZBgBIAEoCRIuCgpjaGVja2VkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIKCgJ1cBgDIAEoCBITCgtzdGF0dXNfY29kZRgEIAEoBRINCgVlcnJvchgFIAEoCRItCgplcnJvcl9raW5kGAYgASgOMhkucHVsc2FyLnYxLkNoZWNrRXJyb3JLaW5kEiYKBnRpbWluZxgHIAEoCzIWLnB1bHNhci52MS5DaGVja1RpbWluZxIWCg5yZXNwb25zZV9ieXRlcxgIIAEoAxIOCgZyZWdpb24YCSABKAkSNwoTdGxzX2NlcnRfZXhwaXJlc19hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFwoPdGxzX2NlcnRfaXNzdWVyGAsgASgJEhYKDnJlZGlyZWN0X2NvdW50GAwgASgFEhYKDnJlbW90ZV9hZGRyZXNzGA0gASgJEhUKDWxvb3BfZGVsYXlfbXMYDiABKAESMAoMc2NoZWR1bGVkX2F0GA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCrlAgoOQ2hlY2tFcnJvcktpbmQSIAocQ0hFQ0tfRVJST1JfS0lORF9VTlNQRUNJRklFRBAAEhgKFENIRUNLX0VSUk9SX0tJTkRfRE5TEAESJwojQ0hFQ0tfRVJST1JfS0lORF9DT05ORUNUSU9OX1JFRlVTRUQQAhIfChtDSEVDS19FUlJPUl9LSU5EX0NPTk5FQ1RJT04QAxIcChhDSEVDS19FUlJPUl9LSU5EX1RJTUVPVVQQBBIYChRDSEVDS19FUlJPUl9LSU5EX1RMUxAFEhsKF0NIRUNLX0VSUk9SX0tJTkRfU1RBVFVTEAYSHAoYQ0hFQ0tfRVJST1JfS0lORF9LRVlXT1JEEAcSHQoZQ0hFQ0tfRVJST1JfS0lORF9SRURJUkVDVBAIEh0KGUNIRUNLX0VSUk9SX0tJTkRfUFJPVE9DT0wQCRIcChhDSEVDS19FUlJPUl9LSU5EX0JMT0NLRUQQCmIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * StatusRange is an inclusive range of HTTP status codes, e.g. {min: 200, max: 399}.
@@ -104,7 +104,8 @@ export const CheckTargetSchema: GenMessage<CheckTarget> = /*@__PURE__*/
   messageDesc(file_pulsar_v1_check, 1);
 
 /**
- * CheckJob is the payload of a scheduled check job (BullMQ job data, protobuf JSON form).
+ * CheckJob is one check of one monitor: what the check schedule in Redis keeps per monitor
+ * (protobuf JSON form), and, with scheduled_at_ms set, one check of a CheckBatch.
  *
  * @generated from message pulsar.v1.CheckJob
  */
@@ -132,6 +133,16 @@ export type CheckJob = Message<"pulsar.v1.CheckJob"> & {
    * @generated from field: string org_id = 4;
    */
   orgId: string;
+
+  /**
+   * When the check was meant to start, in ms since the epoch: its slot on the schedule, or the
+   * moment an immediate check was asked for. 0 in the schedule itself. A double, not a
+   * Timestamp or an int64: whole milliseconds are exact in it, and it stays a plain number in
+   * TypeScript and JSON (protobuf-es makes an int64 a bigint).
+   *
+   * @generated from field: double scheduled_at_ms = 5;
+   */
+  scheduledAtMs: number;
 };
 
 /**
@@ -140,6 +151,27 @@ export type CheckJob = Message<"pulsar.v1.CheckJob"> & {
  */
 export const CheckJobSchema: GenMessage<CheckJob> = /*@__PURE__*/
   messageDesc(file_pulsar_v1_check, 2);
+
+/**
+ * CheckBatch is the payload of a check job (BullMQ job data, protobuf JSON form): the checks
+ * of the monitors due in one slot of the schedule, or the one check run at once after a
+ * monitor is created or changed.
+ *
+ * @generated from message pulsar.v1.CheckBatch
+ */
+export type CheckBatch = Message<"pulsar.v1.CheckBatch"> & {
+  /**
+   * @generated from field: repeated pulsar.v1.CheckJob checks = 1;
+   */
+  checks: CheckJob[];
+};
+
+/**
+ * Describes the message pulsar.v1.CheckBatch.
+ * Use `create(CheckBatchSchema)` to create a new message.
+ */
+export const CheckBatchSchema: GenMessage<CheckBatch> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_check, 3);
 
 /**
  * CheckTiming is the waterfall of one check, in milliseconds. The phases add up to total_ms.
@@ -192,7 +224,7 @@ export type CheckTiming = Message<"pulsar.v1.CheckTiming"> & {
  * Use `create(CheckTimingSchema)` to create a new message.
  */
 export const CheckTimingSchema: GenMessage<CheckTiming> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_check, 3);
+  messageDesc(file_pulsar_v1_check, 4);
 
 /**
  * CheckResult is the outcome of one check of one monitor.
@@ -295,7 +327,7 @@ export type CheckResult = Message<"pulsar.v1.CheckResult"> & {
  * Use `create(CheckResultSchema)` to create a new message.
  */
 export const CheckResultSchema: GenMessage<CheckResult> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_check, 4);
+  messageDesc(file_pulsar_v1_check, 5);
 
 /**
  * CheckErrorKind classifies why a check is down, for filtering and alert grouping.

@@ -1,7 +1,8 @@
 import { create, fromJson, type JsonObject, toJson } from "@bufbuild/protobuf";
-import type { ConnectionOptions, JobSchedulerTemplateOptions } from "bullmq";
+import type { ConnectionOptions, JobsOptions } from "bullmq";
 import { Queue } from "bullmq";
 import {
+  CheckBatchSchema,
   type CheckJob,
   CheckJobSchema,
   type CheckTarget,
@@ -13,11 +14,14 @@ export const CHECK_QUEUE = "checks";
 /** CHECK_JOB_NAME names scheduled and immediate check jobs alike. */
 export const CHECK_JOB_NAME = "check";
 
-/** CheckQueue is the BullMQ queue of check jobs; its data is the JSON form of pulsar.v1.CheckJob. */
+/**
+ * CheckQueue is the BullMQ queue of check jobs; its data is the JSON form of
+ * pulsar.v1.CheckBatch.
+ */
 export type CheckQueue = Queue<JsonObject, void, string>;
 
 /**
- * MonitorSchedule is what the scheduler needs to know about one enabled monitor, built by
+ * MonitorSchedule is what the schedule needs to know about one enabled monitor, built by
  * scheduleOf (the API) or listEnabledSchedules (the reconciler), both with checkTargetOf
  * (internal/checks/monitors/monitor-schedule.ts).
  */
@@ -37,7 +41,7 @@ export interface MonitorSchedule {
  * ones is kept for inspection. One attempt: a check retried later is stale, the next
  * interval's check is the retry.
  */
-export const CHECK_JOB_OPTIONS: JobSchedulerTemplateOptions = {
+export const CHECK_JOB_OPTIONS: JobsOptions = {
   attempts: 1,
   removeOnComplete: true,
   removeOnFail: { count: 1000, age: 24 * 3600 },
@@ -48,7 +52,7 @@ export function createCheckQueue(connection: ConnectionOptions, prefix: string):
   return new Queue<JsonObject, void, string>(CHECK_QUEUE, { connection, prefix });
 }
 
-/** encodeCheckJob turns a schedule into job data (protobuf JSON, readable in Redis). */
+/** encodeCheckJob turns a schedule into the check the schedule keeps for its monitor. */
 export function encodeCheckJob(schedule: MonitorSchedule): JsonObject {
   const job = create(CheckJobSchema, {
     monitorId: schedule.monitorId,
@@ -59,17 +63,35 @@ export function encodeCheckJob(schedule: MonitorSchedule): JsonObject {
   return toJson(CheckJobSchema, job) as JsonObject;
 }
 
-/** decodeCheckJob parses job data; it throws on data that is not a CheckJob. */
-export function decodeCheckJob(data: JsonObject): CheckJob {
-  return fromJson(CheckJobSchema, data, { ignoreUnknownFields: true });
+/** encodeCheckBatch turns checks into job data (protobuf JSON, readable in Redis). */
+export function encodeCheckBatch(checks: readonly CheckJob[]): JsonObject {
+  return toJson(CheckBatchSchema, create(CheckBatchSchema, { checks: [...checks] })) as JsonObject;
+}
+
+/**
+ * decodeCheckBatch parses job data into its checks; it throws on data that is neither a
+ * CheckBatch nor a CheckJob. A CheckJob is the data of a job queued by a version that made a
+ * job per check (a job scheduler's, or an immediate one): it was meant to run when BullMQ was
+ * to start it.
+ */
+export function decodeCheckBatch(
+  data: JsonObject,
+  job: { timestamp: number; opts: { delay?: number } },
+): CheckJob[] {
+  if (Array.isArray(data.checks)) {
+    return fromJson(CheckBatchSchema, data, { ignoreUnknownFields: true }).checks;
+  }
+  const check = fromJson(CheckJobSchema, data, { ignoreUnknownFields: true });
+  check.scheduledAtMs = job.timestamp + (job.opts.delay ?? 0);
+  return [check];
 }
 
 /**
  * SCHEDULE_GRAIN_MS is the grid checks start on: offsets are whole multiples of it (plus 1 ms),
- * so at 200 checks/s some twenty jobs fall due together every 100 ms and the worker fetches
- * them in one wake-up (BullMQ's blocking pop, the promotion of delayed jobs) instead of one
- * each, the largest part of what BullMQ cost per check. A check's intended start is still its
- * slot, so lateness is measured as before; the checks of one slot start a few ms apart.
+ * so at 200 checks/s some twenty checks fall due together every 100 ms, and a worker claims
+ * them in one call and queues them as one job (internal/checks/queue/check-dispatcher.ts). A
+ * check's intended start is still its slot, so lateness is measured as before; the checks of
+ * one slot start a few ms apart.
  */
 export const SCHEDULE_GRAIN_MS = 100;
 
@@ -88,7 +110,7 @@ export function scheduleOffsetMs(monitorId: string, intervalMs: number): number 
     hash = Math.imul(hash, 0x01000193);
   }
   const slots = Math.max(1, Math.floor(intervalMs / SCHEDULE_GRAIN_MS));
-  // BullMQ treats offset 0 as "none" and then derives one from the creation time: 1 ms past
-  // the slot keeps it >= 1 (and below the interval).
+  // 1 ms past the grid: a claim at the grid's tick finds the slot due however the clocks of
+  // worker and Redis round. (BullMQ's job schedulers, which this once fed, also treat 0 as none.)
   return 1 + ((hash >>> 0) % slots) * SCHEDULE_GRAIN_MS;
 }

@@ -1,16 +1,16 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "../../core/logger.js";
-import {
-  type CheckQueue,
-  encodeCheckJob,
-  type MonitorSchedule,
-  scheduleOffsetMs,
-} from "./check-queue.js";
-import { upsertSchedule } from "./schedules.js";
+import type { CheckQueue, MonitorSchedule } from "./check-queue.js";
+import type { CheckSchedule } from "./check-schedule.js";
 
-/** ReconcileDeps are what reconciliation reads: Postgres' monitors and Redis' schedulers. */
+/** ReconcileDeps are what reconciliation reads: Postgres' monitors and Redis' schedule. */
 export interface ReconcileDeps {
-  queue: CheckQueue;
+  schedule: Pick<CheckSchedule, "monitorIds" | "sync" | "remove" | "count">;
+  /**
+   * The check queue, whose BullMQ job schedulers (one per monitor, left by versions before the
+   * schedule) are removed.
+   */
+  queue: Pick<CheckQueue, "getJobSchedulers" | "removeJobScheduler">;
   /** Every enabled monitor, from Postgres (the system of record). */
   loadSchedules: () => Promise<MonitorSchedule[]>;
   /** How many monitors are enabled: compared with Redis on the cheap, frequent pass. */
@@ -35,50 +35,35 @@ export interface ReconcileOutcome {
 const PAGE = 1000;
 
 /**
- * reconcileSchedules makes Redis' job schedulers match Postgres: missing ones are added, ones
- * whose interval or job data differ are replaced, orphans (deleted or paused monitors) are
- * removed. Safe to run while the API changes monitors: every step is an idempotent upsert or
- * remove, the API applies its own change right after committing it, and Redis is read before
- * Postgres. (Read the other way round, a monitor created between the two reads has its
- * scheduler in Redis but not in the Postgres snapshot, and would be removed as an orphan until
- * the next pass put it back, its checks missed meanwhile.)
+ * reconcileSchedules makes Redis' check schedule match Postgres: missing monitors are added,
+ * ones whose check differs are rewritten, orphans (deleted or paused monitors) are removed;
+ * entries already as wanted keep their next slot. Safe to run while the API changes monitors:
+ * every step is an idempotent write or remove, the API applies its own change right after
+ * committing it, and Redis is read before Postgres. (Read the other way round, a monitor
+ * created between the two reads is in Redis but not in the Postgres snapshot, and would be
+ * removed as an orphan until the next pass put it back, its checks missed meanwhile.)
  */
 export async function reconcileSchedules(deps: ReconcileDeps): Promise<ReconcileOutcome> {
-  const schedulers = [];
-  const total = await deps.queue.getJobSchedulersCount();
-  for (let start = 0; start < total; start += PAGE) {
-    schedulers.push(...(await deps.queue.getJobSchedulers(start, start + PAGE - 1, true)));
+  const kept = await deps.schedule.monitorIds();
+  const wanted = await deps.loadSchedules();
+  const wantedIds = new Set(wanted.map((s) => s.monitorId));
+  const orphans = kept.filter((id) => !wantedIds.has(id));
+  await deps.schedule.remove(orphans);
+  const { added, updated } = await deps.schedule.sync(wanted);
+  await removeJobSchedulers(deps.queue);
+  return { added, updated, removed: orphans.length };
+}
+
+/**
+ * removeJobSchedulers removes the BullMQ job schedulers that versions before the check schedule
+ * made, one per monitor: left alone they would go on checking every monitor a second time.
+ */
+async function removeJobSchedulers(queue: ReconcileDeps["queue"]): Promise<void> {
+  for (;;) {
+    const schedulers = await queue.getJobSchedulers(0, PAGE - 1);
+    if (schedulers.length === 0) return;
+    for (const scheduler of schedulers) await queue.removeJobScheduler(scheduler.key);
   }
-  const wanted = new Map((await deps.loadSchedules()).map((s) => [s.monitorId, s]));
-  const outcome: ReconcileOutcome = { added: 0, updated: 0, removed: 0 };
-  const seen = new Set<string>();
-  for (const scheduler of schedulers) {
-    const id = scheduler.key;
-    seen.add(id);
-    const schedule = wanted.get(id);
-    if (!schedule) {
-      await deps.queue.removeJobScheduler(id);
-      outcome.removed++;
-      continue;
-    }
-    const every = schedule.intervalSeconds * 1000;
-    const sameData =
-      JSON.stringify(scheduler.template?.data) === JSON.stringify(encodeCheckJob(schedule));
-    if (
-      scheduler.every !== every ||
-      scheduler.offset !== scheduleOffsetMs(id, every) ||
-      !sameData
-    ) {
-      await upsertSchedule(deps.queue, schedule);
-      outcome.updated++;
-    }
-  }
-  for (const [id, schedule] of wanted) {
-    if (seen.has(id)) continue;
-    await upsertSchedule(deps.queue, schedule);
-    outcome.added++;
-  }
-  return outcome;
 }
 
 /** ReconcileLoopOptions tune how often Redis is compared with Postgres. */
@@ -113,13 +98,12 @@ export function startReconcileLoop(
     );
     if (got !== "OK") return;
     const due = Date.now() - lastFull >= options.fullEveryMs;
-    const mismatch =
-      !due && (await deps.countEnabled()) !== (await deps.queue.getJobSchedulersCount());
+    const mismatch = !due && (await deps.countEnabled()) !== (await deps.schedule.count());
     if (!due && !mismatch) return;
     const outcome = await reconcileSchedules(deps);
     lastFull = Date.now();
     if (outcome.added + outcome.updated + outcome.removed > 0 || mismatch) {
-      deps.log.info("reconciled job schedulers with monitors", { ...outcome, mismatch });
+      deps.log.info("reconciled the check schedule with monitors", { ...outcome, mismatch });
     }
   };
 

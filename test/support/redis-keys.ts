@@ -1,8 +1,8 @@
 import type { Redis } from "ioredis";
 
 /**
- * deleteKeys deletes the keys matching `pattern` (a bench's `prefix:*`), a page of SCAN at a
- * time: KEYS would block a Redis the bench may share with others.
+ * deleteKeys deletes the keys matching `pattern` (a test's or a bench's `prefix:*`), a page of SCAN at a
+ * time: KEYS would block a Redis shared with others.
  */
 export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
   let cursor = "0";

@@ -1,0 +1,95 @@
+import type { JsonObject } from "@bufbuild/protobuf";
+import type { Logger } from "../../core/logger.js";
+import {
+  CHECK_JOB_NAME,
+  CHECK_JOB_OPTIONS,
+  type CheckQueue,
+  SCHEDULE_GRAIN_MS,
+} from "./check-queue.js";
+import type { CheckSchedule, ClaimedCheck } from "./check-schedule.js";
+
+/** CheckDispatcherDeps are where due checks come from and where they go. */
+export interface CheckDispatcherDeps {
+  schedule: Pick<CheckSchedule, "claim">;
+  queue: Pick<CheckQueue, "addBulk">;
+  log: Logger;
+}
+
+/** CheckDispatcherOptions size the jobs and the claims. */
+export interface CheckDispatcherOptions {
+  /**
+   * Checks per job. Small enough that the workers share one slot's checks between them (each
+   * fetches jobs in turn), large enough that BullMQ's own work per job, some fifteen Redis
+   * commands, is spread thin.
+   */
+  batchSize?: number;
+  /** Checks claimed per call: bounds how long one call holds Redis. */
+  claimMax?: number;
+}
+
+const DEFAULT_BATCH_SIZE = 20;
+const DEFAULT_CLAIM_MAX = 2000;
+/** Past the grid's tick: the slot is due by then whatever the clocks round to. */
+const TICK_DELAY_MS = 2;
+
+/**
+ * startCheckDispatcher claims the checks due at each slot of the grid and queues them as jobs of
+ * up to `batchSize` checks, each check carrying its slot as its intended start. Every worker
+ * runs one; whichever claims first takes the slot's checks, the others find none due (a call
+ * each, ten a second). A worker killed between a claim and the jobs it queues (a round trip)
+ * loses that slot's checks of those monitors; their next slots are already set. Returns a stop
+ * function that waits for a claim in progress, so a worker stopping on SIGTERM loses none.
+ */
+export function startCheckDispatcher(
+  deps: CheckDispatcherDeps,
+  options: CheckDispatcherOptions = {},
+): () => Promise<void> {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const claimMax = options.claimMax ?? DEFAULT_CLAIM_MAX;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  const dispatch = async () => {
+    for (;;) {
+      const claimed = await deps.schedule.claim(claimMax);
+      if (claimed.length > 0) await deps.queue.addBulk(batchesOf(claimed, batchSize));
+      // A full claim leaves more due (the workers were down, or a burst): take it at once.
+      if (claimed.length < claimMax || stopped) return;
+    }
+  };
+
+  const tick = () => {
+    running = dispatch()
+      .catch((error: unknown) => deps.log.warn("dispatching due checks failed", { error }))
+      .finally(() => {
+        if (stopped) return;
+        const now = Date.now();
+        timer = setTimeout(tick, SCHEDULE_GRAIN_MS - (now % SCHEDULE_GRAIN_MS) + TICK_DELAY_MS);
+      });
+  };
+  timer = setTimeout(tick, 0);
+
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await running;
+  };
+}
+
+/** batchesOf turns claimed checks into check jobs, in the order they were due. */
+export function batchesOf(
+  claimed: readonly ClaimedCheck[],
+  batchSize: number,
+): { name: string; data: JsonObject; opts: typeof CHECK_JOB_OPTIONS }[] {
+  const jobs = [];
+  for (let i = 0; i < claimed.length; i += batchSize) {
+    // The kept JSON is a CheckJob's already: parsed as plain JSON, not decoded into a message
+    // and encoded again.
+    const checks = claimed
+      .slice(i, i + batchSize)
+      .map((c) => ({ ...(JSON.parse(c.job) as JsonObject), scheduledAtMs: c.slotMs }));
+    jobs.push({ name: CHECK_JOB_NAME, data: { checks }, opts: CHECK_JOB_OPTIONS });
+  }
+  return jobs;
+}
