@@ -8,7 +8,7 @@ import type { Logger } from "../core/logger.js";
 import type { OrgSlot } from "../core/org-slots.js";
 import type { WorkerMetrics } from "../metrics/worker-metrics.js";
 import { DEFAULT_TIMEOUT_MS } from "./http/index.js";
-import type { MonitorLocks } from "./monitor-locks.js";
+import type { MonitorLocks, Release } from "./monitor-locks.js";
 import type { CheckAdmission } from "./queue/check-admission.js";
 import { decodeCheckBatch } from "./queue/check-queue.js";
 
@@ -71,20 +71,24 @@ export function slotTimeMs(check: CheckJob): number {
 /**
  * createCheckProcessor returns the BullMQ processor for check jobs, each a batch of checks:
  * drop those already a whole interval late, take slots of their organizations (the rest go
- * back to wait), then for each, at once: take the monitor's lock, run the check, store the
- * result. The job completes only once every result is in Postgres, so a worker killed
+ * back to wait), take their monitors' locks in one call, then for each, at once: run the
+ * check, store the result. The job completes only once every result is in Postgres, so a worker killed
  * mid-check leaves a stalled job that BullMQ hands to another worker, which runs those of its
  * checks not stale by then (a check that had finished before the kill runs again).
  */
 export function createCheckProcessor(deps: CheckProcessorDeps) {
   const now = deps.now ?? Date.now;
 
-  const runOne = async (check: CheckJob, slot: OrgSlot | undefined, signal?: AbortSignal) => {
+  const runOne = async (
+    check: CheckJob,
+    slot: OrgSlot | undefined,
+    release: Release | undefined,
+    signal?: AbortSignal,
+  ) => {
     let result: CheckResult;
     try {
       const target = check.target;
       if (!target) throw new Error(`check of monitor ${check.monitorId} has no target`);
-      const release = await deps.locks.acquire(check.monitorId, slotTimeMs(check));
       if (!release) {
         // The previous check of this monitor is still running (a late check under backlog, or
         // the immediate check after an edit): skipping keeps checks of one monitor from
@@ -100,12 +104,8 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
           ? deps.checkSlots(() => deps.runCheck(target, { signal }))
           : deps.runCheck(target, { signal }));
       } finally {
-        // The lock keeps checks from overlapping; storing the result needs no lock. Its TTL
-        // frees it anyway (a killed worker's lock too), so a failed release must not fail the
-        // check.
-        await release().catch((error: unknown) =>
-          deps.log.warn("releasing monitor lock failed", { error }),
-        );
+        // The lock keeps checks from overlapping; storing the result needs no lock.
+        release();
       }
     } finally {
       // The organization's slot is for the network part only: a slow batch write must not
@@ -135,11 +135,20 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
         dropped: checks.length - fresh.length,
       });
     }
-    const admitted = deps.admission
+    const admitted: { check: CheckJob; slot?: OrgSlot }[] = deps.admission
       ? await deps.admission.admit(fresh)
-      : fresh.map((check) => ({ check, slot: undefined }));
+      : fresh.map((check) => ({ check }));
+    let releases: (Release | undefined)[];
+    try {
+      releases = await deps.locks.acquire(
+        admitted.map(({ check }) => ({ monitorId: check.monitorId, ttlMs: slotTimeMs(check) })),
+      );
+    } catch (error) {
+      for (const { slot } of admitted) if (slot !== undefined) deps.admission?.release(slot);
+      throw error;
+    }
     const outcomes = await Promise.allSettled(
-      admitted.map(({ check, slot }) => runOne(check, slot, signal)),
+      admitted.map(({ check, slot }, i) => runOne(check, slot, releases[i], signal)),
     );
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
     // Every other check's result is stored by now; the job fails for the one that was not.

@@ -135,10 +135,11 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
     maxDelayMs: 100,
     log,
   });
+  const locks = createMonitorLocks(deps.redis, deps.prefix, { log });
   const processor = createCheckProcessor({
     runCheck: deps.runCheck,
     writer,
-    locks: createMonitorLocks(deps.redis, deps.prefix),
+    locks,
     checkSlots: pLimit(deps.concurrency),
     region: deps.region,
     metrics,
@@ -183,6 +184,7 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
       await stopReconcile();
       // Stops taking jobs and waits for the checks in flight; their results are then flushed.
       await worker.close();
+      await locks.flush();
       await writer.close();
     },
   };

@@ -257,7 +257,8 @@ describe("a worker's /metrics", () => {
     });
     const failuresBefore = await value("pulsar_check_job_failures_total");
     const monitorId = randomUUID();
-    const release = await createMonitorLocks(redis, prefix).acquire(monitorId, 30_000);
+    const locks = createMonitorLocks(redis, prefix);
+    const [release] = await locks.acquire([{ monitorId, ttlMs: 30_000 }]);
     const checkTarget = { url: "http://127.0.0.1:1/", method: "GET", timeoutMs: 1000 };
     const job = { monitorId, target: checkTarget, intervalSeconds: 60 };
     await queue.add(CHECK_JOB_NAME, job, CHECK_JOB_OPTIONS);
@@ -269,7 +270,8 @@ describe("a worker's /metrics", () => {
           skippedBefore && (await value("pulsar_check_job_failures_total")) > failuresBefore,
       { what: "a skipped check and a failed job to be counted", timeoutMs: 10_000 },
     );
-    await release?.();
+    release?.();
+    await locks.flush();
   });
 
   it("counts alert deliveries by outcome", async () => {

@@ -234,7 +234,7 @@ describe("the processor's staleness rule", () => {
       throw new Error("stop after the check began");
     },
     writer: { add: async () => {} },
-    locks: { acquire: async () => async () => {} },
+    locks: { acquire: async (requests) => requests.map(() => () => {}), flush: async () => {} },
     region: "test",
     log: silentLogger,
     metrics: {
