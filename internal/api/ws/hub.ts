@@ -42,12 +42,15 @@ export interface Hub extends TopicRegistry {
 export function createHub(deps: HubDeps): Hub {
   const pattern = streamPattern(deps.prefix);
   const listeners = new Map<string, Set<StreamClient>>();
+  /** Topics listened to per owner scope: an event of a scope nobody here listens to is not decoded. */
+  const topicsPerScope = new Map<string, number>();
+  const scopeOfName = (name: string) => name.slice(0, name.indexOf("/"));
 
   const onMessage = (matched: Buffer, channel: Buffer, message: Buffer) => {
     // The connection is dedicated, but a caller may subscribe it to other patterns too.
     if (matched.toString() !== pattern) return;
     const scope = channelScope(deps.prefix, channel.toString());
-    if (scope === undefined) return;
+    if (scope === undefined || !topicsPerScope.has(scope)) return;
     let event: StreamEvent;
     try {
       event = fromBinary(StreamEventSchema, message);
@@ -89,14 +92,24 @@ export function createHub(deps: HubDeps): Hub {
     ready,
     add(name, client) {
       const clients = listeners.get(name);
-      if (clients) clients.add(client);
-      else listeners.set(name, new Set([client]));
+      if (clients) {
+        clients.add(client);
+        return;
+      }
+      listeners.set(name, new Set([client]));
+      const scope = scopeOfName(name);
+      topicsPerScope.set(scope, (topicsPerScope.get(scope) ?? 0) + 1);
     },
     remove(name, client) {
       const clients = listeners.get(name);
       clients?.delete(client);
       // Per-host and per-monitor topics come and go; empty sets must not pile up.
-      if (clients?.size === 0) listeners.delete(name);
+      if (clients?.size !== 0) return;
+      listeners.delete(name);
+      const scope = scopeOfName(name);
+      const left = (topicsPerScope.get(scope) ?? 1) - 1;
+      if (left > 0) topicsPerScope.set(scope, left);
+      else topicsPerScope.delete(scope);
     },
     stop() {
       stopped = true;
