@@ -44,11 +44,6 @@ export async function startPrivateRedis(dataDir: string, log: Logger): Promise<R
       "yes",
       "--save",
       "",
-      // BullMQ wakes for a due check when its blocking pop times out, and Redis notices
-      // timeouts on its `hz` ticks: at the default 10 an idle Redis starts checks up to 100 ms
-      // late.
-      "--hz",
-      "100",
     ],
     { stdio: ["ignore", "ignore", "inherit"] },
   );

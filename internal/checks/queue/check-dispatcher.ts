@@ -18,16 +18,17 @@ export interface CheckDispatcherDeps {
 /** CheckDispatcherOptions size the jobs and the claims. */
 export interface CheckDispatcherOptions {
   /**
-   * Checks per job. Small enough that the workers share one slot's checks between them (each
-   * fetches jobs in turn), large enough that BullMQ's own work per job, some fifteen Redis
-   * commands, is spread thin.
+   * Checks per job at most. Large enough that BullMQ's own work per job (some fifteen Redis
+   * commands, ~1 ms of a worker's CPU) is spread thin; small enough that the workers share a
+   * busy slot's checks between them (each fetches jobs in turn). A slot's checks are split
+   * into jobs of equal size: 60 make two jobs of 30, not one of 50 and one of 10.
    */
   batchSize?: number;
   /** Checks claimed per call: bounds how long one call holds Redis. */
   claimMax?: number;
 }
 
-const DEFAULT_BATCH_SIZE = 20;
+const DEFAULT_BATCH_SIZE = 50;
 const DEFAULT_CLAIM_MAX = 2000;
 /** Past the grid's tick: the slot is due by then whatever the clocks round to. */
 const TICK_DELAY_MS = 2;
@@ -77,17 +78,21 @@ export function startCheckDispatcher(
   };
 }
 
-/** batchesOf turns claimed checks into check jobs, in the order they were due. */
+/**
+ * batchesOf turns claimed checks into check jobs of equal size (within one), none over
+ * `batchSize`, in the order they were due.
+ */
 export function batchesOf(
   claimed: readonly ClaimedCheck[],
   batchSize: number,
 ): { name: string; data: JsonObject; opts: typeof CHECK_JOB_OPTIONS }[] {
   const jobs = [];
-  for (let i = 0; i < claimed.length; i += batchSize) {
+  const size = Math.ceil(claimed.length / Math.ceil(claimed.length / batchSize));
+  for (let i = 0; i < claimed.length; i += size) {
     // The kept JSON is a CheckJob's already: parsed as plain JSON, not decoded into a message
     // and encoded again.
     const checks = claimed
-      .slice(i, i + batchSize)
+      .slice(i, i + size)
       .map((c) => ({ ...(JSON.parse(c.job) as JsonObject), scheduledAtMs: c.slotMs }));
     jobs.push({ name: CHECK_JOB_NAME, data: { checks }, opts: CHECK_JOB_OPTIONS });
   }

@@ -120,8 +120,9 @@ describe("the check dispatcher", () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       await stop();
       const jobs = await queue.getJobs(["wait"]);
-      const sizes = jobs.map((job) => decodeCheckBatch(job.data, job).length).sort();
-      expect(sizes).toEqual([10, 15, 20].sort());
+      // 30 claimed: two jobs of 15; then 15 claimed: one job.
+      const sizes = jobs.map((job) => decodeCheckBatch(job.data, job).length);
+      expect(sizes).toEqual([15, 15, 15]);
       const checks = jobs.flatMap((job) => decodeCheckBatch(job.data, job));
       expect(new Set(checks.map((c) => c.monitorId)).size).toBe(45);
       for (const check of checks) {
@@ -141,6 +142,9 @@ describe("the check dispatcher", () => {
       slotMs: 1000 * i,
       job: JSON.stringify({ monitorId: `m${i}`, intervalSeconds: 20 }),
     }));
+    expect(batchesOf([...claimed, ...claimed, ...claimed], 4).map((j) => j.data.checks)).toEqual(
+      [3, 3, 3].map((n) => expect.toSatisfy((checks: unknown[]) => checks.length === n)),
+    );
     const [only, ...more] = batchesOf(claimed, 5);
     expect(more).toEqual([]);
     const checks = decodeCheckBatch(only?.data ?? {}, { timestamp: 0, opts: {} });
