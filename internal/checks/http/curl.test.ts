@@ -52,16 +52,22 @@ describe("agreement with curl", () => {
     const url = `${base()}${ROUTE}`;
     // Two processes timing two requests: a busy machine (other test files on both cores) can
     // delay either one by more than the tolerance. Noise only ever adds, a measuring error
-    // would not go away: up to three pairs, and the assertions hold the closest one.
+    // would not go away: up to three pairs, until one is within every tolerance.
     let curl: Record<string, number> = {};
     let result: Awaited<ReturnType<typeof runCheck>> | undefined;
     let t: CheckTiming | undefined;
-    const gap = () =>
+    // Every figure held under 10 ms below: the gaps between the two, and the short phases
+    // (a localhost lookup or connect took 16 ms once, on a machine running two test runs).
+    const worst = () =>
       Math.max(
         Math.abs(startTransfer(t) - (curl.starttransfer ?? 0)),
         Math.abs((t?.totalMs ?? 0) - (curl.total ?? 0)),
+        t?.dnsMs ?? 0,
+        t?.connectMs ?? 0,
+        curl.lookup ?? 0,
+        (curl.connect ?? 0) - (curl.lookup ?? 0),
       );
-    for (let attempt = 0; attempt < 3 && (t === undefined || gap() >= 10); attempt++) {
+    for (let attempt = 0; attempt < 3 && (t === undefined || worst() >= 10); attempt++) {
       result = await quietly(async () => {
         curl = await curlTimes(url);
         return runCheck(checkTarget(url, { ignoreTlsErrors: true }));
