@@ -1,5 +1,5 @@
 import type { JsonObject } from "@bufbuild/protobuf";
-import { type Job, Worker } from "bullmq";
+import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import pLimit from "p-limit";
 import type pg from "pg";
@@ -19,13 +19,7 @@ import {
   type WaitingChecks,
 } from "./queue/check-admission.js";
 import { startCheckDispatcher } from "./queue/check-dispatcher.js";
-import {
-  CHECK_JOB_NAME,
-  CHECK_JOB_OPTIONS,
-  CHECK_QUEUE,
-  type CheckQueue,
-  encodeCheckBatch,
-} from "./queue/check-queue.js";
+import { addCheckBatch, CHECK_QUEUE, type CheckQueue } from "./queue/check-queue.js";
 import { createCheckSchedule } from "./queue/check-schedule.js";
 import { startReconcileLoop } from "./queue/reconcile.js";
 import { ownersOf, storeCheckResults } from "./results/store-check-results.js";
@@ -97,11 +91,7 @@ function orgAdmission(deps: CheckWorkerDeps): CheckAdmission | undefined {
   if (max >= deps.concurrency) return undefined;
   return createCheckAdmission({
     slots: new OrgSlots<WaitingChecks>({ maxPerOrg: max }),
-    requeue: (checks, untilMs): Promise<Job> =>
-      deps.queue.add(CHECK_JOB_NAME, encodeCheckBatch(checks), {
-        ...CHECK_JOB_OPTIONS,
-        delay: Math.max(0, untilMs - Date.now()),
-      }),
+    requeue: (checks, untilMs) => addCheckBatch(deps.queue, checks, untilMs - Date.now()),
     slotTimeMs,
     staleAtMs,
     metrics: deps.metrics,

@@ -21,8 +21,7 @@ import { runCheck } from "../http/index.js";
 import { createMonitorLocks } from "../monitor-locks.js";
 import { createCheckAdmission, type WaitingChecks } from "./check-admission.js";
 import {
-  CHECK_JOB_NAME,
-  CHECK_JOB_OPTIONS,
+  addCheckBatch,
   CHECK_QUEUE,
   type CheckQueue,
   createCheckQueue,
@@ -59,11 +58,7 @@ beforeAll(async () => {
     log: silentLogger,
     admission: createCheckAdmission({
       slots: new OrgSlots<WaitingChecks>({ maxPerOrg: MAX_PER_ORG }),
-      requeue: (checks, untilMs) =>
-        queue.add(CHECK_JOB_NAME, encodeCheckBatch(checks), {
-          ...CHECK_JOB_OPTIONS,
-          delay: Math.max(0, untilMs - Date.now()),
-        }),
+      requeue: (checks, untilMs) => addCheckBatch(queue, checks, untilMs - Date.now()),
       slotTimeMs,
       staleAtMs,
       metrics: {
@@ -114,8 +109,7 @@ function check(orgId: string, path: string, intervalSeconds = 60): CheckJob {
 }
 
 /** addBatch queues checks as one job, as the dispatcher does with a slot's checks. */
-const addBatch = (checks: CheckJob[]) =>
-  queue.add(CHECK_JOB_NAME, encodeCheckBatch(checks), CHECK_JOB_OPTIONS);
+const addBatch = (checks: CheckJob[]) => addCheckBatch(queue, checks);
 
 /** waitingOf lists the checks of `orgId` in delayed jobs, by path. */
 async function waitingOf(orgId: string): Promise<string[][]> {

@@ -1,5 +1,5 @@
 import { create, fromJson, type JsonObject, toJson } from "@bufbuild/protobuf";
-import type { ConnectionOptions, JobsOptions } from "bullmq";
+import type { ConnectionOptions, Job, JobsOptions } from "bullmq";
 import { Queue } from "bullmq";
 import {
   CheckBatchSchema,
@@ -66,6 +66,22 @@ export function encodeCheckJob(schedule: MonitorSchedule): JsonObject {
 /** encodeCheckBatch turns checks into job data (protobuf JSON, readable in Redis). */
 export function encodeCheckBatch(checks: readonly CheckJob[]): JsonObject {
   return toJson(CheckBatchSchema, create(CheckBatchSchema, { checks: [...checks] })) as JsonObject;
+}
+
+/**
+ * addCheckBatch queues checks as one check job, started `delayMs` from now (none if it is not
+ * positive). Every job of checks but the dispatcher's is added through it, so each gets the same
+ * name, encoding and options; the dispatcher adds slots' jobs in bulk (check-dispatcher.ts).
+ */
+export function addCheckBatch(
+  queue: Pick<CheckQueue, "add">,
+  checks: readonly CheckJob[],
+  delayMs = 0,
+): Promise<Job<JsonObject, void, string>> {
+  return queue.add(CHECK_JOB_NAME, encodeCheckBatch(checks), {
+    ...CHECK_JOB_OPTIONS,
+    delay: Math.max(0, delayMs),
+  });
 }
 
 /**

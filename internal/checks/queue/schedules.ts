@@ -1,12 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { CheckJobSchema } from "../../../gen/pulsar/v1/check_pb.js";
-import {
-  CHECK_JOB_NAME,
-  CHECK_JOB_OPTIONS,
-  type CheckQueue,
-  encodeCheckBatch,
-  type MonitorSchedule,
-} from "./check-queue.js";
+import { addCheckBatch, type CheckQueue, type MonitorSchedule } from "./check-queue.js";
 import type { CheckSchedule } from "./check-schedule.js";
 
 /** MonitorScheduler keeps the check schedule in step with monitors. */
@@ -34,7 +28,7 @@ export function createMonitorScheduler(deps: MonitorSchedulerDeps): MonitorSched
       // its status is known at once. Overlap with a slot's check is prevented by the worker's
       // per-monitor lock.
       const check = create(CheckJobSchema, { ...schedule, scheduledAtMs: now() });
-      await deps.queue.add(CHECK_JOB_NAME, encodeCheckBatch([check]), CHECK_JOB_OPTIONS);
+      await addCheckBatch(deps.queue, [check]);
     },
     async unschedule(monitorId) {
       await deps.schedule.remove([monitorId]);
