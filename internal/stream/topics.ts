@@ -75,6 +75,17 @@ export function scopedTopic(scope: string, name: string): string {
 }
 
 /**
+ * scopeOfScopedTopic is the owner scope a scopedTopic key was built with. A scope (an
+ * organization id or SHARED_SCOPE) never holds a '/', so the first one ends it; a key without one
+ * was not built by scopedTopic, and reading a scope out of it would misroute events, so it throws.
+ */
+export function scopeOfScopedTopic(key: string): string {
+  const slash = key.indexOf("/");
+  if (slash < 0) throw new Error(`not a scoped topic: ${JSON.stringify(key)}`);
+  return key.slice(0, slash);
+}
+
+/**
  * streamChannel is the Redis channel of one owner's live events of a host, a monitor, or an
  * alert event (kind "alert", id the event's id: the hub relays it on the `alerts` topic).
  */

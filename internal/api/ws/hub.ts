@@ -8,6 +8,7 @@ import {
   channelScope,
   parseTopic,
   scopedTopic,
+  scopeOfScopedTopic,
   streamPattern,
   type Topic,
 } from "../../stream/topics.js";
@@ -44,7 +45,6 @@ export function createHub(deps: HubDeps): Hub {
   const listeners = new Map<string, Set<StreamClient>>();
   /** Topics listened to per owner scope: an event of a scope nobody here listens to is not decoded. */
   const topicsPerScope = new Map<string, number>();
-  const scopeOfName = (name: string) => name.slice(0, name.indexOf("/"));
 
   const onMessage = (matched: Buffer, channel: Buffer, message: Buffer) => {
     // The connection is dedicated, but a caller may subscribe it to other patterns too.
@@ -96,8 +96,9 @@ export function createHub(deps: HubDeps): Hub {
         clients.add(client);
         return;
       }
+      // Read before the index changes: a key that is not a scoped topic throws and adds nothing.
+      const scope = scopeOfScopedTopic(name);
       listeners.set(name, new Set([client]));
-      const scope = scopeOfName(name);
       topicsPerScope.set(scope, (topicsPerScope.get(scope) ?? 0) + 1);
     },
     remove(name, client) {
@@ -106,7 +107,7 @@ export function createHub(deps: HubDeps): Hub {
       // Per-host and per-monitor topics come and go; empty sets must not pile up.
       if (clients?.size !== 0) return;
       listeners.delete(name);
-      const scope = scopeOfName(name);
+      const scope = scopeOfScopedTopic(name);
       const left = (topicsPerScope.get(scope) ?? 1) - 1;
       if (left > 0) topicsPerScope.set(scope, left);
       else topicsPerScope.delete(scope);
