@@ -7,10 +7,10 @@ import type { BatchWriter } from "../core/batch-writer.js";
 import type { Logger } from "../core/logger.js";
 import type { OrgSlot } from "../core/org-slots.js";
 import type { WorkerMetrics } from "../metrics/worker-metrics.js";
-import { DEFAULT_TIMEOUT_MS } from "./http/index.js";
 import type { MonitorLocks, Release } from "./monitor-locks.js";
 import type { CheckAdmission } from "./queue/check-admission.js";
 import { decodeCheckBatch } from "./queue/check-queue.js";
+import { slotTimeMs, staleAtMs } from "./queue/check-timing.js";
 
 /** RunCheck runs one check; see internal/checks/http. */
 export type RunCheck = (
@@ -39,33 +39,6 @@ export interface CheckProcessorDeps {
    */
   admission?: CheckAdmission;
   now?: () => number;
-}
-
-/** Lock lifetime past the check's timeout: the check itself is bounded by its timeout. */
-const LOCK_MARGIN_MS = 1000;
-
-/** The interval of a check that does not carry one (queued before checks did). */
-const FALLBACK_INTERVAL_MS = 60_000;
-
-/**
- * A check taken this close to the end of its interval is dropped: between being taken and its
- * first byte come the monitor's lock (a Redis round trip) and the check's set-up, so one taken
- * a millisecond before the end would start after it — late by a whole interval, beside the next
- * interval's check. Checks waiting for their organization come back exactly there, so the edge
- * is often hit, not a rarity.
- */
-const STALE_MARGIN_MS = 100;
-
-/** staleAtMs is when a check becomes a whole interval late: from then on it is dropped. */
-export function staleAtMs(check: CheckJob): number {
-  const interval = check.intervalSeconds > 0 ? check.intervalSeconds * 1000 : FALLBACK_INTERVAL_MS;
-  return check.scheduledAtMs + interval - STALE_MARGIN_MS;
-}
-
-/** slotTimeMs is how long a check may take: its timeout and the lock's margin. */
-export function slotTimeMs(check: CheckJob): number {
-  const timeout = check.target?.timeoutMs ?? 0;
-  return (timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS) + LOCK_MARGIN_MS;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Logger } from "../core/logger.js";
 import { OrgSlots } from "../core/org-slots.js";
 import type { WorkerMetrics } from "../metrics/worker-metrics.js";
 import type { StreamPublisher } from "../stream/publisher.js";
-import { createCheckProcessor, type RunCheck, slotTimeMs, staleAtMs } from "./check-processor.js";
+import { createCheckProcessor, type RunCheck } from "./check-processor.js";
 import { createMonitorLocks } from "./monitor-locks.js";
 import * as monitors from "./monitors/monitors.js";
 import {
@@ -92,8 +92,6 @@ function orgAdmission(deps: CheckWorkerDeps): CheckAdmission | undefined {
   return createCheckAdmission({
     slots: new OrgSlots<WaitingChecks>({ maxPerOrg: max }),
     requeue: (checks, untilMs) => addCheckBatch(deps.queue, checks, untilMs - Date.now()),
-    slotTimeMs,
-    staleAtMs,
     metrics: deps.metrics,
     log: deps.log,
   });

@@ -16,7 +16,7 @@ import { checkTarget } from "../../../test/support/targets.js";
 import { silentLogger } from "../../core/logger.js";
 import { OrgSlots } from "../../core/org-slots.js";
 import { createRedis } from "../../redis/redis.js";
-import { createCheckProcessor, slotTimeMs, staleAtMs } from "../check-processor.js";
+import { createCheckProcessor } from "../check-processor.js";
 import { runCheck } from "../http/index.js";
 import { createMonitorLocks } from "../monitor-locks.js";
 import { createCheckAdmission, type WaitingChecks } from "./check-admission.js";
@@ -59,8 +59,6 @@ beforeAll(async () => {
     admission: createCheckAdmission({
       slots: new OrgSlots<WaitingChecks>({ maxPerOrg: MAX_PER_ORG }),
       requeue: (checks, untilMs) => addCheckBatch(queue, checks, untilMs - Date.now()),
-      slotTimeMs,
-      staleAtMs,
       metrics: {
         observeDroppedCheck: (count = 1) => {
           counted.dropped += count;

@@ -4,6 +4,7 @@ import { wakeWaiter } from "../../core/defer-job.js";
 import type { Logger } from "../../core/logger.js";
 import type { OrgSlot, OrgSlots } from "../../core/org-slots.js";
 import type { WorkerMetrics } from "../../metrics/worker-metrics.js";
+import { slotTimeMs, staleAtMs } from "./check-timing.js";
 
 /** WaitingChecks is the job that holds checks waiting for their organization's slot. */
 export type WaitingChecks = Pick<Job, "promote">;
@@ -16,10 +17,6 @@ export interface CheckAdmissionDeps {
    * add with a delay); the job is woken early when the organization frees a slot.
    */
   requeue(checks: CheckJob[], untilMs: number): Promise<WaitingChecks>;
-  /** How long a check may hold its slot: its timeout and a margin. */
-  slotTimeMs(check: CheckJob): number;
-  /** When a check is a whole interval late and not worth running (see isStale). */
-  staleAtMs(check: CheckJob): number;
   metrics?: Pick<WorkerMetrics, "observeDroppedCheck" | "observeDeferredJob">;
   log: Logger;
   now?: () => number;
@@ -63,7 +60,7 @@ export function createCheckAdmission(deps: CheckAdmissionDeps): CheckAdmission {
   /** wait sends one organization's excess back to Redis until a slot may be free. */
   const wait = async (orgId: string, checks: CheckJob[]): Promise<void> => {
     const at = now();
-    const staleAt = Math.min(...checks.map(deps.staleAtMs));
+    const staleAt = Math.min(...checks.map(staleAtMs));
     // Waiters the organization's freed slots will wake come back by themselves only once stale.
     // Past the cap of waiters they are not remembered: they come back when a slot must be free
     // (the soonest deadline), with jitter so that such jobs do not all return at once.
@@ -92,7 +89,7 @@ export function createCheckAdmission(deps: CheckAdmissionDeps): CheckAdmission {
       const admitted: AdmittedCheck[] = [];
       const waiting = new Map<string, CheckJob[]>();
       for (const check of checks) {
-        const slot = slots.tryAcquire(check.orgId, at + deps.slotTimeMs(check));
+        const slot = slots.tryAcquire(check.orgId, at + slotTimeMs(check));
         if (slot !== undefined) {
           admitted.push({ check, slot });
           continue;
