@@ -12,7 +12,12 @@ export function readText(path: string): string {
 
 /** readYaml parses a YAML file of the repository; any error or warning fails the test. */
 export function readYaml<T>(path: string): T {
-  const document = parseDocument(readText(path), { prettyErrors: true, uniqueKeys: true });
+  // merge: the compose file shares one environment between services with `<<: *anchor`.
+  const document = parseDocument(readText(path), {
+    prettyErrors: true,
+    uniqueKeys: true,
+    merge: true,
+  });
   const problems = [...document.errors, ...document.warnings];
   if (problems.length > 0) throw new Error(`${path}: ${problems.map(String).join("\n")}`);
   return document.toJS() as T;
