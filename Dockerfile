@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # One image for the API, the worker and the agent; the command chooses:
 #   docker run pulsar/pulsar                                  # the API on :8080 (the default CMD)
 #   docker run pulsar/pulsar node dist/cmd/worker/main.js     # a check worker
@@ -6,14 +5,22 @@
 # Run it with an init process (`docker run --init`, compose `init: true`) so signals reach Node
 # and zombies are reaped, without a package for it.
 #
-# Every RUN of the deps and build stages is a command .ci/run also runs, and the runtime stage
-# is replayed natively by scripts/image-stage.ts in CI: no Docker engine needed to prove them
-# (test/deploy/dockerfile.test.ts holds both to that).
+# CI builds it with a real engine and runs docker-compose.yml on it (.ci/docker/run). Every RUN
+# of the deps and build stages is also a command .ci/run runs, and scripts/image-stage.ts
+# replays the runtime stage natively under Node 20 and 24 (test/deploy/dockerfile.test.ts holds
+# both to that).
+#
+# No `# syntax=` line: BuildKit would fetch that frontend from a registry, and its built-in one
+# (Docker 20.10 and newer) reads everything here, `RUN --mount` included.
+
+# The Node image every stage starts from; CI, which reaches no registry, builds a local
+# stand-in (.ci/docker/node.Dockerfile) and passes it with --build-arg NODE_IMAGE=….
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # --- deps: every dependency, dev tools included, for the build --------------------------------
 # On the build machine's own platform: dist/ is plain JavaScript, the same for every target, so
 # a multi-arch build compiles once, natively, instead of under QEMU for each platform.
-FROM --platform=$BUILDPLATFORM node:24-bookworm-slim AS deps
+FROM --platform=$BUILDPLATFORM ${NODE_IMAGE} AS deps
 WORKDIR /app
 # @scarf/scarf (a dev dependency's) would report the install over the network.
 ENV SCARF_ANALYTICS=false
@@ -27,7 +34,7 @@ RUN npm run build
 RUN npm run build:agent
 
 # --- runtime: production dependencies, the built output, nothing else -------------------------
-FROM node:24-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 # glibc: fewer per-thread malloc arenas keep a Node process's resident memory from creeping.
 ENV NODE_ENV=production MALLOC_ARENA_MAX=2
 WORKDIR /app

@@ -24,10 +24,13 @@ export interface Stage {
 
 /**
  * parseDockerfile splits a Dockerfile into stages. Comment lines are dropped (also inside a
- * continuation, as Docker does), lines ending in a backslash are joined with the next.
+ * continuation, as Docker does), lines ending in a backslash are joined with the next. An ARG
+ * before the first FROM is a global build argument: FROM lines read it at its default (the
+ * image built without --build-arg), so a stage's `from` is an image name, never `${…}`.
  */
 export function parseDockerfile(text: string): Stage[] {
   const stages: Stage[] = [];
+  const globalArgs = new Map<string, string>();
   let pending: { text: string; line: number } | undefined;
   const lines = text.split("\n");
   for (const [index, raw] of lines.entries()) {
@@ -39,14 +42,19 @@ export function parseDockerfile(text: string): Stage[] {
       ? { text: `${pending.text} ${part}`.trim(), line: pending.line }
       : { text: part, line: index + 1 };
     if (continued) continue;
-    if (pending.text !== "") addInstruction(stages, pending.text, pending.line);
+    if (pending.text !== "") addInstruction(stages, globalArgs, pending.text, pending.line);
     pending = undefined;
   }
-  if (pending?.text) addInstruction(stages, pending.text, pending.line);
+  if (pending?.text) addInstruction(stages, globalArgs, pending.text, pending.line);
   return stages;
 }
 
-function addInstruction(stages: Stage[], text: string, line: number): void {
+function addInstruction(
+  stages: Stage[],
+  globalArgs: Map<string, string>,
+  text: string,
+  line: number,
+): void {
   const match = /^(\S+)\s*(.*)$/s.exec(text);
   if (!match) return;
   const keyword = (match[1] ?? "").toUpperCase();
@@ -55,7 +63,25 @@ function addInstruction(stages: Stage[], text: string, line: number): void {
     const { rest } = takeFlags(args);
     const from = /^(\S+)(?:\s+as\s+(\S+))?$/i.exec(rest);
     if (!from?.[1]) throw new Error(`Dockerfile line ${line}: cannot read FROM ${args}`);
-    stages.push({ name: from[2], from: from[1], instructions: [] });
+    const image = from[1].replace(
+      /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+      (_, a, b) => {
+        const value = globalArgs.get(a ?? b);
+        if (value === undefined)
+          throw new Error(
+            `Dockerfile line ${line}: FROM uses ${a ?? b}, no global ARG with a default`,
+          );
+        return value;
+      },
+    );
+    stages.push({ name: from[2], from: image, instructions: [] });
+    return;
+  }
+  if (keyword === "ARG" && stages.length === 0) {
+    const arg = /^([A-Za-z_][A-Za-z0-9_]*)=(\S+)$/.exec(args);
+    if (!arg?.[1] || !arg[2])
+      throw new Error(`Dockerfile line ${line}: a global ARG needs a default: ${args}`);
+    globalArgs.set(arg[1], arg[2]);
     return;
   }
   const stage = stages.at(-1);

@@ -49,8 +49,16 @@ describe("Dockerfile", () => {
   });
 
   it("compiles on the builder's own platform, once for every target", () => {
-    expect(readText("Dockerfile")).toMatch(/^FROM --platform=\$BUILDPLATFORM node:24\S* AS deps$/m);
-    expect(readText("Dockerfile")).toMatch(/^FROM node:24-bookworm-slim AS runtime$/m);
+    expect(readText("Dockerfile")).toMatch(
+      /^FROM --platform=\$BUILDPLATFORM \$\{NODE_IMAGE\} AS deps$/m,
+    );
+    expect(readText("Dockerfile")).toMatch(/^FROM \$\{NODE_IMAGE\} AS runtime$/m);
+  });
+
+  it("takes its Node image as the build argument NODE_IMAGE, node:24-bookworm-slim by default", () => {
+    expect(readText("Dockerfile")).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
+    // No `# syntax=` line: BuildKit would pull that frontend, and CI reaches no registry.
+    expect(readText("Dockerfile")).not.toMatch(/^# *syntax=/m);
   });
 
   it("runs in the build stages only commands .ci/run runs too", () => {
@@ -158,6 +166,18 @@ describe("the Dockerfile reader", () => {
     expect(parseEnv('A=1 B="two words"')).toEqual({ A: "1", B: "two words" });
     expect(parseEnv("A one")).toEqual({ A: "one" });
     expect(() => parseHealthcheck("CMD node x.js")).toThrow(/exec form/);
+  });
+
+  it("reads FROM with global build arguments at their defaults", () => {
+    const stages = parseDockerfile(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile's substitution
+      "ARG BASE=debian:12\nFROM --platform=$BUILDPLATFORM ${BASE} AS a\nFROM $BASE\nARG LATER\n",
+    );
+    expect(stages.map((stage) => stage.from)).toEqual(["debian:12", "debian:12"]);
+    expect(stages[1]?.instructions).toEqual([{ keyword: "ARG", args: "LATER", line: 4 }]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile's substitution
+    expect(() => parseDockerfile("FROM ${NOPE}\n")).toThrow(/NOPE/);
+    expect(() => parseDockerfile("ARG BASE\nFROM x\n")).toThrow(/needs a default/);
   });
 
   it("reads .dockerignore patterns as Docker does: globs, directories and exceptions", () => {
