@@ -6,7 +6,7 @@
 # the machine that builds it (ca-certificates.crt in the context), which Node is told to trust as
 # well, because a machine whose way out re-signs TLS (an egress proxy) needs them for `npm ci`;
 # the real image reaches the registry directly.
-ARG BASE_IMAGE=local/debian:bookworm
+ARG BASE_IMAGE=local/debian:bookworm-amd64
 FROM ${BASE_IMAGE}
 COPY node /usr/local/bin/node
 COPY npm /usr/local/lib/node_modules/npm

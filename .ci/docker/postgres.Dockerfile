@@ -3,7 +3,7 @@
 # contract that docker-compose.yml uses: POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB on
 # first start, /docker-entrypoint-initdb.d/*.sql run once on an empty data directory, data in
 # /var/lib/postgresql/data, password logins from other containers, pg_isready on the PATH.
-ARG BASE_IMAGE=local/debian:bookworm
+ARG BASE_IMAGE=local/debian:bookworm-amd64
 FROM ${BASE_IMAGE}
 RUN mkdir -p /etc/postgresql-common \
  && echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.conf \

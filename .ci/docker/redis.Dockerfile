@@ -3,7 +3,7 @@
 # docker-compose.yml uses: `redis-server` and its arguments as the command, run as user redis
 # in /data (append-only files land there), reachable from other containers without a config
 # file (protected mode off, as the official entrypoint does), redis-cli on the PATH.
-ARG BASE_IMAGE=local/debian:bookworm
+ARG BASE_IMAGE=local/debian:bookworm-amd64
 FROM ${BASE_IMAGE}
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server \
