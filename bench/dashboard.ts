@@ -11,12 +11,12 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { chromium } from "playwright-core";
 import { insertOrganization, insertUser } from "../internal/accounts/accounts.js";
 import { hashPassword } from "../internal/auth/password.js";
 import { createPool } from "../internal/db/pool.js";
 import { applySchema } from "../internal/db/schema.js";
 import { freePort } from "../internal/launcher/free-port.js";
+import { launchChromium } from "../test/support/chromium.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -105,17 +105,7 @@ async function main() {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const api = await startApi(databaseUrl.toString(), port);
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const signIn = await fetch(`${base}/pulsar.v1.AuthService/SignIn`, {
       method: "POST",

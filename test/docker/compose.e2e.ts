@@ -1,12 +1,13 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { type Client, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthService } from "../../gen/pulsar/v1/auth_pb.js";
 import type { CheckResult } from "../../gen/pulsar/v1/check_pb.js";
 import { MonitorService } from "../../gen/pulsar/v1/monitor_pb.js";
 import { bearer } from "../support/accounts.js";
+import { launchChromium } from "../support/chromium.js";
 import { eventually } from "../support/eventually.js";
 import { connectClient } from "../support/stream-clients.js";
 import { type ComposeStack, composeStack, counterSum } from "./compose-stack.js";
@@ -186,17 +187,7 @@ describe("docker-compose.yml on a real engine", () => {
   });
 
   it("opens the dashboard in Chromium through the published port", async () => {
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage();
     await page.goto(`${stack.baseUrl}/`);
     await page.getByRole("heading", { name: "Sign in" }).waitFor();

@@ -3,9 +3,10 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../internal/launcher/free-port.js";
+import { CHROMIUM, launchChromium } from "../support/chromium.js";
 import { eventually } from "../support/eventually.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../support/redis.js";
@@ -19,7 +20,6 @@ import { startHttpTarget, type TestTarget } from "../support/targets.js";
 // dashboard was driven. PULSAR_E2E=skip is the one explicit opt-out (for a machine that cannot
 // have Chromium); CI never sets it, and .ci/run installs Chromium.
 
-const CHROMIUM = "/usr/bin/chromium";
 const optedOut = process.env.PULSAR_E2E === "skip";
 const haveChromium = existsSync(CHROMIUM);
 const missingChromium =
@@ -91,17 +91,7 @@ beforeAll(async () => {
   product.stdout?.on("data", (chunk) => (output += chunk));
   product.stderr?.on("data", (chunk) => (output += chunk));
   await waitReady(base, 60_000);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {
