@@ -2,14 +2,16 @@
 
 log() { printf '\n== %s\n' "$*"; }
 
-# apt_install installs those of the given Debian packages that are missing.
+# apt_install installs those of the given Debian packages that are missing; APT_OPTS adds
+# options (--no-install-recommends).
 apt_install() {
   local missing=()
   for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
   if [ ${#missing[@]} -gt 0 ]; then
     log "apt-get install ${missing[*]}"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    # shellcheck disable=SC2086 # APT_OPTS is a list of options
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${APT_OPTS:-} "${missing[@]}" >/dev/null
   fi
 }
 
