@@ -4,6 +4,7 @@ import { deleteExpiredSessions } from "../../internal/accounts/accounts.js";
 import { createAlertQueue } from "../../internal/alerts/delivery/alert-queue.js";
 import { createAlertHandOut } from "../../internal/alerts/hand-out.js";
 import { hostRulesHook } from "../../internal/alerts/host-rules/host-rules-hook.js";
+import type { ApiDocsFiles } from "../../internal/api/api-docs.js";
 import { createApi } from "../../internal/api/app.js";
 import { SERVER_TIMEOUTS } from "../../internal/api/request-limits.js";
 import { authorizeUpgrade } from "../../internal/api/ws/authorize.js";
@@ -83,6 +84,7 @@ const api = createApi({
   sharedHosts: config.PULSAR_SHARED_HOSTS,
   trustProxy: config.PULSAR_TRUST_PROXY,
   webRoot: builtWebRoot(),
+  docs: builtDocs(),
   ingest: { sink: createHostSampleSink({ store: sampleStore, publisher, log }) },
   alerts: {
     publicUrl: config.PUBLIC_URL,
@@ -150,6 +152,19 @@ onShutdown(async () => {
  * file is dist/cmd/api/main.js; run from source (tsx) it is cmd/api/main.ts.
  */
 function builtWebRoot(): string {
-  const fromSource = import.meta.url.endsWith(".ts");
-  return fileURLToPath(new URL(fromSource ? "../../dist/web/" : "../../web/", import.meta.url));
+  return fileURLToPath(new URL(`${builtRoot()}web/`, import.meta.url));
+}
+
+/** builtDocs are the files `npm run build:docs` copies to dist/docs. */
+function builtDocs(): ApiDocsFiles {
+  const docs = new URL(`${builtRoot()}docs/`, import.meta.url);
+  return {
+    document: fileURLToPath(new URL("openapi.json", docs)),
+    viewer: fileURLToPath(new URL("scalar.js", docs)),
+  };
+}
+
+/** builtRoot is dist/, relative to this file whether it runs from dist/ or from source. */
+function builtRoot(): string {
+  return import.meta.url.endsWith(".ts") ? "../../dist/" : "../../";
 }

@@ -32,6 +32,7 @@ import { createIngestService } from "../service/ingest-service.js";
 import { createMonitorService } from "../service/monitor-service.js";
 import { createStreamPublisher } from "../stream/publisher.js";
 import { authenticateAgent } from "./agent-auth-gate.js";
+import { type ApiDocsFiles, createApiDocs } from "./api-docs.js";
 import { authenticateCaller } from "./auth-gate.js";
 import { errorInterceptor } from "./errors.js";
 import { requestGate } from "./request-gate.js";
@@ -73,6 +74,9 @@ export interface ApiDeps {
   };
   /** The built dashboard (dist/web); absent or missing: the API serves no pages. */
   webRoot?: string;
+  /** The OpenAPI document and its viewer (dist/docs), served to anyone at /openapi.json and
+   *  /docs; absent or missing: neither is served. */
+  docs?: ApiDocsFiles;
   /**
    * Alert channels (AlertService): PUBLIC_URL for the links in messages,
    * PULSAR_BLOCK_PRIVATE_TARGETS for the webhook URLs accepted, and, for tests only, plain
@@ -118,7 +122,7 @@ export interface Api {
 
 /**
  * createApi builds the API without listening: Connect-RPC at the root path, /healthz,
- * /readyz and (given metrics) /metrics beside it. Tests call it with real dependencies on port
+ * /readyz and (given metrics) /metrics beside it, and (given docs) /openapi.json and /docs. Tests call it with real dependencies on port
  * 0 or through an in-memory transport over `routes`. Every RPC but SignUp and SignIn requires
  * a session cookie or an API token (authenticateCaller), except IngestService, which takes only
  * an agent token (authenticateAgent); both run in Connect's request gate, before the body is
@@ -211,6 +215,7 @@ export function createApi(deps: ApiDeps): Api {
       : { maxBytes: maxRequestBytes, setting: "PULSAR_MAX_REQUEST_BYTES" },
   );
   const web = deps.webRoot ? createWebAssets(deps.webRoot) : undefined;
+  const docs = deps.docs ? createApiDocs(deps.docs) : undefined;
   const health = createHealthHandler(
     {
       postgres: () => deps.pool.query("SELECT 1"),
@@ -230,6 +235,8 @@ export function createApi(deps: ApiDeps): Api {
     fallback: (req, res) => {
       health(req, res)
         .then(async (handled) => handled || ((await metrics?.(req, res)) ?? false))
+        // Before the dashboard, whose own routes would otherwise answer /docs with the app.
+        .then(async (handled) => handled || ((await docs?.handle(req, res)) ?? false))
         .then(async (handled) => handled || ((await web?.handle(req, res)) ?? false))
         .then(
           (handled) => {
