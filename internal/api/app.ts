@@ -122,8 +122,9 @@ export interface Api {
 
 /**
  * createApi builds the API without listening: Connect-RPC at the root path, /healthz,
- * /readyz and (given metrics) /metrics beside it, and (given docs) /openapi.json and /docs. Tests call it with real dependencies on port
- * 0 or through an in-memory transport over `routes`. Every RPC but SignUp and SignIn requires
+ * /readyz and (given metrics) /metrics beside it, and (given docs) /openapi.json and /docs.
+ * Tests call it with real dependencies on port 0 or through an in-memory transport over
+ * `routes`. Every RPC but SignUp and SignIn requires
  * a session cookie or an API token (authenticateCaller), except IngestService, which takes only
  * an agent token (authenticateAgent); both run in Connect's request gate, before the body is
  * read. Errors of the handlers are mapped last (errorInterceptor, the outermost but metrics).

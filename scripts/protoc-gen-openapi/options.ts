@@ -22,16 +22,16 @@ export interface OpenApiOptions {
  * plugin: a typo in buf.gen.yaml must not silently change the document.
  */
 export function parseOptions(raw: readonly { key: string; value: string }[]): OpenApiOptions {
-  const options: OpenApiOptions = {
-    title: "API",
-    version: "1",
-    publicMethods: new Set(),
-    sessionMethods: new Set(),
-    agentServices: new Set(),
-  };
   const publicMethods = new Set<string>();
   const sessionMethods = new Set<string>();
   const agentServices = new Set<string>();
+  const options: OpenApiOptions = {
+    title: "API",
+    version: "1",
+    publicMethods,
+    sessionMethods,
+    agentServices,
+  };
   for (const { key, value } of raw) {
     switch (key) {
       case "title":
@@ -59,7 +59,7 @@ export function parseOptions(raw: readonly { key: string; value: string }[]): Op
         throw new Error(`protoc-gen-openapi: unknown option "${key}"`);
     }
   }
-  return { ...options, publicMethods, sessionMethods, agentServices };
+  return options;
 }
 
 /** splitParameter turns protoc's parameter string ("a=1,b=2") into raw options. */
