@@ -30,7 +30,8 @@ async function ask(
         answer.headers = outgoing;
       },
       end(body) {
-        answer.body = Buffer.from(body);
+        // The handler's own buffer, uncopied: the sharing test compares identities.
+        answer.body = typeof body === "string" ? Buffer.from(body) : body;
       },
     },
   );
@@ -100,5 +101,20 @@ describe("the API docs handler", () => {
     // The failed read is forgotten once it has settled; the next request reads again.
     await new Promise((resolve) => setImmediate(resolve));
     expect(String((await ask(docs, "/openapi.json")).body)).toBe(DOCUMENT);
+  });
+
+  it("reads and compresses a file once however many strangers ask at once", async () => {
+    await writeFile(files.viewer, "x".repeat(1 << 20));
+    const docs = createApiDocs(files);
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        ask(docs, "/docs/scalar.js", { headers: { "accept-encoding": "gzip" } }),
+      ),
+    );
+    // One load: every answer is the very same buffer, not one read and gzip per request.
+    const first = answers[0]?.body;
+    expect(first?.length).toBeGreaterThan(0);
+    expect(first?.length).toBeLessThan(1 << 16);
+    for (const answer of answers) expect(answer.body).toBe(first);
   });
 });
