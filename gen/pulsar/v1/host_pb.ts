@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pulsar/v1/host.proto.
  */
 export const file_pulsar_v1_host: GenFile = /*@__PURE__*/
-  fileDesc("ChRwdWxzYXIvdjEvaG9zdC5wcm90bxIJcHVsc2FyLnYxIvsCCgpIb3N0U2FtcGxlEg8KB2hvc3RfaWQYASABKAkSEAoIaG9zdG5hbWUYAiABKAkSLgoKc2FtcGxlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASIQoDY3B1GAQgASgLMhQucHVsc2FyLnYxLkNwdVNhbXBsZRInCgZtZW1vcnkYBSABKAsyFy5wdWxzYXIudjEuTWVtb3J5U2FtcGxlEiQKBWRpc2tzGAYgAygLMhUucHVsc2FyLnYxLkRpc2tTYW1wbGUSKQoHbmV0d29yaxgHIAEoCzIYLnB1bHNhci52MS5OZXR3b3JrU2FtcGxlEisKCXByb2Nlc3NlcxgIIAEoCzIYLnB1bHNhci52MS5Qcm9jZXNzQ291bnRzEi0KDXRvcF9wcm9jZXNzZXMYCSADKAsyFi5wdWxzYXIudjEuUHJvY2Vzc0luZm8SIQoEaW5mbxgKIAEoCzITLnB1bHNhci52MS5Ib3N0SW5mbyJWCghIb3N0SW5mbxIKCgJvcxgBIAEoCRIOCgZrZXJuZWwYAiABKAkSDAoEYXJjaBgDIAEoCRIRCgljcHVfbW9kZWwYBCABKAkSDQoFY29yZXMYBSABKAUiagoJQ3B1U2FtcGxlEhUKDXRvdGFsX3BlcmNlbnQYASABKAESGAoQcGVyX2NvcmVfcGVyY2VudBgCIAMoARINCgVsb2FkMRgDIAEoARINCgVsb2FkNRgEIAEoARIOCgZsb2FkMTUYBSABKAEigwEKDE1lbW9yeVNhbXBsZRITCgt0b3RhbF9ieXRlcxgBIAEoARISCgp1c2VkX2J5dGVzGAIgASgBEhcKD2F2YWlsYWJsZV9ieXRlcxgDIAEoARIYChBzd2FwX3RvdGFsX2J5dGVzGAQgASgBEhcKD3N3YXBfdXNlZF9ieXRlcxgFIAEoASJUCgpEaXNrU2FtcGxlEg0KBW1vdW50GAEgASgJEg8KB2ZzX3R5cGUYAiABKAkSEgoKc2l6ZV9ieXRlcxgDIAEoARISCgp1c2VkX2J5dGVzGAQgASgBInoKDU5ldHdvcmtTYW1wbGUSGAoQcnhfYnl0ZXNfcGVyX3NlYxgBIAEoARIYChB0eF9ieXRlc19wZXJfc2VjGAIgASgBEjUKCmludGVyZmFjZXMYAyADKAsyIS5wdWxzYXIudjEuTmV0d29ya0ludGVyZmFjZVNhbXBsZSJaChZOZXR3b3JrSW50ZXJmYWNlU2FtcGxlEgwKBG5hbWUYASABKAkSGAoQcnhfYnl0ZXNfcGVyX3NlYxgCIAEoARIYChB0eF9ieXRlc19wZXJfc2VjGAMgASgBInMKDVByb2Nlc3NDb3VudHMSDQoFdG90YWwYASABKAUSDwoHcnVubmluZxgCIAEoBRIQCghzbGVlcGluZxgDIAEoBRIPCgdibG9ja2VkGAQgASgFEg4KBnpvbWJpZRgFIAEoBRIPCgd0aHJlYWRzGAYgASgFImIKC1Byb2Nlc3NJbmZvEgsKA3BpZBgBIAEoBRIMCgRuYW1lGAIgASgJEhMKC2NwdV9wZXJjZW50GAMgASgBEhQKDG1lbW9yeV9ieXRlcxgEIAEoARINCgVzdGF0ZRgFIAEoCSKkAQoESG9zdBIKCgJpZBgBIAEoCRIQCghob3N0bmFtZRgCIAEoCRIKCgJvcxgDIAEoCRINCgVjb3JlcxgEIAEoBRIUCgxtZW1vcnlfYnl0ZXMYBSABKAESLQoJbGFzdF9zZWVuGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZvbmxpbmUYByABKAgSDgoGc2hhcmVkGAggASgIIk8KC1Nlcmllc1BvaW50EiYKAmF0GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBILCgNhdmcYAiABKAESCwoDbWF4GAMgASgBIkQKCkhvc3RTZXJpZXMSDgoGbWV0cmljGAEgASgJEiYKBnBvaW50cxgCIAMoCzIWLnB1bHNhci52MS5TZXJpZXNQb2ludCISChBMaXN0SG9zdHNSZXF1ZXN0IjMKEUxpc3RIb3N0c1Jlc3BvbnNlEh4KBWhvc3RzGAEgAygLMg8ucHVsc2FyLnYxLkhvc3QilAEKFUdldEhvc3RIaXN0b3J5UmVxdWVzdBIPCgdob3N0X2lkGAEgASgJEikKBXNpbmNlGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIpCgV1bnRpbBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMc3RlcF9zZWNvbmRzGAQgASgFIj8KFkdldEhvc3RIaXN0b3J5UmVzcG9uc2USJQoGc2VyaWVzGAEgAygLMhUucHVsc2FyLnYxLkhvc3RTZXJpZXMiJwoXQ3JlYXRlQWdlbnRUb2tlblJlcXVlc3QSDAoEbmFtZRgBIAEoCSJRChhDcmVhdGVBZ2VudFRva2VuUmVzcG9uc2USDQoFdG9rZW4YASABKAkSJgoJYXBpX3Rva2VuGAIgASgLMhMucHVsc2FyLnYxLkFwaVRva2VuIhgKFkxpc3RBZ2VudFRva2Vuc1JlcXVlc3QiQgoXTGlzdEFnZW50VG9rZW5zUmVzcG9uc2USJwoKYXBpX3Rva2VucxgBIAMoCzITLnB1bHNhci52MS5BcGlUb2tlbiIlChdSZXZva2VBZ2VudFRva2VuUmVxdWVzdBIKCgJpZBgBIAEoCSIaChhSZXZva2VBZ2VudFRva2VuUmVzcG9uc2UyzwMKC0hvc3RTZXJ2aWNlEksKCUxpc3RIb3N0cxIbLnB1bHNhci52MS5MaXN0SG9zdHNSZXF1ZXN0GhwucHVsc2FyLnYxLkxpc3RIb3N0c1Jlc3BvbnNlIgOQAgESWgoOR2V0SG9zdEhpc3RvcnkSIC5wdWxzYXIudjEuR2V0SG9zdEhpc3RvcnlSZXF1ZXN0GiEucHVsc2FyLnYxLkdldEhvc3RIaXN0b3J5UmVzcG9uc2UiA5ACARJbChBDcmVhdGVBZ2VudFRva2VuEiIucHVsc2FyLnYxLkNyZWF0ZUFnZW50VG9rZW5SZXF1ZXN0GiMucHVsc2FyLnYxLkNyZWF0ZUFnZW50VG9rZW5SZXNwb25zZRJdCg9MaXN0QWdlbnRUb2tlbnMSIS5wdWxzYXIudjEuTGlzdEFnZW50VG9rZW5zUmVxdWVzdBoiLnB1bHNhci52MS5MaXN0QWdlbnRUb2tlbnNSZXNwb25zZSIDkAIBElsKEFJldm9rZUFnZW50VG9rZW4SIi5wdWxzYXIudjEuUmV2b2tlQWdlbnRUb2tlblJlcXVlc3QaIy5wdWxzYXIudjEuUmV2b2tlQWdlbnRUb2tlblJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_pulsar_v1_auth]);
+  fileDesc("ChRwdWxzYXIvdjEvaG9zdC5wcm90bxIJcHVsc2FyLnYxItMDCgpIb3N0U2FtcGxlEg8KB2hvc3RfaWQYASABKAkSEAoIaG9zdG5hbWUYAiABKAkSLgoKc2FtcGxlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASIQoDY3B1GAQgASgLMhQucHVsc2FyLnYxLkNwdVNhbXBsZRInCgZtZW1vcnkYBSABKAsyFy5wdWxzYXIudjEuTWVtb3J5U2FtcGxlEiQKBWRpc2tzGAYgAygLMhUucHVsc2FyLnYxLkRpc2tTYW1wbGUSKQoHbmV0d29yaxgHIAEoCzIYLnB1bHNhci52MS5OZXR3b3JrU2FtcGxlEisKCXByb2Nlc3NlcxgIIAEoCzIYLnB1bHNhci52MS5Qcm9jZXNzQ291bnRzEi0KDXRvcF9wcm9jZXNzZXMYCSADKAsyFi5wdWxzYXIudjEuUHJvY2Vzc0luZm8SIQoEaW5mbxgKIAEoCzITLnB1bHNhci52MS5Ib3N0SW5mbxIoCgdkaXNrX2lvGAsgASgLMhcucHVsc2FyLnYxLkRpc2tJb1NhbXBsZRIsCgxmaWxlX2hhbmRsZXMYDCABKAsyFi5wdWxzYXIudjEuRmlsZUhhbmRsZXMirAEKDERpc2tJb1NhbXBsZRIaChJyZWFkX2J5dGVzX3Blcl9zZWMYASABKAESGwoTd3JpdGVfYnl0ZXNfcGVyX3NlYxgCIAEoARIYChByZWFkX29wc19wZXJfc2VjGAMgASgBEhkKEXdyaXRlX29wc19wZXJfc2VjGAQgASgBEi4KB2RldmljZXMYBSADKAsyHS5wdWxzYXIudjEuRGlza0RldmljZUlvU2FtcGxlIpABChJEaXNrRGV2aWNlSW9TYW1wbGUSDAoEbmFtZRgBIAEoCRIaChJyZWFkX2J5dGVzX3Blcl9zZWMYAiABKAESGwoTd3JpdGVfYnl0ZXNfcGVyX3NlYxgDIAEoARIYChByZWFkX29wc19wZXJfc2VjGAQgASgBEhkKEXdyaXRlX29wc19wZXJfc2VjGAUgASgBIi0KC0ZpbGVIYW5kbGVzEhEKCWFsbG9jYXRlZBgBIAEoARILCgNtYXgYAiABKAEi4QEKCEhvc3RJbmZvEgoKAm9zGAEgASgJEg4KBmtlcm5lbBgCIAEoCRIMCgRhcmNoGAMgASgJEhEKCWNwdV9tb2RlbBgEIAEoCRINCgVjb3JlcxgFIAEoBRISCgppcF9hZGRyZXNzGAYgASgJEhUKDWFnZW50X3ZlcnNpb24YByABKAkSLwoGbGFiZWxzGAggAygLMh8ucHVsc2FyLnYxLkhvc3RJbmZvLkxhYmVsc0VudHJ5Gi0KC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiagoJQ3B1U2FtcGxlEhUKDXRvdGFsX3BlcmNlbnQYASABKAESGAoQcGVyX2NvcmVfcGVyY2VudBgCIAMoARINCgVsb2FkMRgDIAEoARINCgVsb2FkNRgEIAEoARIOCgZsb2FkMTUYBSABKAEigwEKDE1lbW9yeVNhbXBsZRITCgt0b3RhbF9ieXRlcxgBIAEoARISCgp1c2VkX2J5dGVzGAIgASgBEhcKD2F2YWlsYWJsZV9ieXRlcxgDIAEoARIYChBzd2FwX3RvdGFsX2J5dGVzGAQgASgBEhcKD3N3YXBfdXNlZF9ieXRlcxgFIAEoASJUCgpEaXNrU2FtcGxlEg0KBW1vdW50GAEgASgJEg8KB2ZzX3R5cGUYAiABKAkSEgoKc2l6ZV9ieXRlcxgDIAEoARISCgp1c2VkX2J5dGVzGAQgASgBInoKDU5ldHdvcmtTYW1wbGUSGAoQcnhfYnl0ZXNfcGVyX3NlYxgBIAEoARIYChB0eF9ieXRlc19wZXJfc2VjGAIgASgBEjUKCmludGVyZmFjZXMYAyADKAsyIS5wdWxzYXIudjEuTmV0d29ya0ludGVyZmFjZVNhbXBsZSJaChZOZXR3b3JrSW50ZXJmYWNlU2FtcGxlEgwKBG5hbWUYASABKAkSGAoQcnhfYnl0ZXNfcGVyX3NlYxgCIAEoARIYChB0eF9ieXRlc19wZXJfc2VjGAMgASgBInMKDVByb2Nlc3NDb3VudHMSDQoFdG90YWwYASABKAUSDwoHcnVubmluZxgCIAEoBRIQCghzbGVlcGluZxgDIAEoBRIPCgdibG9ja2VkGAQgASgFEg4KBnpvbWJpZRgFIAEoBRIPCgd0aHJlYWRzGAYgASgFIrABCgtQcm9jZXNzSW5mbxILCgNwaWQYASABKAUSDAoEbmFtZRgCIAEoCRITCgtjcHVfcGVyY2VudBgDIAEoARIUCgxtZW1vcnlfYnl0ZXMYBCABKAESDQoFc3RhdGUYBSABKAkSFgoObWVtb3J5X3BlcmNlbnQYBiABKAESDwoHdGhyZWFkcxgHIAEoBRISCgpvcGVuX2ZpbGVzGAggASgFEg8KB2NvbW1hbmQYCSABKAkizwQKBEhvc3QSCgoCaWQYASABKAkSEAoIaG9zdG5hbWUYAiABKAkSCgoCb3MYAyABKAkSDQoFY29yZXMYBCABKAUSFAoMbWVtb3J5X2J5dGVzGAUgASgBEi0KCWxhc3Rfc2VlbhgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGb25saW5lGAcgASgIEg4KBnNoYXJlZBgIIAEoCBIMCgRuYW1lGAkgASgJEg4KBmtlcm5lbBgKIAEoCRIMCgRhcmNoGAsgASgJEhEKCWNwdV9tb2RlbBgMIAEoCRISCgppcF9hZGRyZXNzGA0gASgJEhUKDWFnZW50X3ZlcnNpb24YDiABKAkSLgoKZmlyc3Rfc2VlbhgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoGbGFiZWxzGBAgAygLMhsucHVsc2FyLnYxLkhvc3QuTGFiZWxzRW50cnkSNgoMYWdlbnRfbGFiZWxzGBEgAygLMiAucHVsc2FyLnYxLkhvc3QuQWdlbnRMYWJlbHNFbnRyeRIVCg1sYWJlbHNfZWRpdGVkGBIgASgIEjAKDmFnZW50X3NldHRpbmdzGBMgASgLMhgucHVsc2FyLnYxLkFnZW50U2V0dGluZ3MaLQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARoyChBBZ2VudExhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiRgoNQWdlbnRTZXR0aW5ncxIaChJzYW1wbGVfaW50ZXJ2YWxfbXMYASABKAUSGQoRZGlzYWJsZWRfcmVhZGluZ3MYAiADKAkiagoITGFiZWxTZXQSLwoGbGFiZWxzGAEgAygLMh8ucHVsc2FyLnYxLkxhYmVsU2V0LkxhYmVsc0VudHJ5Gi0KC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiTwoLU2VyaWVzUG9pbnQSJgoCYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgsKA2F2ZxgCIAEoARILCgNtYXgYAyABKAEiRAoKSG9zdFNlcmllcxIOCgZtZXRyaWMYASABKAkSJgoGcG9pbnRzGAIgAygLMhYucHVsc2FyLnYxLlNlcmllc1BvaW50IioKEExpc3RIb3N0c1JlcXVlc3QSFgoObGFiZWxfc2VsZWN0b3IYASABKAkiqAEKEVVwZGF0ZUhvc3RSZXF1ZXN0EgoKAmlkGAEgASgJEhEKBG5hbWUYAiABKAlIAIgBARIjCgZsYWJlbHMYAyABKAsyEy5wdWxzYXIudjEuTGFiZWxTZXQSMAoOYWdlbnRfc2V0dGluZ3MYBCABKAsyGC5wdWxzYXIudjEuQWdlbnRTZXR0aW5ncxIUCgxyZXNldF9sYWJlbHMYBSABKAhCBwoFX25hbWUiMwoSVXBkYXRlSG9zdFJlc3BvbnNlEh0KBGhvc3QYASABKAsyDy5wdWxzYXIudjEuSG9zdCIfChFEZWxldGVIb3N0UmVxdWVzdBIKCgJpZBgBIAEoCSIUChJEZWxldGVIb3N0UmVzcG9uc2UiMwoRTGlzdEhvc3RzUmVzcG9uc2USHgoFaG9zdHMYASADKAsyDy5wdWxzYXIudjEuSG9zdCKUAQoVR2V0SG9zdEhpc3RvcnlSZXF1ZXN0Eg8KB2hvc3RfaWQYASABKAkSKQoFc2luY2UYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEikKBXVudGlsGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxzdGVwX3NlY29uZHMYBCABKAUiPwoWR2V0SG9zdEhpc3RvcnlSZXNwb25zZRIlCgZzZXJpZXMYASADKAsyFS5wdWxzYXIudjEuSG9zdFNlcmllcyInChdDcmVhdGVBZ2VudFRva2VuUmVxdWVzdBIMCgRuYW1lGAEgASgJIlEKGENyZWF0ZUFnZW50VG9rZW5SZXNwb25zZRINCgV0b2tlbhgBIAEoCRImCglhcGlfdG9rZW4YAiABKAsyEy5wdWxzYXIudjEuQXBpVG9rZW4iGAoWTGlzdEFnZW50VG9rZW5zUmVxdWVzdCJCChdMaXN0QWdlbnRUb2tlbnNSZXNwb25zZRInCgphcGlfdG9rZW5zGAEgAygLMhMucHVsc2FyLnYxLkFwaVRva2VuIiUKF1Jldm9rZUFnZW50VG9rZW5SZXF1ZXN0EgoKAmlkGAEgASgJIhoKGFJldm9rZUFnZW50VG9rZW5SZXNwb25zZTLlBAoLSG9zdFNlcnZpY2USSwoJTGlzdEhvc3RzEhsucHVsc2FyLnYxLkxpc3RIb3N0c1JlcXVlc3QaHC5wdWxzYXIudjEuTGlzdEhvc3RzUmVzcG9uc2UiA5ACARJJCgpVcGRhdGVIb3N0EhwucHVsc2FyLnYxLlVwZGF0ZUhvc3RSZXF1ZXN0Gh0ucHVsc2FyLnYxLlVwZGF0ZUhvc3RSZXNwb25zZRJJCgpEZWxldGVIb3N0EhwucHVsc2FyLnYxLkRlbGV0ZUhvc3RSZXF1ZXN0Gh0ucHVsc2FyLnYxLkRlbGV0ZUhvc3RSZXNwb25zZRJaCg5HZXRIb3N0SGlzdG9yeRIgLnB1bHNhci52MS5HZXRIb3N0SGlzdG9yeVJlcXVlc3QaIS5wdWxzYXIudjEuR2V0SG9zdEhpc3RvcnlSZXNwb25zZSIDkAIBElsKEENyZWF0ZUFnZW50VG9rZW4SIi5wdWxzYXIudjEuQ3JlYXRlQWdlbnRUb2tlblJlcXVlc3QaIy5wdWxzYXIudjEuQ3JlYXRlQWdlbnRUb2tlblJlc3BvbnNlEl0KD0xpc3RBZ2VudFRva2VucxIhLnB1bHNhci52MS5MaXN0QWdlbnRUb2tlbnNSZXF1ZXN0GiIucHVsc2FyLnYxLkxpc3RBZ2VudFRva2Vuc1Jlc3BvbnNlIgOQAgESWwoQUmV2b2tlQWdlbnRUb2tlbhIiLnB1bHNhci52MS5SZXZva2VBZ2VudFRva2VuUmVxdWVzdBojLnB1bHNhci52MS5SZXZva2VBZ2VudFRva2VuUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp, file_pulsar_v1_auth]);
 
 /**
  * HostSample is one reading of a host's resources, taken every SAMPLE_INTERVAL_MS.
@@ -75,6 +75,20 @@ export type HostSample = Message<"pulsar.v1.HostSample"> & {
    * @generated from field: pulsar.v1.HostInfo info = 10;
    */
   info?: HostInfo | undefined;
+
+  /**
+   * Block device throughput since the previous sample (whole disks, not partitions).
+   *
+   * @generated from field: pulsar.v1.DiskIoSample disk_io = 11;
+   */
+  diskIo?: DiskIoSample | undefined;
+
+  /**
+   * File handles allocated on the whole host.
+   *
+   * @generated from field: pulsar.v1.FileHandles file_handles = 12;
+   */
+  fileHandles?: FileHandles | undefined;
 };
 
 /**
@@ -83,6 +97,115 @@ export type HostSample = Message<"pulsar.v1.HostSample"> & {
  */
 export const HostSampleSchema: GenMessage<HostSample> = /*@__PURE__*/
   messageDesc(file_pulsar_v1_host, 0);
+
+/**
+ * DiskIoSample is disk throughput since the previous sample, over all whole disks and per disk.
+ * Linux reads /proc/diskstats (partitions, loop, ram and device-mapper devices left out, so
+ * that no byte counts twice); elsewhere systeminformation's totals, with no per-disk list.
+ *
+ * @generated from message pulsar.v1.DiskIoSample
+ */
+export type DiskIoSample = Message<"pulsar.v1.DiskIoSample"> & {
+  /**
+   * @generated from field: double read_bytes_per_sec = 1;
+   */
+  readBytesPerSec: number;
+
+  /**
+   * @generated from field: double write_bytes_per_sec = 2;
+   */
+  writeBytesPerSec: number;
+
+  /**
+   * @generated from field: double read_ops_per_sec = 3;
+   */
+  readOpsPerSec: number;
+
+  /**
+   * @generated from field: double write_ops_per_sec = 4;
+   */
+  writeOpsPerSec: number;
+
+  /**
+   * At most 32 disks, busiest first.
+   *
+   * @generated from field: repeated pulsar.v1.DiskDeviceIoSample devices = 5;
+   */
+  devices: DiskDeviceIoSample[];
+};
+
+/**
+ * Describes the message pulsar.v1.DiskIoSample.
+ * Use `create(DiskIoSampleSchema)` to create a new message.
+ */
+export const DiskIoSampleSchema: GenMessage<DiskIoSample> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_host, 1);
+
+/**
+ * DiskDeviceIoSample is one whole disk's throughput ("sda", "nvme0n1", "vda").
+ *
+ * @generated from message pulsar.v1.DiskDeviceIoSample
+ */
+export type DiskDeviceIoSample = Message<"pulsar.v1.DiskDeviceIoSample"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: double read_bytes_per_sec = 2;
+   */
+  readBytesPerSec: number;
+
+  /**
+   * @generated from field: double write_bytes_per_sec = 3;
+   */
+  writeBytesPerSec: number;
+
+  /**
+   * @generated from field: double read_ops_per_sec = 4;
+   */
+  readOpsPerSec: number;
+
+  /**
+   * @generated from field: double write_ops_per_sec = 5;
+   */
+  writeOpsPerSec: number;
+};
+
+/**
+ * Describes the message pulsar.v1.DiskDeviceIoSample.
+ * Use `create(DiskDeviceIoSampleSchema)` to create a new message.
+ */
+export const DiskDeviceIoSampleSchema: GenMessage<DiskDeviceIoSample> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_host, 2);
+
+/**
+ * FileHandles is the kernel's count of file handles (Linux: /proc/sys/fs/file-nr); zero where
+ * the system does not say.
+ *
+ * @generated from message pulsar.v1.FileHandles
+ */
+export type FileHandles = Message<"pulsar.v1.FileHandles"> & {
+  /**
+   * @generated from field: double allocated = 1;
+   */
+  allocated: number;
+
+  /**
+   * The system's limit (fs.file-max); may be as large as 2^63 - 1.
+   *
+   * @generated from field: double max = 2;
+   */
+  max: number;
+};
+
+/**
+ * Describes the message pulsar.v1.FileHandles.
+ * Use `create(FileHandlesSchema)` to create a new message.
+ */
+export const FileHandlesSchema: GenMessage<FileHandles> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_host, 3);
 
 /**
  * HostInfo describes the machine; it changes rarely.
@@ -116,6 +239,29 @@ export type HostInfo = Message<"pulsar.v1.HostInfo"> & {
    * @generated from field: int32 cores = 5;
    */
   cores: number;
+
+  /**
+   * The address of the interface of the default route (IPv4 if there is one, else IPv6);
+   * empty when there is none.
+   *
+   * @generated from field: string ip_address = 6;
+   */
+  ipAddress: string;
+
+  /**
+   * The sampler's version: the agent's, or the worker's for a worker's own host ("1.4.0").
+   *
+   * @generated from field: string agent_version = 7;
+   */
+  agentVersion: string;
+
+  /**
+   * The agent's AGENT_LABELS ("env=prod,role=db"): up to 20, keys as in LABEL_KEY, values up to
+   * 100 characters. A worker sends none.
+   *
+   * @generated from field: map<string, string> labels = 8;
+   */
+  labels: { [key: string]: string };
 };
 
 /**
@@ -123,7 +269,7 @@ export type HostInfo = Message<"pulsar.v1.HostInfo"> & {
  * Use `create(HostInfoSchema)` to create a new message.
  */
 export const HostInfoSchema: GenMessage<HostInfo> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_host, 1);
+  messageDesc(file_pulsar_v1_host, 4);
 
 /**
  * CpuSample is CPU use in percent (0–100) since the previous sample.
@@ -164,7 +310,7 @@ export type CpuSample = Message<"pulsar.v1.CpuSample"> & {
  * Use `create(CpuSampleSchema)` to create a new message.
  */
 export const CpuSampleSchema: GenMessage<CpuSample> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_host, 2);
+  messageDesc(file_pulsar_v1_host, 5);
 
 /**
  * MemorySample is memory and swap in bytes.
@@ -205,7 +351,7 @@ export type MemorySample = Message<"pulsar.v1.MemorySample"> & {
  * Use `create(MemorySampleSchema)` to create a new message.
  */
 export const MemorySampleSchema: GenMessage<MemorySample> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_host, 3);
+  messageDesc(file_pulsar_v1_host, 6);
 
 /**
  * DiskSample is one mounted filesystem.
@@ -239,7 +385,7 @@ export type DiskSample = Message<"pulsar.v1.DiskSample"> & {
  * Use `create(DiskSampleSchema)` to create a new message.
  */
 export const DiskSampleSchema: GenMessage<DiskSample> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_host, 4);
+  messageDesc(file_pulsar_v1_host, 7);
 
 /**
  * NetworkSample is throughput since the previous sample, over all interfaces and per interface.
@@ -268,7 +414,7 @@ export type NetworkSample = Message<"pulsar.v1.NetworkSample"> & {
  * Use `create(NetworkSampleSchema)` to create a new message.
  */
 export const NetworkSampleSchema: GenMessage<NetworkSample> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_host, 5);
+  messageDesc(file_pulsar_v1_host, 8);
 
 /**
  * NetworkInterfaceSample is one interface's throughput.
@@ -297,7 +443,7 @@ export type NetworkInterfaceSample = Message<"pulsar.v1.NetworkInterfaceSample">
  * Use `create(NetworkInterfaceSampleSchema)` to create a new message.
  */
 export const NetworkInterfaceSampleSchema: GenMessage<NetworkInterfaceSample> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_host, 6);
+  messageDesc(file_pulsar_v1_host, 9);
 
 /**
  * ProcessCounts counts processes by state, and threads over all processes.
@@ -341,7 +487,7 @@ export type ProcessCounts = Message<"pulsar.v1.ProcessCounts"> & {
  * Use `create(ProcessCountsSchema)` to create a new message.
  */
 export const ProcessCountsSchema: GenMessage<ProcessCounts> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_host, 7);
+  messageDesc(file_pulsar_v1_host, 10);
 
 /**
  * ProcessInfo is one process among the top consumers.
@@ -365,6 +511,8 @@ export type ProcessInfo = Message<"pulsar.v1.ProcessInfo"> & {
   cpuPercent: number;
 
   /**
+   * Resident memory (RSS).
+   *
    * @generated from field: double memory_bytes = 4;
    */
   memoryBytes: number;
@@ -375,6 +523,34 @@ export type ProcessInfo = Message<"pulsar.v1.ProcessInfo"> & {
    * @generated from field: string state = 5;
    */
   state: string;
+
+  /**
+   * RSS as a percentage of the host's memory.
+   *
+   * @generated from field: double memory_percent = 6;
+   */
+  memoryPercent: number;
+
+  /**
+   * @generated from field: int32 threads = 7;
+   */
+  threads: number;
+
+  /**
+   * Open file descriptors (/proc/<pid>/fd); -1 where they cannot be counted (another user's
+   * process, without the rights to list them).
+   *
+   * @generated from field: int32 open_files = 8;
+   */
+  openFiles: number;
+
+  /**
+   * The command line, arguments separated by spaces, cut at 200 characters; empty for a kernel
+   * thread.
+   *
+   * @generated from field: string command = 9;
+   */
+  command: string;
 };
 
 /**
@@ -382,10 +558,10 @@ export type ProcessInfo = Message<"pulsar.v1.ProcessInfo"> & {
  * Use `create(ProcessInfoSchema)` to create a new message.
  */
 export const ProcessInfoSchema: GenMessage<ProcessInfo> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_host, 8);
+  messageDesc(file_pulsar_v1_host, 11);
 
 /**
- * Host is a host that has sent samples.
+ * Host is a host that has sent samples: the hosts registry.
  *
  * @generated from message pulsar.v1.Host
  */
@@ -434,6 +610,68 @@ export type Host = Message<"pulsar.v1.Host"> & {
    * @generated from field: bool shared = 8;
    */
   shared: boolean;
+
+  /**
+   * The name to show, set by UpdateHost; empty: show the hostname.
+   *
+   * @generated from field: string name = 9;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string kernel = 10;
+   */
+  kernel: string;
+
+  /**
+   * @generated from field: string arch = 11;
+   */
+  arch: string;
+
+  /**
+   * @generated from field: string cpu_model = 12;
+   */
+  cpuModel: string;
+
+  /**
+   * @generated from field: string ip_address = 13;
+   */
+  ipAddress: string;
+
+  /**
+   * @generated from field: string agent_version = 14;
+   */
+  agentVersion: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp first_seen = 15;
+   */
+  firstSeen?: Timestamp | undefined;
+
+  /**
+   * The labels in force: the agent's AGENT_LABELS, until labels are set by UpdateHost, which
+   * then win (labels_edited) while the agent's stay visible in agent_labels.
+   *
+   * @generated from field: map<string, string> labels = 16;
+   */
+  labels: { [key: string]: string };
+
+  /**
+   * @generated from field: map<string, string> agent_labels = 17;
+   */
+  agentLabels: { [key: string]: string };
+
+  /**
+   * @generated from field: bool labels_edited = 18;
+   */
+  labelsEdited: boolean;
+
+  /**
+   * The settings the host's agent is told to use (UpdateHost); unset: the agent's own.
+   *
+   * @generated from field: pulsar.v1.AgentSettings agent_settings = 19;
+   */
+  agentSettings?: AgentSettings | undefined;
 };
 
 /**
@@ -441,7 +679,61 @@ export type Host = Message<"pulsar.v1.Host"> & {
  * Use `create(HostSchema)` to create a new message.
  */
 export const HostSchema: GenMessage<Host> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_host, 9);
+  messageDesc(file_pulsar_v1_host, 12);
+
+/**
+ * AgentSettings change what a host's agent collects, from the dashboard. The agent picks them up
+ * from the answer to its next PushSamples and keeps them until told otherwise (a restarted agent
+ * uses its environment until its first push is answered). A worker's own sampler ignores them.
+ *
+ * @generated from message pulsar.v1.AgentSettings
+ */
+export type AgentSettings = Message<"pulsar.v1.AgentSettings"> & {
+  /**
+   * 500–60000; 0: the agent's SAMPLE_INTERVAL_MS.
+   *
+   * @generated from field: int32 sample_interval_ms = 1;
+   */
+  sampleIntervalMs: number;
+
+  /**
+   * Readings the agent leaves out of its samples: any of "processes", "disks", "disk_io",
+   * "network", "file_handles". CPU and memory are always read.
+   *
+   * @generated from field: repeated string disabled_readings = 2;
+   */
+  disabledReadings: string[];
+};
+
+/**
+ * Describes the message pulsar.v1.AgentSettings.
+ * Use `create(AgentSettingsSchema)` to create a new message.
+ */
+export const AgentSettingsSchema: GenMessage<AgentSettings> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_host, 13);
+
+/**
+ * LabelSet is a set of labels, as a message so that UpdateHost can tell "not given" from
+ * "cleared".
+ *
+ * @generated from message pulsar.v1.LabelSet
+ */
+export type LabelSet = Message<"pulsar.v1.LabelSet"> & {
+  /**
+   * Up to 20; keys 1–63 characters of [a-z0-9_.-] starting with a letter or digit (LABEL_KEY),
+   * values 0–100 printable characters.
+   *
+   * @generated from field: map<string, string> labels = 1;
+   */
+  labels: { [key: string]: string };
+};
+
+/**
+ * Describes the message pulsar.v1.LabelSet.
+ * Use `create(LabelSetSchema)` to create a new message.
+ */
+export const LabelSetSchema: GenMessage<LabelSet> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_host, 14);
 
 /**
  * SeriesPoint is one time bucket of a series.
@@ -472,11 +764,12 @@ export type SeriesPoint = Message<"pulsar.v1.SeriesPoint"> & {
  * Use `create(SeriesPointSchema)` to create a new message.
  */
 export const SeriesPointSchema: GenMessage<SeriesPoint> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_host, 10);
+  messageDesc(file_pulsar_v1_host, 15);
 
 /**
  * HostSeries is one metric over time. Metrics: cpu_percent, memory_used_bytes, load1,
- * rx_bytes_per_sec, tx_bytes_per_sec, disk_used_percent (the fullest mount).
+ * rx_bytes_per_sec, tx_bytes_per_sec, disk_used_percent (the fullest mount), disk_read_bps,
+ * disk_write_bps (bytes/s over all whole disks), file_handles (allocated).
  *
  * @generated from message pulsar.v1.HostSeries
  */
@@ -497,12 +790,20 @@ export type HostSeries = Message<"pulsar.v1.HostSeries"> & {
  * Use `create(HostSeriesSchema)` to create a new message.
  */
 export const HostSeriesSchema: GenMessage<HostSeries> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_host, 11);
+  messageDesc(file_pulsar_v1_host, 16);
 
 /**
  * @generated from message pulsar.v1.ListHostsRequest
  */
 export type ListHostsRequest = Message<"pulsar.v1.ListHostsRequest"> & {
+  /**
+   * A label selector: comma-separated `key=value` (equal), `key!=value` (not equal, or no such
+   * label) and `key` (has the label) terms, all of which must hold: "env=prod,role!=db".
+   * Empty: every host. At most 20 terms.
+   *
+   * @generated from field: string label_selector = 1;
+   */
+  labelSelector: string;
 };
 
 /**
@@ -510,7 +811,99 @@ export type ListHostsRequest = Message<"pulsar.v1.ListHostsRequest"> & {
  * Use `create(ListHostsRequestSchema)` to create a new message.
  */
 export const ListHostsRequestSchema: GenMessage<ListHostsRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_host, 12);
+  messageDesc(file_pulsar_v1_host, 17);
+
+/**
+ * @generated from message pulsar.v1.UpdateHostRequest
+ */
+export type UpdateHostRequest = Message<"pulsar.v1.UpdateHostRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * 0–100 characters; empty: show the hostname again.
+   *
+   * @generated from field: optional string name = 2;
+   */
+  name?: string | undefined;
+
+  /**
+   * Replaces the labels (an empty set clears them); they then win over the agent's.
+   *
+   * @generated from field: pulsar.v1.LabelSet labels = 3;
+   */
+  labels?: LabelSet | undefined;
+
+  /**
+   * Replaces the agent settings; an empty message returns the agent to its own.
+   *
+   * @generated from field: pulsar.v1.AgentSettings agent_settings = 4;
+   */
+  agentSettings?: AgentSettings | undefined;
+
+  /**
+   * Drops the labels set here: the agent's apply again. Not with labels.
+   *
+   * @generated from field: bool reset_labels = 5;
+   */
+  resetLabels: boolean;
+};
+
+/**
+ * Describes the message pulsar.v1.UpdateHostRequest.
+ * Use `create(UpdateHostRequestSchema)` to create a new message.
+ */
+export const UpdateHostRequestSchema: GenMessage<UpdateHostRequest> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_host, 18);
+
+/**
+ * @generated from message pulsar.v1.UpdateHostResponse
+ */
+export type UpdateHostResponse = Message<"pulsar.v1.UpdateHostResponse"> & {
+  /**
+   * @generated from field: pulsar.v1.Host host = 1;
+   */
+  host?: Host | undefined;
+};
+
+/**
+ * Describes the message pulsar.v1.UpdateHostResponse.
+ * Use `create(UpdateHostResponseSchema)` to create a new message.
+ */
+export const UpdateHostResponseSchema: GenMessage<UpdateHostResponse> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_host, 19);
+
+/**
+ * @generated from message pulsar.v1.DeleteHostRequest
+ */
+export type DeleteHostRequest = Message<"pulsar.v1.DeleteHostRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message pulsar.v1.DeleteHostRequest.
+ * Use `create(DeleteHostRequestSchema)` to create a new message.
+ */
+export const DeleteHostRequestSchema: GenMessage<DeleteHostRequest> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_host, 20);
+
+/**
+ * @generated from message pulsar.v1.DeleteHostResponse
+ */
+export type DeleteHostResponse = Message<"pulsar.v1.DeleteHostResponse"> & {
+};
+
+/**
+ * Describes the message pulsar.v1.DeleteHostResponse.
+ * Use `create(DeleteHostResponseSchema)` to create a new message.
+ */
+export const DeleteHostResponseSchema: GenMessage<DeleteHostResponse> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_host, 21);
 
 /**
  * @generated from message pulsar.v1.ListHostsResponse
@@ -527,7 +920,7 @@ export type ListHostsResponse = Message<"pulsar.v1.ListHostsResponse"> & {
  * Use `create(ListHostsResponseSchema)` to create a new message.
  */
 export const ListHostsResponseSchema: GenMessage<ListHostsResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_host, 13);
+  messageDesc(file_pulsar_v1_host, 22);
 
 /**
  * @generated from message pulsar.v1.GetHostHistoryRequest
@@ -566,7 +959,7 @@ export type GetHostHistoryRequest = Message<"pulsar.v1.GetHostHistoryRequest"> &
  * Use `create(GetHostHistoryRequestSchema)` to create a new message.
  */
 export const GetHostHistoryRequestSchema: GenMessage<GetHostHistoryRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_host, 14);
+  messageDesc(file_pulsar_v1_host, 23);
 
 /**
  * @generated from message pulsar.v1.GetHostHistoryResponse
@@ -583,7 +976,7 @@ export type GetHostHistoryResponse = Message<"pulsar.v1.GetHostHistoryResponse">
  * Use `create(GetHostHistoryResponseSchema)` to create a new message.
  */
 export const GetHostHistoryResponseSchema: GenMessage<GetHostHistoryResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_host, 15);
+  messageDesc(file_pulsar_v1_host, 24);
 
 /**
  * @generated from message pulsar.v1.CreateAgentTokenRequest
@@ -602,7 +995,7 @@ export type CreateAgentTokenRequest = Message<"pulsar.v1.CreateAgentTokenRequest
  * Use `create(CreateAgentTokenRequestSchema)` to create a new message.
  */
 export const CreateAgentTokenRequestSchema: GenMessage<CreateAgentTokenRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_host, 16);
+  messageDesc(file_pulsar_v1_host, 25);
 
 /**
  * @generated from message pulsar.v1.CreateAgentTokenResponse
@@ -627,7 +1020,7 @@ export type CreateAgentTokenResponse = Message<"pulsar.v1.CreateAgentTokenRespon
  * Use `create(CreateAgentTokenResponseSchema)` to create a new message.
  */
 export const CreateAgentTokenResponseSchema: GenMessage<CreateAgentTokenResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_host, 17);
+  messageDesc(file_pulsar_v1_host, 26);
 
 /**
  * @generated from message pulsar.v1.ListAgentTokensRequest
@@ -640,7 +1033,7 @@ export type ListAgentTokensRequest = Message<"pulsar.v1.ListAgentTokensRequest">
  * Use `create(ListAgentTokensRequestSchema)` to create a new message.
  */
 export const ListAgentTokensRequestSchema: GenMessage<ListAgentTokensRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_host, 18);
+  messageDesc(file_pulsar_v1_host, 27);
 
 /**
  * @generated from message pulsar.v1.ListAgentTokensResponse
@@ -659,7 +1052,7 @@ export type ListAgentTokensResponse = Message<"pulsar.v1.ListAgentTokensResponse
  * Use `create(ListAgentTokensResponseSchema)` to create a new message.
  */
 export const ListAgentTokensResponseSchema: GenMessage<ListAgentTokensResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_host, 19);
+  messageDesc(file_pulsar_v1_host, 28);
 
 /**
  * @generated from message pulsar.v1.RevokeAgentTokenRequest
@@ -676,7 +1069,7 @@ export type RevokeAgentTokenRequest = Message<"pulsar.v1.RevokeAgentTokenRequest
  * Use `create(RevokeAgentTokenRequestSchema)` to create a new message.
  */
 export const RevokeAgentTokenRequestSchema: GenMessage<RevokeAgentTokenRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_host, 20);
+  messageDesc(file_pulsar_v1_host, 29);
 
 /**
  * @generated from message pulsar.v1.RevokeAgentTokenResponse
@@ -689,7 +1082,7 @@ export type RevokeAgentTokenResponse = Message<"pulsar.v1.RevokeAgentTokenRespon
  * Use `create(RevokeAgentTokenResponseSchema)` to create a new message.
  */
 export const RevokeAgentTokenResponseSchema: GenMessage<RevokeAgentTokenResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_host, 21);
+  messageDesc(file_pulsar_v1_host, 30);
 
 /**
  * HostService lists hosts, reads their history and manages the agent tokens that let the
@@ -705,6 +1098,29 @@ export const HostService: GenService<{
     methodKind: "unary";
     input: typeof ListHostsRequestSchema;
     output: typeof ListHostsResponseSchema;
+  },
+  /**
+   * UpdateHost sets the name shown, the labels and the agent settings of one of the
+   * organization's hosts (a shared host answers permission_denied). Fields not given stay.
+   *
+   * @generated from rpc pulsar.v1.HostService.UpdateHost
+   */
+  updateHost: {
+    methodKind: "unary";
+    input: typeof UpdateHostRequestSchema;
+    output: typeof UpdateHostResponseSchema;
+  },
+  /**
+   * DeleteHost removes a host of the organization and its history (samples, rule states). An
+   * agent that pushes again re-creates it, as new (PushSamplesResponse.created_host_ids).
+   * A shared host answers permission_denied; another organization's, not_found.
+   *
+   * @generated from rpc pulsar.v1.HostService.DeleteHost
+   */
+  deleteHost: {
+    methodKind: "unary";
+    input: typeof DeleteHostRequestSchema;
+    output: typeof DeleteHostResponseSchema;
   },
   /**
    * GetHostHistory returns time-bucketed avg and max series, computed in SQL.

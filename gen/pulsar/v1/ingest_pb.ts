@@ -4,7 +4,7 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { HostSample } from "./host_pb.js";
+import type { AgentSettings, HostSample } from "./host_pb.js";
 import { file_pulsar_v1_host } from "./host_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pulsar/v1/ingest.proto.
  */
 export const file_pulsar_v1_ingest: GenFile = /*@__PURE__*/
-  fileDesc("ChZwdWxzYXIvdjEvaW5nZXN0LnByb3RvEglwdWxzYXIudjEiPAoSUHVzaFNhbXBsZXNSZXF1ZXN0EiYKB3NhbXBsZXMYASADKAsyFS5wdWxzYXIudjEuSG9zdFNhbXBsZSInChNQdXNoU2FtcGxlc1Jlc3BvbnNlEhAKCGFjY2VwdGVkGAEgASgNMl0KDUluZ2VzdFNlcnZpY2USTAoLUHVzaFNhbXBsZXMSHS5wdWxzYXIudjEuUHVzaFNhbXBsZXNSZXF1ZXN0Gh4ucHVsc2FyLnYxLlB1c2hTYW1wbGVzUmVzcG9uc2ViBnByb3RvMw", [file_pulsar_v1_host]);
+  fileDesc("ChZwdWxzYXIvdjEvaW5nZXN0LnByb3RvEglwdWxzYXIudjEiPAoSUHVzaFNhbXBsZXNSZXF1ZXN0EiYKB3NhbXBsZXMYASADKAsyFS5wdWxzYXIudjEuSG9zdFNhbXBsZSJzChNQdXNoU2FtcGxlc1Jlc3BvbnNlEhAKCGFjY2VwdGVkGAEgASgNEjAKDmFnZW50X3NldHRpbmdzGAIgASgLMhgucHVsc2FyLnYxLkFnZW50U2V0dGluZ3MSGAoQY3JlYXRlZF9ob3N0X2lkcxgDIAMoCTJdCg1Jbmdlc3RTZXJ2aWNlEkwKC1B1c2hTYW1wbGVzEh0ucHVsc2FyLnYxLlB1c2hTYW1wbGVzUmVxdWVzdBoeLnB1bHNhci52MS5QdXNoU2FtcGxlc1Jlc3BvbnNlYgZwcm90bzM", [file_pulsar_v1_host]);
 
 /**
  * @generated from message pulsar.v1.PushSamplesRequest
@@ -43,6 +43,21 @@ export type PushSamplesResponse = Message<"pulsar.v1.PushSamplesResponse"> & {
    * @generated from field: uint32 accepted = 1;
    */
   accepted: number;
+
+  /**
+   * The settings the dashboard set for the host of the batch's newest sample (HostService.
+   * UpdateHost); unset when none are set: the agent uses its own.
+   *
+   * @generated from field: pulsar.v1.AgentSettings agent_settings = 2;
+   */
+  agentSettings?: AgentSettings | undefined;
+
+  /**
+   * Hosts this batch registered: new ones, and ones deleted by DeleteHost that came back.
+   *
+   * @generated from field: repeated string created_host_ids = 3;
+   */
+  createdHostIds: string[];
 };
 
 /**
