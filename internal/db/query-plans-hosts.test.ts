@@ -7,7 +7,7 @@ import { createTestOrg } from "../../test/support/accounts.js";
 import { DAY } from "../../test/support/fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { expectIndexScansWithin, type PlanNode } from "../../test/support/query-plans-doc.js";
-import { getHostHistory } from "../hosts/server/hosts-db.js";
+import { getHostHistory } from "../hosts/server/host-history-db.js";
 
 const HOSTS = 40;
 // One sample per host every 2 minutes over 9 days: 720 a day per host, 28,800 per partition.

@@ -5,6 +5,7 @@ import type { GetHostHistoryRequest, HostService } from "../../gen/pulsar/v1/hos
 import { getCaller } from "../auth/caller.js";
 import { InvalidArgumentError, NotFoundError } from "../core/errors.js";
 import { intInRange } from "../core/validate.js";
+import { getHostHistory } from "../hosts/server/host-history-db.js";
 import * as hosts from "../hosts/server/hosts-db.js";
 import type { OrgQuotas } from "../quota/org-quotas.js";
 import { createAgentTokenRpcs } from "./agent-tokens.js";
@@ -105,7 +106,7 @@ export function createHostService(deps: HostServiceDeps): ServiceImpl<typeof Hos
       const range = resolveHistoryRange(req, deps.sampleIntervalMs, now());
       const host = await hosts.getHost(pool, scope, range.hostId, { onlineWithinMs, now: now() });
       if (!host) throw new NotFoundError(`host ${range.hostId} not found`);
-      return { series: await hosts.getHostHistory(pool, scope, range) };
+      return { series: await getHostHistory(pool, scope, range) };
     },
   };
 }

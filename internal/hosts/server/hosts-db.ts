@@ -1,17 +1,12 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate, timestampMs } from "@bufbuild/protobuf/wkt";
 import type pg from "pg";
-import {
-  type Host,
-  type HostSample,
-  HostSchema,
-  type HostSeries,
-  HostSeriesSchema,
-} from "../../../gen/pulsar/v1/host_pb.js";
+import { type Host, type HostSample, HostSchema } from "../../../gen/pulsar/v1/host_pb.js";
 import { connection } from "../../db/connection.js";
 import type { Queryable } from "../../db/pool.js";
 import { timestampText } from "../../db/timestamp-text.js";
 import { withTransaction } from "../../db/transaction.js";
+import { insertHostSamples } from "./host-samples-db.js";
 import * as q from "./hosts.queries.js";
 
 /**
@@ -33,34 +28,7 @@ export interface OwnedHostSample {
   sample: HostSample;
 }
 
-/** HistoryQuery selects one host's samples in [since, until), in buckets of stepSeconds. */
-export interface HistoryQuery {
-  hostId: string;
-  since: Date;
-  until: Date;
-  stepSeconds: number;
-}
-
-/** HOST_METRICS are the series GetHostHistory returns, in this order. */
-export const HOST_METRICS = [
-  "cpu_percent",
-  "memory_used_bytes",
-  "load1",
-  "rx_bytes_per_sec",
-  "tx_bytes_per_sec",
-  "disk_used_percent",
-] as const;
-
 const sampledAtMs = (s: HostSample): number => (s.sampledAt ? timestampMs(s.sampledAt) : 0);
-
-/** diskUsedPercent is the use of the fullest mount: the one that fills up first. */
-export function diskUsedPercent(sample: HostSample): number {
-  let fullest = 0;
-  for (const disk of sample.disks) {
-    if (disk.sizeBytes > 0) fullest = Math.max(fullest, (disk.usedBytes / disk.sizeBytes) * 100);
-  }
-  return fullest;
-}
 
 /**
  * upsertHosts records each host of a batch once: its owner, newest description, first and last
@@ -128,40 +96,6 @@ export async function findHostOwners(
   if (hostIds.length === 0) return new Map();
   const rows = await q.findHostOwners.run({ ids: [...hostIds] }, connection(db));
   return new Map(rows.map((row) => [row.id, row.org_id ?? undefined]));
-}
-
-/** insertHostSamples stores a batch in one round trip; a sample stored already is skipped. */
-export async function insertHostSamples(
-  db: Queryable,
-  samples: readonly HostSample[],
-): Promise<void> {
-  // Without a time a sample has no key; the sampler always sets one.
-  const rows = samples.filter((s) => s.sampledAt !== undefined && s.hostId !== "");
-  if (rows.length === 0) return;
-  const col = <T>(f: (s: HostSample) => T): T[] => rows.map(f);
-  await q.insertHostSamples.run(
-    {
-      hostIds: col((s) => s.hostId),
-      sampledAts: col((s) => timestampText(s.sampledAt)),
-      cpuPercents: col((s) => s.cpu?.totalPercent ?? 0),
-      perCorePercents: col((s) => `{${(s.cpu?.perCorePercent ?? []).join(",")}}`),
-      load1s: col((s) => s.cpu?.load1 ?? 0),
-      load5s: col((s) => s.cpu?.load5 ?? 0),
-      load15s: col((s) => s.cpu?.load15 ?? 0),
-      memoryUsedBytes: col((s) => s.memory?.usedBytes ?? 0),
-      memoryTotalBytes: col((s) => s.memory?.totalBytes ?? 0),
-      swapUsedBytes: col((s) => s.memory?.swapUsedBytes ?? 0),
-      diskUsedPercents: col(diskUsedPercent),
-      rxBytesPerSec: col((s) => s.network?.rxBytesPerSec ?? 0),
-      txBytesPerSec: col((s) => s.network?.txBytesPerSec ?? 0),
-      processesTotal: col((s) => s.processes?.total ?? 0),
-      processesRunning: col((s) => s.processes?.running ?? 0),
-      processesBlocked: col((s) => s.processes?.blocked ?? 0),
-      processesZombie: col((s) => s.processes?.zombie ?? 0),
-      threads: col((s) => s.processes?.threads ?? 0),
-    },
-    connection(db),
-  );
 }
 
 /** RefusedHost is a host whose samples a batch did not store for one owner: another owns it. */
@@ -251,35 +185,4 @@ export async function getHost(
   const [row] = await q.getHost.run({ ...scope, id }, connection(db));
   const onlineSince = (options.now ?? new Date()).getTime() - options.onlineWithinMs;
   return row ? hostFromRow(row, onlineSince) : undefined;
-}
-
-/**
- * getHostHistory returns one series per metric of HOST_METRICS, each with the average and the
- * maximum per time bucket (computed in SQL, aligned to the epoch); buckets without samples are
- * absent rather than zero, so a chart shows a gap where the host was down. A host outside the
- * scope has no samples.
- */
-export async function getHostHistory(
-  db: Queryable,
-  scope: HostScope,
-  query: HistoryQuery,
-): Promise<HostSeries[]> {
-  const rows = await q.getHostHistory.run({ ...scope, ...query }, connection(db));
-  const pick: Record<(typeof HOST_METRICS)[number], (r: q.GetHostHistoryResult) => number[]> = {
-    cpu_percent: (r) => [r.cpu_avg, r.cpu_max],
-    memory_used_bytes: (r) => [r.memory_avg, r.memory_max],
-    load1: (r) => [r.load1_avg, r.load1_max],
-    rx_bytes_per_sec: (r) => [r.rx_avg, r.rx_max],
-    tx_bytes_per_sec: (r) => [r.tx_avg, r.tx_max],
-    disk_used_percent: (r) => [r.disk_avg, r.disk_max],
-  };
-  return HOST_METRICS.map((metric) =>
-    create(HostSeriesSchema, {
-      metric,
-      points: rows.map((r) => {
-        const [avg = 0, max = 0] = pick[metric](r);
-        return { at: timestampFromDate(r.at), avg, max };
-      }),
-    }),
-  );
 }
