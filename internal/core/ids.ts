@@ -25,3 +25,25 @@ export function isUuid(text: string): boolean {
 export function isHostId(text: string): boolean {
   return HOST_ID_PATTERN.test(text);
 }
+
+/**
+ * LABEL_KEY_PATTERN is what a host label's key may look like: 1–63 lowercase letters, digits,
+ * '_', '.' or '-', starting with a letter or digit. Keys are matched by label selectors and
+ * shown as chips, so they stay short and need no quoting.
+ */
+export const LABEL_KEY_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+
+/** LABEL_KEY_RULE says LABEL_KEY_PATTERN in words, for error messages. */
+export const LABEL_KEY_RULE =
+  "1–63 lowercase letters, digits, '_', '.' or '-', starting with a letter or digit";
+
+/** MAX_LABELS bounds the labels of one host (HostInfo.labels, UpdateHost, AGENT_LABELS). */
+export const MAX_LABELS = 20;
+
+/** MAX_LABEL_VALUE_LENGTH bounds a label's value, in characters (printable only). */
+export const MAX_LABEL_VALUE_LENGTH = 100;
+
+/** isLabelKey says whether text is a valid label key (LABEL_KEY_PATTERN). */
+export function isLabelKey(text: string): boolean {
+  return LABEL_KEY_PATTERN.test(text);
+}
