@@ -158,6 +158,18 @@ CREATE TABLE IF NOT EXISTS hosts (
 -- NULL for a shared host, visible read-only to every organization when PULSAR_SHARED_HOSTS=true.
 ALTER TABLE hosts ADD COLUMN IF NOT EXISTS org_id uuid REFERENCES organizations (id) ON DELETE CASCADE;
 CREATE INDEX IF NOT EXISTS hosts_org ON hosts (org_id);
+-- The registry (HostService.UpdateHost): the name shown ('' shows the hostname), the address of
+-- the default route's interface and the sampler's version (newest sample wins, like os), the
+-- agent's AGENT_LABELS, and what the dashboard set: labels (NULL: not edited, the agent's
+-- apply) and agent_settings (NULL: none, the agent uses its environment). Labels are filtered
+-- within one organization's rows (hosts_org; at most PULSAR_ORG_MAX_HOSTS of them), so they need
+-- no index of their own.
+ALTER TABLE hosts ADD COLUMN IF NOT EXISTS name text NOT NULL DEFAULT '';
+ALTER TABLE hosts ADD COLUMN IF NOT EXISTS ip_address text NOT NULL DEFAULT '';
+ALTER TABLE hosts ADD COLUMN IF NOT EXISTS agent_version text NOT NULL DEFAULT '';
+ALTER TABLE hosts ADD COLUMN IF NOT EXISTS agent_labels jsonb NOT NULL DEFAULT '{}'::jsonb;
+ALTER TABLE hosts ADD COLUMN IF NOT EXISTS labels jsonb;
+ALTER TABLE hosts ADD COLUMN IF NOT EXISTS agent_settings jsonb;
 
 -- One row per host sample (every SAMPLE_INTERVAL_MS per host), the figures history charts need;
 -- the per-process list is live only (Redis). Partitioned by day (UTC) on sampled_at like
@@ -311,6 +323,10 @@ CREATE TABLE IF NOT EXISTS host_rules (
   created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS host_rules_org ON host_rules (org_id);
+-- A label selector ("env=prod,role!=db", internal/hosts/labels/label-selector.ts): the rule
+-- watches every host of the organization whose labels match when a sample is evaluated. ''
+-- when the rule names a host (host_id) or watches every host; never both.
+ALTER TABLE host_rules ADD COLUMN IF NOT EXISTS host_selector text NOT NULL DEFAULT '';
 
 -- Each rule's state per host: since when the condition holds, and whether it fired.
 CREATE TABLE IF NOT EXISTS host_rule_state (
