@@ -199,6 +199,15 @@ CREATE TABLE IF NOT EXISTS host_samples (
   PRIMARY KEY (host_id, sampled_at)
 ) PARTITION BY RANGE (sampled_at);
 
+-- Added with disk I/O and file handles; NULL in samples stored before, and where a sample left
+-- the reading out (the agent's disabled readings), so history shows a gap rather than a zero.
+-- Rates are float8 (bytes/s run past real's 7 digits), operations real.
+ALTER TABLE host_samples ADD COLUMN IF NOT EXISTS disk_read_bps double precision;
+ALTER TABLE host_samples ADD COLUMN IF NOT EXISTS disk_write_bps double precision;
+ALTER TABLE host_samples ADD COLUMN IF NOT EXISTS disk_read_ops real;
+ALTER TABLE host_samples ADD COLUMN IF NOT EXISTS disk_write_ops real;
+ALTER TABLE host_samples ADD COLUMN IF NOT EXISTS file_handles double precision;
+
 -- Creates the daily partitions of a table partitioned by day (check_results, host_samples) from
 -- yesterday to days_ahead days ahead, and drops those that end before now() - retention_days;
 -- a NULL retention drops nothing (a process that does not know the setting only creates).

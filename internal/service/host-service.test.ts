@@ -52,6 +52,8 @@ function alphaSample(i: number, hostname = "alpha"): HostSample {
       { mount: "/data", fsType: "xfs", sizeBytes: 1000, usedBytes: 500 + bucket },
     ],
     network: { rxBytesPerSec: bucket * 100 + inBucket, txBytesPerSec: 7 },
+    diskIo: { readBytesPerSec: bucket * 1e6 + inBucket, writeBytesPerSec: 4096, readOpsPerSec: 3 },
+    fileHandles: { allocated: 1000 + inBucket, max: 9.2e18 },
     processes: { total: 100, running: 2, sleeping: 98, threads: 300 },
     info: { os: "Debian GNU/Linux 12", kernel: "6.1", arch: "x64", cpuModel: "Test", cores: 2 },
   });
@@ -295,6 +297,9 @@ describe("GetHostHistory", () => {
       "rx_bytes_per_sec",
       "tx_bytes_per_sec",
       "disk_used_percent",
+      "disk_read_bps",
+      "disk_write_bps",
+      "file_handles",
     ]);
     const byMetric = Object.fromEntries(series.map((s) => [s.metric, s.points]));
     for (const points of Object.values(byMetric)) expect(points).toHaveLength(10);
@@ -313,6 +318,9 @@ describe("GetHostHistory", () => {
       expect(at("tx_bytes_per_sec")).toMatchObject({ avg: 7, max: 7 });
       // The fullest mount: /data, 500 + b of 1000 bytes.
       expect(at("disk_used_percent")?.max).toBeCloseTo((500 + b) / 10, 4);
+      expect(at("disk_read_bps")).toMatchObject({ avg: b * 1e6 + 14.5, max: b * 1e6 + 29 });
+      expect(at("disk_write_bps")).toMatchObject({ avg: 4096, max: 4096 });
+      expect(at("file_handles")).toMatchObject({ avg: 1014.5, max: 1029 });
     }
   });
 

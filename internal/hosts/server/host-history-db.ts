@@ -22,13 +22,16 @@ export const HOST_METRICS = [
   "rx_bytes_per_sec",
   "tx_bytes_per_sec",
   "disk_used_percent",
+  "disk_read_bps",
+  "disk_write_bps",
+  "file_handles",
 ] as const;
 
 /**
  * getHostHistory returns one series per metric of HOST_METRICS, each with the average and the
  * maximum per time bucket (computed in SQL, aligned to the epoch); buckets without samples are
- * absent rather than zero, so a chart shows a gap where the host was down. A host outside the
- * scope has no samples.
+ * absent rather than zero, so a chart shows a gap where the host was down (or, for disk I/O and
+ * file handles, where its samples did not hold them). A host outside the scope has no samples.
  */
 export async function getHostHistory(
   db: Queryable,
@@ -36,20 +39,27 @@ export async function getHostHistory(
   query: HistoryQuery,
 ): Promise<HostSeries[]> {
   const rows = await q.getHostHistory.run({ ...scope, ...query }, connection(db));
-  const pick: Record<(typeof HOST_METRICS)[number], (r: q.GetHostHistoryResult) => number[]> = {
+  const pick: Record<
+    (typeof HOST_METRICS)[number],
+    (r: q.GetHostHistoryResult) => [number | null, number | null]
+  > = {
     cpu_percent: (r) => [r.cpu_avg, r.cpu_max],
     memory_used_bytes: (r) => [r.memory_avg, r.memory_max],
     load1: (r) => [r.load1_avg, r.load1_max],
     rx_bytes_per_sec: (r) => [r.rx_avg, r.rx_max],
     tx_bytes_per_sec: (r) => [r.tx_avg, r.tx_max],
     disk_used_percent: (r) => [r.disk_avg, r.disk_max],
+    disk_read_bps: (r) => [r.disk_read_avg, r.disk_read_max],
+    disk_write_bps: (r) => [r.disk_write_avg, r.disk_write_max],
+    file_handles: (r) => [r.file_handles_avg, r.file_handles_max],
   };
   return HOST_METRICS.map((metric) =>
     create(HostSeriesSchema, {
       metric,
-      points: rows.map((r) => {
-        const [avg = 0, max = 0] = pick[metric](r);
-        return { at: timestampFromDate(r.at), avg, max };
+      // A bucket whose samples lack the reading (NULL avg) is a gap, like a bucket without any.
+      points: rows.flatMap((r) => {
+        const [avg, max] = pick[metric](r);
+        return avg === null || max === null ? [] : [{ at: timestampFromDate(r.at), avg, max }];
       }),
     }),
   );

@@ -13,7 +13,11 @@ export function diskUsedPercent(sample: HostSample): number {
   return fullest;
 }
 
-/** insertHostSamples stores a batch in one round trip; a sample stored already is skipped. */
+/**
+ * insertHostSamples stores a batch in one round trip; a sample stored already is skipped. A
+ * reading the sample does not hold (disk I/O, file handles) is stored as NULL (NaN on the way:
+ * see InsertHostSamples), not as zero.
+ */
 export async function insertHostSamples(
   db: Queryable,
   samples: readonly HostSample[],
@@ -42,6 +46,11 @@ export async function insertHostSamples(
       processesBlocked: col((s) => s.processes?.blocked ?? 0),
       processesZombie: col((s) => s.processes?.zombie ?? 0),
       threads: col((s) => s.processes?.threads ?? 0),
+      diskReadBps: col((s) => s.diskIo?.readBytesPerSec ?? Number.NaN),
+      diskWriteBps: col((s) => s.diskIo?.writeBytesPerSec ?? Number.NaN),
+      diskReadOps: col((s) => s.diskIo?.readOpsPerSec ?? Number.NaN),
+      diskWriteOps: col((s) => s.diskIo?.writeOpsPerSec ?? Number.NaN),
+      fileHandles: col((s) => s.fileHandles?.allocated ?? Number.NaN),
     },
     connection(db),
   );

@@ -11,7 +11,12 @@ export type stringArray = (string)[];
 /** 'InsertHostSamples' parameters type */
 export interface InsertHostSamplesParams {
   cpuPercents: numberArray;
+  diskReadBps: numberArray;
+  diskReadOps: numberArray;
   diskUsedPercents: numberArray;
+  diskWriteBps: numberArray;
+  diskWriteOps: numberArray;
+  fileHandles: numberArray;
   hostIds: stringArray;
   load15s: numberArray;
   load1s: numberArray;
@@ -39,32 +44,39 @@ export interface InsertHostSamplesQuery {
   result: InsertHostSamplesResult;
 }
 
-const insertHostSamplesIR: any = {"usedParamSet":{"hostIds":true,"sampledAts":true,"cpuPercents":true,"perCorePercents":true,"load1s":true,"load5s":true,"load15s":true,"memoryUsedBytes":true,"memoryTotalBytes":true,"swapUsedBytes":true,"diskUsedPercents":true,"rxBytesPerSec":true,"txBytesPerSec":true,"processesTotal":true,"processesRunning":true,"processesBlocked":true,"processesZombie":true,"threads":true},"params":[{"name":"hostIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":907,"b":915}]},{"name":"sampledAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":926,"b":937}]},{"name":"cpuPercents","required":true,"transform":{"type":"scalar"},"locs":[{"a":948,"b":960}]},{"name":"perCorePercents","required":true,"transform":{"type":"scalar"},"locs":[{"a":973,"b":989}]},{"name":"load1s","required":true,"transform":{"type":"scalar"},"locs":[{"a":1000,"b":1007}]},{"name":"load5s","required":true,"transform":{"type":"scalar"},"locs":[{"a":1018,"b":1025}]},{"name":"load15s","required":true,"transform":{"type":"scalar"},"locs":[{"a":1036,"b":1044}]},{"name":"memoryUsedBytes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1057,"b":1073}]},{"name":"memoryTotalBytes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1086,"b":1103}]},{"name":"swapUsedBytes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1116,"b":1130}]},{"name":"diskUsedPercents","required":true,"transform":{"type":"scalar"},"locs":[{"a":1145,"b":1162}]},{"name":"rxBytesPerSec","required":true,"transform":{"type":"scalar"},"locs":[{"a":1173,"b":1187}]},{"name":"txBytesPerSec","required":true,"transform":{"type":"scalar"},"locs":[{"a":1200,"b":1214}]},{"name":"processesTotal","required":true,"transform":{"type":"scalar"},"locs":[{"a":1229,"b":1244}]},{"name":"processesRunning","required":true,"transform":{"type":"scalar"},"locs":[{"a":1258,"b":1275}]},{"name":"processesBlocked","required":true,"transform":{"type":"scalar"},"locs":[{"a":1289,"b":1306}]},{"name":"processesZombie","required":true,"transform":{"type":"scalar"},"locs":[{"a":1322,"b":1338}]},{"name":"threads","required":true,"transform":{"type":"scalar"},"locs":[{"a":1352,"b":1360}]}],"statement":"-- One statement for a whole batch, columns as parallel arrays. Timestamps travel as text (exact\n-- to the microsecond) and each per-core list as an array literal ('{12.5,3}'): unnest flattens\n-- a two-dimensional array. A retried batch cannot duplicate rows.\nINSERT INTO host_samples (host_id, sampled_at, cpu_percent, per_core_percent, load1, load5,\n  load15, memory_used_bytes, memory_total_bytes, swap_used_bytes, disk_used_percent,\n  rx_bytes_per_sec, tx_bytes_per_sec, processes_total, processes_running, processes_blocked,\n  processes_zombie, threads)\nSELECT u.host_id, u.sampled_at::timestamptz, u.cpu_percent, u.per_core_percent::real[], u.load1,\n  u.load5, u.load15, u.memory_used_bytes, u.memory_total_bytes, u.swap_used_bytes,\n  u.disk_used_percent, u.rx_bytes_per_sec, u.tx_bytes_per_sec, u.processes_total,\n  u.processes_running, u.processes_blocked, u.processes_zombie, u.threads\nFROM unnest(:hostIds!::text[], :sampledAts!::text[], :cpuPercents!::real[],\n  :perCorePercents!::text[], :load1s!::real[], :load5s!::real[], :load15s!::real[],\n  :memoryUsedBytes!::float8[], :memoryTotalBytes!::float8[], :swapUsedBytes!::float8[],\n  :diskUsedPercents!::real[], :rxBytesPerSec!::float8[], :txBytesPerSec!::float8[],\n  :processesTotal!::integer[], :processesRunning!::integer[], :processesBlocked!::integer[],\n  :processesZombie!::integer[], :threads!::integer[])\n  AS u(host_id, sampled_at, cpu_percent, per_core_percent, load1, load5, load15,\n  memory_used_bytes, memory_total_bytes, swap_used_bytes, disk_used_percent, rx_bytes_per_sec,\n  tx_bytes_per_sec, processes_total, processes_running, processes_blocked, processes_zombie,\n  threads)\nON CONFLICT (host_id, sampled_at) DO NOTHING"};
+const insertHostSamplesIR: any = {"usedParamSet":{"hostIds":true,"sampledAts":true,"cpuPercents":true,"perCorePercents":true,"load1s":true,"load5s":true,"load15s":true,"memoryUsedBytes":true,"memoryTotalBytes":true,"swapUsedBytes":true,"diskUsedPercents":true,"rxBytesPerSec":true,"txBytesPerSec":true,"processesTotal":true,"processesRunning":true,"processesBlocked":true,"processesZombie":true,"threads":true,"diskReadBps":true,"diskWriteBps":true,"diskReadOps":true,"diskWriteOps":true,"fileHandles":true},"params":[{"name":"hostIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1291,"b":1299}]},{"name":"sampledAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1310,"b":1321}]},{"name":"cpuPercents","required":true,"transform":{"type":"scalar"},"locs":[{"a":1332,"b":1344}]},{"name":"perCorePercents","required":true,"transform":{"type":"scalar"},"locs":[{"a":1357,"b":1373}]},{"name":"load1s","required":true,"transform":{"type":"scalar"},"locs":[{"a":1384,"b":1391}]},{"name":"load5s","required":true,"transform":{"type":"scalar"},"locs":[{"a":1402,"b":1409}]},{"name":"load15s","required":true,"transform":{"type":"scalar"},"locs":[{"a":1420,"b":1428}]},{"name":"memoryUsedBytes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1441,"b":1457}]},{"name":"memoryTotalBytes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1470,"b":1487}]},{"name":"swapUsedBytes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1500,"b":1514}]},{"name":"diskUsedPercents","required":true,"transform":{"type":"scalar"},"locs":[{"a":1529,"b":1546}]},{"name":"rxBytesPerSec","required":true,"transform":{"type":"scalar"},"locs":[{"a":1557,"b":1571}]},{"name":"txBytesPerSec","required":true,"transform":{"type":"scalar"},"locs":[{"a":1584,"b":1598}]},{"name":"processesTotal","required":true,"transform":{"type":"scalar"},"locs":[{"a":1613,"b":1628}]},{"name":"processesRunning","required":true,"transform":{"type":"scalar"},"locs":[{"a":1642,"b":1659}]},{"name":"processesBlocked","required":true,"transform":{"type":"scalar"},"locs":[{"a":1673,"b":1690}]},{"name":"processesZombie","required":true,"transform":{"type":"scalar"},"locs":[{"a":1706,"b":1722}]},{"name":"threads","required":true,"transform":{"type":"scalar"},"locs":[{"a":1736,"b":1744}]},{"name":"diskReadBps","required":true,"transform":{"type":"scalar"},"locs":[{"a":1758,"b":1770}]},{"name":"diskWriteBps","required":true,"transform":{"type":"scalar"},"locs":[{"a":1785,"b":1798}]},{"name":"diskReadOps","required":true,"transform":{"type":"scalar"},"locs":[{"a":1811,"b":1823}]},{"name":"diskWriteOps","required":true,"transform":{"type":"scalar"},"locs":[{"a":1836,"b":1849}]},{"name":"fileHandles","required":true,"transform":{"type":"scalar"},"locs":[{"a":1864,"b":1876}]}],"statement":"-- One statement for a whole batch, columns as parallel arrays. Timestamps travel as text (exact\n-- to the microsecond) and each per-core list as an array literal ('{12.5,3}'): unnest flattens\n-- a two-dimensional array. A retried batch cannot duplicate rows. A reading the sample left out\n-- (disk I/O, file handles) travels as NaN, which arrays of float8 carry, and is stored as NULL.\nINSERT INTO host_samples (host_id, sampled_at, cpu_percent, per_core_percent, load1, load5,\n  load15, memory_used_bytes, memory_total_bytes, swap_used_bytes, disk_used_percent,\n  rx_bytes_per_sec, tx_bytes_per_sec, processes_total, processes_running, processes_blocked,\n  processes_zombie, threads, disk_read_bps, disk_write_bps, disk_read_ops, disk_write_ops,\n  file_handles)\nSELECT u.host_id, u.sampled_at::timestamptz, u.cpu_percent, u.per_core_percent::real[], u.load1,\n  u.load5, u.load15, u.memory_used_bytes, u.memory_total_bytes, u.swap_used_bytes,\n  u.disk_used_percent, u.rx_bytes_per_sec, u.tx_bytes_per_sec, u.processes_total,\n  u.processes_running, u.processes_blocked, u.processes_zombie, u.threads,\n  NULLIF(u.disk_read_bps, 'NaN'), NULLIF(u.disk_write_bps, 'NaN'),\n  NULLIF(u.disk_read_ops, 'NaN')::real, NULLIF(u.disk_write_ops, 'NaN')::real,\n  NULLIF(u.file_handles, 'NaN')\nFROM unnest(:hostIds!::text[], :sampledAts!::text[], :cpuPercents!::real[],\n  :perCorePercents!::text[], :load1s!::real[], :load5s!::real[], :load15s!::real[],\n  :memoryUsedBytes!::float8[], :memoryTotalBytes!::float8[], :swapUsedBytes!::float8[],\n  :diskUsedPercents!::real[], :rxBytesPerSec!::float8[], :txBytesPerSec!::float8[],\n  :processesTotal!::integer[], :processesRunning!::integer[], :processesBlocked!::integer[],\n  :processesZombie!::integer[], :threads!::integer[], :diskReadBps!::float8[],\n  :diskWriteBps!::float8[], :diskReadOps!::float8[], :diskWriteOps!::float8[],\n  :fileHandles!::float8[])\n  AS u(host_id, sampled_at, cpu_percent, per_core_percent, load1, load5, load15,\n  memory_used_bytes, memory_total_bytes, swap_used_bytes, disk_used_percent, rx_bytes_per_sec,\n  tx_bytes_per_sec, processes_total, processes_running, processes_blocked, processes_zombie,\n  threads, disk_read_bps, disk_write_bps, disk_read_ops, disk_write_ops, file_handles)\nON CONFLICT (host_id, sampled_at) DO NOTHING"};
 
 /**
  * Query generated from SQL:
  * ```
  * -- One statement for a whole batch, columns as parallel arrays. Timestamps travel as text (exact
  * -- to the microsecond) and each per-core list as an array literal ('{12.5,3}'): unnest flattens
- * -- a two-dimensional array. A retried batch cannot duplicate rows.
+ * -- a two-dimensional array. A retried batch cannot duplicate rows. A reading the sample left out
+ * -- (disk I/O, file handles) travels as NaN, which arrays of float8 carry, and is stored as NULL.
  * INSERT INTO host_samples (host_id, sampled_at, cpu_percent, per_core_percent, load1, load5,
  *   load15, memory_used_bytes, memory_total_bytes, swap_used_bytes, disk_used_percent,
  *   rx_bytes_per_sec, tx_bytes_per_sec, processes_total, processes_running, processes_blocked,
- *   processes_zombie, threads)
+ *   processes_zombie, threads, disk_read_bps, disk_write_bps, disk_read_ops, disk_write_ops,
+ *   file_handles)
  * SELECT u.host_id, u.sampled_at::timestamptz, u.cpu_percent, u.per_core_percent::real[], u.load1,
  *   u.load5, u.load15, u.memory_used_bytes, u.memory_total_bytes, u.swap_used_bytes,
  *   u.disk_used_percent, u.rx_bytes_per_sec, u.tx_bytes_per_sec, u.processes_total,
- *   u.processes_running, u.processes_blocked, u.processes_zombie, u.threads
+ *   u.processes_running, u.processes_blocked, u.processes_zombie, u.threads,
+ *   NULLIF(u.disk_read_bps, 'NaN'), NULLIF(u.disk_write_bps, 'NaN'),
+ *   NULLIF(u.disk_read_ops, 'NaN')::real, NULLIF(u.disk_write_ops, 'NaN')::real,
+ *   NULLIF(u.file_handles, 'NaN')
  * FROM unnest(:hostIds!::text[], :sampledAts!::text[], :cpuPercents!::real[],
  *   :perCorePercents!::text[], :load1s!::real[], :load5s!::real[], :load15s!::real[],
  *   :memoryUsedBytes!::float8[], :memoryTotalBytes!::float8[], :swapUsedBytes!::float8[],
  *   :diskUsedPercents!::real[], :rxBytesPerSec!::float8[], :txBytesPerSec!::float8[],
  *   :processesTotal!::integer[], :processesRunning!::integer[], :processesBlocked!::integer[],
- *   :processesZombie!::integer[], :threads!::integer[])
+ *   :processesZombie!::integer[], :threads!::integer[], :diskReadBps!::float8[],
+ *   :diskWriteBps!::float8[], :diskReadOps!::float8[], :diskWriteOps!::float8[],
+ *   :fileHandles!::float8[])
  *   AS u(host_id, sampled_at, cpu_percent, per_core_percent, load1, load5, load15,
  *   memory_used_bytes, memory_total_bytes, swap_used_bytes, disk_used_percent, rx_bytes_per_sec,
  *   tx_bytes_per_sec, processes_total, processes_running, processes_blocked, processes_zombie,
- *   threads)
+ *   threads, disk_read_bps, disk_write_bps, disk_read_ops, disk_write_ops, file_handles)
  * ON CONFLICT (host_id, sampled_at) DO NOTHING
  * ```
  */
@@ -88,6 +100,12 @@ export interface GetHostHistoryResult {
   cpu_max: number;
   disk_avg: number;
   disk_max: number;
+  disk_read_avg: number | null;
+  disk_read_max: number | null;
+  disk_write_avg: number | null;
+  disk_write_max: number | null;
+  file_handles_avg: number | null;
+  file_handles_max: number | null;
   load1_avg: number;
   load1_max: number;
   memory_avg: number;
@@ -104,7 +122,7 @@ export interface GetHostHistoryQuery {
   result: GetHostHistoryResult;
 }
 
-const getHostHistoryIR: any = {"usedParamSet":{"stepSeconds":true,"hostId":true,"since":true,"until":true,"orgId":true,"includeShared":true},"params":[{"name":"stepSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":469,"b":481}]},{"name":"hostId","required":true,"transform":{"type":"scalar"},"locs":[{"a":998,"b":1005},{"a":1116,"b":1123}]},{"name":"since","required":true,"transform":{"type":"scalar"},"locs":[{"a":1025,"b":1031}]},{"name":"until","required":true,"transform":{"type":"scalar"},"locs":[{"a":1050,"b":1056}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":1147,"b":1153}]},{"name":"includeShared","required":true,"transform":{"type":"scalar"},"locs":[{"a":1186,"b":1200}]}],"statement":"-- Buckets of stepSeconds aligned to the Unix epoch, so a chart refreshed every few seconds keeps\n-- the same buckets (the first may start before since). The host and the window are the primary\n-- key of every partition, and the window's bounds prune the others. The scope is checked here\n-- too (one primary-key probe of hosts, evaluated once), not only by the caller's GetHost: no\n-- path reads another organization's samples.\nSELECT\n  date_bin(make_interval(secs => :stepSeconds!), sampled_at, 'epoch'::timestamptz) AS \"at!\",\n  avg(cpu_percent) AS \"cpu_avg!\", max(cpu_percent) AS \"cpu_max!\",\n  avg(memory_used_bytes) AS \"memory_avg!\", max(memory_used_bytes) AS \"memory_max!\",\n  avg(load1) AS \"load1_avg!\", max(load1) AS \"load1_max!\",\n  avg(rx_bytes_per_sec) AS \"rx_avg!\", max(rx_bytes_per_sec) AS \"rx_max!\",\n  avg(tx_bytes_per_sec) AS \"tx_avg!\", max(tx_bytes_per_sec) AS \"tx_max!\",\n  avg(disk_used_percent) AS \"disk_avg!\", max(disk_used_percent) AS \"disk_max!\"\nFROM host_samples\nWHERE host_id = :hostId! AND sampled_at >= :since! AND sampled_at < :until!\n  AND EXISTS (\n    SELECT 1 FROM hosts h\n    WHERE h.id = :hostId!\n      AND (h.org_id = :orgId!::uuid OR (h.org_id IS NULL AND :includeShared!::boolean)))\nGROUP BY 1\nORDER BY 1"};
+const getHostHistoryIR: any = {"usedParamSet":{"stepSeconds":true,"hostId":true,"since":true,"until":true,"orgId":true,"includeShared":true},"params":[{"name":"stepSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":598,"b":610}]},{"name":"hostId","required":true,"transform":{"type":"scalar"},"locs":[{"a":1363,"b":1370},{"a":1481,"b":1488}]},{"name":"since","required":true,"transform":{"type":"scalar"},"locs":[{"a":1390,"b":1396}]},{"name":"until","required":true,"transform":{"type":"scalar"},"locs":[{"a":1415,"b":1421}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":1512,"b":1518}]},{"name":"includeShared","required":true,"transform":{"type":"scalar"},"locs":[{"a":1551,"b":1565}]}],"statement":"-- Buckets of stepSeconds aligned to the Unix epoch, so a chart refreshed every few seconds keeps\n-- the same buckets (the first may start before since). The host and the window are the primary\n-- key of every partition, and the window's bounds prune the others. The scope is checked here\n-- too (one primary-key probe of hosts, evaluated once), not only by the caller's GetHost: no\n-- path reads another organization's samples. Disk I/O and file handles are NULL in buckets of\n-- samples without them (stored before they existed, or left out by the agent).\nSELECT\n  date_bin(make_interval(secs => :stepSeconds!), sampled_at, 'epoch'::timestamptz) AS \"at!\",\n  avg(cpu_percent) AS \"cpu_avg!\", max(cpu_percent) AS \"cpu_max!\",\n  avg(memory_used_bytes) AS \"memory_avg!\", max(memory_used_bytes) AS \"memory_max!\",\n  avg(load1) AS \"load1_avg!\", max(load1) AS \"load1_max!\",\n  avg(rx_bytes_per_sec) AS \"rx_avg!\", max(rx_bytes_per_sec) AS \"rx_max!\",\n  avg(tx_bytes_per_sec) AS \"tx_avg!\", max(tx_bytes_per_sec) AS \"tx_max!\",\n  avg(disk_used_percent) AS \"disk_avg!\", max(disk_used_percent) AS \"disk_max!\",\n  avg(disk_read_bps) AS disk_read_avg, max(disk_read_bps) AS disk_read_max,\n  avg(disk_write_bps) AS disk_write_avg, max(disk_write_bps) AS disk_write_max,\n  avg(file_handles) AS file_handles_avg, max(file_handles) AS file_handles_max\nFROM host_samples\nWHERE host_id = :hostId! AND sampled_at >= :since! AND sampled_at < :until!\n  AND EXISTS (\n    SELECT 1 FROM hosts h\n    WHERE h.id = :hostId!\n      AND (h.org_id = :orgId!::uuid OR (h.org_id IS NULL AND :includeShared!::boolean)))\nGROUP BY 1\nORDER BY 1"};
 
 /**
  * Query generated from SQL:
@@ -113,7 +131,8 @@ const getHostHistoryIR: any = {"usedParamSet":{"stepSeconds":true,"hostId":true,
  * -- the same buckets (the first may start before since). The host and the window are the primary
  * -- key of every partition, and the window's bounds prune the others. The scope is checked here
  * -- too (one primary-key probe of hosts, evaluated once), not only by the caller's GetHost: no
- * -- path reads another organization's samples.
+ * -- path reads another organization's samples. Disk I/O and file handles are NULL in buckets of
+ * -- samples without them (stored before they existed, or left out by the agent).
  * SELECT
  *   date_bin(make_interval(secs => :stepSeconds!), sampled_at, 'epoch'::timestamptz) AS "at!",
  *   avg(cpu_percent) AS "cpu_avg!", max(cpu_percent) AS "cpu_max!",
@@ -121,7 +140,10 @@ const getHostHistoryIR: any = {"usedParamSet":{"stepSeconds":true,"hostId":true,
  *   avg(load1) AS "load1_avg!", max(load1) AS "load1_max!",
  *   avg(rx_bytes_per_sec) AS "rx_avg!", max(rx_bytes_per_sec) AS "rx_max!",
  *   avg(tx_bytes_per_sec) AS "tx_avg!", max(tx_bytes_per_sec) AS "tx_max!",
- *   avg(disk_used_percent) AS "disk_avg!", max(disk_used_percent) AS "disk_max!"
+ *   avg(disk_used_percent) AS "disk_avg!", max(disk_used_percent) AS "disk_max!",
+ *   avg(disk_read_bps) AS disk_read_avg, max(disk_read_bps) AS disk_read_max,
+ *   avg(disk_write_bps) AS disk_write_avg, max(disk_write_bps) AS disk_write_max,
+ *   avg(file_handles) AS file_handles_avg, max(file_handles) AS file_handles_max
  * FROM host_samples
  * WHERE host_id = :hostId! AND sampled_at >= :since! AND sampled_at < :until!
  *   AND EXISTS (
