@@ -57,3 +57,18 @@ export function shortTime(atMs: number, nowMs = Date.now()): string {
     minute: "2-digit",
   });
 }
+
+/** bytesPerSecond formats a throughput: 1.5 MiB/s. */
+export function bytesPerSecond(value: number): string {
+  return `${bytes(value)}/s`;
+}
+
+/** count formats a whole number with thousands separators: 12,345. */
+export function count(value: number): string {
+  return Math.round(value).toLocaleString("en-US");
+}
+
+/** opsPerSecond formats a rate of operations: 0.5/s, 12/s. */
+export function opsPerSecond(value: number): string {
+  return `${value.toFixed(value >= 10 ? 0 : 1)}/s`;
+}

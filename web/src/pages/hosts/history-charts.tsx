@@ -1,5 +1,5 @@
 import { type Series, TimeSeriesChart } from "../../components/time-series-chart";
-import { bytes } from "../../lib/format";
+import { bytes, bytesPerSecond, count } from "../../lib/format";
 import { CHART_COLORS as C } from "./chart-colors";
 import { type HistoryRow, type HostMetric, metricValue } from "./history-rows";
 import { Panel } from "./panel";
@@ -12,18 +12,22 @@ const CPU = avgMax("cpu_percent", C.cpu);
 const MEMORY = avgMax("memory_used_bytes", C.memory);
 const LOAD = avgMax("load1", C.load);
 const DISK = avgMax("disk_used_percent", C.disk);
+const HANDLES = avgMax("file_handles", C.handles);
 const NETWORK: Series<HistoryRow>[] = [
   { label: "Received", value: (r) => metricValue(r, "rx_bytes_per_sec", "avg"), color: C.rx },
   { label: "Sent", value: (r) => metricValue(r, "tx_bytes_per_sec", "avg"), color: C.tx },
 ];
+const DISK_IO: Series<HistoryRow>[] = [
+  { label: "Read", value: (r) => metricValue(r, "disk_read_bps", "avg"), color: C.diskRead },
+  { label: "Written", value: (r) => metricValue(r, "disk_write_bps", "avg"), color: C.diskWrite },
+];
 
 const HEIGHT = 180;
 const time = (row: HistoryRow) => row.t;
-const perSecond = (v: number) => `${bytes(v)}/s`;
 
 /**
  * HistoryCharts draw a window of GetHostHistory: average and peak per bucket of CPU, memory
- * used, load and the fullest disk, and average network throughput.
+ * used, load, the fullest disk and open file handles, and average network and disk throughput.
  */
 export function HistoryCharts({
   rows,
@@ -59,9 +63,11 @@ export function HistoryCharts({
     <div className="grid gap-4 lg:grid-cols-2">
       {chart("CPU use", CPU, { domain: [0, 100], unit: " %" })}
       {chart("Memory used", MEMORY, { formatValue: bytes })}
-      {chart("Network", NETWORK, { formatValue: perSecond })}
+      {chart("Network", NETWORK, { formatValue: bytesPerSecond })}
       {chart("Load (1 min)", LOAD, {})}
       {chart("Fullest disk", DISK, { domain: [0, 100], unit: " %" })}
+      {chart("Disk I/O", DISK_IO, { formatValue: bytesPerSecond })}
+      {chart("File handles", HANDLES, { formatValue: count })}
     </div>
   );
 }

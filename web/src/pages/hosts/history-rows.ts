@@ -8,7 +8,10 @@ export type HostMetric =
   | "load1"
   | "rx_bytes_per_sec"
   | "tx_bytes_per_sec"
-  | "disk_used_percent";
+  | "disk_used_percent"
+  | "disk_read_bps"
+  | "disk_write_bps"
+  | "file_handles";
 
 /** HistoryRow is one time bucket with every metric's avg and max, for the history charts. */
 export interface HistoryRow {

@@ -1,13 +1,16 @@
 import type { Host, HostSample } from "../../../../gen/pulsar/v1/host_pb";
 import { FormError } from "../../components/form";
 import { Spinner } from "../../components/spinner";
-import { TimeRangePicker } from "../../components/time-range-picker";
 import { timestampMs } from "../../lib/format";
 import type { RequestState } from "../../lib/use-request";
 import { CoreBars } from "./core-bars";
+import { DiskIoDevices } from "./disk-io-devices";
 import { DiskUsage } from "./disk-usage";
 import { HistoryCharts } from "./history-charts";
 import type { HistoryRow } from "./history-rows";
+import { HostAbout } from "./host-about";
+import { HostHeader } from "./host-header";
+import { HostSettings } from "./host-settings";
 import { HostStats } from "./host-stats";
 import { LiveCharts } from "./live-charts";
 import { sampleTime } from "./live-window";
@@ -15,8 +18,9 @@ import { Panel } from "./panel";
 import { HOST_RANGES, type HostRange } from "./ranges";
 import { StatusBanner } from "./status-banner";
 import { TopProcesses } from "./top-processes";
+import type { HostChange } from "./use-host-actions";
 
-/** HostDetailProps are the selected host's data, as useHostsPage holds it. */
+/** HostDetailProps are the selected host's data, as useHostsPage holds it, and its actions. */
 export interface HostDetailProps {
   /** From the host list; undefined while it loads. */
   host: Host | undefined;
@@ -25,12 +29,15 @@ export interface HostDetailProps {
   range: HostRange;
   onRangeChange: (range: HostRange) => void;
   history: RequestState<HistoryRow[]>;
+  onUpdate: (change: HostChange) => Promise<void>;
+  onDelete: () => Promise<void>;
+  onDeleted: () => void;
 }
 
 /**
  * HostDetail is one host: its name and machine, whether its figures are current, the headline
- * figures, the charts (live or a window of history), and the newest sample's cores, disks and
- * top processes.
+ * figures, the charts (live or a window of history), the newest sample's cores, disks, disk
+ * throughput and top processes, then what the registry knows of it and its settings.
  */
 export function HostDetail({
   host,
@@ -39,38 +46,16 @@ export function HostDetail({
   range,
   onRangeChange,
   history,
+  onUpdate,
+  onDelete,
+  onDeleted,
 }: HostDetailProps) {
   const latest = samples.at(-1);
-  const info = latest?.info;
-  const name = host?.hostname || latest?.hostname || "Host";
-  const machine = [
-    info?.os || host?.os,
-    info?.kernel,
-    info?.arch,
-    info?.cpuModel,
-    (info?.cores || host?.cores) && `${info?.cores || host?.cores} cores`,
-  ].filter(Boolean);
   const rangeLabel = HOST_RANGES.find((r) => r.value === range)?.label ?? range;
 
   return (
     <div className="min-w-0 space-y-4">
-      <div className="flex flex-wrap items-start justify-between gap-3">
-        <div className="min-w-0">
-          <h2 className="flex items-center gap-2 text-xl font-semibold">
-            <span className="truncate">{name}</span>
-            {host?.shared && (
-              <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-normal text-slate-600 dark:bg-slate-800 dark:text-slate-300">
-                shared
-              </span>
-            )}
-          </h2>
-          {machine.length > 0 && (
-            <p className="text-sm text-slate-500 dark:text-slate-400">{machine.join(" · ")}</p>
-          )}
-        </div>
-        <TimeRangePicker options={HOST_RANGES} value={range} onChange={onRangeChange} />
-      </div>
-
+      <HostHeader host={host} latest={latest} range={range} onRangeChange={onRangeChange} />
       <StatusBanner
         online={host?.online}
         lastSeenMs={timestampMs(host?.lastSeen)}
@@ -100,9 +85,20 @@ export function HostDetail({
           <DiskUsage disks={latest?.disks ?? []} />
         </Panel>
       </div>
+      <Panel title="Disk I/O per disk" aside="now">
+        <DiskIoDevices devices={latest?.diskIo?.devices ?? []} />
+      </Panel>
       <Panel title="Top processes" aside="by CPU, now">
         <TopProcesses processes={latest?.topProcesses ?? []} />
       </Panel>
+      {host && (
+        <>
+          <Panel title="About this host">
+            <HostAbout host={host} onUpdate={host.shared ? undefined : onUpdate} />
+          </Panel>
+          <HostSettings host={host} onUpdate={onUpdate} onDelete={onDelete} onDeleted={onDeleted} />
+        </>
+      )}
     </div>
   );
 }

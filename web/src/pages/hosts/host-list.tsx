@@ -1,6 +1,8 @@
 import type { Host } from "../../../../gen/pulsar/v1/host_pb";
 import { Link } from "../../components/link";
 import { ago, bytes, timestampMs } from "../../lib/format";
+import { hostName } from "./host-name";
+import { LabelChips } from "./label-chips";
 
 /** HostListProps are the hosts to list and the one shown. */
 export interface HostListProps {
@@ -9,8 +11,8 @@ export interface HostListProps {
 }
 
 /**
- * HostList lists the hosts with their state, shared badge, OS, cores, memory and last sample;
- * each links to its page. On a phone it is a short scrolling list above the selected host.
+ * HostList lists the hosts with their name, state, shared badge, labels, address, OS, cores,
+ * memory, agent version and last sample; each links to its page. On a phone it is a short scrolling list above the selected host.
  */
 export function HostList({ hosts, selectedId }: HostListProps) {
   return (
@@ -28,10 +30,13 @@ export function HostList({ hosts, selectedId }: HostListProps) {
 
 function HostItem({ host, selected }: { host: Host; selected: boolean }) {
   const facts = [
+    host.ipAddress,
     host.os,
     host.cores > 0 && `${host.cores} ${host.cores === 1 ? "core" : "cores"}`,
     host.memoryBytes > 0 && bytes(host.memoryBytes),
+    host.agentVersion && `agent ${host.agentVersion}`,
   ].filter(Boolean);
+  const name = hostName(host);
   return (
     <Link
       href={`/hosts/${encodeURIComponent(host.id)}`}
@@ -47,7 +52,12 @@ function HostItem({ host, selected }: { host: Host; selected: boolean }) {
           aria-hidden
           className={`inline-block h-2.5 w-2.5 shrink-0 rounded-full ${host.online ? "bg-up" : "bg-down"}`}
         />
-        <span className="truncate font-medium">{host.hostname || host.id}</span>
+        <span
+          className="truncate font-medium"
+          title={name === host.hostname ? name : `${name} (${host.hostname})`}
+        >
+          {name}
+        </span>
         <span className="sr-only">{host.online ? "online" : "offline"}</span>
         {host.shared && (
           <span
@@ -58,6 +68,7 @@ function HostItem({ host, selected }: { host: Host; selected: boolean }) {
           </span>
         )}
       </span>
+      <LabelChips labels={host.labels} label={`Labels of ${name}`} className="mt-1" />
       {facts.length > 0 && (
         <span className="mt-0.5 block truncate text-xs text-slate-500 dark:text-slate-400">
           {facts.join(" · ")}

@@ -1,16 +1,19 @@
 import type { HostSample } from "../../../../gen/pulsar/v1/host_pb";
 import { StatCard } from "../../components/stat-card";
-import { bytes, percent } from "../../lib/format";
+import { bytes, bytesPerSecond, count, opsPerSecond, percent } from "../../lib/format";
 
 /**
  * HostStats are the host's headline figures from its newest sample: CPU, memory, swap,
- * network in and out, processes. Dashes until the first sample arrives.
+ * network in and out, disk reads and writes, processes and threads, and open file handles.
+ * Dashes until the first sample arrives.
  */
 export function HostStats({ latest }: { latest: HostSample | undefined }) {
   const cpu = latest?.cpu;
   const memory = latest?.memory;
   const network = latest?.network;
   const processes = latest?.processes;
+  const io = latest?.diskIo;
+  const handles = latest?.fileHandles;
   const none = "—";
   return (
     <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3">
@@ -42,13 +45,23 @@ export function HostStats({ latest }: { latest: HostSample | undefined }) {
       />
       <StatCard
         label="Received"
-        value={network ? `${bytes(network.rxBytesPerSec)}/s` : none}
+        value={network ? bytesPerSecond(network.rxBytesPerSec) : none}
         hint="network in"
       />
       <StatCard
         label="Sent"
-        value={network ? `${bytes(network.txBytesPerSec)}/s` : none}
+        value={network ? bytesPerSecond(network.txBytesPerSec) : none}
         hint="network out"
+      />
+      <StatCard
+        label="Disk read"
+        value={io ? bytesPerSecond(io.readBytesPerSec) : none}
+        hint={io ? `${opsPerSecond(io.readOpsPerSec)} reads` : undefined}
+      />
+      <StatCard
+        label="Disk write"
+        value={io ? bytesPerSecond(io.writeBytesPerSec) : none}
+        hint={io ? `${opsPerSecond(io.writeOpsPerSec)} writes` : undefined}
       />
       <StatCard
         label="Processes"
@@ -60,8 +73,21 @@ export function HostStats({ latest }: { latest: HostSample | undefined }) {
             : undefined
         }
       />
+      <StatCard
+        label="File handles"
+        value={handles?.allocated ? count(handles.allocated) : none}
+        hint={handles?.allocated ? handleLimit(handles.max) : undefined}
+      />
     </dl>
   );
+}
+
+// fs.file-max is often 2^63 - 1 ("no limit"): a 19-digit figure tells nobody anything.
+const NO_REAL_LIMIT = 2 ** 53;
+
+function handleLimit(max: number): string {
+  if (max <= 0) return "open";
+  return max >= NO_REAL_LIMIT ? "open, no set limit" : `open of ${count(max)}`;
 }
 
 function load(value: number): string {

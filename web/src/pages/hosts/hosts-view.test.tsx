@@ -1,60 +1,17 @@
 // @vitest-environment happy-dom
-import { create, toJson } from "@bufbuild/protobuf";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { createClient, createRouterTransport } from "@connectrpc/connect";
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  type GetHostHistoryRequest,
-  HostSampleSchema,
-  HostSchema,
-  HostService,
-} from "../../../../gen/pulsar/v1/host_pb";
-import { StreamEventSchema } from "../../../../gen/pulsar/v1/stream_pb";
-import { LiveStream } from "../../api/stream";
-import { StreamContext } from "../../api/use-stream";
-import { HostsView } from "./hosts-view";
+import { type GetHostHistoryRequest, HostSampleSchema } from "../../../../gen/pulsar/v1/host_pb";
+import { type FakeSocket, renderHostsView } from "./hosts-test-kit";
 
 afterEach(cleanup);
 
-/** A WebSocket stand-in: records what the app sends, and delivers frames when told. */
-class FakeSocket {
-  readyState = 0;
-  sent: unknown[] = [];
-  onopen: ((event: Event) => void) | null = null;
-  onmessage: ((event: { data: string }) => void) | null = null;
-  onclose: ((event: Event) => void) | null = null;
-  send(data: string) {
-    this.sent.push(JSON.parse(data));
-  }
-  close() {}
-  open() {
-    this.readyState = WebSocket.OPEN;
-    this.onopen?.(new Event("open"));
-  }
-  deliver(frame: Parameters<typeof create<typeof StreamEventSchema>>[1]) {
-    const event = create(StreamEventSchema, frame);
-    this.onmessage?.({ data: JSON.stringify(toJson(StreamEventSchema, event)) });
-  }
-}
-
 function setup() {
   const historyCalls: GetHostHistoryRequest[] = [];
-  const transport = createRouterTransport(({ service }) => {
-    service(HostService, {
-      listHosts: () => ({
-        hosts: [
-          create(HostSchema, {
-            id: "h1",
-            hostname: "web-1",
-            os: "Debian GNU/Linux 12",
-            cores: 4,
-            memoryBytes: 8 * 2 ** 30,
-            online: true,
-            lastSeen: timestampFromMs(Date.now()),
-          }),
-        ],
-      }),
+  const { sockets } = renderHostsView({
+    service: {
       getHostHistory: (req) => {
         historyCalls.push(req);
         return {
@@ -66,25 +23,36 @@ function setup() {
           ],
         };
       },
-    });
-  });
-  const sockets: FakeSocket[] = [];
-  const stream = new LiveStream({
-    createSocket: () => {
-      const socket = new FakeSocket();
-      sockets.push(socket);
-      // The stream uses only the members FakeSocket has.
-      return socket as unknown as WebSocket;
     },
   });
-  render(
-    <StreamContext.Provider value={stream}>
-      <HostsView client={createClient(HostService, transport)} onUnauthenticated={() => {}} />
-    </StreamContext.Provider>,
-  );
   return { historyCalls, sockets };
 }
 
+/** streamSample opens the page's socket and delivers one sample of web-1 on "host:h1". */
+async function streamSample(
+  sockets: FakeSocket[],
+  sample: MessageInitShape<typeof HostSampleSchema>,
+): Promise<void> {
+  await waitFor(() => expect(sockets).toHaveLength(1));
+  const socket = sockets[0] as FakeSocket;
+  socket.open();
+  await waitFor(() => expect(socket.sent).toContainEqual({ subscribe: ["host:h1"] }));
+  socket.deliver({
+    topic: "host:h1",
+    replay: true,
+    payload: {
+      case: "hostSample",
+      value: create(HostSampleSchema, {
+        hostId: "h1",
+        hostname: "web-1",
+        sampledAt: timestampFromMs(Date.now()),
+        ...sample,
+      }),
+    },
+  });
+}
+
+const card = (label: string) => screen.getByText(label, { selector: "dt" }).parentElement;
 const cpuCard = () => screen.getByText("CPU", { selector: "dt" }).parentElement;
 
 describe("HostsView", () => {
@@ -148,7 +116,116 @@ describe("HostsView", () => {
       "Network, last 1 h",
       "Load (1 min), last 1 h",
       "Fullest disk, last 1 h",
+      "Disk I/O, last 1 h",
+      "File handles, last 1 h",
     ]);
     expect(screen.getByRole("button", { name: "1 h" }).getAttribute("aria-pressed")).toBe("true");
+  });
+
+  it("shows the disk throughput, per disk and in total, and the open file handles of a sample", async () => {
+    const { sockets } = setup();
+    await streamSample(sockets, {
+      diskIo: {
+        readBytesPerSec: 3 * 2 ** 20,
+        writeBytesPerSec: 512 * 2 ** 10,
+        readOpsPerSec: 120,
+        writeOpsPerSec: 4.5,
+        devices: [
+          {
+            name: "nvme0n1",
+            readBytesPerSec: 3 * 2 ** 20,
+            writeBytesPerSec: 0,
+            readOpsPerSec: 120,
+            writeOpsPerSec: 0,
+          },
+          { name: "sda", writeBytesPerSec: 512 * 2 ** 10, writeOpsPerSec: 4.5 },
+        ],
+      },
+      fileHandles: { allocated: 2048, max: 2 ** 63 - 1 },
+    });
+
+    await waitFor(() => expect(card("Disk read")?.textContent).toContain("3.0 MiB/s"));
+    expect(card("Disk read")?.textContent).toContain("120/s reads");
+    expect(card("Disk write")?.textContent).toContain("512 KiB/s");
+    expect(card("File handles")?.textContent).toBe("File handles2,048open, no set limit");
+    const devices = screen.getByRole("table", { name: "Disk I/O per disk" });
+    expect(
+      within(devices)
+        .getAllByRole("row")
+        .slice(1)
+        .map((row) => [...(row as HTMLTableRowElement).cells].map((c) => c.textContent)),
+    ).toEqual([
+      ["nvme0n1", "3.0 MiB/s", "0 B/s", "120/s / 0.0/s"],
+      ["sda", "0 B/s", "512 KiB/s", "0.0/s / 4.5/s"],
+    ]);
+    expect(screen.getByRole("figure", { name: "Disk throughput, live" })).toBeTruthy();
+  });
+
+  it("sorts the top processes by memory when its header is clicked, and back", async () => {
+    const { sockets } = setup();
+    await streamSample(sockets, {
+      topProcesses: [
+        {
+          pid: 1,
+          name: "node",
+          command: "node /srv/api/server.js --port 3000",
+          cpuPercent: 50,
+          memoryBytes: 100 * 2 ** 20,
+          memoryPercent: 1.2,
+          threads: 11,
+          openFiles: 40,
+          state: "running",
+        },
+        {
+          pid: 2,
+          name: "node",
+          command: "node /srv/worker/main.js",
+          cpuPercent: 20,
+          memoryBytes: 900 * 2 ** 20,
+          memoryPercent: 11,
+          threads: 7,
+          openFiles: -1,
+          state: "sleeping",
+        },
+        {
+          pid: 3,
+          name: "postgres",
+          cpuPercent: 5,
+          memoryBytes: 400 * 2 ** 20,
+          memoryPercent: 4.9,
+          threads: 1,
+          openFiles: 12,
+          state: "sleeping",
+        },
+      ],
+    });
+    const table = await screen.findByRole("table", { name: "Top processes by CPU use" });
+    const pids = () =>
+      within(table)
+        .getAllByRole("row")
+        .slice(1)
+        .map((row) => (row as HTMLTableRowElement).cells[1]?.textContent);
+    const header = (name: string) =>
+      within(table).getByRole("button", { name }).closest("th") as HTMLElement;
+    expect(pids()).toEqual(["1", "2", "3"]);
+    expect(header("CPU").getAttribute("aria-sort")).toBe("descending");
+
+    fireEvent.click(within(table).getByRole("button", { name: "Memory" }));
+    expect(pids()).toEqual(["2", "3", "1"]);
+    expect(header("Memory").getAttribute("aria-sort")).toBe("descending");
+    expect(header("CPU").getAttribute("aria-sort")).toBe("none");
+    fireEvent.click(within(table).getByRole("button", { name: "Memory" }));
+    expect(pids()).toEqual(["1", "3", "2"]);
+    expect(header("Memory").getAttribute("aria-sort")).toBe("ascending");
+
+    // The worker's row: its whole command line in the tooltip, its unreadable open files a dash.
+    const worker = within(table).getAllByRole("row")[3] as HTMLTableRowElement;
+    expect(worker.cells[0]?.title).toBe("node /srv/worker/main.js");
+    expect([...worker.cells].slice(3).map((c) => c.textContent)).toEqual([
+      "900 MiB11.0 %",
+      "7",
+      "—",
+      "sleeping",
+    ]);
   });
 });

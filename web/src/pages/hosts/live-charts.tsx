@@ -1,6 +1,6 @@
 import type { HostSample } from "../../../../gen/pulsar/v1/host_pb";
 import { type Series, TimeSeriesChart } from "../../components/time-series-chart";
-import { bytes } from "../../lib/format";
+import { bytes, bytesPerSecond, opsPerSecond } from "../../lib/format";
 import { CHART_COLORS as C } from "./chart-colors";
 import { sampleTime } from "./live-window";
 import { Panel } from "./panel";
@@ -17,6 +17,10 @@ const NETWORK: Series<HostSample>[] = [
   { label: "Received", value: (s) => s.network?.rxBytesPerSec ?? 0, color: C.rx },
   { label: "Sent", value: (s) => s.network?.txBytesPerSec ?? 0, color: C.tx },
 ];
+const DISK_IO: Series<HostSample>[] = [
+  { label: "Read", value: (s) => s.diskIo?.readBytesPerSec ?? 0, color: C.diskRead },
+  { label: "Written", value: (s) => s.diskIo?.writeBytesPerSec ?? 0, color: C.diskWrite },
+];
 const PROCESSES: Series<HostSample>[] = [
   { label: "Running", value: (s) => s.processes?.running ?? 0, color: C.running },
   { label: "Sleeping", value: (s) => s.processes?.sleeping ?? 0, color: C.sleeping },
@@ -25,15 +29,15 @@ const PROCESSES: Series<HostSample>[] = [
 ];
 
 const HEIGHT = 180;
-const perSecond = (v: number) => `${bytes(v)}/s`;
 
 /**
- * LiveCharts draw the live window: CPU, memory (used against total, and swap), network
- * throughput and processes by state, each through the app's one TimeSeriesChart.
+ * LiveCharts draw the live window: CPU, memory (used against total, and swap), network and
+ * disk throughput and processes by state, each through the app's one TimeSeriesChart.
  */
 export function LiveCharts({ samples }: { samples: readonly HostSample[] }) {
   const latest = samples.at(-1);
   const counts = latest?.processes;
+  const io = latest?.diskIo;
   return (
     <div className="grid gap-4 lg:grid-cols-2">
       <Panel title="CPU use">
@@ -63,7 +67,23 @@ export function LiveCharts({ samples }: { samples: readonly HostSample[] }) {
           data={samples}
           time={sampleTime}
           series={NETWORK}
-          formatValue={perSecond}
+          formatValue={bytesPerSecond}
+          height={HEIGHT}
+        />
+      </Panel>
+      <Panel
+        title="Disk I/O"
+        aside={
+          io &&
+          `${opsPerSecond(io.readOpsPerSec)} reads · ${opsPerSecond(io.writeOpsPerSec)} writes`
+        }
+      >
+        <TimeSeriesChart
+          label="Disk throughput, live"
+          data={samples}
+          time={sampleTime}
+          series={DISK_IO}
+          formatValue={bytesPerSecond}
           height={HEIGHT}
         />
       </Panel>

@@ -6,11 +6,21 @@ import type { HostsDeps } from "./client";
 import { type HistoryRow, historyRows } from "./history-rows";
 import { sampleIntervalMs } from "./live-window";
 import { type HostRange, RANGE_MS } from "./ranges";
+import { type HostActions, useHostActions } from "./use-host-actions";
+import { useHostList } from "./use-host-list";
 import { useLiveSamples } from "./use-live-samples";
 
 /** HostsPageData is everything the hosts page shows, kept live. */
 export interface HostsPageData {
+  /** Every host of the organization: what the page is about, whatever the filter. */
   hosts: RequestState<Host[]>;
+  /** The label selector the list is filtered by; "" for none. */
+  labelSelector: string;
+  setLabelSelector: (selector: string) => void;
+  /** The hosts the selector matches; idle without one. */
+  filtered: RequestState<Host[]>;
+  /** Renaming, labelling, configuring and deleting a host. */
+  actions: Omit<HostActions, "edits">;
   /** The host shown: the one in the path, else the first online one, else the first. */
   selectedId: string | undefined;
   selected: Host | undefined;
@@ -24,8 +34,6 @@ export interface HostsPageData {
   history: RequestState<HistoryRow[]>;
 }
 
-// The host list says who is online; sampled hosts change state within a few intervals.
-const LIST_REFRESH_MS = 15_000;
 // History buckets are minutes wide at 1 h and more beyond: a refresh a minute keeps them current.
 const HISTORY_REFRESH_MS = 60_000;
 
@@ -35,19 +43,19 @@ export function defaultHost(hosts: readonly Host[] | undefined): Host | undefine
 }
 
 /**
- * useHostsPage is the hosts page's data: the host list (polled), the selected host's live
- * samples from the "host:<id>" stream topic, and, when a history range is chosen, its
- * GetHostHistory series.
+ * useHostsPage is the hosts page's data: the host list (polled, and the hosts a label selector
+ * matches when one is given), the selected host's live samples from the "host:<id>" stream
+ * topic, when a history range is chosen its GetHostHistory series, and the actions on a host.
  */
 export function useHostsPage(id: string | undefined, deps: HostsDeps): HostsPageData {
   const { client, onUnauthenticated } = deps;
   const [range, setRange] = useState<HostRange>("live");
+  const [labelSelector, setLabelSelector] = useState("");
+  const { edits, ...actions } = useHostActions(deps);
 
-  const hosts = useRequest(
-    "hosts",
-    async (signal) => (await client.listHosts({}, { signal })).hosts,
-    { refreshMs: LIST_REFRESH_MS, onUnauthenticated },
-  );
+  // The unfiltered list stays loaded: the host shown need not match the filter.
+  const hosts = useHostList("", edits, deps);
+  const filtered = useHostList(labelSelector || undefined, edits, deps);
   const selectedId = id ?? defaultHost(hosts.data)?.id;
   const selected = hosts.data?.find((h) => h.id === selectedId);
   const samples = useLiveSamples(selectedId);
@@ -73,6 +81,10 @@ export function useHostsPage(id: string | undefined, deps: HostsDeps): HostsPage
 
   return {
     hosts,
+    labelSelector,
+    setLabelSelector,
+    filtered,
+    actions,
     selectedId,
     selected,
     range,
