@@ -2,13 +2,17 @@ import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import type pg from "pg";
 import type { GetHostHistoryRequest, HostService } from "../../gen/pulsar/v1/host_pb.js";
+import { deleteHostRuleStates } from "../alerts/host-rules/host-rule-state.js";
 import { getCaller } from "../auth/caller.js";
-import { InvalidArgumentError, NotFoundError } from "../core/errors.js";
+import { InvalidArgumentError, NotFoundError, PermissionDeniedError } from "../core/errors.js";
 import { intInRange } from "../core/validate.js";
+import { withTransaction } from "../db/transaction.js";
+import { parseLabelSelector } from "../hosts/labels/label-selector.js";
 import { getHostHistory } from "../hosts/server/host-history-db.js";
 import * as hosts from "../hosts/server/hosts-db.js";
 import type { OrgQuotas } from "../quota/org-quotas.js";
 import { createAgentTokenRpcs } from "./agent-tokens.js";
+import { requireHostId, resolveHostChanges } from "./host-input.js";
 
 /** HostServiceDeps are what the host RPCs use. */
 export interface HostServiceDeps {
@@ -85,7 +89,9 @@ export function resolveHistoryRange(
  * createHostService implements pulsar.v1.HostService over the hosts and host_samples tables the
  * workers and agents write, and the agent tokens (createAgentTokenRpcs). Every call sees the
  * caller's organization's hosts, plus the shared ones when sharedHosts is on; another
- * organization's host answers not_found like a host that never existed.
+ * organization's host answers not_found like a host that never existed. Only the
+ * organization's own hosts can be changed or deleted: a shared host answers permission_denied.
+ * UpdateHost and DeleteHost are writes, metered per organization by the API's write meter.
  */
 export function createHostService(deps: HostServiceDeps): ServiceImpl<typeof HostService> {
   const { pool } = deps;
@@ -96,10 +102,44 @@ export function createHostService(deps: HostServiceDeps): ServiceImpl<typeof Hos
     includeShared: deps.sharedHosts,
   });
 
+  /** ownHost answers the caller's organization when the host is its own, else refuses. */
+  const ownHost = async (ctx: HandlerContext, id: string): Promise<string> => {
+    const scope = scopeOf(ctx);
+    const host = await hosts.getHost(pool, scope, id, { onlineWithinMs, now: now() });
+    if (!host) throw new NotFoundError(`host ${id} not found`);
+    if (host.shared) {
+      throw new PermissionDeniedError(
+        `host ${id} is a shared host (sampled by the shared workers): it cannot be changed or deleted`,
+      );
+    }
+    return scope.orgId;
+  };
+
   return {
     ...createAgentTokenRpcs(pool, { quotas: deps.quotas }),
-    async listHosts(_req, ctx) {
-      return { hosts: await hosts.listHosts(pool, scopeOf(ctx), { onlineWithinMs, now: now() }) };
+    async listHosts(req, ctx) {
+      const selector = parseLabelSelector(req.labelSelector, "labelSelector");
+      return {
+        hosts: await hosts.listHosts(pool, scopeOf(ctx), { onlineWithinMs, now: now(), selector }),
+      };
+    },
+    async updateHost(req, ctx) {
+      const { id, changes } = resolveHostChanges(req);
+      const orgId = await ownHost(ctx, id);
+      const host = await hosts.updateHost(pool, orgId, id, changes, { onlineWithinMs, now: now() });
+      // Deleted between the two statements.
+      if (!host) throw new NotFoundError(`host ${id} not found`);
+      return { host };
+    },
+    async deleteHost(req, ctx) {
+      const id = requireHostId("id", req.id);
+      const orgId = await ownHost(ctx, id);
+      await withTransaction(pool, async (client) => {
+        if (await hosts.deleteHost(client, orgId, id)) {
+          await deleteHostRuleStates(client, orgId, id);
+        }
+      });
+      return {};
     },
     async getHostHistory(req, ctx) {
       const scope = scopeOf(ctx);

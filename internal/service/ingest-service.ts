@@ -28,7 +28,9 @@ export interface IngestServiceDeps {
  * sample's size first), its hosts' ownership checked and its new hosts recorded within the
  * organization's host quota before any sample is stored; then the samples are stored (the call
  * waits, so an agent drops a sample from its buffer only once it is in Postgres) and published
- * live, in the order sent: the HostSampleSink, the same path as a worker's samples.
+ * live, in the order sent: the HostSampleSink, the same path as a worker's samples. The answer
+ * carries the agent settings the dashboard set for the host (the agent applies them) and the
+ * hosts the call registered (an agent learns that its host had been deleted).
  */
 export function createIngestService(deps: IngestServiceDeps): ServiceImpl<typeof IngestService> {
   const now = deps.now ?? Date.now;
@@ -53,9 +55,13 @@ export function createIngestService(deps: IngestServiceDeps): ServiceImpl<typeof
       const key = { tokenId: caller.tokenId, orgId: caller.orgId };
       await deps.limiter.consume(key, req.samples.length, async () => sum(await measure()));
       validateSamples(req.samples, now(), await measure());
-      const foreign = await deps.sink.push(caller.orgId, req.samples, maxHosts);
-      if (foreign !== undefined) throw refuse(foreign);
-      return { accepted: req.samples.length };
+      const pushed = await deps.sink.push(caller.orgId, req.samples, maxHosts);
+      if (pushed.foreign !== undefined) throw refuse(pushed.foreign);
+      return {
+        accepted: req.samples.length,
+        agentSettings: pushed.agentSettings,
+        createdHostIds: pushed.createdHostIds,
+      };
     },
   };
 }

@@ -31,7 +31,7 @@ let credentials: { apiToken: string; agentToken: string; session?: string };
 beforeAll(async () => {
   api = await startTestApi("openapi-examples", {
     // IngestService is served only with a sink; this one stores nothing (no example reaches it).
-    ingest: { sink: { push: async () => undefined } },
+    ingest: { sink: { push: async () => ({ createdHostIds: [] }) } },
   });
   const org = await createTestOrg(api.db.pool);
   credentials = { apiToken: org.apiToken, agentToken: await org.token("agent") };

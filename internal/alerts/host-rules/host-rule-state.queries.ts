@@ -270,3 +270,34 @@ const insertHostEventIR: any = {"usedParamSet":{"orgId":true,"kind":true,"hostId
  * ```
  */
 export const insertHostEvent = new PreparedQuery<InsertHostEventParams,InsertHostEventResult>(insertHostEventIR);
+
+
+/** 'DeleteHostRuleStates' parameters type */
+export interface DeleteHostRuleStatesParams {
+  hostId: string;
+  orgId: string;
+}
+
+/** 'DeleteHostRuleStates' return type */
+export type DeleteHostRuleStatesResult = void;
+
+/** 'DeleteHostRuleStates' query type */
+export interface DeleteHostRuleStatesQuery {
+  params: DeleteHostRuleStatesParams;
+  result: DeleteHostRuleStatesResult;
+}
+
+const deleteHostRuleStatesIR: any = {"usedParamSet":{"hostId":true,"orgId":true},"params":[{"name":"hostId","required":true,"transform":{"type":"scalar"},"locs":[{"a":354,"b":361}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":399,"b":405}]}],"statement":"-- Every rule's state on a host (HostService.DeleteHost, in its transaction): a host deleted and\n-- recorded again starts with no rule holding or firing. The rules are the organization's only\n-- (a host belongs to one organization; shared hosts are never deleted). Its past events stay.\nDELETE FROM host_rule_state s\nUSING host_rules r\nWHERE s.host_id = :hostId! AND r.id = s.rule_id AND r.org_id = :orgId!::uuid"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * -- Every rule's state on a host (HostService.DeleteHost, in its transaction): a host deleted and
+ * -- recorded again starts with no rule holding or firing. The rules are the organization's only
+ * -- (a host belongs to one organization; shared hosts are never deleted). Its past events stay.
+ * DELETE FROM host_rule_state s
+ * USING host_rules r
+ * WHERE s.host_id = :hostId! AND r.id = s.rule_id AND r.org_id = :orgId!::uuid
+ * ```
+ */
+export const deleteHostRuleStates = new PreparedQuery<DeleteHostRuleStatesParams,DeleteHostRuleStatesResult>(deleteHostRuleStatesIR);

@@ -76,3 +76,11 @@ SELECT e.id, e.created_at,
   ARRAY(SELECT d.channel_id::text FROM d ORDER BY d.channel_name, d.channel_id) AS "channel_ids!",
   ARRAY(SELECT d.channel_name FROM d ORDER BY d.channel_name, d.channel_id) AS "channel_names!"
 FROM e;
+
+/* @name DeleteHostRuleStates */
+-- Every rule's state on a host (HostService.DeleteHost, in its transaction): a host deleted and
+-- recorded again starts with no rule holding or firing. The rules are the organization's only
+-- (a host belongs to one organization; shared hosts are never deleted). Its past events stay.
+DELETE FROM host_rule_state s
+USING host_rules r
+WHERE s.host_id = :hostId! AND r.id = s.rule_id AND r.org_id = :orgId!::uuid;

@@ -219,3 +219,15 @@ export async function insertHostEvent(db: Queryable, event: HostEvent): Promise<
     })),
   };
 }
+
+/**
+ * deleteHostRuleStates removes orgId's rules' states on a host; run it in the transaction that
+ * deletes the host (HostService.DeleteHost).
+ */
+export async function deleteHostRuleStates(
+  db: Queryable,
+  orgId: string,
+  hostId: string,
+): Promise<void> {
+  await q.deleteHostRuleStates.run({ orgId, hostId }, connection(db));
+}

@@ -80,7 +80,7 @@ describe("host rules on the sample store's write path", () => {
     await store.write(org.orgId, [sample(2)]);
     // Another organization's samples of the host are refused by the store, so never evaluated.
     const other = await createTestOrg(db.pool, "Other");
-    expect(await store.write(other.orgId, [sample(3)])).toEqual(["mem-host"]);
+    expect((await store.write(other.orgId, [sample(3)])).refused).toEqual(["mem-host"]);
     await store.close();
 
     expect(published).toHaveLength(1);

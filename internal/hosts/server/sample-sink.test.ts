@@ -61,14 +61,20 @@ describe("createHostSampleSink", () => {
     const sink = createHostSampleSink({ store, publisher, log: silentLogger });
     const now = Date.now();
     const first = [hostSample("sink-a", now - 4000), hostSample("sink-b", now - 4000)];
-    expect(await sink.push(org.orgId, first, 10)).toBeUndefined();
+    expect(await sink.push(org.orgId, first, 10)).toEqual({
+      createdHostIds: ["sink-a", "sink-b"],
+      agentSettings: undefined,
+    });
     // Stored by the time push answers, then published, in the order sent.
     expect(await stored("sink-a")).toBe(1);
     expect(published).toEqual([
       { hostId: "sink-a", owner: org.orgId },
       { hostId: "sink-b", owner: org.orgId },
     ]);
-    expect(await sink.push(org.orgId, [hostSample("sink-a", now - 2000)], 10)).toBeUndefined();
+    expect(await sink.push(org.orgId, [hostSample("sink-a", now - 2000)], 10)).toEqual({
+      createdHostIds: [],
+      agentSettings: undefined,
+    });
     await store.close();
     expect(batches.map(hostIdsOf)).toEqual([["sink-a", "sink-b"], ["sink-a"]]);
     expect(batches.flat().every((s) => s.orgId === org.orgId)).toBe(true);
@@ -81,19 +87,53 @@ describe("createHostSampleSink", () => {
     const { publisher, published } = recordingPublisher();
     const sink = createHostSampleSink({ store, publisher, log: silentLogger });
     const now = Date.now();
-    expect(await sink.push(owner.orgId, [hostSample("held-host", now - 4000)], 10)).toBeUndefined();
+    const held = await sink.push(owner.orgId, [hostSample("held-host", now - 4000)], 10);
+    expect(held.foreign).toBeUndefined();
     published.length = 0;
     // The intruder's own new host in the same push is not recorded either: all or nothing.
     const push: HostSample[] = [
       hostSample("intruder-host", now - 2000),
       hostSample("held-host", now - 2000),
     ];
-    expect(await sink.push(intruder.orgId, push, 10)).toBe("held-host");
+    expect((await sink.push(intruder.orgId, push, 10)).foreign).toBe("held-host");
     await store.close();
     expect(published).toEqual([]);
     expect(await stored("held-host")).toBe(1);
     expect(await stored("intruder-host")).toBe(0);
     expect(batches.map(hostIdsOf)).toEqual([["held-host"]]);
+  });
+
+  it("answers the newest sample's host's agent settings, and a host recorded again after its row was deleted", async () => {
+    const org = await createTestOrg(db.pool);
+    const { store } = recordingStore();
+    const { publisher } = recordingPublisher();
+    const sink = createHostSampleSink({ store, publisher, log: silentLogger });
+    const now = Date.now();
+    await sink.push(
+      org.orgId,
+      [hostSample("set-a", now - 6000), hostSample("set-b", now - 6000)],
+      10,
+    );
+    await db.pool.query(
+      `UPDATE hosts SET agent_settings = '{"sampleIntervalMs": 1000}' WHERE id = 'set-b'`,
+    );
+    // set-b's sample is the newest: its settings are the answer's.
+    const answer = await sink.push(
+      org.orgId,
+      [hostSample("set-a", now - 2000), hostSample("set-b", now - 4000)],
+      10,
+    );
+    expect(answer.agentSettings).toBeUndefined();
+    const newestB = await sink.push(org.orgId, [hostSample("set-b", now - 1000)], 10);
+    expect(newestB.agentSettings?.sampleIntervalMs).toBe(1000);
+    expect(newestB.createdHostIds).toEqual([]);
+    // The store knows set-a as the organization's (no claim query): the write records it again.
+    await db.pool.query("DELETE FROM hosts WHERE id = 'set-a'");
+    const back = await sink.push(org.orgId, [hostSample("set-a", now - 500)], 10);
+    expect(back).toEqual({ createdHostIds: ["set-a"], agentSettings: undefined });
+    const { rows } = await db.pool.query("SELECT org_id FROM hosts WHERE id = 'set-a'");
+    expect(rows).toEqual([{ org_id: org.orgId }]);
+    await store.close();
   });
 
   it("takes a sampler's sample of its own host: queued for storage, published at once, the rules told once stored", async () => {
@@ -136,9 +176,8 @@ describe("createHostSampleSink", () => {
     const { publisher } = recordingPublisher(true);
     const sink = createHostSampleSink({ store, publisher, log: silentLogger });
     const now = Date.now();
-    expect(await sink.push(org.orgId, [hostSample("unpublished-push", now - 2000)], 10)).toBe(
-      undefined,
-    );
+    const pushed = await sink.push(org.orgId, [hostSample("unpublished-push", now - 2000)], 10);
+    expect(pushed.foreign).toBeUndefined();
     expect(await sink.offer(org.orgId, hostSample("unpublished-offer", now - 2000))).toBe(true);
     await store.close();
     expect(await stored("unpublished-push")).toBe(1);

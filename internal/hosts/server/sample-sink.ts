@@ -1,4 +1,5 @@
-import type { HostSample } from "../../../gen/pulsar/v1/host_pb.js";
+import { timestampMs } from "@bufbuild/protobuf/wkt";
+import type { AgentSettings, HostSample } from "../../../gen/pulsar/v1/host_pb.js";
 import type { Logger } from "../../core/logger.js";
 import type { HostSampleStore, Owner } from "./sample-store.js";
 
@@ -8,6 +9,16 @@ import type { HostSampleStore, Owner } from "./sample-store.js";
  */
 export interface HostSamplePublisher {
   publishHostSample(sample: HostSample, ownerOrgId: Owner): Promise<void>;
+}
+
+/** PushResult is what an agent's push did. */
+export interface PushResult {
+  /** The first host id another owner holds: then nothing was published. */
+  foreign?: string;
+  /** Hosts the push recorded as new: never seen, or back after DeleteHost. */
+  createdHostIds: string[];
+  /** The agent settings the dashboard set for the host of the newest sample; none: unset. */
+  agentSettings?: AgentSettings;
 }
 
 /** HostSampleSinkDeps are what the one path of host samples into Pulsar uses. */
@@ -39,15 +50,13 @@ export interface HostSampleSink {
    * push takes an agent's batch as orgId's, all or nothing: the batch's new hosts are claimed
    * within maxHosts (QuotaExceededError past it) before any sample is stored, the call waits
    * until the samples are stored (it rejects if Postgres stays unreachable), and then publishes
-   * them in the order sent. It answers the first host id another owner holds, and then has
-   * published nothing (and stored nothing, unless the claim's verdict was stale: a retry stores
-   * nothing twice); undefined once all are stored. Publishing is best effort, as for offer.
+   * them in the order sent. It answers the first host id another owner holds (foreign), and
+   * then has published nothing (and stored nothing, unless the claim's verdict was stale: a
+   * retry stores nothing twice). Once all are stored it answers the hosts the push created
+   * (new, or re-created after DeleteHost) and the newest sample's host's agent settings.
+   * Publishing is best effort, as for offer.
    */
-  push(
-    orgId: string,
-    samples: readonly HostSample[],
-    maxHosts: number,
-  ): Promise<string | undefined>;
+  push(orgId: string, samples: readonly HostSample[], maxHosts: number): Promise<PushResult>;
 }
 
 /** createHostSampleSink sends samples through deps.store and deps.publisher, one way for all. */
@@ -68,12 +77,18 @@ export function createHostSampleSink(deps: HostSampleSinkDeps): HostSampleSink {
       // Checked strictly (a Postgres error rejects), so that neither a foreign host's samples
       // nor a host past the quota reach the shared writer, which checks ownership again,
       // atomically. A host known to be orgId's costs no query.
-      const foreign = await store.claim(orgId, samples, maxHosts);
-      if (foreign[0] !== undefined) return foreign[0];
+      const claimed = await store.claim(orgId, samples, maxHosts);
+      if (claimed.foreign[0] !== undefined)
+        return { foreign: claimed.foreign[0], createdHostIds: [] };
       // Refused here only if the claim's verdict was wrong (the hosts were recorded as orgId's
       // above); the batch's other hosts' samples are then stored already.
-      const refused = await store.write(orgId, samples);
-      if (refused[0] !== undefined) return refused[0];
+      const written = await store.write(orgId, samples);
+      if (written.refused[0] !== undefined)
+        return { foreign: written.refused[0], createdHostIds: [] };
+      // Created by the claim (new), or by the write: a host the store knew as orgId's whose row
+      // DeleteHost removed is recorded again by the write's upsert.
+      const created = new Set(claimed.created);
+      for (const [hostId, host] of written.hosts) if (host.created) created.add(hostId);
       // All at once: one connection sends them in this order, so subscribers and the replay
       // ring see them oldest first. Live delivery is best effort: the samples are stored, and a
       // retry would store nothing new.
@@ -87,7 +102,25 @@ export function createHostSampleSink(deps: HostSampleSinkDeps): HostSampleSink {
           error: failed[0].reason,
         });
       }
-      return undefined;
+      const newest = newestSample(samples);
+      return {
+        createdHostIds: [...created],
+        agentSettings: newest && written.hosts.get(newest.hostId)?.agentSettings,
+      };
     },
   };
+}
+
+/** newestSample is the sample taken last (the first of equals); undefined for none. */
+function newestSample(samples: readonly HostSample[]): HostSample | undefined {
+  let newest: HostSample | undefined;
+  let newestMs = Number.NEGATIVE_INFINITY;
+  for (const sample of samples) {
+    const ms = sample.sampledAt ? timestampMs(sample.sampledAt) : Number.NEGATIVE_INFINITY;
+    if (newest === undefined || ms > newestMs) {
+      newest = sample;
+      newestMs = ms;
+    }
+  }
+  return newest;
 }

@@ -110,7 +110,14 @@ describe("createHostSampleStore", () => {
       maxDelayMs: 50,
     });
     const now = Date.now();
-    expect(await store.write(alpha.orgId, [sampleOf("alpha-host", now - 6000)])).toEqual([]);
+    const first = await store.write(alpha.orgId, [sampleOf("alpha-host", now - 6000)]);
+    expect(first.refused).toEqual([]);
+    // The write recorded the host: new, with no agent settings set.
+    expect(first.hosts.get("alpha-host")).toEqual({
+      orgId: alpha.orgId,
+      created: true,
+      agentSettings: undefined,
+    });
     // Stored by the time write resolves, not later.
     const count = async (hostId: string) =>
       (
@@ -128,7 +135,8 @@ describe("createHostSampleStore", () => {
       store.write(alpha.orgId, [sampleOf("alpha-host", now - 2000)]),
       store.write(bravo.orgId, [sampleOf("bravo-host", now - 2000)]),
     ]);
-    expect([impostor, own, other]).toEqual([["alpha-host"], [], []]);
+    expect([impostor, own, other].map((w) => w.refused)).toEqual([["alpha-host"], [], []]);
+    expect(own.hosts.get("alpha-host")?.created).toBe(false);
     expect(await count("alpha-host")).toBe(2);
     expect(await count("bravo-host")).toBe(1);
     await store.close();
@@ -147,9 +155,10 @@ describe("createHostSampleStore", () => {
           org.orgId,
         ])
       ).rows.map((r) => r.id);
-    expect(await store.claim(org.orgId, [sampleOf("q-1", now), sampleOf("q-2", now)], 3)).toEqual(
-      [],
-    );
+    expect(await store.claim(org.orgId, [sampleOf("q-1", now), sampleOf("q-2", now)], 3)).toEqual({
+      foreign: [],
+      created: ["q-1", "q-2"],
+    });
     // Recorded before any sample is written, with the newest sample's description.
     expect(await hostsOf()).toEqual(["q-1", "q-2"]);
     // Two more would make four: refused, and neither is recorded.
@@ -166,9 +175,12 @@ describe("createHostSampleStore", () => {
         [sampleOf("q-1", now), sampleOf("q-2", now), sampleOf("q-3", now)],
         3,
       ),
-    ).toEqual([]);
+    ).toEqual({ foreign: [], created: ["q-3"] });
     expect(await hostsOf()).toEqual(["q-1", "q-2", "q-3"]);
-    expect(await store.claim(org.orgId, [sampleOf("q-3", now)], 3)).toEqual([]);
+    expect(await store.claim(org.orgId, [sampleOf("q-3", now)], 3)).toEqual({
+      foreign: [],
+      created: [],
+    });
     await store.close();
   });
 
@@ -180,12 +192,18 @@ describe("createHostSampleStore", () => {
       log: silentLogger,
     });
     const now = Date.now();
-    expect(await store.claim(bravo.orgId, [sampleOf("bravo-box", now)], 10)).toEqual([]);
+    expect(await store.claim(bravo.orgId, [sampleOf("bravo-box", now)], 10)).toEqual({
+      foreign: [],
+      created: ["bravo-box"],
+    });
     expect(
       await store.claim(alpha.orgId, [sampleOf("alpha-box", now), sampleOf("bravo-box", now)], 10),
-    ).toEqual(["bravo-box"]);
+    ).toEqual({ foreign: ["bravo-box"], created: [] });
     // Asked again, from the cache: the same answer.
-    expect(await store.claim(alpha.orgId, [sampleOf("bravo-box", now)], 10)).toEqual(["bravo-box"]);
+    expect(await store.claim(alpha.orgId, [sampleOf("bravo-box", now)], 10)).toEqual({
+      foreign: ["bravo-box"],
+      created: [],
+    });
     const { rows } = await db.pool.query("SELECT id, org_id FROM hosts WHERE id LIKE '%-box'");
     expect(rows).toEqual([{ id: "bravo-box", org_id: bravo.orgId }]);
     await store.close();
@@ -211,7 +229,7 @@ describe("createHostSampleStore", () => {
     for (const id of ids) await store.claim(org.orgId, [sampleOf(id, now)], 100);
     const asks = async (id: string) => {
       const before = queries;
-      expect(await store.claim(org.orgId, [sampleOf(id, now)], 100)).toEqual([]);
+      expect((await store.claim(org.orgId, [sampleOf(id, now)], 100)).foreign).toEqual([]);
       return queries - before;
     };
     // The last three are remembered; the first was forgotten long ago.

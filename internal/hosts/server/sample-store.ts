@@ -9,6 +9,7 @@ import {
   findHostOwners,
   type OwnedHostSample,
   type RefusedHost,
+  type UpsertedHost,
   upsertHosts,
   writeHostSampleBatch,
 } from "./hosts-db.js";
@@ -45,6 +46,19 @@ export const DEFAULT_VERDICT_CACHE_SIZE = 10_000;
  */
 export type Owner = string | undefined;
 
+/** ClaimResult is what claim found: foreign hosts (another owner's), and the ones it created. */
+export interface ClaimResult {
+  foreign: string[];
+  created: string[];
+}
+
+/** WriteResult is what write stored: hosts refused (another owner's), and those it recorded. */
+export interface WriteResult {
+  refused: string[];
+  /** The batch's hosts as the writes that stored these samples recorded them (see UpsertedHost). */
+  hosts: Map<string, UpsertedHost>;
+}
+
 /** HostSampleStore persists host samples in batches, each under its owner. */
 export interface HostSampleStore {
   /**
@@ -58,19 +72,21 @@ export interface HostSampleStore {
    * claim records, before their samples are written, the hosts of samples that orgId does not
    * hold yet, within its quota of maxHosts (PULSAR_ORG_MAX_HOSTS): counted and recorded under
    * the organization's quota lock, so that concurrent pushes cannot pass it together. It
-   * answers the host ids another owner holds (and then records nothing), and throws
-   * QuotaExceededError when the new hosts would take orgId past maxHosts (nothing recorded
-   * either). A Postgres error rejects: for IngestService, which must refuse before storing.
+   * answers the host ids another owner holds (and then records nothing) and those it created,
+   * and throws QuotaExceededError when the new hosts would take orgId past maxHosts (nothing
+   * recorded either). A Postgres error rejects: for IngestService, which must refuse before
+   * storing.
    */
-  claim(orgId: string, samples: readonly HostSample[], maxHosts: number): Promise<string[]>;
+  claim(orgId: string, samples: readonly HostSample[], maxHosts: number): Promise<ClaimResult>;
   /** add queues a sample; it never waits for Postgres nor throws (history is best effort). */
   add(owner: Owner, sample: HostSample): void;
   /**
    * write queues samples and resolves once they are stored, with the host ids that were
-   * refused because another owner claimed them first (their samples are not stored). It
-   * rejects when Postgres stayed unreachable for the writer's retry period.
+   * refused because another owner claimed them first (their samples are not stored) and the
+   * hosts as recorded (created again after a DeleteHost, with their agent settings). It rejects
+   * when Postgres stayed unreachable for the writer's retry period.
    */
-  write(owner: Owner, samples: readonly HostSample[]): Promise<string[]>;
+  write(owner: Owner, samples: readonly HostSample[]): Promise<WriteResult>;
   /** close writes what is pending and waits for onStored to hear it. */
   close(): Promise<void>;
 }
@@ -109,10 +125,23 @@ export function createHostSampleStore(deps: HostSampleStoreDeps): HostSampleStor
       .then(() => onStored(kept))
       .catch((error: unknown) => log.warn("handling stored host samples failed", { error }));
   };
+  // What the writes recorded of the hosts a write() call waits for (only those: a worker's
+  // add() waits for nothing, and its hosts would pile up here), read and cleared by that call.
+  const waiting = new Map<string, number>();
+  const recorded = new Map<string, UpsertedHost>();
+  const keep = (hosts: ReadonlyMap<string, UpsertedHost>) => {
+    for (const [hostId, host] of hosts) {
+      const k = key(host.orgId, hostId);
+      if (!waiting.has(k)) continue;
+      // A write split over two batches: created by either counts.
+      const before = recorded.get(k);
+      recorded.set(k, { ...host, created: host.created || (before?.created ?? false) });
+    }
+  };
   const writer = createBatchWriter<OwnedHostSample>({
     label: "host samples",
     write: async (batch) => {
-      const refused = await writeHostSampleBatch(deps.pool, batch);
+      const refused = await writeHostSampleBatch(deps.pool, batch, keep);
       for (const { orgId, hostId } of refused) refuse(orgId, hostId);
       if (deps.onStored || deps.metrics) afterStored(batch, refused);
     },
@@ -138,7 +167,7 @@ export function createHostSampleStore(deps: HostSampleStoreDeps): HostSampleStor
     orgId: string,
     samples: readonly HostSample[],
     maxHosts: number,
-  ): Promise<string[]> => {
+  ): Promise<ClaimResult> => {
     const foreign: string[] = [];
     const unknown: string[] = [];
     for (const hostId of new Set(samples.map((s) => s.hostId))) {
@@ -146,7 +175,7 @@ export function createHostSampleStore(deps: HostSampleStoreDeps): HostSampleStor
       if (known === false) foreign.push(hostId);
       else if (known === undefined) unknown.push(hostId);
     }
-    if (foreign.length > 0 || unknown.length === 0) return foreign;
+    if (foreign.length > 0 || unknown.length === 0) return { foreign, created: [] };
     const owners = await findHostOwners(deps.pool, unknown);
     const unclaimed = new Set<string>();
     for (const hostId of unknown) {
@@ -157,9 +186,10 @@ export function createHostSampleStore(deps: HostSampleStoreDeps): HostSampleStor
         foreign.push(hostId);
       }
     }
-    if (foreign.length > 0 || unclaimed.size === 0) return foreign;
+    if (foreign.length > 0 || unclaimed.size === 0) return { foreign, created: [] };
     // Counted as new even if another push of orgId records one of them meanwhile: at the limit,
     // that push's twin is refused and its retry finds the host held.
+    let created: string[] = [];
     const lost = await insertWithinQuota(
       deps.pool,
       { orgId, kind: "hosts", limit: maxHosts, adding: unclaimed.size },
@@ -171,6 +201,8 @@ export function createHostSampleStore(deps: HostSampleStoreDeps): HostSampleStor
         const taken = [...unclaimed].filter((hostId) => !writable.has(hostId));
         // Another owner claimed one meanwhile: roll back, so that the push records nothing.
         if (taken.length > 0) throw new ClaimLost(taken);
+        // Not created: another push of orgId recorded it in the same moment.
+        created = [...writable].filter(([, host]) => host.created).map(([hostId]) => hostId);
         return [];
       },
     ).catch((error: unknown) => {
@@ -178,10 +210,9 @@ export function createHostSampleStore(deps: HostSampleStoreDeps): HostSampleStor
       return error.hostIds;
     });
     for (const hostId of lost) refuse(orgId, hostId);
-    if (lost.length === 0) {
-      for (const hostId of unclaimed) verdicts.set(key(orgId, hostId), true);
-    }
-    return lost;
+    if (lost.length > 0) return { foreign: lost, created: [] };
+    for (const hostId of unclaimed) verdicts.set(key(orgId, hostId), true);
+    return { foreign: [], created };
   };
 
   return {
@@ -197,9 +228,26 @@ export function createHostSampleStore(deps: HostSampleStoreDeps): HostSampleStor
       writer.add({ orgId: owner, sample }).catch(() => {});
     },
     async write(owner, samples) {
-      await Promise.all(samples.map((sample) => writer.add({ orgId: owner, sample })));
       const hostIds = new Set(samples.map((s) => s.hostId));
-      return [...hostIds].filter((id) => verdicts.get(key(owner, id)) === false);
+      for (const id of hostIds) waiting.set(key(owner, id), (waiting.get(key(owner, id)) ?? 0) + 1);
+      const hosts = new Map<string, UpsertedHost>();
+      try {
+        await Promise.all(samples.map((sample) => writer.add({ orgId: owner, sample })));
+      } finally {
+        for (const id of hostIds) {
+          const k = key(owner, id);
+          const host = recorded.get(k);
+          if (host) hosts.set(id, host);
+          const left = (waiting.get(k) ?? 1) - 1;
+          if (left > 0) waiting.set(k, left);
+          else {
+            waiting.delete(k);
+            recorded.delete(k);
+          }
+        }
+      }
+      const refused = [...hostIds].filter((id) => verdicts.get(key(owner, id)) === false);
+      return { refused, hosts };
     },
     async close() {
       await writer.close();
