@@ -253,6 +253,29 @@ describe("AlertsView", () => {
     expect(screen.getByText("No rules yet.")).toBeTruthy();
   });
 
+  it("creates a rule for the hosts with some labels, and lists it by them", async () => {
+    const api = fakeApi({ channels: [OPS] });
+    renderPage(api);
+    const form = screen.getByRole("form", { name: "Add a rule" });
+    fireEvent.change(within(form).getByLabelText("Name"), { target: { value: "Prod CPU" } });
+    await within(form).findByRole("option", { name: "db-1" });
+    expect(within(form).queryByLabelText("Labels")).toBeNull();
+    fireEvent.change(within(form).getByLabelText("Host"), { target: { value: "*labels" } });
+    fireEvent.click(await within(form).findByLabelText("#ops"));
+    fireEvent.click(within(form).getByRole("button", { name: "Add rule" }));
+    const labels = within(form).getByLabelText("Labels");
+    await waitFor(() => expect(errorOf(labels)).toBe("Enter the labels, e.g. env=prod"));
+    expect(api.sent.rules).toHaveLength(0);
+
+    fireEvent.change(labels, { target: { value: " env=prod " } });
+    fireEvent.click(within(form).getByRole("button", { name: "Add rule" }));
+
+    await waitFor(() => expect(api.sent.rules).toHaveLength(1));
+    expect(api.sent.rules[0]).toMatchObject({ hostId: "", hostSelector: "env=prod" });
+    const rules = await screen.findByRole("list", { name: "Rules" });
+    expect(within(rules).getByText(/^Hosts: hosts with env=prod/)).toBeTruthy();
+  });
+
   it("shows the channel quota's refusal below the form, keeping what was typed", async () => {
     const message =
       "this organization has reached its limit of 50 alert channels (PULSAR_ORG_MAX_CHANNELS); remove some first";

@@ -12,7 +12,7 @@ import { Button, Field, FormError } from "../../components/form";
 import { SelectField } from "../../components/select-field";
 import { ChannelCheckboxes } from "./channel-checkboxes";
 import { METRICS, OPS } from "./describe";
-import { hostChoices } from "./host-choices";
+import { hostChoices, LABELLED_HOSTS } from "./host-choices";
 import {
   NEW_RULE,
   type RuleErrors,
@@ -34,7 +34,7 @@ const METRIC_CHOICES = METRICS.map((m) => ({ value: String(m.value), label: m.la
 const OP_CHOICES = OPS.map((o) => ({ value: String(o.value), label: o.label }));
 
 /**
- * RuleForm adds a host rule: which host (or all), which metric (and mount, for the disk), the
+ * RuleForm adds a host rule: which host (or all, or those with some labels), which metric (and mount, for the disk), the
  * condition, for how long it must hold, and the channels that hear of it. The server's error
  * shows beside the field it names, others below the form.
  */
@@ -100,10 +100,22 @@ export function RuleForm({ hosts, hostsProblem, channels, onCreate }: RuleFormPr
           hint={
             hostsProblem
               ? `Could not list the hosts: ${hostsProblem.message}`
-              : "All hosts includes those that start reporting later."
+              : "All hosts, and hosts with labels, include those that start reporting later."
           }
           error={errors.hostId}
         />
+        {values.hostId === LABELLED_HOSTS.value && (
+          <Field
+            label="Labels"
+            placeholder="env=prod"
+            hint="Every host whose labels match, as they change: env=prod,role!=db."
+            maxLength={1000}
+            spellCheck={false}
+            value={values.hostSelector}
+            onChange={(e) => change("hostSelector", e.target.value)}
+            error={errors.hostSelector}
+          />
+        )}
         <SelectField
           label="Metric"
           options={METRIC_CHOICES}

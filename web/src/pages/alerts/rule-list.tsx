@@ -1,6 +1,7 @@
 import type { Channel, HostRule } from "../../../../gen/pulsar/v1/alert_pb";
 import { Button } from "../../components/form";
 import type { Choice } from "../../components/select-field";
+import { ruleHosts } from "./host-choices";
 import { describeRule } from "./rule-values";
 
 /** RuleListProps are the rules, the names to show for ids, and what Delete starts. */
@@ -13,7 +14,6 @@ export interface RuleListProps {
 
 /** RuleList lists the host rules: name, condition, host and channels, and Delete. */
 export function RuleList({ rules, hosts, channels, onDelete }: RuleListProps) {
-  const hostName = (id: string) => hosts.find((h) => h.value === id)?.label ?? "A removed host";
   const channelName = (id: string) => channels.find((c) => c.id === id)?.name ?? "removed";
   return (
     <ul
@@ -29,7 +29,7 @@ export function RuleList({ rules, hosts, channels, onDelete }: RuleListProps) {
               <p className="font-medium break-words">{name}</p>
               <p className="text-sm">{describeRule(rule)}</p>
               <p className="text-xs text-slate-500 dark:text-slate-400">
-                Host: {hostName(spec?.hostId ?? "")} · Channels:{" "}
+                Hosts: {ruleHosts(spec, hosts)} · Channels:{" "}
                 {spec?.channelIds.map(channelName).join(", ") || "none"}
               </p>
             </div>

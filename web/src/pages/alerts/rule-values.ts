@@ -8,12 +8,15 @@ import {
 } from "../../../../gen/pulsar/v1/alert_pb";
 import { METRICS, OPS } from "./describe";
 import { fieldOfPath } from "./field-path";
+import { LABELLED_HOSTS } from "./host-choices";
 
 /** RuleFormValues are the rule form's fields as typed; numbers too, until submitted. */
 export interface RuleFormValues {
   name: string;
-  /** A host id, or "" for every host. */
+  /** A host id, "" for every host, or LABELLED_HOSTS's value for those of hostSelector. */
   hostId: string;
+  /** A label selector ("env=prod"), when the host choice is LABELLED_HOSTS. */
+  hostSelector: string;
   metric: HostMetric;
   mount: string;
   op: ComparisonOp;
@@ -32,6 +35,7 @@ export type RuleErrors = Partial<Record<RuleFormField, string>>;
 export const NEW_RULE: RuleFormValues = {
   name: "",
   hostId: "",
+  hostSelector: "",
   metric: HostMetric.CPU_PERCENT,
   mount: "",
   op: ComparisonOp.GT,
@@ -53,11 +57,16 @@ export function ruleSpecOf(
   if (thresholdText === "" || !Number.isFinite(threshold)) errors.threshold = "Enter a number";
   const forText = values.forSeconds.trim();
   if (!/^\d{1,9}$/.test(forText)) errors.forSeconds = "Enter a whole number of seconds";
+  const byLabels = values.hostId === LABELLED_HOSTS.value;
+  const selector = values.hostSelector.trim();
+  if (byLabels && selector === "") errors.hostSelector = "Enter the labels, e.g. env=prod";
   if (Object.keys(errors).length > 0) return { errors };
   return {
     spec: create(HostRuleSpecSchema, {
       name: values.name.trim(),
-      hostId: values.hostId,
+      // A rule watches one host or the hosts of a selector, never both.
+      hostId: byLabels ? "" : values.hostId,
+      hostSelector: byLabels ? selector : "",
       metric: values.metric,
       // A mount means something only for the disk; another metric would be refused with it.
       mount: values.metric === HostMetric.DISK_PERCENT ? values.mount.trim() : "",
@@ -72,6 +81,7 @@ export function ruleSpecOf(
 const FIELD_OF_PATH = [
   ["rule.name", "name"],
   ["rule.hostId", "hostId"],
+  ["rule.hostSelector", "hostSelector"],
   ["rule.metric", "metric"],
   ["rule.mount", "mount"],
   ["rule.op", "op"],
