@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
 import { deleteExpiredSessions } from "../../internal/accounts/accounts.js";
 import { createAlertQueue } from "../../internal/alerts/delivery/alert-queue.js";
@@ -24,6 +25,14 @@ import { onShutdown } from "../../internal/lifecycle/shutdown.js";
 import { createApiMetrics } from "../../internal/metrics/api-metrics.js";
 import { createMetricsRegistry } from "../../internal/metrics/registry.js";
 import { registerStreamClients } from "../../internal/metrics/stream-clients.js";
+import {
+  processId,
+  startRegistryPublisher,
+} from "../../internal/metrics/system/registry-publisher.js";
+import {
+  createSystemStatsSource,
+  startSystemStatsSampling,
+} from "../../internal/metrics/system/system-stats-source.js";
 import { policyFor } from "../../internal/netpolicy/address-policy.js";
 import { createGuardedFetch } from "../../internal/netpolicy/guarded-fetch.js";
 import { orgQuotasFromConfig } from "../../internal/quota/org-quotas.js";
@@ -44,6 +53,18 @@ const queueConnection = createRedis(config.REDIS_URL, "bullmq", "api-queue");
 const queue = createCheckQueue(queueConnection, config.QUEUE_PREFIX);
 // Served on PORT at /metrics, beside /healthz (behind METRICS_TOKEN when set).
 const metrics = createApiMetrics(createMetricsRegistry());
+// The System page: this process publishes its series through Redis like every worker, and reads
+// everyone's in the background so the page has its rates the moment it opens.
+const registryPublisher = startRegistryPublisher({
+  registry: metrics.registry,
+  redis,
+  prefix: config.QUEUE_PREFIX,
+  kind: "api",
+  id: processId(hostname(), process.pid),
+  log,
+});
+const systemStats = createSystemStatsSource({ redis, prefix: config.QUEUE_PREFIX, log });
+const stopSystemSampling = startSystemStatsSampling(systemStats);
 // Agents' samples (IngestService) take a worker's path: host_samples and the live stream. The
 // API does not own HOST_RETENTION_DAYS (the worker does), so its store never drops partitions;
 // a short batch delay because each agent's call waits for its samples to be stored.
@@ -93,6 +114,7 @@ const api = createApi({
   },
   metrics,
   metricsToken: config.METRICS_TOKEN,
+  systemStats,
   maxRequestBytes: config.PULSAR_MAX_REQUEST_BYTES,
   quotas: orgQuotasFromConfig(config),
   writesPerMinute: config.PULSAR_ORG_WRITES_PER_MINUTE,
@@ -130,6 +152,8 @@ sessionSweep.unref();
 
 onShutdown(async () => {
   clearInterval(sessionSweep);
+  stopSystemSampling();
+  await registryPublisher.stop();
   await alertFetch.close();
   dnsLookup.close();
   // Stop accepting, close stream clients with 1001 (their upgraded sockets would otherwise keep

@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import { hostname } from "node:os";
 import { createAlertQueue } from "../../internal/alerts/delivery/alert-queue.js";
 import { startAlertDeliveryWorker } from "../../internal/alerts/delivery/delivery-worker.js";
 import { createAlertHandOut } from "../../internal/alerts/hand-out.js";
@@ -22,6 +23,10 @@ import { createHostSampleStore } from "../../internal/hosts/server/sample-store.
 import { onShutdown } from "../../internal/lifecycle/shutdown.js";
 import { registerQueueDepth } from "../../internal/metrics/queue-depth.js";
 import { createMetricsRegistry } from "../../internal/metrics/registry.js";
+import {
+  processId,
+  startRegistryPublisher,
+} from "../../internal/metrics/system/registry-publisher.js";
 import { createWorkerMetrics } from "../../internal/metrics/worker-metrics.js";
 import { policyFor } from "../../internal/netpolicy/address-policy.js";
 import { createGuardedFetch } from "../../internal/netpolicy/guarded-fetch.js";
@@ -59,6 +64,15 @@ const queue = createCheckQueue(bullConnection, config.QUEUE_PREFIX);
 const alertQueue = createAlertQueue(bullConnection, config.QUEUE_PREFIX);
 const metrics = createWorkerMetrics(createMetricsRegistry());
 registerQueueDepth(metrics.registry, { queues: { checks: queue, alerts: alertQueue }, log });
+// The System page (SystemService) reads every process's series through Redis.
+const registryPublisher = startRegistryPublisher({
+  registry: metrics.registry,
+  redis,
+  prefix: config.QUEUE_PREFIX,
+  kind: "worker",
+  id: processId(hostname(), process.pid),
+  log,
+});
 // Checks and alert webhooks resolve names through c-ares (CHECK_DNS_SERVERS, else the
 // system's), off libuv's thread pool: a name whose DNS never answers costs a socket, not a
 // thread every other lookup waits for.
@@ -179,6 +193,7 @@ onShutdown(async () => {
   const opsClosed = new Promise<void>((resolve) => opsServer.close(() => resolve()));
   opsServer.closeAllConnections();
   await opsClosed;
+  await registryPublisher.stop();
   await sampling?.stop();
   await silentHostSweep.stop();
   await partitions.stop();

@@ -8,6 +8,7 @@ import { AuthService } from "../../gen/pulsar/v1/auth_pb.js";
 import { HostService } from "../../gen/pulsar/v1/host_pb.js";
 import { IngestService } from "../../gen/pulsar/v1/ingest_pb.js";
 import { MonitorService } from "../../gen/pulsar/v1/monitor_pb.js";
+import { SystemService } from "../../gen/pulsar/v1/system_pb.js";
 import { sendToChannel } from "../alerts/delivery/send.js";
 import { clientContextValues } from "../auth/client-info.js";
 import { createIngestLimiter, type IngestLimits } from "../auth/ingest-limiter.js";
@@ -23,6 +24,10 @@ import type { HostSampleSink } from "../hosts/server/sample-sink.js";
 import { MAX_PUSH_BYTES } from "../hosts/server/sample-validation.js";
 import type { ApiMetrics } from "../metrics/api-metrics.js";
 import { rpcMetricsInterceptor } from "../metrics/rpc-interceptor.js";
+import {
+  createSystemStatsSource,
+  type SystemStatsSource,
+} from "../metrics/system/system-stats-source.js";
 import type { OrgQuotas } from "../quota/org-quotas.js";
 import { createWriteRateLimiter } from "../quota/write-rate-limiter.js";
 import { createAlertService } from "../service/alert-service.js";
@@ -30,6 +35,8 @@ import { createAuthService } from "../service/auth-service.js";
 import { createHostService } from "../service/host-service.js";
 import { createIngestService } from "../service/ingest-service.js";
 import { createMonitorService } from "../service/monitor-service.js";
+import { createSystemAdminCheck } from "../service/system-admin.js";
+import { createSystemService } from "../service/system-service.js";
 import { createStreamPublisher } from "../stream/publisher.js";
 import { authenticateAgent } from "./agent-auth-gate.js";
 import { type ApiDocsFiles, createApiDocs } from "./api-docs.js";
@@ -100,6 +107,12 @@ export interface ApiDeps {
   metrics?: ApiMetrics;
   metricsToken?: string;
   /**
+   * Where SystemService's figures come from: the registries every process publishes to Redis
+   * (internal/metrics/system). cmd/api passes one it samples in the background; absent, one
+   * that reads Redis when asked.
+   */
+  systemStats?: Pick<SystemStatsSource, "stats">;
+  /**
    * PULSAR_MAX_REQUEST_BYTES: the largest request body (after decompression) of every route but
    * IngestService's; 256 KiB when absent. A declared larger body is refused before it is read.
    */
@@ -142,6 +155,10 @@ export function createApi(deps: ApiDeps): Api {
     interceptors,
     requestGate: requestGate([authenticateCaller(deps), meterWrites(writes)], deps),
   };
+  const isSystemAdmin = createSystemAdminCheck(deps.pool);
+  const systemStats =
+    deps.systemStats ??
+    createSystemStatsSource({ redis: deps.redis, prefix: deps.prefix, log: deps.log });
   const routes = (router: ConnectRouter) => {
     router.service(
       AuthService,
@@ -153,8 +170,14 @@ export function createApi(deps: ApiDeps): Api {
         passwords: deps.passwords,
         quotas: deps.quotas,
         publishRevocation: createRevocationPublisher(deps.redis, deps.prefix),
+        isSystemAdmin,
         log: deps.log,
       }),
+      gated,
+    );
+    router.service(
+      SystemService,
+      createSystemService({ isSystemAdmin, source: systemStats }),
       gated,
     );
     router.service(MonitorService, createMonitorService(deps), gated);

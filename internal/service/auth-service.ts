@@ -24,6 +24,7 @@ import {
 import { createMemberRpcs } from "./members.js";
 import { requireMember } from "./require-member.js";
 import { createSignInRpcs } from "./sign-in-rpcs.js";
+import { createSystemAdminCheck, type SystemAdminCheck } from "./system-admin.js";
 import { revokeToken } from "./token-revocation.js";
 
 /** AuthServiceDeps are what the account RPCs use. */
@@ -45,6 +46,9 @@ export interface AuthServiceDeps {
   /** Per-organization limits on tokens and members (PULSAR_ORG_MAX_*); the documented
    *  defaults when absent. */
   quotas?: OrgQuotas;
+  /** Who may open the System page (Me's systemAdmin); the operator organization's admins
+   *  (createSystemAdminCheck) when absent. */
+  isSystemAdmin?: SystemAdminCheck;
 }
 
 const ALL_SCOPES = ["api", "worker", "agent"] as const;
@@ -59,6 +63,7 @@ export function createAuthService(deps: AuthServiceDeps): ServiceImpl<typeof Aut
   const now = deps.now ?? (() => new Date());
   const passwords = deps.passwords ?? createPasswordHasher({ params: deps.passwordParams });
   const quotas = deps.quotas ?? DEFAULT_ORG_QUOTAS;
+  const isSystemAdmin = deps.isSystemAdmin ?? createSystemAdminCheck(pool);
   const announce = async (revocation: Revocation) => {
     await deps.publishRevocation?.(revocation).catch((error: unknown) => {
       deps.log?.warn("announcing a revocation failed; open streams stay until they reconnect", {
@@ -90,6 +95,7 @@ export function createAuthService(deps: AuthServiceDeps): ServiceImpl<typeof Aut
         user: caller.user && userMessage({ ...caller.user, role: caller.role }),
         organization: organizationMessage(orgOf(caller)),
         apiTokenId: caller.tokenId ?? "",
+        systemAdmin: await isSystemAdmin(caller),
       };
     },
 

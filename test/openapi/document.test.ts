@@ -57,6 +57,7 @@ describe("the OpenAPI document", () => {
       "HostService",
       "IngestService",
       "MonitorService",
+      "SystemService",
     ]);
     const expected = services.flatMap((s) => s.methods.map((m) => `/${s.typeName}/${m.name}`));
     expect(Object.keys(doc.paths).sort()).toEqual(expected.sort());

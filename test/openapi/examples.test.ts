@@ -34,6 +34,12 @@ beforeAll(async () => {
     ingest: { sink: { push: async () => ({ createdHostIds: [] }) } },
   });
   const org = await createTestOrg(api.db.pool);
+  // The SignUp example's organization is to be the operator one (the oldest): its admin's
+  // session may then call SystemService, whose figures only the operator's admins may see.
+  await api.db.pool.query(
+    "UPDATE organizations SET created_at = now() + interval '1 day' WHERE id = $1",
+    [org.orgId],
+  );
   credentials = { apiToken: org.apiToken, agentToken: await org.token("agent") };
 });
 
