@@ -340,8 +340,6 @@ export type MeResponse = Message<"pulsar.v1.MeResponse"> & {
   organization?: Organization | undefined;
 
   /**
-   * The caller may open the System page (SystemService): an admin of the operator
-   * organization, the first one created on this installation.
    * Set when the caller is an API token.
    *
    * @generated from field: string api_token_id = 3;
@@ -349,6 +347,9 @@ export type MeResponse = Message<"pulsar.v1.MeResponse"> & {
   apiTokenId: string;
 
   /**
+   * The caller may open the System page (SystemService): a signed-in admin of the operator
+   * organization, the first one created on this installation. Never an API token.
+   *
    * @generated from field: bool system_admin = 4;
    */
   systemAdmin: boolean;

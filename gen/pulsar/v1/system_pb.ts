@@ -270,7 +270,9 @@ export const ProcessStatsSchema: GenMessage<ProcessStats> = /*@__PURE__*/
  * pulsar_rpc_requests_total, pulsar_rpc_duration_seconds, pulsar_stream_clients), read from the
  * Prometheus registries of every API process and worker (each publishes its own through Redis
  * every few seconds; nothing new is collected). Only a system admin may call it (MeResponse.
- * system_admin): anyone else gets permission_denied, since the figures cover every tenant.
+ * system_admin: a signed-in admin of the operator organization, the first one created; never an
+ * API token, /metrics serves automation): anyone else gets permission_denied, since the figures
+ * cover every tenant.
  *
  * @generated from service pulsar.v1.SystemService
  */
