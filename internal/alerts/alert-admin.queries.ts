@@ -194,6 +194,7 @@ export interface InsertRuleParams {
   channelIds: stringArray;
   forSeconds: number;
   hostId: string;
+  hostSelector: string;
   metric: string;
   mount: string;
   name: string;
@@ -208,6 +209,7 @@ export interface InsertRuleResult {
   created_at: Date;
   for_seconds: number;
   host_id: string | null;
+  host_selector: string;
   id: string;
   metric: string;
   mount: string;
@@ -222,21 +224,22 @@ export interface InsertRuleQuery {
   result: InsertRuleResult;
 }
 
-const insertRuleIR: any = {"usedParamSet":{"orgId":true,"name":true,"hostId":true,"metric":true,"mount":true,"op":true,"threshold":true,"forSeconds":true,"channelIds":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":288,"b":294},{"a":551,"b":557}]},{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":297,"b":302}]},{"name":"hostId","required":true,"transform":{"type":"scalar"},"locs":[{"a":312,"b":319}]},{"name":"metric","required":true,"transform":{"type":"scalar"},"locs":[{"a":333,"b":340}]},{"name":"mount","required":true,"transform":{"type":"scalar"},"locs":[{"a":343,"b":349}]},{"name":"op","required":true,"transform":{"type":"scalar"},"locs":[{"a":352,"b":355}]},{"name":"threshold","required":true,"transform":{"type":"scalar"},"locs":[{"a":358,"b":368}]},{"name":"forSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":373,"b":384}]},{"name":"channelIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":419,"b":430}]}],"statement":"-- host_id '' means every host (NULL). Only channels of the organization are kept, in the order\n-- given: the service checked them, and a channel deleted meanwhile stays out.\nINSERT INTO host_rules (org_id, name, host_id, metric, mount, op, threshold, for_seconds,\n  channel_ids)\nVALUES (:orgId!, :name!, NULLIF(:hostId!::text, ''), :metric!, :mount!, :op!, :threshold!,\n  :forSeconds!,\n  ARRAY(SELECT u.id FROM unnest(:channelIds!::uuid[]) WITH ORDINALITY AS u(id, n)\n    WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)\n    ORDER BY u.n))\nRETURNING id, name, host_id, metric, mount, op, threshold, for_seconds,\n  channel_ids::text[] AS \"channel_ids!\", created_at"};
+const insertRuleIR: any = {"usedParamSet":{"orgId":true,"name":true,"hostId":true,"hostSelector":true,"metric":true,"mount":true,"op":true,"threshold":true,"forSeconds":true,"channelIds":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":338,"b":344},{"a":617,"b":623}]},{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":347,"b":352}]},{"name":"hostId","required":true,"transform":{"type":"scalar"},"locs":[{"a":362,"b":369}]},{"name":"hostSelector","required":true,"transform":{"type":"scalar"},"locs":[{"a":383,"b":396}]},{"name":"metric","required":true,"transform":{"type":"scalar"},"locs":[{"a":399,"b":406}]},{"name":"mount","required":true,"transform":{"type":"scalar"},"locs":[{"a":409,"b":415}]},{"name":"op","required":true,"transform":{"type":"scalar"},"locs":[{"a":418,"b":421}]},{"name":"threshold","required":true,"transform":{"type":"scalar"},"locs":[{"a":426,"b":436}]},{"name":"forSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":439,"b":450}]},{"name":"channelIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":485,"b":496}]}],"statement":"-- host_id '' means every host (NULL), or those host_selector matches. Only channels of the\n-- organization are kept, in the order given: the service checked them, and a channel deleted\n-- meanwhile stays out.\nINSERT INTO host_rules (org_id, name, host_id, host_selector, metric, mount, op, threshold,\n  for_seconds, channel_ids)\nVALUES (:orgId!, :name!, NULLIF(:hostId!::text, ''), :hostSelector!, :metric!, :mount!, :op!,\n  :threshold!, :forSeconds!,\n  ARRAY(SELECT u.id FROM unnest(:channelIds!::uuid[]) WITH ORDINALITY AS u(id, n)\n    WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)\n    ORDER BY u.n))\nRETURNING id, name, host_id, host_selector, metric, mount, op, threshold, for_seconds,\n  channel_ids::text[] AS \"channel_ids!\", created_at"};
 
 /**
  * Query generated from SQL:
  * ```
- * -- host_id '' means every host (NULL). Only channels of the organization are kept, in the order
- * -- given: the service checked them, and a channel deleted meanwhile stays out.
- * INSERT INTO host_rules (org_id, name, host_id, metric, mount, op, threshold, for_seconds,
- *   channel_ids)
- * VALUES (:orgId!, :name!, NULLIF(:hostId!::text, ''), :metric!, :mount!, :op!, :threshold!,
- *   :forSeconds!,
+ * -- host_id '' means every host (NULL), or those host_selector matches. Only channels of the
+ * -- organization are kept, in the order given: the service checked them, and a channel deleted
+ * -- meanwhile stays out.
+ * INSERT INTO host_rules (org_id, name, host_id, host_selector, metric, mount, op, threshold,
+ *   for_seconds, channel_ids)
+ * VALUES (:orgId!, :name!, NULLIF(:hostId!::text, ''), :hostSelector!, :metric!, :mount!, :op!,
+ *   :threshold!, :forSeconds!,
  *   ARRAY(SELECT u.id FROM unnest(:channelIds!::uuid[]) WITH ORDINALITY AS u(id, n)
  *     WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)
  *     ORDER BY u.n))
- * RETURNING id, name, host_id, metric, mount, op, threshold, for_seconds,
+ * RETURNING id, name, host_id, host_selector, metric, mount, op, threshold, for_seconds,
  *   channel_ids::text[] AS "channel_ids!", created_at
  * ```
  */
@@ -254,6 +257,7 @@ export interface ListRulesResult {
   created_at: Date;
   for_seconds: number;
   host_id: string | null;
+  host_selector: string;
   id: string;
   metric: string;
   mount: string;
@@ -268,12 +272,12 @@ export interface ListRulesQuery {
   result: ListRulesResult;
 }
 
-const listRulesIR: any = {"usedParamSet":{"orgId":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":152,"b":158}]}],"statement":"SELECT id, name, host_id, metric, mount, op, threshold, for_seconds,\n  channel_ids::text[] AS \"channel_ids!\", created_at\nFROM host_rules\nWHERE org_id = :orgId!\nORDER BY created_at, id"};
+const listRulesIR: any = {"usedParamSet":{"orgId":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":167,"b":173}]}],"statement":"SELECT id, name, host_id, host_selector, metric, mount, op, threshold, for_seconds,\n  channel_ids::text[] AS \"channel_ids!\", created_at\nFROM host_rules\nWHERE org_id = :orgId!\nORDER BY created_at, id"};
 
 /**
  * Query generated from SQL:
  * ```
- * SELECT id, name, host_id, metric, mount, op, threshold, for_seconds,
+ * SELECT id, name, host_id, host_selector, metric, mount, op, threshold, for_seconds,
  *   channel_ids::text[] AS "channel_ids!", created_at
  * FROM host_rules
  * WHERE org_id = :orgId!

@@ -40,20 +40,21 @@ SELECT EXISTS (SELECT 1 FROM deleted) AS "deleted!";
 SELECT id FROM alert_channels WHERE org_id = :orgId! AND id = ANY(:ids!::uuid[]);
 
 /* @name InsertRule */
--- host_id '' means every host (NULL). Only channels of the organization are kept, in the order
--- given: the service checked them, and a channel deleted meanwhile stays out.
-INSERT INTO host_rules (org_id, name, host_id, metric, mount, op, threshold, for_seconds,
-  channel_ids)
-VALUES (:orgId!, :name!, NULLIF(:hostId!::text, ''), :metric!, :mount!, :op!, :threshold!,
-  :forSeconds!,
+-- host_id '' means every host (NULL), or those host_selector matches. Only channels of the
+-- organization are kept, in the order given: the service checked them, and a channel deleted
+-- meanwhile stays out.
+INSERT INTO host_rules (org_id, name, host_id, host_selector, metric, mount, op, threshold,
+  for_seconds, channel_ids)
+VALUES (:orgId!, :name!, NULLIF(:hostId!::text, ''), :hostSelector!, :metric!, :mount!, :op!,
+  :threshold!, :forSeconds!,
   ARRAY(SELECT u.id FROM unnest(:channelIds!::uuid[]) WITH ORDINALITY AS u(id, n)
     WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)
     ORDER BY u.n))
-RETURNING id, name, host_id, metric, mount, op, threshold, for_seconds,
+RETURNING id, name, host_id, host_selector, metric, mount, op, threshold, for_seconds,
   channel_ids::text[] AS "channel_ids!", created_at;
 
 /* @name ListRules */
-SELECT id, name, host_id, metric, mount, op, threshold, for_seconds,
+SELECT id, name, host_id, host_selector, metric, mount, op, threshold, for_seconds,
   channel_ids::text[] AS "channel_ids!", created_at
 FROM host_rules
 WHERE org_id = :orgId!

@@ -36,10 +36,14 @@ export interface NewChannel {
   secret?: string;
 }
 
-/** NewRule is a validated host rule; hostId '' watches every host. */
+/**
+ * NewRule is a validated host rule; hostId '' watches every host, or those whose labels match
+ * hostSelector when it is not '' (never both).
+ */
 export interface NewRule {
   name: string;
   hostId: string;
+  hostSelector: string;
   metric: HostMetricName;
   mount: string;
   op: ComparisonOpName;

@@ -141,6 +141,7 @@ export function ruleFromRow(row: ListRulesResult): HostRule {
     spec: {
       name: row.name,
       hostId: row.host_id ?? "",
+      hostSelector: row.host_selector,
       metric: METRICS[row.metric as HostMetricName] ?? HostMetric.UNSPECIFIED,
       mount: row.mount,
       op: OPS[row.op as ComparisonOpName] ?? ComparisonOp.UNSPECIFIED,

@@ -4,6 +4,8 @@ import { PreparedQuery } from '@pgtyped/runtime';
 
 export type DateOrString = Date | string;
 
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
 export type NumberOrString = number | string;
 
 export type booleanArray = (boolean)[];
@@ -22,6 +24,8 @@ export interface MatchHostRulesResult {
   channel_ids: stringArray;
   for_seconds: number;
   host_id: string;
+  host_labels: Json | null;
+  host_selector: string;
   id: string;
   metric: string;
   mount: string;
@@ -37,19 +41,24 @@ export interface MatchHostRulesQuery {
   result: MatchHostRulesResult;
 }
 
-const matchHostRulesIR: any = {"usedParamSet":{"hostIds":true,"owners":true,"includeShared":true},"params":[{"name":"hostIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":423,"b":431}]},{"name":"owners","required":true,"transform":{"type":"scalar"},"locs":[{"a":442,"b":449}]},{"name":"includeShared","required":true,"transform":{"type":"scalar"},"locs":[{"a":612,"b":626}]}],"statement":"-- The rules that watch each host of a batch, one row per (rule, host). A host of an\n-- organization is watched by that organization's rules naming it or every host (host_id NULL);\n-- a shared host (owner '') by every organization's, when shared hosts are on.\nSELECT r.id, r.org_id, r.name, r.metric, r.mount, r.op, r.threshold, r.for_seconds,\n  r.channel_ids::text[] AS \"channel_ids!\", h.host_id AS \"host_id!\"\nFROM unnest(:hostIds!::text[], :owners!::text[]) AS h(host_id, owner)\nJOIN host_rules r ON (r.host_id IS NULL OR r.host_id = h.host_id)\n  AND (r.org_id = NULLIF(h.owner, '')::uuid OR (h.owner = '' AND :includeShared!::boolean))\nORDER BY r.id, h.host_id"};
+const matchHostRulesIR: any = {"usedParamSet":{"hostIds":true,"owners":true,"includeShared":true},"params":[{"name":"hostIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":767,"b":775}]},{"name":"owners","required":true,"transform":{"type":"scalar"},"locs":[{"a":786,"b":793}]},{"name":"includeShared","required":true,"transform":{"type":"scalar"},"locs":[{"a":956,"b":970}]}],"statement":"-- The rules that watch each host of a batch, one row per (rule, host). A host of an\n-- organization is watched by that organization's rules naming it or every host (host_id NULL);\n-- a shared host (owner '') by every organization's, when shared hosts are on. A rule with a\n-- host_selector comes with the host's labels in force (edited, else the agent's) for the caller\n-- to match: the selector is matched in one place (LabelSelector.matches), as ListHosts does.\nSELECT r.id, r.org_id, r.name, r.metric, r.mount, r.op, r.threshold, r.for_seconds,\n  r.channel_ids::text[] AS \"channel_ids!\", h.host_id AS \"host_id!\", r.host_selector,\n  CASE WHEN r.host_selector = '' THEN NULL\n    ELSE COALESCE(hh.labels, hh.agent_labels, '{}'::jsonb) END AS host_labels\nFROM unnest(:hostIds!::text[], :owners!::text[]) AS h(host_id, owner)\nJOIN host_rules r ON (r.host_id IS NULL OR r.host_id = h.host_id)\n  AND (r.org_id = NULLIF(h.owner, '')::uuid OR (h.owner = '' AND :includeShared!::boolean))\nLEFT JOIN hosts hh ON hh.id = h.host_id\nORDER BY r.id, h.host_id"};
 
 /**
  * Query generated from SQL:
  * ```
  * -- The rules that watch each host of a batch, one row per (rule, host). A host of an
  * -- organization is watched by that organization's rules naming it or every host (host_id NULL);
- * -- a shared host (owner '') by every organization's, when shared hosts are on.
+ * -- a shared host (owner '') by every organization's, when shared hosts are on. A rule with a
+ * -- host_selector comes with the host's labels in force (edited, else the agent's) for the caller
+ * -- to match: the selector is matched in one place (LabelSelector.matches), as ListHosts does.
  * SELECT r.id, r.org_id, r.name, r.metric, r.mount, r.op, r.threshold, r.for_seconds,
- *   r.channel_ids::text[] AS "channel_ids!", h.host_id AS "host_id!"
+ *   r.channel_ids::text[] AS "channel_ids!", h.host_id AS "host_id!", r.host_selector,
+ *   CASE WHEN r.host_selector = '' THEN NULL
+ *     ELSE COALESCE(hh.labels, hh.agent_labels, '{}'::jsonb) END AS host_labels
  * FROM unnest(:hostIds!::text[], :owners!::text[]) AS h(host_id, owner)
  * JOIN host_rules r ON (r.host_id IS NULL OR r.host_id = h.host_id)
  *   AND (r.org_id = NULLIF(h.owner, '')::uuid OR (h.owner = '' AND :includeShared!::boolean))
+ * LEFT JOIN hosts hh ON hh.id = h.host_id
  * ORDER BY r.id, h.host_id
  * ```
  */

@@ -1,5 +1,7 @@
 import { connection } from "../../db/connection.js";
 import type { Queryable } from "../../db/pool.js";
+import { type LabelSelector, parseLabelSelector } from "../../hosts/labels/label-selector.js";
+import { labelsOf } from "../../hosts/server/host-rows.js";
 import type { ComparisonOpName, HostMetricName } from "../alert-rows.js";
 import * as q from "./host-rule-state.queries.js";
 
@@ -95,7 +97,8 @@ export const ruleHostKey = (k: RuleHostKey): string => `${k.ruleId}/${k.hostId}`
 
 /**
  * matchHostRules finds the rules watching each host: the host owner's rules naming it or every
- * host, and for a shared host every organization's (when includeShared).
+ * host, those whose label selector matches the host's labels in force now, and for a shared
+ * host every organization's (when includeShared).
  */
 export async function matchHostRules(
   db: Queryable,
@@ -111,7 +114,25 @@ export async function matchHostRules(
     },
     connection(db),
   );
-  return rows.map((row) => matchedRuleOf(row.id, row));
+  const selectors = new Map<string, LabelSelector | undefined>();
+  const selectorOf = (text: string) => {
+    if (!selectors.has(text)) {
+      // Validated when the rule was created; one that no longer parses matches nothing.
+      try {
+        selectors.set(text, parseLabelSelector(text));
+      } catch {
+        selectors.set(text, undefined);
+      }
+    }
+    return selectors.get(text);
+  };
+  return rows
+    .filter(
+      (row) =>
+        row.host_selector === "" ||
+        (selectorOf(row.host_selector)?.matches(labelsOf(row.host_labels) ?? {}) ?? false),
+    )
+    .map((row) => matchedRuleOf(row.id, row));
 }
 
 const sorted = (keys: readonly RuleHostKey[]) =>

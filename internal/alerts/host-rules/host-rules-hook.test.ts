@@ -34,6 +34,7 @@ describe("host rules on the sample store's write path", () => {
     await admin.insertRule(db.pool, org.orgId, {
       name: "Full memory",
       hostId: "",
+      hostSelector: "",
       metric: "memory_percent",
       mount: "",
       op: "gte",

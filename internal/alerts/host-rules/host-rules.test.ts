@@ -34,10 +34,17 @@ const owned = (ownerOrgId: string | undefined, ...samples: HostSample[]): RuleSa
 const evaluator = (onEvents?: (events: readonly OwnedAlertEvent[]) => Promise<void>) =>
   createHostRuleEvaluator({ pool: db.pool, log: silentLogger, onEvents });
 
-async function cpuRule(org: TestOrg, channelId: string, hostId = "", forSeconds = 60) {
+async function cpuRule(
+  org: TestOrg,
+  channelId: string,
+  hostId = "",
+  forSeconds = 60,
+  hostSelector = "",
+) {
   return admin.insertRule(db.pool, org.orgId, {
     name: "Hot CPU",
     hostId,
+    hostSelector,
     metric: "cpu_percent",
     mount: "",
     op: "gt",
@@ -76,6 +83,37 @@ afterAll(async () => {
 });
 
 describe("host rule evaluation", () => {
+  it("applies a rule with a label selector to the hosts whose labels match at evaluation time", async () => {
+    const rule = await cpuRule(orgA, channelA, "", 0, "env=prod");
+    const { rows: ruleRows } = await db.pool.query("SELECT host_selector FROM host_rules");
+    expect(ruleRows).toEqual([{ host_selector: "env=prod" }]);
+    // Two hosts of A: one the agent labels env=prod, one env=staging.
+    await db.pool.query(
+      `INSERT INTO hosts (id, org_id, hostname, first_seen, last_seen, agent_labels)
+       VALUES ('sel-prod', $1, 'prod', now(), now(), '{"env": "prod"}'),
+              ('sel-staging', $1, 'staging', now(), now(), '{"env": "staging"}')`,
+      [orgA.orgId],
+    );
+    const evaluate = evaluator().evaluate;
+    const fired = await evaluate(
+      owned(orgA.orgId, cpu("sel-prod", 0, 95), cpu("sel-staging", 0, 99)),
+    );
+    expect(fired.map((c) => [c.event.hostId, c.event.ruleId, c.event.kind])).toEqual([
+      ["sel-prod", rule.id, AlertKind.HOST_FIRING],
+    ]);
+    // Labels edited in the dashboard win over the agent's: now staging is prod, and prod is not.
+    await db.pool.query(`UPDATE hosts SET labels = '{"env": "prod"}' WHERE id = 'sel-staging'`);
+    await db.pool.query(`UPDATE hosts SET labels = '{}' WHERE id = 'sel-prod'`);
+    const later = await evaluate(
+      owned(orgA.orgId, cpu("sel-prod", 10, 96), cpu("sel-staging", 10, 99)),
+    );
+    expect(later.map((c) => [c.event.hostId, c.event.kind])).toEqual([
+      ["sel-staging", AlertKind.HOST_FIRING],
+    ]);
+    // A host without a row (its samples are not stored) has no labels: not matched.
+    expect(await evaluate(owned(orgA.orgId, cpu("sel-unknown", 20, 99)))).toEqual([]);
+  });
+
   it("fires once after the condition held forSeconds, and resolves when it clears", async () => {
     const rule = await cpuRule(orgA, channelA);
     const heard: OwnedAlertEvent[] = [];

@@ -31,6 +31,7 @@ describe("resolveRuleSpec", () => {
     expect(resolveRuleSpec(spec({}))).toEqual({
       name: "Hot CPU",
       hostId: "",
+      hostSelector: "",
       metric: "cpu_percent",
       mount: "",
       op: "gt",
@@ -49,6 +50,9 @@ describe("resolveRuleSpec", () => {
       ),
     ).toMatchObject({ hostId: "db-1", metric: "disk_percent", mount: "/var", op: "gte" });
     expect(resolveRuleSpec(spec({ metric: HostMetric.LOAD1, threshold: 16 })).threshold).toBe(16);
+    expect(resolveRuleSpec(spec({ hostSelector: " env=prod,role!=db " })).hostSelector).toBe(
+      "env=prod,role!=db",
+    );
   });
 
   it("drops duplicate channel ids and lower-cases them", () => {
@@ -62,6 +66,16 @@ describe("resolveRuleSpec", () => {
     ["an empty name", spec({ name: "" }), "rule.name must be 1–100 characters"],
     ["a long name", spec({ name: "n".repeat(101) }), "rule.name must be 1–100 characters"],
     ["a bad host id", spec({ hostId: "-bad host" }), "rule.hostId must be a host id"],
+    [
+      "a host id and a selector",
+      spec({ hostId: "db-1", hostSelector: "env=prod" }),
+      "rule.hostSelector cannot be set together with hostId",
+    ],
+    [
+      "a bad selector",
+      spec({ hostSelector: "env=prod,env=" }),
+      'rule.hostSelector term 2 "env=" needs a value after "="',
+    ],
     ["no metric", spec({ metric: HostMetric.UNSPECIFIED }), "rule.metric is required"],
     ["an unknown metric", spec({ metric: 99 as HostMetric }), "rule.metric is required"],
     ["no operator", spec({ op: ComparisonOp.UNSPECIFIED }), "rule.op is required"],

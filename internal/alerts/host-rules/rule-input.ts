@@ -1,6 +1,7 @@
 import type { HostRuleSpec } from "../../../gen/pulsar/v1/alert_pb.js";
 import { InvalidArgumentError } from "../../core/errors.js";
 import { HOST_ID_PATTERN } from "../../core/ids.js";
+import { parseLabelSelector } from "../../hosts/labels/label-selector.js";
 import type { NewRule } from "../alert-admin.js";
 import { type HostMetricName, METRICS, nameOf, OPS } from "../alert-rows.js";
 import { checkChannelIds } from "../channels/channel-ids.js";
@@ -16,7 +17,8 @@ const PERCENT_METRICS: ReadonlySet<HostMetricName> = new Set([
 
 /**
  * resolveRuleSpec validates a host rule: name 1–100 characters; hostId empty (every host) or a
- * host id's syntax; a metric and an operator; a threshold of 0–100 for percentages, ≥ 0 for
+ * host id's syntax; hostSelector empty or a label selector (parseLabelSelector), not with
+ * hostId; a metric and an operator; a threshold of 0–100 for percentages, ≥ 0 for
  * load; mount only for disk_percent, an absolute path; forSeconds 0–86400; at least one
  * channel id. Whether the host and channels are the organization's needs the database: the
  * service checks that. `field` prefixes the messages.
@@ -32,6 +34,16 @@ export function resolveRuleSpec(spec: HostRuleSpec | undefined, field = "rule"):
       `${field}.hostId`,
       "must be a host id (letters, digits, '.', '_', ':' or '-'), or empty for every host",
     );
+  }
+  const hostSelector = spec.hostSelector.trim();
+  if (hostSelector !== "") {
+    if (spec.hostId !== "") {
+      throw new InvalidArgumentError(
+        `${field}.hostSelector`,
+        "cannot be set together with hostId: a rule watches one host or the hosts of a selector",
+      );
+    }
+    parseLabelSelector(hostSelector, `${field}.hostSelector`);
   }
   const metric = nameOf(METRICS, spec.metric);
   if (!metric) {
@@ -74,5 +86,15 @@ export function resolveRuleSpec(spec: HostRuleSpec | undefined, field = "rule"):
   if (channelIds.length === 0) {
     throw new InvalidArgumentError(`${field}.channelIds`, "must name at least one channel");
   }
-  return { name, hostId: spec.hostId, metric, mount, op, threshold, forSeconds, channelIds };
+  return {
+    name,
+    hostId: spec.hostId,
+    hostSelector,
+    metric,
+    mount,
+    op,
+    threshold,
+    forSeconds,
+    channelIds,
+  };
 }

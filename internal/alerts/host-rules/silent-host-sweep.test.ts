@@ -81,6 +81,7 @@ beforeEach(async () => {
     await admin.insertRule(db.pool, org.orgId, {
       name: "Hot CPU",
       hostId: "",
+      hostSelector: "",
       metric: "cpu_percent",
       mount: "",
       op: "gt",
