@@ -21,6 +21,8 @@ const PLACEHOLDER_ID = "00000000-0000-4000-8000-000000000000";
  */
 const REFUSED = new Set([
   "pulsar.v1.HostService/GetHostHistory",
+  "pulsar.v1.HostService/UpdateHost",
+  "pulsar.v1.HostService/DeleteHost",
   "pulsar.v1.IngestService/PushSamples",
 ]);
 
