@@ -15,6 +15,9 @@ const MonitorDetailPage = lazy(() =>
 );
 const HostsPage = lazy(() => import("./pages/hosts").then((m) => ({ default: m.HostsPage })));
 const AlertsPage = lazy(() => import("./pages/alerts").then((m) => ({ default: m.AlertsPage })));
+const SystemPage = lazy(() =>
+  import("./pages/system/system-page").then((m) => ({ default: m.SystemPage })),
+);
 
 const PUBLIC_PATHS = ["/sign-in", "/sign-up"];
 
@@ -71,6 +74,7 @@ function page(path: string) {
   if (path === "/alerts") return <AlertsPage />;
   if (path === "/settings/tokens") return <TokensPage />;
   if (path === "/settings/members") return <MembersPage />;
+  if (path === "/system") return <SystemPage />;
   return (
     <div className="py-16 text-center">
       <h1 className="text-xl font-semibold">Page not found</h1>

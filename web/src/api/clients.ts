@@ -4,6 +4,7 @@ import { AlertService } from "../../../gen/pulsar/v1/alert_pb";
 import { AuthService } from "../../../gen/pulsar/v1/auth_pb";
 import { HostService } from "../../../gen/pulsar/v1/host_pb";
 import { MonitorService } from "../../../gen/pulsar/v1/monitor_pb";
+import { SystemService } from "../../../gen/pulsar/v1/system_pb";
 
 /**
  * The one place the app creates its Connect clients. Same origin as the page: the session
@@ -24,3 +25,5 @@ export const monitorClient: Client<typeof MonitorService> = createClient(Monitor
 export const hostClient: Client<typeof HostService> = createClient(HostService, transport);
 /** alertClient is pulsar.v1.AlertService. */
 export const alertClient: Client<typeof AlertService> = createClient(AlertService, transport);
+/** systemClient is pulsar.v1.SystemService (the System page, system admins only). */
+export const systemClient: Client<typeof SystemService> = createClient(SystemService, transport);

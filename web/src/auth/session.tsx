@@ -17,7 +17,13 @@ import { StreamContext } from "../api/use-stream";
 export type Session =
   | { state: "loading" }
   | { state: "signed-out" }
-  | { state: "signed-in"; user: User | undefined; organization: Organization | undefined };
+  | {
+      state: "signed-in";
+      user: User | undefined;
+      organization: Organization | undefined;
+      /** May open the System page (MeResponse.system_admin). */
+      systemAdmin: boolean;
+    };
 
 /** SessionActions change the session; each rejects with the server's error. */
 export interface SessionActions {
@@ -49,6 +55,16 @@ export function useSession(): Session & SessionActions {
 }
 
 /**
+ * isSystemAdmin asks Me whether the new session may open the System page (SignIn and SignUp do
+ * not say); without an answer it may not: the link only hides a page the server guards.
+ */
+const isSystemAdmin = () =>
+  authClient.me({}).then(
+    (me) => me.systemAdmin,
+    () => false,
+  );
+
+/**
  * SessionProvider asks the API who the cookie belongs to (Me) once, and holds the one live
  * stream of the signed-in session: opened on sign-in, closed on sign-out.
  */
@@ -57,7 +73,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     authClient.me({}).then(
-      (me) => setSession({ state: "signed-in", user: me.user, organization: me.organization }),
+      (me) =>
+        setSession({
+          state: "signed-in",
+          user: me.user,
+          organization: me.organization,
+          systemAdmin: me.systemAdmin,
+        }),
       (error: unknown) => {
         // Anything but "not signed in" (API down) still lands on sign-in, which shows it.
         if (!isUnauthenticated(error)) console.warn("Me failed", error);
@@ -72,11 +94,21 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(async (email: string, password: string) => {
     const res = await authClient.signIn({ email, password });
-    setSession({ state: "signed-in", user: res.user, organization: res.organization });
+    setSession({
+      state: "signed-in",
+      user: res.user,
+      organization: res.organization,
+      systemAdmin: await isSystemAdmin(),
+    });
   }, []);
   const signUp = useCallback(async (fields: SignUpFields) => {
     const res = await authClient.signUp(fields);
-    setSession({ state: "signed-in", user: res.user, organization: res.organization });
+    setSession({
+      state: "signed-in",
+      user: res.user,
+      organization: res.organization,
+      systemAdmin: await isSystemAdmin(),
+    });
   }, []);
   const signOut = useCallback(async () => {
     await authClient.signOut({}).catch(() => undefined);

@@ -12,6 +12,8 @@ const NAV = [
   { href: "/settings/tokens", label: "API tokens" },
   { href: "/settings/members", label: "Members" },
 ];
+/** Only for system admins (the operator organization's admins); the server guards the page. */
+const SYSTEM_NAV = { href: "/system", label: "System" };
 
 /** Layout is the signed-in frame: navigation, organization, live status, theme, sign-out. */
 export function Layout({ children }: { children: ReactNode }) {
@@ -20,6 +22,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const [theme, toggleTheme] = useTheme();
   const status = useStreamStatus();
   const orgName = session.state === "signed-in" ? session.organization?.name : "";
+  const nav = session.state === "signed-in" && session.systemAdmin ? [...NAV, SYSTEM_NAV] : NAV;
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 dark:border-slate-800">
@@ -29,7 +32,7 @@ export function Layout({ children }: { children: ReactNode }) {
             Pulsar
           </Link>
           <nav aria-label="Main" className="flex gap-4 text-sm">
-            {NAV.map((item) => {
+            {nav.map((item) => {
               const current =
                 item.href === "/"
                   ? path === "/" || path.startsWith("/monitors")
