@@ -2,6 +2,7 @@ import * as z from "zod/mini";
 import en from "zod/v4/locales/en.js";
 import { parseEnvironment } from "../config/parse-environment.js";
 import { HOST_ID_PATTERN, HOST_ID_RULE } from "../core/ids.js";
+import { parseLabelList } from "../core/labels.js";
 
 // zod/mini, not full zod: the same checks with a tenth of the code, which is 10 MiB of the
 // agent's resident memory (bench/README.md, "the agent"). It carries no messages of its own:
@@ -13,6 +14,23 @@ const interval = z._default(
   2000,
 );
 const trueOrFalse = (fallback: "true" | "false") => z._default(z.enum(["true", "false"]), fallback);
+
+/** labelList reads "k=v,k2=v2" into labels; a bad list's issue says which item and why. */
+const labelList = z.pipe(
+  z.string(),
+  z.transform((text: string, ctx) => {
+    try {
+      return parseLabelList(text);
+    } catch (error) {
+      ctx.issues.push({
+        code: "custom",
+        input: text,
+        message: `must be key=value pairs separated by commas: ${(error as Error).message}`,
+      });
+      return z.NEVER;
+    }
+  }),
+);
 
 // Deliberately apart from the API's and worker's schema: an agent runs on a customer's machine
 // with nothing but these, and must not need DATABASE_URL or REDIS_URL.
@@ -41,6 +59,8 @@ const schema = z.object({
     z.coerce.number().check(z.int(), z.minimum(10), z.maximum(43_200)),
     3600,
   ),
+  /** The host's labels ("env=prod,role=db"), until the dashboard sets others (UpdateHost). */
+  AGENT_LABELS: z._default(labelList, {}),
   LOG_LEVEL: z._default(z.enum(["debug", "info", "warn", "error"]), "info"),
   /** "false" keeps the agent in the runtime it was started with instead of restarting itself
    *  once with V8's compilers off and MALLOC_ARENA_MAX=2 (cmd/agent/lean-runtime.ts). */

@@ -31,6 +31,8 @@ export interface SenderDeps {
   batchBytes?: number;
   /** One call's deadline. */
   timeoutMs?: number;
+  /** Hears each answer of a stored batch (the dashboard's agent settings, hosts registered). */
+  onAnswer?: (answer: PushSamplesResponse) => void;
   random?: () => number;
 }
 
@@ -108,17 +110,24 @@ export function createSender(deps: SenderDeps): Sender {
   const sendOnce = async (): Promise<number> => {
     const batch = buffer.peek(batchSize, batchBytes);
     const remaining = drainUntil === undefined ? timeoutMs : drainUntil - Date.now();
+    let answer: PushSamplesResponse;
     try {
-      await client.pushSamples(
+      answer = await client.pushSamples(
         { samples: batch.samples.map((bytes) => fromBinary(HostSampleSchema, bytes)) },
         { timeoutMs: Math.max(1, Math.min(timeoutMs, remaining)), signal: stopping.signal },
       );
-      buffer.ack(batch.lastSeq);
-      recovered();
-      return 0;
     } catch (error) {
       return failed(ConnectError.from(error), batch.samples.length, batch.lastSeq);
     }
+    buffer.ack(batch.lastSeq);
+    recovered();
+    // Outside the try: the batch is stored whatever the handler does.
+    try {
+      deps.onAnswer?.(answer);
+    } catch (error) {
+      log.warn("handling the API's answer failed", { error });
+    }
+    return 0;
   };
 
   const failed = (error: ConnectError, count: number, lastSeq: number): number => {
