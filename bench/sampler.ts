@@ -26,6 +26,7 @@ async function childrenCpuMs(): Promise<number | undefined> {
 let samples = 0;
 const sampler = createSampler({
   intervalMs: INTERVAL_MS,
+  version: "bench",
   onSample: () => {
     samples++;
   },

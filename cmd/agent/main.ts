@@ -8,6 +8,7 @@ import { configOrExit } from "../../internal/config/or-exit.js";
 import { createLogger } from "../../internal/core/logger.js";
 import { createSampler } from "../../internal/hosts/reading/sampler.js";
 import { onShutdown } from "../../internal/lifecycle/shutdown.js";
+import packageJson from "../../package.json" with { type: "json" };
 
 // How long SIGTERM waits for the last samples to reach the API, and for everything in all.
 const FLUSH_DEADLINE_MS = 5000;
@@ -31,6 +32,7 @@ const agent = createAgent({
   config,
   client: createClient(IngestService, transport),
   createSampler,
+  version: packageJson.version,
   log,
 });
 try {

@@ -35,6 +35,7 @@ import { createStreamPublisher } from "../../internal/stream/publisher.js";
 import { startHostSampling } from "../../internal/worker/host-sampling.js";
 import { resolveSampleOwner } from "../../internal/worker/sample-owner.js";
 import { createSamplerLease } from "../../internal/worker/sampler-lease.js";
+import packageJson from "../../package.json" with { type: "json" };
 
 const config = configOrExit("worker", loadConfig);
 const databaseUrl = configOrExit("worker", () => requireDatabaseUrl(config));
@@ -146,6 +147,7 @@ const sampling =
     publisher,
     lease: createSamplerLease(streamRedis, config.QUEUE_PREFIX, 3 * config.SAMPLE_INTERVAL_MS),
     intervalMs: config.SAMPLE_INTERVAL_MS,
+    version: packageJson.version,
     hostId: config.HOST_ID,
     log,
   });

@@ -70,6 +70,7 @@ async function startAgent(token: string, hostId: string, log: Logger): Promise<A
     },
     client: createClient(IngestService, transport),
     createSampler,
+    version: "1.2.3-test",
     log,
     // Retries come back within 2 s of the API's return, so the test need not wait out 30 s.
     retry: { baseMs: 250, maxMs: 2000 },

@@ -18,6 +18,8 @@ export interface AgentDeps {
   client: IngestClient;
   /** The worker's host sampler (internal/hosts/reading/sampler.ts): one module, two callers. */
   createSampler: (deps: SamplerDeps) => Sampler;
+  /** The agent's version (package.json), reported in every sample's HostInfo.agent_version. */
+  version: string;
   log: Logger;
   /** Tests shorten these; see createSender. */
   retry?: BackoffPolicy;
@@ -87,6 +89,7 @@ export function createAgent(deps: AgentDeps): Agent {
       }
       sampler = deps.createSampler({
         intervalMs: config.SAMPLE_INTERVAL_MS,
+        version: deps.version,
         hostId,
         onSample,
         log,

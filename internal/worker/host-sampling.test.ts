@@ -49,12 +49,14 @@ function startWorker(owner: Owner): Worker {
     publisher,
     lease: createSamplerLease(redis, prefix, 60_000),
     intervalMs: 500,
+    version: "1.2.3-test",
     hostId: undefined,
     log: silentLogger,
     createSampler: (deps) => {
       onSample = deps.onSample;
       return {
         start() {},
+        configure() {},
         async stop() {
           stopped = true;
         },

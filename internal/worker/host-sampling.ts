@@ -15,6 +15,8 @@ export interface HostSamplingDeps {
   lease: SamplerLease;
   /** SAMPLE_INTERVAL_MS. */
   intervalMs: number;
+  /** The worker's version (package.json), reported as the host's agent_version. */
+  version: string;
   /** HOST_ID, if set: else the id derived from the machine id. */
   hostId: string | undefined;
   log: Logger;
@@ -39,6 +41,7 @@ export function startHostSampling(deps: HostSamplingDeps): HostSampling {
   let sampledHostId: string | undefined;
   const sampler = (deps.createSampler ?? createSampler)({
     intervalMs: deps.intervalMs,
+    version: deps.version,
     hostId: deps.hostId,
     onSample: async (sample) => {
       sampledHostId = sample.hostId;

@@ -8,6 +8,7 @@ const timersBefore = timers();
 let taken = 0;
 const sampler = createSampler({
   intervalMs: 500,
+  version: "0.0.0-test",
   onSample: () => {
     taken++;
   },

@@ -7,7 +7,10 @@ import {
   type ProcessInfo,
   ProcessInfoSchema,
 } from "../../../gen/pulsar/v1/host_pb.js";
-import { percent } from "./read-cpu-memory.js";
+import { parseMeminfo, percent } from "./read-cpu-memory.js";
+
+/** MAX_COMMAND_LENGTH is where a process's command line is cut, in characters. */
+export const MAX_COMMAND_LENGTH = 200;
 
 /** ProcStat is what a process list needs from one /proc/<pid>/stat. */
 export interface ProcStat {
@@ -19,6 +22,8 @@ export interface ProcStat {
   /** utime + stime, in clock ticks. Children are left out, as top and htop do. */
   ticks: number;
   rssPages: number;
+  /** Threads of the process (num_threads). */
+  threads: number;
 }
 
 /** parseProcPidStat reads /proc/<pid>/stat; undefined for text that is not one. */
@@ -29,17 +34,21 @@ export function parseProcPidStat(text: string): ProcStat | undefined {
   if (open < 0 || close < open) return undefined;
   const fields = text.slice(close + 2).split(" ");
   const pid = Number.parseInt(text.slice(0, open), 10);
-  // After the name: state is field 3 of proc(5), utime 14, stime 15, rss 24.
+  // After the name: state is field 3 of proc(5), utime 14, stime 15, num_threads 20, rss 24.
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
+  const threads = Number(fields[17]);
   const rssPages = Number(fields[21]);
-  if (!Number.isInteger(pid) || !Number.isFinite(utime + stime + rssPages)) return undefined;
+  if (!Number.isInteger(pid) || !Number.isFinite(utime + stime + rssPages + threads)) {
+    return undefined;
+  }
   return {
     pid,
     comm: text.slice(open + 1, close),
     state: fields[0] ?? "",
     ticks: utime + stime,
     rssPages,
+    threads,
   };
 }
 
@@ -93,10 +102,44 @@ export function threadCount(root: string): number {
   return Number.parseInt(total ?? "0", 10) || 0;
 }
 
+// Control characters (the NULs between arguments, a newline inside one) become spaces: the
+// command line is shown on one line and must stay printable.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * commandLine turns /proc/<pid>/cmdline (arguments separated and ended by NUL) into one line,
+ * cut at MAX_COMMAND_LENGTH characters (whole code points); "" for a kernel thread, which has
+ * none.
+ */
+export function commandLine(cmdline: string): string {
+  const line = cmdline.replace(CONTROL, " ").trim();
+  if (line.length <= MAX_COMMAND_LENGTH) return line;
+  return Array.from(line).slice(0, MAX_COMMAND_LENGTH).join("").trimEnd();
+}
+
 /** displayName is the executable's name from the command line, else the kernel's (threads). */
-function displayName(root: string, stat: ProcStat): string {
-  const argv0 = readText(`${root}/${stat.pid}/cmdline`)?.split("\u0000")[0] ?? "";
+function displayName(cmdline: string, stat: ProcStat): string {
+  const argv0 = cmdline.split("\u0000")[0] ?? "";
   return argv0 === "" ? stat.comm : basename(argv0.split(" ")[0] ?? argv0);
+}
+
+/**
+ * openFileCount counts a process's open file descriptors (the entries of /proc/<pid>/fd): -1
+ * when they cannot be listed (another user's process, without CAP_SYS_PTRACE; or one that has
+ * just ended). One readdir per process: done for the listed few only.
+ */
+export function openFileCount(root: string, pid: number): number {
+  try {
+    return readdirSync(`${root}/${pid}/fd`).length;
+  } catch {
+    return -1;
+  }
+}
+
+/** totalMemoryBytes is MemTotal of /proc/meminfo (0 when unreadable: no percentages then). */
+function totalMemoryBytes(root: string): number {
+  return parseMeminfo(readText(`${root}/meminfo`) ?? "").totalBytes;
 }
 
 /**
@@ -105,7 +148,9 @@ function displayName(root: string, stat: ProcStat): string {
  * process — about 150 ms of CPU each time on a machine with 100 processes, most of the agent's
  * cost. CPU use per process is its share of all cores since the previous call (since boot on the
  * first, or for a process new since then), as systeminformation reports it; the top `top`
- * processes by CPU, then memory, are listed. It throws when /proc cannot be read.
+ * processes by CPU, then memory, are listed, with their threads, open files, command line and
+ * share of memory (read for those few only: a readdir of every process's fds would cost more
+ * than the whole list). It throws when /proc cannot be read.
  */
 export function createProcProcessReader(
   top: number,
@@ -136,7 +181,9 @@ export function createProcProcessReader(
     const chosen = usage
       .sort((a, b) => b.cpuPercent - a.cpuPercent || b.memoryBytes - a.memoryBytes)
       .slice(0, top);
-    const names = chosen.map((u) => displayName(root, u.stat));
+    // The details that cost a read or a readdir each are read for the listed processes only.
+    const totalMemory = totalMemoryBytes(root);
+    const cmdlines = chosen.map((u) => readText(`${root}/${u.stat.pid}/cmdline`) ?? "");
     const count = (state: string) => stats.filter((s) => STATES[s.state] === state).length;
     return {
       counts: create(ProcessCountsSchema, {
@@ -147,15 +194,20 @@ export function createProcProcessReader(
         zombie: count("zombie"),
         threads: Math.max(threads, stats.length),
       }),
-      top: chosen.map((u, i) =>
-        create(ProcessInfoSchema, {
+      top: chosen.map((u, i) => {
+        const cmdline = cmdlines[i] ?? "";
+        return create(ProcessInfoSchema, {
           pid: u.stat.pid,
-          name: names[i] ?? u.stat.comm,
+          name: displayName(cmdline, u.stat),
           cpuPercent: u.cpuPercent,
           memoryBytes: u.memoryBytes,
           state: STATES[u.stat.state] ?? "unknown",
-        }),
-      ),
+          memoryPercent: totalMemory > 0 ? percent((u.memoryBytes / totalMemory) * 100) : 0,
+          threads: u.stat.threads,
+          openFiles: openFileCount(root, u.stat.pid),
+          command: commandLine(cmdline),
+        });
+      }),
     };
   };
 }

@@ -6,7 +6,7 @@ import {
   ProcessInfoSchema,
 } from "../../../gen/pulsar/v1/host_pb.js";
 import { percent } from "./read-cpu-memory.js";
-import { createProcProcessReader, threadCount } from "./read-proc-processes.js";
+import { commandLine, createProcProcessReader, threadCount } from "./read-proc-processes.js";
 import { systeminformation } from "./systeminformation.js";
 
 /** TOP_PROCESSES is how many processes a sample lists, by CPU use. */
@@ -54,6 +54,11 @@ export async function readProcesses(): Promise<ProcessReading> {
         // ps reports the resident set in KiB.
         memoryBytes: p.memRss * 1024,
         state: normalState(p.state),
+        memoryPercent: percent(p.mem),
+        // Neither is known here without a call per process.
+        threads: 0,
+        openFiles: -1,
+        command: commandLine([p.command, p.params].filter((s) => s !== "").join(" ")),
       }),
     );
   const total = Math.max(data.all, data.list.length);

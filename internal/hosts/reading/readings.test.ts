@@ -1,9 +1,10 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createCpuReader, parseMeminfo, parseProcStatCpus } from "./read-cpu-memory.js";
 import { parseProcMounts, readDisks, selectDisks } from "./read-disks.js";
+import { parseFileNr, readFileHandles } from "./read-file-handles.js";
 import { linuxOsName } from "./read-info.js";
 import { parseProcNetDev } from "./read-network.js";
 
@@ -144,4 +145,39 @@ describe("linuxOsName", () => {
   ])("reads NAME and VERSION_ID of %j", (file, name) => {
     expect(linuxOsName(file)).toBe(name);
   });
+});
+
+describe("parseFileNr", () => {
+  it("reads the handles in use and the limit, which may be as large as 2^63 - 1", () => {
+    expect(parseFileNr("788\t0\t2466248\n")).toMatchObject({ allocated: 788, max: 2466248 });
+    expect(parseFileNr("1024\t24\t9223372036854775807\n")).toMatchObject({
+      allocated: 1000,
+      max: 2 ** 63,
+    });
+    expect(parseFileNr("garbage")).toBeUndefined();
+    expect(parseFileNr("")).toBeUndefined();
+  });
+});
+
+describe("readFileHandles", () => {
+  it("reads a fixture /proc, and answers zeros where there is no file-nr", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pulsar-filenr-"));
+    try {
+      await mkdir(join(dir, "sys", "fs"), { recursive: true });
+      await writeFile(join(dir, "sys", "fs", "file-nr"), "4242\t0\t100000\n");
+      expect(await readFileHandles(dir)).toMatchObject({ allocated: 4242, max: 100000 });
+      expect(await readFileHandles(join(dir, "missing"))).toMatchObject({ allocated: 0, max: 0 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.runIf(process.platform === "linux")(
+    "counts this machine's handles in use, under its limit",
+    async () => {
+      const handles = await readFileHandles();
+      expect(handles.allocated).toBeGreaterThan(0);
+      expect(handles.max).toBeGreaterThan(handles.allocated);
+    },
+  );
 });

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { isIP } from "node:net";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -17,6 +18,8 @@ async function samplesOf(count: number, onSample?: () => Promise<void>): Promise
   });
   const sampler = createSampler({
     intervalMs: 500,
+    version: "1.2.3-test",
+    labels: { env: "test" },
     onSample: async (sample) => {
       samples.push(sample);
       await onSample?.();
@@ -70,6 +73,78 @@ describe("host sampler on this machine", () => {
       for (const p of sample.topProcesses) inPercent(p.cpuPercent);
       expect(sample.info?.cores).toBe(cpus().length);
       expect(sample.info?.kernel).not.toBe("");
+      expect(sample.info?.agentVersion).toBe("1.2.3-test");
+      expect(sample.info?.labels).toEqual({ env: "test" });
+      if (sample.info?.ipAddress) expect(isIP(sample.info.ipAddress)).not.toBe(0);
+      const io = sample.diskIo;
+      expect(io).toBeDefined();
+      for (const rate of [io?.readBytesPerSec, io?.writeBytesPerSec, io?.readOpsPerSec]) {
+        expect(rate).toBeGreaterThanOrEqual(0);
+      }
+      expect(io?.devices.length ?? 0).toBeLessThanOrEqual(32);
+      for (const p of sample.topProcesses) {
+        inPercent(p.memoryPercent);
+        expect(p.openFiles).toBeGreaterThanOrEqual(-1);
+        expect(p.command.length).toBeLessThanOrEqual(200);
+      }
+      if (process.platform === "linux") {
+        expect(sample.info?.ipAddress).not.toBe("");
+        expect(sample.fileHandles?.allocated).toBeGreaterThan(0);
+        expect(sample.topProcesses.some((p) => p.threads > 0 && p.command !== "")).toBe(true);
+      }
+    }
+  });
+
+  it("leaves out disabled readings and takes a new interval from the next sample", async () => {
+    const samples: HostSample[] = [];
+    const times: number[] = [];
+    let wake: (sample: HostSample) => void = () => {};
+    const lastGap = () => (times.at(-1) ?? 0) - (times.at(-2) ?? 0);
+    const sampler = createSampler({
+      intervalMs: 500,
+      version: "1.2.3-test",
+      onSample: (sample) => {
+        samples.push(sample);
+        times.push(performance.now());
+        wake(sample);
+      },
+      log: silentLogger,
+    });
+    const next = () =>
+      new Promise<HostSample>((resolve) => {
+        wake = resolve;
+      });
+    sampler.configure({
+      disabledReadings: ["processes", "disks", "disk_io", "network", "file_handles", "cpu"],
+    });
+    sampler.start();
+    try {
+      const bare = await next();
+      expect(bare.cpu).toBeDefined(); // CPU and memory cannot be left out
+      expect(bare.memory?.totalBytes).toBeGreaterThan(0);
+      expect(bare.processes).toBeUndefined();
+      expect(bare.topProcesses).toEqual([]);
+      expect(bare.disks).toEqual([]);
+      expect(bare.diskIo).toBeUndefined();
+      expect(bare.network).toBeUndefined();
+      expect(bare.fileHandles).toBeUndefined();
+
+      sampler.configure({ intervalMs: 1500, disabledReadings: ["processes"] });
+      await next(); // may have been scheduled at the old interval already
+      const full = await next();
+      expect(lastGap()).toBeGreaterThanOrEqual(1400); // measured: configure set it
+      expect(full.processes).toBeUndefined();
+      expect(full.network).toBeDefined();
+      expect(full.diskIo).toBeDefined();
+      expect(full.disks.length).toBeGreaterThan(0);
+
+      sampler.configure({ intervalMs: 0 }); // back to the sampler's own 500 ms
+      await next();
+      await next();
+      expect(lastGap()).toBeLessThan(1400);
+      expect(samples.at(-1)?.processes?.total).toBeGreaterThan(0);
+    } finally {
+      await sampler.stop();
     }
   });
 
