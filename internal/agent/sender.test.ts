@@ -168,4 +168,37 @@ describe("createSender", () => {
     expect(await stuckSender.drain(200)).toBe(1);
     expect(Date.now() - started).toBeLessThan(1000);
   });
+
+  it("hands each answer to onAnswer once the batch is acknowledged, and survives a failing one", async () => {
+    const buffer = createSampleBuffer(100);
+    const { client } = fakeApi();
+    const heard: number[] = [];
+    const bufferedWhenHeard: number[] = [];
+    const { log, lines } = recordingLog();
+    const sender = createSender({
+      buffer,
+      client,
+      log,
+      retry: fast,
+      onAnswer: (answer) => {
+        heard.push(answer.accepted);
+        bufferedWhenHeard.push(buffer.size);
+        throw new Error("a bug in the handler");
+      },
+    });
+    buffer.push(encoded(1));
+    sender.notify();
+    await eventually(() => heard.length === 1, soon);
+    buffer.push(encoded(2));
+    sender.notify();
+    await eventually(() => heard.length === 2, soon);
+    expect(heard).toEqual([1, 1]);
+    // Acknowledged before the answer is handled.
+    expect(bufferedWhenHeard).toEqual([0, 0]);
+    expect(lines.filter((l) => l.level === "warn").map((l) => l.message)).toEqual([
+      "handling the API's answer failed",
+      "handling the API's answer failed",
+    ]);
+    expect(await sender.drain(100)).toBe(0);
+  });
 });
