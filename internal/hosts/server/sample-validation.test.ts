@@ -2,6 +2,7 @@ import { create, toBinary, toJsonString } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
 import {
+  DiskDeviceIoSampleSchema,
   DiskSampleSchema,
   type HostSample,
   HostSampleSchema,
@@ -37,15 +38,45 @@ function full(): HostSample {
       interfaces: [{ name: "eth0", rxBytesPerSec: 100, txBytesPerSec: 0 }],
     },
     processes: { total: 100, running: 1, sleeping: 99, threads: 300 },
-    topProcesses: [{ pid: 1, name: "init", cpuPercent: 250, memoryBytes: 1e6, state: "sleeping" }],
-    info: { os: "Debian GNU/Linux 12", kernel: "6.1", arch: "x64", cpuModel: "EPYC", cores: 2 },
+    topProcesses: [
+      {
+        pid: 1,
+        name: "init",
+        cpuPercent: 250,
+        memoryBytes: 1e6,
+        state: "sleeping",
+        memoryPercent: 100.3,
+        threads: 1,
+        openFiles: -1,
+        command: "/sbin/init splash",
+      },
+    ],
+    info: {
+      os: "Debian GNU/Linux 12",
+      kernel: "6.1",
+      arch: "x64",
+      cpuModel: "EPYC",
+      cores: 2,
+      ipAddress: "2001:db8::1",
+      agentVersion: "1.4.0-rc.1+build.7",
+      labels: { env: "prod", "team.db_1-a": "Ünïcode ok" },
+    },
+    diskIo: {
+      readBytesPerSec: 1e6,
+      writeBytesPerSec: 0,
+      readOpsPerSec: 10.5,
+      writeOpsPerSec: 0,
+      devices: [{ name: "nvme0n1", readBytesPerSec: 1e6, readOpsPerSec: 10.5 }],
+    },
+    fileHandles: { allocated: 1234, max: 2 ** 63 },
   });
 }
 
 /**
  * densest is the valid sample of at most MAX_SAMPLE_BYTES that grows most as JSON: every
  * string at its longest, then as many entries as fit with no name and 17-digit numbers (a
- * field name and a number in JSON for 9 bytes in binary).
+ * field name and a number in JSON for 9 bytes in binary). No labels: a label is about as long
+ * in JSON as in binary, so they would only make the sample less dense.
  */
 function densest(): HostSample {
   const odd = 0.30000000000000004;
@@ -63,8 +94,32 @@ function densest(): HostSample {
     },
     network: { rxBytesPerSec: odd, txBytesPerSec: odd },
     processes: { total: 2 ** 31 - 1, running: 2 ** 31 - 1, threads: 2 ** 31 - 1 },
-    info: { os: "o".repeat(256), kernel: "k".repeat(256), arch: "a".repeat(64), cores: 4096 },
+    info: {
+      os: "o".repeat(256),
+      kernel: "k".repeat(256),
+      arch: "a".repeat(64),
+      cores: 4096,
+      ipAddress: "255.255.255.255",
+      agentVersion: "v".repeat(40),
+    },
+    diskIo: {
+      readBytesPerSec: odd,
+      writeBytesPerSec: odd,
+      readOpsPerSec: odd,
+      writeOpsPerSec: odd,
+    },
+    fileHandles: { allocated: odd, max: odd },
   });
+  for (let i = 0; i < 32; i++) {
+    sample.diskIo?.devices.push(
+      create(DiskDeviceIoSampleSchema, {
+        readBytesPerSec: odd,
+        writeBytesPerSec: odd,
+        readOpsPerSec: odd,
+        writeOpsPerSec: odd,
+      }),
+    );
+  }
   for (let i = 0; i < 100; i++) {
     sample.topProcesses.push(
       create(ProcessInfoSchema, {
@@ -72,6 +127,9 @@ function densest(): HostSample {
         cpuPercent: odd,
         memoryBytes: odd,
         state: "sleeping",
+        memoryPercent: odd,
+        threads: 2 ** 31 - 1,
+        openFiles: 2 ** 31 - 1,
       }),
     );
   }
@@ -270,8 +328,153 @@ describe("validateSamples", () => {
           if (s.info) s.info.cores = 5000;
         },
       ],
+      [
+        "samples[1].diskIo.readBytesPerSec must be a finite number",
+        (s) => {
+          if (s.diskIo) s.diskIo.readBytesPerSec = Number.NaN;
+        },
+      ],
+      [
+        "samples[1].diskIo.writeOpsPerSec must be between 0 and 1e+18",
+        (s) => {
+          if (s.diskIo) s.diskIo.writeOpsPerSec = -1;
+        },
+      ],
+      [
+        "samples[1].diskIo.devices must hold at most 32 entries",
+        (s) => {
+          if (s.diskIo) s.diskIo.devices = new Array(33).fill(s.diskIo.devices[0]);
+        },
+      ],
+      [
+        "samples[1].diskIo.devices[0].name must be at most 64 characters",
+        (s) => {
+          const first = s.diskIo?.devices[0];
+          if (first) first.name = "d".repeat(65);
+        },
+      ],
+      [
+        "samples[1].diskIo.devices[0].name must be printable (no control characters)",
+        (s) => {
+          const first = s.diskIo?.devices[0];
+          if (first) first.name = "sda\u001b[31m";
+        },
+      ],
+      [
+        "samples[1].diskIo.devices[0].writeBytesPerSec must be a finite number",
+        (s) => {
+          const first = s.diskIo?.devices[0];
+          if (first) first.writeBytesPerSec = Number.POSITIVE_INFINITY;
+        },
+      ],
+      [
+        "samples[1].fileHandles.allocated must be between 0 and 9.223372036854776e+18",
+        (s) => {
+          if (s.fileHandles) s.fileHandles.allocated = -5;
+        },
+      ],
+      [
+        "samples[1].fileHandles.max must be a finite number",
+        (s) => {
+          if (s.fileHandles) s.fileHandles.max = Number.POSITIVE_INFINITY;
+        },
+      ],
+      [
+        "samples[1].topProcesses[0].memoryPercent must be between 0 and 100",
+        (s) => {
+          if (s.topProcesses[0]) s.topProcesses[0].memoryPercent = 101;
+        },
+      ],
+      [
+        "samples[1].topProcesses[0].threads must be a whole number between 0 and 2147483647",
+        (s) => {
+          if (s.topProcesses[0]) s.topProcesses[0].threads = -1;
+        },
+      ],
+      [
+        "samples[1].topProcesses[0].openFiles must be a whole number between -1 (not countable)",
+        (s) => {
+          if (s.topProcesses[0]) s.topProcesses[0].openFiles = -2;
+        },
+      ],
+      [
+        "samples[1].topProcesses[0].command must be at most 200 characters",
+        (s) => {
+          if (s.topProcesses[0]) s.topProcesses[0].command = "c".repeat(201);
+        },
+      ],
+      [
+        "samples[1].topProcesses[0].command must be printable (no control characters)",
+        (s) => {
+          if (s.topProcesses[0]) s.topProcesses[0].command = "sh -c 'a\nb'";
+        },
+      ],
+      [
+        "samples[1].info.ipAddress must be an IPv4 or IPv6 address",
+        (s) => {
+          if (s.info) s.info.ipAddress = "10.0.0.256";
+        },
+      ],
+      [
+        "samples[1].info.agentVersion must be at most 40 characters",
+        (s) => {
+          if (s.info) s.info.agentVersion = "1".repeat(41);
+        },
+      ],
+      [
+        "samples[1].info.agentVersion must be printable (no control characters)",
+        (s) => {
+          if (s.info) s.info.agentVersion = "1.0\r\n";
+        },
+      ],
+      [
+        "samples[1].info.labels must hold at most 20 labels",
+        (s) => {
+          if (s.info) {
+            s.info.labels = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, ""]));
+          }
+        },
+      ],
+      [
+        'samples[1].info.labels key "Env" must be 1–63 lowercase letters',
+        (s) => {
+          if (s.info) s.info.labels = { Env: "prod" };
+        },
+      ],
+      [
+        'samples[1].info.labels value of "env" must be at most 100 characters',
+        (s) => {
+          if (s.info) s.info.labels = { env: "p".repeat(101) };
+        },
+      ],
+      [
+        'samples[1].info.labels value of "env" must be printable',
+        (s) => {
+          if (s.info) s.info.labels = { env: "a\u0007" };
+        },
+      ],
     ];
     for (const [message, change] of cases) expect(refusal(change)).toMatch(message);
+  });
+
+  it("accepts the new readings at their bounds: 32 disks, 200-character commands, -1 open files", () => {
+    const sample = full();
+    if (!sample.diskIo || !sample.info || !sample.topProcesses[0])
+      throw new Error("full() changed");
+    sample.diskIo.devices = Array.from({ length: 32 }, (_, i) =>
+      create(DiskDeviceIoSampleSchema, { name: `${"d".repeat(62)}${i}`.slice(-64) }),
+    );
+    sample.topProcesses[0].command = "😀".repeat(200); // 200 characters, 400 UTF-16 units
+    sample.topProcesses[0].openFiles = -1;
+    sample.topProcesses[0].memoryPercent = 100.5; // as CPU: readings a few ms apart overshoot
+    sample.info.ipAddress = "";
+    sample.info.agentVersion = "";
+    sample.info.labels = {};
+    sample.diskIo.devices[0] = create(DiskDeviceIoSampleSchema, { name: "" });
+    expect(() => validateSamples([sample], NOW)).not.toThrow();
+    sample.diskIo = undefined;
+    sample.fileHandles = undefined;
+    expect(() => validateSamples([sample], NOW)).not.toThrow();
   });
 
   it("bounds the batch: 1 to 500 samples", () => {

@@ -1,9 +1,11 @@
+import { isIP } from "node:net";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { toBinary } from "@bufbuild/protobuf";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { type HostSample, HostSampleSchema } from "../../../gen/pulsar/v1/host_pb.js";
 import { InvalidArgumentError } from "../../core/errors.js";
 import { HOST_ID_PATTERN } from "../../core/ids.js";
+import { labelSetProblem } from "../../core/labels.js";
 import { MAX_BATCH } from "../../core/push-limits.js";
 
 // Defined in core, where the agent imports them too; also exported here, beside the push's
@@ -13,7 +15,8 @@ export { AGENT_BATCH_BYTES, MAX_BATCH } from "../../core/push-limits.js";
 /**
  * MAX_SAMPLE_BYTES bounds one sample's protobuf binary size, whatever encoding it came in. A
  * small VM's sample is under 1 KiB; a Kubernetes node with 128 cores, 300 interfaces, 40 pod
- * volume mounts and 100 processes about 22 KiB. The per-field limits below alone would let
+ * volume mounts and 100 processes about 22 KiB, and up to 8 KiB more with 32 disks' I/O, 12
+ * command lines of 200 characters and 20 labels at their longest. The per-field limits below alone would let
  * one reach ~1 MB.
  */
 export const MAX_SAMPLE_BYTES = 32 * 1024;
@@ -51,6 +54,11 @@ const SAMPLE_LIMITS = {
   disks: 512,
   interfaces: 1024,
   topProcesses: 100,
+  /** Disks of disk_io (the sampler lists the 32 busiest). */
+  diskIoDevices: 32,
+  /** A process's command line, in characters (the sampler cuts it there). */
+  command: 200,
+  agentVersion: 40,
   /** sampled_at at most this far ahead of the API's clock (clock skew). */
   aheadMs: 5 * 60_000,
   /**
@@ -62,6 +70,8 @@ const SAMPLE_LIMITS = {
 } as const;
 
 const MAX_BYTES = 1e18;
+// fs.file-max may be 2^63 - 1 (the kernel's "no limit"), which a double rounds up to 2^63.
+const MAX_FILE_HANDLES = 2 ** 63;
 const MAX_INT32 = 2 ** 31 - 1;
 const MAX_LOAD = 1e6;
 // Readings taken a few ms apart can overshoot 100 % a little; the sampler clamps, other
@@ -95,12 +105,32 @@ function count(field: string, value: number, max = MAX_INT32): void {
   }
 }
 
+// C0 and C1 control characters: text shown on one line (a device, a command line, a version)
+// must not carry them into logs and pages.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
 function text(field: string, value: string, max: number, required = false): void {
   if (required && value === "") throw new InvalidArgumentError(field, "is required");
   if (value.length > max)
     throw new InvalidArgumentError(field, `must be at most ${max} characters`);
   // Postgres text cannot hold NUL; a sample carrying one could never be stored.
   if (value.includes("\u0000")) throw new InvalidArgumentError(field, "must not contain NUL");
+}
+
+/**
+ * printable is text() that also refuses control characters; max counts characters (code
+ * points), as the sampler cuts a command line.
+ */
+function printable(field: string, value: string, max: number, required = false): void {
+  if (required && value === "") throw new InvalidArgumentError(field, "is required");
+  // Cheap first: a string of at most max UTF-16 units has at most max code points.
+  if (value.length > max && Array.from(value).length > max) {
+    throw new InvalidArgumentError(field, `must be at most ${max} characters`);
+  }
+  if (CONTROL.test(value)) {
+    throw new InvalidArgumentError(field, "must be printable (no control characters)");
+  }
 }
 
 function list(field: string, values: readonly unknown[], max: number): void {
@@ -204,6 +234,28 @@ function validateSample(at: string, s: HostSample, nowMs: number): void {
     });
   }
 
+  if (s.diskIo) {
+    const io = s.diskIo;
+    bytes(`${at}.diskIo.readBytesPerSec`, io.readBytesPerSec);
+    bytes(`${at}.diskIo.writeBytesPerSec`, io.writeBytesPerSec);
+    bytes(`${at}.diskIo.readOpsPerSec`, io.readOpsPerSec);
+    bytes(`${at}.diskIo.writeOpsPerSec`, io.writeOpsPerSec);
+    list(`${at}.diskIo.devices`, io.devices, SAMPLE_LIMITS.diskIoDevices);
+    io.devices.forEach((d, j) => {
+      const field = `${at}.diskIo.devices[${j}]`;
+      printable(`${field}.name`, d.name, 64);
+      bytes(`${field}.readBytesPerSec`, d.readBytesPerSec);
+      bytes(`${field}.writeBytesPerSec`, d.writeBytesPerSec);
+      bytes(`${field}.readOpsPerSec`, d.readOpsPerSec);
+      bytes(`${field}.writeOpsPerSec`, d.writeOpsPerSec);
+    });
+  }
+
+  if (s.fileHandles) {
+    number(`${at}.fileHandles.allocated`, s.fileHandles.allocated, 0, MAX_FILE_HANDLES);
+    number(`${at}.fileHandles.max`, s.fileHandles.max, 0, MAX_FILE_HANDLES);
+  }
+
   if (s.processes) {
     const p = s.processes;
     for (const [name, value] of [
@@ -226,6 +278,15 @@ function validateSample(at: string, s: HostSample, nowMs: number): void {
     // ps counts a process busy on n cores as n × 100 %.
     number(`${field}.cpuPercent`, p.cpuPercent, 0, 100 * SAMPLE_LIMITS.cores);
     bytes(`${field}.memoryBytes`, p.memoryBytes);
+    percent(`${field}.memoryPercent`, p.memoryPercent);
+    count(`${field}.threads`, p.threads);
+    if (!Number.isInteger(p.openFiles) || p.openFiles < -1 || p.openFiles > MAX_INT32) {
+      throw new InvalidArgumentError(
+        `${field}.openFiles`,
+        `must be a whole number between -1 (not countable) and ${MAX_INT32}`,
+      );
+    }
+    printable(`${field}.command`, p.command, SAMPLE_LIMITS.command);
     if (!PROCESS_STATES.has(p.state)) {
       throw new InvalidArgumentError(
         `${field}.state`,
@@ -240,6 +301,13 @@ function validateSample(at: string, s: HostSample, nowMs: number): void {
     text(`${at}.info.arch`, s.info.arch, 64);
     text(`${at}.info.cpuModel`, s.info.cpuModel, 256);
     count(`${at}.info.cores`, s.info.cores, SAMPLE_LIMITS.cores);
+    if (s.info.ipAddress !== "" && isIP(s.info.ipAddress) === 0) {
+      throw new InvalidArgumentError(`${at}.info.ipAddress`, "must be an IPv4 or IPv6 address");
+    }
+    printable(`${at}.info.agentVersion`, s.info.agentVersion, SAMPLE_LIMITS.agentVersion);
+    // The problem names the label's key itself.
+    const problem = labelSetProblem(s.info.labels);
+    if (problem) throw new InvalidArgumentError(`${at}.info.labels`, problem[1]);
   }
 }
 
