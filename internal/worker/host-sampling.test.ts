@@ -1,5 +1,6 @@
+import { fromBinary } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { HostSample } from "../../gen/pulsar/v1/host_pb.js";
+import { type HostSample, HostSampleSchema } from "../../gen/pulsar/v1/host_pb.js";
 import { createTestOrg } from "../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
@@ -9,6 +10,8 @@ import type { SamplerDeps } from "../hosts/reading/sampler.js";
 import type { HostSamplePublisher } from "../hosts/server/sample-sink.js";
 import { createHostSampleStore, type Owner } from "../hosts/server/sample-store.js";
 import { createRedis } from "../redis/redis.js";
+import { createStreamPublisher } from "../stream/publisher.js";
+import { hostRingKey, ownerScope } from "../stream/topics.js";
 import { type HostSampling, startHostSampling } from "./host-sampling.js";
 import { createSamplerLease } from "./sampler-lease.js";
 
@@ -34,11 +37,12 @@ interface Worker {
   stopped(): boolean;
 }
 
-function startWorker(owner: Owner): Worker {
+function startWorker(owner: Owner, live?: HostSamplePublisher): Worker {
   const published: Worker["published"] = [];
   const publisher: HostSamplePublisher = {
     async publishHostSample(sample, ownerOrgId) {
       published.push({ hostId: sample.hostId, owner: ownerOrgId });
+      await live?.publishHostSample(sample, ownerOrgId);
     },
   };
   let onSample: SamplerDeps["onSample"] | undefined;
@@ -106,6 +110,53 @@ describe("startHostSampling", () => {
     await second.sampling.stop();
     expect(second.published).toEqual([{ hostId: "shared-machine", owner: org.orgId }]);
     expect(await stored("shared-machine")).toEqual({ n: 3, org_id: org.orgId });
+  });
+
+  it("stores and publishes a sample's disk I/O, file handles, process details and host description unchanged", async () => {
+    const org = await createTestOrg(db.pool);
+    const worker = startWorker(org.orgId, createStreamPublisher(redis, prefix));
+    const sample = hostSample("detailed-machine", Date.now() - 2000, {
+      diskIo: {
+        readBytesPerSec: 4096,
+        writeBytesPerSec: 1.5e6,
+        readOpsPerSec: 1,
+        writeOpsPerSec: 30.5,
+        devices: [{ name: "nvme0n1", readBytesPerSec: 4096, writeBytesPerSec: 1.5e6 }],
+      },
+      fileHandles: { allocated: 2112, max: 2 ** 63 },
+      topProcesses: [
+        {
+          pid: 42,
+          name: "postgres",
+          memoryPercent: 12.5,
+          threads: 3,
+          openFiles: -1,
+          command: "postgres: checkpointer",
+          state: "sleeping",
+        },
+      ],
+      info: {
+        os: "Debian GNU/Linux 12",
+        ipAddress: "192.0.2.7",
+        agentVersion: "0.1.0",
+        labels: { env: "prod" },
+      },
+    });
+    await worker.take(sample);
+    await worker.sampling.stop();
+    // The live stream's ring holds the sample as published: every new field survives.
+    const [ring] = await redis.lrangeBuffer(
+      hostRingKey(prefix, ownerScope(org.orgId), "detailed-machine"),
+      0,
+      0,
+    );
+    if (!ring) throw new Error("nothing published");
+    expect(fromBinary(HostSampleSchema, ring)).toEqual(sample);
+    const { rows } = await db.pool.query(
+      "SELECT disk_write_bps, disk_write_ops, file_handles FROM host_samples WHERE host_id = $1",
+      ["detailed-machine"],
+    );
+    expect(rows).toEqual([{ disk_write_bps: 1.5e6, disk_write_ops: 30.5, file_handles: 2112 }]);
   });
 
   it("neither stores nor publishes a host another owner claimed", async () => {
