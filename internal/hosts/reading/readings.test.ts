@@ -7,6 +7,7 @@ import { parseProcMounts, readDisks, selectDisks } from "./read-disks.js";
 import { parseFileNr, readFileHandles } from "./read-file-handles.js";
 import { linuxOsName } from "./read-info.js";
 import { parseProcNetDev } from "./read-network.js";
+import { readProcesses } from "./read-processes.js";
 
 const GiB = 2 ** 30;
 
@@ -180,4 +181,18 @@ describe("readFileHandles", () => {
       expect(handles.max).toBeGreaterThan(handles.allocated);
     },
   );
+});
+
+describe("readProcesses (systeminformation, the path off Linux)", () => {
+  it("fills the command line and memory share it can, and marks open files as not countable", async () => {
+    const reading = await readProcesses();
+    expect(reading.top.length).toBeGreaterThan(0);
+    for (const p of reading.top) {
+      expect(p.openFiles).toBe(-1);
+      expect(p.memoryPercent).toBeGreaterThanOrEqual(0);
+      expect(p.memoryPercent).toBeLessThanOrEqual(100);
+      expect(p.command.length).toBeLessThanOrEqual(200);
+    }
+    expect(reading.top.some((p) => p.command !== "" && p.memoryPercent > 0)).toBe(true);
+  });
 });
