@@ -27,7 +27,7 @@ const AGENT_MAY_BUNDLE = [
   /^cmd\/agent\//,
   /^internal\/agent\//,
   /^internal\/hosts\/reading\//,
-  /^internal\/core\/(ids|logger|push-limits)\.ts$/,
+  /^internal\/core\/(ids|labels|logger|push-limits)\.ts$/,
   /^internal\/config\/(parse-environment|or-exit)\.ts$/,
   /^internal\/lifecycle\/shutdown\.ts$/,
   /^gen\/pulsar\/v1\/(host|ingest|auth)_pb\.ts$/,

@@ -66,6 +66,7 @@ async function startAgent(token: string, hostId: string, log: Logger): Promise<A
       PULSAR_URL: api.baseUrl,
       SAMPLE_INTERVAL_MS: INTERVAL_MS,
       AGENT_HOST_ID: hostId,
+      AGENT_LABELS: {},
       AGENT_BUFFER_SECONDS: 3600,
     },
     client: createClient(IngestService, transport),

@@ -1,18 +1,20 @@
 import { toBinary } from "@bufbuild/protobuf";
 import { HostSampleSchema } from "../../gen/pulsar/v1/host_pb.js";
+import type { PushSamplesResponse } from "../../gen/pulsar/v1/ingest_pb.js";
 import type { Logger } from "../core/logger.js";
 import { resolveHostId } from "../hosts/reading/host-id.js";
 import type { Sampler, SamplerDeps } from "../hosts/reading/sampler.js";
 import type { BackoffPolicy } from "./backoff.js";
 import { createSampleBuffer } from "./buffer.js";
 import { type AgentConfig, bufferCapacity } from "./config.js";
+import { createPushAnswerHandler } from "./push-answer.js";
 import { createSender, type IngestClient } from "./sender.js";
 
 /** AgentDeps are what an agent uses; cmd/agent passes the real ones. */
 export interface AgentDeps {
   config: Pick<
     AgentConfig,
-    "PULSAR_URL" | "SAMPLE_INTERVAL_MS" | "AGENT_HOST_ID" | "AGENT_BUFFER_SECONDS"
+    "PULSAR_URL" | "SAMPLE_INTERVAL_MS" | "AGENT_HOST_ID" | "AGENT_LABELS" | "AGENT_BUFFER_SECONDS"
   >;
   /** An IngestService client that sends the agent token. */
   client: IngestClient;
@@ -49,7 +51,10 @@ export function createAgent(deps: AgentDeps): Agent {
   const { config, log } = deps;
   const capacity = bufferCapacity(config);
   const buffer = createSampleBuffer(capacity);
+  // Set once the host id and the sampler exist (start); no push is answered before that.
+  let onAnswer: ((answer: PushSamplesResponse) => void) | undefined;
   const sender = createSender({
+    onAnswer: (answer) => onAnswer?.(answer),
     buffer,
     client: deps.client,
     log,
@@ -90,8 +95,17 @@ export function createAgent(deps: AgentDeps): Agent {
       sampler = deps.createSampler({
         intervalMs: config.SAMPLE_INTERVAL_MS,
         version: deps.version,
+        labels: config.AGENT_LABELS,
         hostId,
         onSample,
+        log,
+      });
+      // The dashboard's settings (UpdateHost) arrive with each push's answer. The buffer keeps
+      // its size: at an interval shorter than SAMPLE_INTERVAL_MS it holds a shorter outage.
+      onAnswer = createPushAnswerHandler({
+        hostId,
+        sampler,
+        ownIntervalMs: config.SAMPLE_INTERVAL_MS,
         log,
       });
       sampler.start();

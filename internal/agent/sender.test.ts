@@ -188,10 +188,10 @@ describe("createSender", () => {
     });
     buffer.push(encoded(1));
     sender.notify();
-    await eventually(() => heard.length === 1, soon);
+    await eventually(() => heard.length === 1, { ...soon, what: "the first answer" });
     buffer.push(encoded(2));
     sender.notify();
-    await eventually(() => heard.length === 2, soon);
+    await eventually(() => heard.length === 2, { ...soon, what: "the second answer" });
     expect(heard).toEqual([1, 1]);
     // Acknowledged before the answer is handled.
     expect(bufferedWhenHeard).toEqual([0, 0]);
