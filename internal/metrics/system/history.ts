@@ -1,4 +1,5 @@
-import { MAX_PROCESSES, type PublishedRegistry } from "./published.js";
+import { labelKey } from "./maths.js";
+import { type Labels, MAX_PROCESSES, type PublishedRegistry, type Sample } from "./published.js";
 
 /** MAX_WINDOW_SECONDS is the longest window GetSystemStats answers for. */
 export const MAX_WINDOW_SECONDS = 3600;
@@ -31,8 +32,61 @@ export interface ReadingHistory {
 }
 
 interface Ring {
-  fine: PublishedRegistry[];
-  coarse: PublishedRegistry[];
+  fine: CompactReading[];
+  coarse: CompactReading[];
+}
+
+/** Layout is the series of a reading in order: what a reading's values are the values of. */
+interface Layout {
+  names: string[];
+  labels: Labels[];
+  /** Every name and label set, to tell an unchanged layout. */
+  key: string;
+}
+
+/**
+ * CompactReading is a reading as kept: its values in a Float64Array over a layout that the
+ * readings of one process share while their series stay the same (nearly always). An hour of
+ * an API's readings (70 RPC series) takes 0.3 MiB so, instead of 10 MiB as parsed JSON.
+ */
+interface CompactReading {
+  kind: PublishedRegistry["kind"];
+  id: string;
+  at: number;
+  layout: Layout;
+  values: Float64Array;
+}
+
+function compact(reading: PublishedRegistry, previous: Layout | undefined): CompactReading {
+  const names: string[] = [];
+  const labels: Labels[] = [];
+  const values: number[] = [];
+  const keys: string[] = [];
+  for (const [name, list] of Object.entries(reading.samples)) {
+    for (const [sampleLabels, value] of list) {
+      names.push(name);
+      labels.push(sampleLabels);
+      values.push(value);
+      keys.push(`${name} ${labelKey(sampleLabels)}`);
+    }
+  }
+  const key = keys.join("\n");
+  const layout = previous?.key === key ? previous : { names, labels, key };
+  const { kind, id, at } = reading;
+  return { kind, id, at, layout, values: Float64Array.from(values) };
+}
+
+function expand(reading: CompactReading): PublishedRegistry {
+  const samples: Record<string, Sample[]> = {};
+  const { names, labels } = reading.layout;
+  reading.values.forEach((value, i) => {
+    const name = names[i] ?? "";
+    const list = samples[name] ?? [];
+    list.push([labels[i] ?? {}, value]);
+    samples[name] = list;
+  });
+  const { kind, id, at } = reading;
+  return { v: 1, kind, id, at, samples };
 }
 
 /**
@@ -46,7 +100,8 @@ export function createReadingHistory(): ReadingHistory {
   const add = (ring: Ring, reading: PublishedRegistry) => {
     const last = ring.fine.at(-1);
     if (last && reading.at <= last.at) return;
-    ring.fine.push(reading);
+    const kept = compact(reading, last?.layout);
+    ring.fine.push(kept);
     while (
       ring.fine.length > FINE_MAX ||
       (ring.fine[0] && ring.fine[0].at < reading.at - FINE_SPAN_MS)
@@ -54,7 +109,7 @@ export function createReadingHistory(): ReadingHistory {
       ring.fine.shift();
     }
     const lastCoarse = ring.coarse.at(-1);
-    if (!lastCoarse || reading.at - lastCoarse.at >= COARSE_STEP_MS) ring.coarse.push(reading);
+    if (!lastCoarse || reading.at - lastCoarse.at >= COARSE_STEP_MS) ring.coarse.push(kept);
     if (ring.coarse.length > COARSE_MAX) ring.coarse.shift();
   };
   return {
@@ -78,7 +133,7 @@ export function createReadingHistory(): ReadingHistory {
         const newest = ring.fine.at(-1);
         if (!newest) continue;
         const from = newest.at - windowSeconds * 1000;
-        let baseline: PublishedRegistry | undefined;
+        let baseline: CompactReading | undefined;
         for (const reading of [...ring.coarse, ...ring.fine]) {
           if (
             reading.at >= from &&
@@ -87,7 +142,7 @@ export function createReadingHistory(): ReadingHistory {
           )
             baseline = reading;
         }
-        pairs.push({ newest, baseline });
+        pairs.push({ newest: expand(newest), baseline: baseline && expand(baseline) });
       }
       return pairs;
     },
