@@ -86,6 +86,3 @@ export function hostFromRow(row: HostRow, onlineSince: number): Host {
     agentSettings: agentSettingsOf(row.agent_settings) ?? undefined,
   });
 }
-
-/** emptyAgentSettings is the message the PushSamples answer leaves unset: nothing asked. */
-export const emptyAgentSettings = (): AgentSettings => create(AgentSettingsSchema);
