@@ -54,10 +54,10 @@ export const PUBLISH_INTERVAL_MS = 5000;
 export const PUBLISHED_TTL_SECONDS = 30;
 
 /**
- * MAX_PUBLISHED_BYTES bounds one reading. An API's is about 30 KiB with every RPC called (the
+ * MAX_PUBLISHED_BYTES bounds one reading. An API's is about 40 KiB with every RPC called (the
  * methods are a closed set); a larger one is a bug, skipped and logged rather than stored.
  */
-export const MAX_PUBLISHED_BYTES = 512 * 1024;
+export const MAX_PUBLISHED_BYTES = 256 * 1024;
 
 /** MAX_PROCESSES bounds how many processes' readings a reader takes, the newest first. */
 export const MAX_PROCESSES = 256;

@@ -4,6 +4,7 @@ import {
   type GetSystemStatsResponse,
   GetSystemStatsResponseSchema,
   type ProcessStats,
+  ProcessStatsSchema,
   type QueueDepth,
   type RpcStats,
 } from "../../../gen/pulsar/v1/system_pb.js";
@@ -82,16 +83,17 @@ export function computeSystemStats(
       const cpu = sampleDeltas("pulsar_process_cpu_seconds_total", newest, baseline, () => "");
       cpuPercent = ((cpu.get("") ?? 0) / span) * 100;
     }
-    processes.push({
-      $typeName: "pulsar.v1.ProcessStats",
-      kind: newest.kind,
-      id: newest.id,
-      publishedAt: timestampFromMs(newest.at),
-      cpuPercent,
-      residentBytes: gaugeValue(newest, "pulsar_process_resident_memory_bytes") ?? 0,
-      eventLoopLagP99Ms:
-        (gaugeValue(newest, "pulsar_nodejs_eventloop_lag_p99_seconds") ?? 0) * 1000,
-    });
+    processes.push(
+      create(ProcessStatsSchema, {
+        kind: newest.kind,
+        id: newest.id,
+        publishedAt: timestampFromMs(newest.at),
+        cpuPercent,
+        residentBytes: gaugeValue(newest, "pulsar_process_resident_memory_bytes") ?? 0,
+        eventLoopLagP99Ms:
+          (gaugeValue(newest, "pulsar_nodejs_eventloop_lag_p99_seconds") ?? 0) * 1000,
+      }),
+    );
   }
 
   const rank = (outcome: string) => {
