@@ -158,6 +158,21 @@ export function describeTransition(
 }
 
 /**
+ * describeUnmatched words a firing rule resolved because its host's labels no longer match the
+ * rule's label selector (edited in the dashboard, or the agent's AGENT_LABELS changed).
+ */
+export function describeUnmatched(
+  rule: RuleCondition & { name: string },
+  hostLabel: string,
+): { title: string; message: string } {
+  const label = metricLabel(rule.metric, rule.mount);
+  return {
+    title: `${hostLabel}: ${label} resolved, host no longer matches the rule`,
+    message: `Rule "${rule.name}" resolved: the host's labels no longer match the rule's host selector, so it no longer watches this host.`,
+  };
+}
+
+/**
  * describeSilence words a firing rule resolved because its host stopped reporting:
  * silentSeconds is how long it has sent nothing (undefined when the host is gone altogether).
  */

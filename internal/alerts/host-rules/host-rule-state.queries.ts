@@ -21,6 +21,7 @@ export interface MatchHostRulesParams {
 
 /** 'MatchHostRules' return type */
 export interface MatchHostRulesResult {
+  active: boolean;
   channel_ids: stringArray;
   for_seconds: number;
   host_id: string;
@@ -41,7 +42,7 @@ export interface MatchHostRulesQuery {
   result: MatchHostRulesResult;
 }
 
-const matchHostRulesIR: any = {"usedParamSet":{"hostIds":true,"owners":true,"includeShared":true},"params":[{"name":"hostIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":767,"b":775}]},{"name":"owners","required":true,"transform":{"type":"scalar"},"locs":[{"a":786,"b":793}]},{"name":"includeShared","required":true,"transform":{"type":"scalar"},"locs":[{"a":956,"b":970}]}],"statement":"-- The rules that watch each host of a batch, one row per (rule, host). A host of an\n-- organization is watched by that organization's rules naming it or every host (host_id NULL);\n-- a shared host (owner '') by every organization's, when shared hosts are on. A rule with a\n-- host_selector comes with the host's labels in force (edited, else the agent's) for the caller\n-- to match: the selector is matched in one place (LabelSelector.matches), as ListHosts does.\nSELECT r.id, r.org_id, r.name, r.metric, r.mount, r.op, r.threshold, r.for_seconds,\n  r.channel_ids::text[] AS \"channel_ids!\", h.host_id AS \"host_id!\", r.host_selector,\n  CASE WHEN r.host_selector = '' THEN NULL\n    ELSE COALESCE(hh.labels, hh.agent_labels, '{}'::jsonb) END AS host_labels\nFROM unnest(:hostIds!::text[], :owners!::text[]) AS h(host_id, owner)\nJOIN host_rules r ON (r.host_id IS NULL OR r.host_id = h.host_id)\n  AND (r.org_id = NULLIF(h.owner, '')::uuid OR (h.owner = '' AND :includeShared!::boolean))\nLEFT JOIN hosts hh ON hh.id = h.host_id\nORDER BY r.id, h.host_id"};
+const matchHostRulesIR: any = {"usedParamSet":{"hostIds":true,"owners":true,"includeShared":true},"params":[{"name":"hostIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1141,"b":1149}]},{"name":"owners","required":true,"transform":{"type":"scalar"},"locs":[{"a":1160,"b":1167}]},{"name":"includeShared","required":true,"transform":{"type":"scalar"},"locs":[{"a":1330,"b":1344}]}],"statement":"-- The rules that watch each host of a batch, one row per (rule, host). A host of an\n-- organization is watched by that organization's rules naming it or every host (host_id NULL);\n-- a shared host (owner '') by every organization's, when shared hosts are on. A rule with a\n-- host_selector comes with the host's labels in force (edited, else the agent's) for the caller\n-- to match: the selector is matched in one place (LabelSelector.matches), as ListHosts does;\n-- and with whether its state on the host holds or fires (active), so that a host whose labels\n-- stopped matching can be resolved (a primary-key probe, for selector rules only).\nSELECT r.id, r.org_id, r.name, r.metric, r.mount, r.op, r.threshold, r.for_seconds,\n  r.channel_ids::text[] AS \"channel_ids!\", h.host_id AS \"host_id!\", r.host_selector,\n  CASE WHEN r.host_selector = '' THEN NULL\n    ELSE COALESCE(hh.labels, hh.agent_labels, '{}'::jsonb) END AS host_labels,\n  (r.host_selector <> '' AND EXISTS (\n    SELECT 1 FROM host_rule_state s\n    WHERE s.rule_id = r.id AND s.host_id = h.host_id\n      AND (s.firing OR s.holding_since IS NOT NULL))) AS \"active!\"\nFROM unnest(:hostIds!::text[], :owners!::text[]) AS h(host_id, owner)\nJOIN host_rules r ON (r.host_id IS NULL OR r.host_id = h.host_id)\n  AND (r.org_id = NULLIF(h.owner, '')::uuid OR (h.owner = '' AND :includeShared!::boolean))\nLEFT JOIN hosts hh ON hh.id = h.host_id\nORDER BY r.id, h.host_id"};
 
 /**
  * Query generated from SQL:
@@ -50,11 +51,17 @@ const matchHostRulesIR: any = {"usedParamSet":{"hostIds":true,"owners":true,"inc
  * -- organization is watched by that organization's rules naming it or every host (host_id NULL);
  * -- a shared host (owner '') by every organization's, when shared hosts are on. A rule with a
  * -- host_selector comes with the host's labels in force (edited, else the agent's) for the caller
- * -- to match: the selector is matched in one place (LabelSelector.matches), as ListHosts does.
+ * -- to match: the selector is matched in one place (LabelSelector.matches), as ListHosts does;
+ * -- and with whether its state on the host holds or fires (active), so that a host whose labels
+ * -- stopped matching can be resolved (a primary-key probe, for selector rules only).
  * SELECT r.id, r.org_id, r.name, r.metric, r.mount, r.op, r.threshold, r.for_seconds,
  *   r.channel_ids::text[] AS "channel_ids!", h.host_id AS "host_id!", r.host_selector,
  *   CASE WHEN r.host_selector = '' THEN NULL
- *     ELSE COALESCE(hh.labels, hh.agent_labels, '{}'::jsonb) END AS host_labels
+ *     ELSE COALESCE(hh.labels, hh.agent_labels, '{}'::jsonb) END AS host_labels,
+ *   (r.host_selector <> '' AND EXISTS (
+ *     SELECT 1 FROM host_rule_state s
+ *     WHERE s.rule_id = r.id AND s.host_id = h.host_id
+ *       AND (s.firing OR s.holding_since IS NOT NULL))) AS "active!"
  * FROM unnest(:hostIds!::text[], :owners!::text[]) AS h(host_id, owner)
  * JOIN host_rules r ON (r.host_id IS NULL OR r.host_id = h.host_id)
  *   AND (r.org_id = NULLIF(h.owner, '')::uuid OR (h.owner = '' AND :includeShared!::boolean))

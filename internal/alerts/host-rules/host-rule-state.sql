@@ -3,11 +3,17 @@
 -- organization is watched by that organization's rules naming it or every host (host_id NULL);
 -- a shared host (owner '') by every organization's, when shared hosts are on. A rule with a
 -- host_selector comes with the host's labels in force (edited, else the agent's) for the caller
--- to match: the selector is matched in one place (LabelSelector.matches), as ListHosts does.
+-- to match: the selector is matched in one place (LabelSelector.matches), as ListHosts does;
+-- and with whether its state on the host holds or fires (active), so that a host whose labels
+-- stopped matching can be resolved (a primary-key probe, for selector rules only).
 SELECT r.id, r.org_id, r.name, r.metric, r.mount, r.op, r.threshold, r.for_seconds,
   r.channel_ids::text[] AS "channel_ids!", h.host_id AS "host_id!", r.host_selector,
   CASE WHEN r.host_selector = '' THEN NULL
-    ELSE COALESCE(hh.labels, hh.agent_labels, '{}'::jsonb) END AS host_labels
+    ELSE COALESCE(hh.labels, hh.agent_labels, '{}'::jsonb) END AS host_labels,
+  (r.host_selector <> '' AND EXISTS (
+    SELECT 1 FROM host_rule_state s
+    WHERE s.rule_id = r.id AND s.host_id = h.host_id
+      AND (s.firing OR s.holding_since IS NOT NULL))) AS "active!"
 FROM unnest(:hostIds!::text[], :owners!::text[]) AS h(host_id, owner)
 JOIN host_rules r ON (r.host_id IS NULL OR r.host_id = h.host_id)
   AND (r.org_id = NULLIF(h.owner, '')::uuid OR (h.owner = '' AND :includeShared!::boolean))

@@ -95,6 +95,16 @@ export interface StoredHostEvent {
 /** ruleHostKey is a map key for a (rule, host) pair. */
 export const ruleHostKey = (k: RuleHostKey): string => `${k.ruleId}/${k.hostId}`;
 
+/** RuleMatches are the rules watching a batch's hosts, and those that stopped watching one. */
+export interface RuleMatches {
+  watching: MatchedRule[];
+  /**
+   * Rules with a label selector that no longer matches a host's labels while their state on
+   * it holds or fires: the caller resolves them (the labels changed, not the metric).
+   */
+  leaving: MatchedRule[];
+}
+
 /**
  * matchHostRules finds the rules watching each host: the host owner's rules naming it or every
  * host, those whose label selector matches the host's labels in force now, and for a shared
@@ -104,8 +114,8 @@ export async function matchHostRules(
   db: Queryable,
   hosts: readonly WatchedHost[],
   includeShared: boolean,
-): Promise<MatchedRule[]> {
-  if (hosts.length === 0) return [];
+): Promise<RuleMatches> {
+  if (hosts.length === 0) return { watching: [], leaving: [] };
   const rows = await q.matchHostRules.run(
     {
       hostIds: hosts.map((h) => h.hostId),
@@ -126,13 +136,15 @@ export async function matchHostRules(
     }
     return selectors.get(text);
   };
-  return rows
-    .filter(
-      (row) =>
-        row.host_selector === "" ||
-        (selectorOf(row.host_selector)?.matches(labelsOf(row.host_labels) ?? {}) ?? false),
-    )
-    .map((row) => matchedRuleOf(row.id, row));
+  const matches: RuleMatches = { watching: [], leaving: [] };
+  for (const row of rows) {
+    const watching =
+      row.host_selector === "" ||
+      (selectorOf(row.host_selector)?.matches(labelsOf(row.host_labels) ?? {}) ?? false);
+    if (watching) matches.watching.push(matchedRuleOf(row.id, row));
+    else if (row.active) matches.leaving.push(matchedRuleOf(row.id, row));
+  }
+  return matches;
 }
 
 const sorted = (keys: readonly RuleHostKey[]) =>

@@ -107,8 +107,23 @@ describe("host rule evaluation", () => {
     const later = await evaluate(
       owned(orgA.orgId, cpu("sel-prod", 10, 96), cpu("sel-staging", 10, 99)),
     );
-    expect(later.map((c) => [c.event.hostId, c.event.kind])).toEqual([
-      ["sel-staging", AlertKind.HOST_FIRING],
+    // The rule fires on the host it now watches, and lets go of the one it no longer does,
+    // resolving the alert that host had fired (with no value: no sample decided it).
+    expect(later.map((c) => [c.event.hostId, c.event.kind, c.event.value])).toEqual([
+      ["sel-staging", AlertKind.HOST_FIRING, 99],
+      ["sel-prod", AlertKind.HOST_RESOLVED, 0],
+    ]);
+    expect(later[1]?.event.title).toBe(
+      "sel-prod.example: CPU resolved, host no longer matches the rule",
+    );
+    // Once let go of, the host is not the rule's business: nothing more, even when hot.
+    expect(await evaluate(owned(orgA.orgId, cpu("sel-prod", 20, 99)))).toEqual([]);
+    const { rows: states } = await db.pool.query(
+      "SELECT host_id, firing, holding_since FROM host_rule_state ORDER BY host_id",
+    );
+    expect(states).toEqual([
+      { host_id: "sel-prod", firing: false, holding_since: null },
+      { host_id: "sel-staging", firing: true, holding_since: expect.any(Date) },
     ]);
     // A host without a row (its samples are not stored) has no labels: not matched.
     expect(await evaluate(owned(orgA.orgId, cpu("sel-unknown", 20, 99)))).toEqual([]);

@@ -4,7 +4,14 @@ import type { HostSample } from "../../../gen/pulsar/v1/host_pb.js";
 import type { Logger } from "../../core/logger.js";
 import { withTransaction } from "../../db/transaction.js";
 import type { OwnedAlertEvent } from "../alert-event.js";
-import { describeTransition, holds, metricValue, type Point, stepRule } from "./host-rule-logic.js";
+import {
+  describeTransition,
+  describeUnmatched,
+  holds,
+  metricValue,
+  type Point,
+  stepRule,
+} from "./host-rule-logic.js";
 import {
   ensureRuleStates,
   lockRuleStates,
@@ -92,7 +99,10 @@ export function createHostRuleEvaluator(deps: HostRuleEvaluatorDeps): HostRuleEv
     return hosts;
   };
 
-  const decide = async (pairs: Pair[]): Promise<OwnedAlertEvent[]> => {
+  const decide = async (
+    pairs: Pair[],
+    leaving: readonly { rule: MatchedRule; hostLabel: string }[],
+  ): Promise<OwnedAlertEvent[]> => {
     // Rows for the pairs that may change, committed before the transaction locks them all.
     await ensureRuleStates(
       pool,
@@ -101,10 +111,10 @@ export function createHostRuleEvaluator(deps: HostRuleEvaluatorDeps): HostRuleEv
         .map((p) => p.rule),
     );
     return withTransaction(pool, async (client) => {
-      const states = await lockRuleStates(
-        client,
-        pairs.map((p) => p.rule),
-      );
+      const states = await lockRuleStates(client, [
+        ...pairs.map((p) => p.rule),
+        ...leaving.map((l) => l.rule),
+      ]);
       const changed: RuleState[] = [];
       const created: OwnedAlertEvent[] = [];
       for (const { rule, hostLabel, points } of pairs) {
@@ -134,6 +144,27 @@ export function createHostRuleEvaluator(deps: HostRuleEvaluatorDeps): HostRuleEv
           );
         }
       }
+      // A host whose labels no longer match a selector rule: the rule lets go of it, resolving
+      // an alert that fired (the state checked again under its lock).
+      for (const { rule, hostLabel } of leaving) {
+        const state = states.get(ruleHostKey(rule));
+        if (!state || (!state.firing && state.holdingSinceMs === undefined)) continue;
+        changed.push({ ...state, holdingSinceMs: undefined, firing: false });
+        if (!state.firing) continue;
+        const words = describeUnmatched(rule, hostLabel);
+        created.push(
+          await recordHostEvent(client, {
+            orgId: rule.orgId,
+            kind: "host_resolved",
+            hostId: rule.hostId,
+            ruleId: rule.ruleId,
+            title: words.title,
+            message: words.message,
+            value: null,
+            channelIds: rule.channelIds,
+          }),
+        );
+      }
       await updateRuleStates(client, changed);
       return created;
     });
@@ -143,7 +174,7 @@ export function createHostRuleEvaluator(deps: HostRuleEvaluatorDeps): HostRuleEv
     async evaluate(samples) {
       const hosts = byHost(samples);
       if (hosts.size === 0) return [];
-      const rules = await matchHostRules(
+      const { watching: rules, leaving } = await matchHostRules(
         pool,
         [...hosts].map(([hostId, host]) => ({ hostId, owner: host.owner })),
         deps.sharedHosts ?? true,
@@ -160,8 +191,14 @@ export function createHostRuleEvaluator(deps: HostRuleEvaluatorDeps): HostRuleEv
         }
         if (points.length > 0) pairs.push({ rule, hostLabel: host.hostLabel, points });
       }
-      if (pairs.length === 0) return [];
-      const created = await decide(pairs);
+      if (pairs.length === 0 && leaving.length === 0) return [];
+      const created = await decide(
+        pairs,
+        leaving.map((rule) => ({
+          rule,
+          hostLabel: hosts.get(rule.hostId)?.hostLabel || rule.hostId,
+        })),
+      );
       if (created.length > 0 && deps.onEvents) {
         await deps.onEvents(created).catch((error: unknown) =>
           log.warn("handing out host alert events failed; they stay recorded as pending", {
