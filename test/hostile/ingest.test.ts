@@ -452,7 +452,10 @@ describe("the read limit", () => {
         });
       const agentBatch = Math.floor(AGENT_BATCH_BYTES / toBinary(HostSampleSchema, largest).length);
       const fits = await push(batchOf(agentBatch));
-      expect([fits.status, await fits.json()]).toEqual([200, { accepted: agentBatch }]);
+      expect([fits.status, await fits.json()]).toEqual([
+        200,
+        { accepted: agentBatch, createdHostIds: ["densest"] },
+      ]);
 
       const huge = batchOf(500);
       expect(huge.length).toBeGreaterThan(50 * 1024 * 1024);
