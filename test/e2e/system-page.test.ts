@@ -1,5 +1,7 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -49,6 +51,9 @@ beforeAll(async () => {
       LOG_LEVEL: "warn",
       // A second organization signs up on its own (the launcher closes sign-up by default).
       PULSAR_SIGNUP: "open",
+      // Open sign-up blocks private targets by default, and the target is on loopback: without
+      // this the checks are counted, but as down (blocked).
+      PULSAR_BLOCK_PRIVATE_TARGETS: "false",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -131,9 +136,16 @@ describe.skipIf(optedOut || !haveChromium)("the System page in Chromium", () => 
       .toMatch(/^(?!0\/s$)\d+(\.\d+)?\/s$/);
     const shown = Number.parseFloat((await checks.textContent()) ?? "0");
     expect(shown).toBeGreaterThan(0);
+    await admin.getByText(/^up \d/).waitFor();
     // One worker and one API process publish; the processes table lists both.
     const processes = admin.getByRole("table", { name: "Processes" });
     await expect.poll(async () => processes.getByRole("row").count()).toBe(3);
+    // PULSAR_SCREENSHOTS=docs/screenshots draws the README's picture, as dashboard.test.ts does.
+    const screenshots = process.env.PULSAR_SCREENSHOTS;
+    if (screenshots) {
+      await mkdir(screenshots, { recursive: true });
+      await admin.screenshot({ path: join(screenshots, "system.png"), fullPage: true });
+    }
   });
 
   it("shows an admin of another organization no System link and refuses them the figures", async () => {
