@@ -383,3 +383,97 @@ CREATE TABLE IF NOT EXISTS alert_deliveries (
 );
 CREATE INDEX IF NOT EXISTS alert_deliveries_pending ON alert_deliveries (updated_at)
   WHERE status IN ('pending', 'sending');
+
+-- Badges: a monitor opts in (public_badges) and is named in public URLs by public_id, a random
+-- id that reveals nothing of its uuid (monitor ids appear in stream topics and logs).
+ALTER TABLE monitors ADD COLUMN IF NOT EXISTS public_badges boolean NOT NULL DEFAULT false;
+ALTER TABLE monitors ADD COLUMN IF NOT EXISTS public_id text;
+UPDATE monitors SET public_id = replace(gen_random_uuid()::text, '-', '') WHERE public_id IS NULL;
+ALTER TABLE monitors ALTER COLUMN public_id SET DEFAULT replace(gen_random_uuid()::text, '-', '');
+ALTER TABLE monitors ALTER COLUMN public_id SET NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS monitors_public_id ON monitors (public_id);
+
+-- Checks that ran during a maintenance window of their monitor: stored, marked, not alerted
+-- on, and left out of uptime (the rollups count them apart).
+ALTER TABLE check_results ADD COLUMN IF NOT EXISTS maintenance boolean NOT NULL DEFAULT false;
+ALTER TABLE check_rollups_hourly ADD COLUMN IF NOT EXISTS maintenance_checks integer NOT NULL DEFAULT 0;
+
+-- Public status pages (StatusPageService). The spec's scalar fields are columns; its groups of
+-- monitors are rows of status_page_monitors, in order.
+CREATE TABLE IF NOT EXISTS status_pages (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  org_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+  slug text NOT NULL UNIQUE CHECK (slug ~ '^[a-z0-9](?:[a-z0-9-]{1,58})[a-z0-9]$'),
+  title text NOT NULL CHECK (char_length(title) BETWEEN 1 AND 100),
+  description text NOT NULL DEFAULT '',
+  logo_url text NOT NULL DEFAULT '',
+  theme text NOT NULL DEFAULT 'auto' CHECK (theme IN ('auto', 'light', 'dark')),
+  show_response_times boolean NOT NULL DEFAULT false,
+  -- The group names, in order; status_page_monitors.group_index points into it.
+  group_names text[] NOT NULL DEFAULT '{}',
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS status_pages_org ON status_pages (org_id, created_at);
+
+-- Host names a page is also served at (the Host header of a public request), unique on the
+-- installation, lower case.
+CREATE TABLE IF NOT EXISTS status_page_domains (
+  domain text PRIMARY KEY,
+  page_id uuid NOT NULL REFERENCES status_pages (id) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS status_page_domains_page ON status_page_domains (page_id);
+
+CREATE TABLE IF NOT EXISTS status_page_monitors (
+  page_id uuid NOT NULL REFERENCES status_pages (id) ON DELETE CASCADE,
+  monitor_id uuid NOT NULL REFERENCES monitors (id) ON DELETE CASCADE,
+  group_index integer NOT NULL,
+  position integer NOT NULL,
+  display_name text NOT NULL DEFAULT '',
+  show_url boolean NOT NULL DEFAULT false,
+  PRIMARY KEY (page_id, monitor_id)
+);
+CREATE INDEX IF NOT EXISTS status_page_monitors_monitor ON status_page_monitors (monitor_id);
+
+-- Incidents an organization writes on a page, and their updates (the automatic incidents of
+-- monitors are the incidents table; their causes are private).
+CREATE TABLE IF NOT EXISTS status_incidents (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  page_id uuid NOT NULL REFERENCES status_pages (id) ON DELETE CASCADE,
+  title text NOT NULL CHECK (char_length(title) BETWEEN 1 AND 200),
+  impact text NOT NULL CHECK (impact IN ('none', 'degraded', 'partial_outage', 'major_outage')),
+  monitor_ids uuid[] NOT NULL DEFAULT '{}',
+  status text NOT NULL CHECK (status IN ('investigating', 'identified', 'monitoring', 'resolved')),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  resolved_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS status_incidents_page ON status_incidents (page_id, created_at DESC);
+
+CREATE TABLE IF NOT EXISTS status_incident_updates (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  incident_id uuid NOT NULL REFERENCES status_incidents (id) ON DELETE CASCADE,
+  status text NOT NULL CHECK (status IN ('investigating', 'identified', 'monitoring', 'resolved')),
+  message text NOT NULL CHECK (char_length(message) BETWEEN 1 AND 5000),
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS status_incident_updates_incident
+  ON status_incident_updates (incident_id, created_at DESC);
+
+-- Maintenance windows (MaintenanceService). recurrence: NULL (one-off: starts_at–ends_at),
+-- {"weekly": {"days": [1,3], "startTime": "02:00", "durationMinutes": 60}} or
+-- {"cron": {"expression": "0 3 * * 0", "durationMinutes": 120}}, in timezone.
+CREATE TABLE IF NOT EXISTS maintenances (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  org_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+  title text NOT NULL CHECK (char_length(title) BETWEEN 1 AND 200),
+  description text NOT NULL DEFAULT '',
+  monitor_ids uuid[] NOT NULL DEFAULT '{}',
+  status_page_ids uuid[] NOT NULL DEFAULT '{}',
+  starts_at timestamptz NOT NULL,
+  ends_at timestamptz,
+  recurrence jsonb,
+  timezone text NOT NULL DEFAULT 'UTC',
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS maintenances_org ON maintenances (org_id, starts_at);
