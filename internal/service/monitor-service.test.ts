@@ -115,6 +115,39 @@ describe("MonitorService", () => {
     ]);
   });
 
+  it("keeps publicBadges off by default, round-trips it, and always returns the monitor's stable publicId without putting either in the check job", async () => {
+    const { monitor } = await client.createMonitor({
+      monitor: { name: "Badged", url: "http://127.0.0.1:9/" },
+    });
+    const id = monitor?.id ?? "";
+    expect(monitor?.publicBadges).toBe(false);
+    const publicId = monitor?.publicId ?? "";
+    expect(publicId).toMatch(/^[0-9a-f]{32}$/);
+    expect(publicId).not.toBe(id.replaceAll("-", ""));
+
+    const on = await client.updateMonitor({
+      id,
+      monitor: { name: "Badged", url: "http://127.0.0.1:9/", publicBadges: true },
+    });
+    expect(on.monitor).toMatchObject({ publicBadges: true, publicId });
+    expect((await client.getMonitor({ id })).monitor).toMatchObject({
+      publicBadges: true,
+      publicId,
+    });
+    const listed = (await client.listMonitors({})).monitors.find((m) => m.id === id);
+    expect(listed).toMatchObject({ publicBadges: true, publicId });
+    // The workers need neither: the job carries the check target only.
+    const job = (await api.schedule.get(id))?.job ?? "";
+    expect(job).not.toMatch(/publicBadges|publicId|public_/);
+    expect(job).not.toContain(publicId);
+
+    const off = await client.updateMonitor({
+      id,
+      monitor: { name: "Badged", url: "http://127.0.0.1:9/" },
+    });
+    expect(off.monitor).toMatchObject({ publicBadges: false, publicId });
+  });
+
   it("speaks the Connect JSON form that plain curl sends", async () => {
     const res = await postJson("CreateMonitor", {
       monitor: { name: "curl", url: "http://127.0.0.1:9/health" },

@@ -23,6 +23,7 @@ export function specFixture(overrides: Partial<ResolvedMonitorSpec> = {}): Resol
     recoveryConfirmations: 1,
     reminderMinutes: 0,
     alertChannelIds: [],
+    publicBadges: false,
     ...overrides,
   };
 }

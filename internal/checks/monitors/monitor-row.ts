@@ -42,6 +42,9 @@ export function monitorFromRow(row: MonitorRow): Monitor {
     recoveryConfirmations: row.recovery_confirmations,
     alertChannelIds: row.alert_channel_ids,
     reminderMinutes: row.reminder_minutes,
+    publicBadges: row.public_badges,
+    // Always the organization's to see: it is what their badge URLs are made of.
+    publicId: row.public_id,
     createdAt: timestampFromDate(row.created_at),
     updatedAt: timestampFromDate(row.updated_at),
     status: monitorStatus(row),

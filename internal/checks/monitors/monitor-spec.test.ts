@@ -26,7 +26,12 @@ describe("resolveMonitorSpec", () => {
       recoveryConfirmations: 1,
       reminderMinutes: 0,
       alertChannelIds: [],
+      publicBadges: false,
     });
+  });
+
+  it("keeps publicBadges when asked for", () => {
+    expect(resolveMonitorSpec(spec({ publicBadges: true })).publicBadges).toBe(true);
   });
 
   it("keeps the alert settings, with channel ids lower-cased and deduplicated", () => {

@@ -119,6 +119,7 @@ export function resolveMonitorSpec(
     recoveryConfirmations,
     reminderMinutes,
     alertChannelIds,
+    publicBadges: spec.publicBadges,
   };
 }
 

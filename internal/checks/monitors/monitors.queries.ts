@@ -24,6 +24,7 @@ export interface InsertMonitorParams {
   method: string;
   name: string;
   orgId: string;
+  publicBadges: boolean;
   recoveryConfirmations: number;
   reminderMinutes: number;
   timeoutMs: number;
@@ -50,6 +51,8 @@ export interface InsertMonitorResult {
   last_up: boolean | null;
   method: string;
   name: string;
+  public_badges: boolean;
+  public_id: string;
   recovery_confirmations: number;
   reminder_minutes: number;
   seq: string;
@@ -64,7 +67,7 @@ export interface InsertMonitorQuery {
   result: InsertMonitorResult;
 }
 
-const insertMonitorIR: any = {"usedParamSet":{"orgId":true,"name":true,"url":true,"method":true,"headers":true,"body":true,"intervalSeconds":true,"timeoutMs":true,"expectedStatus":true,"keyword":true,"invertKeyword":true,"followRedirects":true,"ignoreTlsErrors":true,"enabled":true,"confirmations":true,"recoveryConfirmations":true,"reminderMinutes":true,"alertChannelIds":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":513,"b":519},{"a":1076,"b":1082}]},{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":522,"b":527}]},{"name":"url","required":true,"transform":{"type":"scalar"},"locs":[{"a":530,"b":534}]},{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":537,"b":544}]},{"name":"headers","required":true,"transform":{"type":"scalar"},"locs":[{"a":547,"b":555}]},{"name":"body","required":false,"transform":{"type":"scalar"},"locs":[{"a":558,"b":562}]},{"name":"intervalSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":565,"b":581}]},{"name":"timeoutMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":584,"b":594}]},{"name":"expectedStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":601,"b":616}]},{"name":"keyword","required":false,"transform":{"type":"scalar"},"locs":[{"a":619,"b":626}]},{"name":"invertKeyword","required":true,"transform":{"type":"scalar"},"locs":[{"a":629,"b":643}]},{"name":"followRedirects","required":true,"transform":{"type":"scalar"},"locs":[{"a":646,"b":662}]},{"name":"ignoreTlsErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":665,"b":681}]},{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":684,"b":692}]},{"name":"confirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":699,"b":713}]},{"name":"recoveryConfirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":716,"b":738}]},{"name":"reminderMinutes","required":true,"transform":{"type":"scalar"},"locs":[{"a":741,"b":757}]},{"name":"alertChannelIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":937,"b":953}]}],"statement":"-- Inserts the monitor and its monitor_state row in one statement, so neither exists alone.\n-- The foreign key of monitor_state is checked at the end of the statement, when the monitor\n-- row from the sibling CTE is there.\nWITH m AS (\n  INSERT INTO monitors (org_id, name, url, method, headers, body, interval_seconds, timeout_ms,\n    expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled,\n    confirmations, recovery_confirmations, reminder_minutes, alert_channel_ids)\n  VALUES (:orgId!, :name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,\n    :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!,\n    :confirmations!, :recoveryConfirmations!, :reminderMinutes!,\n    -- Only channels of the organization, in the order given: the service checked them, and\n    -- this keeps a channel deleted meanwhile out.\n    ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)\n      WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)\n      ORDER BY u.n))\n  RETURNING *\n), s AS (\n  INSERT INTO monitor_state (monitor_id) SELECT id FROM m\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result\nFROM m"};
+const insertMonitorIR: any = {"usedParamSet":{"orgId":true,"name":true,"url":true,"method":true,"headers":true,"body":true,"intervalSeconds":true,"timeoutMs":true,"expectedStatus":true,"keyword":true,"invertKeyword":true,"followRedirects":true,"ignoreTlsErrors":true,"enabled":true,"confirmations":true,"recoveryConfirmations":true,"reminderMinutes":true,"publicBadges":true,"alertChannelIds":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":528,"b":534},{"a":1107,"b":1113}]},{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":537,"b":542}]},{"name":"url","required":true,"transform":{"type":"scalar"},"locs":[{"a":545,"b":549}]},{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":552,"b":559}]},{"name":"headers","required":true,"transform":{"type":"scalar"},"locs":[{"a":562,"b":570}]},{"name":"body","required":false,"transform":{"type":"scalar"},"locs":[{"a":573,"b":577}]},{"name":"intervalSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":580,"b":596}]},{"name":"timeoutMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":599,"b":609}]},{"name":"expectedStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":616,"b":631}]},{"name":"keyword","required":false,"transform":{"type":"scalar"},"locs":[{"a":634,"b":641}]},{"name":"invertKeyword","required":true,"transform":{"type":"scalar"},"locs":[{"a":644,"b":658}]},{"name":"followRedirects","required":true,"transform":{"type":"scalar"},"locs":[{"a":661,"b":677}]},{"name":"ignoreTlsErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":680,"b":696}]},{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":699,"b":707}]},{"name":"confirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":714,"b":728}]},{"name":"recoveryConfirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":731,"b":753}]},{"name":"reminderMinutes","required":true,"transform":{"type":"scalar"},"locs":[{"a":756,"b":772}]},{"name":"publicBadges","required":true,"transform":{"type":"scalar"},"locs":[{"a":775,"b":788}]},{"name":"alertChannelIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":968,"b":984}]}],"statement":"-- Inserts the monitor and its monitor_state row in one statement, so neither exists alone.\n-- The foreign key of monitor_state is checked at the end of the statement, when the monitor\n-- row from the sibling CTE is there.\nWITH m AS (\n  INSERT INTO monitors (org_id, name, url, method, headers, body, interval_seconds, timeout_ms,\n    expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled,\n    confirmations, recovery_confirmations, reminder_minutes, public_badges, alert_channel_ids)\n  VALUES (:orgId!, :name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,\n    :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!,\n    :confirmations!, :recoveryConfirmations!, :reminderMinutes!, :publicBadges!,\n    -- Only channels of the organization, in the order given: the service checked them, and\n    -- this keeps a channel deleted meanwhile out.\n    ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)\n      WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)\n      ORDER BY u.n))\n  RETURNING *\n), s AS (\n  INSERT INTO monitor_state (monitor_id) SELECT id FROM m\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id,\n  NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result\nFROM m"};
 
 /**
  * Query generated from SQL:
@@ -75,10 +78,10 @@ const insertMonitorIR: any = {"usedParamSet":{"orgId":true,"name":true,"url":tru
  * WITH m AS (
  *   INSERT INTO monitors (org_id, name, url, method, headers, body, interval_seconds, timeout_ms,
  *     expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled,
- *     confirmations, recovery_confirmations, reminder_minutes, alert_channel_ids)
+ *     confirmations, recovery_confirmations, reminder_minutes, public_badges, alert_channel_ids)
  *   VALUES (:orgId!, :name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,
  *     :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!,
- *     :confirmations!, :recoveryConfirmations!, :reminderMinutes!,
+ *     :confirmations!, :recoveryConfirmations!, :reminderMinutes!, :publicBadges!,
  *     -- Only channels of the organization, in the order given: the service checked them, and
  *     -- this keeps a channel deleted meanwhile out.
  *     ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)
@@ -92,6 +95,7 @@ const insertMonitorIR: any = {"usedParamSet":{"orgId":true,"name":true,"url":tru
  *   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
  *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
  *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
+ *   m.public_badges, m.public_id,
  *   NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result
  * FROM m
  * ```
@@ -116,6 +120,7 @@ export interface UpdateMonitorParams {
   method: string;
   name: string;
   orgId: string;
+  publicBadges: boolean;
   recoveryConfirmations: number;
   reminderMinutes: number;
   timeoutMs: number;
@@ -142,6 +147,8 @@ export interface UpdateMonitorResult {
   last_up: boolean | null;
   method: string;
   name: string;
+  public_badges: boolean;
+  public_id: string;
   recovery_confirmations: number;
   reminder_minutes: number;
   seq: string;
@@ -156,7 +163,7 @@ export interface UpdateMonitorQuery {
   result: UpdateMonitorResult;
 }
 
-const updateMonitorIR: any = {"usedParamSet":{"name":true,"url":true,"method":true,"headers":true,"body":true,"intervalSeconds":true,"timeoutMs":true,"expectedStatus":true,"keyword":true,"invertKeyword":true,"followRedirects":true,"ignoreTlsErrors":true,"enabled":true,"confirmations":true,"recoveryConfirmations":true,"reminderMinutes":true,"alertChannelIds":true,"orgId":true,"id":true},"params":[{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":135,"b":140}]},{"name":"url","required":true,"transform":{"type":"scalar"},"locs":[{"a":149,"b":153}]},{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":165,"b":172}]},{"name":"headers","required":true,"transform":{"type":"scalar"},"locs":[{"a":185,"b":193}]},{"name":"body","required":false,"transform":{"type":"scalar"},"locs":[{"a":207,"b":211}]},{"name":"intervalSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":233,"b":249}]},{"name":"timeoutMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":265,"b":275}]},{"name":"expectedStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":300,"b":315}]},{"name":"keyword","required":false,"transform":{"type":"scalar"},"locs":[{"a":328,"b":335}]},{"name":"invertKeyword","required":true,"transform":{"type":"scalar"},"locs":[{"a":355,"b":369}]},{"name":"followRedirects","required":true,"transform":{"type":"scalar"},"locs":[{"a":395,"b":411}]},{"name":"ignoreTlsErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":434,"b":450}]},{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":467,"b":475}]},{"name":"confirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":494,"b":508}]},{"name":"recoveryConfirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":540,"b":562}]},{"name":"reminderMinutes","required":true,"transform":{"type":"scalar"},"locs":[{"a":584,"b":600}]},{"name":"alertChannelIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":657,"b":673}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":796,"b":802},{"a":880,"b":886}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":862,"b":865}]}],"statement":"-- Replaces the whole spec (absent optional fields were resolved to their defaults upstream).\nWITH m AS (\n  UPDATE monitors SET name = :name!, url = :url!, method = :method!, headers = :headers!,\n    body = :body, interval_seconds = :intervalSeconds!, timeout_ms = :timeoutMs!,\n    expected_status = :expectedStatus!, keyword = :keyword, invert_keyword = :invertKeyword!,\n    follow_redirects = :followRedirects!, ignore_tls_errors = :ignoreTlsErrors!,\n    enabled = :enabled!, confirmations = :confirmations!,\n    recovery_confirmations = :recoveryConfirmations!, reminder_minutes = :reminderMinutes!,\n    alert_channel_ids = ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)\n      WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)\n      ORDER BY u.n),\n    updated_at = now()\n  WHERE id = :id! AND org_id = :orgId!\n  RETURNING *\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  s.last_checked_at, s.last_up, s.last_result\nFROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id"};
+const updateMonitorIR: any = {"usedParamSet":{"name":true,"url":true,"method":true,"headers":true,"body":true,"intervalSeconds":true,"timeoutMs":true,"expectedStatus":true,"keyword":true,"invertKeyword":true,"followRedirects":true,"ignoreTlsErrors":true,"enabled":true,"confirmations":true,"recoveryConfirmations":true,"reminderMinutes":true,"publicBadges":true,"alertChannelIds":true,"orgId":true,"id":true},"params":[{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":135,"b":140}]},{"name":"url","required":true,"transform":{"type":"scalar"},"locs":[{"a":149,"b":153}]},{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":165,"b":172}]},{"name":"headers","required":true,"transform":{"type":"scalar"},"locs":[{"a":185,"b":193}]},{"name":"body","required":false,"transform":{"type":"scalar"},"locs":[{"a":207,"b":211}]},{"name":"intervalSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":233,"b":249}]},{"name":"timeoutMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":265,"b":275}]},{"name":"expectedStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":300,"b":315}]},{"name":"keyword","required":false,"transform":{"type":"scalar"},"locs":[{"a":328,"b":335}]},{"name":"invertKeyword","required":true,"transform":{"type":"scalar"},"locs":[{"a":355,"b":369}]},{"name":"followRedirects","required":true,"transform":{"type":"scalar"},"locs":[{"a":395,"b":411}]},{"name":"ignoreTlsErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":434,"b":450}]},{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":467,"b":475}]},{"name":"confirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":494,"b":508}]},{"name":"recoveryConfirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":540,"b":562}]},{"name":"reminderMinutes","required":true,"transform":{"type":"scalar"},"locs":[{"a":584,"b":600}]},{"name":"publicBadges","required":true,"transform":{"type":"scalar"},"locs":[{"a":623,"b":636}]},{"name":"alertChannelIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":693,"b":709}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":832,"b":838},{"a":916,"b":922}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":898,"b":901}]}],"statement":"-- Replaces the whole spec (absent optional fields were resolved to their defaults upstream).\nWITH m AS (\n  UPDATE monitors SET name = :name!, url = :url!, method = :method!, headers = :headers!,\n    body = :body, interval_seconds = :intervalSeconds!, timeout_ms = :timeoutMs!,\n    expected_status = :expectedStatus!, keyword = :keyword, invert_keyword = :invertKeyword!,\n    follow_redirects = :followRedirects!, ignore_tls_errors = :ignoreTlsErrors!,\n    enabled = :enabled!, confirmations = :confirmations!,\n    recovery_confirmations = :recoveryConfirmations!, reminder_minutes = :reminderMinutes!,\n    public_badges = :publicBadges!,\n    alert_channel_ids = ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)\n      WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)\n      ORDER BY u.n),\n    updated_at = now()\n  WHERE id = :id! AND org_id = :orgId!\n  RETURNING *\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id,\n  s.last_checked_at, s.last_up, s.last_result\nFROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id"};
 
 /**
  * Query generated from SQL:
@@ -169,6 +176,7 @@ const updateMonitorIR: any = {"usedParamSet":{"name":true,"url":true,"method":tr
  *     follow_redirects = :followRedirects!, ignore_tls_errors = :ignoreTlsErrors!,
  *     enabled = :enabled!, confirmations = :confirmations!,
  *     recovery_confirmations = :recoveryConfirmations!, reminder_minutes = :reminderMinutes!,
+ *     public_badges = :publicBadges!,
  *     alert_channel_ids = ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)
  *       WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)
  *       ORDER BY u.n),
@@ -180,6 +188,7 @@ const updateMonitorIR: any = {"usedParamSet":{"name":true,"url":true,"method":tr
  *   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
  *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
  *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
+ *   m.public_badges, m.public_id,
  *   s.last_checked_at, s.last_up, s.last_result
  * FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id
  * ```
@@ -214,6 +223,8 @@ export interface SetMonitorEnabledResult {
   last_up: boolean | null;
   method: string;
   name: string;
+  public_badges: boolean;
+  public_id: string;
   recovery_confirmations: number;
   reminder_minutes: number;
   seq: string;
@@ -228,7 +239,7 @@ export interface SetMonitorEnabledQuery {
   result: SetMonitorEnabledResult;
 }
 
-const setMonitorEnabledIR: any = {"usedParamSet":{"enabled":true,"id":true,"orgId":true},"params":[{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":44,"b":52}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":87,"b":90}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":105,"b":111}]}],"statement":"WITH m AS (\n  UPDATE monitors SET enabled = :enabled!, updated_at = now()\n  WHERE id = :id! AND org_id = :orgId!\n  RETURNING *\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  s.last_checked_at, s.last_up, s.last_result\nFROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id"};
+const setMonitorEnabledIR: any = {"usedParamSet":{"enabled":true,"id":true,"orgId":true},"params":[{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":44,"b":52}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":87,"b":90}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":105,"b":111}]}],"statement":"WITH m AS (\n  UPDATE monitors SET enabled = :enabled!, updated_at = now()\n  WHERE id = :id! AND org_id = :orgId!\n  RETURNING *\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id,\n  s.last_checked_at, s.last_up, s.last_result\nFROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id"};
 
 /**
  * Query generated from SQL:
@@ -242,6 +253,7 @@ const setMonitorEnabledIR: any = {"usedParamSet":{"enabled":true,"id":true,"orgI
  *   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
  *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
  *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
+ *   m.public_badges, m.public_id,
  *   s.last_checked_at, s.last_up, s.last_result
  * FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id
  * ```
@@ -313,6 +325,8 @@ export interface GetMonitorResult {
   last_up: boolean | null;
   method: string;
   name: string;
+  public_badges: boolean;
+  public_id: string;
   recovery_confirmations: number;
   reminder_minutes: number;
   seq: string;
@@ -327,7 +341,7 @@ export interface GetMonitorQuery {
   result: GetMonitorResult;
 }
 
-const getMonitorIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":625,"b":628}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":645,"b":651}]}],"statement":"-- Every read and write by id is scoped to the caller's organization: another organization's\n-- monitor is exactly as absent as one that does not exist.\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  s.last_checked_at, s.last_up, s.last_result\nFROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id\nWHERE m.id = :id! AND m.org_id = :orgId!"};
+const getMonitorIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":657,"b":660}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":677,"b":683}]}],"statement":"-- Every read and write by id is scoped to the caller's organization: another organization's\n-- monitor is exactly as absent as one that does not exist.\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id,\n  s.last_checked_at, s.last_up, s.last_result\nFROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id\nWHERE m.id = :id! AND m.org_id = :orgId!"};
 
 /**
  * Query generated from SQL:
@@ -338,6 +352,7 @@ const getMonitorIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"n
  *   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
  *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
  *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
+ *   m.public_badges, m.public_id,
  *   s.last_checked_at, s.last_up, s.last_result
  * FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
  * WHERE m.id = :id! AND m.org_id = :orgId!
@@ -373,6 +388,8 @@ export interface ListMonitorsPageResult {
   last_up: boolean | null;
   method: string;
   name: string;
+  public_badges: boolean;
+  public_id: string;
   recovery_confirmations: number;
   reminder_minutes: number;
   seq: string;
@@ -387,7 +404,7 @@ export interface ListMonitorsPageQuery {
   result: ListMonitorsPageResult;
 }
 
-const listMonitorsPageIR: any = {"usedParamSet":{"orgId":true,"afterSeq":true,"limit":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":715,"b":721}]},{"name":"afterSeq","required":true,"transform":{"type":"scalar"},"locs":[{"a":735,"b":744}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":767,"b":773}]}],"statement":"-- One organization's monitors (index monitors_org_seq). Keyset pagination on seq: stable under inserts and deletes, and each page costs the same\n-- however deep it is. The latest result comes from monitor_state, never from check_results.\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  s.last_checked_at, s.last_up, s.last_result\nFROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id\nWHERE m.org_id = :orgId! AND m.seq > :afterSeq!\nORDER BY m.seq\nLIMIT :limit!"};
+const listMonitorsPageIR: any = {"usedParamSet":{"orgId":true,"afterSeq":true,"limit":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":747,"b":753}]},{"name":"afterSeq","required":true,"transform":{"type":"scalar"},"locs":[{"a":767,"b":776}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":799,"b":805}]}],"statement":"-- One organization's monitors (index monitors_org_seq). Keyset pagination on seq: stable under inserts and deletes, and each page costs the same\n-- however deep it is. The latest result comes from monitor_state, never from check_results.\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id,\n  s.last_checked_at, s.last_up, s.last_result\nFROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id\nWHERE m.org_id = :orgId! AND m.seq > :afterSeq!\nORDER BY m.seq\nLIMIT :limit!"};
 
 /**
  * Query generated from SQL:
@@ -398,6 +415,7 @@ const listMonitorsPageIR: any = {"usedParamSet":{"orgId":true,"afterSeq":true,"l
  *   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
  *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
  *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
+ *   m.public_badges, m.public_id,
  *   s.last_checked_at, s.last_up, s.last_result
  * FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
  * WHERE m.org_id = :orgId! AND m.seq > :afterSeq!

@@ -5,10 +5,10 @@
 WITH m AS (
   INSERT INTO monitors (org_id, name, url, method, headers, body, interval_seconds, timeout_ms,
     expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled,
-    confirmations, recovery_confirmations, reminder_minutes, alert_channel_ids)
+    confirmations, recovery_confirmations, reminder_minutes, public_badges, alert_channel_ids)
   VALUES (:orgId!, :name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,
     :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!,
-    :confirmations!, :recoveryConfirmations!, :reminderMinutes!,
+    :confirmations!, :recoveryConfirmations!, :reminderMinutes!, :publicBadges!,
     -- Only channels of the organization, in the order given: the service checked them, and
     -- this keeps a channel deleted meanwhile out.
     ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)
@@ -22,6 +22,7 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
+  m.public_badges, m.public_id,
   NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result
 FROM m;
 
@@ -34,6 +35,7 @@ WITH m AS (
     follow_redirects = :followRedirects!, ignore_tls_errors = :ignoreTlsErrors!,
     enabled = :enabled!, confirmations = :confirmations!,
     recovery_confirmations = :recoveryConfirmations!, reminder_minutes = :reminderMinutes!,
+    public_badges = :publicBadges!,
     alert_channel_ids = ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)
       WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)
       ORDER BY u.n),
@@ -45,6 +47,7 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
+  m.public_badges, m.public_id,
   s.last_checked_at, s.last_up, s.last_result
 FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id;
 
@@ -58,6 +61,7 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
+  m.public_badges, m.public_id,
   s.last_checked_at, s.last_up, s.last_result
 FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id;
 
@@ -81,6 +85,7 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
+  m.public_badges, m.public_id,
   s.last_checked_at, s.last_up, s.last_result
 FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
 WHERE m.id = :id! AND m.org_id = :orgId!;
@@ -92,6 +97,7 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
+  m.public_badges, m.public_id,
   s.last_checked_at, s.last_up, s.last_result
 FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
 WHERE m.org_id = :orgId! AND m.seq > :afterSeq!

@@ -38,6 +38,8 @@ export interface ResolvedMonitorSpec {
    * meanwhile, or one of another organization, is left out when stored.
    */
   alertChannelIds: string[];
+  /** Serve this monitor's badges to anyone at /badge/<publicId>/… (internal/badges). */
+  publicBadges: boolean;
 }
 
 /** MonitorsPage is one page of listMonitorsPage. */
