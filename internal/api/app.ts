@@ -37,6 +37,7 @@ import { createIngestService } from "../service/ingest-service.js";
 import { createMonitorService } from "../service/monitor-service.js";
 import { createSystemAdminCheck } from "../service/system-admin.js";
 import { createSystemService } from "../service/system-service.js";
+import { createStatusPages } from "../statuspages/public/public-handler.js";
 import { createStreamPublisher } from "../stream/publisher.js";
 import { authenticateAgent } from "./agent-auth-gate.js";
 import { type ApiDocsFiles, createApiDocs } from "./api-docs.js";
@@ -239,6 +240,9 @@ export function createApi(deps: ApiDeps): Api {
       : { maxBytes: maxRequestBytes, setting: "PULSAR_MAX_REQUEST_BYTES" },
   );
   const web = deps.webRoot ? createWebAssets(deps.webRoot) : undefined;
+  // The public status pages (no sign-in): /status/<slug>, its JSON and feed, and the pages'
+  // custom domains at their root; before the dashboard, which would answer them with the app.
+  const statusPages = createStatusPages({ pool: deps.pool, publicUrl: deps.alerts?.publicUrl });
   const docs = deps.docs ? createApiDocs(deps.docs) : undefined;
   const health = createHealthHandler(
     {
@@ -261,6 +265,7 @@ export function createApi(deps: ApiDeps): Api {
         .then(async (handled) => handled || ((await metrics?.(req, res)) ?? false))
         // Before the dashboard, whose own routes would otherwise answer /docs with the app.
         .then(async (handled) => handled || ((await docs?.handle(req, res)) ?? false))
+        .then(async (handled) => handled || (await statusPages.handle(req, res)))
         .then(async (handled) => handled || ((await web?.handle(req, res)) ?? false))
         .then(
           (handled) => {
