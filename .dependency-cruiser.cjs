@@ -12,7 +12,16 @@ const TEST_FILE = "\\.test\\.tsx?$";
  * The concerns: the rooms between the plumbing and the service layer. The first group owns
  * data and behaviour; the second holds small shared pieces any concern may use.
  */
-const DOMAIN_CONCERNS = ["checks", "alerts", "hosts/server", "accounts", "quota", "stream", "auth"];
+const DOMAIN_CONCERNS = [
+  "checks",
+  "alerts",
+  "hosts/server",
+  "accounts",
+  "quota",
+  "stream",
+  "auth",
+  "statuspages",
+];
 const SHARED_CONCERNS = ["netpolicy", "dns", "metrics"];
 const CONCERNS = [...DOMAIN_CONCERNS, ...SHARED_CONCERNS];
 
@@ -37,6 +46,8 @@ const CONCERN_EDGES = {
   netpolicy: [],
   dns: [],
   metrics: [],
+  // Status pages and the incidents written on them: their own SQL over monitors' rows.
+  statuspages: [],
 };
 
 /** What the agent's bundle (cmd/agent, internal/agent) may contain of ours. */

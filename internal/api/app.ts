@@ -16,6 +16,7 @@ import type { ScryptParams } from "../auth/password.js";
 import type { PasswordHasher } from "../auth/password-hasher.js";
 import { createRevocationPublisher } from "../auth/revocations.js";
 import { createSignInLimiter, type SignInLimits } from "../auth/sign-in-limiter.js";
+import { createBadgeHandler } from "../badges/badge-handler.js";
 import type { MonitorScheduler } from "../checks/queue/schedules.js";
 import type { Logger } from "../core/logger.js";
 import { createHealthHandler } from "../core/ops/health.js";
@@ -244,6 +245,8 @@ export function createApi(deps: ApiDeps): Api {
   // custom domains at their root; before the dashboard, which would answer them with the app.
   const statusPages = createStatusPages({ pool: deps.pool, publicUrl: deps.alerts?.publicUrl });
   const docs = deps.docs ? createApiDocs(deps.docs) : undefined;
+  // Public, no credentials: /badge/<publicId>/<kind>.svg of monitors that opted in.
+  const badges = createBadgeHandler({ pool: deps.pool });
   const health = createHealthHandler(
     {
       postgres: () => deps.pool.query("SELECT 1"),
@@ -265,6 +268,7 @@ export function createApi(deps: ApiDeps): Api {
         .then(async (handled) => handled || ((await metrics?.(req, res)) ?? false))
         // Before the dashboard, whose own routes would otherwise answer /docs with the app.
         .then(async (handled) => handled || ((await docs?.handle(req, res)) ?? false))
+        .then(async (handled) => handled || (await badges.handle(req, res)))
         .then(async (handled) => handled || (await statusPages.handle(req, res)))
         .then(async (handled) => handled || ((await web?.handle(req, res)) ?? false))
         .then(

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import {
+  AlreadyExistsError,
   InvalidArgumentError,
   NotFoundError,
   PermissionDeniedError,
@@ -34,6 +35,8 @@ export function toConnectError(error: unknown, log: Logger, rpc: string): Connec
   if (error instanceof InvalidArgumentError)
     return new ConnectError(error.message, Code.InvalidArgument);
   if (error instanceof NotFoundError) return new ConnectError(error.message, Code.NotFound);
+  if (error instanceof AlreadyExistsError)
+    return new ConnectError(error.message, Code.AlreadyExists);
   if (error instanceof UnauthenticatedError)
     return new ConnectError(error.message, Code.Unauthenticated);
   if (error instanceof PermissionDeniedError)

@@ -90,6 +90,8 @@ const schema = z.object({
   PULSAR_ORG_MAX_HOSTS: positiveInt(1, 100_000).default(1000),
   /** Members and pending invitations together. */
   PULSAR_ORG_MAX_MEMBERS: positiveInt(1, 100_000).default(500),
+  /** Public status pages (StatusPageService). */
+  PULSAR_ORG_MAX_STATUS_PAGES: positiveInt(1, 10_000).default(20),
   /** Write RPCs (anything not marked NO_SIDE_EFFECTS in proto/) per organization per minute. */
   PULSAR_ORG_WRITES_PER_MINUTE: positiveInt(1, 1_000_000).default(600),
   /** Open live-stream connections per member (or API token), across every API process. */

@@ -14,6 +14,20 @@ export class NotFoundError extends Error {
   override name = "NotFoundError";
 }
 
+/**
+ * AlreadyExistsError is a name unique on the installation (a status page's slug or domain) that
+ * another row holds; the message names the field, never whose row holds it.
+ */
+export class AlreadyExistsError extends Error {
+  override name = "AlreadyExistsError";
+  constructor(
+    readonly field: string,
+    problem: string,
+  ) {
+    super(`${field} ${problem}`);
+  }
+}
+
 /** UnavailableError is a dependency (Postgres, Redis) that did not answer. */
 export class UnavailableError extends Error {
   override name = "UnavailableError";

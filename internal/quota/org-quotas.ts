@@ -20,6 +20,7 @@ export const QUOTA_VARIABLES = {
   agentTokens: "PULSAR_ORG_MAX_AGENT_TOKENS",
   hosts: "PULSAR_ORG_MAX_HOSTS",
   members: "PULSAR_ORG_MAX_MEMBERS",
+  statusPages: "PULSAR_ORG_MAX_STATUS_PAGES",
 } as const satisfies Readonly<Record<CountedKind, string>>;
 
 /** What each kind is called in messages. */
@@ -31,6 +32,7 @@ const NOUNS: Readonly<Record<CountedKind, string>> = {
   agentTokens: "agent tokens",
   hosts: "hosts",
   members: "members and pending invitations",
+  statusPages: "status pages",
 };
 
 /** What the organization can do about a full quota, said in the refusal. */
@@ -43,6 +45,7 @@ const CURES: Readonly<Record<CountedKind, string>> = {
   // A host, once it reported, stays the organization's: agents must reuse their host ids.
   hosts: "reuse the ids of hosts it has (AGENT_HOST_ID) or ask the operator to raise the limit",
   members: "remove members or revoke invitations first",
+  statusPages: "delete some first",
 };
 
 /** DEFAULT_ORG_QUOTAS are the documented defaults (internal/config), for tests and tools. */
@@ -54,6 +57,7 @@ export const DEFAULT_ORG_QUOTAS: OrgQuotas = {
   agentTokens: 1000,
   hosts: 1000,
   members: 500,
+  statusPages: 20,
 };
 
 /** orgQuotasFromConfig reads the quotas out of the process configuration. */
@@ -70,6 +74,7 @@ export function orgQuotasFromConfig(
     agentTokens: config.PULSAR_ORG_MAX_AGENT_TOKENS,
     hosts: config.PULSAR_ORG_MAX_HOSTS,
     members: config.PULSAR_ORG_MAX_MEMBERS,
+    statusPages: config.PULSAR_ORG_MAX_STATUS_PAGES,
   };
 }
 

@@ -10,7 +10,8 @@ export type CountedKind =
   | "apiTokens"
   | "agentTokens"
   | "hosts"
-  | "members";
+  | "members"
+  | "statusPages";
 
 /**
  * lockOrgQuota holds, until the end of the transaction, the lock under which rows of `kind` are
@@ -43,6 +44,8 @@ export async function countOrgRows(
         return q.countOrgHosts.run({ orgId }, db_);
       case "members":
         return q.countOrgMembers.run({ orgId }, db_);
+      case "statusPages":
+        return q.countOrgStatusPages.run({ orgId }, db_);
     }
   })();
   return rows[0]?.count ?? 0;

@@ -201,3 +201,30 @@ const countOrgMembersIR: any = {"usedParamSet":{"orgId":true},"params":[{"name":
  * ```
  */
 export const countOrgMembers = new PreparedQuery<CountOrgMembersParams,CountOrgMembersResult>(countOrgMembersIR);
+
+
+/** 'CountOrgStatusPages' parameters type */
+export interface CountOrgStatusPagesParams {
+  orgId: string;
+}
+
+/** 'CountOrgStatusPages' return type */
+export interface CountOrgStatusPagesResult {
+  count: number;
+}
+
+/** 'CountOrgStatusPages' query type */
+export interface CountOrgStatusPagesQuery {
+  params: CountOrgStatusPagesParams;
+  result: CountOrgStatusPagesResult;
+}
+
+const countOrgStatusPagesIR: any = {"usedParamSet":{"orgId":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":70,"b":76}]}],"statement":"SELECT count(*)::integer AS \"count!\" FROM status_pages WHERE org_id = :orgId!"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * SELECT count(*)::integer AS "count!" FROM status_pages WHERE org_id = :orgId!
+ * ```
+ */
+export const countOrgStatusPages = new PreparedQuery<CountOrgStatusPagesParams,CountOrgStatusPagesResult>(countOrgStatusPagesIR);

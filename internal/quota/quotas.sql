@@ -26,3 +26,6 @@ SELECT count(*)::integer AS "count!" FROM hosts WHERE org_id = :orgId!;
 SELECT ((SELECT count(*) FROM users WHERE org_id = :orgId!)
   + (SELECT count(*) FROM invitations
      WHERE org_id = :orgId! AND accepted_at IS NULL AND expires_at > now()))::integer AS "count!";
+
+/* @name CountOrgStatusPages */
+SELECT count(*)::integer AS "count!" FROM status_pages WHERE org_id = :orgId!;
