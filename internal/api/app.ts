@@ -8,6 +8,7 @@ import { AuthService } from "../../gen/pulsar/v1/auth_pb.js";
 import { HostService } from "../../gen/pulsar/v1/host_pb.js";
 import { IngestService } from "../../gen/pulsar/v1/ingest_pb.js";
 import { MonitorService } from "../../gen/pulsar/v1/monitor_pb.js";
+import { StatusPageService } from "../../gen/pulsar/v1/status_page_pb.js";
 import { SystemService } from "../../gen/pulsar/v1/system_pb.js";
 import { sendToChannel } from "../alerts/delivery/send.js";
 import { clientContextValues } from "../auth/client-info.js";
@@ -36,6 +37,7 @@ import { createAuthService } from "../service/auth-service.js";
 import { createHostService } from "../service/host-service.js";
 import { createIngestService } from "../service/ingest-service.js";
 import { createMonitorService } from "../service/monitor-service.js";
+import { createStatusPageService } from "../service/status-page-service.js";
 import { createSystemAdminCheck } from "../service/system-admin.js";
 import { createSystemService } from "../service/system-service.js";
 import { createStatusPages } from "../statuspages/public/public-handler.js";
@@ -126,6 +128,10 @@ export interface ApiDeps {
   writesPerMinute?: number;
 }
 
+/** hostNamesOf is the host name of url (lower case) as a list, or none without a URL. */
+const hostNamesOf = (url: string | undefined): string[] =>
+  url ? [new URL(url).hostname.toLowerCase()] : [];
+
 /** INGEST_MAX_BYTES bounds one PushSamples request body (decompressed). */
 const INGEST_MAX_BYTES = MAX_PUSH_BYTES;
 
@@ -210,6 +216,16 @@ export function createApi(deps: ApiDeps): Api {
         sampleIntervalMs: deps.sampleIntervalMs ?? 2000,
         sharedHosts,
         quotas: deps.quotas,
+      }),
+      gated,
+    );
+    router.service(
+      StatusPageService,
+      createStatusPageService({
+        pool: deps.pool,
+        quotas: deps.quotas,
+        // The dashboard's own host name is no page's domain: its requests would get the page.
+        pageRules: { reservedDomains: hostNamesOf(deps.alerts?.publicUrl) },
       }),
       gated,
     );
