@@ -15,6 +15,12 @@ const MonitorDetailPage = lazy(() =>
 );
 const HostsPage = lazy(() => import("./pages/hosts").then((m) => ({ default: m.HostsPage })));
 const AlertsPage = lazy(() => import("./pages/alerts").then((m) => ({ default: m.AlertsPage })));
+const StatusPagesPage = lazy(() =>
+  import("./pages/status-pages").then((m) => ({ default: m.StatusPagesPage })),
+);
+const MaintenancePage = lazy(() =>
+  import("./pages/maintenance").then((m) => ({ default: m.MaintenancePage })),
+);
 const SystemPage = lazy(() =>
   import("./pages/system/system-page").then((m) => ({ default: m.SystemPage })),
 );
@@ -72,6 +78,10 @@ function page(path: string) {
   const host = matchPath("/hosts/:id", path);
   if (host) return <HostsPage id={host.id} />;
   if (path === "/alerts") return <AlertsPage />;
+  if (path === "/status-pages") return <StatusPagesPage />;
+  const statusPage = matchPath("/status-pages/:id", path);
+  if (statusPage) return <StatusPagesPage id={statusPage.id} />;
+  if (path === "/maintenance") return <MaintenancePage />;
   if (path === "/settings/tokens") return <TokensPage />;
   if (path === "/settings/members") return <MembersPage />;
   if (path === "/system") return <SystemPage />;

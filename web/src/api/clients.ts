@@ -3,7 +3,9 @@ import { createConnectTransport } from "@connectrpc/connect-web";
 import { AlertService } from "../../../gen/pulsar/v1/alert_pb";
 import { AuthService } from "../../../gen/pulsar/v1/auth_pb";
 import { HostService } from "../../../gen/pulsar/v1/host_pb";
+import { MaintenanceService } from "../../../gen/pulsar/v1/maintenance_pb";
 import { MonitorService } from "../../../gen/pulsar/v1/monitor_pb";
+import { StatusPageService } from "../../../gen/pulsar/v1/status_page_pb";
 import { SystemService } from "../../../gen/pulsar/v1/system_pb";
 
 /**
@@ -27,3 +29,13 @@ export const hostClient: Client<typeof HostService> = createClient(HostService, 
 export const alertClient: Client<typeof AlertService> = createClient(AlertService, transport);
 /** systemClient is pulsar.v1.SystemService (the System page, system admins only). */
 export const systemClient: Client<typeof SystemService> = createClient(SystemService, transport);
+/** statusPageClient is pulsar.v1.StatusPageService (status pages and their incidents). */
+export const statusPageClient: Client<typeof StatusPageService> = createClient(
+  StatusPageService,
+  transport,
+);
+/** maintenanceClient is pulsar.v1.MaintenanceService (maintenance windows). */
+export const maintenanceClient: Client<typeof MaintenanceService> = createClient(
+  MaintenanceService,
+  transport,
+);

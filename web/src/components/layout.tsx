@@ -9,6 +9,8 @@ const NAV = [
   { href: "/", label: "Monitors" },
   { href: "/hosts", label: "Hosts" },
   { href: "/alerts", label: "Alerts" },
+  { href: "/status-pages", label: "Status pages" },
+  { href: "/maintenance", label: "Maintenance" },
   { href: "/settings/tokens", label: "API tokens" },
   { href: "/settings/members", label: "Members" },
 ];
@@ -31,7 +33,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <span aria-hidden className="inline-block h-3 w-3 rounded-full bg-up" />
             Pulsar
           </Link>
-          <nav aria-label="Main" className="flex gap-4 text-sm">
+          <nav aria-label="Main" className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
             {nav.map((item) => {
               const current =
                 item.href === "/"
