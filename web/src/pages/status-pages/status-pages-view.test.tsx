@@ -57,6 +57,13 @@ function fakeApi(
     created: [] as StatusPageSpec[],
     updated: [] as StatusPageSpec[],
     updates: [] as { incidentId: string; status: StatusIncidentStatus; message: string }[],
+    incidents: [] as {
+      title: string;
+      impact: StatusIncidentImpact;
+      monitorIds: string[];
+      status: StatusIncidentStatus;
+      message: string;
+    }[],
     monitorPageTokens: [] as string[],
   };
   let clock = 2_000;
@@ -97,8 +104,36 @@ function fakeApi(
         return {};
       },
       listStatusIncidents: () => ({ incidents }),
-      createStatusIncident: () => {
-        throw new ConnectError("not in this test", Code.Unimplemented);
+      createStatusIncident(req) {
+        sent.incidents.push({
+          title: req.title,
+          impact: req.impact,
+          monitorIds: req.monitorIds,
+          status: req.status,
+          message: req.message,
+        });
+        if (req.message === "")
+          throw new ConnectError("message must be 1–5000 characters", Code.InvalidArgument);
+        clock += 1_000;
+        const incident = create(StatusIncidentSchema, {
+          id: `i-${clock}`,
+          pageId: req.pageId,
+          title: req.title,
+          impact: req.impact,
+          monitorIds: req.monitorIds,
+          status: req.status,
+          updates: [
+            {
+              id: `u-${clock}`,
+              status: req.status,
+              message: req.message,
+              createdAt: timestampFromMs(clock),
+            },
+          ],
+          createdAt: timestampFromMs(clock),
+        });
+        incidents = [incident, ...incidents];
+        return { incident };
       },
       addStatusIncidentUpdate(req) {
         sent.updates.push({ incidentId: req.incidentId, status: req.status, message: req.message });
@@ -337,6 +372,45 @@ describe("StatusPageDetailView", () => {
     expect(steps[0]?.textContent).toContain("Monitoring");
     expect(steps[0]?.textContent).toContain("A fix is out; watching.");
     expect(steps[1]?.textContent).toContain("Looking into slow answers.");
+  });
+});
+
+describe("incidents", () => {
+  it("posts a new incident with its impact, affected monitors and first update", async () => {
+    const api = fakeApi({ pages: [storedPage()] });
+    render(<StatusPageDetailView id="p-1" {...api.deps} />);
+    await screen.findByText("No incidents. All quiet.");
+    fireEvent.click(screen.getByRole("button", { name: "New incident" }));
+    const form = screen.getByRole("form", { name: "New incident" });
+    type("Title", "Database failover", form);
+    fireEvent.change(within(form).getByLabelText("Impact"), {
+      target: { value: String(StatusIncidentImpact.PARTIAL_OUTAGE) },
+    });
+    // Only the page's monitors, by the name the page shows.
+    expect(within(form).queryByRole("checkbox", { name: "Website" })).toBeNull();
+    fireEvent.click(within(form).getByRole("checkbox", { name: "Public API" }));
+    fireEvent.click(within(form).getByRole("button", { name: "Post incident" }));
+    // The server's refusal shows beside the message.
+    const message = within(form).getByLabelText("Message");
+    await waitFor(() => expect(errorOf(message)).toBe("message must be 1–5000 characters"));
+
+    type("Message", "Writes fail while the replica takes over.", form);
+    fireEvent.click(within(form).getByRole("button", { name: "Post incident" }));
+    const card = await screen.findByRole("article", { name: "Database failover" });
+    expect(screen.queryByRole("form", { name: "New incident" })).toBeNull();
+    expect(api.sent.incidents[1]).toEqual({
+      title: "Database failover",
+      impact: StatusIncidentImpact.PARTIAL_OUTAGE,
+      monitorIds: ["m-api"],
+      status: StatusIncidentStatus.INVESTIGATING,
+      message: "Writes fail while the replica takes over.",
+    });
+    expect(within(card).getByText("Partial outage")).toBeTruthy();
+    expect(within(card).getByText("Writes fail while the replica takes over.")).toBeTruthy();
+    // Focus goes back to where the form was opened from.
+    await waitFor(() =>
+      expect(document.activeElement).toBe(screen.getByRole("button", { name: "New incident" })),
+    );
   });
 });
 
