@@ -57,6 +57,7 @@ describe("the OpenAPI document", () => {
       "HostService",
       "IngestService",
       "MonitorService",
+      "StatusPageService",
       "SystemService",
     ]);
     const expected = services.flatMap((s) => s.methods.map((m) => `/${s.typeName}/${m.name}`));
