@@ -1,16 +1,5 @@
+import { BADGE_LABELS, type BadgeKind } from "../../shared/badge-kinds.js";
 import type { BadgeFacts } from "./badge-facts.js";
-
-/** BADGE_KINDS are the badges of a monitor, by the file name of their URL (without .svg). */
-export const BADGE_KINDS = [
-  "status",
-  "uptime-24h",
-  "uptime-7d",
-  "uptime-30d",
-  "response-time",
-] as const;
-
-/** BadgeKind is one of BADGE_KINDS. */
-export type BadgeKind = (typeof BADGE_KINDS)[number];
 
 /** BadgeStatus is what the status badge says. */
 export type BadgeStatus = "up" | "down" | "paused" | "pending" | "maintenance";
@@ -29,14 +18,6 @@ const STATUS_COLORS: Readonly<Record<BadgeStatus, string>> = {
   paused: "lightgrey",
   pending: "lightgrey",
   maintenance: "blue",
-};
-
-const DEFAULT_LABELS: Readonly<Record<BadgeKind, string>> = {
-  status: "status",
-  "uptime-24h": "uptime 24h",
-  "uptime-7d": "uptime 7d",
-  "uptime-30d": "uptime 30d",
-  "response-time": "response time",
 };
 
 const UPTIME_WINDOWS = {
@@ -98,7 +79,7 @@ export function badgeContent(
   inMaintenance: boolean,
   label?: string,
 ): BadgeContent {
-  const shown = label ?? DEFAULT_LABELS[kind];
+  const shown = label ?? BADGE_LABELS[kind];
   switch (kind) {
     case "status": {
       const status = badgeStatus(facts, inMaintenance);

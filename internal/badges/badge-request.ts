@@ -1,4 +1,4 @@
-import { BADGE_KINDS, type BadgeKind } from "./badge-content.js";
+import { BADGE_KINDS, type BadgeKind } from "../../shared/badge-kinds.js";
 
 /** BADGE_STYLES are the styles ?style= accepts (badge-maker's, but "social", which needs a link). */
 export const BADGE_STYLES = ["flat", "flat-square", "plastic", "for-the-badge"] as const;

@@ -3,13 +3,13 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Window } from "happy-dom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BADGE_KINDS } from "../../shared/badge-kinds.js";
 import { createTestOrg, type TestOrg } from "../../test/support/accounts.js";
 import { resultFixture, specFixture } from "../../test/support/fixtures.js";
 import { startTestApi, type TestApi } from "../../test/support/test-api.js";
 import { insertMonitor, setMonitorEnabled } from "../checks/monitors/monitors.js";
 import { storeCheckResults } from "../checks/results/store-check-results.js";
 import type { Queryable } from "../db/pool.js";
-import { BADGE_KINDS } from "./badge-content.js";
 import { hoursStart } from "./badge-facts.js";
 import { type BadgeHandlerDeps, createBadgeHandler } from "./badge-handler.js";
 

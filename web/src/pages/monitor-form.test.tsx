@@ -279,6 +279,19 @@ describe("MonitorForm", () => {
     });
   });
 
+  it("sends public badges off by default and on when ticked", async () => {
+    const api = fakeApi();
+    const { onSaved } = renderForm(api);
+    type("Name", "Checkout");
+    type("URL", "https://shop.example/health");
+    const box = screen.getByLabelText("Public badges") as HTMLInputElement;
+    expect(box.checked).toBe(false);
+    fireEvent.click(box);
+    fireEvent.click(screen.getByRole("button", { name: "Add monitor" }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalledOnce());
+    expect(api.sent[0]?.publicBadges).toBe(true);
+  });
+
   it("points to the alerts page when there are no channels to choose", async () => {
     renderForm(fakeApi());
     const link = await screen.findByRole("link", { name: "Alerts page" });

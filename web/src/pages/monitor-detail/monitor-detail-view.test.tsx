@@ -54,6 +54,7 @@ function fakeApi(
     alerts?: AlertEvent[];
     /** What PauseMonitor answers instead of pausing. */
     pauseError?: ConnectError;
+    publicBadges?: boolean;
   } = {},
 ) {
   const calls = { deleted: [] as string[] };
@@ -65,6 +66,8 @@ function fakeApi(
     intervalSeconds: 60,
     enabled: true,
     status: MonitorStatus.UP,
+    publicBadges: options.publicBadges ?? false,
+    publicId: "0123456789abcdef0123456789abcdef",
   });
   const results = options.noChecks ? [] : [checkResult(60)];
   monitor.lastResult = results[0];
@@ -165,6 +168,18 @@ function tableRows(): HTMLElement[] {
 beforeEach(() => window.history.replaceState(null, "", `/monitors/${ID}`));
 
 describe("MonitorDetail", () => {
+  it("shows the Badges section, with this origin's URLs, only for a monitor with public badges", async () => {
+    renderPage(fakeApi());
+    await screen.findByRole("heading", { name: "Latest check" });
+    expect(screen.queryByRole("heading", { name: "Badges" })).toBeNull();
+    cleanup();
+    renderPage(fakeApi({ publicBadges: true }));
+    await screen.findByRole("heading", { name: "Badges" });
+    expect((screen.getByLabelText("Markdown (status)") as HTMLInputElement).value).toBe(
+      `![status](${window.location.origin}/badge/0123456789abcdef0123456789abcdef/status.svg)`,
+    );
+  });
+
   it("deletes the monitor only after the person confirms, then goes to the overview", async () => {
     const api = fakeApi();
     renderPage(api);

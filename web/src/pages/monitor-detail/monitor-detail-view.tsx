@@ -7,6 +7,7 @@ import { Link } from "../../components/link";
 import { Spinner } from "../../components/spinner";
 import { navigate } from "../../lib/router";
 import { AlertingSections } from "./alerting-sections";
+import { BadgesSection } from "./badges-section";
 import type { MonitorAlertsClient, MonitorDetailClient } from "./client";
 import { LatestCheck } from "./latest-check";
 import { MonitorHeader } from "./monitor-header";
@@ -86,6 +87,8 @@ export function MonitorDetail({ id, client, alerts, onUnauthenticated }: Monitor
       <Section title="Uptime and response time">
         <StatsPanel stats={stats} range={range} url={m.url} latest={latest} />
       </Section>
+
+      {m.publicBadges && <BadgesSection publicId={m.publicId} origin={window.location.origin} />}
 
       <AlertingSections
         {...alerting}

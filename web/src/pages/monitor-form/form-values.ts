@@ -22,12 +22,14 @@ export interface MonitorFormValues {
   reminderMinutes: string;
   /** The AlertService channels that hear when the monitor goes down and recovers. */
   alertChannelIds: string[];
+  /** Serve the monitor's SVG badges to anyone at /badge/<publicId>/…. */
+  publicBadges: boolean;
 }
 
 /** MonitorFormField is a field that can have an error beside it. */
 export type MonitorFormField = Exclude<
   keyof MonitorFormValues,
-  "followRedirects" | "ignoreTlsErrors"
+  "followRedirects" | "ignoreTlsErrors" | "publicBadges"
 >;
 
 /** FieldErrors are the errors shown beside fields. */
@@ -51,6 +53,7 @@ export const NEW_MONITOR: MonitorFormValues = {
   recoveryConfirmations: "1",
   reminderMinutes: "0",
   alertChannelIds: [],
+  publicBadges: false,
 };
 
 /** valuesOf fills the form from a stored monitor. */
@@ -72,6 +75,7 @@ export function valuesOf(monitor: Monitor): MonitorFormValues {
       : "",
     reminderMinutes: String(monitor.reminderMinutes),
     alertChannelIds: [...monitor.alertChannelIds],
+    publicBadges: monitor.publicBadges,
   };
 }
 
@@ -129,6 +133,7 @@ export function specOf(
       recoveryConfirmations: recovery,
       reminderMinutes: reminder,
       alertChannelIds: values.alertChannelIds,
+      publicBadges: values.publicBadges,
     }),
   };
 }

@@ -90,6 +90,12 @@ export function MonitorFields({ values, errors, onChange, onBlur }: MonitorField
         checked={values.ignoreTlsErrors}
         onChange={(e) => onChange("ignoreTlsErrors", e.target.checked)}
       />
+      <CheckboxField
+        label="Public badges"
+        hint="Anyone with the link sees its status, uptime and response time badges."
+        checked={values.publicBadges}
+        onChange={(e) => onChange("publicBadges", e.target.checked)}
+      />
     </div>
   );
 }
