@@ -7,6 +7,7 @@ import { AlertService } from "../../gen/pulsar/v1/alert_pb.js";
 import { AuthService } from "../../gen/pulsar/v1/auth_pb.js";
 import { HostService } from "../../gen/pulsar/v1/host_pb.js";
 import { IngestService } from "../../gen/pulsar/v1/ingest_pb.js";
+import { MaintenanceService } from "../../gen/pulsar/v1/maintenance_pb.js";
 import { MonitorService } from "../../gen/pulsar/v1/monitor_pb.js";
 import { StatusPageService } from "../../gen/pulsar/v1/status_page_pb.js";
 import { SystemService } from "../../gen/pulsar/v1/system_pb.js";
@@ -36,6 +37,7 @@ import { createAlertService } from "../service/alert-service.js";
 import { createAuthService } from "../service/auth-service.js";
 import { createHostService } from "../service/host-service.js";
 import { createIngestService } from "../service/ingest-service.js";
+import { createMaintenanceService } from "../service/maintenance-service.js";
 import { createMonitorService } from "../service/monitor-service.js";
 import { createStatusPageService } from "../service/status-page-service.js";
 import { createSystemAdminCheck } from "../service/system-admin.js";
@@ -189,6 +191,7 @@ export function createApi(deps: ApiDeps): Api {
       gated,
     );
     router.service(MonitorService, createMonitorService(deps), gated);
+    router.service(MaintenanceService, createMaintenanceService({ pool: deps.pool }), gated);
     router.service(
       AlertService,
       createAlertService({

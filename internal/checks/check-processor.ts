@@ -38,6 +38,12 @@ export interface CheckProcessorDeps {
    * check runs as soon as BullMQ hands its job over.
    */
   admission?: CheckAdmission;
+  /**
+   * Whether a monitor is in a maintenance window at an instant (internal/maintenance's index:
+   * a map lookup). A result checked inside one is stored marked `maintenance`: it alerts on
+   * nothing and counts in no uptime. None: no result is marked.
+   */
+  inMaintenance?: (monitorId: string, atMs: number) => boolean;
   now?: () => number;
 }
 
@@ -88,10 +94,9 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
     result.monitorId = check.monitorId;
     result.region = deps.region;
     result.scheduledAt = timestampFromMs(check.scheduledAtMs);
-    if (deps.metrics) {
-      const startedAt = result.checkedAt ? timestampMs(result.checkedAt) : now();
-      deps.metrics.observeCheck(result, startedAt - check.scheduledAtMs);
-    }
+    const startedAt = result.checkedAt ? timestampMs(result.checkedAt) : now();
+    result.maintenance = deps.inMaintenance?.(check.monitorId, startedAt) ?? false;
+    deps.metrics?.observeCheck(result, startedAt - check.scheduledAtMs);
     await deps.writer.add(result);
   };
 

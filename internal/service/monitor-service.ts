@@ -6,6 +6,7 @@ import {
   type Monitor,
   type MonitorService,
   MonitorStatsSchema,
+  MonitorStatus,
 } from "../../gen/pulsar/v1/monitor_pb.js";
 import { requireOrgChannels } from "../alerts/channels/org-channels.js";
 import { getCaller } from "../auth/caller.js";
@@ -26,6 +27,7 @@ import { InvalidArgumentError, NotFoundError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import { decodePageToken, encodePageToken } from "../core/page-token.js";
 import { pageSize, requireUuid } from "../core/validate.js";
+import { monitorsInMaintenance } from "../maintenance/maintenance-status.js";
 import { DEFAULT_ORG_QUOTAS, insertWithinQuota, type OrgQuotas } from "../quota/org-quotas.js";
 
 /** MonitorServiceDeps are what the monitor RPCs use. */
@@ -75,6 +77,15 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
   const found = (monitor: Monitor | undefined, id: string): Monitor => {
     if (!monitor) throw new NotFoundError(`monitor ${id} not found`);
     return monitor;
+  };
+  // A running monitor in a maintenance window shows MAINTENANCE, decided when read (one query
+  // over the organization's maintenances), so the status follows the window to the second.
+  const showMaintenance = async (orgId: string, list: Monitor[]): Promise<Monitor[]> => {
+    if (list.length === 0) return list;
+    const covered = await monitorsInMaintenance(pool, orgId, now());
+    for (const monitor of list)
+      if (monitor.enabled && covered.has(monitor.id)) monitor.status = MonitorStatus.MAINTENANCE;
+    return list;
   };
 
   return {
@@ -127,18 +138,25 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
     },
     async getMonitor(req, ctx) {
       const id = requireUuid("id", req.id);
-      return { monitor: found(await monitors.getMonitor(pool, getCaller(ctx).orgId, id), id) };
+      const orgId = getCaller(ctx).orgId;
+      const monitor = found(await monitors.getMonitor(pool, orgId, id), id);
+      await showMaintenance(orgId, [monitor]);
+      return { monitor };
     },
     async listMonitors(req, ctx) {
       const limit = pageSize("pageSize", req.pageSize, 100, 1000);
       const afterSeq = decodePageToken("pageToken", req.pageToken);
       // One extra row tells whether another page exists, so the last page has no token.
-      const page = await monitors.listMonitorsPage(pool, getCaller(ctx).orgId, {
+      const orgId = getCaller(ctx).orgId;
+      const page = await monitors.listMonitorsPage(pool, orgId, {
         afterSeq,
         limit: limit + 1,
       });
       const more = page.monitors.length > limit;
-      const rows = more ? page.monitors.slice(0, limit) : page.monitors;
+      const rows = await showMaintenance(
+        orgId,
+        more ? page.monitors.slice(0, limit) : page.monitors,
+      );
       const last = page.seqs[rows.length - 1];
       return { monitors: rows, nextPageToken: more && last ? encodePageToken(last) : "" };
     },

@@ -38,6 +38,7 @@ export function resultColumns(results: readonly CheckResult[]): InsertCheckResul
     tlsCertExpiresAts: [],
     tlsCertIssuers: [],
     loopDelayMs: [],
+    maintenances: [],
   };
   for (const r of results) {
     const t = r.timing;
@@ -63,6 +64,7 @@ export function resultColumns(results: readonly CheckResult[]): InsertCheckResul
     c.tlsCertExpiresAts.push(timestampText(r.tlsCertExpiresAt));
     c.tlsCertIssuers.push(r.tlsCertIssuer);
     c.loopDelayMs.push(r.loopDelayMs);
+    c.maintenances.push(r.maintenance);
   }
   return c;
 }
@@ -95,5 +97,6 @@ export function resultFromRow(row: ListCheckResultsResult): CheckResult {
     redirectCount: row.redirect_count,
     remoteAddress: row.remote_address,
     loopDelayMs: row.loop_delay_ms,
+    maintenance: row.maintenance,
   });
 }

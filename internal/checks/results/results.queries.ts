@@ -23,6 +23,7 @@ export interface InsertCheckResultsParams {
   errorKinds: numberArray;
   errors: stringArray;
   loopDelayMs: numberArray;
+  maintenances: booleanArray;
   monitorIds: stringArray;
   redirectCounts: numberArray;
   redirectMs: numberArray;
@@ -50,7 +51,7 @@ export interface InsertCheckResultsQuery {
   result: InsertCheckResultsResult;
 }
 
-const insertCheckResultsIR: any = {"usedParamSet":{"monitorIds":true,"checkedAts":true,"scheduledAts":true,"ups":true,"statusCodes":true,"errors":true,"errorKinds":true,"redirectMs":true,"dnsMs":true,"connectMs":true,"tlsMs":true,"ttfbMs":true,"downloadMs":true,"totalMs":true,"responseBytes":true,"redirectCounts":true,"remoteAddresses":true,"regions":true,"tlsCertExpiresAts":true,"tlsCertIssuers":true,"loopDelayMs":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1163,"b":1174}]},{"name":"checkedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1185,"b":1196}]},{"name":"scheduledAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1207,"b":1220}]},{"name":"ups","required":true,"transform":{"type":"scalar"},"locs":[{"a":1231,"b":1235}]},{"name":"statusCodes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1251,"b":1263}]},{"name":"errors","required":true,"transform":{"type":"scalar"},"locs":[{"a":1277,"b":1284}]},{"name":"errorKinds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1295,"b":1306}]},{"name":"redirectMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1323,"b":1334}]},{"name":"dnsMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1347,"b":1353}]},{"name":"connectMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1366,"b":1376}]},{"name":"tlsMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1389,"b":1395}]},{"name":"ttfbMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1410,"b":1417}]},{"name":"downloadMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1430,"b":1441}]},{"name":"totalMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1454,"b":1462}]},{"name":"responseBytes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1477,"b":1491}]},{"name":"redirectCounts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1504,"b":1519}]},{"name":"remoteAddresses","required":true,"transform":{"type":"scalar"},"locs":[{"a":1533,"b":1549}]},{"name":"regions","required":true,"transform":{"type":"scalar"},"locs":[{"a":1562,"b":1570}]},{"name":"tlsCertExpiresAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1581,"b":1599}]},{"name":"tlsCertIssuers","required":true,"transform":{"type":"scalar"},"locs":[{"a":1610,"b":1625}]},{"name":"loopDelayMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1638,"b":1650}]}],"statement":"-- One statement for a whole batch: the columns travel as parallel arrays. Timestamps are text\n-- (exact to the microsecond; '' for none) because pgtyped types array elements as non-null.\n-- Results of monitors deleted meanwhile are skipped rather than failing the batch, and a retried\n-- batch cannot duplicate rows. The hourly rollups grow by exactly the rows inserted (RETURNING\n-- leaves out conflicts), in key order so concurrent batches lock rollup rows alike.\nWITH inserted AS (\nINSERT INTO check_results (monitor_id, checked_at, scheduled_at, up, status_code, error,\n  error_kind, redirect_ms, dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms,\n  response_bytes, redirect_count, remote_address, region, tls_cert_expires_at, tls_cert_issuer,\n  loop_delay_ms)\nSELECT u.monitor_id, u.checked_at::timestamptz, NULLIF(u.scheduled_at, '')::timestamptz, u.up,\n  u.status_code, u.error, u.error_kind, u.redirect_ms, u.dns_ms, u.connect_ms, u.tls_ms,\n  u.ttfb_ms, u.download_ms, u.total_ms, u.response_bytes, u.redirect_count, u.remote_address,\n  u.region, NULLIF(u.tls_cert_expires_at, '')::timestamptz, u.tls_cert_issuer, u.loop_delay_ms\nFROM unnest(\n  :monitorIds!::uuid[], :checkedAts!::text[], :scheduledAts!::text[], :ups!::boolean[],\n  :statusCodes!::integer[], :errors!::text[], :errorKinds!::smallint[],\n  :redirectMs!::float8[], :dnsMs!::float8[], :connectMs!::float8[], :tlsMs!::float8[],\n  :ttfbMs!::float8[], :downloadMs!::float8[], :totalMs!::float8[],\n  :responseBytes!::bigint[], :redirectCounts!::integer[], :remoteAddresses!::text[],\n  :regions!::text[], :tlsCertExpiresAts!::text[], :tlsCertIssuers!::text[],\n  :loopDelayMs!::float8[]\n) AS u(monitor_id, checked_at, scheduled_at, up, status_code, error, error_kind, redirect_ms,\n  dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, response_bytes, redirect_count,\n  remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms)\nWHERE EXISTS (SELECT 1 FROM monitors m WHERE m.id = u.monitor_id)\nON CONFLICT (monitor_id, checked_at) DO NOTHING\nRETURNING monitor_id, checked_at, up, status_code, total_ms\n), rolled_up AS (\nINSERT INTO check_rollups_hourly (monitor_id, hour, checks, failures, responses, total_ms_sum)\nSELECT monitor_id, date_bin('1 hour', checked_at, '2000-01-01 00:00:00+00'), count(*),\n  count(*) FILTER (WHERE NOT up), count(*) FILTER (WHERE status_code > 0),\n  COALESCE(sum(total_ms) FILTER (WHERE status_code > 0), 0)\nFROM inserted\nGROUP BY 1, 2\nORDER BY 1, 2\nON CONFLICT (monitor_id, hour) DO UPDATE SET\n  checks = check_rollups_hourly.checks + EXCLUDED.checks,\n  failures = check_rollups_hourly.failures + EXCLUDED.failures,\n  responses = check_rollups_hourly.responses + EXCLUDED.responses,\n  total_ms_sum = check_rollups_hourly.total_ms_sum + EXCLUDED.total_ms_sum\n)\nSELECT count(*)::integer AS \"inserted!\" FROM inserted"};
+const insertCheckResultsIR: any = {"usedParamSet":{"monitorIds":true,"checkedAts":true,"scheduledAts":true,"ups":true,"statusCodes":true,"errors":true,"errorKinds":true,"redirectMs":true,"dnsMs":true,"connectMs":true,"tlsMs":true,"ttfbMs":true,"downloadMs":true,"totalMs":true,"responseBytes":true,"redirectCounts":true,"remoteAddresses":true,"regions":true,"tlsCertExpiresAts":true,"tlsCertIssuers":true,"loopDelayMs":true,"maintenances":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1359,"b":1370}]},{"name":"checkedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1381,"b":1392}]},{"name":"scheduledAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1403,"b":1416}]},{"name":"ups","required":true,"transform":{"type":"scalar"},"locs":[{"a":1427,"b":1431}]},{"name":"statusCodes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1447,"b":1459}]},{"name":"errors","required":true,"transform":{"type":"scalar"},"locs":[{"a":1473,"b":1480}]},{"name":"errorKinds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1491,"b":1502}]},{"name":"redirectMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1519,"b":1530}]},{"name":"dnsMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1543,"b":1549}]},{"name":"connectMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1562,"b":1572}]},{"name":"tlsMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1585,"b":1591}]},{"name":"ttfbMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1606,"b":1613}]},{"name":"downloadMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1626,"b":1637}]},{"name":"totalMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1650,"b":1658}]},{"name":"responseBytes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1673,"b":1687}]},{"name":"redirectCounts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1700,"b":1715}]},{"name":"remoteAddresses","required":true,"transform":{"type":"scalar"},"locs":[{"a":1729,"b":1745}]},{"name":"regions","required":true,"transform":{"type":"scalar"},"locs":[{"a":1758,"b":1766}]},{"name":"tlsCertExpiresAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1777,"b":1795}]},{"name":"tlsCertIssuers","required":true,"transform":{"type":"scalar"},"locs":[{"a":1806,"b":1821}]},{"name":"loopDelayMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1834,"b":1846}]},{"name":"maintenances","required":true,"transform":{"type":"scalar"},"locs":[{"a":1859,"b":1872}]}],"statement":"-- One statement for a whole batch: the columns travel as parallel arrays. Timestamps are text\n-- (exact to the microsecond; '' for none) because pgtyped types array elements as non-null.\n-- Results of monitors deleted meanwhile are skipped rather than failing the batch, and a retried\n-- batch cannot duplicate rows. The hourly rollups grow by exactly the rows inserted (RETURNING\n-- leaves out conflicts), in key order so concurrent batches lock rollup rows alike. A check\n-- during a maintenance window counts in maintenance_checks only, never in checks or failures, so\n-- every uptime figure read from the rollups leaves it out.\nWITH inserted AS (\nINSERT INTO check_results (monitor_id, checked_at, scheduled_at, up, status_code, error,\n  error_kind, redirect_ms, dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms,\n  response_bytes, redirect_count, remote_address, region, tls_cert_expires_at, tls_cert_issuer,\n  loop_delay_ms, maintenance)\nSELECT u.monitor_id, u.checked_at::timestamptz, NULLIF(u.scheduled_at, '')::timestamptz, u.up,\n  u.status_code, u.error, u.error_kind, u.redirect_ms, u.dns_ms, u.connect_ms, u.tls_ms,\n  u.ttfb_ms, u.download_ms, u.total_ms, u.response_bytes, u.redirect_count, u.remote_address,\n  u.region, NULLIF(u.tls_cert_expires_at, '')::timestamptz, u.tls_cert_issuer, u.loop_delay_ms,\n  u.maintenance\nFROM unnest(\n  :monitorIds!::uuid[], :checkedAts!::text[], :scheduledAts!::text[], :ups!::boolean[],\n  :statusCodes!::integer[], :errors!::text[], :errorKinds!::smallint[],\n  :redirectMs!::float8[], :dnsMs!::float8[], :connectMs!::float8[], :tlsMs!::float8[],\n  :ttfbMs!::float8[], :downloadMs!::float8[], :totalMs!::float8[],\n  :responseBytes!::bigint[], :redirectCounts!::integer[], :remoteAddresses!::text[],\n  :regions!::text[], :tlsCertExpiresAts!::text[], :tlsCertIssuers!::text[],\n  :loopDelayMs!::float8[], :maintenances!::boolean[]\n) AS u(monitor_id, checked_at, scheduled_at, up, status_code, error, error_kind, redirect_ms,\n  dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, response_bytes, redirect_count,\n  remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms, maintenance)\nWHERE EXISTS (SELECT 1 FROM monitors m WHERE m.id = u.monitor_id)\nON CONFLICT (monitor_id, checked_at) DO NOTHING\nRETURNING monitor_id, checked_at, up, status_code, total_ms, maintenance\n), rolled_up AS (\nINSERT INTO check_rollups_hourly (monitor_id, hour, checks, failures, responses, total_ms_sum,\n  maintenance_checks)\nSELECT monitor_id, date_bin('1 hour', checked_at, '2000-01-01 00:00:00+00'),\n  count(*) FILTER (WHERE NOT maintenance), count(*) FILTER (WHERE NOT up AND NOT maintenance),\n  count(*) FILTER (WHERE status_code > 0),\n  COALESCE(sum(total_ms) FILTER (WHERE status_code > 0), 0),\n  count(*) FILTER (WHERE maintenance)\nFROM inserted\nGROUP BY 1, 2\nORDER BY 1, 2\nON CONFLICT (monitor_id, hour) DO UPDATE SET\n  checks = check_rollups_hourly.checks + EXCLUDED.checks,\n  failures = check_rollups_hourly.failures + EXCLUDED.failures,\n  responses = check_rollups_hourly.responses + EXCLUDED.responses,\n  total_ms_sum = check_rollups_hourly.total_ms_sum + EXCLUDED.total_ms_sum,\n  maintenance_checks = check_rollups_hourly.maintenance_checks + EXCLUDED.maintenance_checks\n)\nSELECT count(*)::integer AS \"inserted!\" FROM inserted"};
 
 /**
  * Query generated from SQL:
@@ -59,16 +60,19 @@ const insertCheckResultsIR: any = {"usedParamSet":{"monitorIds":true,"checkedAts
  * -- (exact to the microsecond; '' for none) because pgtyped types array elements as non-null.
  * -- Results of monitors deleted meanwhile are skipped rather than failing the batch, and a retried
  * -- batch cannot duplicate rows. The hourly rollups grow by exactly the rows inserted (RETURNING
- * -- leaves out conflicts), in key order so concurrent batches lock rollup rows alike.
+ * -- leaves out conflicts), in key order so concurrent batches lock rollup rows alike. A check
+ * -- during a maintenance window counts in maintenance_checks only, never in checks or failures, so
+ * -- every uptime figure read from the rollups leaves it out.
  * WITH inserted AS (
  * INSERT INTO check_results (monitor_id, checked_at, scheduled_at, up, status_code, error,
  *   error_kind, redirect_ms, dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms,
  *   response_bytes, redirect_count, remote_address, region, tls_cert_expires_at, tls_cert_issuer,
- *   loop_delay_ms)
+ *   loop_delay_ms, maintenance)
  * SELECT u.monitor_id, u.checked_at::timestamptz, NULLIF(u.scheduled_at, '')::timestamptz, u.up,
  *   u.status_code, u.error, u.error_kind, u.redirect_ms, u.dns_ms, u.connect_ms, u.tls_ms,
  *   u.ttfb_ms, u.download_ms, u.total_ms, u.response_bytes, u.redirect_count, u.remote_address,
- *   u.region, NULLIF(u.tls_cert_expires_at, '')::timestamptz, u.tls_cert_issuer, u.loop_delay_ms
+ *   u.region, NULLIF(u.tls_cert_expires_at, '')::timestamptz, u.tls_cert_issuer, u.loop_delay_ms,
+ *   u.maintenance
  * FROM unnest(
  *   :monitorIds!::uuid[], :checkedAts!::text[], :scheduledAts!::text[], :ups!::boolean[],
  *   :statusCodes!::integer[], :errors!::text[], :errorKinds!::smallint[],
@@ -76,18 +80,21 @@ const insertCheckResultsIR: any = {"usedParamSet":{"monitorIds":true,"checkedAts
  *   :ttfbMs!::float8[], :downloadMs!::float8[], :totalMs!::float8[],
  *   :responseBytes!::bigint[], :redirectCounts!::integer[], :remoteAddresses!::text[],
  *   :regions!::text[], :tlsCertExpiresAts!::text[], :tlsCertIssuers!::text[],
- *   :loopDelayMs!::float8[]
+ *   :loopDelayMs!::float8[], :maintenances!::boolean[]
  * ) AS u(monitor_id, checked_at, scheduled_at, up, status_code, error, error_kind, redirect_ms,
  *   dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, response_bytes, redirect_count,
- *   remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms)
+ *   remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms, maintenance)
  * WHERE EXISTS (SELECT 1 FROM monitors m WHERE m.id = u.monitor_id)
  * ON CONFLICT (monitor_id, checked_at) DO NOTHING
- * RETURNING monitor_id, checked_at, up, status_code, total_ms
+ * RETURNING monitor_id, checked_at, up, status_code, total_ms, maintenance
  * ), rolled_up AS (
- * INSERT INTO check_rollups_hourly (monitor_id, hour, checks, failures, responses, total_ms_sum)
- * SELECT monitor_id, date_bin('1 hour', checked_at, '2000-01-01 00:00:00+00'), count(*),
- *   count(*) FILTER (WHERE NOT up), count(*) FILTER (WHERE status_code > 0),
- *   COALESCE(sum(total_ms) FILTER (WHERE status_code > 0), 0)
+ * INSERT INTO check_rollups_hourly (monitor_id, hour, checks, failures, responses, total_ms_sum,
+ *   maintenance_checks)
+ * SELECT monitor_id, date_bin('1 hour', checked_at, '2000-01-01 00:00:00+00'),
+ *   count(*) FILTER (WHERE NOT maintenance), count(*) FILTER (WHERE NOT up AND NOT maintenance),
+ *   count(*) FILTER (WHERE status_code > 0),
+ *   COALESCE(sum(total_ms) FILTER (WHERE status_code > 0), 0),
+ *   count(*) FILTER (WHERE maintenance)
  * FROM inserted
  * GROUP BY 1, 2
  * ORDER BY 1, 2
@@ -95,7 +102,8 @@ const insertCheckResultsIR: any = {"usedParamSet":{"monitorIds":true,"checkedAts
  *   checks = check_rollups_hourly.checks + EXCLUDED.checks,
  *   failures = check_rollups_hourly.failures + EXCLUDED.failures,
  *   responses = check_rollups_hourly.responses + EXCLUDED.responses,
- *   total_ms_sum = check_rollups_hourly.total_ms_sum + EXCLUDED.total_ms_sum
+ *   total_ms_sum = check_rollups_hourly.total_ms_sum + EXCLUDED.total_ms_sum,
+ *   maintenance_checks = check_rollups_hourly.maintenance_checks + EXCLUDED.maintenance_checks
  * )
  * SELECT count(*)::integer AS "inserted!" FROM inserted
  * ```
@@ -120,6 +128,7 @@ export interface ListCheckResultsResult {
   error: string;
   error_kind: number;
   loop_delay_ms: number;
+  maintenance: boolean;
   monitor_id: string;
   redirect_count: number;
   redirect_ms: number;
@@ -142,7 +151,7 @@ export interface ListCheckResultsQuery {
   result: ListCheckResultsResult;
 }
 
-const listCheckResultsIR: any = {"usedParamSet":{"monitorId":true,"since":true,"until":true,"limit":true},"params":[{"name":"monitorId","required":true,"transform":{"type":"scalar"},"locs":[{"a":484,"b":494}]},{"name":"since","required":false,"transform":{"type":"scalar"},"locs":[{"a":525,"b":530}]},{"name":"until","required":false,"transform":{"type":"scalar"},"locs":[{"a":587,"b":592}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":646,"b":652}]}],"statement":"-- Newest first within [since, until); until defaults to now. Both bounds are on the partition\n-- key, so only the partitions of the window are read, each through its primary key.\nSELECT monitor_id, checked_at, scheduled_at, up, status_code, error, error_kind, redirect_ms,\n  dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, response_bytes, redirect_count,\n  remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms\nFROM check_results\nWHERE monitor_id = :monitorId!\n  AND checked_at >= COALESCE(:since::timestamptz, '-infinity')\n  AND checked_at < COALESCE(:until::timestamptz, now())\nORDER BY checked_at DESC\nLIMIT :limit!"};
+const listCheckResultsIR: any = {"usedParamSet":{"monitorId":true,"since":true,"until":true,"limit":true},"params":[{"name":"monitorId","required":true,"transform":{"type":"scalar"},"locs":[{"a":497,"b":507}]},{"name":"since","required":false,"transform":{"type":"scalar"},"locs":[{"a":538,"b":543}]},{"name":"until","required":false,"transform":{"type":"scalar"},"locs":[{"a":600,"b":605}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":659,"b":665}]}],"statement":"-- Newest first within [since, until); until defaults to now. Both bounds are on the partition\n-- key, so only the partitions of the window are read, each through its primary key.\nSELECT monitor_id, checked_at, scheduled_at, up, status_code, error, error_kind, redirect_ms,\n  dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, response_bytes, redirect_count,\n  remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms, maintenance\nFROM check_results\nWHERE monitor_id = :monitorId!\n  AND checked_at >= COALESCE(:since::timestamptz, '-infinity')\n  AND checked_at < COALESCE(:until::timestamptz, now())\nORDER BY checked_at DESC\nLIMIT :limit!"};
 
 /**
  * Query generated from SQL:
@@ -151,7 +160,7 @@ const listCheckResultsIR: any = {"usedParamSet":{"monitorId":true,"since":true,"
  * -- key, so only the partitions of the window are read, each through its primary key.
  * SELECT monitor_id, checked_at, scheduled_at, up, status_code, error, error_kind, redirect_ms,
  *   dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, response_bytes, redirect_count,
- *   remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms
+ *   remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms, maintenance
  * FROM check_results
  * WHERE monitor_id = :monitorId!
  *   AND checked_at >= COALESCE(:since::timestamptz, '-infinity')
@@ -190,12 +199,12 @@ export interface GetMonitorStatsQuery {
   result: GetMonitorStatsResult;
 }
 
-const getMonitorStatsIR: any = {"usedParamSet":{"monitorId":true,"since":true},"params":[{"name":"monitorId","required":true,"transform":{"type":"scalar"},"locs":[{"a":1562,"b":1572},{"a":1745,"b":1755}]},{"name":"since","required":true,"transform":{"type":"scalar"},"locs":[{"a":1592,"b":1598},{"a":1777,"b":1783}]}],"statement":"-- Uptime counts every check; the timing percentiles and the average only count checks that got\n-- a response (a timeout's total is the timeout, not a latency). The certificate comes from the\n-- newest check of the window that saw one.\nSELECT\n  agg.checks AS \"checks!\", agg.failures AS \"failures!\", agg.avg_total_ms, agg.total_ms,\n  agg.dns_ms, agg.connect_ms, agg.tls_ms, agg.ttfb_ms, agg.download_ms,\n  cert.tls_cert_expires_at,\n  -- pgtyped takes the column's NOT NULL at face value; the outer join can still make it null.\n  COALESCE(cert.tls_cert_issuer, '') AS \"tls_cert_issuer!\"\nFROM (\n  SELECT\n    count(*)::integer AS checks,\n    (count(*) FILTER (WHERE NOT up))::integer AS failures,\n    avg(total_ms) FILTER (WHERE status_code > 0) AS avg_total_ms,\n    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY total_ms)\n      FILTER (WHERE status_code > 0) AS total_ms,\n    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY dns_ms)\n      FILTER (WHERE status_code > 0) AS dns_ms,\n    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY connect_ms)\n      FILTER (WHERE status_code > 0) AS connect_ms,\n    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY tls_ms)\n      FILTER (WHERE status_code > 0) AS tls_ms,\n    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY ttfb_ms)\n      FILTER (WHERE status_code > 0) AS ttfb_ms,\n    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY download_ms)\n      FILTER (WHERE status_code > 0) AS download_ms\n  FROM check_results\n  WHERE monitor_id = :monitorId! AND checked_at >= :since! AND checked_at < now()\n) agg\nLEFT JOIN LATERAL (\n  SELECT r.tls_cert_expires_at, r.tls_cert_issuer\n  FROM check_results r\n  WHERE r.monitor_id = :monitorId! AND r.checked_at >= :since! AND r.checked_at < now()\n    AND r.tls_cert_expires_at IS NOT NULL\n  ORDER BY r.checked_at DESC\n  LIMIT 1\n) cert ON true"};
+const getMonitorStatsIR: any = {"usedParamSet":{"monitorId":true,"since":true},"params":[{"name":"monitorId","required":true,"transform":{"type":"scalar"},"locs":[{"a":1653,"b":1663},{"a":1836,"b":1846}]},{"name":"since","required":true,"transform":{"type":"scalar"},"locs":[{"a":1683,"b":1689},{"a":1868,"b":1874}]}],"statement":"-- Uptime counts every check but those during a maintenance window; the timing percentiles and the average only count checks that got\n-- a response (a timeout's total is the timeout, not a latency). The certificate comes from the\n-- newest check of the window that saw one.\nSELECT\n  agg.checks AS \"checks!\", agg.failures AS \"failures!\", agg.avg_total_ms, agg.total_ms,\n  agg.dns_ms, agg.connect_ms, agg.tls_ms, agg.ttfb_ms, agg.download_ms,\n  cert.tls_cert_expires_at,\n  -- pgtyped takes the column's NOT NULL at face value; the outer join can still make it null.\n  COALESCE(cert.tls_cert_issuer, '') AS \"tls_cert_issuer!\"\nFROM (\n  SELECT\n    (count(*) FILTER (WHERE NOT maintenance))::integer AS checks,\n    (count(*) FILTER (WHERE NOT up AND NOT maintenance))::integer AS failures,\n    avg(total_ms) FILTER (WHERE status_code > 0) AS avg_total_ms,\n    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY total_ms)\n      FILTER (WHERE status_code > 0) AS total_ms,\n    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY dns_ms)\n      FILTER (WHERE status_code > 0) AS dns_ms,\n    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY connect_ms)\n      FILTER (WHERE status_code > 0) AS connect_ms,\n    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY tls_ms)\n      FILTER (WHERE status_code > 0) AS tls_ms,\n    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY ttfb_ms)\n      FILTER (WHERE status_code > 0) AS ttfb_ms,\n    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY download_ms)\n      FILTER (WHERE status_code > 0) AS download_ms\n  FROM check_results\n  WHERE monitor_id = :monitorId! AND checked_at >= :since! AND checked_at < now()\n) agg\nLEFT JOIN LATERAL (\n  SELECT r.tls_cert_expires_at, r.tls_cert_issuer\n  FROM check_results r\n  WHERE r.monitor_id = :monitorId! AND r.checked_at >= :since! AND r.checked_at < now()\n    AND r.tls_cert_expires_at IS NOT NULL\n  ORDER BY r.checked_at DESC\n  LIMIT 1\n) cert ON true"};
 
 /**
  * Query generated from SQL:
  * ```
- * -- Uptime counts every check; the timing percentiles and the average only count checks that got
+ * -- Uptime counts every check but those during a maintenance window; the timing percentiles and the average only count checks that got
  * -- a response (a timeout's total is the timeout, not a latency). The certificate comes from the
  * -- newest check of the window that saw one.
  * SELECT
@@ -206,8 +215,8 @@ const getMonitorStatsIR: any = {"usedParamSet":{"monitorId":true,"since":true},"
  *   COALESCE(cert.tls_cert_issuer, '') AS "tls_cert_issuer!"
  * FROM (
  *   SELECT
- *     count(*)::integer AS checks,
- *     (count(*) FILTER (WHERE NOT up))::integer AS failures,
+ *     (count(*) FILTER (WHERE NOT maintenance))::integer AS checks,
+ *     (count(*) FILTER (WHERE NOT up AND NOT maintenance))::integer AS failures,
  *     avg(total_ms) FILTER (WHERE status_code > 0) AS avg_total_ms,
  *     percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY total_ms)
  *       FILTER (WHERE status_code > 0) AS total_ms,

@@ -3,16 +3,19 @@
 -- (exact to the microsecond; '' for none) because pgtyped types array elements as non-null.
 -- Results of monitors deleted meanwhile are skipped rather than failing the batch, and a retried
 -- batch cannot duplicate rows. The hourly rollups grow by exactly the rows inserted (RETURNING
--- leaves out conflicts), in key order so concurrent batches lock rollup rows alike.
+-- leaves out conflicts), in key order so concurrent batches lock rollup rows alike. A check
+-- during a maintenance window counts in maintenance_checks only, never in checks or failures, so
+-- every uptime figure read from the rollups leaves it out.
 WITH inserted AS (
 INSERT INTO check_results (monitor_id, checked_at, scheduled_at, up, status_code, error,
   error_kind, redirect_ms, dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms,
   response_bytes, redirect_count, remote_address, region, tls_cert_expires_at, tls_cert_issuer,
-  loop_delay_ms)
+  loop_delay_ms, maintenance)
 SELECT u.monitor_id, u.checked_at::timestamptz, NULLIF(u.scheduled_at, '')::timestamptz, u.up,
   u.status_code, u.error, u.error_kind, u.redirect_ms, u.dns_ms, u.connect_ms, u.tls_ms,
   u.ttfb_ms, u.download_ms, u.total_ms, u.response_bytes, u.redirect_count, u.remote_address,
-  u.region, NULLIF(u.tls_cert_expires_at, '')::timestamptz, u.tls_cert_issuer, u.loop_delay_ms
+  u.region, NULLIF(u.tls_cert_expires_at, '')::timestamptz, u.tls_cert_issuer, u.loop_delay_ms,
+  u.maintenance
 FROM unnest(
   :monitorIds!::uuid[], :checkedAts!::text[], :scheduledAts!::text[], :ups!::boolean[],
   :statusCodes!::integer[], :errors!::text[], :errorKinds!::smallint[],
@@ -20,18 +23,21 @@ FROM unnest(
   :ttfbMs!::float8[], :downloadMs!::float8[], :totalMs!::float8[],
   :responseBytes!::bigint[], :redirectCounts!::integer[], :remoteAddresses!::text[],
   :regions!::text[], :tlsCertExpiresAts!::text[], :tlsCertIssuers!::text[],
-  :loopDelayMs!::float8[]
+  :loopDelayMs!::float8[], :maintenances!::boolean[]
 ) AS u(monitor_id, checked_at, scheduled_at, up, status_code, error, error_kind, redirect_ms,
   dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, response_bytes, redirect_count,
-  remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms)
+  remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms, maintenance)
 WHERE EXISTS (SELECT 1 FROM monitors m WHERE m.id = u.monitor_id)
 ON CONFLICT (monitor_id, checked_at) DO NOTHING
-RETURNING monitor_id, checked_at, up, status_code, total_ms
+RETURNING monitor_id, checked_at, up, status_code, total_ms, maintenance
 ), rolled_up AS (
-INSERT INTO check_rollups_hourly (monitor_id, hour, checks, failures, responses, total_ms_sum)
-SELECT monitor_id, date_bin('1 hour', checked_at, '2000-01-01 00:00:00+00'), count(*),
-  count(*) FILTER (WHERE NOT up), count(*) FILTER (WHERE status_code > 0),
-  COALESCE(sum(total_ms) FILTER (WHERE status_code > 0), 0)
+INSERT INTO check_rollups_hourly (monitor_id, hour, checks, failures, responses, total_ms_sum,
+  maintenance_checks)
+SELECT monitor_id, date_bin('1 hour', checked_at, '2000-01-01 00:00:00+00'),
+  count(*) FILTER (WHERE NOT maintenance), count(*) FILTER (WHERE NOT up AND NOT maintenance),
+  count(*) FILTER (WHERE status_code > 0),
+  COALESCE(sum(total_ms) FILTER (WHERE status_code > 0), 0),
+  count(*) FILTER (WHERE maintenance)
 FROM inserted
 GROUP BY 1, 2
 ORDER BY 1, 2
@@ -39,7 +45,8 @@ ON CONFLICT (monitor_id, hour) DO UPDATE SET
   checks = check_rollups_hourly.checks + EXCLUDED.checks,
   failures = check_rollups_hourly.failures + EXCLUDED.failures,
   responses = check_rollups_hourly.responses + EXCLUDED.responses,
-  total_ms_sum = check_rollups_hourly.total_ms_sum + EXCLUDED.total_ms_sum
+  total_ms_sum = check_rollups_hourly.total_ms_sum + EXCLUDED.total_ms_sum,
+  maintenance_checks = check_rollups_hourly.maintenance_checks + EXCLUDED.maintenance_checks
 )
 SELECT count(*)::integer AS "inserted!" FROM inserted;
 
@@ -48,7 +55,7 @@ SELECT count(*)::integer AS "inserted!" FROM inserted;
 -- key, so only the partitions of the window are read, each through its primary key.
 SELECT monitor_id, checked_at, scheduled_at, up, status_code, error, error_kind, redirect_ms,
   dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, response_bytes, redirect_count,
-  remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms
+  remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms, maintenance
 FROM check_results
 WHERE monitor_id = :monitorId!
   AND checked_at >= COALESCE(:since::timestamptz, '-infinity')
@@ -57,7 +64,7 @@ ORDER BY checked_at DESC
 LIMIT :limit!;
 
 /* @name GetMonitorStats */
--- Uptime counts every check; the timing percentiles and the average only count checks that got
+-- Uptime counts every check but those during a maintenance window; the timing percentiles and the average only count checks that got
 -- a response (a timeout's total is the timeout, not a latency). The certificate comes from the
 -- newest check of the window that saw one.
 SELECT
@@ -68,8 +75,8 @@ SELECT
   COALESCE(cert.tls_cert_issuer, '') AS "tls_cert_issuer!"
 FROM (
   SELECT
-    count(*)::integer AS checks,
-    (count(*) FILTER (WHERE NOT up))::integer AS failures,
+    (count(*) FILTER (WHERE NOT maintenance))::integer AS checks,
+    (count(*) FILTER (WHERE NOT up AND NOT maintenance))::integer AS failures,
     avg(total_ms) FILTER (WHERE status_code > 0) AS avg_total_ms,
     percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY total_ms)
       FILTER (WHERE status_code > 0) AS total_ms,

@@ -125,4 +125,26 @@ describe("evaluateMonitor", () => {
     const none = evaluateMonitor(rules(), fresh(), results("d".repeat(17)), newId);
     expect(kinds(none.transitions)).toEqual(["down"]);
   });
+
+  it("decides nothing during a maintenance window and counts the streak from its end", () => {
+    // "m" is a failure during a maintenance window.
+    const marked = (pattern: string) =>
+      results(pattern.replaceAll("m", "d")).map((result, i) => {
+        result.maintenance = pattern[i] === "m";
+        return result;
+      });
+    const during = evaluateMonitor(rules(), fresh(), marked("ummmmm"), newId);
+    expect(during.transitions).toEqual([]);
+    expect(during.state).toMatchObject({ status: "up", failures: 0 });
+    // One failure before the window and one after do not make two in a row.
+    expect(evaluateMonitor(rules(), fresh(), marked("udmmdu"), newId).transitions).toEqual([]);
+    const after = evaluateMonitor(rules(), fresh(), marked("ummmdd"), newId);
+    expect(kinds(after.transitions)).toEqual(["down"]);
+    // The incident starts at the first failure after the window (minute 4).
+    expect(after.transitions[0]?.startedUs).toBe(BigInt(T0 + 4 * MINUTE) * 1000n);
+    // A monitor down before the window gets no reminder during it.
+    const down = evaluateMonitor(rules({ reminderMinutes: 1 }), fresh(), marked("ddmmmm"), newId);
+    expect(kinds(down.transitions)).toEqual(["down"]);
+    expect(down.state.status).toBe("down");
+  });
 });

@@ -51,7 +51,8 @@ const MINUTE_US = 60_000_000n;
  * are the streak's first failure), DOWN → UP once successes reach `recoveryConfirmations`
  * (closing it), unknown → UP on a first success without an alert, and a reminder every
  * `reminderMinutes` of check time while down. A monitor that is not alerting (paused) counts
- * nothing and decides nothing; only its newest result moves on. Pure: the caller holds the
+ * nothing and decides nothing; only its newest result moves on. A result marked maintenance
+ * decides nothing either and resets the streak. Pure: the caller holds the
  * state's row lock and stores what this returns.
  */
 export function evaluateMonitor(
@@ -72,6 +73,16 @@ export function evaluateMonitor(
     state.lastCheckedUs = us;
     newest = result;
     if (!rules.alerting) continue;
+    if (result.maintenance) {
+      // A check during a maintenance window decides nothing and breaks any streak: a monitor
+      // still failing once the window ends alerts only after its confirmations counted from
+      // there; one down before the window stays down (its incident open) without reminders.
+      state.failures = 0;
+      state.successes = 0;
+      state.streakStartedUs = null;
+      state.streakError = "";
+      continue;
+    }
     if (result.up) {
       if (state.successes === 0) {
         state.streakStartedUs = us;
