@@ -21,6 +21,7 @@ const DOMAIN_CONCERNS = [
   "stream",
   "auth",
   "statuspages",
+  "badges",
 ];
 const SHARED_CONCERNS = ["netpolicy", "dns", "metrics"];
 const CONCERNS = [...DOMAIN_CONCERNS, ...SHARED_CONCERNS];
@@ -48,6 +49,9 @@ const CONCERN_EDGES = {
   metrics: [],
   // Status pages and the incidents written on them: their own SQL over monitors' rows.
   statuspages: [],
+  // Public badges of monitors: their own SQL over monitors' rows and rollups; whether a
+  // monitor is in maintenance is passed in by the API.
+  badges: [],
 };
 
 /** What the agent's bundle (cmd/agent, internal/agent) may contain of ours. */
