@@ -145,6 +145,21 @@ describe("StatusPageService against a hostile tenant", () => {
     expect(Number(count.rows[0].n)).toBe(0);
   });
 
+  it("meters every write RPC against PULSAR_ORG_WRITES_PER_MINUTE, never the reads", async () => {
+    const metered = await api.serve({ writesPerMinute: 2 });
+    const org = await createTestOrg(api.db.pool, "Metered");
+    const page = { slug: "metered", title: "Metered" };
+    expect((await call(metered, "CreateStatusPage", { page }, org.apiToken)).status).toBe(200);
+    expect((await call(metered, "UpdateStatusPage", { id: "nope", page }, org.apiToken)).code).toBe(
+      "invalid_argument",
+    );
+    const third = await call(metered, "DeleteStatusPage", { id: "nope" }, org.apiToken);
+    expect(third).toMatchObject({ status: 429, code: "resource_exhausted" });
+    expect(third.message).toContain("PULSAR_ORG_WRITES_PER_MINUTE");
+    const list = await call(metered, "ListStatusPages", {}, org.apiToken);
+    expect(list.status).toBe(200);
+  });
+
   it("answers a stranger without credentials 401 before reading a byte of its body", async () => {
     const page = { slug: "mallory", title: "Mallory", groups: [hugeGroup(10_000)] };
     const answer = await call(roomy, "CreateStatusPage", { page }, "pulsar_api_not-a-real-token");
