@@ -21,6 +21,8 @@ export function renderPageHtml(page: PublicPage, base: string): string {
     `<!doctype html><html lang="en" data-theme="${page.theme}"><head><meta charset="utf-8">`,
     `<meta name="viewport" content="width=device-width,initial-scale=1">`,
     `<title>${e(page.title)} status</title>`,
+    // No icon of its own: this keeps browsers from asking for /favicon.ico (the dashboard's).
+    `<link rel="icon" href="data:,">`,
     `<link rel="stylesheet" href="${assetPath("status.css")}">`,
     `<link rel="alternate" type="application/atom+xml" title="${e(page.title)} incidents" href="${e(base)}/feed.atom">`,
     `<script src="${assetPath("refresh.js")}" defer></script>`,
