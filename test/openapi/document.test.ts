@@ -56,6 +56,7 @@ describe("the OpenAPI document", () => {
       "AuthService",
       "HostService",
       "IngestService",
+      "MaintenanceService",
       "MonitorService",
       "StatusPageService",
       "SystemService",

@@ -337,7 +337,9 @@ export type MonitorStats = Message<"pulsar.v1.MonitorStats"> & {
   window: string;
 
   /**
-   * Fraction of checks that were up, 0–1; 0 when there were no checks.
+   * Fraction of checks that were up, 0–1; 0 when there were no checks. Checks during a
+   * maintenance window (CheckResult.maintenance) are left out of uptime_ratio, checks and
+   * failures.
    *
    * @generated from field: double uptime_ratio = 2;
    */
@@ -773,7 +775,8 @@ export type MonitorSummary = Message<"pulsar.v1.MonitorSummary"> & {
   monitorId: string;
 
   /**
-   * Fraction of the last 24 h's checks that were up, 0–1; 0 when checks_24h is 0.
+   * Fraction of the last 24 h's checks that were up, 0–1; 0 when checks_24h is 0. Checks during
+   * a maintenance window are left out of both.
    *
    * @generated from field: double uptime_ratio_24h = 2;
    */
