@@ -25,6 +25,7 @@ import { createHealthHandler } from "../core/ops/health.js";
 import { createMetricsHandler } from "../core/ops/metrics-handler.js";
 import type { HostSampleSink } from "../hosts/server/sample-sink.js";
 import { MAX_PUSH_BYTES } from "../hosts/server/sample-validation.js";
+import { monitorsInMaintenance } from "../maintenance/maintenance-status.js";
 import type { ApiMetrics } from "../metrics/api-metrics.js";
 import { rpcMetricsInterceptor } from "../metrics/rpc-interceptor.js";
 import {
@@ -264,8 +265,13 @@ export function createApi(deps: ApiDeps): Api {
   // custom domains at their root; before the dashboard, which would answer them with the app.
   const statusPages = createStatusPages({ pool: deps.pool, publicUrl: deps.alerts?.publicUrl });
   const docs = deps.docs ? createApiDocs(deps.docs) : undefined;
-  // Public, no credentials: /badge/<publicId>/<kind>.svg of monitors that opted in.
-  const badges = createBadgeHandler({ pool: deps.pool });
+  // Public, no credentials: /badge/<publicId>/<kind>.svg of monitors that opted in; a monitor
+  // in a maintenance window shows "maintenance", decided as MonitorService decides it.
+  const badges = createBadgeHandler({
+    pool: deps.pool,
+    inMaintenance: async (monitor, at) =>
+      (await monitorsInMaintenance(deps.pool, monitor.orgId, at)).has(monitor.id),
+  });
   const health = createHealthHandler(
     {
       postgres: () => deps.pool.query("SELECT 1"),

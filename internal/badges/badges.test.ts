@@ -10,6 +10,7 @@ import { startTestApi, type TestApi } from "../../test/support/test-api.js";
 import { insertMonitor, setMonitorEnabled } from "../checks/monitors/monitors.js";
 import { storeCheckResults } from "../checks/results/store-check-results.js";
 import type { Queryable } from "../db/pool.js";
+import { insertMaintenance } from "../maintenance/maintenances.js";
 import { hoursStart } from "./badge-facts.js";
 import { type BadgeHandlerDeps, createBadgeHandler } from "./badge-handler.js";
 
@@ -145,6 +146,41 @@ describe("public badges", () => {
     expect(await text("uptime-24h.svg")).toContain("99.9%");
     expect(await text("uptime-7d.svg")).toContain("99.95%");
     expect(await text("uptime-30d.svg")).toContain("50%");
+  });
+
+  it("leaves checks stored during maintenance out of uptime, and says maintenance while a window of the monitor is open", async () => {
+    const monitor = await newMonitor();
+    const now = Date.now();
+    const inWindow = (ms: number) => ({
+      ...resultFixture({ monitorId: monitor.id, checkedAtMs: ms, up: false }),
+      maintenance: true,
+    });
+    await storeCheckResults(api.db.pool, [
+      resultFixture({ monitorId: monitor.id, checkedAtMs: now - 3000 }),
+      inWindow(now - 2000),
+      inWindow(now - 1000),
+    ]);
+    expect(svgText(await (await badge(monitor.publicId, "uptime-24h.svg")).text())).toContain(
+      "100%",
+    );
+
+    const windowed = await newMonitor();
+    await storeCheckResults(api.db.pool, [
+      resultFixture({ monitorId: windowed.id, checkedAtMs: now - 1000, up: false }),
+    ]);
+    await insertMaintenance(api.db.pool, org.orgId, {
+      title: "Deploy",
+      description: "",
+      monitorIds: [windowed.id],
+      statusPageIds: [],
+      startsAt: new Date(now - 3_600_000),
+      endsAt: new Date(now + 3_600_000),
+      recurrence: null,
+      timezone: "UTC",
+    });
+    expect(svgText(await (await badge(windowed.publicId, "status.svg")).text())).toContain(
+      "maintenance",
+    );
   });
 
   it("answers an unknown, a malformed, a non-public id and an unknown badge with the same 404", async () => {
