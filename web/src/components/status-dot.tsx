@@ -1,11 +1,12 @@
 /** StatusKind is a monitor's or host's state as the dashboard shows it. */
-export type StatusKind = "up" | "down" | "paused" | "pending";
+export type StatusKind = "up" | "down" | "paused" | "pending" | "maintenance";
 
 const COLOR: Record<StatusKind, string> = {
   up: "bg-up",
   down: "bg-down",
   paused: "bg-paused",
   pending: "bg-pending",
+  maintenance: "bg-maintenance",
 };
 
 /** STATUS_LABEL is the word for each status, as screen readers and tooltips say it. */
@@ -14,6 +15,7 @@ export const STATUS_LABEL: Record<StatusKind, string> = {
   down: "Down",
   paused: "Paused",
   pending: "Pending",
+  maintenance: "Maintenance",
 };
 
 /**

@@ -10,6 +10,8 @@ export function statusKind(status: MonitorStatus): StatusKind {
       return "down";
     case MonitorStatus.PAUSED:
       return "paused";
+    case MonitorStatus.MAINTENANCE:
+      return "maintenance";
     default:
       return "pending";
   }

@@ -53,6 +53,11 @@ export function MonitorFilters({
             {counts.pending} pending
           </span>
         )}
+        {counts.maintenance > 0 && (
+          <span className="px-2 text-xs text-slate-500 dark:text-slate-400">
+            {counts.maintenance} in maintenance
+          </span>
+        )}
       </fieldset>
       <div className="sm:w-72">
         <label htmlFor={searchId} className="sr-only">

@@ -7,7 +7,7 @@ import { timestampMs } from "../../lib/format";
 export type StatusFilter = "all" | "up" | "down" | "paused";
 
 /** StatusCounts count monitors per filter ("all" counts every monitor, pending ones too). */
-export type StatusCounts = Record<StatusFilter | "pending", number>;
+export type StatusCounts = Record<StatusFilter | "pending" | "maintenance", number>;
 
 /** statusKind reads a monitor's status as the dashboard shows it. */
 export function statusKind(monitor: Monitor): StatusKind {
@@ -18,6 +18,8 @@ export function statusKind(monitor: Monitor): StatusKind {
       return "down";
     case MonitorStatus.PAUSED:
       return "paused";
+    case MonitorStatus.MAINTENANCE:
+      return "maintenance";
     default:
       return "pending";
   }
@@ -26,7 +28,8 @@ export function statusKind(monitor: Monitor): StatusKind {
 /**
  * withResult is the monitor after a live check result: its last result and time, and UP or
  * DOWN from it, unless the monitor is paused (a check that was running when it was paused
- * still reports). A result older than the one the monitor has is ignored: the stream replays
+ * still reports) or the check ran in a maintenance window (MAINTENANCE until a check outside
+ * one says otherwise). A result older than the one the monitor has is ignored: the stream replays
  * the recent past, which may predate the list just loaded.
  */
 export function withResult(monitor: Monitor, result: CheckResult): Monitor {
@@ -34,15 +37,24 @@ export function withResult(monitor: Monitor, result: CheckResult): Monitor {
   if (monitor.lastResult && timestampMs(result.checkedAt) < have) return monitor;
   const status = !monitor.enabled
     ? MonitorStatus.PAUSED
-    : result.up
-      ? MonitorStatus.UP
-      : MonitorStatus.DOWN;
+    : result.maintenance
+      ? MonitorStatus.MAINTENANCE
+      : result.up
+        ? MonitorStatus.UP
+        : MonitorStatus.DOWN;
   return { ...monitor, lastResult: result, status };
 }
 
 /** countStatuses counts the monitors of each status. */
 export function countStatuses(monitors: readonly Monitor[]): StatusCounts {
-  const counts: StatusCounts = { all: monitors.length, up: 0, down: 0, paused: 0, pending: 0 };
+  const counts: StatusCounts = {
+    all: monitors.length,
+    up: 0,
+    down: 0,
+    paused: 0,
+    pending: 0,
+    maintenance: 0,
+  };
   for (const monitor of monitors) counts[statusKind(monitor)] += 1;
   return counts;
 }

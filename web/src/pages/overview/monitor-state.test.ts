@@ -1,0 +1,28 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { describe, expect, it } from "vitest";
+import { CheckResultSchema } from "../../../../gen/pulsar/v1/check_pb";
+import { MonitorSchema, MonitorStatus } from "../../../../gen/pulsar/v1/monitor_pb";
+import { countStatuses, statusKind, withResult } from "./monitor-state";
+
+const T0 = Date.UTC(2026, 5, 1, 12);
+const monitor = (status: MonitorStatus) =>
+  create(MonitorSchema, { id: "m", name: "api", enabled: true, status });
+const result = (atMs: number, up: boolean, maintenance: boolean) =>
+  create(CheckResultSchema, { monitorId: "m", checkedAt: timestampFromMs(atMs), up, maintenance });
+
+describe("a monitor in a maintenance window", () => {
+  it("shows maintenance, and is counted apart", () => {
+    const inWindow = monitor(MonitorStatus.MAINTENANCE);
+    expect(statusKind(inWindow)).toBe("maintenance");
+    const counts = countStatuses([inWindow, monitor(MonitorStatus.UP)]);
+    expect(counts).toMatchObject({ all: 2, up: 1, down: 0, maintenance: 1 });
+  });
+
+  it("stays in maintenance on a failed check marked maintenance, and leaves it on one that is not", () => {
+    const failing = withResult(monitor(MonitorStatus.UP), result(T0, false, true));
+    expect(failing.status).toBe(MonitorStatus.MAINTENANCE);
+    const after = withResult(failing, result(T0 + 60_000, false, false));
+    expect(after.status).toBe(MonitorStatus.DOWN);
+  });
+});
