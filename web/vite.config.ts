@@ -20,6 +20,8 @@ export default defineConfig({
     proxy: {
       "/pulsar.v1.": { target: api },
       "/ws": { target: api, ws: true },
+      // The badges the monitor page shows are the API's, at this origin.
+      "/badge/": { target: api },
     },
   },
 });
