@@ -1,4 +1,4 @@
-import { CronExpressionParser } from "cron-parser";
+import { type CronExpression, CronExpressionParser } from "cron-parser";
 import { addDays, type LocalDate, localDateOf, weekdayOf, zonedInstant } from "./zoned-time.js";
 
 // A maintenance's schedule as pure functions: when its windows are, given the stored row's
@@ -154,37 +154,43 @@ function cronStarts(
   limit: number,
 ): number[] {
   const starts: number[] = [];
+  const durationMs = cron.durationMinutes * MINUTE_MS;
+  let expression: CronExpression;
   try {
     // currentDate lo + 1 ms: prev() is strictly before it, so a start exactly at lo is found.
-    const back = CronExpressionParser.parse(cron.expression, {
+    expression = CronExpressionParser.parse(cron.expression, {
       tz: timeZone,
       currentDate: new Date(lo + 1),
     });
-    if (back.hasPrev()) {
-      const previous = back.prev().getTime();
-      if (previous + cron.durationMinutes * MINUTE_MS > lo) {
-        // Earlier starts that still overlap lo (overlapping windows), oldest first.
-        const earlier = [previous];
-        while (earlier.length < limit && back.hasPrev()) {
-          const start = back.prev().getTime();
-          if (start + cron.durationMinutes * MINUTE_MS <= lo) break;
-          earlier.push(start);
-        }
-        starts.push(...earlier.reverse());
-      }
-    }
-    const forward = CronExpressionParser.parse(cron.expression, {
-      tz: timeZone,
-      currentDate: new Date(lo + 1),
-    });
-    while (starts.length < limit && forward.hasNext()) {
-      const start = forward.next().getTime();
-      if (start >= hi) break;
-      starts.push(start);
-    }
   } catch {
-    // An expression that never fires (30 February) has no windows; validation refuses those
-    // before they are stored, so this only guards rows written some other way.
+    // Validation refuses expressions that do not parse; this guards rows written otherwise.
+    return starts;
+  }
+  // prev() and next() throw when there is no such date (an expression that never fires, 30
+  // February): no start. (hasPrev/hasNext would compute each date twice.)
+  const step = (move: () => { getTime(): number }): number | null => {
+    try {
+      return move().getTime();
+    } catch {
+      return null;
+    }
+  };
+  const previous = step(() => expression.prev());
+  if (previous !== null && previous + durationMs > lo) {
+    // Earlier starts that still overlap lo (overlapping windows), oldest first.
+    const earlier = [previous];
+    while (earlier.length < limit) {
+      const start = step(() => expression.prev());
+      if (start === null || start + durationMs <= lo) break;
+      earlier.push(start);
+    }
+    starts.push(...earlier.reverse());
+  }
+  expression.reset(new Date(lo + 1));
+  while (starts.length < limit) {
+    const start = step(() => expression.next());
+    if (start === null || start >= hi) break;
+    starts.push(start);
   }
   return starts;
 }
