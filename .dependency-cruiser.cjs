@@ -22,6 +22,7 @@ const DOMAIN_CONCERNS = [
   "auth",
   "statuspages",
   "badges",
+  "maintenance",
 ];
 const SHARED_CONCERNS = ["netpolicy", "dns", "metrics"];
 const CONCERNS = [...DOMAIN_CONCERNS, ...SHARED_CONCERNS];
@@ -35,7 +36,8 @@ const CONCERN_EDGES = {
   // Authentication looks the caller's account, membership and sessions up.
   auth: ["^internal/accounts/"],
   // A check's result feeds the alert state in the same transaction and is published live.
-  checks: ["^internal/alerts/", "^internal/stream/"],
+  // A check's result is marked when its monitor is in a maintenance window (the workers' index).
+  checks: ["^internal/alerts/", "^internal/stream/", "^internal/maintenance/"],
   // Host rules read the hosts they watch. Nothing of checks: checks calls alerts, in the
   // vocabulary alerts define (internal/alerts/monitor-transition.ts), never the other way.
   alerts: ["^internal/hosts/server/"],
@@ -48,10 +50,15 @@ const CONCERN_EDGES = {
   dns: [],
   metrics: [],
   // Status pages and the incidents written on them: their own SQL over monitors' rows.
-  statuspages: [],
+  // A public page shows which of its monitors are in a maintenance window and when the next
+  // ones are (internal/maintenance/schedule.ts).
+  statuspages: ["^internal/maintenance/"],
   // Public badges of monitors: their own SQL over monitors' rows and rollups; whether a
   // monitor is in maintenance is passed in by the API.
   badges: [],
+  // Maintenance windows: their schedule, SQL and the workers' index; monitors and status pages
+  // are read by their own SQL.
+  maintenance: [],
 };
 
 /** What the agent's bundle (cmd/agent, internal/agent) may contain of ours. */
