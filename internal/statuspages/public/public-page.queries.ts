@@ -127,14 +127,14 @@ export const listPublicPageMonitors = new PreparedQuery<ListPublicPageMonitorsPa
 
 /** 'ListPublicPageDays' parameters type */
 export interface ListPublicPageDaysParams {
-  monitorIds: stringArray;
+  pageId: string;
   since: DateOrString;
 }
 
 /** 'ListPublicPageDays' return type */
 export interface ListPublicPageDaysResult {
   checks: number;
-  day: string;
+  day: Date;
   failures: number;
   maintenance_checks: number;
   monitor_id: string;
@@ -146,18 +146,26 @@ export interface ListPublicPageDaysQuery {
   result: ListPublicPageDaysResult;
 }
 
-const listPublicPageDaysIR: any = {"usedParamSet":{"monitorIds":true,"since":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":388,"b":399}]},{"name":"since","required":true,"transform":{"type":"scalar"},"locs":[{"a":424,"b":430}]}],"statement":"-- The hourly rollups of the page's monitors summed per UTC day since :since (90 days back).\nSELECT r.monitor_id, to_char(date_trunc('day', r.hour AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS \"day!\",\n  sum(r.checks)::integer AS \"checks!\", sum(r.failures)::integer AS \"failures!\",\n  sum(r.maintenance_checks)::integer AS \"maintenance_checks!\"\nFROM check_rollups_hourly r\nWHERE r.monitor_id = ANY(:monitorIds!::uuid[]) AND r.hour >= :since!::timestamptz\nGROUP BY 1, 2"};
+const listPublicPageDaysIR: any = {"usedParamSet":{"since":true,"pageId":true},"params":[{"name":"since","required":true,"transform":{"type":"scalar"},"locs":[{"a":751,"b":757}]},{"name":"pageId","required":true,"transform":{"type":"scalar"},"locs":[{"a":809,"b":816}]}],"statement":"-- The hourly rollups of the page's monitors summed per UTC day since :since (90 days back).\n-- Per monitor through the rollups' primary key (a lateral join): one index range each, where\n-- monitor_id = ANY(100 ids) would test every row of the table against the whole list.\nSELECT spm.monitor_id, d.day AS \"day!\", d.checks AS \"checks!\", d.failures AS \"failures!\",\n  d.maintenance_checks AS \"maintenance_checks!\"\nFROM status_page_monitors spm\nCROSS JOIN LATERAL (\n  SELECT date_bin('1 day', r.hour, '2000-01-01 00:00:00+00') AS day,\n    sum(r.checks)::integer AS checks, sum(r.failures)::integer AS failures,\n    sum(r.maintenance_checks)::integer AS maintenance_checks\n  FROM check_rollups_hourly r\n  WHERE r.monitor_id = spm.monitor_id AND r.hour >= :since!::timestamptz\n  GROUP BY 1\n) d\nWHERE spm.page_id = :pageId!"};
 
 /**
  * Query generated from SQL:
  * ```
  * -- The hourly rollups of the page's monitors summed per UTC day since :since (90 days back).
- * SELECT r.monitor_id, to_char(date_trunc('day', r.hour AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS "day!",
- *   sum(r.checks)::integer AS "checks!", sum(r.failures)::integer AS "failures!",
- *   sum(r.maintenance_checks)::integer AS "maintenance_checks!"
- * FROM check_rollups_hourly r
- * WHERE r.monitor_id = ANY(:monitorIds!::uuid[]) AND r.hour >= :since!::timestamptz
- * GROUP BY 1, 2
+ * -- Per monitor through the rollups' primary key (a lateral join): one index range each, where
+ * -- monitor_id = ANY(100 ids) would test every row of the table against the whole list.
+ * SELECT spm.monitor_id, d.day AS "day!", d.checks AS "checks!", d.failures AS "failures!",
+ *   d.maintenance_checks AS "maintenance_checks!"
+ * FROM status_page_monitors spm
+ * CROSS JOIN LATERAL (
+ *   SELECT date_bin('1 day', r.hour, '2000-01-01 00:00:00+00') AS day,
+ *     sum(r.checks)::integer AS checks, sum(r.failures)::integer AS failures,
+ *     sum(r.maintenance_checks)::integer AS maintenance_checks
+ *   FROM check_rollups_hourly r
+ *   WHERE r.monitor_id = spm.monitor_id AND r.hour >= :since!::timestamptz
+ *   GROUP BY 1
+ * ) d
+ * WHERE spm.page_id = :pageId!
  * ```
  */
 export const listPublicPageDays = new PreparedQuery<ListPublicPageDaysParams,ListPublicPageDaysResult>(listPublicPageDaysIR);
@@ -165,7 +173,7 @@ export const listPublicPageDays = new PreparedQuery<ListPublicPageDaysParams,Lis
 
 /** 'ListPublicPageHours' parameters type */
 export interface ListPublicPageHoursParams {
-  monitorIds: stringArray;
+  pageId: string;
   since: DateOrString;
 }
 
@@ -183,15 +191,16 @@ export interface ListPublicPageHoursQuery {
   result: ListPublicPageHoursResult;
 }
 
-const listPublicPageHoursIR: any = {"usedParamSet":{"monitorIds":true,"since":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":196,"b":207}]},{"name":"since","required":true,"transform":{"type":"scalar"},"locs":[{"a":232,"b":238}]}],"statement":"-- Hourly response-time sums of the page's monitors since :since (the last 24 hours).\nSELECT r.monitor_id, r.hour, r.responses, r.total_ms_sum\nFROM check_rollups_hourly r\nWHERE r.monitor_id = ANY(:monitorIds!::uuid[]) AND r.hour >= :since!::timestamptz"};
+const listPublicPageHoursIR: any = {"usedParamSet":{"since":true,"pageId":true},"params":[{"name":"since","required":true,"transform":{"type":"scalar"},"locs":[{"a":248,"b":254}]},{"name":"pageId","required":true,"transform":{"type":"scalar"},"locs":[{"a":289,"b":296}]}],"statement":"-- Hourly response-time sums of the page's monitors since :since (the last 24 hours).\nSELECT r.monitor_id, r.hour, r.responses, r.total_ms_sum\nFROM status_page_monitors spm\nJOIN check_rollups_hourly r ON r.monitor_id = spm.monitor_id AND r.hour >= :since!::timestamptz\nWHERE spm.page_id = :pageId!"};
 
 /**
  * Query generated from SQL:
  * ```
  * -- Hourly response-time sums of the page's monitors since :since (the last 24 hours).
  * SELECT r.monitor_id, r.hour, r.responses, r.total_ms_sum
- * FROM check_rollups_hourly r
- * WHERE r.monitor_id = ANY(:monitorIds!::uuid[]) AND r.hour >= :since!::timestamptz
+ * FROM status_page_monitors spm
+ * JOIN check_rollups_hourly r ON r.monitor_id = spm.monitor_id AND r.hour >= :since!::timestamptz
+ * WHERE spm.page_id = :pageId!
  * ```
  */
 export const listPublicPageHours = new PreparedQuery<ListPublicPageHoursParams,ListPublicPageHoursResult>(listPublicPageHoursIR);
@@ -250,7 +259,6 @@ export const listPublicPageIncidents = new PreparedQuery<ListPublicPageIncidents
 /** 'ListPublicPageMaintenances' parameters type */
 export interface ListPublicPageMaintenancesParams {
   endedSince: DateOrString;
-  monitorIds: stringArray;
   orgId: string;
   pageId: string;
 }
@@ -276,7 +284,7 @@ export interface ListPublicPageMaintenancesQuery {
   result: ListPublicPageMaintenancesResult;
 }
 
-const listPublicPageMaintenancesIR: any = {"usedParamSet":{"orgId":true,"pageId":true,"monitorIds":true,"endedSince":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":343,"b":349}]},{"name":"pageId","required":true,"transform":{"type":"scalar"},"locs":[{"a":358,"b":365}]},{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":414,"b":425}]},{"name":"endedSince","required":true,"transform":{"type":"scalar"},"locs":[{"a":499,"b":510}]}],"statement":"-- Maintenance windows of the page's organization over the whole page or one of its monitors\n-- that may still matter: recurring ones, and one-off ones not ended before :endedSince.\nSELECT id, title, description, monitor_ids, status_page_ids, starts_at, ends_at, recurrence,\n  timezone, created_at, updated_at\nFROM maintenances\nWHERE org_id = :orgId!\n  AND (:pageId!::uuid = ANY(status_page_ids) OR monitor_ids && :monitorIds!::uuid[])\n  AND (recurrence IS NOT NULL OR ends_at IS NULL OR ends_at >= :endedSince!::timestamptz)\nORDER BY starts_at\nLIMIT 100"};
+const listPublicPageMaintenancesIR: any = {"usedParamSet":{"orgId":true,"pageId":true,"endedSince":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":343,"b":349}]},{"name":"pageId","required":true,"transform":{"type":"scalar"},"locs":[{"a":358,"b":365},{"a":484,"b":491}]},{"name":"endedSince","required":true,"transform":{"type":"scalar"},"locs":[{"a":558,"b":569}]}],"statement":"-- Maintenance windows of the page's organization over the whole page or one of its monitors\n-- that may still matter: recurring ones, and one-off ones not ended before :endedSince.\nSELECT id, title, description, monitor_ids, status_page_ids, starts_at, ends_at, recurrence,\n  timezone, created_at, updated_at\nFROM maintenances\nWHERE org_id = :orgId!\n  AND (:pageId!::uuid = ANY(status_page_ids)\n    OR monitor_ids && ARRAY(SELECT monitor_id FROM status_page_monitors WHERE page_id = :pageId!))\n  AND (recurrence IS NOT NULL OR ends_at IS NULL OR ends_at >= :endedSince!::timestamptz)\nORDER BY starts_at\nLIMIT 100"};
 
 /**
  * Query generated from SQL:
@@ -287,7 +295,8 @@ const listPublicPageMaintenancesIR: any = {"usedParamSet":{"orgId":true,"pageId"
  *   timezone, created_at, updated_at
  * FROM maintenances
  * WHERE org_id = :orgId!
- *   AND (:pageId!::uuid = ANY(status_page_ids) OR monitor_ids && :monitorIds!::uuid[])
+ *   AND (:pageId!::uuid = ANY(status_page_ids)
+ *     OR monitor_ids && ARRAY(SELECT monitor_id FROM status_page_monitors WHERE page_id = :pageId!))
  *   AND (recurrence IS NOT NULL OR ends_at IS NULL OR ends_at >= :endedSince!::timestamptz)
  * ORDER BY starts_at
  * LIMIT 100
