@@ -317,8 +317,21 @@ describe("the page cache", () => {
     const afterMiss = queries;
     expect(await serve(`/status/${slug}`)).toBe(404);
     expect(queries).toBe(afterMiss);
+    // A page changed or deleted in this process is read again at once when forgotten.
+    const again = await insertStatusPage(pool, {
+      orgId: org.orgId,
+      slug,
+      groups: [{ name: "All", monitors: [{ monitorId: ids.web }] }],
+    });
+    expect(await serve(`/status/${slug}`)).toBe(404);
+    pages.forget(slug);
+    expect(await serve(`/status/${slug}`)).toBe(200);
+    await pool.query("DELETE FROM status_pages WHERE id = $1", [again]);
+    pages.forget(slug);
+    expect(await serve(`/status/${slug}`)).toBe(404);
+    const afterForget = queries;
     // A malformed slug costs no query at all.
     expect(await serve("/status/UPPER_case")).toBe(404);
-    expect(queries).toBe(afterMiss);
+    expect(queries).toBe(afterForget);
   });
 });

@@ -72,6 +72,11 @@ export interface StatusPagesDeps {
 /** StatusPages serves the public pages; handle is false for requests that are not theirs. */
 export interface StatusPages {
   handle(req: PublicRequest, res: PublicResponse): Promise<boolean>;
+  /**
+   * forget drops this process's rendering of slug, so the next request reads it again: for a
+   * page just changed or deleted here (other API processes follow within PAGE_TTL_MS).
+   */
+  forget(slug: string): void;
 }
 
 /**
@@ -133,6 +138,7 @@ export function createStatusPages(deps: StatusPagesDeps): StatusPages {
   };
 
   return {
+    forget: (slug) => pages.delete(slug),
     async handle(req, res) {
       const target = parseTarget(req.url);
       if (!target) return false;
