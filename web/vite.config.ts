@@ -22,6 +22,8 @@ export default defineConfig({
       "/ws": { target: api, ws: true },
       // The badges the monitor page shows are the API's, at this origin.
       "/badge/": { target: api },
+      // The status pages' live preview frames the public page, served by the API.
+      "/status/": { target: api },
     },
   },
 });

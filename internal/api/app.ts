@@ -230,6 +230,9 @@ export function createApi(deps: ApiDeps): Api {
         quotas: deps.quotas,
         // The dashboard's own host name is no page's domain: its requests would get the page.
         pageRules: { reservedDomains: hostNamesOf(deps.alerts?.publicUrl) },
+        onPagesChanged: (slugs) => {
+          for (const slug of slugs) statusPages.forget(slug);
+        },
       }),
       gated,
     );

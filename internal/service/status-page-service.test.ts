@@ -446,6 +446,45 @@ describe("StatusPageService pages", () => {
   });
 });
 
+describe("the public page after a change", () => {
+  const publicPage = async (slug: string) => {
+    const res = await fetch(`${api.baseUrl}/status/${slug}`);
+    return { status: res.status, body: await res.text() };
+  };
+
+  it("shows a renamed page, a new incident, an update and a deletion at once, not after its cache", async () => {
+    const created = await client.createStatusPage({ page: pageSpec() });
+    const id = created.page?.id ?? "";
+    // Read once: the rendering is now cached for the cache's lifetime (10 s).
+    expect((await publicPage("acme")).body).toContain("Acme status");
+
+    await client.updateStatusPage({ id, page: pageSpec({ title: "Acme, renamed" }) });
+    expect((await publicPage("acme")).body).toContain("Acme, renamed");
+
+    const { incident } = await client.createStatusIncident({
+      pageId: id,
+      title: "Checkout is slow",
+      impact: StatusIncidentImpact.DEGRADED,
+      message: "Looking into it.",
+    });
+    expect((await publicPage("acme")).body).toContain("Checkout is slow");
+    await client.addStatusIncidentUpdate({
+      incidentId: incident?.id ?? "",
+      status: StatusIncidentStatus.IDENTIFIED,
+      message: "A slow query, being fixed.",
+    });
+    expect((await publicPage("acme")).body).toContain("A slow query, being fixed.");
+
+    // A new slug is served at once, and the old one is gone at once.
+    await client.updateStatusPage({ id, page: pageSpec({ slug: "acme-two" }) });
+    expect((await publicPage("acme")).status).toBe(404);
+    expect((await publicPage("acme-two")).status).toBe(200);
+
+    await client.deleteStatusPage({ id });
+    expect((await publicPage("acme-two")).status).toBe(404);
+  });
+});
+
 describe("StatusPageService incidents", () => {
   let pageId: string;
 

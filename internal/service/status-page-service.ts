@@ -25,6 +25,13 @@ export interface StatusPageServiceDeps {
   quotas?: Pick<OrgQuotas, "statusPages">;
   /** What the installation adds to a page's rules (its own host name is no page's domain). */
   pageRules?: PageRules;
+  /**
+   * Told the slugs whose public rendering a call made stale (the page changed, was deleted, or
+   * one of its incidents changed), after the change is committed: the public pages of this
+   * process forget them, so the change shows at once here (other API processes within their
+   * cache's lifetime).
+   */
+  onPagesChanged?: (slugs: string[]) => void;
 }
 
 /** LIST_INCIDENTS_MAX bounds ListStatusIncidents' limit (status_page.proto). */
@@ -44,6 +51,12 @@ export function createStatusPageService(
   const quotas = { ...DEFAULT_ORG_QUOTAS, ...deps.quotas };
   const pageNotFound = (id: string) => new NotFoundError(`status page ${id} not found`);
   const incidentNotFound = (id: string) => new NotFoundError(`status incident ${id} not found`);
+  const changed = (...slugs: (string | undefined)[]) => {
+    const known = slugs.filter((slug): slug is string => slug !== undefined);
+    if (known.length > 0) deps.onPagesChanged?.(known);
+  };
+  const pageChanged = async (orgId: string, pageId: string) =>
+    changed(await pages.getPageSlug(pool, orgId, pageId));
 
   return {
     async createStatusPage(req, ctx) {
@@ -62,13 +75,17 @@ export function createStatusPageService(
       const spec = resolvePageSpec(req.page, deps.pageRules);
       const orgId = getCaller(ctx).orgId;
       await pages.requireOrgMonitors(pool, orgId, spec);
+      const before = await pages.getPageSlug(pool, orgId, id);
       const stored = await withTransaction(pool, (tx) => pages.replacePage(tx, orgId, id, spec));
       if (!stored) throw pageNotFound(id);
+      changed(before, stored.spec.slug);
       return { page: statusPageOf(stored) };
     },
     async deleteStatusPage(req, ctx) {
       const id = requireUuid("id", req.id);
-      if (!(await pages.deletePage(pool, getCaller(ctx).orgId, id))) throw pageNotFound(id);
+      const slug = await pages.deletePage(pool, getCaller(ctx).orgId, id);
+      if (slug === undefined) throw pageNotFound(id);
+      changed(slug);
       return {};
     },
     async getStatusPage(req, ctx) {
@@ -91,8 +108,10 @@ export function createStatusPageService(
         status: incidentStatus("status", req.status, "investigating"),
         message: requireUpdateMessage("message", req.message),
       };
-      const stored = await incidents.createIncident(pool, getCaller(ctx).orgId, incident);
+      const orgId = getCaller(ctx).orgId;
+      const stored = await incidents.createIncident(pool, orgId, incident);
       if (!stored) throw pageNotFound(pageId);
+      await pageChanged(orgId, stored.pageId);
       return { incident: statusIncidentOf(stored) };
     },
     async addStatusIncidentUpdate(req, ctx) {
@@ -101,8 +120,10 @@ export function createStatusPageService(
         status: incidentStatus("status", req.status),
         message: requireUpdateMessage("message", req.message),
       };
-      const stored = await incidents.addIncidentUpdate(pool, getCaller(ctx).orgId, id, update);
+      const orgId = getCaller(ctx).orgId;
+      const stored = await incidents.addIncidentUpdate(pool, orgId, id, update);
       if (!stored) throw incidentNotFound(id);
+      await pageChanged(orgId, stored.pageId);
       return { incident: statusIncidentOf(stored) };
     },
     async updateStatusIncident(req, ctx) {
@@ -114,14 +135,17 @@ export function createStatusPageService(
           ? requireIncidentMonitorIds("monitorIds", req.monitorIds)
           : undefined,
       };
-      const stored = await incidents.updateIncident(pool, getCaller(ctx).orgId, id, change);
+      const orgId = getCaller(ctx).orgId;
+      const stored = await incidents.updateIncident(pool, orgId, id, change);
       if (!stored) throw incidentNotFound(id);
+      await pageChanged(orgId, stored.pageId);
       return { incident: statusIncidentOf(stored) };
     },
     async deleteStatusIncident(req, ctx) {
       const id = requireUuid("id", req.id);
-      if (!(await incidents.deleteIncident(pool, getCaller(ctx).orgId, id)))
-        throw incidentNotFound(id);
+      const slug = await incidents.deleteIncident(pool, getCaller(ctx).orgId, id);
+      if (slug === undefined) throw incidentNotFound(id);
+      changed(slug);
       return {};
     },
     async listStatusIncidents(req, ctx) {

@@ -158,9 +158,16 @@ export async function updateIncident(
   });
 }
 
-/** deleteIncident deletes the organization's incident and its updates; false when none. */
-export async function deleteIncident(db: Queryable, orgId: string, id: string): Promise<boolean> {
-  return (await q.deleteOrgIncident.run({ id, orgId }, connection(db))).length > 0;
+/**
+ * deleteIncident deletes the organization's incident and its updates; it answers the slug of
+ * the incident's page, or undefined when there was no such incident.
+ */
+export async function deleteIncident(
+  db: Queryable,
+  orgId: string,
+  id: string,
+): Promise<string | undefined> {
+  return (await q.deleteOrgIncident.run({ id, orgId }, connection(db)))[0]?.slug;
 }
 
 /**

@@ -256,6 +256,7 @@ export interface DeleteOrgIncidentParams {
 /** 'DeleteOrgIncident' return type */
 export interface DeleteOrgIncidentResult {
   id: string;
+  slug: string;
 }
 
 /** 'DeleteOrgIncident' query type */
@@ -264,7 +265,7 @@ export interface DeleteOrgIncidentQuery {
   result: DeleteOrgIncidentResult;
 }
 
-const deleteOrgIncidentIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":65,"b":68}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":106,"b":112}]}],"statement":"DELETE FROM status_incidents i\nUSING status_pages p\nWHERE i.id = :id! AND p.id = i.page_id AND p.org_id = :orgId!\nRETURNING i.id"};
+const deleteOrgIncidentIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":65,"b":68}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":106,"b":112}]}],"statement":"DELETE FROM status_incidents i\nUSING status_pages p\nWHERE i.id = :id! AND p.id = i.page_id AND p.org_id = :orgId!\nRETURNING i.id, p.slug"};
 
 /**
  * Query generated from SQL:
@@ -272,7 +273,7 @@ const deleteOrgIncidentIR: any = {"usedParamSet":{"id":true,"orgId":true},"param
  * DELETE FROM status_incidents i
  * USING status_pages p
  * WHERE i.id = :id! AND p.id = i.page_id AND p.org_id = :orgId!
- * RETURNING i.id
+ * RETURNING i.id, p.slug
  * ```
  */
 export const deleteOrgIncident = new PreparedQuery<DeleteOrgIncidentParams,DeleteOrgIncidentResult>(deleteOrgIncidentIR);

@@ -60,7 +60,7 @@ WHERE id = :id!;
 DELETE FROM status_incidents i
 USING status_pages p
 WHERE i.id = :id! AND p.id = i.page_id AND p.org_id = :orgId!
-RETURNING i.id;
+RETURNING i.id, p.slug;
 
 /* @name GetIncidents */
 SELECT id, page_id, title, impact, monitor_ids::text[] AS "monitor_ids!", status, created_at,

@@ -68,9 +68,25 @@ export async function replacePage(
   return { id, orgId, spec, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
-/** deletePage deletes the organization's page and all of its incidents; false when none. */
-export async function deletePage(db: Queryable, orgId: string, id: string): Promise<boolean> {
-  return (await q.deleteOrgPage.run({ id, orgId }, connection(db))).length > 0;
+/**
+ * deletePage deletes the organization's page and all of its incidents; it answers the page's
+ * slug, or undefined when there was no such page.
+ */
+export async function deletePage(
+  db: Queryable,
+  orgId: string,
+  id: string,
+): Promise<string | undefined> {
+  return (await q.deleteOrgPage.run({ id, orgId }, connection(db)))[0]?.slug;
+}
+
+/** getPageSlug is the slug of the organization's page, or undefined. */
+export async function getPageSlug(
+  db: Queryable,
+  orgId: string,
+  id: string,
+): Promise<string | undefined> {
+  return (await q.getOrgPageSlug.run({ id, orgId }, connection(db)))[0]?.slug;
 }
 
 /** getPage is the organization's page, or undefined. */

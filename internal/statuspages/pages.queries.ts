@@ -536,6 +536,7 @@ export interface DeleteOrgPageParams {
 /** 'DeleteOrgPage' return type */
 export interface DeleteOrgPageResult {
   id: string;
+  slug: string;
 }
 
 /** 'DeleteOrgPage' query type */
@@ -544,13 +545,42 @@ export interface DeleteOrgPageQuery {
   result: DeleteOrgPageResult;
 }
 
-const deleteOrgPageIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":99,"b":102}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":117,"b":123}]}],"statement":"-- Its monitors, domains, incidents and their updates cascade.\nDELETE FROM status_pages WHERE id = :id! AND org_id = :orgId! RETURNING id"};
+const deleteOrgPageIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":99,"b":102}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":117,"b":123}]}],"statement":"-- Its monitors, domains, incidents and their updates cascade.\nDELETE FROM status_pages WHERE id = :id! AND org_id = :orgId! RETURNING id, slug"};
 
 /**
  * Query generated from SQL:
  * ```
  * -- Its monitors, domains, incidents and their updates cascade.
- * DELETE FROM status_pages WHERE id = :id! AND org_id = :orgId! RETURNING id
+ * DELETE FROM status_pages WHERE id = :id! AND org_id = :orgId! RETURNING id, slug
  * ```
  */
 export const deleteOrgPage = new PreparedQuery<DeleteOrgPageParams,DeleteOrgPageResult>(deleteOrgPageIR);
+
+
+/** 'GetOrgPageSlug' parameters type */
+export interface GetOrgPageSlugParams {
+  id: string;
+  orgId: string;
+}
+
+/** 'GetOrgPageSlug' return type */
+export interface GetOrgPageSlugResult {
+  slug: string;
+}
+
+/** 'GetOrgPageSlug' query type */
+export interface GetOrgPageSlugQuery {
+  params: GetOrgPageSlugParams;
+  result: GetOrgPageSlugResult;
+}
+
+const getOrgPageSlugIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":126,"b":129}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":144,"b":150}]}],"statement":"-- The slug of the organization's page: which public rendering a change makes stale.\nSELECT slug FROM status_pages WHERE id = :id! AND org_id = :orgId!"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * -- The slug of the organization's page: which public rendering a change makes stale.
+ * SELECT slug FROM status_pages WHERE id = :id! AND org_id = :orgId!
+ * ```
+ */
+export const getOrgPageSlug = new PreparedQuery<GetOrgPageSlugParams,GetOrgPageSlugResult>(getOrgPageSlugIR);

@@ -92,4 +92,8 @@ ORDER BY page_id, domain;
 
 /* @name DeleteOrgPage */
 -- Its monitors, domains, incidents and their updates cascade.
-DELETE FROM status_pages WHERE id = :id! AND org_id = :orgId! RETURNING id;
+DELETE FROM status_pages WHERE id = :id! AND org_id = :orgId! RETURNING id, slug;
+
+/* @name GetOrgPageSlug */
+-- The slug of the organization's page: which public rendering a change makes stale.
+SELECT slug FROM status_pages WHERE id = :id! AND org_id = :orgId!;

@@ -837,7 +837,8 @@ export const StatusPageService: GenService<{
     output: typeof UpdateStatusPageResponseSchema;
   },
   /**
-   * DeleteStatusPage removes the page and its incidents; its URL answers 404 at once.
+   * DeleteStatusPage removes the page and its incidents; its URL answers 404 at once from the
+   * API process that deleted it, and from the others within 10 s (their rendering's lifetime).
    *
    * @generated from rpc pulsar.v1.StatusPageService.DeleteStatusPage
    */

@@ -23,9 +23,10 @@ section.group,article{background:var(--card);border:1px solid var(--line);border
 .row{display:flex;justify-content:space-between;gap:12px;align-items:baseline;flex-wrap:wrap}
 .name{font-weight:600}.url{color:var(--muted);font-size:.85rem;word-break:break-all}
 .state{font-size:.9rem;font-weight:600}.s-up{color:var(--ok)}.s-down,.s-major_outage{color:var(--bad)}.s-partial_outage,.s-degraded{color:var(--warn)}.s-maintenance{color:var(--maint)}.s-no_data,.s-paused{color:var(--muted)}
-.bar{display:flex;gap:2px;margin:8px 0 4px;height:28px}
-.bar i{flex:1;border-radius:2px;min-width:2px;background:var(--u0)}
-.bar i:focus{outline:2px solid var(--text);outline-offset:1px}
+.bar{display:flex;gap:2px;margin:8px 0 4px;height:28px;list-style:none;padding:0;position:relative}
+.bar li{flex:1;border-radius:2px;min-width:2px;background:var(--u0)}
+.bar li:focus{outline:2px solid var(--text);outline-offset:1px}
+.bar li:focus::after{content:attr(title);position:absolute;left:0;top:32px;z-index:1;padding:2px 8px;border-radius:4px;background:var(--text);color:var(--card);font-size:.8rem;white-space:nowrap}
 .u4{background:var(--u4)!important}.u3{background:var(--u3)!important}.u2{background:var(--u2)!important}.u1{background:var(--u1)!important}.u0{background:var(--u0)}
 .legend{display:flex;justify-content:space-between;color:var(--muted);font-size:.8rem}
 .spark{width:100%;height:36px;margin-top:4px}.spark polyline{fill:none;stroke:var(--maint);stroke-width:1.5}

@@ -128,7 +128,7 @@ describe("/status/<slug>", () => {
     expect(html).toContain("A bad deploy.");
     expect(html).toContain("Slow logins last week");
     expect(html).toContain("Database upgrade");
-    expect(html.match(/tabindex="0"/g)).toHaveLength(180);
+    expect(html.match(/tabindex=0/g)).toHaveLength(180);
     expect(html.match(/<svg class="spark"/g)).toHaveLength(2);
   });
 

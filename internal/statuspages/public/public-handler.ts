@@ -23,14 +23,15 @@ const SLUG = /^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$/;
 /**
  * PUBLIC_HEADERS go with every public answer. The policy is tighter than the dashboard's: no
  * inline script or style at all (the page has neither), images from https (the logo), and no
- * Referer sent with the logo's request.
+ * Referer sent with the logo's request. Only the dashboard's own origin may frame a page (its
+ * live preview, a sandboxed iframe); other sites may not.
  */
 export const PUBLIC_HEADERS: Readonly<Record<string, string>> = {
   "content-security-policy":
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'",
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
-  "x-frame-options": "DENY",
+  "x-frame-options": "SAMEORIGIN",
 };
 
 type Kind = "html" | "summary" | "atom";

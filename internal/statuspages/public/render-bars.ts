@@ -17,16 +17,18 @@ export function dayLabel(cell: DayCell): string {
 
 /**
  * renderBar is a monitor's 90-day bar: one focusable cell per day, coloured by its uptime,
- * saying its figures on hover (title) and to a screen reader or keyboard focus (aria-label).
+ * saying its figures on hover (title), to a screen reader (a title is the accessible name of an
+ * element without another) and on keyboard focus (the stylesheet shows the title). The markup
+ * is as short as valid HTML allows: 100 monitors are 9,000 cells, and each byte of a cell is
+ * 9 KB of the page (the label written twice, with explicit roles, made the page 1.5 MB).
  */
 export function renderBar(cells: readonly DayCell[], monitorName: string): string {
-  let out = `<div class="bar" role="list" aria-label="${escapeHtml(monitorName)}: uptime per day, last ${cells.length} days">`;
+  let out = `<ul class="bar" aria-label="${escapeHtml(monitorName)}: uptime per day, last ${cells.length} days">`;
   for (const cell of cells) {
-    const label = dayLabel(cell);
     const cls = uptimeClass(uptimePercent(cell.checks, cell.failures));
-    out += `<i class="${cls}" role="listitem" tabindex="0" title="${label}" aria-label="${label}"></i>`;
+    out += `<li class=${cls} tabindex=0 title="${dayLabel(cell)}"></li>`;
   }
-  return `${out}</div>`;
+  return `${out}</ul>`;
 }
 
 const SPARK_WIDTH = 240;

@@ -103,7 +103,7 @@ describe("the page's HTML", () => {
     expect(html).toContain('class="banner b-partial_outage" role="status">Partial outage<');
     expect(html).toContain('class="state s-down">Down<');
     expect(html).toContain("https://api.example.test/health?x=&lt;y&gt;");
-    expect(html.match(/<i class=/g)).toHaveLength(180);
+    expect(html.match(/<li class=u/g)).toHaveLength(180);
     expect(html).toContain('<svg class="spark"');
     expect(html).toContain("<h2>Active incidents</h2>");
     expect(html).toContain("Scheduled 2026-12-07 02:00 UTC until further notice");
