@@ -1,15 +1,13 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../internal/launcher/free-port.js";
 import { CHROMIUM, launchChromium } from "../support/chromium.js";
-import { eventually } from "../support/eventually.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
-import { TEST_REDIS_URL, uniquePrefix } from "../support/redis.js";
+import { type ProductProcess, startProduct } from "../support/product-process.js";
 import { startHttpTarget, type TestTarget } from "../support/targets.js";
 
 // The dashboard end to end: the built product (what `npm start` runs after building), driven
@@ -29,8 +27,7 @@ const missingChromium =
 const screenshots = process.env.PULSAR_SCREENSHOTS;
 
 let db: TestDatabase;
-let product: ChildProcess | undefined;
-let output = "";
+let product: ProductProcess | undefined;
 let browser: Browser;
 let target: TestTarget;
 /** Where the alert channel posts: the test target's /echo answers 200 to any POST. */
@@ -45,23 +42,6 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 }
 
-async function waitReady(url: string, timeoutMs: number) {
-  await eventually(
-    () =>
-      fetch(`${url}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    {
-      what: "the product to become ready",
-      timeoutMs,
-      intervalMs: 200,
-      giveUp: () => (product?.exitCode !== null ? "the product exited" : undefined),
-      detail: () => output,
-    },
-  );
-}
-
 beforeAll(async () => {
   // Without Chromium the test below fails; a throw here would only mark the others skipped.
   if (optedOut || !haveChromium) return;
@@ -74,32 +54,19 @@ beforeAll(async () => {
   db = await createTestDatabase();
   target = await startHttpTarget();
   receiver = await startHttpTarget();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  product = spawn(process.execPath, ["dist/cmd/pulsar/main.js"], {
-    env: {
-      ...process.env,
-      DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: uniquePrefix("e2e"),
-      PORT: String(port),
-      SAMPLE_INTERVAL_MS: "1000",
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  product = await startProduct({
+    databaseUrl: db.url,
+    name: "e2e",
+    from: "dist",
+    env: { SAMPLE_INTERVAL_MS: "1000" },
   });
-  product.stdout?.on("data", (chunk) => (output += chunk));
-  product.stderr?.on("data", (chunk) => (output += chunk));
-  await waitReady(base, 60_000);
+  base = product.base;
   browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (product && product.exitCode === null) {
-    product.kill("SIGTERM");
-    await new Promise((resolve) => product?.once("exit", resolve));
-  }
+  await product?.stop();
   await target?.close();
   await receiver?.close();
   await db?.drop();

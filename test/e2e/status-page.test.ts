@@ -1,14 +1,12 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../internal/launcher/free-port.js";
 import { CHROMIUM, launchChromium } from "../support/chromium.js";
 import { eventually } from "../support/eventually.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
-import { TEST_REDIS_URL, uniquePrefix } from "../support/redis.js";
+import { type ProductProcess, startProduct } from "../support/product-process.js";
 import { cookieOf, postRpc } from "../support/rpc-json.js";
 
 // The public status page end to end: the product as `npm start` runs it (the launcher, an API
@@ -26,8 +24,7 @@ const haveChromium = existsSync(CHROMIUM);
 const INTERVAL_SECONDS = 10;
 
 let db: TestDatabase;
-let product: ChildProcess | undefined;
-let output = "";
+let product: ProductProcess | undefined;
 let browser: Browser;
 let target: Server;
 let targetUrl = "";
@@ -54,38 +51,14 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
   targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  product = spawn(process.execPath, ["--import", "tsx", "cmd/pulsar/main.ts"], {
-    env: {
-      ...process.env,
-      DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: uniquePrefix("e2e-status"),
-      PORT: String(port),
-      LOG_LEVEL: "warn",
-      PULSAR_SIGNUP: "open",
-      // The target is on loopback.
-      PULSAR_BLOCK_PRIVATE_TARGETS: "false",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  product = await startProduct({
+    databaseUrl: db.url,
+    name: "e2e-status",
+    from: "source",
+    // The target is on loopback.
+    env: { PULSAR_SIGNUP: "open", PULSAR_BLOCK_PRIVATE_TARGETS: "false" },
   });
-  product.stdout?.on("data", (chunk) => (output += chunk));
-  product.stderr?.on("data", (chunk) => (output += chunk));
-  await eventually(
-    () =>
-      fetch(`${base}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    {
-      what: "the product to become ready",
-      timeoutMs: 60_000,
-      intervalMs: 200,
-      giveUp: () => (product?.exitCode !== null ? "the product exited" : undefined),
-      detail: () => output,
-    },
-  );
+  base = product.base;
   const signedUp = await postRpc(base, "AuthService/SignUp", {
     email: "ada@example.test",
     password: "analytical engine",
@@ -98,10 +71,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (product && product.exitCode === null) {
-    product.kill("SIGTERM");
-    await new Promise((resolve) => product?.once("exit", resolve));
-  }
+  await product?.stop();
   await new Promise((resolve) => target?.close(resolve));
   await db?.drop();
 });
@@ -154,7 +124,7 @@ describe.skipIf(optedOut || !haveChromium)("a public status page in Chromium", (
         what: "the page to show both monitors checked",
         timeoutMs: 40_000,
         intervalMs: 1000,
-        detail: () => output,
+        detail: () => product?.output() ?? "",
       },
     );
 
@@ -237,7 +207,7 @@ describe.skipIf(optedOut || !haveChromium)("a public status page in Chromium", (
         what: "the server's page to show the API down",
         timeoutMs: 40_000,
         intervalMs: 500,
-        detail: () => output,
+        detail: () => product?.output() ?? "",
       },
     );
     const serverSeconds = (Date.now() - switched) / 1000;

@@ -1,15 +1,13 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../internal/launcher/free-port.js";
 import { CHROMIUM, launchChromium } from "../support/chromium.js";
-import { eventually } from "../support/eventually.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
-import { TEST_REDIS_URL, uniquePrefix } from "../support/redis.js";
+import { type ProductProcess, startProduct } from "../support/product-process.js";
 import { startHttpTarget, type TestTarget } from "../support/targets.js";
 
 // The System page end to end: the product as `npm start` runs it (the launcher, an API and a
@@ -24,8 +22,7 @@ const optedOut = process.env.PULSAR_E2E === "skip";
 const haveChromium = existsSync(CHROMIUM);
 
 let db: TestDatabase;
-let product: ChildProcess | undefined;
-let output = "";
+let product: ProductProcess | undefined;
 let browser: Browser;
 let target: TestTarget;
 let base: string;
@@ -39,49 +36,25 @@ beforeAll(async () => {
   });
   db = await createTestDatabase();
   target = await startHttpTarget();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  product = spawn(process.execPath, ["--import", "tsx", "cmd/pulsar/main.ts"], {
+  product = await startProduct({
+    databaseUrl: db.url,
+    name: "e2e-system",
+    from: "source",
     env: {
-      ...process.env,
-      DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: uniquePrefix("e2e-system"),
-      PORT: String(port),
-      LOG_LEVEL: "warn",
       // A second organization signs up on its own (the launcher closes sign-up by default).
       PULSAR_SIGNUP: "open",
       // Open sign-up blocks private targets by default, and the target is on loopback: without
       // this the checks are counted, but as down (blocked).
       PULSAR_BLOCK_PRIVATE_TARGETS: "false",
     },
-    stdio: ["ignore", "pipe", "pipe"],
   });
-  product.stdout?.on("data", (chunk) => (output += chunk));
-  product.stderr?.on("data", (chunk) => (output += chunk));
-  await eventually(
-    () =>
-      fetch(`${base}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    {
-      what: "the product to become ready",
-      timeoutMs: 60_000,
-      intervalMs: 200,
-      giveUp: () => (product?.exitCode !== null ? "the product exited" : undefined),
-      detail: () => output,
-    },
-  );
+  base = product.base;
   browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (product && product.exitCode === null) {
-    product.kill("SIGTERM");
-    await new Promise((resolve) => product?.once("exit", resolve));
-  }
+  await product?.stop();
   await target?.close();
   await db?.drop();
 });
