@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import { makeBadge } from "badge-maker";
+import { TtlCache } from "../core/ttl-cache.js";
 import type { Queryable } from "../db/pool.js";
 import { badgeContent } from "./badge-content.js";
 import { type BadgeFacts, loadBadgeFacts } from "./badge-facts.js";
 import { BADGE_PATH_PREFIX, parseBadgeRequest } from "./badge-request.js";
-import { createTtlCache } from "./ttl-cache.js";
 
 /**
  * InMaintenance says whether a monitor is in an open maintenance window at a time
@@ -73,11 +73,12 @@ interface CachedFacts {
  */
 export function createBadgeHandler(deps: BadgeHandlerDeps): BadgeHandler {
   const now = deps.now ?? (() => new Date());
-  const cache = createTtlCache<CachedFacts | undefined>({
+  const cache = new TtlCache<CachedFacts | undefined>({
     maxEntries: deps.cacheEntries ?? BADGE_CACHE_ENTRIES,
-    ttlMs: deps.cacheTtlMs ?? BADGE_CACHE_TTL_MS,
+    isMiss: (facts) => facts === undefined,
     now: () => now().getTime(),
   });
+  const ttlMs = () => deps.cacheTtlMs ?? BADGE_CACHE_TTL_MS;
   const load = async (publicId: string): Promise<CachedFacts | undefined> => {
     const at = now();
     const facts = await loadBadgeFacts(deps.pool, publicId, at);
@@ -109,7 +110,7 @@ export function createBadgeHandler(deps: BadgeHandlerDeps): BadgeHandler {
         return true;
       }
       const found = parsed.ok
-        ? await cache.get(parsed.request.publicId, () => load(parsed.request.publicId))
+        ? await cache.get(parsed.request.publicId, () => load(parsed.request.publicId), ttlMs)
         : undefined;
       if (!parsed.ok || !found) {
         res.writeHead(404, {

@@ -1,7 +1,7 @@
+import { TtlCache } from "../../core/ttl-cache.js";
 import { connection } from "../../db/connection.js";
 import type { Queryable } from "../../db/pool.js";
 import * as q from "./public-page.queries.js";
-import { TtlCache } from "./ttl-cache.js";
 
 /** DOMAIN_TTL_MS is how long a domain's page (or its absence) is believed. */
 const DOMAIN_TTL_MS = 30_000;
@@ -29,7 +29,11 @@ export interface DomainMap {
 
 /** createDomainMap reads status_page_domains, remembering answers for DOMAIN_TTL_MS. */
 export function createDomainMap(db: Queryable, now: () => number = Date.now): DomainMap {
-  const cache = new TtlCache<string | null>(DOMAIN_CACHE_ENTRIES, now);
+  const cache = new TtlCache<string | null>({
+    maxEntries: DOMAIN_CACHE_ENTRIES,
+    isMiss: (slug) => slug === null,
+    now,
+  });
   return {
     slugOf: (domain) =>
       cache.get(

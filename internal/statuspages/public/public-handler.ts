@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import { gzipSync } from "node:zlib";
+import { TtlCache } from "../../core/ttl-cache.js";
 import type { Queryable } from "../../db/pool.js";
 import { STATUS_ASSETS } from "./assets.js";
 import { createDomainMap, type DomainMap, hostName } from "./domain-map.js";
@@ -9,7 +10,6 @@ import type { PublicPage } from "./model.js";
 import { renderAtom } from "./render-atom.js";
 import { renderNotFoundHtml, renderPageHtml } from "./render-html.js";
 import { renderSummary } from "./render-summary.js";
-import { TtlCache } from "./ttl-cache.js";
 
 /** PAGE_TTL_MS is how long a rendered page is served before it is read again: shorter than the
  *  shortest check interval (10 s), so a monitor going down shows within about one interval. */
@@ -95,7 +95,11 @@ export function createStatusPages(deps: StatusPagesDeps): StatusPages {
     page: PublicPage | undefined;
     outputs: Map<string, Rendered>;
   }
-  const pages = new TtlCache<Entry>(PAGE_CACHE_ENTRIES, now);
+  const pages = new TtlCache<Entry>({
+    maxEntries: PAGE_CACHE_ENTRIES,
+    isMiss: (entry) => entry.page === undefined,
+    now,
+  });
   const load = (slug: string) =>
     pages.get(
       slug,
