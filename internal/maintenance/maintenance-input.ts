@@ -6,6 +6,7 @@ import type {
   WeeklyRecurrence,
 } from "../../gen/pulsar/v1/maintenance_pb.js";
 import { InvalidArgumentError } from "../core/errors.js";
+import { requireText } from "../core/text-input.js";
 import { requireUuid } from "../core/validate.js";
 import type { MaintenanceInput } from "./maintenances.js";
 import { parseStartTime, type Recurrence } from "./schedule.js";
@@ -30,14 +31,14 @@ const LATEST_MS = Date.UTC(2200, 0, 1);
  */
 export function maintenanceInput(spec: MaintenanceSpec | undefined): MaintenanceInput {
   if (!spec) throw new InvalidArgumentError(F, "is required");
-  const title = spec.title.trim();
-  if (title.length === 0 || title.length > MAX_TITLE)
-    throw new InvalidArgumentError(`${F}.title`, `must be 1–${MAX_TITLE} characters`);
-  if (spec.description.length > MAX_DESCRIPTION)
-    throw new InvalidArgumentError(
-      `${F}.description`,
-      `must be at most ${MAX_DESCRIPTION} characters`,
-    );
+  // Both are shown to anyone on status pages: counted in characters as Postgres counts them,
+  // and without control characters (a NUL would fail the insert as an internal error).
+  const title = requireText(`${F}.title`, spec.title, { min: 1, max: MAX_TITLE });
+  const description = requireText(`${F}.description`, spec.description, {
+    min: 0,
+    max: MAX_DESCRIPTION,
+    multiline: true,
+  });
   const monitorIds = uuids(`${F}.monitorIds`, spec.monitorIds, MAX_MONITORS);
   const statusPageIds = uuids(`${F}.statusPageIds`, spec.statusPageIds, MAX_PAGES);
   if (monitorIds.length === 0 && statusPageIds.length === 0)
@@ -75,7 +76,7 @@ export function maintenanceInput(spec: MaintenanceSpec | undefined): Maintenance
   }
   return {
     title,
-    description: spec.description,
+    description,
     monitorIds,
     statusPageIds,
     startsAt,

@@ -181,6 +181,11 @@ describe("MaintenanceService", () => {
   it("refuses bad input naming the field", async () => {
     const cases: [SpecInit, string][] = [
       [{ title: "" }, "maintenance.title"],
+      // A NUL would reach Postgres and fail as an internal error; strangers read these fields.
+      [{ title: "a\u0000b" }, "maintenance.title"],
+      [{ title: "x".repeat(201) }, "maintenance.title"],
+      [{ description: "line\u0000" }, "maintenance.description"],
+      [{ description: "x".repeat(2001) }, "maintenance.description"],
       [{ monitorIds: [], statusPageIds: [] }, "maintenance.monitorIds"],
       [{ monitorIds: ["nope"] }, "maintenance.monitorIds[0]"],
       [{ startsAt: undefined }, "maintenance.startsAt"],

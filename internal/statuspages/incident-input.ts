@@ -1,8 +1,8 @@
 import { StatusIncidentImpact, StatusIncidentStatus } from "../../gen/pulsar/v1/status_page_pb.js";
 import { InvalidArgumentError } from "../core/errors.js";
+import { requireText } from "../core/text-input.js";
 import { requireUuid } from "../core/validate.js";
 import { PAGE_LIMITS } from "./page-input.js";
-import { requireText } from "./text-input.js";
 
 /** IncidentStatusName is status_incidents.status (and status_incident_updates.status). */
 export type IncidentStatusName = "investigating" | "identified" | "monitoring" | "resolved";

@@ -1,7 +1,7 @@
 import { type StatusPageSpec, StatusPageTheme } from "../../gen/pulsar/v1/status_page_pb.js";
 import { InvalidArgumentError } from "../core/errors.js";
+import { requireText } from "../core/text-input.js";
 import { requireUuid } from "../core/validate.js";
-import { requireText } from "./text-input.js";
 
 /** PageTheme is status_pages.theme. */
 export type PageTheme = "auto" | "light" | "dark";

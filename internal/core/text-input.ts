@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "../core/errors.js";
+import { InvalidArgumentError } from "./errors.js";
 
 // Text a status page shows to anyone: bounded in characters (code points, as Postgres'
 // char_length counts), and free of control characters, which no reader needs and which Postgres
