@@ -249,7 +249,7 @@ export interface ListMaintenancesInSpanQuery {
   result: ListMaintenancesInSpanResult;
 }
 
-const listMaintenancesInSpanIR: any = {"usedParamSet":{"until":true,"now":true},"params":[{"name":"until","required":true,"transform":{"type":"scalar"},"locs":[{"a":666,"b":672}]},{"name":"now","required":true,"transform":{"type":"scalar"},"locs":[{"a":712,"b":716}]}],"statement":"-- For the workers' index: every maintenance whose span reaches from now to until (one-off\n-- windows and recurrences alike), with the monitors it covers, across organizations.\nSELECT m.id, m.starts_at, m.ends_at, m.recurrence, m.timezone,\n  ARRAY(\n    SELECT mo.id::text FROM monitors mo WHERE mo.id = ANY(m.monitor_ids) AND mo.org_id = m.org_id\n    UNION\n    SELECT mo.id::text FROM status_pages sp\n    JOIN status_page_monitors spm ON spm.page_id = sp.id\n    JOIN monitors mo ON mo.id = spm.monitor_id AND mo.org_id = m.org_id\n    WHERE sp.id = ANY(m.status_page_ids) AND sp.org_id = m.org_id\n  ) AS \"covered_monitor_ids!\"\nFROM maintenances m\nWHERE m.starts_at < :until! AND (m.ends_at IS NULL OR m.ends_at > :now!)"};
+const listMaintenancesInSpanIR: any = {"usedParamSet":{"now":true,"until":true},"params":[{"name":"now","required":true,"transform":{"type":"scalar"},"locs":[{"a":699,"b":703}]},{"name":"until","required":true,"transform":{"type":"scalar"},"locs":[{"a":723,"b":729}]}],"statement":"-- For the workers' index: every maintenance whose span reaches from now to until (one-off\n-- windows and recurrences alike), with the monitors it covers, across organizations.\nSELECT m.id, m.starts_at, m.ends_at, m.recurrence, m.timezone,\n  ARRAY(\n    SELECT mo.id::text FROM monitors mo WHERE mo.id = ANY(m.monitor_ids) AND mo.org_id = m.org_id\n    UNION\n    SELECT mo.id::text FROM status_pages sp\n    JOIN status_page_monitors spm ON spm.page_id = sp.id\n    JOIN monitors mo ON mo.id = spm.monitor_id AND mo.org_id = m.org_id\n    WHERE sp.id = ANY(m.status_page_ids) AND sp.org_id = m.org_id\n  ) AS \"covered_monitor_ids!\"\nFROM maintenances m\nWHERE COALESCE(m.ends_at, 'infinity'::timestamptz) > :now! AND m.starts_at < :until!"};
 
 /**
  * Query generated from SQL:
@@ -266,10 +266,56 @@ const listMaintenancesInSpanIR: any = {"usedParamSet":{"until":true,"now":true},
  *     WHERE sp.id = ANY(m.status_page_ids) AND sp.org_id = m.org_id
  *   ) AS "covered_monitor_ids!"
  * FROM maintenances m
- * WHERE m.starts_at < :until! AND (m.ends_at IS NULL OR m.ends_at > :now!)
+ * WHERE COALESCE(m.ends_at, 'infinity'::timestamptz) > :now! AND m.starts_at < :until!
  * ```
  */
 export const listMaintenancesInSpan = new PreparedQuery<ListMaintenancesInSpanParams,ListMaintenancesInSpanResult>(listMaintenancesInSpanIR);
+
+
+/** 'ListOrgMaintenancesInForce' parameters type */
+export interface ListOrgMaintenancesInForceParams {
+  at: DateOrString;
+  orgId: string;
+}
+
+/** 'ListOrgMaintenancesInForce' return type */
+export interface ListOrgMaintenancesInForceResult {
+  covered_monitor_ids: stringArray;
+  ends_at: Date | null;
+  recurrence: Json | null;
+  starts_at: Date;
+  timezone: string;
+}
+
+/** 'ListOrgMaintenancesInForce' query type */
+export interface ListOrgMaintenancesInForceQuery {
+  params: ListOrgMaintenancesInForceParams;
+  result: ListOrgMaintenancesInForceResult;
+}
+
+const listOrgMaintenancesInForceIR: any = {"usedParamSet":{"orgId":true,"at":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":745,"b":751}]},{"name":"at","required":true,"transform":{"type":"scalar"},"locs":[{"a":772,"b":775},{"a":830,"b":833}]}],"statement":"-- The organization's maintenances whose span holds `at`, with the monitors they cover: what the\n-- API's monitor reads check (activeAt) for a window on now. Only those rows pay for the covered\n-- monitors' subqueries, not every maintenance the organization keeps.\nSELECT m.starts_at, m.ends_at, m.recurrence, m.timezone,\n  ARRAY(\n    SELECT mo.id::text FROM monitors mo WHERE mo.id = ANY(m.monitor_ids) AND mo.org_id = m.org_id\n    UNION\n    SELECT mo.id::text FROM status_pages sp\n    JOIN status_page_monitors spm ON spm.page_id = sp.id\n    JOIN monitors mo ON mo.id = spm.monitor_id AND mo.org_id = m.org_id\n    WHERE sp.id = ANY(m.status_page_ids) AND sp.org_id = m.org_id\n  ) AS \"covered_monitor_ids!\"\nFROM maintenances m\nWHERE m.org_id = :orgId! AND m.starts_at <= :at!\n  AND COALESCE(m.ends_at, 'infinity'::timestamptz) > :at!"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * -- The organization's maintenances whose span holds `at`, with the monitors they cover: what the
+ * -- API's monitor reads check (activeAt) for a window on now. Only those rows pay for the covered
+ * -- monitors' subqueries, not every maintenance the organization keeps.
+ * SELECT m.starts_at, m.ends_at, m.recurrence, m.timezone,
+ *   ARRAY(
+ *     SELECT mo.id::text FROM monitors mo WHERE mo.id = ANY(m.monitor_ids) AND mo.org_id = m.org_id
+ *     UNION
+ *     SELECT mo.id::text FROM status_pages sp
+ *     JOIN status_page_monitors spm ON spm.page_id = sp.id
+ *     JOIN monitors mo ON mo.id = spm.monitor_id AND mo.org_id = m.org_id
+ *     WHERE sp.id = ANY(m.status_page_ids) AND sp.org_id = m.org_id
+ *   ) AS "covered_monitor_ids!"
+ * FROM maintenances m
+ * WHERE m.org_id = :orgId! AND m.starts_at <= :at!
+ *   AND COALESCE(m.ends_at, 'infinity'::timestamptz) > :at!
+ * ```
+ */
+export const listOrgMaintenancesInForce = new PreparedQuery<ListOrgMaintenancesInForceParams,ListOrgMaintenancesInForceResult>(listOrgMaintenancesInForceIR);
 
 
 /** 'FilterOrgMonitorIds' parameters type */

@@ -57,7 +57,24 @@ SELECT m.id, m.starts_at, m.ends_at, m.recurrence, m.timezone,
     WHERE sp.id = ANY(m.status_page_ids) AND sp.org_id = m.org_id
   ) AS "covered_monitor_ids!"
 FROM maintenances m
-WHERE m.starts_at < :until! AND (m.ends_at IS NULL OR m.ends_at > :now!);
+WHERE COALESCE(m.ends_at, 'infinity'::timestamptz) > :now! AND m.starts_at < :until!;
+
+/* @name ListOrgMaintenancesInForce */
+-- The organization's maintenances whose span holds `at`, with the monitors they cover: what the
+-- API's monitor reads check (activeAt) for a window on now. Only those rows pay for the covered
+-- monitors' subqueries, not every maintenance the organization keeps.
+SELECT m.starts_at, m.ends_at, m.recurrence, m.timezone,
+  ARRAY(
+    SELECT mo.id::text FROM monitors mo WHERE mo.id = ANY(m.monitor_ids) AND mo.org_id = m.org_id
+    UNION
+    SELECT mo.id::text FROM status_pages sp
+    JOIN status_page_monitors spm ON spm.page_id = sp.id
+    JOIN monitors mo ON mo.id = spm.monitor_id AND mo.org_id = m.org_id
+    WHERE sp.id = ANY(m.status_page_ids) AND sp.org_id = m.org_id
+  ) AS "covered_monitor_ids!"
+FROM maintenances m
+WHERE m.org_id = :orgId! AND m.starts_at <= :at!
+  AND COALESCE(m.ends_at, 'infinity'::timestamptz) > :at!;
 
 /* @name FilterOrgMonitorIds */
 SELECT id::text AS "id!" FROM monitors WHERE org_id = :orgId! AND id = ANY(:ids!::uuid[]);

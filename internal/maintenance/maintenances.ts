@@ -96,6 +96,11 @@ export async function listOrgMaintenances(
   return q.listOrgMaintenances.run({ orgId, id: id ?? null }, connection(db));
 }
 
+/** listOrgMaintenancesInForce reads the organization's maintenances whose span holds at. */
+export async function listOrgMaintenancesInForce(db: Queryable, orgId: string, at: Date) {
+  return q.listOrgMaintenancesInForce.run({ orgId, at }, connection(db));
+}
+
 /** filterOrgMonitorIds returns those of ids that name monitors of the organization. */
 export async function filterOrgMonitorIds(
   db: Queryable,

@@ -81,7 +81,8 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
   // A running monitor in a maintenance window shows MAINTENANCE, decided when read (one query
   // over the organization's maintenances), so the status follows the window to the second.
   const showMaintenance = async (orgId: string, list: Monitor[]): Promise<Monitor[]> => {
-    if (list.length === 0) return list;
+    // Only a running monitor can show it: a page of paused ones costs no query.
+    if (!list.some((monitor) => monitor.enabled)) return list;
     const covered = await monitorsInMaintenance(pool, orgId, now());
     for (const monitor of list)
       if (monitor.enabled && covered.has(monitor.id)) monitor.status = MonitorStatus.MAINTENANCE;
