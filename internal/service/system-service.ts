@@ -1,7 +1,7 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { SystemService } from "../../gen/pulsar/v1/system_pb.js";
 import { getCaller } from "../auth/caller.js";
-import { InvalidArgumentError } from "../core/errors.js";
+import { intInRange } from "../core/validate.js";
 import { MAX_WINDOW_SECONDS } from "../metrics/system/history.js";
 import type { SystemStatsSource } from "../metrics/system/system-stats-source.js";
 import { requireSystemAdmin, type SystemAdminCheck } from "./system-admin.js";
@@ -24,13 +24,14 @@ export function createSystemService(deps: SystemServiceDeps): ServiceImpl<typeof
   return {
     async getSystemStats(req, ctx) {
       await requireSystemAdmin(deps.isSystemAdmin, getCaller(ctx));
-      const window = req.windowSeconds === 0 ? DEFAULT_WINDOW_SECONDS : req.windowSeconds;
-      if (window < MIN_WINDOW_SECONDS || window > MAX_WINDOW_SECONDS) {
-        throw new InvalidArgumentError(
-          "windowSeconds",
-          `must be between ${MIN_WINDOW_SECONDS} and ${MAX_WINDOW_SECONDS}`,
-        );
-      }
+      // 0 is the proto default: the field was not set.
+      const window = intInRange(
+        "windowSeconds",
+        req.windowSeconds === 0 ? undefined : req.windowSeconds,
+        MIN_WINDOW_SECONDS,
+        MAX_WINDOW_SECONDS,
+        DEFAULT_WINDOW_SECONDS,
+      );
       return deps.source.stats(window);
     },
   };

@@ -45,6 +45,8 @@ describe("parseLabelSelector", () => {
     ["a!=b=c", 'labelSelector term 1 "a!=b=c" has more than one "!="'],
     ["=prod", 'labelSelector term 1 "=prod" has a key that must be'],
     [`a=${"x".repeat(101)}`, "has a value that must be at most 100 characters"],
+    // Refused on its length, before it is split or walked.
+    ["a".repeat(4001), "labelSelector must be at most 4000 characters"],
     ["a=b\u0007", "has a value that must be printable"],
   ])("refuses %j, naming the field and the term", (text, message) => {
     expect(() => parseLabelSelector(text)).toThrow(InvalidArgumentError);
