@@ -481,3 +481,60 @@ CREATE INDEX IF NOT EXISTS maintenances_org ON maintenances (org_id, starts_at);
 -- by their end, so that past one-off windows (never removed by themselves) cost nothing.
 CREATE INDEX IF NOT EXISTS maintenances_until
   ON maintenances ((COALESCE(ends_at, 'infinity'::timestamptz)));
+
+-- Monitor kinds besides HTTP (TCP, DNS, heartbeat). kind_spec is the protobuf JSON of the kind's
+-- pulsar.v1.TcpSpec, DnsSpec or HeartbeatSpec, defaults resolved; NULL for HTTP, whose spec is
+-- the columns above. url is '' for the other kinds.
+ALTER TABLE monitors ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'http'
+  CHECK (kind IN ('http', 'tcp', 'dns', 'heartbeat'));
+ALTER TABLE monitors ADD COLUMN IF NOT EXISTS kind_spec jsonb;
+-- HTTP conditions (docs/conditions.md), checked when saved and evaluated by the workers.
+ALTER TABLE monitors ADD COLUMN IF NOT EXISTS conditions text[] NOT NULL DEFAULT '{}';
+-- Days left on a certificate at which to alert, largest first; '{}' for none.
+ALTER TABLE monitors ADD COLUMN IF NOT EXISTS tls_expiry_alert_days integer[] NOT NULL
+  DEFAULT '{14,3}';
+-- A heartbeat monitor's ping secret (/ping/<token>): shown to its organization in full, so
+-- kept as is (like its URL, it only reports runs of a job, it reads nothing).
+ALTER TABLE monitors ADD COLUMN IF NOT EXISTS ping_token text;
+CREATE UNIQUE INDEX IF NOT EXISTS monitors_ping_token ON monitors (ping_token)
+  WHERE ping_token IS NOT NULL;
+
+-- What a heartbeat monitor waits for. due_at: when the monitor is late if no ping arrives
+-- before (the sweeper records a missed check then and moves due_at on by a period); NULL while
+-- paused. started_at: a /start not yet followed by its end.
+CREATE TABLE IF NOT EXISTS heartbeat_state (
+  monitor_id uuid PRIMARY KEY REFERENCES monitors (id) ON DELETE CASCADE,
+  due_at timestamptz,
+  started_at timestamptz,
+  last_ping_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS heartbeat_state_due ON heartbeat_state (due_at)
+  WHERE due_at IS NOT NULL;
+
+-- What the target answered (DNS records, a TCP answer, a ping's body) and a heartbeat job's
+-- duration (start to end ping).
+ALTER TABLE check_results ADD COLUMN IF NOT EXISTS answer text NOT NULL DEFAULT '';
+ALTER TABLE check_results ADD COLUMN IF NOT EXISTS job_duration_ms double precision NOT NULL
+  DEFAULT 0;
+
+-- Certificate expiry alerts, decided with the monitor's status under its state row's lock: the
+-- certificate alerted on (by its expiry) and the smallest threshold alerted for it, so each
+-- threshold alerts once per certificate and a renewed certificate starts over.
+ALTER TABLE monitor_state ADD COLUMN IF NOT EXISTS tls_alerted_expires_at timestamptz;
+ALTER TABLE monitor_state ADD COLUMN IF NOT EXISTS tls_alerted_days integer;
+
+-- alert_events.kind gains tls_expiry (replaced once: the check is rebuilt only when it lacks it).
+DO $$
+BEGIN
+  IF NOT EXISTS (
+    SELECT 1 FROM pg_constraint
+    WHERE conname = 'alert_events_kind_check'
+      AND pg_get_constraintdef(oid) LIKE '%tls_expiry%'
+  ) THEN
+    ALTER TABLE alert_events DROP CONSTRAINT IF EXISTS alert_events_kind_check;
+    ALTER TABLE alert_events ADD CONSTRAINT alert_events_kind_check CHECK (kind IN (
+      'monitor_down', 'monitor_recovered', 'monitor_reminder', 'host_firing', 'host_resolved',
+      'test', 'tls_expiry'));
+  END IF;
+END
+$$;

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pulsar/v1/check.proto.
  */
 export const file_pulsar_v1_check: GenFile = /*@__PURE__*/
-  fileDesc("ChVwdWxzYXIvdjEvY2hlY2sucHJvdG8SCXB1bHNhci52MSInCgtTdGF0dXNSYW5nZRILCgNtaW4YASABKAUSCwoDbWF4GAIgASgFIuACCgtDaGVja1RhcmdldBILCgN1cmwYASABKAkSDgoGbWV0aG9kGAIgASgJEjQKB2hlYWRlcnMYAyADKAsyIy5wdWxzYXIudjEuQ2hlY2tUYXJnZXQuSGVhZGVyc0VudHJ5EhEKBGJvZHkYBCABKAlIAIgBARISCgp0aW1lb3V0X21zGAUgASgFEi8KD2V4cGVjdGVkX3N0YXR1cxgGIAMoCzIWLnB1bHNhci52MS5TdGF0dXNSYW5nZRIUCgdrZXl3b3JkGAcgASgJSAGIAQESFgoOaW52ZXJ0X2tleXdvcmQYCCABKAgSGAoQZm9sbG93X3JlZGlyZWN0cxgJIAEoCBIZChFpZ25vcmVfdGxzX2Vycm9ycxgKIAEoCBouCgxIZWFkZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfYm9keUIKCghfa2V5d29yZCKJAQoIQ2hlY2tKb2ISEgoKbW9uaXRvcl9pZBgBIAEoCRImCgZ0YXJnZXQYAiABKAsyFi5wdWxzYXIudjEuQ2hlY2tUYXJnZXQSGAoQaW50ZXJ2YWxfc2Vjb25kcxgDIAEoBRIOCgZvcmdfaWQYBCABKAkSFwoPc2NoZWR1bGVkX2F0X21zGAUgASgBIjEKCkNoZWNrQmF0Y2gSIwoGY2hlY2tzGAEgAygLMhMucHVsc2FyLnYxLkNoZWNrSm9iIo4BCgtDaGVja1RpbWluZxITCgtyZWRpcmVjdF9tcxgBIAEoARIOCgZkbnNfbXMYAiABKAESEgoKY29ubmVjdF9tcxgDIAEoARIOCgZ0bHNfbXMYBCABKAESDwoHdHRmYl9tcxgFIAEoARITCgtkb3dubG9hZF9tcxgGIAEoARIQCgh0b3RhbF9tcxgHIAEoASLgAwoLQ2hlY2tSZXN1bHQSEgoKbW9uaXRvcl9pZBgBIAEoCRIuCgpjaGVja2VkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIKCgJ1cBgDIAEoCBITCgtzdGF0dXNfY29kZRgEIAEoBRINCgVlcnJvchgFIAEoCRItCgplcnJvcl9raW5kGAYgASgOMhkucHVsc2FyLnYxLkNoZWNrRXJyb3JLaW5kEiYKBnRpbWluZxgHIAEoCzIWLnB1bHNhci52MS5DaGVja1RpbWluZxIWCg5yZXNwb25zZV9ieXRlcxgIIAEoAxIOCgZyZWdpb24YCSABKAkSNwoTdGxzX2NlcnRfZXhwaXJlc19hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFwoPdGxzX2NlcnRfaXNzdWVyGAsgASgJEhYKDnJlZGlyZWN0X2NvdW50GAwgASgFEhYKDnJlbW90ZV9hZGRyZXNzGA0gASgJEhUKDWxvb3BfZGVsYXlfbXMYDiABKAESMAoMc2NoZWR1bGVkX2F0GA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgttYWludGVuYW5jZRgQIAEoCCrlAgoOQ2hlY2tFcnJvcktpbmQSIAocQ0hFQ0tfRVJST1JfS0lORF9VTlNQRUNJRklFRBAAEhgKFENIRUNLX0VSUk9SX0tJTkRfRE5TEAESJwojQ0hFQ0tfRVJST1JfS0lORF9DT05ORUNUSU9OX1JFRlVTRUQQAhIfChtDSEVDS19FUlJPUl9LSU5EX0NPTk5FQ1RJT04QAxIcChhDSEVDS19FUlJPUl9LSU5EX1RJTUVPVVQQBBIYChRDSEVDS19FUlJPUl9LSU5EX1RMUxAFEhsKF0NIRUNLX0VSUk9SX0tJTkRfU1RBVFVTEAYSHAoYQ0hFQ0tfRVJST1JfS0lORF9LRVlXT1JEEAcSHQoZQ0hFQ0tfRVJST1JfS0lORF9SRURJUkVDVBAIEh0KGUNIRUNLX0VSUk9SX0tJTkRfUFJPVE9DT0wQCRIcChhDSEVDS19FUlJPUl9LSU5EX0JMT0NLRUQQCmIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("ChVwdWxzYXIvdjEvY2hlY2sucHJvdG8SCXB1bHNhci52MSInCgtTdGF0dXNSYW5nZRILCgNtaW4YASABKAUSCwoDbWF4GAIgASgFIm4KB1RjcFNwZWMSDAoEaG9zdBgBIAEoCRIMCgRwb3J0GAIgASgFEgsKA3RscxgDIAEoCBIRCgRzZW5kGAQgASgJSACIAQESEwoGZXhwZWN0GAUgASgJSAGIAQFCBwoFX3NlbmRCCQoHX2V4cGVjdCKLAQoHRG5zU3BlYxIMCgRuYW1lGAEgASgJEhMKC3JlY29yZF90eXBlGAIgASgJEg4KBnNlcnZlchgDIAEoCRITCgZleHBlY3QYBCABKAlIAIgBARIUCgxleHBlY3RfZXhhY3QYBSABKAgSFwoPZXhwZWN0X254ZG9tYWluGAYgASgIQgkKB19leHBlY3QidQoNSGVhcnRiZWF0U3BlYxIWCg5wZXJpb2Rfc2Vjb25kcxgBIAEoBRIaCg1ncmFjZV9zZWNvbmRzGAIgASgFSACIAQESDAoEY3JvbhgDIAEoCRIQCgh0aW1lem9uZRgEIAEoCUIQCg5fZ3JhY2Vfc2Vjb25kcyK2AwoLQ2hlY2tUYXJnZXQSCwoDdXJsGAEgASgJEg4KBm1ldGhvZBgCIAEoCRI0CgdoZWFkZXJzGAMgAygLMiMucHVsc2FyLnYxLkNoZWNrVGFyZ2V0LkhlYWRlcnNFbnRyeRIRCgRib2R5GAQgASgJSACIAQESEgoKdGltZW91dF9tcxgFIAEoBRIvCg9leHBlY3RlZF9zdGF0dXMYBiADKAsyFi5wdWxzYXIudjEuU3RhdHVzUmFuZ2USFAoHa2V5d29yZBgHIAEoCUgBiAEBEhYKDmludmVydF9rZXl3b3JkGAggASgIEhgKEGZvbGxvd19yZWRpcmVjdHMYCSABKAgSGQoRaWdub3JlX3Rsc19lcnJvcnMYCiABKAgSHwoDdGNwGAsgASgLMhIucHVsc2FyLnYxLlRjcFNwZWMSHwoDZG5zGAwgASgLMhIucHVsc2FyLnYxLkRuc1NwZWMSEgoKY29uZGl0aW9ucxgNIAMoCRouCgxIZWFkZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfYm9keUIKCghfa2V5d29yZCKJAQoIQ2hlY2tKb2ISEgoKbW9uaXRvcl9pZBgBIAEoCRImCgZ0YXJnZXQYAiABKAsyFi5wdWxzYXIudjEuQ2hlY2tUYXJnZXQSGAoQaW50ZXJ2YWxfc2Vjb25kcxgDIAEoBRIOCgZvcmdfaWQYBCABKAkSFwoPc2NoZWR1bGVkX2F0X21zGAUgASgBIjEKCkNoZWNrQmF0Y2gSIwoGY2hlY2tzGAEgAygLMhMucHVsc2FyLnYxLkNoZWNrSm9iIo4BCgtDaGVja1RpbWluZxITCgtyZWRpcmVjdF9tcxgBIAEoARIOCgZkbnNfbXMYAiABKAESEgoKY29ubmVjdF9tcxgDIAEoARIOCgZ0bHNfbXMYBCABKAESDwoHdHRmYl9tcxgFIAEoARITCgtkb3dubG9hZF9tcxgGIAEoARIQCgh0b3RhbF9tcxgHIAEoASKJBAoLQ2hlY2tSZXN1bHQSEgoKbW9uaXRvcl9pZBgBIAEoCRIuCgpjaGVja2VkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIKCgJ1cBgDIAEoCBITCgtzdGF0dXNfY29kZRgEIAEoBRINCgVlcnJvchgFIAEoCRItCgplcnJvcl9raW5kGAYgASgOMhkucHVsc2FyLnYxLkNoZWNrRXJyb3JLaW5kEiYKBnRpbWluZxgHIAEoCzIWLnB1bHNhci52MS5DaGVja1RpbWluZxIWCg5yZXNwb25zZV9ieXRlcxgIIAEoAxIOCgZyZWdpb24YCSABKAkSNwoTdGxzX2NlcnRfZXhwaXJlc19hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFwoPdGxzX2NlcnRfaXNzdWVyGAsgASgJEhYKDnJlZGlyZWN0X2NvdW50GAwgASgFEhYKDnJlbW90ZV9hZGRyZXNzGA0gASgJEhUKDWxvb3BfZGVsYXlfbXMYDiABKAESMAoMc2NoZWR1bGVkX2F0GA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgttYWludGVuYW5jZRgQIAEoCBIOCgZhbnN3ZXIYESABKAkSFwoPam9iX2R1cmF0aW9uX21zGBIgASgBKvADCg5DaGVja0Vycm9yS2luZBIgChxDSEVDS19FUlJPUl9LSU5EX1VOU1BFQ0lGSUVEEAASGAoUQ0hFQ0tfRVJST1JfS0lORF9ETlMQARInCiNDSEVDS19FUlJPUl9LSU5EX0NPTk5FQ1RJT05fUkVGVVNFRBACEh8KG0NIRUNLX0VSUk9SX0tJTkRfQ09OTkVDVElPThADEhwKGENIRUNLX0VSUk9SX0tJTkRfVElNRU9VVBAEEhgKFENIRUNLX0VSUk9SX0tJTkRfVExTEAUSGwoXQ0hFQ0tfRVJST1JfS0lORF9TVEFUVVMQBhIcChhDSEVDS19FUlJPUl9LSU5EX0tFWVdPUkQQBxIdChlDSEVDS19FUlJPUl9LSU5EX1JFRElSRUNUEAgSHQoZQ0hFQ0tfRVJST1JfS0lORF9QUk9UT0NPTBAJEhwKGENIRUNLX0VSUk9SX0tJTkRfQkxPQ0tFRBAKEh4KGkNIRUNLX0VSUk9SX0tJTkRfQ09ORElUSU9OEAsSGwoXQ0hFQ0tfRVJST1JfS0lORF9BTlNXRVIQDBIlCiFDSEVDS19FUlJPUl9LSU5EX0hFQVJUQkVBVF9NSVNTRUQQDRIlCiFDSEVDS19FUlJPUl9LSU5EX0hFQVJUQkVBVF9GQUlMRUQQDmIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * StatusRange is an inclusive range of HTTP status codes, e.g. {min: 200, max: 399}.
@@ -37,6 +37,165 @@ export type StatusRange = Message<"pulsar.v1.StatusRange"> & {
  */
 export const StatusRangeSchema: GenMessage<StatusRange> = /*@__PURE__*/
   messageDesc(file_pulsar_v1_check, 0);
+
+/**
+ * TcpSpec is a TCP monitor: up when a connection to host:port is accepted within the timeout
+ * (and, with tls, the handshake succeeds and the certificate is valid unless ignore_tls_errors;
+ * and, with expect, the answer contains it).
+ *
+ * @generated from message pulsar.v1.TcpSpec
+ */
+export type TcpSpec = Message<"pulsar.v1.TcpSpec"> & {
+  /**
+   * A host name or an IP address (IPv6 without brackets); 1–253 characters.
+   *
+   * @generated from field: string host = 1;
+   */
+  host: string;
+
+  /**
+   * 1–65535.
+   *
+   * @generated from field: int32 port = 2;
+   */
+  port: number;
+
+  /**
+   * Wrap the connection in TLS (SNI: host when it is a name); its certificate is checked like an
+   * HTTPS monitor's and its expiry is alerted on.
+   *
+   * @generated from field: bool tls = 3;
+   */
+  tls: boolean;
+
+  /**
+   * Written once the connection (and TLS) is up; at most 4096 bytes. Escapes \r \n \t \\ are
+   * read as in C (SMTP, Redis and memcached need CR LF).
+   *
+   * @generated from field: optional string send = 4;
+   */
+  send?: string | undefined;
+
+  /**
+   * The answer (its first 64 KiB, read until it appears, the peer closes or the timeout) must
+   * contain this; at most 1000 bytes, same escapes as send. E.g. "SSH-2.0", "220 ", "+PONG".
+   *
+   * @generated from field: optional string expect = 5;
+   */
+  expect?: string | undefined;
+};
+
+/**
+ * Describes the message pulsar.v1.TcpSpec.
+ * Use `create(TcpSpecSchema)` to create a new message.
+ */
+export const TcpSpecSchema: GenMessage<TcpSpec> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_check, 1);
+
+/**
+ * DnsSpec is a DNS monitor: one query of one record type, judged on its answer.
+ *
+ * @generated from message pulsar.v1.DnsSpec
+ */
+export type DnsSpec = Message<"pulsar.v1.DnsSpec"> & {
+  /**
+   * The name queried, e.g. example.com (a trailing dot is allowed); 1–253 characters.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * One of A, AAAA, CNAME, MX, TXT, NS, SOA, CAA, SRV; default A.
+   *
+   * @generated from field: string record_type = 2;
+   */
+  recordType: string;
+
+  /**
+   * The server asked, as an IP address or host name with an optional port ("1.1.1.1",
+   * "[2606:4700::1111]:53", "ns1.example.com:5353"); empty: the worker's resolvers.
+   *
+   * @generated from field: string server = 3;
+   */
+  server: string;
+
+  /**
+   * Without it, any answer with at least one record is up. With it, some record of the answer
+   * must contain it (case-insensitive), or, with expect_exact, the answer's records must be
+   * exactly the comma-separated values in expect (order and case aside). Records are written
+   * as dig writes their data: "10 mail.example.com" (MX), "0 issue \"letsencrypt.org\"" (CAA),
+   * "10 5 443 host.example.com" (SRV, priority weight port target), TXT strings joined.
+   *
+   * @generated from field: optional string expect = 4;
+   */
+  expect?: string | undefined;
+
+  /**
+   * @generated from field: bool expect_exact = 5;
+   */
+  expectExact: boolean;
+
+  /**
+   * Up when the name does not exist (NXDOMAIN), down when it does.
+   *
+   * @generated from field: bool expect_nxdomain = 6;
+   */
+  expectNxdomain: boolean;
+};
+
+/**
+ * Describes the message pulsar.v1.DnsSpec.
+ * Use `create(DnsSpecSchema)` to create a new message.
+ */
+export const DnsSpecSchema: GenMessage<DnsSpec> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_check, 2);
+
+/**
+ * HeartbeatSpec is a push monitor: it is not checked; the job it watches calls its ping URL
+ * (Monitor.ping_url). Either period_seconds or cron is set.
+ *
+ * @generated from message pulsar.v1.HeartbeatSpec
+ */
+export type HeartbeatSpec = Message<"pulsar.v1.HeartbeatSpec"> & {
+  /**
+   * A ping is expected at least every this many seconds: 10–2678400 (31 days). Default 3600
+   * when cron is empty.
+   *
+   * @generated from field: int32 period_seconds = 1;
+   */
+  periodSeconds: number;
+
+  /**
+   * How late a ping may be, past its period or cron time, before the monitor is down; also the
+   * time a job that pinged /start has to ping its end. 0–2678400; default 300.
+   *
+   * @generated from field: optional int32 grace_seconds = 2;
+   */
+  graceSeconds?: number | undefined;
+
+  /**
+   * A 5-field cron expression (minute hour day-of-month month day-of-week) of when the job runs;
+   * a ping is expected at each of its times plus grace_seconds. At most 200 characters.
+   *
+   * @generated from field: string cron = 3;
+   */
+  cron: string;
+
+  /**
+   * IANA time zone of cron (e.g. Europe/Paris); default UTC.
+   *
+   * @generated from field: string timezone = 4;
+   */
+  timezone: string;
+};
+
+/**
+ * Describes the message pulsar.v1.HeartbeatSpec.
+ * Use `create(HeartbeatSpecSchema)` to create a new message.
+ */
+export const HeartbeatSpecSchema: GenMessage<HeartbeatSpec> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_check, 3);
 
 /**
  * CheckTarget is everything a worker needs to run a check, carried in the job so that a
@@ -94,6 +253,27 @@ export type CheckTarget = Message<"pulsar.v1.CheckTarget"> & {
    * @generated from field: bool ignore_tls_errors = 10;
    */
   ignoreTlsErrors: boolean;
+
+  /**
+   * Set for a TCP monitor (url is then empty; timeout_ms and ignore_tls_errors apply).
+   *
+   * @generated from field: pulsar.v1.TcpSpec tcp = 11;
+   */
+  tcp?: TcpSpec | undefined;
+
+  /**
+   * Set for a DNS monitor (url is then empty; timeout_ms applies).
+   *
+   * @generated from field: pulsar.v1.DnsSpec dns = 12;
+   */
+  dns?: DnsSpec | undefined;
+
+  /**
+   * HTTP monitors only: MonitorSpec.conditions, all of which must hold.
+   *
+   * @generated from field: repeated string conditions = 13;
+   */
+  conditions: string[];
 };
 
 /**
@@ -101,7 +281,7 @@ export type CheckTarget = Message<"pulsar.v1.CheckTarget"> & {
  * Use `create(CheckTargetSchema)` to create a new message.
  */
 export const CheckTargetSchema: GenMessage<CheckTarget> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_check, 1);
+  messageDesc(file_pulsar_v1_check, 4);
 
 /**
  * CheckJob is one check of one monitor: what the check schedule in Redis keeps per monitor
@@ -150,7 +330,7 @@ export type CheckJob = Message<"pulsar.v1.CheckJob"> & {
  * Use `create(CheckJobSchema)` to create a new message.
  */
 export const CheckJobSchema: GenMessage<CheckJob> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_check, 2);
+  messageDesc(file_pulsar_v1_check, 5);
 
 /**
  * CheckBatch is the payload of a check job (BullMQ job data, protobuf JSON form): the checks
@@ -171,7 +351,7 @@ export type CheckBatch = Message<"pulsar.v1.CheckBatch"> & {
  * Use `create(CheckBatchSchema)` to create a new message.
  */
 export const CheckBatchSchema: GenMessage<CheckBatch> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_check, 3);
+  messageDesc(file_pulsar_v1_check, 6);
 
 /**
  * CheckTiming is the waterfall of one check, in milliseconds. The phases add up to total_ms.
@@ -224,7 +404,7 @@ export type CheckTiming = Message<"pulsar.v1.CheckTiming"> & {
  * Use `create(CheckTimingSchema)` to create a new message.
  */
 export const CheckTimingSchema: GenMessage<CheckTiming> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_check, 4);
+  messageDesc(file_pulsar_v1_check, 7);
 
 /**
  * CheckResult is the outcome of one check of one monitor.
@@ -328,6 +508,23 @@ export type CheckResult = Message<"pulsar.v1.CheckResult"> & {
    * @generated from field: bool maintenance = 16;
    */
   maintenance: boolean;
+
+  /**
+   * What the target said, for the kinds that keep it: a DNS check's records (one per line, as
+   * DnsSpec.expect describes), a TCP check's answer (its first 1000 bytes as text, when expect
+   * or send is set), a heartbeat ping's body (at most 10 KB). Empty for HTTP.
+   *
+   * @generated from field: string answer = 17;
+   */
+  answer: string;
+
+  /**
+   * A heartbeat ping that ended a job started with /ping/<token>/start: how long the job took,
+   * in milliseconds; 0 otherwise.
+   *
+   * @generated from field: double job_duration_ms = 18;
+   */
+  jobDurationMs: number;
 };
 
 /**
@@ -335,7 +532,7 @@ export type CheckResult = Message<"pulsar.v1.CheckResult"> & {
  * Use `create(CheckResultSchema)` to create a new message.
  */
 export const CheckResultSchema: GenMessage<CheckResult> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_check, 5);
+  messageDesc(file_pulsar_v1_check, 8);
 
 /**
  * CheckErrorKind classifies why a check is down, for filtering and alert grouping.
@@ -397,6 +594,35 @@ export enum CheckErrorKind {
    * @generated from enum value: CHECK_ERROR_KIND_BLOCKED = 10;
    */
   BLOCKED = 10,
+
+  /**
+   * A condition (MonitorSpec.conditions) did not hold; the error names each one that failed.
+   *
+   * @generated from enum value: CHECK_ERROR_KIND_CONDITION = 11;
+   */
+  CONDITION = 11,
+
+  /**
+   * The answer did not match: a TCP monitor's expect, a DNS monitor's expect or NXDOMAIN
+   * expectation, an empty DNS answer.
+   *
+   * @generated from enum value: CHECK_ERROR_KIND_ANSWER = 12;
+   */
+  ANSWER = 12,
+
+  /**
+   * A heartbeat monitor's ping did not arrive in time (or a started job did not end in time).
+   *
+   * @generated from enum value: CHECK_ERROR_KIND_HEARTBEAT_MISSED = 13;
+   */
+  HEARTBEAT_MISSED = 13,
+
+  /**
+   * The job pinged /ping/<token>/fail.
+   *
+   * @generated from enum value: CHECK_ERROR_KIND_HEARTBEAT_FAILED = 14;
+   */
+  HEARTBEAT_FAILED = 14,
 }
 
 /**

@@ -6,7 +6,7 @@ import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobu
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { CheckResult, StatusRange } from "./check_pb.js";
+import type { CheckResult, DnsSpec, HeartbeatSpec, StatusRange, TcpSpec } from "./check_pb.js";
 import { file_pulsar_v1_check } from "./check_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -14,10 +14,13 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pulsar/v1/monitor.proto.
  */
 export const file_pulsar_v1_monitor: GenFile = /*@__PURE__*/
-  fileDesc("ChdwdWxzYXIvdjEvbW9uaXRvci5wcm90bxIJcHVsc2FyLnYxIsYFCgtNb25pdG9yU3BlYxIMCgRuYW1lGAEgASgJEgsKA3VybBgCIAEoCRIOCgZtZXRob2QYAyABKAkSNAoHaGVhZGVycxgEIAMoCzIjLnB1bHNhci52MS5Nb25pdG9yU3BlYy5IZWFkZXJzRW50cnkSEQoEYm9keRgFIAEoCUgAiAEBEh0KEGludGVydmFsX3NlY29uZHMYBiABKAVIAYgBARIXCgp0aW1lb3V0X21zGAcgASgFSAKIAQESLwoPZXhwZWN0ZWRfc3RhdHVzGAggAygLMhYucHVsc2FyLnYxLlN0YXR1c1JhbmdlEhQKB2tleXdvcmQYCSABKAlIA4gBARIWCg5pbnZlcnRfa2V5d29yZBgKIAEoCBIdChBmb2xsb3dfcmVkaXJlY3RzGAsgASgISASIAQESGQoRaWdub3JlX3Rsc19lcnJvcnMYDCABKAgSFAoHZW5hYmxlZBgNIAEoCEgFiAEBEhoKDWNvbmZpcm1hdGlvbnMYDiABKAVIBogBARIjChZyZWNvdmVyeV9jb25maXJtYXRpb25zGA8gASgFSAeIAQESGQoRYWxlcnRfY2hhbm5lbF9pZHMYECADKAkSHQoQcmVtaW5kZXJfbWludXRlcxgRIAEoBUgIiAEBEhUKDXB1YmxpY19iYWRnZXMYEiABKAgaLgoMSGVhZGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCBwoFX2JvZHlCEwoRX2ludGVydmFsX3NlY29uZHNCDQoLX3RpbWVvdXRfbXNCCgoIX2tleXdvcmRCEwoRX2ZvbGxvd19yZWRpcmVjdHNCCgoIX2VuYWJsZWRCEAoOX2NvbmZpcm1hdGlvbnNCGQoXX3JlY292ZXJ5X2NvbmZpcm1hdGlvbnNCEwoRX3JlbWluZGVyX21pbnV0ZXMi6gUKB01vbml0b3ISCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRILCgN1cmwYAyABKAkSDgoGbWV0aG9kGAQgASgJEjAKB2hlYWRlcnMYBSADKAsyHy5wdWxzYXIudjEuTW9uaXRvci5IZWFkZXJzRW50cnkSEQoEYm9keRgGIAEoCUgAiAEBEhgKEGludGVydmFsX3NlY29uZHMYByABKAUSEgoKdGltZW91dF9tcxgIIAEoBRIvCg9leHBlY3RlZF9zdGF0dXMYCSADKAsyFi5wdWxzYXIudjEuU3RhdHVzUmFuZ2USFAoHa2V5d29yZBgKIAEoCUgBiAEBEhYKDmludmVydF9rZXl3b3JkGAsgASgIEhgKEGZvbGxvd19yZWRpcmVjdHMYDCABKAgSGQoRaWdub3JlX3Rsc19lcnJvcnMYDSABKAgSDwoHZW5hYmxlZBgOIAEoCBIuCgpjcmVhdGVkX2F0GA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GBAgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIoCgZzdGF0dXMYESABKA4yGC5wdWxzYXIudjEuTW9uaXRvclN0YXR1cxIrCgtsYXN0X3Jlc3VsdBgSIAEoCzIWLnB1bHNhci52MS5DaGVja1Jlc3VsdBIVCg1jb25maXJtYXRpb25zGBMgASgFEh4KFnJlY292ZXJ5X2NvbmZpcm1hdGlvbnMYFCABKAUSGQoRYWxlcnRfY2hhbm5lbF9pZHMYFSADKAkSGAoQcmVtaW5kZXJfbWludXRlcxgWIAEoBRIVCg1wdWJsaWNfYmFkZ2VzGBcgASgIEhEKCXB1YmxpY19pZBgYIAEoCRouCgxIZWFkZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfYm9keUIKCghfa2V5d29yZCI5ChBQaGFzZVBlcmNlbnRpbGVzEgsKA3A1MBgBIAEoARILCgNwOTUYAiABKAESCwoDcDk5GAMgASgBItgDCgxNb25pdG9yU3RhdHMSDgoGd2luZG93GAEgASgJEhQKDHVwdGltZV9yYXRpbxgCIAEoARIOCgZjaGVja3MYAyABKAMSEAoIZmFpbHVyZXMYBCABKAMSLQoIdG90YWxfbXMYBSABKAsyGy5wdWxzYXIudjEuUGhhc2VQZXJjZW50aWxlcxIrCgZkbnNfbXMYBiABKAsyGy5wdWxzYXIudjEuUGhhc2VQZXJjZW50aWxlcxIvCgpjb25uZWN0X21zGAcgASgLMhsucHVsc2FyLnYxLlBoYXNlUGVyY2VudGlsZXMSKwoGdGxzX21zGAggASgLMhsucHVsc2FyLnYxLlBoYXNlUGVyY2VudGlsZXMSLAoHdHRmYl9tcxgJIAEoCzIbLnB1bHNhci52MS5QaGFzZVBlcmNlbnRpbGVzEjAKC2Rvd25sb2FkX21zGAogASgLMhsucHVsc2FyLnYxLlBoYXNlUGVyY2VudGlsZXMSFAoMYXZnX3RvdGFsX21zGAsgASgBEjcKE3Rsc19jZXJ0X2V4cGlyZXNfYXQYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhcKD3Rsc19jZXJ0X2lzc3VlchgNIAEoCSI/ChRDcmVhdGVNb25pdG9yUmVxdWVzdBInCgdtb25pdG9yGAEgASgLMhYucHVsc2FyLnYxLk1vbml0b3JTcGVjIjwKFUNyZWF0ZU1vbml0b3JSZXNwb25zZRIjCgdtb25pdG9yGAEgASgLMhIucHVsc2FyLnYxLk1vbml0b3IiSwoUVXBkYXRlTW9uaXRvclJlcXVlc3QSCgoCaWQYASABKAkSJwoHbW9uaXRvchgCIAEoCzIWLnB1bHNhci52MS5Nb25pdG9yU3BlYyI8ChVVcGRhdGVNb25pdG9yUmVzcG9uc2USIwoHbW9uaXRvchgBIAEoCzISLnB1bHNhci52MS5Nb25pdG9yIiIKFERlbGV0ZU1vbml0b3JSZXF1ZXN0EgoKAmlkGAEgASgJIhcKFURlbGV0ZU1vbml0b3JSZXNwb25zZSIfChFHZXRNb25pdG9yUmVxdWVzdBIKCgJpZBgBIAEoCSI5ChJHZXRNb25pdG9yUmVzcG9uc2USIwoHbW9uaXRvchgBIAEoCzISLnB1bHNhci52MS5Nb25pdG9yIjwKE0xpc3RNb25pdG9yc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkiVQoUTGlzdE1vbml0b3JzUmVzcG9uc2USJAoIbW9uaXRvcnMYASADKAsyEi5wdWxzYXIudjEuTW9uaXRvchIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiIQoTUGF1c2VNb25pdG9yUmVxdWVzdBIKCgJpZBgBIAEoCSI7ChRQYXVzZU1vbml0b3JSZXNwb25zZRIjCgdtb25pdG9yGAEgASgLMhIucHVsc2FyLnYxLk1vbml0b3IiIgoUUmVzdW1lTW9uaXRvclJlcXVlc3QSCgoCaWQYASABKAkiPAoVUmVzdW1lTW9uaXRvclJlc3BvbnNlEiMKB21vbml0b3IYASABKAsyEi5wdWxzYXIudjEuTW9uaXRvciKSAQoXTGlzdENoZWNrUmVzdWx0c1JlcXVlc3QSEgoKbW9uaXRvcl9pZBgBIAEoCRIpCgVzaW5jZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKQoFdW50aWwYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBWxpbWl0GAQgASgFIkMKGExpc3RDaGVja1Jlc3VsdHNSZXNwb25zZRInCgdyZXN1bHRzGAEgAygLMhYucHVsc2FyLnYxLkNoZWNrUmVzdWx0IjwKFkdldE1vbml0b3JTdGF0c1JlcXVlc3QSEgoKbW9uaXRvcl9pZBgBIAEoCRIOCgZ3aW5kb3cYAiABKAkiQQoXR2V0TW9uaXRvclN0YXRzUmVzcG9uc2USJgoFc3RhdHMYASABKAsyFy5wdWxzYXIudjEuTW9uaXRvclN0YXRzIm8KDk1vbml0b3JTdW1tYXJ5EhIKCm1vbml0b3JfaWQYASABKAkSGAoQdXB0aW1lX3JhdGlvXzI0aBgCIAEoARISCgpjaGVja3NfMjRoGAMgASgNEhsKE2hvdXJseV9hdmdfdG90YWxfbXMYBCADKAEiMQoaR2V0TW9uaXRvclN1bW1hcmllc1JlcXVlc3QSEwoLbW9uaXRvcl9pZHMYASADKAkiSwobR2V0TW9uaXRvclN1bW1hcmllc1Jlc3BvbnNlEiwKCXN1bW1hcmllcxgBIAMoCzIZLnB1bHNhci52MS5Nb25pdG9yU3VtbWFyeSLaAQoLVGltaW5nUG9pbnQSKAoEdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGZG5zX21zGAIgASgBEhIKCmNvbm5lY3RfbXMYAyABKAESDgoGdGxzX21zGAQgASgBEg8KB3R0ZmJfbXMYBSABKAESEwoLZG93bmxvYWRfbXMYBiABKAESEwoLcmVkaXJlY3RfbXMYByABKAESEAoIdG90YWxfbXMYCCABKAESDgoGY2hlY2tzGAkgASgNEhAKCGZhaWx1cmVzGAogASgNIj4KGEdldE1vbml0b3JUaW1pbmdzUmVxdWVzdBISCgptb25pdG9yX2lkGAEgASgJEg4KBndpbmRvdxgCIAEoCSJZChlHZXRNb25pdG9yVGltaW5nc1Jlc3BvbnNlEiYKBnBvaW50cxgBIAMoCzIWLnB1bHNhci52MS5UaW1pbmdQb2ludBIUCgxzdGVwX3NlY29uZHMYAiABKA0qtgEKDU1vbml0b3JTdGF0dXMSHgoaTU9OSVRPUl9TVEFUVVNfVU5TUEVDSUZJRUQQABIaChZNT05JVE9SX1NUQVRVU19QRU5ESU5HEAESFQoRTU9OSVRPUl9TVEFUVVNfVVAQAhIXChNNT05JVE9SX1NUQVRVU19ET1dOEAMSGQoVTU9OSVRPUl9TVEFUVVNfUEFVU0VEEAQSHgoaTU9OSVRPUl9TVEFUVVNfTUFJTlRFTkFOQ0UQBTLoBwoOTW9uaXRvclNlcnZpY2USUgoNQ3JlYXRlTW9uaXRvchIfLnB1bHNhci52MS5DcmVhdGVNb25pdG9yUmVxdWVzdBogLnB1bHNhci52MS5DcmVhdGVNb25pdG9yUmVzcG9uc2USUgoNVXBkYXRlTW9uaXRvchIfLnB1bHNhci52MS5VcGRhdGVNb25pdG9yUmVxdWVzdBogLnB1bHNhci52MS5VcGRhdGVNb25pdG9yUmVzcG9uc2USUgoNRGVsZXRlTW9uaXRvchIfLnB1bHNhci52MS5EZWxldGVNb25pdG9yUmVxdWVzdBogLnB1bHNhci52MS5EZWxldGVNb25pdG9yUmVzcG9uc2USTgoKR2V0TW9uaXRvchIcLnB1bHNhci52MS5HZXRNb25pdG9yUmVxdWVzdBodLnB1bHNhci52MS5HZXRNb25pdG9yUmVzcG9uc2UiA5ACARJUCgxMaXN0TW9uaXRvcnMSHi5wdWxzYXIudjEuTGlzdE1vbml0b3JzUmVxdWVzdBofLnB1bHNhci52MS5MaXN0TW9uaXRvcnNSZXNwb25zZSIDkAIBEk8KDFBhdXNlTW9uaXRvchIeLnB1bHNhci52MS5QYXVzZU1vbml0b3JSZXF1ZXN0Gh8ucHVsc2FyLnYxLlBhdXNlTW9uaXRvclJlc3BvbnNlElIKDVJlc3VtZU1vbml0b3ISHy5wdWxzYXIudjEuUmVzdW1lTW9uaXRvclJlcXVlc3QaIC5wdWxzYXIudjEuUmVzdW1lTW9uaXRvclJlc3BvbnNlEmAKEExpc3RDaGVja1Jlc3VsdHMSIi5wdWxzYXIudjEuTGlzdENoZWNrUmVzdWx0c1JlcXVlc3QaIy5wdWxzYXIudjEuTGlzdENoZWNrUmVzdWx0c1Jlc3BvbnNlIgOQAgESXQoPR2V0TW9uaXRvclN0YXRzEiEucHVsc2FyLnYxLkdldE1vbml0b3JTdGF0c1JlcXVlc3QaIi5wdWxzYXIudjEuR2V0TW9uaXRvclN0YXRzUmVzcG9uc2UiA5ACARJpChNHZXRNb25pdG9yU3VtbWFyaWVzEiUucHVsc2FyLnYxLkdldE1vbml0b3JTdW1tYXJpZXNSZXF1ZXN0GiYucHVsc2FyLnYxLkdldE1vbml0b3JTdW1tYXJpZXNSZXNwb25zZSIDkAIBEmMKEUdldE1vbml0b3JUaW1pbmdzEiMucHVsc2FyLnYxLkdldE1vbml0b3JUaW1pbmdzUmVxdWVzdBokLnB1bHNhci52MS5HZXRNb25pdG9yVGltaW5nc1Jlc3BvbnNlIgOQAgFiBnByb3RvMw", [file_google_protobuf_timestamp, file_pulsar_v1_check]);
+  fileDesc("ChdwdWxzYXIvdjEvbW9uaXRvci5wcm90bxIJcHVsc2FyLnYxIocHCgtNb25pdG9yU3BlYxIMCgRuYW1lGAEgASgJEgsKA3VybBgCIAEoCRIOCgZtZXRob2QYAyABKAkSNAoHaGVhZGVycxgEIAMoCzIjLnB1bHNhci52MS5Nb25pdG9yU3BlYy5IZWFkZXJzRW50cnkSEQoEYm9keRgFIAEoCUgAiAEBEh0KEGludGVydmFsX3NlY29uZHMYBiABKAVIAYgBARIXCgp0aW1lb3V0X21zGAcgASgFSAKIAQESLwoPZXhwZWN0ZWRfc3RhdHVzGAggAygLMhYucHVsc2FyLnYxLlN0YXR1c1JhbmdlEhQKB2tleXdvcmQYCSABKAlIA4gBARIWCg5pbnZlcnRfa2V5d29yZBgKIAEoCBIdChBmb2xsb3dfcmVkaXJlY3RzGAsgASgISASIAQESGQoRaWdub3JlX3Rsc19lcnJvcnMYDCABKAgSFAoHZW5hYmxlZBgNIAEoCEgFiAEBEhoKDWNvbmZpcm1hdGlvbnMYDiABKAVIBogBARIjChZyZWNvdmVyeV9jb25maXJtYXRpb25zGA8gASgFSAeIAQESGQoRYWxlcnRfY2hhbm5lbF9pZHMYECADKAkSHQoQcmVtaW5kZXJfbWludXRlcxgRIAEoBUgIiAEBEhUKDXB1YmxpY19iYWRnZXMYEiABKAgSHwoDdGNwGBMgASgLMhIucHVsc2FyLnYxLlRjcFNwZWMSHwoDZG5zGBQgASgLMhIucHVsc2FyLnYxLkRuc1NwZWMSKwoJaGVhcnRiZWF0GBUgASgLMhgucHVsc2FyLnYxLkhlYXJ0YmVhdFNwZWMSEgoKY29uZGl0aW9ucxgWIAMoCRIdChV0bHNfZXhwaXJ5X2FsZXJ0X2RheXMYFyADKAUSHQoVdGxzX2V4cGlyeV9hbGVydHNfb2ZmGBggASgIGi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgcKBV9ib2R5QhMKEV9pbnRlcnZhbF9zZWNvbmRzQg0KC190aW1lb3V0X21zQgoKCF9rZXl3b3JkQhMKEV9mb2xsb3dfcmVkaXJlY3RzQgoKCF9lbmFibGVkQhAKDl9jb25maXJtYXRpb25zQhkKF19yZWNvdmVyeV9jb25maXJtYXRpb25zQhMKEV9yZW1pbmRlcl9taW51dGVzIsQHCgdNb25pdG9yEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSCwoDdXJsGAMgASgJEg4KBm1ldGhvZBgEIAEoCRIwCgdoZWFkZXJzGAUgAygLMh8ucHVsc2FyLnYxLk1vbml0b3IuSGVhZGVyc0VudHJ5EhEKBGJvZHkYBiABKAlIAIgBARIYChBpbnRlcnZhbF9zZWNvbmRzGAcgASgFEhIKCnRpbWVvdXRfbXMYCCABKAUSLwoPZXhwZWN0ZWRfc3RhdHVzGAkgAygLMhYucHVsc2FyLnYxLlN0YXR1c1JhbmdlEhQKB2tleXdvcmQYCiABKAlIAYgBARIWCg5pbnZlcnRfa2V5d29yZBgLIAEoCBIYChBmb2xsb3dfcmVkaXJlY3RzGAwgASgIEhkKEWlnbm9yZV90bHNfZXJyb3JzGA0gASgIEg8KB2VuYWJsZWQYDiABKAgSLgoKY3JlYXRlZF9hdBgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgQIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKAoGc3RhdHVzGBEgASgOMhgucHVsc2FyLnYxLk1vbml0b3JTdGF0dXMSKwoLbGFzdF9yZXN1bHQYEiABKAsyFi5wdWxzYXIudjEuQ2hlY2tSZXN1bHQSFQoNY29uZmlybWF0aW9ucxgTIAEoBRIeChZyZWNvdmVyeV9jb25maXJtYXRpb25zGBQgASgFEhkKEWFsZXJ0X2NoYW5uZWxfaWRzGBUgAygJEhgKEHJlbWluZGVyX21pbnV0ZXMYFiABKAUSFQoNcHVibGljX2JhZGdlcxgXIAEoCBIRCglwdWJsaWNfaWQYGCABKAkSJAoEa2luZBgZIAEoDjIWLnB1bHNhci52MS5Nb25pdG9yS2luZBIfCgN0Y3AYGiABKAsyEi5wdWxzYXIudjEuVGNwU3BlYxIfCgNkbnMYGyABKAsyEi5wdWxzYXIudjEuRG5zU3BlYxIrCgloZWFydGJlYXQYHCABKAsyGC5wdWxzYXIudjEuSGVhcnRiZWF0U3BlYxIQCghwaW5nX3VybBgdIAEoCRISCgpjb25kaXRpb25zGB4gAygJEh0KFXRsc19leHBpcnlfYWxlcnRfZGF5cxgfIAMoBRouCgxIZWFkZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfYm9keUIKCghfa2V5d29yZCI5ChBQaGFzZVBlcmNlbnRpbGVzEgsKA3A1MBgBIAEoARILCgNwOTUYAiABKAESCwoDcDk5GAMgASgBItgDCgxNb25pdG9yU3RhdHMSDgoGd2luZG93GAEgASgJEhQKDHVwdGltZV9yYXRpbxgCIAEoARIOCgZjaGVja3MYAyABKAMSEAoIZmFpbHVyZXMYBCABKAMSLQoIdG90YWxfbXMYBSABKAsyGy5wdWxzYXIudjEuUGhhc2VQZXJjZW50aWxlcxIrCgZkbnNfbXMYBiABKAsyGy5wdWxzYXIudjEuUGhhc2VQZXJjZW50aWxlcxIvCgpjb25uZWN0X21zGAcgASgLMhsucHVsc2FyLnYxLlBoYXNlUGVyY2VudGlsZXMSKwoGdGxzX21zGAggASgLMhsucHVsc2FyLnYxLlBoYXNlUGVyY2VudGlsZXMSLAoHdHRmYl9tcxgJIAEoCzIbLnB1bHNhci52MS5QaGFzZVBlcmNlbnRpbGVzEjAKC2Rvd25sb2FkX21zGAogASgLMhsucHVsc2FyLnYxLlBoYXNlUGVyY2VudGlsZXMSFAoMYXZnX3RvdGFsX21zGAsgASgBEjcKE3Rsc19jZXJ0X2V4cGlyZXNfYXQYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhcKD3Rsc19jZXJ0X2lzc3VlchgNIAEoCSI/ChRDcmVhdGVNb25pdG9yUmVxdWVzdBInCgdtb25pdG9yGAEgASgLMhYucHVsc2FyLnYxLk1vbml0b3JTcGVjIjwKFUNyZWF0ZU1vbml0b3JSZXNwb25zZRIjCgdtb25pdG9yGAEgASgLMhIucHVsc2FyLnYxLk1vbml0b3IiSwoUVXBkYXRlTW9uaXRvclJlcXVlc3QSCgoCaWQYASABKAkSJwoHbW9uaXRvchgCIAEoCzIWLnB1bHNhci52MS5Nb25pdG9yU3BlYyI8ChVVcGRhdGVNb25pdG9yUmVzcG9uc2USIwoHbW9uaXRvchgBIAEoCzISLnB1bHNhci52MS5Nb25pdG9yIiIKFERlbGV0ZU1vbml0b3JSZXF1ZXN0EgoKAmlkGAEgASgJIhcKFURlbGV0ZU1vbml0b3JSZXNwb25zZSIfChFHZXRNb25pdG9yUmVxdWVzdBIKCgJpZBgBIAEoCSI5ChJHZXRNb25pdG9yUmVzcG9uc2USIwoHbW9uaXRvchgBIAEoCzISLnB1bHNhci52MS5Nb25pdG9yImIKE0xpc3RNb25pdG9yc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSJAoEa2luZBgDIAEoDjIWLnB1bHNhci52MS5Nb25pdG9yS2luZCJVChRMaXN0TW9uaXRvcnNSZXNwb25zZRIkCghtb25pdG9ycxgBIAMoCzISLnB1bHNhci52MS5Nb25pdG9yEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIhChNQYXVzZU1vbml0b3JSZXF1ZXN0EgoKAmlkGAEgASgJIjsKFFBhdXNlTW9uaXRvclJlc3BvbnNlEiMKB21vbml0b3IYASABKAsyEi5wdWxzYXIudjEuTW9uaXRvciIiChRSZXN1bWVNb25pdG9yUmVxdWVzdBIKCgJpZBgBIAEoCSI8ChVSZXN1bWVNb25pdG9yUmVzcG9uc2USIwoHbW9uaXRvchgBIAEoCzISLnB1bHNhci52MS5Nb25pdG9yIpIBChdMaXN0Q2hlY2tSZXN1bHRzUmVxdWVzdBISCgptb25pdG9yX2lkGAEgASgJEikKBXNpbmNlGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIpCgV1bnRpbBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFbGltaXQYBCABKAUiQwoYTGlzdENoZWNrUmVzdWx0c1Jlc3BvbnNlEicKB3Jlc3VsdHMYASADKAsyFi5wdWxzYXIudjEuQ2hlY2tSZXN1bHQiPAoWR2V0TW9uaXRvclN0YXRzUmVxdWVzdBISCgptb25pdG9yX2lkGAEgASgJEg4KBndpbmRvdxgCIAEoCSJBChdHZXRNb25pdG9yU3RhdHNSZXNwb25zZRImCgVzdGF0cxgBIAEoCzIXLnB1bHNhci52MS5Nb25pdG9yU3RhdHMibwoOTW9uaXRvclN1bW1hcnkSEgoKbW9uaXRvcl9pZBgBIAEoCRIYChB1cHRpbWVfcmF0aW9fMjRoGAIgASgBEhIKCmNoZWNrc18yNGgYAyABKA0SGwoTaG91cmx5X2F2Z190b3RhbF9tcxgEIAMoASIxChpHZXRNb25pdG9yU3VtbWFyaWVzUmVxdWVzdBITCgttb25pdG9yX2lkcxgBIAMoCSJLChtHZXRNb25pdG9yU3VtbWFyaWVzUmVzcG9uc2USLAoJc3VtbWFyaWVzGAEgAygLMhkucHVsc2FyLnYxLk1vbml0b3JTdW1tYXJ5ItoBCgtUaW1pbmdQb2ludBIoCgR0aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZkbnNfbXMYAiABKAESEgoKY29ubmVjdF9tcxgDIAEoARIOCgZ0bHNfbXMYBCABKAESDwoHdHRmYl9tcxgFIAEoARITCgtkb3dubG9hZF9tcxgGIAEoARITCgtyZWRpcmVjdF9tcxgHIAEoARIQCgh0b3RhbF9tcxgIIAEoARIOCgZjaGVja3MYCSABKA0SEAoIZmFpbHVyZXMYCiABKA0iPgoYR2V0TW9uaXRvclRpbWluZ3NSZXF1ZXN0EhIKCm1vbml0b3JfaWQYASABKAkSDgoGd2luZG93GAIgASgJIlkKGUdldE1vbml0b3JUaW1pbmdzUmVzcG9uc2USJgoGcG9pbnRzGAEgAygLMhYucHVsc2FyLnYxLlRpbWluZ1BvaW50EhQKDHN0ZXBfc2Vjb25kcxgCIAEoDSqKAQoLTW9uaXRvcktpbmQSHAoYTU9OSVRPUl9LSU5EX1VOU1BFQ0lGSUVEEAASFQoRTU9OSVRPUl9LSU5EX0hUVFAQARIUChBNT05JVE9SX0tJTkRfVENQEAISFAoQTU9OSVRPUl9LSU5EX0ROUxADEhoKFk1PTklUT1JfS0lORF9IRUFSVEJFQVQQBCq2AQoNTW9uaXRvclN0YXR1cxIeChpNT05JVE9SX1NUQVRVU19VTlNQRUNJRklFRBAAEhoKFk1PTklUT1JfU1RBVFVTX1BFTkRJTkcQARIVChFNT05JVE9SX1NUQVRVU19VUBACEhcKE01PTklUT1JfU1RBVFVTX0RPV04QAxIZChVNT05JVE9SX1NUQVRVU19QQVVTRUQQBBIeChpNT05JVE9SX1NUQVRVU19NQUlOVEVOQU5DRRAFMugHCg5Nb25pdG9yU2VydmljZRJSCg1DcmVhdGVNb25pdG9yEh8ucHVsc2FyLnYxLkNyZWF0ZU1vbml0b3JSZXF1ZXN0GiAucHVsc2FyLnYxLkNyZWF0ZU1vbml0b3JSZXNwb25zZRJSCg1VcGRhdGVNb25pdG9yEh8ucHVsc2FyLnYxLlVwZGF0ZU1vbml0b3JSZXF1ZXN0GiAucHVsc2FyLnYxLlVwZGF0ZU1vbml0b3JSZXNwb25zZRJSCg1EZWxldGVNb25pdG9yEh8ucHVsc2FyLnYxLkRlbGV0ZU1vbml0b3JSZXF1ZXN0GiAucHVsc2FyLnYxLkRlbGV0ZU1vbml0b3JSZXNwb25zZRJOCgpHZXRNb25pdG9yEhwucHVsc2FyLnYxLkdldE1vbml0b3JSZXF1ZXN0Gh0ucHVsc2FyLnYxLkdldE1vbml0b3JSZXNwb25zZSIDkAIBElQKDExpc3RNb25pdG9ycxIeLnB1bHNhci52MS5MaXN0TW9uaXRvcnNSZXF1ZXN0Gh8ucHVsc2FyLnYxLkxpc3RNb25pdG9yc1Jlc3BvbnNlIgOQAgESTwoMUGF1c2VNb25pdG9yEh4ucHVsc2FyLnYxLlBhdXNlTW9uaXRvclJlcXVlc3QaHy5wdWxzYXIudjEuUGF1c2VNb25pdG9yUmVzcG9uc2USUgoNUmVzdW1lTW9uaXRvchIfLnB1bHNhci52MS5SZXN1bWVNb25pdG9yUmVxdWVzdBogLnB1bHNhci52MS5SZXN1bWVNb25pdG9yUmVzcG9uc2USYAoQTGlzdENoZWNrUmVzdWx0cxIiLnB1bHNhci52MS5MaXN0Q2hlY2tSZXN1bHRzUmVxdWVzdBojLnB1bHNhci52MS5MaXN0Q2hlY2tSZXN1bHRzUmVzcG9uc2UiA5ACARJdCg9HZXRNb25pdG9yU3RhdHMSIS5wdWxzYXIudjEuR2V0TW9uaXRvclN0YXRzUmVxdWVzdBoiLnB1bHNhci52MS5HZXRNb25pdG9yU3RhdHNSZXNwb25zZSIDkAIBEmkKE0dldE1vbml0b3JTdW1tYXJpZXMSJS5wdWxzYXIudjEuR2V0TW9uaXRvclN1bW1hcmllc1JlcXVlc3QaJi5wdWxzYXIudjEuR2V0TW9uaXRvclN1bW1hcmllc1Jlc3BvbnNlIgOQAgESYwoRR2V0TW9uaXRvclRpbWluZ3MSIy5wdWxzYXIudjEuR2V0TW9uaXRvclRpbWluZ3NSZXF1ZXN0GiQucHVsc2FyLnYxLkdldE1vbml0b3JUaW1pbmdzUmVzcG9uc2UiA5ACAWIGcHJvdG8z", [file_google_protobuf_timestamp, file_pulsar_v1_check]);
 
 /**
- * MonitorSpec is what a user writes to define a monitor. Fields marked optional have a
+ * MonitorSpec is what a user writes to define a monitor. Exactly one of url (an HTTP(S)
+ * monitor), tcp, dns and heartbeat is set; method, headers, body, expected_status, keyword,
+ * invert_keyword, follow_redirects and conditions are for HTTP monitors only, ignore_tls_errors
+ * for HTTP and TCP, interval_seconds and timeout_ms for every kind but heartbeat. Fields marked optional have a
  * non-zero default that applies when they are absent; the defaults are documented per field.
  * The whole spec, serialized as protobuf binary, is at most 32768 bytes (32 KiB): it is copied
  * into every check job, in the Redis every organization shares.
@@ -151,6 +154,47 @@ export type MonitorSpec = Message<"pulsar.v1.MonitorSpec"> & {
    * @generated from field: bool public_badges = 18;
    */
   publicBadges: boolean;
+
+  /**
+   * @generated from field: pulsar.v1.TcpSpec tcp = 19;
+   */
+  tcp?: TcpSpec | undefined;
+
+  /**
+   * @generated from field: pulsar.v1.DnsSpec dns = 20;
+   */
+  dns?: DnsSpec | undefined;
+
+  /**
+   * @generated from field: pulsar.v1.HeartbeatSpec heartbeat = 21;
+   */
+  heartbeat?: HeartbeatSpec | undefined;
+
+  /**
+   * HTTP monitors: expressions that must all hold, besides expected_status and keyword; at most
+   * 20, each at most 500 characters. docs/conditions.md has the language, e.g.
+   * `status == 200`, `response_time < 300`, `header["content-type"] contains "json"`,
+   * `$.status == "UP"`, `$.items.length > 0`, `cert_days > 14`.
+   *
+   * @generated from field: repeated string conditions = 22;
+   */
+  conditions: string[];
+
+  /**
+   * HTTPS and TLS-TCP monitors: alert through the monitor's channels when its certificate has
+   * this many days left or fewer, once per threshold and certificate; at most 5 values, each
+   * 1–365. Empty: 14 and 3.
+   *
+   * @generated from field: repeated int32 tls_expiry_alert_days = 23;
+   */
+  tlsExpiryAlertDays: number[];
+
+  /**
+   * No certificate expiry alerts at all.
+   *
+   * @generated from field: bool tls_expiry_alerts_off = 24;
+   */
+  tlsExpiryAlertsOff: boolean;
 };
 
 /**
@@ -287,6 +331,48 @@ export type Monitor = Message<"pulsar.v1.Monitor"> & {
    * @generated from field: string public_id = 24;
    */
   publicId: string;
+
+  /**
+   * @generated from field: pulsar.v1.MonitorKind kind = 25;
+   */
+  kind: MonitorKind;
+
+  /**
+   * @generated from field: pulsar.v1.TcpSpec tcp = 26;
+   */
+  tcp?: TcpSpec | undefined;
+
+  /**
+   * @generated from field: pulsar.v1.DnsSpec dns = 27;
+   */
+  dns?: DnsSpec | undefined;
+
+  /**
+   * With every default resolved (grace_seconds set; period_seconds 0 when cron is set).
+   *
+   * @generated from field: pulsar.v1.HeartbeatSpec heartbeat = 28;
+   */
+  heartbeat?: HeartbeatSpec | undefined;
+
+  /**
+   * A heartbeat monitor's secret URL: PUBLIC_URL + /ping/<token> when PUBLIC_URL is set, else
+   * the path alone. Empty for other kinds. Anyone holding it can report the job's runs.
+   *
+   * @generated from field: string ping_url = 29;
+   */
+  pingUrl: string;
+
+  /**
+   * @generated from field: repeated string conditions = 30;
+   */
+  conditions: string[];
+
+  /**
+   * The thresholds in force (defaults resolved), largest first; empty when turned off.
+   *
+   * @generated from field: repeated int32 tls_expiry_alert_days = 31;
+   */
+  tlsExpiryAlertDays: number[];
 };
 
 /**
@@ -564,6 +650,13 @@ export type ListMonitorsRequest = Message<"pulsar.v1.ListMonitorsRequest"> & {
    * @generated from field: string page_token = 2;
    */
   pageToken: string;
+
+  /**
+   * Only monitors of this kind; UNSPECIFIED: every kind.
+   *
+   * @generated from field: pulsar.v1.MonitorKind kind = 3;
+   */
+  kind: MonitorKind;
 };
 
 /**
@@ -955,6 +1048,45 @@ export const GetMonitorTimingsResponseSchema: GenMessage<GetMonitorTimingsRespon
   messageDesc(file_pulsar_v1_monitor, 27);
 
 /**
+ * MonitorKind is what a monitor checks; a MonitorSpec says it by which of url, tcp, dns and
+ * heartbeat is set.
+ *
+ * @generated from enum pulsar.v1.MonitorKind
+ */
+export enum MonitorKind {
+  /**
+   * @generated from enum value: MONITOR_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: MONITOR_KIND_HTTP = 1;
+   */
+  HTTP = 1,
+
+  /**
+   * @generated from enum value: MONITOR_KIND_TCP = 2;
+   */
+  TCP = 2,
+
+  /**
+   * @generated from enum value: MONITOR_KIND_DNS = 3;
+   */
+  DNS = 3,
+
+  /**
+   * @generated from enum value: MONITOR_KIND_HEARTBEAT = 4;
+   */
+  HEARTBEAT = 4,
+}
+
+/**
+ * Describes the enum pulsar.v1.MonitorKind.
+ */
+export const MonitorKindSchema: GenEnum<MonitorKind> = /*@__PURE__*/
+  enumDesc(file_pulsar_v1_monitor, 0);
+
+/**
  * MonitorStatus is a monitor's state as the dashboard shows it.
  *
  * @generated from enum pulsar.v1.MonitorStatus
@@ -1001,10 +1133,10 @@ export enum MonitorStatus {
  * Describes the enum pulsar.v1.MonitorStatus.
  */
 export const MonitorStatusSchema: GenEnum<MonitorStatus> = /*@__PURE__*/
-  enumDesc(file_pulsar_v1_monitor, 0);
+  enumDesc(file_pulsar_v1_monitor, 1);
 
 /**
- * MonitorService manages HTTP(S) monitors and reads their results.
+ * MonitorService manages monitors (HTTP(S), TCP, DNS, heartbeat) and reads their results.
  *
  * @generated from service pulsar.v1.MonitorService
  */
