@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { CheckResult } from "../../../gen/pulsar/v1/check_pb.js";
 import type { OwnedAlertEvent } from "../../alerts/alert-event.js";
 import { recordMonitorAlerts } from "../../alerts/monitor-alerts.js";
+import type { Queryable } from "../../db/pool.js";
 import { withTransaction } from "../../db/transaction.js";
 import { advanceMonitorStates, type MonitorBatchStatus } from "../status/advance-states.js";
 import { insertCheckResults } from "./results.js";
@@ -32,11 +33,23 @@ export async function storeCheckResults(
   results: readonly CheckResult[],
 ): Promise<StoredCheckResults> {
   if (results.length === 0) return { monitors: new Map(), alertEvents: [] };
-  return withTransaction(pool, async (client) => {
-    await insertCheckResults(client, results);
-    const { monitors, alerted } = await advanceMonitorStates(client, results);
-    return { monitors, alertEvents: await recordMonitorAlerts(client, alerted) };
-  });
+  return withTransaction(pool, (client) => storeCheckResultsIn(client, results));
+}
+
+/**
+ * storeCheckResultsIn is storeCheckResults inside the caller's transaction, for writers whose
+ * own rows must change with the results (heartbeat pings and missed deadlines move
+ * heartbeat_state). It locks monitor_state rows until the caller's COMMIT; rows the caller
+ * locks too must be locked before it, in one order, so that writers cannot deadlock.
+ */
+export async function storeCheckResultsIn(
+  client: Queryable,
+  results: readonly CheckResult[],
+): Promise<StoredCheckResults> {
+  if (results.length === 0) return { monitors: new Map(), alertEvents: [] };
+  await insertCheckResults(client, results);
+  const { monitors, alerted } = await advanceMonitorStates(client, results);
+  return { monitors, alertEvents: await recordMonitorAlerts(client, alerted) };
 }
 
 /**
