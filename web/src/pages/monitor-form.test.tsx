@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { AlertService, type Channel, ChannelSchema } from "../../../gen/pulsar/v1/alert_pb";
 import {
   type Monitor,
+  MonitorKind,
   MonitorSchema,
   MonitorService,
   type MonitorSpec,
@@ -312,5 +313,186 @@ describe("MonitorForm", () => {
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toBe("monitor not found");
     expect(screen.queryByRole("button", { name: "Save changes" })).toBeNull();
+  });
+
+  it("asks what to check first, and shows only the chosen kind's fields", async () => {
+    const api = fakeApi();
+    const { onSaved } = renderForm(api);
+    expect((screen.getByLabelText("HTTP") as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByLabelText("URL")).toBeTruthy();
+
+    fireEvent.click(screen.getByLabelText("TCP port"));
+    expect(screen.queryByLabelText("URL")).toBeNull();
+    expect(screen.queryByLabelText("Method")).toBeNull();
+    expect(screen.queryByLabelText("Ignore TLS errors")).toBeNull();
+    fireEvent.click(screen.getByLabelText("TLS"));
+    expect(screen.getByLabelText("Ignore TLS errors")).toBeTruthy();
+    expect(screen.getByLabelText("Certificate expiry alerts (days before)")).toBeTruthy();
+    fireEvent.click(screen.getByLabelText("TLS"));
+
+    type("Name", "Redis");
+    type("Host", "cache.internal");
+    type("Port", "6379");
+    type("Send", "PING\\r\\n");
+    type("Expect", "+PONG");
+    fireEvent.click(screen.getByRole("button", { name: "Add monitor" }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalledOnce());
+    expect(api.sent[0]).toMatchObject({
+      name: "Redis",
+      url: "",
+      method: "",
+      expectedStatus: [],
+      conditions: [],
+      tcp: { host: "cache.internal", port: 6379, tls: false, send: "PING\\r\\n", expect: "+PONG" },
+      intervalSeconds: 60,
+      ignoreTlsErrors: false,
+      tlsExpiryAlertDays: [],
+    });
+  });
+
+  it("refuses a TCP port out of range beside the field, without asking the server", async () => {
+    const api = fakeApi();
+    renderForm(api);
+    fireEvent.click(screen.getByLabelText("TCP port"));
+    type("Host", "db.internal");
+    type("Port", "99999");
+    fireEvent.click(screen.getByRole("button", { name: "Add monitor" }));
+    await waitFor(() => expect(errorOf("Port")).toBe("Enter a port from 1 to 65535"));
+    expect(document.activeElement).toBe(screen.getByLabelText("Port"));
+    expect(api.sent).toEqual([]);
+  });
+
+  it("makes a heartbeat from a cron schedule and its zone, with no interval nor timeout", async () => {
+    const api = fakeApi();
+    const { onSaved } = renderForm(api);
+    fireEvent.click(screen.getByLabelText("Heartbeat"));
+    expect(screen.queryByLabelText("Interval (seconds)")).toBeNull();
+    expect(screen.queryByLabelText("Timeout")).toBeNull();
+    expect((screen.getByLabelText("Confirmations") as HTMLInputElement).value).toBe("1");
+    type("Name", "Nightly backup");
+    fireEvent.click(screen.getByLabelText("On a cron schedule"));
+    type("Cron expression", "0 3 * * *");
+    fireEvent.change(screen.getByLabelText("Time zone"), { target: { value: "Europe/Paris" } });
+    type("Grace time", "30 min");
+    fireEvent.click(screen.getByRole("button", { name: "Add monitor" }));
+
+    await waitFor(() => expect(onSaved).toHaveBeenCalledOnce());
+    const spec = api.sent[0];
+    expect(spec?.heartbeat).toMatchObject({
+      periodSeconds: 0,
+      graceSeconds: 1800,
+      cron: "0 3 * * *",
+      timezone: "Europe/Paris",
+    });
+    expect(spec?.intervalSeconds).toBeUndefined();
+    expect(spec?.timeoutMs).toBeUndefined();
+    expect(spec?.confirmations).toBe(1);
+  });
+
+  it("asks a DNS monitor's expected text only when the answer must contain it", async () => {
+    const api = fakeApi();
+    const { onSaved } = renderForm(api);
+    fireEvent.click(screen.getByLabelText("DNS"));
+    type("Name", "Mail");
+    type("Domain name", "example.com");
+    fireEvent.change(screen.getByLabelText("Record type"), { target: { value: "MX" } });
+    expect(screen.queryByLabelText("Expected text")).toBeNull();
+    fireEvent.click(screen.getByLabelText("A record containing"));
+    expect(screen.getByLabelText("Expected text").getAttribute("placeholder")).toBe(
+      "10 mail.example.com",
+    );
+    fireEvent.click(screen.getByRole("button", { name: "Add monitor" }));
+    await waitFor(() => expect(errorOf("Expected text")).toBe("Enter the text"));
+    expect(api.sent).toEqual([]);
+
+    type("Expected text", "mx.example.com");
+    fireEvent.click(screen.getByRole("button", { name: "Add monitor" }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalledOnce());
+    expect(api.sent[0]?.dns).toMatchObject({
+      name: "example.com",
+      recordType: "MX",
+      expect: "mx.example.com",
+      expectExact: false,
+      expectNxdomain: false,
+    });
+  });
+
+  it("shows the server's message about a condition beside its line, counting sent lines only", async () => {
+    const message = 'monitor.conditions[1] expected an operator after "status" at position 7';
+    const api = fakeApi({ reject: new ConnectError(message, Code.InvalidArgument) });
+    renderForm(api);
+    type("Name", "Health");
+    type("URL", "https://shop.example/health");
+    fireEvent.click(screen.getByRole("button", { name: "Add condition status == 200" }));
+    fireEvent.click(screen.getByRole("button", { name: "Add condition" }));
+    fireEvent.click(screen.getByRole("button", { name: "Add condition" }));
+    type("Condition 3", "status 200");
+    fireEvent.click(screen.getByRole("button", { name: "Add monitor" }));
+
+    await waitFor(() => expect(api.sent).toHaveLength(1));
+    expect(api.sent[0]?.conditions).toEqual(["status == 200", "status 200"]);
+    // The blank line went, so the second line shown is the server's conditions[1].
+    await waitFor(() => expect(errorOf("Condition 2")).toBe(message));
+    expect(errorOf("Condition 1")).toBeUndefined();
+    expect(screen.queryByLabelText("Condition 3")).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText("Condition 2")));
+
+    // Editing that line takes its message away; removing a line takes them all.
+    type("Condition 2", "status == 201");
+    expect(errorOf("Condition 2")).toBeUndefined();
+    fireEvent.click(screen.getByRole("button", { name: "Remove condition 1" }));
+    expect((screen.getByLabelText("Condition 1") as HTMLInputElement).value).toBe("status == 201");
+  });
+
+  it("sends certificate expiry days for an HTTPS URL only", async () => {
+    const api = fakeApi();
+    const { onSaved } = renderForm(api);
+    type("Name", "Shop");
+    type("URL", "http://shop.example/");
+    expect(screen.queryByLabelText("Certificate expiry alerts (days before)")).toBeNull();
+    type("URL", "https://shop.example/");
+    type("Certificate expiry alerts (days before)", "30, 7, 1");
+    fireEvent.click(screen.getByRole("button", { name: "Add monitor" }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalledOnce());
+    expect(api.sent[0]).toMatchObject({
+      tlsExpiryAlertDays: [30, 7, 1],
+      tlsExpiryAlertsOff: false,
+    });
+  });
+
+  it("edits a TCP monitor in its own kind, and says what changing the kind does", async () => {
+    const stored = create(MonitorSchema, {
+      id: ID,
+      kind: MonitorKind.TCP,
+      name: "Postgres",
+      intervalSeconds: 30,
+      timeoutMs: 5000,
+      tcp: { host: "db.internal", port: 5432, tls: true },
+      tlsExpiryAlertDays: [],
+      confirmations: 2,
+      recoveryConfirmations: 1,
+    });
+    const api = fakeApi({ stored });
+    const { onSaved } = renderForm(api, ID);
+    await screen.findByRole("button", { name: "Save changes" });
+    expect((screen.getByLabelText("TCP port") as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByLabelText("Host") as HTMLInputElement).value).toBe("db.internal");
+    expect(
+      (screen.getByLabelText("No certificate expiry alerts") as HTMLInputElement).checked,
+    ).toBe(true);
+    fireEvent.click(screen.getByLabelText("DNS"));
+    expect(screen.getByText(/Saving makes it a DNS monitor/)).toBeTruthy();
+    fireEvent.click(screen.getByLabelText("TCP port"));
+    expect(screen.queryByText(/Saving makes it/)).toBeNull();
+
+    type("Port", "6432");
+    fireEvent.click(screen.getByRole("button", { name: "Save changes" }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalledOnce());
+    expect(api.sent[0]).toMatchObject({
+      tcp: { host: "db.internal", port: 6432, tls: true },
+      tlsExpiryAlertsOff: true,
+      tlsExpiryAlertDays: [],
+      intervalSeconds: 30,
+    });
   });
 });

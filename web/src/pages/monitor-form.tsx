@@ -60,6 +60,7 @@ export function MonitorForm({ channels, ...deps }: MonitorFormProps) {
       {form.load.phase === "ready" && (
         <form ref={ref} onSubmit={form.submit} noValidate className="space-y-6">
           <MonitorFields
+            storedKind={form.storedKind}
             values={form.values}
             errors={form.errors}
             onChange={form.change}

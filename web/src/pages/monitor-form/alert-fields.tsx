@@ -26,7 +26,11 @@ export function AlertFields({ values, errors, channels, onChange }: AlertFieldsP
         <Field
           label="Confirmations"
           inputMode="numeric"
-          hint="Failed checks in a row before the monitor is down; default 2."
+          hint={
+            values.kind === "heartbeat"
+              ? "Missed or failed pings in a row before the monitor is down; default 1."
+              : "Failed checks in a row before the monitor is down; default 2."
+          }
           value={values.confirmations}
           onChange={(e) => onChange("confirmations", e.target.value)}
           error={errors.confirmations}
@@ -34,7 +38,7 @@ export function AlertFields({ values, errors, channels, onChange }: AlertFieldsP
         <Field
           label="Recovery confirmations"
           inputMode="numeric"
-          hint="Successful checks in a row before it is up again; default 1."
+          hint={`Successful ${values.kind === "heartbeat" ? "pings" : "checks"} in a row before it is up again; default 1.`}
           value={values.recoveryConfirmations}
           onChange={(e) => onChange("recoveryConfirmations", e.target.value)}
           error={errors.recoveryConfirmations}

@@ -1,13 +1,22 @@
-import { create } from "@bufbuild/protobuf";
-import {
-  type Monitor,
-  type MonitorSpec,
-  MonitorSpecSchema,
-} from "../../../../gen/pulsar/v1/monitor_pb";
-import { formatExpectedStatus, parseExpectedStatus } from "./expected-status";
+import type { Monitor } from "../../../../gen/pulsar/v1/monitor_pb";
+import { formatSeconds } from "../../lib/duration";
+import { type KindName, kindOf } from "../../lib/monitor-kind";
+import { browserTimeZone } from "../maintenance/zoned-time";
+import { formatExpectedStatus } from "./expected-status";
 
-/** MonitorFormValues are the form's fields as typed (numbers too, until submitted). */
+/** DnsExpectation is what a DNS monitor's answer must be: any record, one containing a text,
+ * exactly some records, or no such name. */
+export type DnsExpectation = "any" | "contains" | "exact" | "nxdomain";
+
+/** HeartbeatSchedule is how a heartbeat's deadlines are set: a period, or a cron expression. */
+export type HeartbeatSchedule = "period" | "cron";
+
+/**
+ * MonitorFormValues are the form's fields as typed (numbers too, until submitted), for every
+ * kind at once: switching kinds keeps what was typed for the others.
+ */
 export interface MonitorFormValues {
+  kind: KindName;
   name: string;
   url: string;
   interval: string;
@@ -17,6 +26,27 @@ export interface MonitorFormValues {
   keyword: string;
   followRedirects: boolean;
   ignoreTlsErrors: boolean;
+  /** HTTP conditions, one per line of the editor; blank lines are left out when sent. */
+  conditions: string[];
+  /** Days before a certificate expires to alert at, as typed ("14, 3"). */
+  tlsExpiryDays: string;
+  tlsExpiryAlertsOff: boolean;
+  tcpHost: string;
+  tcpPort: string;
+  tcpTls: boolean;
+  tcpSend: string;
+  tcpExpect: string;
+  dnsName: string;
+  dnsRecordType: string;
+  dnsServer: string;
+  dnsExpectation: DnsExpectation;
+  dnsExpect: string;
+  heartbeatSchedule: HeartbeatSchedule;
+  /** Durations as typed: "1 h", "5m", "300". */
+  heartbeatPeriod: string;
+  heartbeatGrace: string;
+  heartbeatCron: string;
+  heartbeatTimezone: string;
   confirmations: string;
   recoveryConfirmations: string;
   reminderMinutes: string;
@@ -29,17 +59,27 @@ export interface MonitorFormValues {
 /** MonitorFormField is a field that can have an error beside it. */
 export type MonitorFormField = Exclude<
   keyof MonitorFormValues,
-  "followRedirects" | "ignoreTlsErrors" | "publicBadges"
+  "kind" | "followRedirects" | "ignoreTlsErrors" | "publicBadges" | "tcpTls" | "tlsExpiryAlertsOff"
 >;
 
-/** FieldErrors are the errors shown beside fields. */
-export type FieldErrors = Partial<Record<MonitorFormField, string>>;
+/** ConditionField names one line of the conditions editor, as the server's errors do. */
+export type ConditionField = `conditions[${number}]`;
+
+/** FieldErrors are the errors shown beside fields (and beside single condition lines). */
+export type FieldErrors = Partial<Record<MonitorFormField | ConditionField, string>>;
 
 /** METHODS are the HTTP methods the form offers. */
 export const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
+/** RECORD_TYPES are the DNS record types a DNS monitor can query. */
+export const RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT", "NS", "SOA", "CAA", "SRV"] as const;
+
+/** DEFAULT_TLS_EXPIRY_DAYS are the server's thresholds when none are given. */
+export const DEFAULT_TLS_EXPIRY_DAYS = "14, 3";
+
 /** NEW_MONITOR is the form of a new monitor: the server's defaults, spelled out. */
 export const NEW_MONITOR: MonitorFormValues = {
+  kind: "http",
   name: "",
   url: "",
   interval: "60",
@@ -49,6 +89,25 @@ export const NEW_MONITOR: MonitorFormValues = {
   keyword: "",
   followRedirects: true,
   ignoreTlsErrors: false,
+  conditions: [],
+  tlsExpiryDays: DEFAULT_TLS_EXPIRY_DAYS,
+  tlsExpiryAlertsOff: false,
+  tcpHost: "",
+  tcpPort: "",
+  tcpTls: false,
+  tcpSend: "",
+  tcpExpect: "",
+  dnsName: "",
+  dnsRecordType: "A",
+  dnsServer: "",
+  dnsExpectation: "any",
+  dnsExpect: "",
+  heartbeatSchedule: "period",
+  heartbeatPeriod: "1 h",
+  heartbeatGrace: "5 min",
+  heartbeatCron: "",
+  // The person's own zone: a cron written for "3 in the morning" means theirs.
+  heartbeatTimezone: browserTimeZone(),
   confirmations: "2",
   recoveryConfirmations: "1",
   reminderMinutes: "0",
@@ -56,18 +115,32 @@ export const NEW_MONITOR: MonitorFormValues = {
   publicBadges: false,
 };
 
-/** valuesOf fills the form from a stored monitor. */
+/**
+ * defaultConfirmations is the server's default count of failures before DOWN: 1 for a
+ * heartbeat, whose deadline already allows for lateness, else 2.
+ */
+export function defaultConfirmations(kind: KindName): string {
+  return kind === "heartbeat" ? "1" : "2";
+}
+
+/**
+ * valuesOf fills the form from a stored monitor. The fields of the other kinds keep the new
+ * monitor's defaults, so switching kinds while editing starts from sensible values.
+ */
 export function valuesOf(monitor: Monitor): MonitorFormValues {
-  return {
+  const kind = kindOf(monitor);
+  const values: MonitorFormValues = {
+    ...NEW_MONITOR,
+    kind,
     name: monitor.name,
-    url: monitor.url,
-    interval: String(monitor.intervalSeconds),
-    timeout: String(monitor.timeoutMs),
-    method: monitor.method,
-    expectedStatus: formatExpectedStatus(monitor.expectedStatus),
-    keyword: monitor.keyword ?? "",
-    followRedirects: monitor.followRedirects,
     ignoreTlsErrors: monitor.ignoreTlsErrors,
+    // Stored thresholds are the ones in force, defaults resolved; none on a monitor with a
+    // certificate means they were turned off.
+    tlsExpiryDays:
+      monitor.tlsExpiryAlertDays.length > 0
+        ? monitor.tlsExpiryAlertDays.join(", ")
+        : DEFAULT_TLS_EXPIRY_DAYS,
+    tlsExpiryAlertsOff: hasCertificate(monitor) && monitor.tlsExpiryAlertDays.length === 0,
     // 0 is no valid count: a monitor stored before alerts existed gets the server's default.
     confirmations: monitor.confirmations ? String(monitor.confirmations) : "",
     recoveryConfirmations: monitor.recoveryConfirmations
@@ -77,98 +150,65 @@ export function valuesOf(monitor: Monitor): MonitorFormValues {
     alertChannelIds: [...monitor.alertChannelIds],
     publicBadges: monitor.publicBadges,
   };
-}
-
-/**
- * specOf turns the form into the spec to send, or the errors that stop it being sent (only
- * what the form alone can tell: the server checks ranges and says so in its own words).
- * `base` is the monitor being edited: UpdateMonitor replaces the whole spec, so what the form
- * does not show (headers, body, inverted keyword, paused) is carried over from it.
- */
-export function specOf(
-  values: MonitorFormValues,
-  base?: Monitor,
-): { spec: MonitorSpec } | { errors: FieldErrors } {
-  const errors: FieldErrors = {};
-  const interval = wholeNumber(values.interval);
-  if (interval === null) errors.interval = "Enter a whole number of seconds";
-  const timeout = wholeNumber(values.timeout);
-  if (timeout === null) errors.timeout = "Enter a whole number of milliseconds";
-  const expected = parseExpectedStatus(values.expectedStatus);
-  if ("error" in expected) errors.expectedStatus = expected.error;
-  const confirmations = wholeNumber(values.confirmations);
-  if (confirmations === null) errors.confirmations = "Enter a whole number of checks";
-  const recovery = wholeNumber(values.recoveryConfirmations);
-  if (recovery === null) errors.recoveryConfirmations = "Enter a whole number of checks";
-  const reminder = wholeNumber(values.reminderMinutes);
-  if (reminder === null) errors.reminderMinutes = "Enter a whole number of minutes";
-  if (
-    interval === null ||
-    timeout === null ||
-    "error" in expected ||
-    confirmations === null ||
-    recovery === null ||
-    reminder === null
-  ) {
-    return { errors };
+  if (kind !== "heartbeat") {
+    values.interval = String(monitor.intervalSeconds);
+    values.timeout = String(monitor.timeoutMs);
   }
-
-  const keyword = values.keyword === "" ? undefined : values.keyword;
-  return {
-    spec: create(MonitorSpecSchema, {
-      name: values.name.trim(),
-      url: values.url.trim(),
-      method: values.method,
-      headers: base?.headers ?? {},
-      body: base?.body,
-      intervalSeconds: interval,
-      timeoutMs: timeout,
-      expectedStatus: expected.ranges,
-      keyword,
-      invertKeyword: keyword !== undefined && (base?.invertKeyword ?? false),
-      followRedirects: values.followRedirects,
-      ignoreTlsErrors: values.ignoreTlsErrors,
-      enabled: base?.enabled,
-      confirmations,
-      recoveryConfirmations: recovery,
-      reminderMinutes: reminder,
-      alertChannelIds: values.alertChannelIds,
-      publicBadges: values.publicBadges,
-    }),
-  };
-}
-
-/** A blank number is "use the default" (undefined); anything but digits is null. */
-function wholeNumber(text: string): number | undefined | null {
-  const trimmed = text.trim();
-  if (trimmed === "") return undefined;
-  return /^\d{1,9}$/.test(trimmed) ? Number(trimmed) : null;
-}
-
-const FIELD_OF_PATH: [prefix: string, field: MonitorFormField][] = [
-  ["monitor.name", "name"],
-  ["monitor.url", "url"],
-  ["monitor.intervalSeconds", "interval"],
-  ["monitor.timeoutMs", "timeout"],
-  ["monitor.method", "method"],
-  ["monitor.expectedStatus", "expectedStatus"],
-  ["monitor.keyword", "keyword"],
-  ["monitor.invertKeyword", "keyword"],
-  ["monitor.confirmations", "confirmations"],
-  ["monitor.recoveryConfirmations", "recoveryConfirmations"],
-  ["monitor.reminderMinutes", "reminderMinutes"],
-  ["monitor.alertChannelIds", "alertChannelIds"],
-];
-
-/**
- * fieldOfPath maps the request field a server error names ("monitor.expectedStatus[0].min")
- * to the form field it is about; undefined for one the form does not show (headers, body).
- */
-export function fieldOfPath(path: string | undefined): MonitorFormField | undefined {
-  if (!path) return undefined;
-  for (const [prefix, field] of FIELD_OF_PATH) {
-    const next = path.charAt(prefix.length);
-    if (path.startsWith(prefix) && (next === "" || next === "." || next === "[")) return field;
+  if (kind === "http") {
+    values.url = monitor.url;
+    values.method = monitor.method || "GET";
+    values.expectedStatus = formatExpectedStatus(monitor.expectedStatus);
+    values.keyword = monitor.keyword ?? "";
+    values.followRedirects = monitor.followRedirects;
+    values.conditions = [...monitor.conditions];
   }
-  return undefined;
+  if (kind === "tcp" && monitor.tcp) {
+    const tcp = monitor.tcp;
+    values.tcpHost = tcp.host;
+    values.tcpPort = tcp.port ? String(tcp.port) : "";
+    values.tcpTls = tcp.tls;
+    values.tcpSend = tcp.send ?? "";
+    values.tcpExpect = tcp.expect ?? "";
+  }
+  if (kind === "dns" && monitor.dns) {
+    const dns = monitor.dns;
+    values.dnsName = dns.name;
+    values.dnsRecordType = dns.recordType || "A";
+    values.dnsServer = dns.server;
+    values.dnsExpect = dns.expect ?? "";
+    values.dnsExpectation = dns.expectNxdomain
+      ? "nxdomain"
+      : dns.expect === undefined || dns.expect === ""
+        ? "any"
+        : dns.expectExact
+          ? "exact"
+          : "contains";
+  }
+  if (kind === "heartbeat" && monitor.heartbeat) {
+    const beat = monitor.heartbeat;
+    values.heartbeatSchedule = beat.cron ? "cron" : "period";
+    values.heartbeatPeriod = beat.periodSeconds ? formatSeconds(beat.periodSeconds) : "1 h";
+    values.heartbeatGrace = formatSeconds(beat.graceSeconds ?? 300);
+    values.heartbeatCron = beat.cron;
+    values.heartbeatTimezone = beat.timezone || "UTC";
+  }
+  return values;
+}
+
+/** hasCertificate tells whether a stored monitor's target presents a certificate. */
+function hasCertificate(monitor: Monitor): boolean {
+  switch (kindOf(monitor)) {
+    case "http":
+      return /^https:/i.test(monitor.url);
+    case "tcp":
+      return monitor.tcp?.tls ?? false;
+    default:
+      return false;
+  }
+}
+
+/** usesCertificate tells whether the form's target presents a certificate (HTTPS, TLS over TCP). */
+export function usesCertificate(values: MonitorFormValues): boolean {
+  if (values.kind === "http") return /^\s*https:/i.test(values.url);
+  return values.kind === "tcp" && values.tcpTls;
 }

@@ -2,15 +2,12 @@ import type { Client } from "@connectrpc/connect";
 import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
 import type { Monitor, MonitorService } from "../../../../gen/pulsar/v1/monitor_pb";
 import { type ApiProblem, isUnauthenticated, problemOf } from "../../api/errors";
+import { kindOf } from "../../lib/monitor-kind";
+import { specOf } from "./build-spec";
 import { parseExpectedStatus } from "./expected-status";
-import {
-  type FieldErrors,
-  fieldOfPath,
-  type MonitorFormValues,
-  NEW_MONITOR,
-  specOf,
-  valuesOf,
-} from "./form-values";
+import { fieldOfPath, pathOfProblem } from "./field-paths";
+import { type FieldErrors, type MonitorFormValues, NEW_MONITOR, valuesOf } from "./form-values";
+import { parseTlsExpiryDays } from "./tls-expiry-days";
 
 /** MonitorWriter is the part of MonitorService the form needs. */
 export type MonitorWriter = Pick<
@@ -47,6 +44,9 @@ export function useMonitorForm({ client, id, onSaved, onUnauthenticated }: Monit
   const [busy, setBusy] = useState(false);
   /** Counts rejected submits, so the view can move focus to the first field in error. */
   const [rejected, setRejected] = useState(0);
+  /** The values as last rendered: an edit compares against them. */
+  const current = useRef(values);
+  current.current = values;
   const deps = useRef({ onSaved, onUnauthenticated });
   deps.current = { onSaved, onUnauthenticated };
 
@@ -79,9 +79,10 @@ export function useMonitorForm({ client, id, onSaved, onUnauthenticated }: Monit
 
   const change = useCallback(
     <K extends keyof MonitorFormValues>(field: K, value: MonitorFormValues[K]) => {
-      setValues((previous) => ({ ...previous, [field]: value }));
+      const previous = current.current;
+      setValues((held) => ({ ...held, [field]: value }));
       // The message was about the old value.
-      setErrors((previous) => (field in previous ? { ...previous, [field]: undefined } : previous));
+      setErrors((held) => withoutStaleErrors(held, field, previous, value));
     },
     [],
   );
@@ -89,21 +90,32 @@ export function useMonitorForm({ client, id, onSaved, onUnauthenticated }: Monit
   /** blur checks what the form can check by itself as soon as the field is left. */
   const blur = useCallback(
     (field: keyof MonitorFormValues) => {
-      if (field !== "expectedStatus") return;
-      const parsed = parseExpectedStatus(values.expectedStatus);
-      setErrors((previous) => ({
-        ...previous,
-        expectedStatus: "error" in parsed ? parsed.error : undefined,
-      }));
+      if (field === "expectedStatus") {
+        const parsed = parseExpectedStatus(values.expectedStatus);
+        setErrors((previous) => ({
+          ...previous,
+          expectedStatus: "error" in parsed ? parsed.error : undefined,
+        }));
+      } else if (field === "tlsExpiryDays") {
+        const parsed = parseTlsExpiryDays(values.tlsExpiryDays);
+        setErrors((previous) => ({
+          ...previous,
+          tlsExpiryDays: "error" in parsed ? parsed.error : undefined,
+        }));
+      }
     },
-    [values.expectedStatus],
+    [values.expectedStatus, values.tlsExpiryDays],
   );
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (busy) return;
     setFormError(undefined);
-    const built = specOf(values, base);
+    // Blank condition lines are not sent: drop them from the editor too, so that the line a
+    // server error names ("monitor.conditions[2]") is the one shown third.
+    const sent = { ...values, conditions: values.conditions.filter((line) => line.trim() !== "") };
+    if (sent.conditions.length !== values.conditions.length) setValues(sent);
+    const built = specOf(sent, base);
     if ("errors" in built) {
       setErrors(built.errors);
       setRejected((n) => n + 1);
@@ -121,12 +133,39 @@ export function useMonitorForm({ client, id, onSaved, onUnauthenticated }: Monit
       setBusy(false);
       if (isUnauthenticated(error)) deps.current.onUnauthenticated();
       const problem = problemOf(error);
-      const field = fieldOfPath(problem.field);
+      const field = fieldOfPath(pathOfProblem(problem));
       if (field) setErrors({ [field]: problem.message });
       else setFormError(problem.message);
       setRejected((n) => n + 1);
     }
   };
 
-  return { load, values, errors, formError, busy, rejected, change, blur, submit };
+  const storedKind = base && kindOf(base);
+  return { load, values, errors, formError, busy, rejected, storedKind, change, blur, submit };
+}
+
+/**
+ * withoutStaleErrors drops the errors an edit made stale: the field's own; for the conditions,
+ * the message of each line whose text changed, or all of them when a line was added or
+ * removed (the lines they named moved).
+ */
+function withoutStaleErrors<K extends keyof MonitorFormValues>(
+  errors: FieldErrors,
+  field: K,
+  previous: MonitorFormValues,
+  value: MonitorFormValues[K],
+): FieldErrors {
+  if (field === "conditions" && Array.isArray(value)) {
+    const before = previous.conditions;
+    const next: FieldErrors = { ...errors, conditions: undefined };
+    for (const key of Object.keys(errors) as (keyof FieldErrors)[]) {
+      const line = /^conditions\[(\d+)\]$/.exec(key)?.[1];
+      if (line === undefined) continue;
+      if (value.length !== before.length || value[Number(line)] !== before[Number(line)]) {
+        delete next[key];
+      }
+    }
+    return next;
+  }
+  return field in errors ? { ...errors, [field]: undefined } : errors;
 }
