@@ -1,10 +1,10 @@
 import { type Timestamp, timestampDate } from "@bufbuild/protobuf/wkt";
-import { CronExpressionParser } from "cron-parser";
 import type {
   CronRecurrence,
   MaintenanceSpec,
   WeeklyRecurrence,
 } from "../../gen/pulsar/v1/maintenance_pb.js";
+import { requireCronExpression } from "../core/cron-input.js";
 import { InvalidArgumentError } from "../core/errors.js";
 import { requireText } from "../core/text-input.js";
 import { requireUuid } from "../core/validate.js";
@@ -125,32 +125,13 @@ function weekly(value: WeeklyRecurrence) {
   };
 }
 
-// A hashed field ("H", "H/5", "H(0-29)") would resolve differently in each process without a
-// shared seed; plain cron has no need of it.
-const HASHED_FIELD = /(^|[,\s])H(?![A-Za-z])/i;
-
 function cron(value: CronRecurrence, timezone: string) {
-  const field = `${F}.cron.expression`;
-  const expression = value.expression.trim();
-  if (expression.length === 0 || expression.length > MAX_CRON_LENGTH)
-    throw new InvalidArgumentError(field, `must be 1–${MAX_CRON_LENGTH} characters`);
-  // Five fields, minute first: occurrences are then whole minutes, at least 1 minute apart (a
-  // sixth, seconds field is what would allow closer ones).
-  if (expression.split(/\s+/).length !== 5)
-    throw new InvalidArgumentError(
-      field,
-      "must have five fields: minute hour day-of-month month day-of-week",
-    );
-  if (HASHED_FIELD.test(expression))
-    throw new InvalidArgumentError(field, "must not use hashed (H) fields");
-  try {
-    const parsed = CronExpressionParser.parse(expression, { tz: timezone });
-    // An expression that never fires (30 February) would be a maintenance that never is.
-    parsed.next();
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.slice(0, 200) : "it does not parse";
-    throw new InvalidArgumentError(field, `is not a valid cron expression: ${reason}`);
-  }
+  const expression = requireCronExpression(
+    `${F}.cron.expression`,
+    value.expression,
+    timezone,
+    MAX_CRON_LENGTH,
+  );
   return {
     expression,
     durationMinutes: duration(`${F}.cron.durationMinutes`, value.durationMinutes),

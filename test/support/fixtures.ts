@@ -24,6 +24,9 @@ export function specFixture(overrides: Partial<ResolvedMonitorSpec> = {}): Resol
     reminderMinutes: 0,
     alertChannelIds: [],
     publicBadges: false,
+    kind: "http",
+    conditions: [],
+    tlsExpiryAlertDays: [14, 3],
     ...overrides,
   };
 }

@@ -3,6 +3,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { CheckResultSchema } from "../../../gen/pulsar/v1/check_pb.js";
 import { type Monitor, MonitorSchema, MonitorStatus } from "../../../gen/pulsar/v1/monitor_pb.js";
 import { headersFromJson, statusRangesFromJson } from "./monitor-json.js";
+import { kindOfName, kindSpecsFromJson } from "./monitor-kind.js";
 import type { GetMonitorResult } from "./monitors.queries.js";
 
 /**
@@ -20,6 +21,9 @@ export function monitorStatus(row: Pick<MonitorRow, "enabled" | "last_up">): Mon
   if (row.last_up === null) return MonitorStatus.PENDING;
   return row.last_up ? MonitorStatus.UP : MonitorStatus.DOWN;
 }
+
+/** PING_PATH is where heartbeat pings arrive: PING_PATH + token (internal/checks/heartbeat). */
+export const PING_PATH = "/ping/";
 
 /** monitorFromRow turns a row of any monitor query into a pulsar.v1.Monitor. */
 export function monitorFromRow(row: MonitorRow): Monitor {
@@ -45,6 +49,12 @@ export function monitorFromRow(row: MonitorRow): Monitor {
     publicBadges: row.public_badges,
     // Always the organization's to see: it is what their badge URLs are made of.
     publicId: row.public_id,
+    kind: kindOfName(row.kind),
+    ...kindSpecsFromJson(row.kind, row.kind_spec),
+    // The path alone: the service puts PUBLIC_URL before it when one is configured.
+    pingUrl: row.ping_token === null ? "" : `${PING_PATH}${row.ping_token}`,
+    conditions: row.conditions,
+    tlsExpiryAlertDays: row.tls_expiry_alert_days,
     createdAt: timestampFromDate(row.created_at),
     updatedAt: timestampFromDate(row.updated_at),
     status: monitorStatus(row),

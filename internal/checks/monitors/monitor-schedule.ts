@@ -1,5 +1,10 @@
 import { create } from "@bufbuild/protobuf";
-import { type CheckTarget, CheckTargetSchema } from "../../../gen/pulsar/v1/check_pb.js";
+import {
+  type CheckTarget,
+  CheckTargetSchema,
+  type DnsSpec,
+  type TcpSpec,
+} from "../../../gen/pulsar/v1/check_pb.js";
 import type { Monitor } from "../../../gen/pulsar/v1/monitor_pb.js";
 import type { MonitorSchedule } from "../queue/check-queue.js";
 
@@ -18,6 +23,11 @@ export interface CheckSpec {
   invertKeyword: boolean;
   followRedirects: boolean;
   ignoreTlsErrors: boolean;
+  /** Set for a TCP monitor (url is then ""). */
+  tcp?: TcpSpec;
+  /** Set for a DNS monitor (url is then ""). */
+  dns?: DnsSpec;
+  conditions: readonly string[];
 }
 
 /**
@@ -37,6 +47,9 @@ export function checkTargetOf(spec: CheckSpec): CheckTarget {
     invertKeyword: spec.invertKeyword,
     followRedirects: spec.followRedirects,
     ignoreTlsErrors: spec.ignoreTlsErrors,
+    tcp: spec.tcp,
+    dns: spec.dns,
+    conditions: [...spec.conditions],
   });
 }
 

@@ -6,12 +6,15 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 
 export type NumberOrString = number | string;
 
+export type numberArray = (number)[];
+
 export type stringArray = (string)[];
 
 /** 'InsertMonitor' parameters type */
 export interface InsertMonitorParams {
   alertChannelIds: stringArray;
   body?: string | null | void;
+  conditions: stringArray;
   confirmations: number;
   enabled: boolean;
   expectedStatus: Json;
@@ -21,13 +24,17 @@ export interface InsertMonitorParams {
   intervalSeconds: number;
   invertKeyword: boolean;
   keyword?: string | null | void;
+  kind: string;
+  kindSpec?: Json | null | void;
   method: string;
   name: string;
+  newPingToken: string;
   orgId: string;
   publicBadges: boolean;
   recoveryConfirmations: number;
   reminderMinutes: number;
   timeoutMs: number;
+  tlsExpiryAlertDays: numberArray;
   url: string;
 }
 
@@ -35,6 +42,7 @@ export interface InsertMonitorParams {
 export interface InsertMonitorResult {
   alert_channel_ids: stringArray;
   body: string | null;
+  conditions: stringArray;
   confirmations: number;
   created_at: Date;
   enabled: boolean;
@@ -46,17 +54,21 @@ export interface InsertMonitorResult {
   interval_seconds: number;
   invert_keyword: boolean;
   keyword: string | null;
+  kind: string;
+  kind_spec: Json | null;
   last_checked_at: Date | null;
   last_result: Json | null;
   last_up: boolean | null;
   method: string;
   name: string;
+  ping_token: string | null;
   public_badges: boolean;
   public_id: string;
   recovery_confirmations: number;
   reminder_minutes: number;
   seq: string;
   timeout_ms: number;
+  tls_expiry_alert_days: numberArray;
   updated_at: Date;
   url: string;
 }
@@ -67,7 +79,7 @@ export interface InsertMonitorQuery {
   result: InsertMonitorResult;
 }
 
-const insertMonitorIR: any = {"usedParamSet":{"orgId":true,"name":true,"url":true,"method":true,"headers":true,"body":true,"intervalSeconds":true,"timeoutMs":true,"expectedStatus":true,"keyword":true,"invertKeyword":true,"followRedirects":true,"ignoreTlsErrors":true,"enabled":true,"confirmations":true,"recoveryConfirmations":true,"reminderMinutes":true,"publicBadges":true,"alertChannelIds":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":528,"b":534},{"a":1107,"b":1113}]},{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":537,"b":542}]},{"name":"url","required":true,"transform":{"type":"scalar"},"locs":[{"a":545,"b":549}]},{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":552,"b":559}]},{"name":"headers","required":true,"transform":{"type":"scalar"},"locs":[{"a":562,"b":570}]},{"name":"body","required":false,"transform":{"type":"scalar"},"locs":[{"a":573,"b":577}]},{"name":"intervalSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":580,"b":596}]},{"name":"timeoutMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":599,"b":609}]},{"name":"expectedStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":616,"b":631}]},{"name":"keyword","required":false,"transform":{"type":"scalar"},"locs":[{"a":634,"b":641}]},{"name":"invertKeyword","required":true,"transform":{"type":"scalar"},"locs":[{"a":644,"b":658}]},{"name":"followRedirects","required":true,"transform":{"type":"scalar"},"locs":[{"a":661,"b":677}]},{"name":"ignoreTlsErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":680,"b":696}]},{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":699,"b":707}]},{"name":"confirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":714,"b":728}]},{"name":"recoveryConfirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":731,"b":753}]},{"name":"reminderMinutes","required":true,"transform":{"type":"scalar"},"locs":[{"a":756,"b":772}]},{"name":"publicBadges","required":true,"transform":{"type":"scalar"},"locs":[{"a":775,"b":788}]},{"name":"alertChannelIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":968,"b":984}]}],"statement":"-- Inserts the monitor and its monitor_state row in one statement, so neither exists alone.\n-- The foreign key of monitor_state is checked at the end of the statement, when the monitor\n-- row from the sibling CTE is there.\nWITH m AS (\n  INSERT INTO monitors (org_id, name, url, method, headers, body, interval_seconds, timeout_ms,\n    expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled,\n    confirmations, recovery_confirmations, reminder_minutes, public_badges, alert_channel_ids)\n  VALUES (:orgId!, :name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,\n    :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!,\n    :confirmations!, :recoveryConfirmations!, :reminderMinutes!, :publicBadges!,\n    -- Only channels of the organization, in the order given: the service checked them, and\n    -- this keeps a channel deleted meanwhile out.\n    ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)\n      WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)\n      ORDER BY u.n))\n  RETURNING *\n), s AS (\n  INSERT INTO monitor_state (monitor_id) SELECT id FROM m\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id,\n  NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result\nFROM m"};
+const insertMonitorIR: any = {"usedParamSet":{"orgId":true,"name":true,"url":true,"method":true,"headers":true,"body":true,"intervalSeconds":true,"timeoutMs":true,"expectedStatus":true,"keyword":true,"invertKeyword":true,"followRedirects":true,"ignoreTlsErrors":true,"enabled":true,"confirmations":true,"recoveryConfirmations":true,"reminderMinutes":true,"publicBadges":true,"kind":true,"kindSpec":true,"conditions":true,"tlsExpiryAlertDays":true,"newPingToken":true,"alertChannelIds":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":596,"b":602},{"a":1313,"b":1319}]},{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":605,"b":610}]},{"name":"url","required":true,"transform":{"type":"scalar"},"locs":[{"a":613,"b":617}]},{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":620,"b":627}]},{"name":"headers","required":true,"transform":{"type":"scalar"},"locs":[{"a":630,"b":638}]},{"name":"body","required":false,"transform":{"type":"scalar"},"locs":[{"a":641,"b":645}]},{"name":"intervalSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":648,"b":664}]},{"name":"timeoutMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":667,"b":677}]},{"name":"expectedStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":684,"b":699}]},{"name":"keyword","required":false,"transform":{"type":"scalar"},"locs":[{"a":702,"b":709}]},{"name":"invertKeyword","required":true,"transform":{"type":"scalar"},"locs":[{"a":712,"b":726}]},{"name":"followRedirects","required":true,"transform":{"type":"scalar"},"locs":[{"a":729,"b":745}]},{"name":"ignoreTlsErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":748,"b":764}]},{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":767,"b":775}]},{"name":"confirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":782,"b":796}]},{"name":"recoveryConfirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":799,"b":821}]},{"name":"reminderMinutes","required":true,"transform":{"type":"scalar"},"locs":[{"a":824,"b":840}]},{"name":"publicBadges","required":true,"transform":{"type":"scalar"},"locs":[{"a":843,"b":856}]},{"name":"kind","required":true,"transform":{"type":"scalar"},"locs":[{"a":859,"b":864},{"a":951,"b":956}]},{"name":"kindSpec","required":false,"transform":{"type":"scalar"},"locs":[{"a":871,"b":879}]},{"name":"conditions","required":true,"transform":{"type":"scalar"},"locs":[{"a":882,"b":893}]},{"name":"tlsExpiryAlertDays","required":true,"transform":{"type":"scalar"},"locs":[{"a":904,"b":923}]},{"name":"newPingToken","required":true,"transform":{"type":"scalar"},"locs":[{"a":977,"b":990}]},{"name":"alertChannelIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1174,"b":1190}]}],"statement":"-- Inserts the monitor and its monitor_state row in one statement, so neither exists alone.\n-- The foreign key of monitor_state is checked at the end of the statement, when the monitor\n-- row from the sibling CTE is there.\nWITH m AS (\n  INSERT INTO monitors (org_id, name, url, method, headers, body, interval_seconds, timeout_ms,\n    expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled,\n    confirmations, recovery_confirmations, reminder_minutes, public_badges, kind, kind_spec,\n    conditions, tls_expiry_alert_days, ping_token, alert_channel_ids)\n  VALUES (:orgId!, :name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,\n    :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!,\n    :confirmations!, :recoveryConfirmations!, :reminderMinutes!, :publicBadges!, :kind!,\n    :kindSpec, :conditions!::text[], :tlsExpiryAlertDays!::integer[],\n    CASE WHEN :kind! = 'heartbeat' THEN :newPingToken! END,\n    -- Only channels of the organization, in the order given: the service checked them, and\n    -- this keeps a channel deleted meanwhile out.\n    ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)\n      WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)\n      ORDER BY u.n))\n  RETURNING *\n), s AS (\n  INSERT INTO monitor_state (monitor_id) SELECT id FROM m\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,\n  m.ping_token,\n  NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result\nFROM m"};
 
 /**
  * Query generated from SQL:
@@ -78,10 +90,13 @@ const insertMonitorIR: any = {"usedParamSet":{"orgId":true,"name":true,"url":tru
  * WITH m AS (
  *   INSERT INTO monitors (org_id, name, url, method, headers, body, interval_seconds, timeout_ms,
  *     expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled,
- *     confirmations, recovery_confirmations, reminder_minutes, public_badges, alert_channel_ids)
+ *     confirmations, recovery_confirmations, reminder_minutes, public_badges, kind, kind_spec,
+ *     conditions, tls_expiry_alert_days, ping_token, alert_channel_ids)
  *   VALUES (:orgId!, :name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,
  *     :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!,
- *     :confirmations!, :recoveryConfirmations!, :reminderMinutes!, :publicBadges!,
+ *     :confirmations!, :recoveryConfirmations!, :reminderMinutes!, :publicBadges!, :kind!,
+ *     :kindSpec, :conditions!::text[], :tlsExpiryAlertDays!::integer[],
+ *     CASE WHEN :kind! = 'heartbeat' THEN :newPingToken! END,
  *     -- Only channels of the organization, in the order given: the service checked them, and
  *     -- this keeps a channel deleted meanwhile out.
  *     ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)
@@ -95,7 +110,8 @@ const insertMonitorIR: any = {"usedParamSet":{"orgId":true,"name":true,"url":tru
  *   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
  *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
  *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
- *   m.public_badges, m.public_id,
+ *   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+ *   m.ping_token,
  *   NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result
  * FROM m
  * ```
@@ -107,6 +123,7 @@ export const insertMonitor = new PreparedQuery<InsertMonitorParams,InsertMonitor
 export interface UpdateMonitorParams {
   alertChannelIds: stringArray;
   body?: string | null | void;
+  conditions: stringArray;
   confirmations: number;
   enabled: boolean;
   expectedStatus: Json;
@@ -117,13 +134,17 @@ export interface UpdateMonitorParams {
   intervalSeconds: number;
   invertKeyword: boolean;
   keyword?: string | null | void;
+  kind: string;
+  kindSpec?: Json | null | void;
   method: string;
   name: string;
+  newPingToken: string;
   orgId: string;
   publicBadges: boolean;
   recoveryConfirmations: number;
   reminderMinutes: number;
   timeoutMs: number;
+  tlsExpiryAlertDays: numberArray;
   url: string;
 }
 
@@ -131,6 +152,7 @@ export interface UpdateMonitorParams {
 export interface UpdateMonitorResult {
   alert_channel_ids: stringArray;
   body: string | null;
+  conditions: stringArray;
   confirmations: number;
   created_at: Date;
   enabled: boolean;
@@ -142,17 +164,21 @@ export interface UpdateMonitorResult {
   interval_seconds: number;
   invert_keyword: boolean;
   keyword: string | null;
+  kind: string;
+  kind_spec: Json | null;
   last_checked_at: Date | null;
   last_result: Json | null;
   last_up: boolean | null;
   method: string;
   name: string;
+  ping_token: string | null;
   public_badges: boolean;
   public_id: string;
   recovery_confirmations: number;
   reminder_minutes: number;
   seq: string;
   timeout_ms: number;
+  tls_expiry_alert_days: numberArray;
   updated_at: Date;
   url: string;
 }
@@ -163,7 +189,7 @@ export interface UpdateMonitorQuery {
   result: UpdateMonitorResult;
 }
 
-const updateMonitorIR: any = {"usedParamSet":{"name":true,"url":true,"method":true,"headers":true,"body":true,"intervalSeconds":true,"timeoutMs":true,"expectedStatus":true,"keyword":true,"invertKeyword":true,"followRedirects":true,"ignoreTlsErrors":true,"enabled":true,"confirmations":true,"recoveryConfirmations":true,"reminderMinutes":true,"publicBadges":true,"alertChannelIds":true,"orgId":true,"id":true},"params":[{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":135,"b":140}]},{"name":"url","required":true,"transform":{"type":"scalar"},"locs":[{"a":149,"b":153}]},{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":165,"b":172}]},{"name":"headers","required":true,"transform":{"type":"scalar"},"locs":[{"a":185,"b":193}]},{"name":"body","required":false,"transform":{"type":"scalar"},"locs":[{"a":207,"b":211}]},{"name":"intervalSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":233,"b":249}]},{"name":"timeoutMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":265,"b":275}]},{"name":"expectedStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":300,"b":315}]},{"name":"keyword","required":false,"transform":{"type":"scalar"},"locs":[{"a":328,"b":335}]},{"name":"invertKeyword","required":true,"transform":{"type":"scalar"},"locs":[{"a":355,"b":369}]},{"name":"followRedirects","required":true,"transform":{"type":"scalar"},"locs":[{"a":395,"b":411}]},{"name":"ignoreTlsErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":434,"b":450}]},{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":467,"b":475}]},{"name":"confirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":494,"b":508}]},{"name":"recoveryConfirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":540,"b":562}]},{"name":"reminderMinutes","required":true,"transform":{"type":"scalar"},"locs":[{"a":584,"b":600}]},{"name":"publicBadges","required":true,"transform":{"type":"scalar"},"locs":[{"a":623,"b":636}]},{"name":"alertChannelIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":693,"b":709}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":832,"b":838},{"a":916,"b":922}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":898,"b":901}]}],"statement":"-- Replaces the whole spec (absent optional fields were resolved to their defaults upstream).\nWITH m AS (\n  UPDATE monitors SET name = :name!, url = :url!, method = :method!, headers = :headers!,\n    body = :body, interval_seconds = :intervalSeconds!, timeout_ms = :timeoutMs!,\n    expected_status = :expectedStatus!, keyword = :keyword, invert_keyword = :invertKeyword!,\n    follow_redirects = :followRedirects!, ignore_tls_errors = :ignoreTlsErrors!,\n    enabled = :enabled!, confirmations = :confirmations!,\n    recovery_confirmations = :recoveryConfirmations!, reminder_minutes = :reminderMinutes!,\n    public_badges = :publicBadges!,\n    alert_channel_ids = ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)\n      WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)\n      ORDER BY u.n),\n    updated_at = now()\n  WHERE id = :id! AND org_id = :orgId!\n  RETURNING *\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id,\n  s.last_checked_at, s.last_up, s.last_result\nFROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id"};
+const updateMonitorIR: any = {"usedParamSet":{"name":true,"url":true,"method":true,"headers":true,"body":true,"intervalSeconds":true,"timeoutMs":true,"expectedStatus":true,"keyword":true,"invertKeyword":true,"followRedirects":true,"ignoreTlsErrors":true,"enabled":true,"confirmations":true,"recoveryConfirmations":true,"reminderMinutes":true,"publicBadges":true,"kind":true,"kindSpec":true,"conditions":true,"tlsExpiryAlertDays":true,"newPingToken":true,"alertChannelIds":true,"orgId":true,"id":true},"params":[{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":135,"b":140}]},{"name":"url","required":true,"transform":{"type":"scalar"},"locs":[{"a":149,"b":153}]},{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":165,"b":172}]},{"name":"headers","required":true,"transform":{"type":"scalar"},"locs":[{"a":185,"b":193}]},{"name":"body","required":false,"transform":{"type":"scalar"},"locs":[{"a":207,"b":211}]},{"name":"intervalSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":233,"b":249}]},{"name":"timeoutMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":265,"b":275}]},{"name":"expectedStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":300,"b":315}]},{"name":"keyword","required":false,"transform":{"type":"scalar"},"locs":[{"a":328,"b":335}]},{"name":"invertKeyword","required":true,"transform":{"type":"scalar"},"locs":[{"a":355,"b":369}]},{"name":"followRedirects","required":true,"transform":{"type":"scalar"},"locs":[{"a":395,"b":411}]},{"name":"ignoreTlsErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":434,"b":450}]},{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":467,"b":475}]},{"name":"confirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":494,"b":508}]},{"name":"recoveryConfirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":540,"b":562}]},{"name":"reminderMinutes","required":true,"transform":{"type":"scalar"},"locs":[{"a":584,"b":600}]},{"name":"publicBadges","required":true,"transform":{"type":"scalar"},"locs":[{"a":623,"b":636}]},{"name":"kind","required":true,"transform":{"type":"scalar"},"locs":[{"a":646,"b":651},{"a":890,"b":895}]},{"name":"kindSpec","required":false,"transform":{"type":"scalar"},"locs":[{"a":666,"b":674}]},{"name":"conditions","required":true,"transform":{"type":"scalar"},"locs":[{"a":694,"b":705}]},{"name":"tlsExpiryAlertDays","required":true,"transform":{"type":"scalar"},"locs":[{"a":740,"b":759}]},{"name":"newPingToken","required":true,"transform":{"type":"scalar"},"locs":[{"a":937,"b":950}]},{"name":"alertChannelIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1012,"b":1028}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":1151,"b":1157},{"a":1235,"b":1241}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":1217,"b":1220}]}],"statement":"-- Replaces the whole spec (absent optional fields were resolved to their defaults upstream).\nWITH m AS (\n  UPDATE monitors SET name = :name!, url = :url!, method = :method!, headers = :headers!,\n    body = :body, interval_seconds = :intervalSeconds!, timeout_ms = :timeoutMs!,\n    expected_status = :expectedStatus!, keyword = :keyword, invert_keyword = :invertKeyword!,\n    follow_redirects = :followRedirects!, ignore_tls_errors = :ignoreTlsErrors!,\n    enabled = :enabled!, confirmations = :confirmations!,\n    recovery_confirmations = :recoveryConfirmations!, reminder_minutes = :reminderMinutes!,\n    public_badges = :publicBadges!, kind = :kind!, kind_spec = :kindSpec,\n    conditions = :conditions!::text[], tls_expiry_alert_days = :tlsExpiryAlertDays!::integer[],\n    -- A heartbeat keeps its URL across edits; a monitor that becomes one gets a new one.\n    ping_token = CASE WHEN :kind! = 'heartbeat' THEN COALESCE(ping_token, :newPingToken!) END,\n    alert_channel_ids = ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)\n      WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)\n      ORDER BY u.n),\n    updated_at = now()\n  WHERE id = :id! AND org_id = :orgId!\n  RETURNING *\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,\n  m.ping_token,\n  s.last_checked_at, s.last_up, s.last_result\nFROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id"};
 
 /**
  * Query generated from SQL:
@@ -176,7 +202,10 @@ const updateMonitorIR: any = {"usedParamSet":{"name":true,"url":true,"method":tr
  *     follow_redirects = :followRedirects!, ignore_tls_errors = :ignoreTlsErrors!,
  *     enabled = :enabled!, confirmations = :confirmations!,
  *     recovery_confirmations = :recoveryConfirmations!, reminder_minutes = :reminderMinutes!,
- *     public_badges = :publicBadges!,
+ *     public_badges = :publicBadges!, kind = :kind!, kind_spec = :kindSpec,
+ *     conditions = :conditions!::text[], tls_expiry_alert_days = :tlsExpiryAlertDays!::integer[],
+ *     -- A heartbeat keeps its URL across edits; a monitor that becomes one gets a new one.
+ *     ping_token = CASE WHEN :kind! = 'heartbeat' THEN COALESCE(ping_token, :newPingToken!) END,
  *     alert_channel_ids = ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)
  *       WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)
  *       ORDER BY u.n),
@@ -188,7 +217,8 @@ const updateMonitorIR: any = {"usedParamSet":{"name":true,"url":true,"method":tr
  *   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
  *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
  *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
- *   m.public_badges, m.public_id,
+ *   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+ *   m.ping_token,
  *   s.last_checked_at, s.last_up, s.last_result
  * FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id
  * ```
@@ -207,6 +237,7 @@ export interface SetMonitorEnabledParams {
 export interface SetMonitorEnabledResult {
   alert_channel_ids: stringArray;
   body: string | null;
+  conditions: stringArray;
   confirmations: number;
   created_at: Date;
   enabled: boolean;
@@ -218,17 +249,21 @@ export interface SetMonitorEnabledResult {
   interval_seconds: number;
   invert_keyword: boolean;
   keyword: string | null;
+  kind: string;
+  kind_spec: Json | null;
   last_checked_at: Date | null;
   last_result: Json | null;
   last_up: boolean | null;
   method: string;
   name: string;
+  ping_token: string | null;
   public_badges: boolean;
   public_id: string;
   recovery_confirmations: number;
   reminder_minutes: number;
   seq: string;
   timeout_ms: number;
+  tls_expiry_alert_days: numberArray;
   updated_at: Date;
   url: string;
 }
@@ -239,7 +274,7 @@ export interface SetMonitorEnabledQuery {
   result: SetMonitorEnabledResult;
 }
 
-const setMonitorEnabledIR: any = {"usedParamSet":{"enabled":true,"id":true,"orgId":true},"params":[{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":44,"b":52}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":87,"b":90}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":105,"b":111}]}],"statement":"WITH m AS (\n  UPDATE monitors SET enabled = :enabled!, updated_at = now()\n  WHERE id = :id! AND org_id = :orgId!\n  RETURNING *\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id,\n  s.last_checked_at, s.last_up, s.last_result\nFROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id"};
+const setMonitorEnabledIR: any = {"usedParamSet":{"enabled":true,"id":true,"orgId":true},"params":[{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":44,"b":52}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":87,"b":90}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":105,"b":111}]}],"statement":"WITH m AS (\n  UPDATE monitors SET enabled = :enabled!, updated_at = now()\n  WHERE id = :id! AND org_id = :orgId!\n  RETURNING *\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,\n  m.ping_token,\n  s.last_checked_at, s.last_up, s.last_result\nFROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id"};
 
 /**
  * Query generated from SQL:
@@ -253,7 +288,8 @@ const setMonitorEnabledIR: any = {"usedParamSet":{"enabled":true,"id":true,"orgI
  *   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
  *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
  *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
- *   m.public_badges, m.public_id,
+ *   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+ *   m.ping_token,
  *   s.last_checked_at, s.last_up, s.last_result
  * FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id
  * ```
@@ -309,6 +345,7 @@ export interface GetMonitorParams {
 export interface GetMonitorResult {
   alert_channel_ids: stringArray;
   body: string | null;
+  conditions: stringArray;
   confirmations: number;
   created_at: Date;
   enabled: boolean;
@@ -320,17 +357,21 @@ export interface GetMonitorResult {
   interval_seconds: number;
   invert_keyword: boolean;
   keyword: string | null;
+  kind: string;
+  kind_spec: Json | null;
   last_checked_at: Date | null;
   last_result: Json | null;
   last_up: boolean | null;
   method: string;
   name: string;
+  ping_token: string | null;
   public_badges: boolean;
   public_id: string;
   recovery_confirmations: number;
   reminder_minutes: number;
   seq: string;
   timeout_ms: number;
+  tls_expiry_alert_days: numberArray;
   updated_at: Date;
   url: string;
 }
@@ -341,7 +382,7 @@ export interface GetMonitorQuery {
   result: GetMonitorResult;
 }
 
-const getMonitorIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":657,"b":660}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":677,"b":683}]}],"statement":"-- Every read and write by id is scoped to the caller's organization: another organization's\n-- monitor is exactly as absent as one that does not exist.\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id,\n  s.last_checked_at, s.last_up, s.last_result\nFROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id\nWHERE m.id = :id! AND m.org_id = :orgId!"};
+const getMonitorIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":733,"b":736}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":753,"b":759}]}],"statement":"-- Every read and write by id is scoped to the caller's organization: another organization's\n-- monitor is exactly as absent as one that does not exist.\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,\n  m.ping_token,\n  s.last_checked_at, s.last_up, s.last_result\nFROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id\nWHERE m.id = :id! AND m.org_id = :orgId!"};
 
 /**
  * Query generated from SQL:
@@ -352,7 +393,8 @@ const getMonitorIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"n
  *   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
  *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
  *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
- *   m.public_badges, m.public_id,
+ *   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+ *   m.ping_token,
  *   s.last_checked_at, s.last_up, s.last_result
  * FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
  * WHERE m.id = :id! AND m.org_id = :orgId!
@@ -364,6 +406,7 @@ export const getMonitor = new PreparedQuery<GetMonitorParams,GetMonitorResult>(g
 /** 'ListMonitorsPage' parameters type */
 export interface ListMonitorsPageParams {
   afterSeq: NumberOrString;
+  kind: string;
   limit: NumberOrString;
   orgId: string;
 }
@@ -372,6 +415,7 @@ export interface ListMonitorsPageParams {
 export interface ListMonitorsPageResult {
   alert_channel_ids: stringArray;
   body: string | null;
+  conditions: stringArray;
   confirmations: number;
   created_at: Date;
   enabled: boolean;
@@ -383,17 +427,21 @@ export interface ListMonitorsPageResult {
   interval_seconds: number;
   invert_keyword: boolean;
   keyword: string | null;
+  kind: string;
+  kind_spec: Json | null;
   last_checked_at: Date | null;
   last_result: Json | null;
   last_up: boolean | null;
   method: string;
   name: string;
+  ping_token: string | null;
   public_badges: boolean;
   public_id: string;
   recovery_confirmations: number;
   reminder_minutes: number;
   seq: string;
   timeout_ms: number;
+  tls_expiry_alert_days: numberArray;
   updated_at: Date;
   url: string;
 }
@@ -404,7 +452,7 @@ export interface ListMonitorsPageQuery {
   result: ListMonitorsPageResult;
 }
 
-const listMonitorsPageIR: any = {"usedParamSet":{"orgId":true,"afterSeq":true,"limit":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":747,"b":753}]},{"name":"afterSeq","required":true,"transform":{"type":"scalar"},"locs":[{"a":767,"b":776}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":799,"b":805}]}],"statement":"-- One organization's monitors (index monitors_org_seq). Keyset pagination on seq: stable under inserts and deletes, and each page costs the same\n-- however deep it is. The latest result comes from monitor_state, never from check_results.\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id,\n  s.last_checked_at, s.last_up, s.last_result\nFROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id\nWHERE m.org_id = :orgId! AND m.seq > :afterSeq!\nORDER BY m.seq\nLIMIT :limit!"};
+const listMonitorsPageIR: any = {"usedParamSet":{"orgId":true,"afterSeq":true,"kind":true,"limit":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":823,"b":829}]},{"name":"afterSeq","required":true,"transform":{"type":"scalar"},"locs":[{"a":843,"b":852}]},{"name":"kind","required":true,"transform":{"type":"scalar"},"locs":[{"a":859,"b":864},{"a":883,"b":888}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":912,"b":918}]}],"statement":"-- One organization's monitors (index monitors_org_seq). Keyset pagination on seq: stable under inserts and deletes, and each page costs the same\n-- however deep it is. The latest result comes from monitor_state, never from check_results.\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,\n  m.ping_token,\n  s.last_checked_at, s.last_up, s.last_result\nFROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id\nWHERE m.org_id = :orgId! AND m.seq > :afterSeq! AND (:kind! = '' OR m.kind = :kind!)\nORDER BY m.seq\nLIMIT :limit!"};
 
 /**
  * Query generated from SQL:
@@ -415,10 +463,11 @@ const listMonitorsPageIR: any = {"usedParamSet":{"orgId":true,"afterSeq":true,"l
  *   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
  *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
  *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
- *   m.public_badges, m.public_id,
+ *   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+ *   m.ping_token,
  *   s.last_checked_at, s.last_up, s.last_result
  * FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
- * WHERE m.org_id = :orgId! AND m.seq > :afterSeq!
+ * WHERE m.org_id = :orgId! AND m.seq > :afterSeq! AND (:kind! = '' OR m.kind = :kind!)
  * ORDER BY m.seq
  * LIMIT :limit!
  * ```
@@ -435,6 +484,7 @@ export interface ListEnabledSchedulesPageParams {
 /** 'ListEnabledSchedulesPage' return type */
 export interface ListEnabledSchedulesPageResult {
   body: string | null;
+  conditions: stringArray;
   expected_status: Json;
   follow_redirects: boolean;
   headers: Json;
@@ -443,6 +493,8 @@ export interface ListEnabledSchedulesPageResult {
   interval_seconds: number;
   invert_keyword: boolean;
   keyword: string | null;
+  kind: string;
+  kind_spec: Json | null;
   method: string;
   org_id: string | null;
   seq: string;
@@ -456,16 +508,18 @@ export interface ListEnabledSchedulesPageQuery {
   result: ListEnabledSchedulesPageResult;
 }
 
-const listEnabledSchedulesPageIR: any = {"usedParamSet":{"afterSeq":true,"limit":true},"params":[{"name":"afterSeq","required":true,"transform":{"type":"scalar"},"locs":[{"a":278,"b":287}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":308,"b":314}]}],"statement":"-- What the scheduler needs of each enabled monitor, a page at a time by seq.\nSELECT id, seq, org_id, url, method, headers, body, interval_seconds, timeout_ms,\n  expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors\nFROM monitors\nWHERE enabled AND seq > :afterSeq!\nORDER BY seq\nLIMIT :limit!"};
+const listEnabledSchedulesPageIR: any = {"usedParamSet":{"afterSeq":true,"limit":true},"params":[{"name":"afterSeq","required":true,"transform":{"type":"scalar"},"locs":[{"a":420,"b":429}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":450,"b":456}]}],"statement":"-- What the scheduler needs of each enabled monitor, a page at a time by seq. Heartbeat monitors\n-- are not checked: their pings arrive (internal/checks/heartbeat).\nSELECT id, seq, org_id, url, method, headers, body, interval_seconds, timeout_ms,\n  expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, kind, kind_spec,\n  conditions\nFROM monitors\nWHERE enabled AND kind <> 'heartbeat' AND seq > :afterSeq!\nORDER BY seq\nLIMIT :limit!"};
 
 /**
  * Query generated from SQL:
  * ```
- * -- What the scheduler needs of each enabled monitor, a page at a time by seq.
+ * -- What the scheduler needs of each enabled monitor, a page at a time by seq. Heartbeat monitors
+ * -- are not checked: their pings arrive (internal/checks/heartbeat).
  * SELECT id, seq, org_id, url, method, headers, body, interval_seconds, timeout_ms,
- *   expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors
+ *   expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, kind, kind_spec,
+ *   conditions
  * FROM monitors
- * WHERE enabled AND seq > :afterSeq!
+ * WHERE enabled AND kind <> 'heartbeat' AND seq > :afterSeq!
  * ORDER BY seq
  * LIMIT :limit!
  * ```
@@ -487,12 +541,13 @@ export interface CountEnabledMonitorsQuery {
   result: CountEnabledMonitorsResult;
 }
 
-const countEnabledMonitorsIR: any = {"usedParamSet":{},"params":[],"statement":"SELECT count(*)::integer AS \"count!\" FROM monitors WHERE enabled"};
+const countEnabledMonitorsIR: any = {"usedParamSet":{},"params":[],"statement":"-- The monitors that have a job scheduler: every enabled one but heartbeats.\nSELECT count(*)::integer AS \"count!\" FROM monitors WHERE enabled AND kind <> 'heartbeat'"};
 
 /**
  * Query generated from SQL:
  * ```
- * SELECT count(*)::integer AS "count!" FROM monitors WHERE enabled
+ * -- The monitors that have a job scheduler: every enabled one but heartbeats.
+ * SELECT count(*)::integer AS "count!" FROM monitors WHERE enabled AND kind <> 'heartbeat'
  * ```
  */
 export const countEnabledMonitors = new PreparedQuery<CountEnabledMonitorsParams,CountEnabledMonitorsResult>(countEnabledMonitorsIR);

@@ -5,10 +5,13 @@
 WITH m AS (
   INSERT INTO monitors (org_id, name, url, method, headers, body, interval_seconds, timeout_ms,
     expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled,
-    confirmations, recovery_confirmations, reminder_minutes, public_badges, alert_channel_ids)
+    confirmations, recovery_confirmations, reminder_minutes, public_badges, kind, kind_spec,
+    conditions, tls_expiry_alert_days, ping_token, alert_channel_ids)
   VALUES (:orgId!, :name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,
     :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!,
-    :confirmations!, :recoveryConfirmations!, :reminderMinutes!, :publicBadges!,
+    :confirmations!, :recoveryConfirmations!, :reminderMinutes!, :publicBadges!, :kind!,
+    :kindSpec, :conditions!::text[], :tlsExpiryAlertDays!::integer[],
+    CASE WHEN :kind! = 'heartbeat' THEN :newPingToken! END,
     -- Only channels of the organization, in the order given: the service checked them, and
     -- this keeps a channel deleted meanwhile out.
     ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)
@@ -22,7 +25,8 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
-  m.public_badges, m.public_id,
+  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+  m.ping_token,
   NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result
 FROM m;
 
@@ -35,7 +39,10 @@ WITH m AS (
     follow_redirects = :followRedirects!, ignore_tls_errors = :ignoreTlsErrors!,
     enabled = :enabled!, confirmations = :confirmations!,
     recovery_confirmations = :recoveryConfirmations!, reminder_minutes = :reminderMinutes!,
-    public_badges = :publicBadges!,
+    public_badges = :publicBadges!, kind = :kind!, kind_spec = :kindSpec,
+    conditions = :conditions!::text[], tls_expiry_alert_days = :tlsExpiryAlertDays!::integer[],
+    -- A heartbeat keeps its URL across edits; a monitor that becomes one gets a new one.
+    ping_token = CASE WHEN :kind! = 'heartbeat' THEN COALESCE(ping_token, :newPingToken!) END,
     alert_channel_ids = ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)
       WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)
       ORDER BY u.n),
@@ -47,7 +54,8 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
-  m.public_badges, m.public_id,
+  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+  m.ping_token,
   s.last_checked_at, s.last_up, s.last_result
 FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id;
 
@@ -61,7 +69,8 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
-  m.public_badges, m.public_id,
+  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+  m.ping_token,
   s.last_checked_at, s.last_up, s.last_result
 FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id;
 
@@ -85,7 +94,8 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
-  m.public_badges, m.public_id,
+  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+  m.ping_token,
   s.last_checked_at, s.last_up, s.last_result
 FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
 WHERE m.id = :id! AND m.org_id = :orgId!;
@@ -97,24 +107,28 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
-  m.public_badges, m.public_id,
+  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+  m.ping_token,
   s.last_checked_at, s.last_up, s.last_result
 FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
-WHERE m.org_id = :orgId! AND m.seq > :afterSeq!
+WHERE m.org_id = :orgId! AND m.seq > :afterSeq! AND (:kind! = '' OR m.kind = :kind!)
 ORDER BY m.seq
 LIMIT :limit!;
 
 /* @name ListEnabledSchedulesPage */
--- What the scheduler needs of each enabled monitor, a page at a time by seq.
+-- What the scheduler needs of each enabled monitor, a page at a time by seq. Heartbeat monitors
+-- are not checked: their pings arrive (internal/checks/heartbeat).
 SELECT id, seq, org_id, url, method, headers, body, interval_seconds, timeout_ms,
-  expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors
+  expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, kind, kind_spec,
+  conditions
 FROM monitors
-WHERE enabled AND seq > :afterSeq!
+WHERE enabled AND kind <> 'heartbeat' AND seq > :afterSeq!
 ORDER BY seq
 LIMIT :limit!;
 
 /* @name CountEnabledMonitors */
-SELECT count(*)::integer AS "count!" FROM monitors WHERE enabled;
+-- The monitors that have a job scheduler: every enabled one but heartbeats.
+SELECT count(*)::integer AS "count!" FROM monitors WHERE enabled AND kind <> 'heartbeat';
 
 /* @name FilterOwnedMonitorIds */
 -- Which of the given ids are monitors of the organization.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { MonitorStatus } from "../../../gen/pulsar/v1/monitor_pb.js";
+import { MonitorKind, MonitorStatus } from "../../../gen/pulsar/v1/monitor_pb.js";
 import { createTestOrg } from "../../../test/support/accounts.js";
 import { MINUTE, resultFixture, specFixture } from "../../../test/support/fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
@@ -56,7 +56,7 @@ describe("monitors", () => {
     const read = await getMonitor(db.pool, org, created.id);
 
     expect(read).toEqual(created);
-    expect(read).toMatchObject({ ...spec, status: MonitorStatus.PENDING });
+    expect(read).toMatchObject({ ...spec, kind: MonitorKind.HTTP, status: MonitorStatus.PENDING });
     expect(read?.lastResult).toBeUndefined();
     expect(read?.createdAt).toBeDefined();
     const owner = await db.pool.query<{ org_id: string }>(

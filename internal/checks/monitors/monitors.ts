@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import type { DnsSpec, HeartbeatSpec, TcpSpec } from "../../../gen/pulsar/v1/check_pb.js";
 import type { Monitor } from "../../../gen/pulsar/v1/monitor_pb.js";
 import { connection } from "../../db/connection.js";
 import { toJsonParam } from "../../db/json.js";
@@ -5,6 +7,7 @@ import type { KeysetPage } from "../../db/keyset-page.js";
 import type { Queryable } from "../../db/pool.js";
 import type { MonitorSchedule } from "../queue/check-queue.js";
 import { headersFromJson, type StatusRangeJson, statusRangesFromJson } from "./monitor-json.js";
+import { kindSpecJson, kindSpecsFromJson, type MonitorKindName } from "./monitor-kind.js";
 import { monitorFromRow } from "./monitor-row.js";
 import { checkTargetOf } from "./monitor-schedule.js";
 import * as q from "./monitors.queries.js";
@@ -40,6 +43,16 @@ export interface ResolvedMonitorSpec {
   alertChannelIds: string[];
   /** Serve this monitor's badges to anyone at /badge/<publicId>/… (internal/badges). */
   publicBadges: boolean;
+  /** What is checked: an HTTP(S) URL (url and the HTTP fields), or tcp, dns or heartbeat. */
+  kind: MonitorKindName;
+  tcp?: TcpSpec;
+  dns?: DnsSpec;
+  /** With its defaults resolved: graceSeconds set, periodSeconds 0 when cron is set. */
+  heartbeat?: HeartbeatSpec;
+  /** HTTP conditions, each parsed once already by the caller. */
+  conditions: string[];
+  /** Days left on a certificate at which to alert, largest first; empty for none. */
+  tlsExpiryAlertDays: number[];
 }
 
 /** MonitorsPage is one page of listMonitorsPage. */
@@ -60,12 +73,23 @@ export interface EnabledSchedulesPage {
 // seq is an identity column starting at 1, so 0 is before every row.
 const FIRST = "0";
 
-const specParams = (spec: ResolvedMonitorSpec) => ({
-  ...spec,
-  headers: toJsonParam(spec.headers),
-  // Only min and max: a StatusRange message would otherwise bring its $typeName along.
-  expectedStatus: toJsonParam(spec.expectedStatus.map(({ min, max }) => ({ min, max }))),
-});
+/**
+ * newPingToken is a heartbeat's secret: 144 random bits, 24 URL-safe characters. Kept only
+ * when the monitor is (or becomes) a heartbeat; an existing one survives edits.
+ */
+const newPingToken = () => randomBytes(18).toString("base64url");
+
+const specParams = (spec: ResolvedMonitorSpec) => {
+  const kindSpec = kindSpecJson(spec.kind, spec);
+  return {
+    ...spec,
+    headers: toJsonParam(spec.headers),
+    // Only min and max: a StatusRange message would otherwise bring its $typeName along.
+    expectedStatus: toJsonParam(spec.expectedStatus.map(({ min, max }) => ({ min, max }))),
+    kindSpec: kindSpec === null ? null : toJsonParam(kindSpec),
+    newPingToken: newPingToken(),
+  };
+};
 
 /** insertMonitor stores a new monitor of an organization and its (empty) state atomically. */
 export async function insertMonitor(
@@ -121,16 +145,16 @@ export async function getMonitor(
 }
 
 /**
- * listMonitorsPage reads monitors in creation order after a keyset position, each with its
- * status and last result (from monitor_state: one row per monitor, never the results table).
+ * listMonitorsPage reads monitors in creation order after a keyset position (of one kind when
+ * page.kind is set), each with its status and last result (from monitor_state: one row per monitor, never the results table).
  */
 export async function listMonitorsPage(
   db: Queryable,
   orgId: string,
-  page: KeysetPage,
+  page: KeysetPage & { kind?: MonitorKindName },
 ): Promise<MonitorsPage> {
   const rows = await q.listMonitorsPage.run(
-    { orgId, afterSeq: page.afterSeq ?? FIRST, limit: page.limit },
+    { orgId, afterSeq: page.afterSeq ?? FIRST, limit: page.limit, kind: page.kind ?? "" },
     connection(db),
   );
   const seqs = rows.map((row) => row.seq);
@@ -161,6 +185,8 @@ export async function listEnabledSchedulesPage(
       invertKeyword: row.invert_keyword,
       followRedirects: row.follow_redirects,
       ignoreTlsErrors: row.ignore_tls_errors,
+      ...kindSpecsFromJson(row.kind, row.kind_spec),
+      conditions: row.conditions,
     }),
   }));
   return { schedules, lastSeq: rows.at(-1)?.seq };

@@ -39,6 +39,8 @@ export function resultColumns(results: readonly CheckResult[]): InsertCheckResul
     tlsCertIssuers: [],
     loopDelayMs: [],
     maintenances: [],
+    answers: [],
+    jobDurationMs: [],
   };
   for (const r of results) {
     const t = r.timing;
@@ -65,6 +67,10 @@ export function resultColumns(results: readonly CheckResult[]): InsertCheckResul
     c.tlsCertIssuers.push(r.tlsCertIssuer);
     c.loopDelayMs.push(r.loopDelayMs);
     c.maintenances.push(r.maintenance);
+    // A NUL cannot be stored in text: the checks keep it out, this keeps a slip from failing a
+    // whole batch.
+    c.answers.push(r.answer.includes("\u0000") ? r.answer.replaceAll("\u0000", "") : r.answer);
+    c.jobDurationMs.push(r.jobDurationMs);
   }
   return c;
 }
@@ -98,5 +104,7 @@ export function resultFromRow(row: ListCheckResultsResult): CheckResult {
     remoteAddress: row.remote_address,
     loopDelayMs: row.loop_delay_ms,
     maintenance: row.maintenance,
+    answer: row.answer,
+    jobDurationMs: row.job_duration_ms,
   });
 }

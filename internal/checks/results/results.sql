@@ -10,12 +10,12 @@ WITH inserted AS (
 INSERT INTO check_results (monitor_id, checked_at, scheduled_at, up, status_code, error,
   error_kind, redirect_ms, dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms,
   response_bytes, redirect_count, remote_address, region, tls_cert_expires_at, tls_cert_issuer,
-  loop_delay_ms, maintenance)
+  loop_delay_ms, maintenance, answer, job_duration_ms)
 SELECT u.monitor_id, u.checked_at::timestamptz, NULLIF(u.scheduled_at, '')::timestamptz, u.up,
   u.status_code, u.error, u.error_kind, u.redirect_ms, u.dns_ms, u.connect_ms, u.tls_ms,
   u.ttfb_ms, u.download_ms, u.total_ms, u.response_bytes, u.redirect_count, u.remote_address,
   u.region, NULLIF(u.tls_cert_expires_at, '')::timestamptz, u.tls_cert_issuer, u.loop_delay_ms,
-  u.maintenance
+  u.maintenance, u.answer, u.job_duration_ms
 FROM unnest(
   :monitorIds!::uuid[], :checkedAts!::text[], :scheduledAts!::text[], :ups!::boolean[],
   :statusCodes!::integer[], :errors!::text[], :errorKinds!::smallint[],
@@ -23,10 +23,12 @@ FROM unnest(
   :ttfbMs!::float8[], :downloadMs!::float8[], :totalMs!::float8[],
   :responseBytes!::bigint[], :redirectCounts!::integer[], :remoteAddresses!::text[],
   :regions!::text[], :tlsCertExpiresAts!::text[], :tlsCertIssuers!::text[],
-  :loopDelayMs!::float8[], :maintenances!::boolean[]
+  :loopDelayMs!::float8[], :maintenances!::boolean[], :answers!::text[],
+  :jobDurationMs!::float8[]
 ) AS u(monitor_id, checked_at, scheduled_at, up, status_code, error, error_kind, redirect_ms,
   dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, response_bytes, redirect_count,
-  remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms, maintenance)
+  remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms, maintenance,
+  answer, job_duration_ms)
 WHERE EXISTS (SELECT 1 FROM monitors m WHERE m.id = u.monitor_id)
 ON CONFLICT (monitor_id, checked_at) DO NOTHING
 RETURNING monitor_id, checked_at, up, status_code, total_ms, maintenance
@@ -55,7 +57,8 @@ SELECT count(*)::integer AS "inserted!" FROM inserted;
 -- key, so only the partitions of the window are read, each through its primary key.
 SELECT monitor_id, checked_at, scheduled_at, up, status_code, error, error_kind, redirect_ms,
   dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, response_bytes, redirect_count,
-  remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms, maintenance
+  remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms, maintenance,
+  answer, job_duration_ms
 FROM check_results
 WHERE monitor_id = :monitorId!
   AND checked_at >= COALESCE(:since::timestamptz, '-infinity')

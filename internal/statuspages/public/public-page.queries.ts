@@ -91,6 +91,8 @@ export interface ListPublicPageMonitorsResult {
   display_name: string;
   enabled: boolean;
   group_index: number;
+  kind: string;
+  kind_spec: Json | null;
   last_checked_at: Date | null;
   last_up: boolean | null;
   monitor_id: string;
@@ -106,15 +108,16 @@ export interface ListPublicPageMonitorsQuery {
   result: ListPublicPageMonitorsResult;
 }
 
-const listPublicPageMonitorsIR: any = {"usedParamSet":{"orgId":true,"pageId":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":414,"b":420}]},{"name":"pageId","required":true,"transform":{"type":"scalar"},"locs":[{"a":501,"b":508}]}],"statement":"-- The page's monitors in order with their current state. monitor_id and url are read to join\n-- and (only with show_url) to show; nothing else of the monitor's request is read at all.\nSELECT spm.monitor_id, spm.group_index, spm.position, spm.display_name, spm.show_url,\n  m.name, m.url, m.enabled, s.last_up, s.last_checked_at\nFROM status_page_monitors spm\nJOIN monitors m ON m.id = spm.monitor_id AND m.org_id = :orgId!\nLEFT JOIN monitor_state s ON s.monitor_id = spm.monitor_id\nWHERE spm.page_id = :pageId!\nORDER BY spm.group_index, spm.position"};
+const listPublicPageMonitorsIR: any = {"usedParamSet":{"orgId":true,"pageId":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":475,"b":481}]},{"name":"pageId","required":true,"transform":{"type":"scalar"},"locs":[{"a":562,"b":569}]}],"statement":"-- The page's monitors in order with their current state. monitor_id and url (kind and\n-- kind_spec for other kinds) are read to join and (only with show_url) to show; nothing else of\n-- the monitor's request is read at all.\nSELECT spm.monitor_id, spm.group_index, spm.position, spm.display_name, spm.show_url,\n  m.name, m.url, m.kind, m.kind_spec, m.enabled, s.last_up, s.last_checked_at\nFROM status_page_monitors spm\nJOIN monitors m ON m.id = spm.monitor_id AND m.org_id = :orgId!\nLEFT JOIN monitor_state s ON s.monitor_id = spm.monitor_id\nWHERE spm.page_id = :pageId!\nORDER BY spm.group_index, spm.position"};
 
 /**
  * Query generated from SQL:
  * ```
- * -- The page's monitors in order with their current state. monitor_id and url are read to join
- * -- and (only with show_url) to show; nothing else of the monitor's request is read at all.
+ * -- The page's monitors in order with their current state. monitor_id and url (kind and
+ * -- kind_spec for other kinds) are read to join and (only with show_url) to show; nothing else of
+ * -- the monitor's request is read at all.
  * SELECT spm.monitor_id, spm.group_index, spm.position, spm.display_name, spm.show_url,
- *   m.name, m.url, m.enabled, s.last_up, s.last_checked_at
+ *   m.name, m.url, m.kind, m.kind_spec, m.enabled, s.last_up, s.last_checked_at
  * FROM status_page_monitors spm
  * JOIN monitors m ON m.id = spm.monitor_id AND m.org_id = :orgId!
  * LEFT JOIN monitor_state s ON s.monitor_id = spm.monitor_id

@@ -14,10 +14,11 @@ JOIN status_pages p ON p.id = d.page_id
 WHERE d.domain = :domain!;
 
 /* @name ListPublicPageMonitors */
--- The page's monitors in order with their current state. monitor_id and url are read to join
--- and (only with show_url) to show; nothing else of the monitor's request is read at all.
+-- The page's monitors in order with their current state. monitor_id and url (kind and
+-- kind_spec for other kinds) are read to join and (only with show_url) to show; nothing else of
+-- the monitor's request is read at all.
 SELECT spm.monitor_id, spm.group_index, spm.position, spm.display_name, spm.show_url,
-  m.name, m.url, m.enabled, s.last_up, s.last_checked_at
+  m.name, m.url, m.kind, m.kind_spec, m.enabled, s.last_up, s.last_checked_at
 FROM status_page_monitors spm
 JOIN monitors m ON m.id = spm.monitor_id AND m.org_id = :orgId!
 LEFT JOIN monitor_state s ON s.monitor_id = spm.monitor_id
