@@ -4,10 +4,16 @@ import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CheckResultSchema } from "../../../gen/pulsar/v1/check_pb";
+import {
+  CheckResultSchema,
+  DnsSpecSchema,
+  HeartbeatSpecSchema,
+  TcpSpecSchema,
+} from "../../../gen/pulsar/v1/check_pb";
 import { HostService } from "../../../gen/pulsar/v1/host_pb";
 import {
   type Monitor,
+  MonitorKind,
   MonitorSchema,
   MonitorService,
   MonitorStatus,
@@ -243,5 +249,66 @@ describe("Overview", () => {
     const strip = await screen.findByRole("region", { name: "Hosts" });
     await within(strip).findByText("db-1");
     within(strip).getByText("Online");
+  });
+
+  it("filters by kind, says what each row checks in its kind's words, and never shows a ping URL", async () => {
+    const pingUrl = "https://pulsar.example/ping/0123456789abcdefSECRET";
+    const api = fakeApi([
+      monitor(1, { name: "Checkout", url: "https://shop.example/health" }),
+      {
+        ...monitor(2, { name: "Postgres", status: MonitorStatus.DOWN }),
+        kind: MonitorKind.TCP,
+        url: "",
+        tcp: create(TcpSpecSchema, { host: "db.internal", port: 5432 }),
+      },
+      {
+        ...monitor(3, { name: "Mail" }),
+        kind: MonitorKind.DNS,
+        url: "",
+        dns: create(DnsSpecSchema, { name: "example.com", recordType: "MX" }),
+      },
+      {
+        ...monitor(4, { name: "Backup", status: MonitorStatus.PENDING }),
+        kind: MonitorKind.HEARTBEAT,
+        url: "",
+        heartbeat: create(HeartbeatSpecSchema, { periodSeconds: 3600, graceSeconds: 300 }),
+        pingUrl,
+      },
+    ]);
+    renderOverview(api);
+    await screen.findByRole("list", { name: "Monitors" });
+    const targets = rows().map((row) => row.textContent ?? "");
+    expect(targets[0]).toContain("Heartbeatheartbeat every 1 h");
+    expect(targets[0]).toContain("no ping yet");
+    expect(targets[1]).toContain("HTTPhttps://shop.example/health");
+    expect(targets[2]).toContain("DNSMX example.com");
+    expect(targets[3]).toContain("TCPdb.internal:5432");
+    expect(document.body.innerHTML).not.toContain("SECRET");
+
+    const kinds = within(screen.getByRole("group", { name: "Filter by kind" })).getAllByRole(
+      "button",
+    );
+    expect(kinds.map((b) => b.textContent)).toEqual([
+      "All kinds 4",
+      "HTTP 1",
+      "TCP 1",
+      "DNS 1",
+      "Heartbeat 1",
+    ]);
+    fireEvent.click(screen.getByRole("button", { name: /^TCP/ }));
+    expect(rowNames()).toEqual(["Postgres"]);
+    // The status counts are the chosen kind's.
+    expect(screen.getByRole("button", { name: /^Down/ }).textContent).toBe("Down 1");
+    expect(screen.getByRole("button", { name: /^Up/ }).textContent).toBe("Up 0");
+
+    fireEvent.click(screen.getByRole("button", { name: /^All kinds/ }));
+    fireEvent.change(screen.getByLabelText("Search monitors"), { target: { value: "db.inter" } });
+    expect(rowNames()).toEqual(["Postgres"]);
+  });
+
+  it("shows no kind filter when every monitor is of one kind", async () => {
+    renderOverview(fakeApi([monitor(1), monitor(2)]));
+    await screen.findByRole("list", { name: "Monitors" });
+    expect(screen.queryByRole("group", { name: "Filter by kind" })).toBeNull();
   });
 });

@@ -7,6 +7,8 @@ import { Button, FormError } from "../components/form";
 import { Link } from "../components/link";
 import { Spinner } from "../components/spinner";
 import { HostStrip } from "./overview/host-strip";
+import { countKinds, filterByKind, type KindFilter } from "./overview/kind-filter";
+import { KindFilters } from "./overview/kind-filters";
 import { MonitorFilters } from "./overview/monitor-filters";
 import { MonitorList } from "./overview/monitor-list";
 import { countStatuses, filterMonitors, type StatusFilter } from "./overview/monitor-state";
@@ -40,6 +42,7 @@ export interface OverviewProps {
  */
 export function Overview({ monitors: client, hosts, onUnauthenticated }: OverviewProps) {
   const state = useMonitors(client, onUnauthenticated);
+  const [kind, setKind] = useState<KindFilter>("all");
   const [status, setStatus] = useState<StatusFilter>("all");
   const [search, setSearch] = useState("");
   const [visibleIds, setVisibleIds] = useState<readonly string[]>([]);
@@ -47,8 +50,11 @@ export function Overview({ monitors: client, hosts, onUnauthenticated }: Overvie
   const now = useNow(5_000);
 
   const all = state.phase === "ready" ? state.monitors : NO_MONITORS;
-  const counts = useMemo(() => countStatuses(all), [all]);
-  const shown = useMemo(() => filterMonitors(all, status, search), [all, status, search]);
+  const kindCounts = useMemo(() => countKinds(all), [all]);
+  // Status counts are of the chosen kind: choosing one narrows everything below it.
+  const ofKind = useMemo(() => filterByKind(all, kind), [all, kind]);
+  const counts = useMemo(() => countStatuses(ofKind), [ofKind]);
+  const shown = useMemo(() => filterMonitors(ofKind, status, search), [ofKind, status, search]);
   const empty = state.phase === "ready" && state.complete && all.length === 0;
 
   return (
@@ -80,11 +86,13 @@ export function Overview({ monitors: client, hosts, onUnauthenticated }: Overvie
             </Link>
           }
         >
-          A monitor checks a URL on a schedule and records how long each phase took.
+          A monitor checks a URL, a TCP port or a DNS name on a schedule and records how long each
+          phase took, or waits for the pings of a job you run (a heartbeat).
         </EmptyState>
       )}
       {state.phase === "ready" && !empty && (
         <section aria-label="Monitor list" className="space-y-3">
+          <KindFilters kind={kind} onKind={setKind} counts={kindCounts} />
           <MonitorFilters
             status={status}
             onStatus={setStatus}
@@ -111,6 +119,7 @@ export function Overview({ monitors: client, hosts, onUnauthenticated }: Overvie
                 <Button
                   kind="secondary"
                   onClick={() => {
+                    setKind("all");
                     setStatus("all");
                     setSearch("");
                   }}

@@ -68,7 +68,7 @@ export function MonitorFilters({
           type="search"
           value={search}
           onChange={(event) => onSearch(event.target.value)}
-          placeholder="Search by name or URL"
+          placeholder="Search by name, URL or host"
           className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-700 dark:bg-slate-900"
         />
       </div>

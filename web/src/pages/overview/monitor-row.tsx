@@ -1,9 +1,11 @@
 import type { CSSProperties } from "react";
 import type { Monitor, MonitorSummary } from "../../../../gen/pulsar/v1/monitor_pb";
+import { KindBadge } from "../../components/kind-badge";
 import { Link } from "../../components/link";
 import { Sparkline } from "../../components/sparkline";
 import { STATUS_LABEL, StatusDot } from "../../components/status-dot";
 import { ago, ms, percent, timestampMs } from "../../lib/format";
+import { kindOf, targetOf } from "../../lib/monitor-kind";
 import { statusKind } from "./monitor-state";
 
 /**
@@ -36,6 +38,9 @@ export function MonitorRow({ monitor, summary, now, position, setSize, style }: 
   const status = statusKind(monitor);
   const checkedAt = timestampMs(monitor.lastResult?.checkedAt);
   const error = status === "down" ? monitor.lastResult?.error : "";
+  const kind = kindOf(monitor);
+  const target = targetOf(monitor);
+  const heartbeat = kind === "heartbeat";
   return (
     <li
       aria-posinset={position}
@@ -51,11 +56,11 @@ export function MonitorRow({ monitor, summary, now, position, setSize, style }: 
         >
           {monitor.name}
         </Link>
-        <span
-          className="block truncate text-xs text-slate-500 dark:text-slate-400"
-          title={monitor.url}
-        >
-          {monitor.url}
+        <span className="flex min-w-0 items-center gap-1.5 text-xs text-slate-500 dark:text-slate-400">
+          <KindBadge kind={kind} />
+          <span className="truncate" title={target}>
+            {target}
+          </span>
         </span>
       </div>
       <div className="text-right text-sm tabular-nums">
@@ -68,7 +73,7 @@ export function MonitorRow({ monitor, summary, now, position, setSize, style }: 
       <div className="text-right text-xs text-slate-500 dark:text-slate-400">
         {checkedAt ? (
           <>
-            <span className="sr-only">Last check </span>
+            <span className="sr-only">{heartbeat ? "Last ping " : "Last check "}</span>
             <time
               dateTime={new Date(checkedAt).toISOString()}
               title={new Date(checkedAt).toLocaleString()}
@@ -76,6 +81,8 @@ export function MonitorRow({ monitor, summary, now, position, setSize, style }: 
               {ago(checkedAt, now)}
             </time>
           </>
+        ) : heartbeat ? (
+          "no ping yet"
         ) : (
           "not checked yet"
         )}

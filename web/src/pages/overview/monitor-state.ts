@@ -2,6 +2,7 @@ import type { CheckResult } from "../../../../gen/pulsar/v1/check_pb";
 import { type Monitor, MonitorStatus } from "../../../../gen/pulsar/v1/monitor_pb";
 import type { StatusKind } from "../../components/status-dot";
 import { timestampMs } from "../../lib/format";
+import { targetOf } from "../../lib/monitor-kind";
 
 /** StatusFilter is the overview's status filter: every monitor, or those of one status. */
 export type StatusFilter = "all" | "up" | "down" | "paused";
@@ -60,8 +61,8 @@ export function countStatuses(monitors: readonly Monitor[]): StatusCounts {
 }
 
 /**
- * filterMonitors keeps the monitors of the chosen status whose name or URL contains the
- * search text (any case).
+ * filterMonitors keeps the monitors of the chosen status whose name or target (URL, host and
+ * port, DNS name, schedule) contains the search text (any case).
  */
 export function filterMonitors(
   monitors: readonly Monitor[],
@@ -75,7 +76,7 @@ export function filterMonitors(
       (status === "all" || statusKind(m) === status) &&
       (needle === "" ||
         m.name.toLowerCase().includes(needle) ||
-        m.url.toLowerCase().includes(needle)),
+        targetOf(m).toLowerCase().includes(needle)),
   );
 }
 
