@@ -528,7 +528,7 @@ DO $$
 BEGIN
   IF NOT EXISTS (
     SELECT 1 FROM pg_constraint
-    WHERE conname = 'alert_events_kind_check'
+    WHERE conrelid = 'alert_events'::regclass AND conname = 'alert_events_kind_check'
       AND pg_get_constraintdef(oid) LIKE '%tls_expiry%'
   ) THEN
     ALTER TABLE alert_events DROP CONSTRAINT IF EXISTS alert_events_kind_check;
