@@ -12,6 +12,11 @@ export function alertKindName(kind: AlertKind): AlertKindName | "unspecified" {
   return nameOf(ALERT_KINDS, kind) ?? "unspecified";
 }
 
+/** utc says a time in epoch microseconds as "2026-11-24 12:00:00 UTC". */
+export function utc(us: bigint): string {
+  return `${new Date(Number(us / 1000n)).toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
 const ms = (value: number): string => (value < 1 ? "<1 ms" : `${Math.round(value)} ms`);
 
 /**

@@ -26,7 +26,8 @@ export type AlertKindName =
   | "monitor_reminder"
   | "host_firing"
   | "host_resolved"
-  | "test";
+  | "test"
+  | "tls_expiry";
 
 /** HostMetricName is host_rules.metric. */
 export type HostMetricName = "cpu_percent" | "memory_percent" | "disk_percent" | "load1";
@@ -42,6 +43,7 @@ export const ALERT_KINDS: Readonly<Record<AlertKindName, AlertKind>> = {
   host_firing: AlertKind.HOST_FIRING,
   host_resolved: AlertKind.HOST_RESOLVED,
   test: AlertKind.TEST,
+  tls_expiry: AlertKind.TLS_EXPIRY,
 };
 
 /** METRICS maps host_rules.metric to the proto enum. */

@@ -41,7 +41,7 @@ export interface DeliveryToSend {
   /** Absent once the channel was deleted. */
   channel?: { kind: "discord" | "webhook"; url: string; secret: string | null };
   /** Absent for host events, or once the monitor was deleted. */
-  monitor?: { name: string; url: string };
+  monitor?: { name: string };
 }
 
 /** getDelivery reads one delivery with its event, channel and monitor; undefined if gone. */
@@ -62,10 +62,7 @@ export async function getDelivery(
       (kind === "discord" || kind === "webhook") && row.channel_url !== null
         ? { kind, url: row.channel_url, secret: row.channel_secret }
         : undefined,
-    monitor:
-      row.monitor_name !== null && row.monitor_url !== null
-        ? { name: row.monitor_name, url: row.monitor_url }
-        : undefined,
+    monitor: row.monitor_name !== null ? { name: row.monitor_name } : undefined,
   };
 }
 

@@ -127,7 +127,6 @@ export interface GetDeliveryResult {
   message: string;
   monitor_id: string | null;
   monitor_name: string | null;
-  monitor_url: string | null;
   org_id: string;
   rule_id: string | null;
   status: string;
@@ -141,18 +140,18 @@ export interface GetDeliveryQuery {
   result: GetDeliveryResult;
 }
 
-const getDeliveryIR: any = {"usedParamSet":{"eventId":true,"channelId":true},"params":[{"name":"eventId","required":true,"transform":{"type":"scalar"},"locs":[{"a":730,"b":738}]},{"name":"channelId","required":true,"transform":{"type":"scalar"},"locs":[{"a":759,"b":769}]}],"statement":"-- One delivery with what sending it needs: the event and its organization, the channel (absent\n-- once deleted: there is no foreign key, so the history keeps the delivery) and the monitor's\n-- name and URL.\nSELECT d.status, d.attempts, e.org_id, e.id, e.kind, e.created_at, e.monitor_id, e.host_id,\n  e.rule_id, e.incident_id, e.title, e.message, e.check_result, e.value, e.downtime_seconds,\n  c.kind AS \"channel_kind?\", c.url AS \"channel_url?\", c.secret AS channel_secret,\n  m.name AS \"monitor_name?\", m.url AS \"monitor_url?\"\nFROM alert_deliveries d\nJOIN alert_events e ON e.id = d.event_id\nLEFT JOIN alert_channels c ON c.id = d.channel_id AND c.org_id = e.org_id\nLEFT JOIN monitors m ON m.id = e.monitor_id\nWHERE d.event_id = :eventId! AND d.channel_id = :channelId!"};
+const getDeliveryIR: any = {"usedParamSet":{"eventId":true,"channelId":true},"params":[{"name":"eventId","required":true,"transform":{"type":"scalar"},"locs":[{"a":764,"b":772}]},{"name":"channelId","required":true,"transform":{"type":"scalar"},"locs":[{"a":793,"b":803}]}],"statement":"-- One delivery with what sending it needs: the event and its organization, the channel (absent\n-- once deleted: there is no foreign key, so the history keeps the delivery) and the monitor's\n-- name (what it checks is in the event's message, worded when it alerted).\nSELECT d.status, d.attempts, e.org_id, e.id, e.kind, e.created_at, e.monitor_id, e.host_id,\n  e.rule_id, e.incident_id, e.title, e.message, e.check_result, e.value, e.downtime_seconds,\n  c.kind AS \"channel_kind?\", c.url AS \"channel_url?\", c.secret AS channel_secret,\n  m.name AS \"monitor_name?\"\nFROM alert_deliveries d\nJOIN alert_events e ON e.id = d.event_id\nLEFT JOIN alert_channels c ON c.id = d.channel_id AND c.org_id = e.org_id\nLEFT JOIN monitors m ON m.id = e.monitor_id\nWHERE d.event_id = :eventId! AND d.channel_id = :channelId!"};
 
 /**
  * Query generated from SQL:
  * ```
  * -- One delivery with what sending it needs: the event and its organization, the channel (absent
  * -- once deleted: there is no foreign key, so the history keeps the delivery) and the monitor's
- * -- name and URL.
+ * -- name (what it checks is in the event's message, worded when it alerted).
  * SELECT d.status, d.attempts, e.org_id, e.id, e.kind, e.created_at, e.monitor_id, e.host_id,
  *   e.rule_id, e.incident_id, e.title, e.message, e.check_result, e.value, e.downtime_seconds,
  *   c.kind AS "channel_kind?", c.url AS "channel_url?", c.secret AS channel_secret,
- *   m.name AS "monitor_name?", m.url AS "monitor_url?"
+ *   m.name AS "monitor_name?"
  * FROM alert_deliveries d
  * JOIN alert_events e ON e.id = d.event_id
  * LEFT JOIN alert_channels c ON c.id = d.channel_id AND c.org_id = e.org_id

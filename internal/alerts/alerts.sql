@@ -48,11 +48,11 @@ GROUP BY e.id, e.created_at;
 /* @name GetDelivery */
 -- One delivery with what sending it needs: the event and its organization, the channel (absent
 -- once deleted: there is no foreign key, so the history keeps the delivery) and the monitor's
--- name and URL.
+-- name (what it checks is in the event's message, worded when it alerted).
 SELECT d.status, d.attempts, e.org_id, e.id, e.kind, e.created_at, e.monitor_id, e.host_id,
   e.rule_id, e.incident_id, e.title, e.message, e.check_result, e.value, e.downtime_seconds,
   c.kind AS "channel_kind?", c.url AS "channel_url?", c.secret AS channel_secret,
-  m.name AS "monitor_name?", m.url AS "monitor_url?"
+  m.name AS "monitor_name?"
 FROM alert_deliveries d
 JOIN alert_events e ON e.id = d.event_id
 LEFT JOIN alert_channels c ON c.id = d.channel_id AND c.org_id = e.org_id

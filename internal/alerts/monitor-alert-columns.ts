@@ -13,6 +13,7 @@ const KIND_NAMES = {
   down: "monitor_down",
   recovered: "monitor_recovered",
   reminder: "monitor_reminder",
+  tls_expiry: "tls_expiry",
 } as const satisfies Record<MonitorTransition["kind"], string>;
 
 /** alertColumns returns empty columns for InsertMonitorAlerts. */

@@ -18,12 +18,14 @@ const KINDS: Record<MonitorTransition["kind"], AlertKind> = {
   down: AlertKind.MONITOR_DOWN,
   recovered: AlertKind.MONITOR_RECOVERED,
   reminder: AlertKind.MONITOR_REMINDER,
+  tls_expiry: AlertKind.TLS_EXPIRY,
 };
 
 /**
  * recordMonitorAlerts records what the transitions it is handed (decided by
  * internal/checks/status under the monitors' row locks) leave behind: incidents opened and
- * closed, alert events and one pending delivery per event and channel, in one statement inside
+ * closed (certificate alerts touch none), alert events and one pending delivery per event and
+ * channel, in one statement inside
  * the caller's transaction, none when there is no transition. Returns the events as stored, in
  * the order they happened, each with its pending deliveries: the caller hands them out
  * (internal/alerts/hand-out.ts) once the transaction has committed.

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { AlertKind } from "../../../gen/pulsar/v1/alert_pb.js";
 import { createTestOrg } from "../../../test/support/accounts.js";
 import { insertChannelFixture, resultsFixture } from "../../../test/support/alert-fixtures.js";
 import { eventually } from "../../../test/support/eventually.js";
@@ -9,7 +10,13 @@ import {
   rateLimited,
   startFakeDiscord,
 } from "../../../test/support/fake-discord.js";
-import { specFixture } from "../../../test/support/fixtures.js";
+import {
+  createDayPartition,
+  DAY,
+  resultFixture,
+  specFixture,
+} from "../../../test/support/fixtures.js";
+import { insertMonitorRow } from "../../../test/support/monitor-rows.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
 import { insertMonitor } from "../../checks/monitors/monitors.js";
@@ -22,6 +29,7 @@ import { type AlertHandOut, createAlertHandOut } from "../hand-out.js";
 import { type AlertQueue, createAlertQueue, enqueueDeliveries } from "./alert-queue.js";
 import { STOPPED_MID_DELIVERY } from "./delivery-processor.js";
 import { type AlertDeliveryWorker, startAlertDeliveryWorker } from "./delivery-worker.js";
+import { EMBED_COLOURS } from "./discord-message.js";
 
 const MINUTE = 60_000;
 const SECRET = "a webhook secret, 16+ characters";
@@ -57,6 +65,8 @@ beforeAll(async () => {
   queue = createAlertQueue(bullConnection, prefix);
   handOut = createAlertHandOut({ queue, log: silentLogger });
   worker = startWorker();
+  // Certificates followed over days.
+  for (let day = -9; day <= 0; day++) await createDayPartition(db.pool, day);
 });
 afterAll(async () => {
   await worker.close();
@@ -158,6 +168,60 @@ describe("alert delivery", () => {
     const embed = (fake.posts(channel.url)[0]?.json as { embeds: { url: string }[] } | undefined)
       ?.embeds[0];
     expect(embed?.url).toBe(`https://pulsar.example/monitors/${monitorId}`);
+  });
+
+  it("delivers one certificate alert per threshold crossed, to Discord and a signed webhook", async () => {
+    const channel = await discordChannel();
+    const hookUrl = `${fake.origin}/hooks/tls-${channel.id}`;
+    const webhook = await insertChannelFixture(db.pool, orgId, {
+      kind: "webhook",
+      url: hookUrl,
+      secret: SECRET,
+    });
+    const monitorId = await insertMonitorRow(db.pool, orgId, {
+      name: "Shop",
+      url: "https://shop.example/",
+      alertChannelIds: [channel.id, webhook],
+    });
+    const t0 = Date.now() - 9 * DAY;
+    const expires = t0 + 10 * DAY;
+    const certificateCheck = (at: number) =>
+      resultFixture({
+        monitorId,
+        checkedAtMs: at,
+        tlsCertExpiresAtMs: expires,
+        tlsCertIssuer: "Let's Encrypt",
+      });
+    // 10 days left, 9, then 2 days left and a few checks more.
+    await store([t0, t0 + DAY].map(certificateCheck));
+    await store([0, 1, 2, 3].map((m) => certificateCheck(t0 + 8 * DAY + m * MINUTE)));
+    expect((await settled(channel.id, 2)).map((r) => [r.kind, r.status])).toEqual([
+      ["tls_expiry", "delivered"],
+      ["tls_expiry", "delivered"],
+    ]);
+    expect((await settled(webhook, 2)).map((r) => r.status)).toEqual(["delivered", "delivered"]);
+    await quietly(300);
+    expect(titles(channel.url)).toEqual([
+      "Certificate of Shop expires in 10 days",
+      "Certificate of Shop expires in 2 days",
+    ]);
+    const embed = (
+      fake.posts(channel.url)[1]?.json as
+        | { embeds: { description: string; color: number }[] }
+        | undefined
+    )?.embeds[0];
+    expect(embed?.color).toBe(EMBED_COLOURS[AlertKind.TLS_EXPIRY]);
+    expect(embed?.description).toContain("Check: https://shop.example/");
+    expect(embed?.description).toContain("Issuer: Let's Encrypt");
+    const hooks = fake.posts(hookUrl);
+    expect(hooks.map((p) => p.headers["x-pulsar-event"])).toEqual(["tls_expiry", "tls_expiry"]);
+    expect(hooks.map((p) => (p.json as { kind: string }).kind)).toEqual([
+      "ALERT_KIND_TLS_EXPIRY",
+      "ALERT_KIND_TLS_EXPIRY",
+    ]);
+    expect((hooks[1]?.json as { title?: string } | undefined)?.title).toBe(
+      "Certificate of Shop expires in 2 days",
+    );
   });
 
   it("retries a 5xx with backoff and records the delivery once it goes through", async () => {

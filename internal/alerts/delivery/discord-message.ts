@@ -2,10 +2,12 @@ import type { AlertEvent } from "../../../gen/pulsar/v1/alert_pb.js";
 import { AlertKind } from "../../../gen/pulsar/v1/alert_pb.js";
 import { formatDuration } from "../alert-format.js";
 
-/** MonitorContext is what an embed says about the monitor an event is about. */
+/**
+ * MonitorContext is what an embed says about the monitor an event is about: its current name.
+ * What it checks is in the event's message ("Check: …"), worded for its kind when it alerted.
+ */
 export interface MonitorContext {
   name: string;
-  url: string;
 }
 
 /** DiscordContext is what a Discord message needs beyond the event itself. */
@@ -15,7 +17,10 @@ export interface DiscordContext {
   publicUrl?: string;
 }
 
-/** Embed colours by kind: red down, green recovered, amber reminders and hosts, blue tests. */
+/**
+ * Embed colours by kind: red down, green recovered, amber reminders, hosts firing and
+ * certificates expiring, blue tests.
+ */
 export const EMBED_COLOURS: Record<AlertKind, number> = {
   [AlertKind.UNSPECIFIED]: 0x5865f2,
   [AlertKind.MONITOR_DOWN]: 0xe53935,
@@ -24,6 +29,7 @@ export const EMBED_COLOURS: Record<AlertKind, number> = {
   [AlertKind.HOST_FIRING]: 0xffb300,
   [AlertKind.HOST_RESOLVED]: 0x43a047,
   [AlertKind.TEST]: 0x1e88e5,
+  [AlertKind.TLS_EXPIRY]: 0xffb300,
 };
 
 // Discord rejects embeds past these lengths (400 Bad Request) rather than cutting them.
@@ -49,14 +55,14 @@ export function monitorLink(event: AlertEvent, publicUrl: string | undefined): s
 /**
  * discordMessage builds the body of a Discord webhook POST: one rich embed coloured by kind,
  * titled with the event's title (a link to the monitor at PUBLIC_URL), the event's message
- * (error, waterfall, downtime in words) and the monitor's name and URL as fields. Mentions are
- * disabled: an error text containing "@everyone" must not ping a whole server.
+ * (what is checked, error, waterfall, downtime or certificate expiry in words) and the
+ * monitor's name as a field. Mentions are disabled: an error text containing "@everyone" must
+ * not ping a whole server.
  */
 export function discordMessage(event: AlertEvent, context: DiscordContext): object {
   const fields: EmbedField[] = [];
   if (context.monitor) {
     fields.push({ name: "Monitor", value: cut(context.monitor.name, FIELD_MAX), inline: true });
-    fields.push({ name: "URL", value: cut(context.monitor.url, FIELD_MAX), inline: true });
   }
   if (event.kind === AlertKind.MONITOR_RECOVERED) {
     fields.push({ name: "Downtime", value: formatDuration(event.downtimeSeconds), inline: true });

@@ -2,9 +2,11 @@ import { randomUUID } from "node:crypto";
 import type { CheckResult } from "../../../gen/pulsar/v1/check_pb.js";
 import type { AlertedMonitor } from "../../alerts/monitor-transition.js";
 import type { Queryable } from "../../db/pool.js";
+import { timestampUs } from "../../db/timestamp-text.js";
+import { evaluateCertificate } from "./certificate-expiry.js";
 import { lockMonitorStates, saveMonitorStates } from "./monitor-states.js";
 import { type AlertStatus, evaluateMonitor } from "./monitor-transitions.js";
-import { pushState, stateColumns, stateOf } from "./state-columns.js";
+import { certificateStateOf, pushState, stateColumns, stateOf } from "./state-columns.js";
 
 /** MonitorBatchStatus is a monitor of a stored batch: whose it is and its status after it. */
 export interface MonitorBatchStatus {
@@ -17,14 +19,18 @@ export interface MonitorBatchStatus {
 export interface AdvancedStates {
   /** Every monitor of the batch that still exists; a deleted one's results are in none. */
   monitors: Map<string, MonitorBatchStatus>;
-  /** The monitors whose results went down, recovered or are due a reminder. */
+  /**
+   * The monitors whose results went down, recovered, are due a reminder or read a certificate
+   * close to its expiry.
+   */
   alerted: AlertedMonitor[];
 }
 
 /**
  * advanceMonitorStates moves the monitors of a stored batch to their newest results, inside the
  * caller's transaction: it locks their monitor_state rows (in id order), walks each monitor's
- * results (evaluateMonitor) and writes the states back, two statements for the whole batch.
+ * results (evaluateMonitor), decides its certificate expiry alert (evaluateCertificate) and
+ * writes the states back, two statements for the whole batch.
  * The rows stay locked until the caller's COMMIT, so the transitions it returns are decided by
  * one worker alone; recording them as alerts is the caller's next step.
  */
@@ -43,28 +49,47 @@ export async function advanceMonitorStates(
   const advanced: AdvancedStates = { monitors: new Map(), alerted: [] };
   for (const row of rows) {
     const orgId = row.org_id;
+    // A monitor from before accounts belongs to nobody: there is nobody to alert.
+    const alerting = row.enabled && orgId !== null;
+    const results = byMonitor.get(row.monitor_id) ?? [];
+    const initial = stateOf(row);
     const { state, transitions, newest } = evaluateMonitor(
       {
-        // A monitor from before accounts belongs to nobody: there is nobody to alert.
-        alerting: row.enabled && orgId !== null,
+        alerting,
         confirmations: row.confirmations,
         recoveryConfirmations: row.recovery_confirmations,
         reminderMinutes: row.reminder_minutes,
       },
-      stateOf(row),
-      byMonitor.get(row.monitor_id) ?? [],
+      initial,
+      results,
       randomUUID,
     );
     advanced.monitors.set(row.monitor_id, { orgId, status: state.status });
     // Every result was older than the state (a late batch): nothing moved.
     if (!newest) continue;
-    pushState(columns, row.monitor_id, state, newest);
+    const certificate = evaluateCertificate(
+      { alerting, thresholdDays: row.tls_expiry_alert_days },
+      certificateStateOf(row),
+      results,
+      initial.lastCheckedUs,
+    );
+    pushState(columns, row.monitor_id, state, certificate.state, newest);
+    if (certificate.alert) {
+      transitions.push(certificate.alert);
+      // In the order the deciding checks ran (a stable sort: down stays before recovered).
+      transitions.sort((a, b) => {
+        const [x, y] = [timestampUs(a.result.checkedAt), timestampUs(b.result.checkedAt)];
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
+    }
     if (orgId === null || transitions.length === 0) continue;
     advanced.alerted.push({
       id: row.monitor_id,
       orgId,
       name: row.name,
+      kind: row.kind,
       url: row.url,
+      kindSpec: row.kind_spec,
       alertChannelIds: row.alert_channel_ids,
       transitions,
     });

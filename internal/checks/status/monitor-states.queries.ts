@@ -28,6 +28,8 @@ export interface LockMonitorStatesResult {
   incident_cause: string | null;
   incident_id: string | null;
   incident_started_us: string | null;
+  kind: string;
+  kind_spec: Json | null;
   last_checked_us: string | null;
   last_reminder_us: string | null;
   monitor_id: string;
@@ -37,6 +39,9 @@ export interface LockMonitorStatesResult {
   reminder_minutes: number;
   streak_error: string;
   streak_started_us: string | null;
+  tls_alerted_days: number | null;
+  tls_alerted_expires_us: string | null;
+  tls_expiry_alert_days: numberArray;
   url: string;
 }
 
@@ -46,7 +51,7 @@ export interface LockMonitorStatesQuery {
   result: LockMonitorStatesResult;
 }
 
-const lockMonitorStatesIR: any = {"usedParamSet":{"monitorIds":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1200,"b":1211}]}],"statement":"-- The status of the batch's monitors with their organization and the rules they alert by,\n-- locked in id order (so two batches of the same monitors cannot deadlock) until the\n-- transaction ends: whoever stores results of a monitor decides its status alone. Monitors\n-- deleted meanwhile have no row: their results are neither counted nor published. Times come\n-- as epoch microseconds, exact, since \"newer than what was counted\" compares checks a\n-- microsecond apart.\nSELECT s.monitor_id, m.org_id, m.name, m.url, m.enabled, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids, s.alert_status,\n  s.consecutive_failures, s.consecutive_successes, s.streak_error, s.incident_id,\n  (EXTRACT(EPOCH FROM s.last_checked_at) * 1000000)::bigint AS last_checked_us,\n  (EXTRACT(EPOCH FROM s.streak_started_at) * 1000000)::bigint AS streak_started_us,\n  (EXTRACT(EPOCH FROM s.last_reminder_at) * 1000000)::bigint AS last_reminder_us,\n  (EXTRACT(EPOCH FROM i.started_at) * 1000000)::bigint AS incident_started_us,\n  i.cause AS \"incident_cause?\"\nFROM monitor_state s\nJOIN monitors m ON m.id = s.monitor_id\nLEFT JOIN incidents i ON i.id = s.incident_id\nWHERE s.monitor_id = ANY(:monitorIds!::uuid[])\nORDER BY s.monitor_id\nFOR UPDATE OF s"};
+const lockMonitorStatesIR: any = {"usedParamSet":{"monitorIds":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1486,"b":1497}]}],"statement":"-- The status of the batch's monitors with their organization and the rules they alert by,\n-- locked in id order (so two batches of the same monitors cannot deadlock) until the\n-- transaction ends: whoever stores results of a monitor decides its status alone. Monitors\n-- deleted meanwhile have no row: their results are neither counted nor published. Times come\n-- as epoch microseconds, exact, since \"newer than what was counted\" compares checks a\n-- microsecond apart, and a certificate is told from its successor by its expiry. kind,\n-- kind_spec and url word what an alert says was checked.\nSELECT s.monitor_id, m.org_id, m.name, m.url, m.kind, m.kind_spec, m.enabled, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids, m.tls_expiry_alert_days,\n  s.alert_status, s.consecutive_failures, s.consecutive_successes, s.streak_error,\n  s.incident_id, s.tls_alerted_days,\n  (EXTRACT(EPOCH FROM s.last_checked_at) * 1000000)::bigint AS last_checked_us,\n  (EXTRACT(EPOCH FROM s.streak_started_at) * 1000000)::bigint AS streak_started_us,\n  (EXTRACT(EPOCH FROM s.last_reminder_at) * 1000000)::bigint AS last_reminder_us,\n  (EXTRACT(EPOCH FROM s.tls_alerted_expires_at) * 1000000)::bigint AS tls_alerted_expires_us,\n  (EXTRACT(EPOCH FROM i.started_at) * 1000000)::bigint AS incident_started_us,\n  i.cause AS \"incident_cause?\"\nFROM monitor_state s\nJOIN monitors m ON m.id = s.monitor_id\nLEFT JOIN incidents i ON i.id = s.incident_id\nWHERE s.monitor_id = ANY(:monitorIds!::uuid[])\nORDER BY s.monitor_id\nFOR UPDATE OF s"};
 
 /**
  * Query generated from SQL:
@@ -56,13 +61,16 @@ const lockMonitorStatesIR: any = {"usedParamSet":{"monitorIds":true},"params":[{
  * -- transaction ends: whoever stores results of a monitor decides its status alone. Monitors
  * -- deleted meanwhile have no row: their results are neither counted nor published. Times come
  * -- as epoch microseconds, exact, since "newer than what was counted" compares checks a
- * -- microsecond apart.
- * SELECT s.monitor_id, m.org_id, m.name, m.url, m.enabled, m.confirmations,
- *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids, s.alert_status,
- *   s.consecutive_failures, s.consecutive_successes, s.streak_error, s.incident_id,
+ * -- microsecond apart, and a certificate is told from its successor by its expiry. kind,
+ * -- kind_spec and url word what an alert says was checked.
+ * SELECT s.monitor_id, m.org_id, m.name, m.url, m.kind, m.kind_spec, m.enabled, m.confirmations,
+ *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids, m.tls_expiry_alert_days,
+ *   s.alert_status, s.consecutive_failures, s.consecutive_successes, s.streak_error,
+ *   s.incident_id, s.tls_alerted_days,
  *   (EXTRACT(EPOCH FROM s.last_checked_at) * 1000000)::bigint AS last_checked_us,
  *   (EXTRACT(EPOCH FROM s.streak_started_at) * 1000000)::bigint AS streak_started_us,
  *   (EXTRACT(EPOCH FROM s.last_reminder_at) * 1000000)::bigint AS last_reminder_us,
+ *   (EXTRACT(EPOCH FROM s.tls_alerted_expires_at) * 1000000)::bigint AS tls_alerted_expires_us,
  *   (EXTRACT(EPOCH FROM i.started_at) * 1000000)::bigint AS incident_started_us,
  *   i.cause AS "incident_cause?"
  * FROM monitor_state s
@@ -89,6 +97,8 @@ export interface SaveMonitorStatesParams {
   streakErrors: stringArray;
   streakStartedAts: stringArray;
   successes: numberArray;
+  tlsAlertedDays: stringArray;
+  tlsAlertedExpiresAts: stringArray;
 }
 
 /** 'SaveMonitorStates' return type */
@@ -100,26 +110,31 @@ export interface SaveMonitorStatesQuery {
   result: SaveMonitorStatesResult;
 }
 
-const saveMonitorStatesIR: any = {"usedParamSet":{"monitorIds":true,"lastCheckedAts":true,"lastUps":true,"lastResults":true,"alertStatuses":true,"failures":true,"successes":true,"streakStartedAts":true,"streakErrors":true,"incidentIds":true,"lastReminderAts":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":647,"b":658}]},{"name":"lastCheckedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":669,"b":684}]},{"name":"lastUps","required":true,"transform":{"type":"scalar"},"locs":[{"a":695,"b":703}]},{"name":"lastResults","required":true,"transform":{"type":"scalar"},"locs":[{"a":719,"b":731}]},{"name":"alertStatuses","required":true,"transform":{"type":"scalar"},"locs":[{"a":743,"b":757}]},{"name":"failures","required":true,"transform":{"type":"scalar"},"locs":[{"a":768,"b":777}]},{"name":"successes","required":true,"transform":{"type":"scalar"},"locs":[{"a":793,"b":803}]},{"name":"streakStartedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":817,"b":834}]},{"name":"streakErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":845,"b":858}]},{"name":"incidentIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":871,"b":883}]},{"name":"lastReminderAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":894,"b":910}]}],"statement":"-- Writes the states decided under LockMonitorStates' locks: the newest result counted and the\n-- status after it. Nullable values travel as '' (pgtyped types array elements as non-null).\nUPDATE monitor_state s\nSET last_checked_at = u.last_checked_at::timestamptz, last_up = u.last_up,\n  last_result = u.last_result, alert_status = u.alert_status,\n  consecutive_failures = u.failures, consecutive_successes = u.successes,\n  streak_started_at = NULLIF(u.streak_started_at, '')::timestamptz,\n  streak_error = u.streak_error, incident_id = NULLIF(u.incident_id, '')::uuid,\n  last_reminder_at = NULLIF(u.last_reminder_at, '')::timestamptz\nFROM unnest(:monitorIds!::uuid[], :lastCheckedAts!::text[], :lastUps!::boolean[],\n  :lastResults!::jsonb[], :alertStatuses!::text[], :failures!::integer[],\n  :successes!::integer[], :streakStartedAts!::text[], :streakErrors!::text[],\n  :incidentIds!::text[], :lastReminderAts!::text[])\n  AS u(monitor_id, last_checked_at, last_up, last_result, alert_status, failures, successes,\n  streak_started_at, streak_error, incident_id, last_reminder_at)\nWHERE s.monitor_id = u.monitor_id"};
+const saveMonitorStatesIR: any = {"usedParamSet":{"monitorIds":true,"lastCheckedAts":true,"lastUps":true,"lastResults":true,"alertStatuses":true,"failures":true,"successes":true,"streakStartedAts":true,"streakErrors":true,"incidentIds":true,"lastReminderAts":true,"tlsAlertedExpiresAts":true,"tlsAlertedDays":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":862,"b":873}]},{"name":"lastCheckedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":884,"b":899}]},{"name":"lastUps","required":true,"transform":{"type":"scalar"},"locs":[{"a":910,"b":918}]},{"name":"lastResults","required":true,"transform":{"type":"scalar"},"locs":[{"a":934,"b":946}]},{"name":"alertStatuses","required":true,"transform":{"type":"scalar"},"locs":[{"a":958,"b":972}]},{"name":"failures","required":true,"transform":{"type":"scalar"},"locs":[{"a":983,"b":992}]},{"name":"successes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1008,"b":1018}]},{"name":"streakStartedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1032,"b":1049}]},{"name":"streakErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":1060,"b":1073}]},{"name":"incidentIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1086,"b":1098}]},{"name":"lastReminderAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1109,"b":1125}]},{"name":"tlsAlertedExpiresAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1136,"b":1157}]},{"name":"tlsAlertedDays","required":true,"transform":{"type":"scalar"},"locs":[{"a":1170,"b":1185}]}],"statement":"-- Writes the states decided under LockMonitorStates' locks: the newest result counted, the\n-- status after it, and the certificate alerted on with the smallest threshold alerted for it.\n-- Nullable values travel as '' (pgtyped types array elements as non-null).\nUPDATE monitor_state s\nSET last_checked_at = u.last_checked_at::timestamptz, last_up = u.last_up,\n  last_result = u.last_result, alert_status = u.alert_status,\n  consecutive_failures = u.failures, consecutive_successes = u.successes,\n  streak_started_at = NULLIF(u.streak_started_at, '')::timestamptz,\n  streak_error = u.streak_error, incident_id = NULLIF(u.incident_id, '')::uuid,\n  last_reminder_at = NULLIF(u.last_reminder_at, '')::timestamptz,\n  tls_alerted_expires_at = NULLIF(u.tls_alerted_expires_at, '')::timestamptz,\n  tls_alerted_days = NULLIF(u.tls_alerted_days, '')::integer\nFROM unnest(:monitorIds!::uuid[], :lastCheckedAts!::text[], :lastUps!::boolean[],\n  :lastResults!::jsonb[], :alertStatuses!::text[], :failures!::integer[],\n  :successes!::integer[], :streakStartedAts!::text[], :streakErrors!::text[],\n  :incidentIds!::text[], :lastReminderAts!::text[], :tlsAlertedExpiresAts!::text[],\n  :tlsAlertedDays!::text[])\n  AS u(monitor_id, last_checked_at, last_up, last_result, alert_status, failures, successes,\n  streak_started_at, streak_error, incident_id, last_reminder_at, tls_alerted_expires_at,\n  tls_alerted_days)\nWHERE s.monitor_id = u.monitor_id"};
 
 /**
  * Query generated from SQL:
  * ```
- * -- Writes the states decided under LockMonitorStates' locks: the newest result counted and the
- * -- status after it. Nullable values travel as '' (pgtyped types array elements as non-null).
+ * -- Writes the states decided under LockMonitorStates' locks: the newest result counted, the
+ * -- status after it, and the certificate alerted on with the smallest threshold alerted for it.
+ * -- Nullable values travel as '' (pgtyped types array elements as non-null).
  * UPDATE monitor_state s
  * SET last_checked_at = u.last_checked_at::timestamptz, last_up = u.last_up,
  *   last_result = u.last_result, alert_status = u.alert_status,
  *   consecutive_failures = u.failures, consecutive_successes = u.successes,
  *   streak_started_at = NULLIF(u.streak_started_at, '')::timestamptz,
  *   streak_error = u.streak_error, incident_id = NULLIF(u.incident_id, '')::uuid,
- *   last_reminder_at = NULLIF(u.last_reminder_at, '')::timestamptz
+ *   last_reminder_at = NULLIF(u.last_reminder_at, '')::timestamptz,
+ *   tls_alerted_expires_at = NULLIF(u.tls_alerted_expires_at, '')::timestamptz,
+ *   tls_alerted_days = NULLIF(u.tls_alerted_days, '')::integer
  * FROM unnest(:monitorIds!::uuid[], :lastCheckedAts!::text[], :lastUps!::boolean[],
  *   :lastResults!::jsonb[], :alertStatuses!::text[], :failures!::integer[],
  *   :successes!::integer[], :streakStartedAts!::text[], :streakErrors!::text[],
- *   :incidentIds!::text[], :lastReminderAts!::text[])
+ *   :incidentIds!::text[], :lastReminderAts!::text[], :tlsAlertedExpiresAts!::text[],
+ *   :tlsAlertedDays!::text[])
  *   AS u(monitor_id, last_checked_at, last_up, last_result, alert_status, failures, successes,
- *   streak_started_at, streak_error, incident_id, last_reminder_at)
+ *   streak_started_at, streak_error, incident_id, last_reminder_at, tls_alerted_expires_at,
+ *   tls_alerted_days)
  * WHERE s.monitor_id = u.monitor_id
  * ```
  */

@@ -4,13 +4,16 @@
 -- transaction ends: whoever stores results of a monitor decides its status alone. Monitors
 -- deleted meanwhile have no row: their results are neither counted nor published. Times come
 -- as epoch microseconds, exact, since "newer than what was counted" compares checks a
--- microsecond apart.
-SELECT s.monitor_id, m.org_id, m.name, m.url, m.enabled, m.confirmations,
-  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids, s.alert_status,
-  s.consecutive_failures, s.consecutive_successes, s.streak_error, s.incident_id,
+-- microsecond apart, and a certificate is told from its successor by its expiry. kind,
+-- kind_spec and url word what an alert says was checked.
+SELECT s.monitor_id, m.org_id, m.name, m.url, m.kind, m.kind_spec, m.enabled, m.confirmations,
+  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids, m.tls_expiry_alert_days,
+  s.alert_status, s.consecutive_failures, s.consecutive_successes, s.streak_error,
+  s.incident_id, s.tls_alerted_days,
   (EXTRACT(EPOCH FROM s.last_checked_at) * 1000000)::bigint AS last_checked_us,
   (EXTRACT(EPOCH FROM s.streak_started_at) * 1000000)::bigint AS streak_started_us,
   (EXTRACT(EPOCH FROM s.last_reminder_at) * 1000000)::bigint AS last_reminder_us,
+  (EXTRACT(EPOCH FROM s.tls_alerted_expires_at) * 1000000)::bigint AS tls_alerted_expires_us,
   (EXTRACT(EPOCH FROM i.started_at) * 1000000)::bigint AS incident_started_us,
   i.cause AS "incident_cause?"
 FROM monitor_state s
@@ -21,21 +24,26 @@ ORDER BY s.monitor_id
 FOR UPDATE OF s;
 
 /* @name SaveMonitorStates */
--- Writes the states decided under LockMonitorStates' locks: the newest result counted and the
--- status after it. Nullable values travel as '' (pgtyped types array elements as non-null).
+-- Writes the states decided under LockMonitorStates' locks: the newest result counted, the
+-- status after it, and the certificate alerted on with the smallest threshold alerted for it.
+-- Nullable values travel as '' (pgtyped types array elements as non-null).
 UPDATE monitor_state s
 SET last_checked_at = u.last_checked_at::timestamptz, last_up = u.last_up,
   last_result = u.last_result, alert_status = u.alert_status,
   consecutive_failures = u.failures, consecutive_successes = u.successes,
   streak_started_at = NULLIF(u.streak_started_at, '')::timestamptz,
   streak_error = u.streak_error, incident_id = NULLIF(u.incident_id, '')::uuid,
-  last_reminder_at = NULLIF(u.last_reminder_at, '')::timestamptz
+  last_reminder_at = NULLIF(u.last_reminder_at, '')::timestamptz,
+  tls_alerted_expires_at = NULLIF(u.tls_alerted_expires_at, '')::timestamptz,
+  tls_alerted_days = NULLIF(u.tls_alerted_days, '')::integer
 FROM unnest(:monitorIds!::uuid[], :lastCheckedAts!::text[], :lastUps!::boolean[],
   :lastResults!::jsonb[], :alertStatuses!::text[], :failures!::integer[],
   :successes!::integer[], :streakStartedAts!::text[], :streakErrors!::text[],
-  :incidentIds!::text[], :lastReminderAts!::text[])
+  :incidentIds!::text[], :lastReminderAts!::text[], :tlsAlertedExpiresAts!::text[],
+  :tlsAlertedDays!::text[])
   AS u(monitor_id, last_checked_at, last_up, last_result, alert_status, failures, successes,
-  streak_started_at, streak_error, incident_id, last_reminder_at)
+  streak_started_at, streak_error, incident_id, last_reminder_at, tls_alerted_expires_at,
+  tls_alerted_days)
 WHERE s.monitor_id = u.monitor_id;
 
 /* @name LockMonitorStatus */

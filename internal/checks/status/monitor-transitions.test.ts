@@ -141,7 +141,8 @@ describe("evaluateMonitor", () => {
     const after = evaluateMonitor(rules(), fresh(), marked("ummmdd"), newId);
     expect(kinds(after.transitions)).toEqual(["down"]);
     // The incident starts at the first failure after the window (minute 4).
-    expect(after.transitions[0]?.startedUs).toBe(BigInt(T0 + 4 * MINUTE) * 1000n);
+    const first = after.transitions[0];
+    expect(first?.kind === "down" && first.startedUs).toBe(BigInt(T0 + 4 * MINUTE) * 1000n);
     // A monitor down before the window gets no reminder during it.
     const down = evaluateMonitor(rules({ reminderMinutes: 1 }), fresh(), marked("ddmmmm"), newId);
     expect(kinds(down.transitions)).toEqual(["down"]);

@@ -2,6 +2,7 @@ import { toJson } from "@bufbuild/protobuf";
 import { type CheckResult, CheckResultSchema } from "../../../gen/pulsar/v1/check_pb.js";
 import { toJsonParam } from "../../db/json.js";
 import { usText } from "../../db/timestamp-text.js";
+import type { CertificateState } from "./certificate-expiry.js";
 import type { MonitorStateColumns, MonitorStateRow } from "./monitor-states.js";
 import type { AlertState, AlertStatus } from "./monitor-transitions.js";
 
@@ -26,6 +27,14 @@ export function stateOf(row: MonitorStateRow): AlertState {
   };
 }
 
+/** certificateStateOf reads the certificate alerts' state LockMonitorStates returned. */
+export function certificateStateOf(row: MonitorStateRow): CertificateState {
+  return {
+    alertedExpiresUs: big(row.tls_alerted_expires_us),
+    alertedDays: row.tls_alerted_days,
+  };
+}
+
 /** stateColumns returns empty columns for SaveMonitorStates. */
 export function stateColumns(): MonitorStateColumns {
   return {
@@ -40,14 +49,17 @@ export function stateColumns(): MonitorStateColumns {
     streakErrors: [],
     incidentIds: [],
     lastReminderAts: [],
+    tlsAlertedExpiresAts: [],
+    tlsAlertedDays: [],
   };
 }
 
-/** pushState adds a monitor's state after its newest counted result. */
+/** pushState adds a monitor's state, and its certificate's, after its newest counted result. */
 export function pushState(
   columns: MonitorStateColumns,
   monitorId: string,
   state: AlertState,
+  certificate: CertificateState,
   newest: CheckResult,
 ): void {
   columns.monitorIds.push(monitorId);
@@ -61,4 +73,8 @@ export function pushState(
   columns.streakErrors.push(state.streakError);
   columns.incidentIds.push(state.incidentId ?? "");
   columns.lastReminderAts.push(usText(state.lastReminderUs));
+  columns.tlsAlertedExpiresAts.push(usText(certificate.alertedExpiresUs));
+  columns.tlsAlertedDays.push(
+    certificate.alertedDays === null ? "" : String(certificate.alertedDays),
+  );
 }
