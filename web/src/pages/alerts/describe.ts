@@ -21,6 +21,7 @@ export const ALERT_KIND: Record<AlertKind, { label: string; tone: KindTone }> = 
   [AlertKind.HOST_FIRING]: { label: "Firing", tone: "bad" },
   [AlertKind.HOST_RESOLVED]: { label: "Resolved", tone: "good" },
   [AlertKind.TEST]: { label: "Test", tone: "neutral" },
+  [AlertKind.TLS_EXPIRY]: { label: "Certificate", tone: "warn" },
 };
 
 /** DELIVERY_STATUS says how a delivery went, in a word. */
