@@ -6,6 +6,7 @@ import { createAlertHandOut } from "../../internal/alerts/hand-out.js";
 import { hostRulesHook } from "../../internal/alerts/host-rules/host-rules-hook.js";
 import { startSilentHostSweep } from "../../internal/alerts/host-rules/silent-host-sweep.js";
 import { startCheckWorker } from "../../internal/checks/check-worker.js";
+import { startHeartbeatSweeper } from "../../internal/checks/heartbeat/sweeper.js";
 import { runCheck } from "../../internal/checks/http/index.js";
 import { createCheckQueue } from "../../internal/checks/queue/check-queue.js";
 import { dnsServers, loadConfig, requireDatabaseUrl } from "../../internal/config/config.js";
@@ -21,6 +22,7 @@ import { applySchema } from "../../internal/db/schema.js";
 import { createDnsLookup } from "../../internal/dns/dns-lookup.js";
 import { createHostSampleStore } from "../../internal/hosts/server/sample-store.js";
 import { onShutdown } from "../../internal/lifecycle/shutdown.js";
+import { startMaintenanceIndex } from "../../internal/maintenance/maintenance-index.js";
 import { registerQueueDepth } from "../../internal/metrics/queue-depth.js";
 import { createMetricsRegistry } from "../../internal/metrics/registry.js";
 import {
@@ -129,6 +131,17 @@ const partitions = startPartitionMaintenance({
 });
 // Resolves host rules whose host stopped reporting; several workers may sweep at once.
 const silentHostSweep = startSilentHostSweep({ pool, log, handOut: alertHandOut });
+// Heartbeat monitors' deadlines: every worker sweeps (SKIP LOCKED shares the rows out), storing
+// a missed result where no ping came in time, marked when in a maintenance window.
+const heartbeatMaintenance = startMaintenanceIndex({ pool, log });
+const heartbeatSweeper = startHeartbeatSweeper({
+  pool,
+  region: config.REGION,
+  publisher,
+  handOut: alertHandOut,
+  inMaintenance: heartbeatMaintenance.covers,
+  log,
+});
 const sampling =
   sampleOwner &&
   startHostSampling({
@@ -198,6 +211,8 @@ onShutdown(async () => {
   await registryPublisher.stop();
   await sampling?.stop();
   await silentHostSweep.stop();
+  await heartbeatSweeper.stop();
+  await heartbeatMaintenance.stop();
   await partitions.stop();
   // Checks first: their last batches may still queue alerts.
   await worker.close();
