@@ -1,0 +1,314 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { CheckErrorKind } from "../../../gen/pulsar/v1/check_pb.js";
+import { createTestOrg } from "../../../test/support/accounts.js";
+import { eventually } from "../../../test/support/eventually.js";
+import { createHeartbeatMonitor } from "../../../test/support/heartbeat-monitors.js";
+import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
+import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
+import { silentLogger } from "../../core/logger.js";
+import { createRedis } from "../../redis/redis.js";
+import { createStreamPublisher } from "../../stream/publisher.js";
+import { streamChannel } from "../../stream/topics.js";
+import { disarmHeartbeat } from "./heartbeat-state.js";
+import { MAX_PING_BODY_BYTES } from "./ping-body.js";
+import { createPingHandler, type PingHandler, type PingHandlerDeps } from "./ping-handler.js";
+
+// The ping endpoint over real HTTP (a server on port 0 serving the handler alone) against a
+// real Postgres schema: what each ping stores, and what it refuses.
+
+let db: TestDatabase;
+let orgId: string;
+const servers: { server: Server; handler: PingHandler }[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  orgId = (await createTestOrg(db.pool, "Pings")).orgId;
+});
+afterEach(async () => {
+  for (const { server, handler } of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await handler.close();
+  }
+  vi.restoreAllMocks();
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+/** serve starts the ping handler on a free port; everything else gets a bare 404. */
+async function serve(deps: Partial<PingHandlerDeps> = {}) {
+  const handler = createPingHandler({ pool: db.pool, region: "test", log: silentLogger, ...deps });
+  const server = createServer((req, res) => {
+    if (!handler.handle(req, res)) {
+      res.writeHead(404);
+      res.end("no route");
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  servers.push({ server, handler });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return async (path: string, init?: RequestInit) => {
+    const res = await fetch(`${base}${path}`, init);
+    return { status: res.status, text: await res.text(), headers: res.headers };
+  };
+}
+
+interface ResultRow {
+  up: boolean;
+  error: string;
+  error_kind: number;
+  answer: string;
+  job_duration_ms: number;
+  region: string;
+}
+
+const resultsOf = async (monitorId: string) =>
+  (
+    await db.pool.query<ResultRow>(
+      `SELECT up, error, error_kind, answer, job_duration_ms, region FROM check_results
+       WHERE monitor_id = $1 ORDER BY checked_at`,
+      [monitorId],
+    )
+  ).rows;
+
+const stateOf = async (monitorId: string) =>
+  (
+    await db.pool.query<{
+      due_at: Date | null;
+      started_at: Date | null;
+      last_ping_at: Date | null;
+    }>("SELECT due_at, started_at, last_ping_at FROM heartbeat_state WHERE monitor_id = $1", [
+      monitorId,
+    ])
+  ).rows[0];
+
+const statusOf = async (monitorId: string) =>
+  (
+    await db.pool.query<{ alert_status: string }>(
+      "SELECT alert_status FROM monitor_state WHERE monitor_id = $1",
+      [monitorId],
+    )
+  ).rows[0]?.alert_status;
+
+describe("a success ping", () => {
+  it("is answered OK once stored as an up result, and moves the deadline a period on", async () => {
+    let clock = Date.parse("2026-12-06T10:00:00Z");
+    const ping = await serve({ now: () => clock });
+    const monitor = await createHeartbeatMonitor(db.pool, orgId, {
+      spec: { periodSeconds: 3600, graceSeconds: 300 },
+      armedAtMs: clock,
+    });
+    clock += 30 * 60_000;
+    const res = await ping(`/ping/${monitor.token}`, { method: "POST", body: "backup done\n" });
+
+    expect(res.status).toBe(200);
+    expect(res.text).toBe("OK\n");
+    expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    // Acknowledged means stored: no waiting needed.
+    expect(await resultsOf(monitor.id)).toEqual([
+      {
+        up: true,
+        error: "",
+        error_kind: 0,
+        answer: "backup done\n",
+        job_duration_ms: 0,
+        region: "test",
+      },
+    ]);
+    const state = await stateOf(monitor.id);
+    expect(state?.last_ping_at?.toISOString()).toBe("2026-12-06T10:30:00.000Z");
+    expect(state?.due_at?.toISOString()).toBe("2026-12-06T11:35:00.000Z");
+    expect(await statusOf(monitor.id)).toBe("up");
+  });
+
+  it("answers GET as well, with a trailing slash and a query string", async () => {
+    const ping = await serve();
+    const monitor = await createHeartbeatMonitor(db.pool, orgId);
+    expect((await ping(`/ping/${monitor.token}/?run=42`)).text).toBe("OK\n");
+    expect(await resultsOf(monitor.id)).toHaveLength(1);
+  });
+
+  it("is published live to the monitor's organization", async () => {
+    const prefix = uniquePrefix("pings");
+    const redis: Redis = createRedis(TEST_REDIS_URL, "command", "pings-publish");
+    const subscriber: Redis = createRedis(TEST_REDIS_URL, "command", "pings-subscribe");
+    try {
+      const channels: string[] = [];
+      subscriber.on("pmessageBuffer", (_pattern: Buffer, channel: Buffer) =>
+        channels.push(channel.toString()),
+      );
+      await subscriber.psubscribe(`${prefix}:stream:*`);
+      const ping = await serve({ publisher: createStreamPublisher(redis, prefix) });
+      const monitor = await createHeartbeatMonitor(db.pool, orgId);
+      expect((await ping(`/ping/${monitor.token}`)).status).toBe(200);
+      const expected = streamChannel(prefix, orgId, "monitor", monitor.id);
+      await eventually(() => channels.includes(expected), { what: "the ping's result published" });
+    } finally {
+      redis.disconnect();
+      subscriber.disconnect();
+    }
+  });
+});
+
+describe("a fail ping", () => {
+  it("turns the monitor down with HEARTBEAT_FAILED, keeps the body and alerts once", async () => {
+    const handedOut: string[] = [];
+    const ping = await serve({
+      handOut: async (events) => {
+        handedOut.push(...events.map((e) => e.event.monitorId));
+      },
+    });
+    const monitor = await createHeartbeatMonitor(db.pool, orgId, { confirmations: 1 });
+    const res = await ping(`/ping/${monitor.token}/fail`, {
+      method: "POST",
+      body: "pg_dump: error: connection refused\r\nexit 1\u0000\u001b[0m",
+    });
+
+    expect(res.text).toBe("OK\n");
+    const [result] = await resultsOf(monitor.id);
+    expect(result).toMatchObject({
+      up: false,
+      error: "the job reported failure",
+      error_kind: CheckErrorKind.HEARTBEAT_FAILED,
+      // Control characters but \n and \t are stripped: \r, NUL, ESC.
+      answer: "pg_dump: error: connection refused\nexit 1[0m",
+    });
+    expect(await statusOf(monitor.id)).toBe("down");
+    expect(handedOut).toEqual([monitor.id]);
+    const events = await db.pool.query<{ kind: string }>(
+      "SELECT kind FROM alert_events WHERE monitor_id = $1",
+      [monitor.id],
+    );
+    expect(events.rows.map((r) => r.kind)).toEqual(["monitor_down"]);
+    // The job did run: the deadline moved on as for a success.
+    expect((await stateOf(monitor.id))?.last_ping_at).not.toBeNull();
+  });
+});
+
+describe("a start ping", () => {
+  it("stores nothing, and gives the ping ending it the job's duration", async () => {
+    let clock = Date.parse("2026-12-06T10:00:00Z");
+    const ping = await serve({ now: () => clock });
+    const monitor = await createHeartbeatMonitor(db.pool, orgId, {
+      spec: { periodSeconds: 3600, graceSeconds: 600 },
+      armedAtMs: clock - 30 * 60_000,
+    });
+    expect((await ping(`/ping/${monitor.token}/start`)).text).toBe("OK\n");
+    expect(await resultsOf(monitor.id)).toEqual([]);
+    const started = await stateOf(monitor.id);
+    expect(started?.started_at?.toISOString()).toBe("2026-12-06T10:00:00.000Z");
+    // It must end within the grace time: 10 min, before the period's deadline (10:35).
+    expect(started?.due_at?.toISOString()).toBe("2026-12-06T10:10:00.000Z");
+
+    clock += 125_500;
+    expect((await ping(`/ping/${monitor.token}/fail`)).text).toBe("OK\n");
+    const [result] = await resultsOf(monitor.id);
+    expect(result?.job_duration_ms).toBe(125_500);
+    expect(result?.error).toBe("the job reported failure after 2 min 6 s");
+    const ended = await stateOf(monitor.id);
+    expect(ended?.started_at).toBeNull();
+    expect(ended?.due_at?.toISOString()).toBe("2026-12-06T11:12:05.500Z");
+  });
+});
+
+describe("what the endpoint refuses", () => {
+  it("answers 404 to an unknown token, asking Postgres once within the TTL", async () => {
+    const ping = await serve();
+    const queries = vi.spyOn(db.pool, "query");
+    const unknown = "A".repeat(24);
+    for (let i = 0; i < 5; i++) {
+      const res = await ping(`/ping/${unknown}`);
+      expect(res.status).toBe(404);
+      expect(res.text).toBe("not found\n");
+    }
+    expect(queries).toHaveBeenCalledTimes(1);
+    // Malformed tokens and paths cost no query at all.
+    for (const path of ["/ping/short", "/ping/../../etc", `/ping/${unknown}/stop`, "/ping/"]) {
+      expect((await ping(path)).status, path).toBe(404);
+    }
+    expect(queries).toHaveBeenCalledTimes(1);
+  });
+
+  it("stops answering for a deleted monitor", async () => {
+    const ping = await serve();
+    const monitor = await createHeartbeatMonitor(db.pool, orgId);
+    expect((await ping(`/ping/${monitor.token}`)).status).toBe(200);
+    await db.pool.query("DELETE FROM monitors WHERE id = $1", [monitor.id]);
+    // The token is still cached as found; the transaction reads the monitor afresh.
+    expect((await ping(`/ping/${monitor.token}`)).status).toBe(404);
+  });
+
+  it("answers other methods with 405", async () => {
+    const ping = await serve();
+    const monitor = await createHeartbeatMonitor(db.pool, orgId);
+    const res = await ping(`/ping/${monitor.token}`, { method: "PUT", body: "x" });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET, POST");
+    expect(await resultsOf(monitor.id)).toEqual([]);
+  });
+
+  it("answers 429 with Retry-After past the monitor's rate", async () => {
+    const clock = Date.now();
+    const ping = await serve({ now: () => clock, rate: { perSecond: 1, burst: 3 } });
+    const monitor = await createHeartbeatMonitor(db.pool, orgId);
+    const other = await createHeartbeatMonitor(db.pool, orgId);
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const res = await ping(`/ping/${monitor.token}`);
+      statuses.push(res.status);
+      if (res.status === 429) retryAfter = res.headers.get("retry-after");
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect(retryAfter).toBe("1");
+    // Another monitor's bucket is its own.
+    expect((await ping(`/ping/${other.token}`)).status).toBe(200);
+  });
+
+  it("keeps the first 10 KB of a longer body and still counts the ping", async () => {
+    const ping = await serve();
+    const monitor = await createHeartbeatMonitor(db.pool, orgId);
+    const res = await ping(`/ping/${monitor.token}`, {
+      method: "POST",
+      body: "é".repeat(500_000), // 1 MB
+    });
+    expect(res.status).toBe(200);
+    // The rest was not read: the connection is not reused.
+    expect(res.headers.get("connection")).toBe("close");
+    const [result] = await resultsOf(monitor.id);
+    // 5,000 two-byte characters: the bound cuts no character in half.
+    expect(result?.answer).toBe("é".repeat(MAX_PING_BODY_BYTES / 2));
+  });
+
+  it("ignores a paused monitor's pings and stores nothing", async () => {
+    const ping = await serve();
+    const paused = await createHeartbeatMonitor(db.pool, orgId, { enabled: false });
+    for (const path of ["", "/fail", "/start"]) {
+      const res = await ping(`/ping/${paused.token}${path}`, { method: "POST", body: "x" });
+      expect(res.status).toBe(200);
+      expect(res.text).toBe("paused, ping ignored\n");
+    }
+    expect(await resultsOf(paused.id)).toEqual([]);
+    expect(await stateOf(paused.id)).toEqual({
+      due_at: null,
+      started_at: null,
+      last_ping_at: null,
+    });
+  });
+
+  it("ignores a ping of a monitor paused after its token was cached, leaving it unarmed", async () => {
+    const ping = await serve();
+    const monitor = await createHeartbeatMonitor(db.pool, orgId);
+    expect((await ping(`/ping/${monitor.token}`)).text).toBe("OK\n");
+    await db.pool.query("UPDATE monitors SET enabled = false WHERE id = $1", [monitor.id]);
+    await disarmHeartbeat(db.pool, monitor.id);
+    expect((await ping(`/ping/${monitor.token}`)).text).toBe("paused, ping ignored\n");
+    expect(await resultsOf(monitor.id)).toHaveLength(1);
+    expect((await stateOf(monitor.id))?.due_at).toBeNull();
+  });
+});

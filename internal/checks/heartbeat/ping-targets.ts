@@ -1,0 +1,66 @@
+import pLimit from "p-limit";
+import { TtlCache } from "../../core/ttl-cache.js";
+import { connection } from "../../db/connection.js";
+import type { Queryable } from "../../db/pool.js";
+import * as q from "./heartbeat-state.queries.js";
+
+/** PingTarget is the heartbeat monitor a ping token names. */
+export interface PingTarget {
+  monitorId: string;
+  enabled: boolean;
+}
+
+/** PingTargetsOptions bound the lookups and their cache. */
+export interface PingTargetsOptions {
+  /** How long a token's answer (found or not) is reused: PING_TOKEN_TTL_MS. */
+  ttlMs?: number;
+  /** Found tokens kept, and apart from them as many unknown ones: PING_TOKENS_CACHED. */
+  maxEntries?: number;
+  /** Lookups in flight at once: PING_LOOKUPS_AT_ONCE. */
+  lookupsAtOnce?: number;
+  now?: () => number;
+}
+
+/**
+ * PING_TOKEN_TTL_MS is how long a token's monitor is reused: a deleted monitor's token stops
+ * answering, a paused one's says so, within this time (the transaction storing a ping reads
+ * the monitor afresh, so a ping is never stored for a monitor paused or deleted before it).
+ */
+export const PING_TOKEN_TTL_MS = 5_000;
+/** PING_TOKENS_CACHED bounds the tokens kept: ~150 bytes each. */
+export const PING_TOKENS_CACHED = 10_000;
+/**
+ * PING_LOOKUPS_AT_ONCE bounds the pool connections token lookups take: a flood of made-up
+ * tokens, each a query, waits for these rather than taking every connection from the RPCs.
+ */
+export const PING_LOOKUPS_AT_ONCE = 2;
+
+/** PingTargets finds the monitor of a ping token. */
+export type PingTargets = (token: string) => Promise<PingTarget | null>;
+
+/**
+ * createPingTargets returns a token lookup through a TtlCache: tokens found and tokens unknown
+ * are kept apart, so a flood of made-up tokens costs one query each and then nothing for
+ * PING_TOKEN_TTL_MS, and evicts only other unknown tokens, never a real one. A token asked for
+ * by many at once is looked up once.
+ */
+export function createPingTargets(db: Queryable, options: PingTargetsOptions = {}): PingTargets {
+  const ttlMs = options.ttlMs ?? PING_TOKEN_TTL_MS;
+  const cache = new TtlCache<PingTarget | null>({
+    maxEntries: options.maxEntries ?? PING_TOKENS_CACHED,
+    isMiss: (target) => target === null,
+    now: options.now,
+  });
+  const limit = pLimit(options.lookupsAtOnce ?? PING_LOOKUPS_AT_ONCE);
+  const load = (token: string) =>
+    limit(async (): Promise<PingTarget | null> => {
+      const [row] = await q.findPingTarget.run({ token }, connection(db));
+      return row === undefined ? null : { monitorId: row.id, enabled: row.enabled };
+    });
+  return (token) =>
+    cache.get(
+      token,
+      () => load(token),
+      () => ttlMs,
+    );
+}
