@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { targetWords } from "../../shared/monitor-target.js";
 import { DAY, MINUTE, resultFixture } from "../../test/support/fixtures.js";
 import { type MonitorInfo, monitorAlertText } from "./monitor-alert-text.js";
-import { targetWords } from "./monitor-target.js";
 import type { MonitorTransition } from "./monitor-transition.js";
 
 const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);

@@ -1,6 +1,6 @@
+import { type MonitorTarget, targetWords } from "../../shared/monitor-target.js";
 import { timestampUs } from "../db/timestamp-text.js";
 import { formatDuration, utc, waterfallShort } from "./alert-format.js";
-import { type MonitorTarget, targetWords } from "./monitor-target.js";
 import type { MonitorTransition } from "./monitor-transition.js";
 import { tlsExpiryText } from "./tls-expiry-text.js";
 

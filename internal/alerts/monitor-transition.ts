@@ -1,5 +1,5 @@
 import type { CheckResult } from "../../gen/pulsar/v1/check_pb.js";
-import type { MonitorTarget } from "./monitor-target.js";
+import type { MonitorTarget } from "../../shared/monitor-target.js";
 
 // What alerts take from a batch of check results: the status machine (internal/checks/status)
 // decides the transitions and hands them here, inside the results' transaction. The vocabulary

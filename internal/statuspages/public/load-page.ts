@@ -1,4 +1,4 @@
-import { monitorTargetWords } from "../../core/monitor-target.js";
+import { targetWords } from "../../../shared/monitor-target.js";
 import { connection } from "../../db/connection.js";
 import type { Queryable } from "../../db/pool.js";
 import {
@@ -164,7 +164,7 @@ export async function loadPublicPage(
     };
     // What is checked, in words (a heartbeat has nothing to show: its URL is a secret).
     if (row.show_url && row.kind !== "heartbeat")
-      monitor.url = monitorTargetWords({ kind: row.kind, url: row.url, kindSpec: row.kind_spec });
+      monitor.url = targetWords({ kind: row.kind, url: row.url, kindSpec: row.kind_spec });
     if (page.show_response_times) {
       monitor.responseTimes = hourly.get(row.monitor_id) ?? new Array(24).fill(null);
     }
