@@ -10,6 +10,7 @@ import { createApi } from "../../internal/api/app.js";
 import { SERVER_TIMEOUTS } from "../../internal/api/request-limits.js";
 import { authorizeUpgrade } from "../../internal/api/ws/authorize.js";
 import { createStreamGateway } from "../../internal/api/ws/gateway.js";
+import { createPingHandler } from "../../internal/checks/heartbeat/ping-handler.js";
 import { createCheckQueue } from "../../internal/checks/queue/check-queue.js";
 import { createCheckSchedule } from "../../internal/checks/queue/check-schedule.js";
 import { createMonitorScheduler } from "../../internal/checks/queue/schedules.js";
@@ -91,6 +92,15 @@ const dnsLookup = createDnsLookup({ servers: dnsServers(config) });
 const alertFetch = createGuardedFetch(policyFor(config.PULSAR_BLOCK_PRIVATE_TARGETS), {
   lookup: dnsLookup.lookup,
 });
+// Heartbeat pings (/ping/<token>) are stored as a worker stores check results: in batches, with
+// the monitors' status and alerts in the same transaction, then published and handed out.
+const pings = createPingHandler({
+  pool,
+  region: config.REGION,
+  publisher,
+  handOut: createAlertHandOut({ queue: alertQueue, publisher, log }),
+  log,
+});
 const api = createApi({
   pool,
   redis,
@@ -118,6 +128,7 @@ const api = createApi({
   maxRequestBytes: config.PULSAR_MAX_REQUEST_BYTES,
   quotas: orgQuotasFromConfig(config),
   writesPerMinute: config.PULSAR_ORG_WRITES_PER_MINUTE,
+  pings,
 });
 
 // The stream's subscriber enters subscriber mode, so it needs a connection of its own; the
@@ -162,6 +173,7 @@ onShutdown(async () => {
   server.closeIdleConnections();
   await gateway.close();
   await closed;
+  await pings.close();
   await sampleStore.close();
   await alertQueue.close();
   await queue.close();

@@ -19,6 +19,7 @@ import type { PasswordHasher } from "../auth/password-hasher.js";
 import { createRevocationPublisher } from "../auth/revocations.js";
 import { createSignInLimiter, type SignInLimits } from "../auth/sign-in-limiter.js";
 import { createBadgeHandler } from "../badges/badge-handler.js";
+import type { PingHandler } from "../checks/heartbeat/ping-handler.js";
 import type { MonitorScheduler } from "../checks/queue/schedules.js";
 import type { Logger } from "../core/logger.js";
 import { createHealthHandler } from "../core/ops/health.js";
@@ -129,6 +130,13 @@ export interface ApiDeps {
   quotas?: OrgQuotas;
   /** PULSAR_ORG_WRITES_PER_MINUTE: write RPCs per organization per minute; 600 when absent. */
   writesPerMinute?: number;
+  /**
+   * The heartbeat ping endpoint (/ping/<token>…, internal/checks/heartbeat), served ahead of
+   * every other route: no credentials and no Connect (it reads at most 10 KB of a body). The
+   * caller builds it, as it stores results and hands out alerts, and closes it. Absent: not
+   * served.
+   */
+  pings?: Pick<PingHandler, "handle">;
 }
 
 /** hostNamesOf is the host name of url (lower case) as a list, or none without a URL. */
@@ -316,6 +324,7 @@ export function createApi(deps: ApiDeps): Api {
   });
   return {
     handler: (req, res) => {
+      if (deps.pings?.handle(req, res)) return;
       if (!guard(req, res)) connect(req, res);
     },
     routes,
