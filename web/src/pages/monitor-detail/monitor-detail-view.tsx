@@ -5,14 +5,20 @@ import { ConfirmDialog } from "../../components/confirm-dialog";
 import { FormError } from "../../components/form";
 import { Link } from "../../components/link";
 import { Spinner } from "../../components/spinner";
+import { timestampMs } from "../../lib/format";
+import { type KindName, kindOf } from "../../lib/monitor-kind";
 import { navigate } from "../../lib/router";
 import { AlertingSections } from "./alerting-sections";
 import { BadgesSection } from "./badges-section";
 import type { MonitorAlertsClient, MonitorDetailClient } from "./client";
+import { HeartbeatStatus } from "./heartbeat-status";
+import { JobDurations } from "./job-durations";
 import { LatestCheck } from "./latest-check";
 import { MonitorHeader } from "./monitor-header";
 import { PhasesChart } from "./phases-chart";
+import { PingSection } from "./ping-section";
 import { RecentChecks } from "./recent-checks";
+import { RecentPings } from "./recent-pings";
 import { Section } from "./section";
 import { StatsPanel } from "./stats-panel";
 import { useMonitorAlerts } from "./use-monitor-alerts";
@@ -31,7 +37,8 @@ export interface MonitorDetailProps {
 /**
  * MonitorDetail is the monitor detail page with its dependencies passed in: the header and its
  * actions, the latest check's waterfall, the phases over time, the stats, the incidents and
- * alerts, and the recent checks, all following the live stream.
+ * alerts, and the recent checks, all following the live stream. A heartbeat shows its ping URL
+ * and snippets, its last ping and next deadline, job durations and recent pings instead.
  */
 export function MonitorDetail({ id, client, alerts, onUnauthenticated }: MonitorDetailProps) {
   const { monitor, results, stats, timings, range, setRange, actions } = useMonitorDetail(id, {
@@ -47,6 +54,9 @@ export function MonitorDetail({ id, client, alerts, onUnauthenticated }: Monitor
   if (!monitor.data) return <LoadFailed problem={monitor.problem} />;
 
   const m = monitor.data;
+  const kind = kindOf(m);
+  const heartbeat = kind === "heartbeat" ? m.heartbeat : undefined;
+  const certificate = kind === "http" ? /^https:/i.test(m.url) : kind === "tcp" && !!m.tcp?.tls;
   const latest = results.data?.[0] ?? m.lastResult;
   const deleteProblem = actions.problem?.action === "delete" ? actions.problem : undefined;
   const otherProblem = actions.problem?.action !== "delete" ? actions.problem : undefined;
@@ -66,26 +76,56 @@ export function MonitorDetail({ id, client, alerts, onUnauthenticated }: Monitor
       />
       {otherProblem && <FormError>{otherProblem.message}</FormError>}
 
-      <Section title="Latest check">
-        {latest ? (
-          <LatestCheck result={latest} />
-        ) : results.loading ? (
-          <Spinner label="Loading checks…" />
-        ) : (
-          <p className="text-sm text-slate-600 dark:text-slate-400">
-            {m.enabled
-              ? "No checks yet — the first one runs within seconds."
-              : "No checks yet — resume the monitor to start checking."}
-          </p>
-        )}
-      </Section>
+      {heartbeat ? (
+        <>
+          <PingSection pingUrl={m.pingUrl} heartbeat={heartbeat} origin={window.location.origin} />
+          <Section title="Latest ping">
+            {results.loading && !results.data ? (
+              <Spinner label="Loading pings…" />
+            ) : (
+              <HeartbeatStatus
+                heartbeat={heartbeat}
+                results={results.data ?? []}
+                changedAtMs={timestampMs(m.updatedAt) || timestampMs(m.createdAt)}
+                enabled={m.enabled}
+              />
+            )}
+          </Section>
+          <Section title="Job durations">
+            <JobDurations results={results.data ?? []} />
+          </Section>
+        </>
+      ) : (
+        <>
+          <Section title="Latest check">
+            {latest ? (
+              <LatestCheck result={latest} kind={kind} />
+            ) : results.loading ? (
+              <Spinner label="Loading checks…" />
+            ) : (
+              <p className="text-sm text-slate-600 dark:text-slate-400">
+                {m.enabled
+                  ? "No checks yet — the first one runs within seconds."
+                  : "No checks yet — resume the monitor to start checking."}
+              </p>
+            )}
+          </Section>
+          {m.conditions.length > 0 && <ConditionsList conditions={m.conditions} />}
+          <Section title={kind === "dns" ? "Query time over time" : "Phases over time"}>
+            <PhasesChart timings={timings} range={range} onRangeChange={setRange} kind={kind} />
+          </Section>
+        </>
+      )}
 
-      <Section title="Phases over time">
-        <PhasesChart timings={timings} range={range} onRangeChange={setRange} />
-      </Section>
-
-      <Section title="Uptime and response time">
-        <StatsPanel stats={stats} range={range} url={m.url} latest={latest} />
+      <Section title={STATS_TITLE[kind]}>
+        <StatsPanel
+          stats={stats}
+          range={range}
+          kind={kind}
+          certificate={certificate}
+          alertDays={m.tlsExpiryAlertDays}
+          latest={latest}
+        />
       </Section>
 
       {m.publicBadges && <BadgesSection publicId={m.publicId} origin={window.location.origin} />}
@@ -97,12 +137,18 @@ export function MonitorDetail({ id, client, alerts, onUnauthenticated }: Monitor
         }
       />
 
-      <Section title="Recent checks">
+      <Section title={heartbeat ? "Recent pings" : "Recent checks"}>
         {results.problem && (
-          <FormError>Could not load the recent checks: {results.problem.message}</FormError>
+          <FormError>
+            Could not load the recent {heartbeat ? "pings" : "checks"}: {results.problem.message}
+          </FormError>
         )}
         {results.data && results.data.length > 0 ? (
-          <RecentChecks results={results.data} />
+          heartbeat ? (
+            <RecentPings results={results.data} />
+          ) : (
+            <RecentChecks results={results.data} kind={kind} />
+          )
         ) : (
           !results.loading &&
           !results.problem && <p className="text-sm text-slate-500">None yet.</p>
@@ -123,6 +169,34 @@ export function MonitorDetail({ id, client, alerts, onUnauthenticated }: Monitor
         Its checks and their history are deleted too. This cannot be undone.
       </ConfirmDialog>
     </div>
+  );
+}
+
+/** STATS_TITLE names the stats section by what the kind measures. */
+const STATS_TITLE: Record<KindName, string> = {
+  http: "Uptime and response time",
+  tcp: "Uptime and connection time",
+  dns: "Uptime and query time",
+  heartbeat: "Uptime",
+};
+
+/** ConditionsList shows an HTTP monitor's conditions: a failed one is named in the check's error. */
+function ConditionsList({ conditions }: { conditions: readonly string[] }) {
+  return (
+    <Section title="Conditions">
+      <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">
+        Every one must hold for a check to be up; a check's error names those that did not.
+      </p>
+      <ul className="space-y-1">
+        {conditions.map((condition) => (
+          <li key={condition}>
+            <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs dark:bg-slate-800">
+              {condition}
+            </code>
+          </li>
+        ))}
+      </ul>
+    </Section>
   );
 }
 

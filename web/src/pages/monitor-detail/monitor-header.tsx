@@ -1,7 +1,10 @@
 import type { Monitor } from "../../../../gen/pulsar/v1/monitor_pb";
 import { Button } from "../../components/form";
+import { KindBadge } from "../../components/kind-badge";
 import { Link } from "../../components/link";
 import { STATUS_LABEL, StatusDot } from "../../components/status-dot";
+import { formatSeconds } from "../../lib/duration";
+import { kindOf, targetOf } from "../../lib/monitor-kind";
 import { seconds, statusKind } from "./describe";
 import type { MonitorAction } from "./use-monitor-actions";
 
@@ -19,7 +22,8 @@ const buttonLink =
 
 /**
  * MonitorHeader names the monitor and shows its status (announced politely when a live check
- * changes it), its URL and interval, and the Pause or Resume, Edit and Delete buttons.
+ * changes it), its kind, what it checks and how often, and the Pause or Resume, Edit and
+ * Delete buttons.
  */
 export function MonitorHeader({ monitor, busy, onPause, onResume, onDelete }: MonitorHeaderProps) {
   const kind = statusKind(monitor.status);
@@ -37,19 +41,7 @@ export function MonitorHeader({ monitor, busy, onPause, onResume, onDelete }: Mo
           {label}
         </p>
         <h1 className="mt-1 break-words text-2xl font-semibold">{monitor.name}</h1>
-        <p className="mt-1 flex flex-wrap gap-x-3 text-sm text-slate-600 dark:text-slate-400">
-          <a
-            href={monitor.url}
-            target="_blank"
-            rel="noopener noreferrer"
-            className="break-all text-indigo-700 hover:underline dark:text-indigo-400"
-          >
-            {monitor.url}
-          </a>
-          <span>
-            {monitor.method} every {seconds(monitor.intervalSeconds)}
-          </span>
-        </p>
+        <Target monitor={monitor} />
       </div>
       <div className="flex flex-wrap gap-2">
         {monitor.enabled ? (
@@ -69,5 +61,39 @@ export function MonitorHeader({ monitor, busy, onPause, onResume, onDelete }: Mo
         </Button>
       </div>
     </header>
+  );
+}
+
+/** Target says what the monitor checks and how often, in its kind's words. */
+function Target({ monitor }: { monitor: Monitor }) {
+  const kind = kindOf(monitor);
+  const every = (
+    <span>
+      {kind === "http" ? `${monitor.method} every` : "every"} {seconds(monitor.intervalSeconds)}
+    </span>
+  );
+  return (
+    <p className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-slate-600 dark:text-slate-400">
+      <KindBadge kind={kind} />
+      {kind === "http" ? (
+        <a
+          href={monitor.url}
+          target="_blank"
+          rel="noopener noreferrer"
+          className="break-all text-indigo-700 hover:underline dark:text-indigo-400"
+        >
+          {monitor.url}
+        </a>
+      ) : (
+        <span className={`break-all ${kind === "heartbeat" ? "" : "font-mono"}`}>
+          {targetOf(monitor)}
+        </span>
+      )}
+      {kind === "heartbeat" ? (
+        <span>{formatSeconds(monitor.heartbeat?.graceSeconds ?? 300)} grace</span>
+      ) : (
+        every
+      )}
+    </p>
   );
 }

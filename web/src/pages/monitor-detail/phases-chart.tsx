@@ -3,9 +3,10 @@ import { Spinner } from "../../components/spinner";
 import { TimeRangePicker } from "../../components/time-range-picker";
 import { type Series, TimeSeriesChart } from "../../components/time-series-chart";
 import { ms, timestampMs } from "../../lib/format";
+import type { KindName } from "../../lib/monitor-kind";
 import type { RequestState } from "../../lib/use-request";
 import { seconds } from "./describe";
-import { visiblePhases } from "./phases";
+import { phasesFor } from "./kind-phases";
 import { TIMINGS_RANGES, type TimingsRange } from "./use-monitor-detail";
 
 /** PhasesChartProps are the timings of the chosen range and how to choose another. */
@@ -13,6 +14,8 @@ export interface PhasesChartProps {
   timings: RequestState<GetMonitorTimingsResponse>;
   range: TimingsRange;
   onRangeChange: (range: TimingsRange) => void;
+  /** The monitor's kind, whose phases are shown; HTTP when absent. */
+  kind?: KindName;
 }
 
 /**
@@ -20,11 +23,11 @@ export interface PhasesChartProps {
  * the top edge is the total and a slow phase stands out by its band; with the range picker and
  * the count of failed checks in the range.
  */
-export function PhasesChart({ timings, range, onRangeChange }: PhasesChartProps) {
+export function PhasesChart({ timings, range, onRangeChange, kind = "http" }: PhasesChartProps) {
   const points = timings.data?.points ?? [];
-  const series: Series<TimingPoint>[] = visiblePhases(points).map((phase) => ({
+  const series: Series<TimingPoint>[] = phasesFor(kind, points).map((phase) => ({
     label: phase.label,
-    value: (point) => point[phase.field],
+    value: phase.value,
     color: phase.color,
   }));
   const checks = points.reduce((n, p) => n + p.checks, 0);
@@ -59,7 +62,11 @@ export function PhasesChart({ timings, range, onRangeChange }: PhasesChartProps)
           </p>
         ) : (
           <TimeSeriesChart
-            label={`Check phases over the last ${rangeLabel}, stacked, in milliseconds`}
+            label={
+              kind === "dns"
+                ? `Query time over the last ${rangeLabel}, in milliseconds`
+                : `Check phases over the last ${rangeLabel}, stacked, in milliseconds`
+            }
             data={points}
             time={(point) => timestampMs(point.time)}
             series={series}

@@ -1,18 +1,36 @@
 import { Fragment } from "react";
 import type { CheckResult } from "../../../../gen/pulsar/v1/check_pb";
 import { ms, shortTime, timestampMs } from "../../lib/format";
+import type { KindName } from "../../lib/monitor-kind";
 
-/** RecentChecksProps are the checks to list, newest first. */
+/** RecentChecksProps are the checks to list, newest first, and their monitor's kind. */
 export interface RecentChecksProps {
   results: readonly CheckResult[];
+  /** HTTP when absent; a heartbeat's results are listed by RecentPings. */
+  kind?: KindName;
 }
 
+/** Characters of a DNS answer shown in its cell (the whole of it in the tooltip). */
+const ANSWER_CHARS = 60;
+
+/** What the third column shows of a check, by kind: its status, its address, its records. */
+const DETAIL: Record<
+  Exclude<KindName, "heartbeat">,
+  { title: string; of: (r: CheckResult) => string }
+> = {
+  http: { title: "HTTP", of: (r) => (r.statusCode ? String(r.statusCode) : "—") },
+  tcp: { title: "Address", of: (r) => r.remoteAddress || "—" },
+  dns: { title: "Answer", of: (r) => r.answer.split("\n").filter(Boolean).join(", ") || "—" },
+};
+
 /**
- * RecentChecks lists checks newest first: when, up or down, the HTTP status, the total time and
+ * RecentChecks lists checks newest first: when, up or down, the HTTP status (for TCP the address
+ * reached, for DNS the records of the answer), the total time and
  * the error in full (the reason a check failed is the point of looking). Times are short (the
  * date only when not today); on a phone the error takes a line of its own under its check.
  */
-export function RecentChecks({ results }: RecentChecksProps) {
+export function RecentChecks({ results, kind = "http" }: RecentChecksProps) {
+  const detail = DETAIL[kind === "heartbeat" ? "http" : kind];
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm">
@@ -26,10 +44,10 @@ export function RecentChecks({ results }: RecentChecksProps) {
               Status
             </th>
             <th scope="col" className="py-2 pr-4 font-medium">
-              HTTP
+              {detail.title}
             </th>
             <th scope="col" className="py-2 pr-4 text-right font-medium">
-              Total
+              {kind === "dns" ? "Query" : "Total"}
             </th>
             <th scope="col" className="hidden py-2 font-medium sm:table-cell">
               Error
@@ -61,7 +79,7 @@ export function RecentChecks({ results }: RecentChecksProps) {
                       {result.up ? "Up" : "Down"}
                     </span>
                   </td>
-                  <td className="py-2 pr-4 tabular-nums">{result.statusCode || "—"}</td>
+                  <DetailCell text={detail.of(result)} />
                   <td className="py-2 pr-4 text-right whitespace-nowrap tabular-nums">
                     {result.timing ? ms(result.timing.totalMs) : "—"}
                   </td>
@@ -83,5 +101,18 @@ export function RecentChecks({ results }: RecentChecksProps) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** DetailCell is the third column's text, cut short when long (a DNS answer), whole on hover. */
+function DetailCell({ text }: { text: string }) {
+  const short = text.length > ANSWER_CHARS ? `${text.slice(0, ANSWER_CHARS)}…` : text;
+  return (
+    <td
+      className="max-w-64 py-2 pr-4 break-words tabular-nums"
+      title={short === text ? undefined : text}
+    >
+      {short}
+    </td>
   );
 }

@@ -3,6 +3,7 @@ import type { MonitorStats } from "../../../../gen/pulsar/v1/monitor_pb";
 import { Spinner } from "../../components/spinner";
 import { StatCard, type StatTone } from "../../components/stat-card";
 import { ms, percent, timestampMs } from "../../lib/format";
+import type { KindName } from "../../lib/monitor-kind";
 import type { RequestState } from "../../lib/use-request";
 import { daysUntil } from "./describe";
 import { type MonitorStatsByWindow, TIMINGS_RANGES, type TimingsRange } from "./use-monitor-detail";
@@ -12,14 +13,24 @@ export interface StatsPanelProps {
   stats: RequestState<MonitorStatsByWindow>;
   /** The phases chart's range: the percentiles follow it. */
   range: TimingsRange;
-  /** Certificates are shown for https monitors only. */
-  url: string;
+  /** The monitor's kind: a heartbeat has no response time, DNS a query time. */
+  kind: KindName;
+  /** Whether the target presents a certificate (HTTPS, TLS over TCP): its expiry is shown. */
+  certificate: boolean;
+  /** The days before expiry alerts go out, largest first; none when turned off. */
+  alertDays?: readonly number[];
   /** The newest check, whose certificate is fresher than the stats'. */
   latest: CheckResult | undefined;
 }
 
 /** CERT_WARN_DAYS is how close a certificate's expiry turns its figure to the warning colour. */
 export const CERT_WARN_DAYS = 14;
+/** What the percentiles measure, by kind. */
+const TIME_HINT: Record<Exclude<KindName, "heartbeat">, string> = {
+  http: "total response time",
+  tcp: "total connection time",
+  dns: "query time",
+};
 const UPTIME_WINDOWS = [
   { window: "24h", label: "Uptime 24 h" },
   { window: "7d", label: "Uptime 7 d" },
@@ -28,9 +39,17 @@ const UPTIME_WINDOWS = [
 
 /**
  * StatsPanel shows uptime over 24 h, 7 d and 30 d, the p50 / p95 / p99 response time over the
- * chart's range, and for https monitors the certificate's issuer and the days to its expiry.
+ * chart's range (none for a heartbeat), and for a target with a certificate its issuer, the
+ * days to its expiry and when its expiry alerts go out.
  */
-export function StatsPanel({ stats, range, url, latest }: StatsPanelProps) {
+export function StatsPanel({
+  stats,
+  range,
+  kind,
+  certificate,
+  alertDays,
+  latest,
+}: StatsPanelProps) {
   if (stats.loading) return <Spinner label="Loading stats…" />;
   if (!stats.data) {
     return (
@@ -47,15 +66,16 @@ export function StatsPanel({ stats, range, url, latest }: StatsPanelProps) {
       {UPTIME_WINDOWS.map(({ window, label }) => (
         <Uptime key={window} label={label} stats={byWindow[window]} />
       ))}
-      {(["p50", "p95", "p99"] as const).map((p) => (
-        <StatCard
-          key={p}
-          label={`${p} (${rangeLabel})`}
-          value={selected?.checks && selected.totalMs ? ms(selected.totalMs[p]) : "—"}
-          hint="total response time"
-        />
-      ))}
-      {url.startsWith("https:") && <Certificate latest={latest} stats={byWindow["24h"]} />}
+      {kind !== "heartbeat" &&
+        (["p50", "p95", "p99"] as const).map((p) => (
+          <StatCard
+            key={p}
+            label={`${p} (${rangeLabel})`}
+            value={selected?.checks && selected.totalMs ? ms(selected.totalMs[p]) : "—"}
+            hint={TIME_HINT[kind]}
+          />
+        ))}
+      {certificate && <Certificate latest={latest} stats={byWindow["24h"]} alertDays={alertDays} />}
     </dl>
   );
 }
@@ -78,9 +98,11 @@ function Uptime({ label, stats }: { label: string; stats: MonitorStats | undefin
 function Certificate({
   latest,
   stats,
+  alertDays,
 }: {
   latest: CheckResult | undefined;
   stats: MonitorStats | undefined;
+  alertDays: readonly number[] | undefined;
 }) {
   const fromCheck = latest?.tlsCertExpiresAt !== undefined;
   const expiresAt = timestampMs(fromCheck ? latest?.tlsCertExpiresAt : stats?.tlsCertExpiresAt);
@@ -97,7 +119,9 @@ function Certificate({
         label="Certificate expiry"
         value={value}
         tone={tone}
-        hint={new Date(expiresAt).toLocaleDateString()}
+        hint={[new Date(expiresAt).toLocaleDateString(), alertsText(alertDays)]
+          .filter(Boolean)
+          .join("; ")}
       />
       <StatCard
         label="Certificate issuer"
@@ -106,4 +130,10 @@ function Certificate({
       />
     </>
   );
+}
+
+/** alertsText says when expiry alerts go out: "alerts 14, 3 d before", or that none do. */
+function alertsText(alertDays: readonly number[] | undefined): string {
+  if (alertDays === undefined) return "";
+  return alertDays.length > 0 ? `alerts ${alertDays.join(", ")} d before` : "no expiry alerts";
 }
