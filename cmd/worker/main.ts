@@ -7,8 +7,8 @@ import { hostRulesHook } from "../../internal/alerts/host-rules/host-rules-hook.
 import { startSilentHostSweep } from "../../internal/alerts/host-rules/silent-host-sweep.js";
 import { startCheckWorker } from "../../internal/checks/check-worker.js";
 import { startHeartbeatSweeper } from "../../internal/checks/heartbeat/sweeper.js";
-import { runCheck } from "../../internal/checks/http/index.js";
 import { createCheckQueue } from "../../internal/checks/queue/check-queue.js";
+import { createCheckRunner } from "../../internal/checks/run-target.js";
 import { dnsServers, loadConfig, requireDatabaseUrl } from "../../internal/config/config.js";
 import { configOrExit } from "../../internal/config/or-exit.js";
 import { ConfigError } from "../../internal/config/parse-environment.js";
@@ -105,12 +105,11 @@ const worker = startCheckWorker({
   redis,
   queue,
   prefix: config.QUEUE_PREFIX,
-  runCheck: (target, options) =>
-    runCheck(target, {
-      ...options,
-      lookup: dnsLookup.lookup,
-      blockPrivateTargets: config.PULSAR_BLOCK_PRIVATE_TARGETS,
-    }),
+  runCheck: createCheckRunner({
+    lookup: dnsLookup.lookup,
+    blockPrivateTargets: config.PULSAR_BLOCK_PRIVATE_TARGETS,
+    dnsServers: dnsServers(config),
+  }),
   concurrency: config.CHECK_CONCURRENCY,
   orgMaxInFlight: config.CHECK_ORG_MAX_INFLIGHT,
   region: config.REGION,

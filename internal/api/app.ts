@@ -199,7 +199,11 @@ export function createApi(deps: ApiDeps): Api {
       createSystemService({ isSystemAdmin, source: systemStats }),
       gated,
     );
-    router.service(MonitorService, createMonitorService(deps), gated);
+    router.service(
+      MonitorService,
+      createMonitorService({ ...deps, publicUrl: deps.alerts?.publicUrl }),
+      gated,
+    );
     router.service(MaintenanceService, createMaintenanceService({ pool: deps.pool }), gated);
     router.service(
       AlertService,

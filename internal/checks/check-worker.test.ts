@@ -22,10 +22,10 @@ import { createApi } from "../api/app.js";
 import { silentLogger } from "../core/logger.js";
 import { createRedis } from "../redis/redis.js";
 import { type CheckWorker, startCheckWorker } from "./check-worker.js";
-import { runCheck } from "./http/index.js";
 import { type CheckQueue, createCheckQueue } from "./queue/check-queue.js";
 import { type CheckSchedule, createCheckSchedule } from "./queue/check-schedule.js";
 import { createMonitorScheduler } from "./queue/schedules.js";
+import { createCheckRunner } from "./run-target.js";
 
 // A Redis database of its own, so that this file can FLUSHDB without touching other tests.
 const redisUrl = (() => {
@@ -72,7 +72,8 @@ beforeAll(async () => {
     redis,
     queue,
     prefix,
-    runCheck,
+    // Every kind, as cmd/worker runs them.
+    runCheck: createCheckRunner(),
     concurrency: 10,
     region: "test-region",
     reconcileEveryMs: 300,
@@ -150,6 +151,29 @@ async function createChecked(name: string, by = client, intervalSeconds = 10) {
 }
 
 describe("check worker", () => {
+  it("checks a TCP monitor by its kind: it sends, reads the answer and stores it", async () => {
+    const port = (target.address() as AddressInfo).port;
+    const { monitor } = await client.createMonitor({
+      monitor: {
+        name: "tcp",
+        tcp: { host: "127.0.0.1", port, send: "GET / HTTP/1.0\\r\\n\\r\\n", expect: "pulsar ok" },
+        intervalSeconds: 86_400,
+        timeoutMs: 2000,
+      },
+    });
+    const id = monitor?.id ?? "";
+    await eventually(async () => (await resultCount(id)) > 0, {
+      what: "the TCP monitor's first result",
+      timeoutMs: 5000,
+      intervalMs: 100,
+    });
+    const [result] = (await client.listCheckResults({ monitorId: id })).results;
+    expect(result).toMatchObject({ up: true, statusCode: 0, remoteAddress: "127.0.0.1" });
+    expect(result?.answer).toContain("pulsar ok");
+    expect(result?.timing?.connectMs).toBeGreaterThan(0);
+    expect((await client.getMonitor({ id })).monitor?.status).toBe(MonitorStatus.UP);
+  });
+
   it("checks a new monitor at once and stores the result with its waterfall", async () => {
     // A day's interval: the scheduled slot (a random offset in it) cannot fall within the test
     // and add a second check to the stats asserted below.

@@ -4,12 +4,15 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import type pg from "pg";
 import {
   type Monitor,
+  MonitorKind,
   type MonitorService,
   MonitorStatsSchema,
   MonitorStatus,
 } from "../../gen/pulsar/v1/monitor_pb.js";
 import { requireOrgChannels } from "../alerts/channels/org-channels.js";
 import { getCaller } from "../auth/caller.js";
+import { armHeartbeat } from "../checks/heartbeat/heartbeat-state.js";
+import { nameOfKind } from "../checks/monitors/monitor-kind.js";
 import { scheduleOf } from "../checks/monitors/monitor-schedule.js";
 import { resolveMonitorSpec } from "../checks/monitors/monitor-spec.js";
 import {
@@ -27,6 +30,7 @@ import { InvalidArgumentError, NotFoundError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import { decodePageToken, encodePageToken } from "../core/page-token.js";
 import { pageSize, requireUuid } from "../core/validate.js";
+import type { Queryable } from "../db/pool.js";
 import { monitorsInMaintenance } from "../maintenance/maintenance-status.js";
 import { DEFAULT_ORG_QUOTAS, insertWithinQuota, type OrgQuotas } from "../quota/org-quotas.js";
 
@@ -37,10 +41,20 @@ export interface MonitorServiceDeps {
   log: Logger;
   /** How many monitors an organization may hold (`monitors`); DEFAULT_ORG_QUOTAS when absent. */
   quotas?: Pick<OrgQuotas, "monitors">;
+  /** PUBLIC_URL: heartbeat ping URLs are given in full under it; absent, as paths. */
+  publicUrl?: string;
   now?: () => Date;
 }
 
 const ALERT_CHANNELS_FIELD = "monitor.alertChannelIds";
+
+/** listKind reads ListMonitors' kind filter: "" for every kind; an unknown value is refused. */
+function listKind(kind: MonitorKind) {
+  const name = nameOfKind(kind);
+  if (name === "" && kind !== MonitorKind.UNSPECIFIED)
+    throw new InvalidArgumentError("kind", "must be a MonitorKind");
+  return name === "" ? undefined : name;
+}
 
 /** MAX_SUMMARIES bounds GetMonitorSummaries: about the rows of a few screens. */
 export const MAX_SUMMARIES = 500;
@@ -65,7 +79,10 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
 
   const syncSchedule = async (monitor: Monitor, orgId: string) => {
     try {
-      if (monitor.enabled) await deps.scheduler.schedule(scheduleOf(monitor, orgId));
+      // Heartbeats are not checked: their pings arrive. One that was another kind before loses
+      // its job scheduler here.
+      if (monitor.enabled && monitor.kind !== MonitorKind.HEARTBEAT)
+        await deps.scheduler.schedule(scheduleOf(monitor, orgId));
       else await deps.scheduler.unschedule(monitor.id);
     } catch (error) {
       log.warn("could not update the job scheduler; reconciliation will", {
@@ -74,12 +91,22 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
       });
     }
   };
+  const pingBase = deps.publicUrl?.replace(/\/+$/, "") ?? "";
+  // A heartbeat's URL in full for the organization, when the installation knows its address.
+  const withPingUrl = (monitor: Monitor): Monitor => {
+    if (monitor.pingUrl !== "") monitor.pingUrl = `${pingBase}${monitor.pingUrl}`;
+    return monitor;
+  };
   const found = (monitor: Monitor | undefined, id: string): Monitor => {
     if (!monitor) throw new NotFoundError(`monitor ${id} not found`);
-    return monitor;
+    return withPingUrl(monitor);
   };
   // A running monitor in a maintenance window shows MAINTENANCE, decided when read (one query
   // over the organization's maintenances), so the status follows the window to the second.
+  const armIfHeartbeat = async (db: Queryable, monitor: Monitor) => {
+    if (monitor.kind === MonitorKind.HEARTBEAT && monitor.heartbeat && monitor.enabled)
+      await armHeartbeat(db, monitor.id, monitor.heartbeat, now().getTime());
+  };
   const showMaintenance = async (orgId: string, list: Monitor[]): Promise<Monitor[]> => {
     // Only a running monitor can show it: a page of paused ones costs no query.
     if (!list.some((monitor) => monitor.enabled)) return list;
@@ -103,10 +130,14 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
       const monitor = await insertWithinQuota(
         pool,
         { orgId, kind: "monitors", limit: maxMonitors },
-        (tx) => monitors.insertMonitor(tx, orgId, spec),
+        async (tx) => {
+          const inserted = await monitors.insertMonitor(tx, orgId, spec);
+          await armIfHeartbeat(tx, inserted);
+          return inserted;
+        },
       );
       await syncSchedule(monitor, orgId);
-      return { monitor };
+      return { monitor: withPingUrl(monitor) };
     },
     async updateMonitor(req, ctx) {
       const id = requireUuid("id", req.id);
@@ -120,6 +151,8 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
       );
       // A spec that pauses the monitor ends its incident too (internal/checks/status/pause.ts).
       const monitor = found(await updateMonitorSpec(pool, orgId, id, spec), id);
+      // Its deadline starts over from the edit (a changed period or schedule applies at once).
+      await armIfHeartbeat(pool, monitor);
       await syncSchedule(monitor, orgId);
       return { monitor };
     },
@@ -152,6 +185,7 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
       const page = await monitors.listMonitorsPage(pool, orgId, {
         afterSeq,
         limit: limit + 1,
+        kind: listKind(req.kind),
       });
       const more = page.monitors.length > limit;
       const rows = await showMaintenance(
@@ -159,7 +193,10 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
         more ? page.monitors.slice(0, limit) : page.monitors,
       );
       const last = page.seqs[rows.length - 1];
-      return { monitors: rows, nextPageToken: more && last ? encodePageToken(last) : "" };
+      return {
+        monitors: rows.map(withPingUrl),
+        nextPageToken: more && last ? encodePageToken(last) : "",
+      };
     },
     async pauseMonitor(req, ctx) {
       const id = requireUuid("id", req.id);
@@ -174,6 +211,8 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
       const id = requireUuid("id", req.id);
       const orgId = getCaller(ctx).orgId;
       const monitor = found(await monitors.setMonitorEnabled(pool, orgId, id, true), id);
+      // A heartbeat resumed waits a whole period from now, not from before it was paused.
+      await armIfHeartbeat(pool, monitor);
       await syncSchedule(monitor, orgId);
       return { monitor };
     },

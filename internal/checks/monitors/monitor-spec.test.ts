@@ -27,6 +27,9 @@ describe("resolveMonitorSpec", () => {
       reminderMinutes: 0,
       alertChannelIds: [],
       publicBadges: false,
+      kind: "http",
+      conditions: [],
+      tlsExpiryAlertDays: [14, 3],
     });
   });
 

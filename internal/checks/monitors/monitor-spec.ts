@@ -1,38 +1,26 @@
-import { toBinary } from "@bufbuild/protobuf";
-import type { StatusRange } from "../../../gen/pulsar/v1/check_pb.js";
+import { create, toBinary } from "@bufbuild/protobuf";
+import {
+  DnsSpecSchema,
+  HeartbeatSpecSchema,
+  TcpSpecSchema,
+} from "../../../gen/pulsar/v1/check_pb.js";
 import { type MonitorSpec, MonitorSpecSchema } from "../../../gen/pulsar/v1/monitor_pb.js";
 import { checkChannelIds } from "../../alerts/channels/channel-ids.js";
 import { InvalidArgumentError } from "../../core/errors.js";
 import { intInRange } from "../../core/validate.js";
+import { resolveHttp } from "./http-spec.js";
+import { resolveDnsSpec, resolveHeartbeatSpec, resolveTcpSpec } from "./kind-specs.js";
+import { resolveTlsExpiryAlertDays } from "./monitor-extras.js";
+import type { MonitorKindName } from "./monitor-kind.js";
+import { resolveTimes } from "./monitor-times.js";
 import type { ResolvedMonitorSpec } from "./monitors.js";
 
-/** RFC 9110 token: method and header names. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Headers undici manages itself and rejects when set by hand. */
-const MANAGED_HEADERS = new Set([
-  "connection",
-  "content-length",
-  "transfer-encoding",
-  "keep-alive",
-  "upgrade",
-  "expect",
-]);
 /**
  * MAX_SPEC_BYTES bounds a whole spec, serialized as protobuf binary: every spec is copied into
  * the job scheduler in the Redis all organizations share, and into each check job. The
  * per-field bounds below each fit well within it; together they may not, and this says no.
  */
 export const MAX_SPEC_BYTES = 32 * 1024;
-const MAX_URL = 2048;
-const MAX_HEADERS = 50;
-const MAX_HEADER_NAME = 256;
-const MAX_HEADER_VALUE = 8192;
-const MAX_BODY = 16 * 1024;
-/** How much of an over-long header name a message repeats. */
-const QUOTED_NAME = 32;
-const MAX_KEYWORD = 1000;
-const MAX_STATUS_RANGES = 20;
-
 /**
  * resolveMonitorSpec validates a spec and applies its defaults. `field` is the request field
  * holding it, so that messages read `monitor.intervalSeconds must be between 10 and 86400`.
@@ -54,44 +42,112 @@ export function resolveMonitorSpec(
   if (name.length < 1 || name.length > 200) {
     throw new InvalidArgumentError(`${field}.name`, "must be 1–200 characters");
   }
-  const url = checkUrl(`${field}.url`, spec.url.trim());
-  const method = checkMethod(`${field}.method`, spec.method);
-  const headers = checkHeaders(`${field}.headers`, spec.headers);
-  if (spec.body !== undefined && Buffer.byteLength(spec.body) > MAX_BODY) {
-    throw new InvalidArgumentError(`${field}.body`, `must be at most ${MAX_BODY} bytes`);
+  const kind = kindOf(spec, field);
+  const shared = resolveShared(spec, field, kind);
+  switch (kind) {
+    case "http":
+      return { name, ...shared, ...resolveHttp(spec, field) };
+    case "tcp": {
+      notForKind(spec, field, kind);
+      const tcp = resolveTcpSpec(`${field}.tcp`, spec.tcp ?? create(TcpSpecSchema));
+      if (!tcp.tls) notWithoutTls(spec, field);
+      return {
+        name,
+        ...shared,
+        ...NOT_HTTP,
+        ...resolveTimes(spec, field),
+        kind,
+        tcp,
+        ignoreTlsErrors: spec.ignoreTlsErrors,
+        tlsExpiryAlertDays: tcp.tls ? resolveTlsExpiryAlertDays(spec, field) : [],
+      };
+    }
+    case "dns":
+      notForKind(spec, field, kind);
+      notWithoutTls(spec, field);
+      return {
+        name,
+        ...shared,
+        ...NOT_HTTP,
+        ...resolveTimes(spec, field),
+        kind,
+        dns: resolveDnsSpec(`${field}.dns`, spec.dns ?? create(DnsSpecSchema)),
+      };
+    case "heartbeat": {
+      notForKind(spec, field, kind);
+      notWithoutTls(spec, field);
+      for (const key of ["intervalSeconds", "timeoutMs"] as const) {
+        if (spec[key] !== undefined)
+          throw new InvalidArgumentError(
+            `${field}.${key}`,
+            `does not apply to heartbeat monitors (see ${field}.heartbeat)`,
+          );
+      }
+      const heartbeat = resolveHeartbeatSpec(
+        `${field}.heartbeat`,
+        spec.heartbeat ?? create(HeartbeatSpecSchema),
+      );
+      // Not scheduled: the interval only sizes charts and staleness; a cron job is shown hourly.
+      const period = heartbeat.periodSeconds === 0 ? 3600 : heartbeat.periodSeconds;
+      return {
+        name,
+        ...shared,
+        ...NOT_HTTP,
+        intervalSeconds: Math.min(Math.max(period, 10), 86_400),
+        timeoutMs: 10_000,
+        kind,
+        heartbeat,
+      };
+    }
   }
-  const intervalSeconds = intInRange(
-    `${field}.intervalSeconds`,
-    spec.intervalSeconds,
-    10,
-    86_400,
-    60,
-  );
-  const timeoutMs = intInRange(
-    `${field}.timeoutMs`,
-    spec.timeoutMs,
-    100,
-    60_000,
-    Math.min(10_000, intervalSeconds * 1000),
-  );
-  if (timeoutMs > intervalSeconds * 1000) {
-    // A check longer than its interval would overlap the next one.
+}
+
+/** The HTTP columns of a monitor of another kind: stored at their defaults, unused. */
+const NOT_HTTP = {
+  url: "",
+  method: "GET",
+  headers: {},
+  expectedStatus: [{ min: 200, max: 399 }],
+  invertKeyword: false,
+  followRedirects: true,
+  ignoreTlsErrors: false,
+  conditions: [],
+  tlsExpiryAlertDays: [],
+} satisfies Partial<ResolvedMonitorSpec>;
+
+/** kindOf tells which kind a spec is by which of url, tcp, dns and heartbeat it sets. */
+function kindOf(spec: MonitorSpec, field: string): MonitorKindName {
+  const set: MonitorKindName[] = [];
+  if (spec.url.trim() !== "") set.push("http");
+  if (spec.tcp) set.push("tcp");
+  if (spec.dns) set.push("dns");
+  if (spec.heartbeat) set.push("heartbeat");
+  const [kind, second] = set;
+  if (kind === undefined)
     throw new InvalidArgumentError(
-      `${field}.timeoutMs`,
-      "must not exceed the interval (intervalSeconds × 1000)",
+      `${field}.url`,
+      `is required (or set ${field}.tcp, ${field}.dns or ${field}.heartbeat)`,
+    );
+  if (second !== undefined) {
+    const key = second === "http" ? "url" : second;
+    throw new InvalidArgumentError(
+      `${field}.${key}`,
+      "cannot be set with another kind: set exactly one of url, tcp, dns and heartbeat",
     );
   }
-  const expectedStatus = checkStatusRanges(`${field}.expectedStatus`, spec.expectedStatus);
-  if (
-    spec.keyword !== undefined &&
-    (spec.keyword.length < 1 || spec.keyword.length > MAX_KEYWORD)
-  ) {
-    throw new InvalidArgumentError(`${field}.keyword`, `must be 1–${MAX_KEYWORD} characters`);
-  }
-  if (spec.invertKeyword && spec.keyword === undefined) {
-    throw new InvalidArgumentError(`${field}.invertKeyword`, `needs ${field}.keyword`);
-  }
-  const confirmations = intInRange(`${field}.confirmations`, spec.confirmations, 1, 10, 2);
+  return kind;
+}
+
+/** The fields every kind has. */
+function resolveShared(spec: MonitorSpec, field: string, kind: MonitorKindName) {
+  // A heartbeat's deadline already allows for lateness (its grace): one missed one is DOWN.
+  const confirmations = intInRange(
+    `${field}.confirmations`,
+    spec.confirmations,
+    1,
+    10,
+    kind === "heartbeat" ? 1 : 2,
+  );
   const recoveryConfirmations = intInRange(
     `${field}.recoveryConfirmations`,
     spec.recoveryConfirmations,
@@ -99,28 +155,46 @@ export function resolveMonitorSpec(
     10,
     1,
   );
-  const reminderMinutes = checkReminderMinutes(`${field}.reminderMinutes`, spec.reminderMinutes);
-  const alertChannelIds = checkChannelIds(`${field}.alertChannelIds`, spec.alertChannelIds);
   return {
-    name,
-    url,
-    method,
-    headers,
-    ...(spec.body !== undefined && { body: spec.body }),
-    intervalSeconds,
-    timeoutMs,
-    expectedStatus,
-    ...(spec.keyword !== undefined && { keyword: spec.keyword }),
-    invertKeyword: spec.invertKeyword,
-    followRedirects: spec.followRedirects ?? true,
-    ignoreTlsErrors: spec.ignoreTlsErrors,
     enabled: spec.enabled ?? true,
     confirmations,
     recoveryConfirmations,
-    reminderMinutes,
-    alertChannelIds,
+    reminderMinutes: checkReminderMinutes(`${field}.reminderMinutes`, spec.reminderMinutes),
+    alertChannelIds: checkChannelIds(`${field}.alertChannelIds`, spec.alertChannelIds),
     publicBadges: spec.publicBadges,
   };
+}
+
+/**
+ * notForKind refuses the HTTP-only fields on a monitor of another kind, naming the field: a
+ * client that sends them believes they do something.
+ */
+function notForKind(spec: MonitorSpec, field: string, kind: MonitorKindName): void {
+  const set: [string, boolean][] = [
+    ["method", spec.method !== ""],
+    ["headers", Object.keys(spec.headers).length > 0],
+    ["body", spec.body !== undefined],
+    ["expectedStatus", spec.expectedStatus.length > 0],
+    ["keyword", spec.keyword !== undefined],
+    ["invertKeyword", spec.invertKeyword],
+    ["followRedirects", spec.followRedirects !== undefined],
+    ["conditions", spec.conditions.length > 0],
+  ];
+  for (const [key, isSet] of set) {
+    if (isSet)
+      throw new InvalidArgumentError(`${field}.${key}`, `is for HTTP monitors, not ${kind}`);
+  }
+}
+
+/** notWithoutTls refuses the certificate fields on kinds that never see a certificate. */
+function notWithoutTls(spec: MonitorSpec, field: string): void {
+  if (spec.ignoreTlsErrors)
+    throw new InvalidArgumentError(`${field}.ignoreTlsErrors`, "is for HTTP and TLS TCP monitors");
+  if (spec.tlsExpiryAlertDays.length > 0 || spec.tlsExpiryAlertsOff)
+    throw new InvalidArgumentError(
+      `${field}.tlsExpiryAlertDays`,
+      "is for HTTP and TLS TCP monitors",
+    );
 }
 
 /** checkReminderMinutes reads reminder_minutes: 0 (the default) for none, else 5–1440. */
@@ -130,86 +204,4 @@ function checkReminderMinutes(field: string, value: number | undefined): number 
   if (!Number.isInteger(value) || value < 5 || value > 1440)
     throw new InvalidArgumentError(field, "must be 0 (no reminders) or between 5 and 1440");
   return value;
-}
-
-function checkUrl(field: string, raw: string): string {
-  if (raw === "") throw new InvalidArgumentError(field, "is required");
-  if (raw.length > MAX_URL)
-    throw new InvalidArgumentError(field, `must be at most ${MAX_URL} characters`);
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new InvalidArgumentError(field, "must be an absolute http:// or https:// URL");
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new InvalidArgumentError(field, "must use http or https");
-  }
-  // WHATWG URL accepts "http://:80" style oddities as errors already; an empty or dotted host
-  // remains possible ("http://./").
-  if (url.hostname === "" || /^\.+$/.test(url.hostname)) {
-    throw new InvalidArgumentError(field, "must have a valid host");
-  }
-  if (url.port !== "" && Number(url.port) === 0)
-    throw new InvalidArgumentError(field, "must have a valid port");
-  if (url.username !== "" || url.password !== "") {
-    throw new InvalidArgumentError(
-      field,
-      "must not contain credentials; send them in monitor.headers",
-    );
-  }
-  return url.toString();
-}
-
-function checkMethod(field: string, raw: string): string {
-  if (raw === "") return "GET";
-  if (!TOKEN.test(raw))
-    throw new InvalidArgumentError(field, "must be an HTTP method token such as GET or POST");
-  const method = raw.toUpperCase();
-  if (method === "CONNECT") throw new InvalidArgumentError(field, "must not be CONNECT");
-  return method;
-}
-
-function checkHeaders(field: string, headers: Record<string, string>): Record<string, string> {
-  const entries = Object.entries(headers);
-  if (entries.length > MAX_HEADERS)
-    throw new InvalidArgumentError(field, `must have at most ${MAX_HEADERS} entries`);
-  const out: Record<string, string> = {};
-  for (const [name, value] of entries) {
-    if (Buffer.byteLength(name) > MAX_HEADER_NAME) {
-      // Quoted in part: the message need not carry the whole of what was refused.
-      const quoted = JSON.stringify(`${name.slice(0, QUOTED_NAME)}…`);
-      throw new InvalidArgumentError(
-        `${field}[${quoted}]`,
-        `name must be at most ${MAX_HEADER_NAME} bytes`,
-      );
-    }
-    const at = `${field}[${JSON.stringify(name)}]`;
-    if (!TOKEN.test(name)) throw new InvalidArgumentError(at, "is not a valid header name");
-    if (MANAGED_HEADERS.has(name.toLowerCase()))
-      throw new InvalidArgumentError(at, "is set by Pulsar and cannot be overridden");
-    // CR/LF would let a value inject headers; NUL and other controls are invalid in HTTP.
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-    if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
-      throw new InvalidArgumentError(at, "must not contain CR, LF or other control characters");
-    }
-    if (Buffer.byteLength(value) > MAX_HEADER_VALUE)
-      throw new InvalidArgumentError(at, `must be at most ${MAX_HEADER_VALUE} bytes`);
-    out[name] = value;
-  }
-  return out;
-}
-
-function checkStatusRanges(field: string, ranges: StatusRange[]): { min: number; max: number }[] {
-  if (ranges.length === 0) return [{ min: 200, max: 399 }];
-  if (ranges.length > MAX_STATUS_RANGES)
-    throw new InvalidArgumentError(field, `must have at most ${MAX_STATUS_RANGES} ranges`);
-  return ranges.map((range, i) => {
-    const at = `${field}[${i}]`;
-    const min = intInRange(`${at}.min`, range.min, 100, 599, 0);
-    // A single status can be written {min: 404} alone.
-    const max = range.max === 0 ? min : intInRange(`${at}.max`, range.max, 100, 599, 0);
-    if (max < min) throw new InvalidArgumentError(`${at}.max`, `must not be below ${at}.min`);
-    return { min, max };
-  });
 }
