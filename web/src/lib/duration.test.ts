@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatSeconds, parseDuration } from "./duration";
+import { durationInput, parseDuration } from "./duration";
 
 describe("parseDuration", () => {
   it("reads durations as people write them", () => {
@@ -22,7 +22,7 @@ describe("parseDuration", () => {
   });
 });
 
-describe("formatSeconds", () => {
+describe("durationInput", () => {
   it("says a duration in the units that are not zero, and parseDuration reads it back", () => {
     const cases: [number, string][] = [
       [0, "0 s"],
@@ -33,7 +33,7 @@ describe("formatSeconds", () => {
       [2_678_400, "31 d"],
     ];
     for (const [seconds, text] of cases) {
-      expect(formatSeconds(seconds)).toBe(text);
+      expect(durationInput(seconds)).toBe(text);
       expect(parseDuration(text)).toBe(seconds);
     }
   });

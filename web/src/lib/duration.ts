@@ -38,10 +38,11 @@ export function parseDuration(text: string): number | null {
 }
 
 /**
- * formatSeconds says a whole number of seconds in units, leaving out those that are zero:
- * "45 s", "5 min", "1 h 30 min", "2 d", "1 h 1 s". Exact, so parseDuration reads it back.
+ * durationInput writes a whole number of seconds for a form field, in units, leaving out those
+ * that are zero: "45 s", "5 min", "1 h 30 min", "2 d", "1 h 1 s". Exact (unlike the shared
+ * formatDuration, which says two units), so parseDuration reads back what was stored.
  */
-export function formatSeconds(value: number): string {
+export function durationInput(value: number): string {
   let rest = Math.max(0, Math.round(value));
   if (rest === 0) return "0 s";
   const parts: string[] = [];

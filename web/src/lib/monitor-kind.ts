@@ -1,5 +1,5 @@
 import { type Monitor, MonitorKind } from "../../../gen/pulsar/v1/monitor_pb";
-import { formatSeconds } from "./duration";
+import { formatDuration } from "../../../shared/duration";
 
 /** KindName is what a monitor checks, as the dashboard names it in code. */
 export type KindName = "http" | "tcp" | "dns" | "heartbeat";
@@ -75,7 +75,7 @@ export function targetOf(
         const zone = beat.timezone && beat.timezone !== "UTC" ? ` (${beat.timezone})` : "";
         return `heartbeat on cron ${beat.cron}${zone}`;
       }
-      return `heartbeat every ${formatSeconds(beat?.periodSeconds || 3600)}`;
+      return `heartbeat every ${formatDuration(beat?.periodSeconds || 3600)}`;
     }
     default:
       return monitor.url;

@@ -1,10 +1,10 @@
 import type { CheckResult, HeartbeatSpec } from "../../../../gen/pulsar/v1/check_pb";
+import { formatDuration } from "../../../../shared/duration";
 import { StatCard } from "../../components/stat-card";
-import { formatSeconds } from "../../lib/duration";
-import { ago, ms, shortTime, timestampMs } from "../../lib/format";
+import { ago, shortTime, timestampMs } from "../../lib/format";
 import { useNow } from "../hosts/use-now";
 import { AnswerText } from "./answer-text";
-import { lastPing, nextDeadlineMs } from "./heartbeat-times";
+import { jobTime, lastPing, nextDeadlineMs } from "./heartbeat-times";
 
 /** HeartbeatStatusProps are a heartbeat's schedule, its recent results, and its state. */
 export interface HeartbeatStatusProps {
@@ -50,7 +50,7 @@ export function HeartbeatStatus({
         />
         <StatCard
           label="Last job took"
-          value={timed ? ms(timed.jobDurationMs) : "—"}
+          value={timed ? jobTime(timed.jobDurationMs) : "—"}
           hint={
             timed ? `ended ${ago(timestampMs(timed.checkedAt), now)}` : "ping /start to time jobs"
           }
@@ -75,7 +75,7 @@ function Deadline({
   now,
   enabled,
 }: HeartbeatStatusProps & { now: number }) {
-  const grace = formatSeconds(heartbeat.graceSeconds ?? 300);
+  const grace = formatDuration(heartbeat.graceSeconds ?? 300);
   if (!enabled) return <StatCard label="Next ping due" value="—" hint="paused: nothing is due" />;
   if (heartbeat.cron !== "") {
     return (
@@ -97,7 +97,7 @@ function Deadline({
       hint={
         late
           ? `overdue by ${roughly((now - due) / 1000)}`
-          : `in ${roughly((due - now) / 1000)} (every ${formatSeconds(heartbeat.periodSeconds || 3600)} + ${grace} grace)`
+          : `in ${roughly((due - now) / 1000)} (every ${formatDuration(heartbeat.periodSeconds || 3600)} + ${grace} grace)`
       }
     />
   );
@@ -106,5 +106,5 @@ function Deadline({
 /** roughly says a span of seconds to the minute once it is over a minute: "42 s", "1 h 5 min". */
 function roughly(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
-  return formatSeconds(s < 60 ? s : Math.round(s / 60) * 60);
+  return formatDuration(s < 60 ? s : Math.round(s / 60) * 60);
 }

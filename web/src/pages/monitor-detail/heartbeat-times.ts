@@ -1,10 +1,16 @@
 import type { HeartbeatSpec } from "../../../../gen/pulsar/v1/check_pb";
 import { CheckErrorKind, type CheckResult } from "../../../../gen/pulsar/v1/check_pb";
-import { timestampMs } from "../../lib/format";
+import { formatDuration } from "../../../../shared/duration";
+import { ms, timestampMs } from "../../lib/format";
 
 /** The server's defaults when a spec leaves them unset. */
 const DEFAULT_PERIOD_S = 3600;
 const DEFAULT_GRACE_S = 300;
+
+/** jobTime says how long a job ran, as the server's messages do: "350 ms", "2 min 5 s". */
+export function jobTime(durationMs: number): string {
+  return durationMs < 1000 ? ms(durationMs) : formatDuration(durationMs / 1000);
+}
 
 /** isPing tells whether a heartbeat result is a ping (a run, or a failed one), not a miss. */
 export function isPing(result: CheckResult): boolean {

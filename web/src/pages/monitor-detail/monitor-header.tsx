@@ -1,9 +1,9 @@
 import type { Monitor } from "../../../../gen/pulsar/v1/monitor_pb";
+import { formatDuration } from "../../../../shared/duration";
 import { Button } from "../../components/form";
 import { KindBadge } from "../../components/kind-badge";
 import { Link } from "../../components/link";
 import { STATUS_LABEL, StatusDot } from "../../components/status-dot";
-import { formatSeconds } from "../../lib/duration";
 import { kindOf, targetOf } from "../../lib/monitor-kind";
 import { seconds, statusKind } from "./describe";
 import type { MonitorAction } from "./use-monitor-actions";
@@ -90,7 +90,7 @@ function Target({ monitor }: { monitor: Monitor }) {
         </span>
       )}
       {kind === "heartbeat" ? (
-        <span>{formatSeconds(monitor.heartbeat?.graceSeconds ?? 300)} grace</span>
+        <span>{formatDuration(monitor.heartbeat?.graceSeconds ?? 300)} grace</span>
       ) : (
         every
       )}

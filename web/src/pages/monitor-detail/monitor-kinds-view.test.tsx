@@ -202,7 +202,7 @@ describe("MonitorDetail of each kind", () => {
     within(latest).getByText("10 min ago");
     // Due a period and the grace after the last ping: in 55 minutes.
     within(latest).getByText(/^in 55 min \(every 1 h \+ 5 min grace\)$/);
-    within(latest).getByText("95.00 s");
+    within(latest).getByText("1 min 35 s");
     expect(
       within(latest).getByRole("figure", { name: "Body of the last ping" }).textContent,
     ).toContain("backup done\n3 files");

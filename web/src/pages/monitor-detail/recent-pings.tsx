@@ -1,6 +1,7 @@
 import { CheckErrorKind, type CheckResult } from "../../../../gen/pulsar/v1/check_pb";
-import { ms, shortTime, timestampMs } from "../../lib/format";
+import { shortTime, timestampMs } from "../../lib/format";
 import { visibleControls } from "./answer-text";
+import { jobTime } from "./heartbeat-times";
 
 /** RecentPingsProps are a heartbeat's results to list, newest first. */
 export interface RecentPingsProps {
@@ -54,7 +55,7 @@ export function RecentPings({ results }: RecentPingsProps) {
                   {word}
                 </td>
                 <td className="py-2 pr-4 whitespace-nowrap tabular-nums">
-                  {result.jobDurationMs > 0 ? ms(result.jobDurationMs) : "—"}
+                  {result.jobDurationMs > 0 ? jobTime(result.jobDurationMs) : "—"}
                 </td>
                 <td className="min-w-48 py-2 break-words">
                   {result.answer !== "" ? (

@@ -1,5 +1,5 @@
 import type { Monitor } from "../../../../gen/pulsar/v1/monitor_pb";
-import { formatSeconds } from "../../lib/duration";
+import { durationInput } from "../../lib/duration";
 import { type KindName, kindOf } from "../../lib/monitor-kind";
 import { browserTimeZone } from "../maintenance/zoned-time";
 import { formatExpectedStatus } from "./expected-status";
@@ -187,8 +187,8 @@ export function valuesOf(monitor: Monitor): MonitorFormValues {
   if (kind === "heartbeat" && monitor.heartbeat) {
     const beat = monitor.heartbeat;
     values.heartbeatSchedule = beat.cron ? "cron" : "period";
-    values.heartbeatPeriod = beat.periodSeconds ? formatSeconds(beat.periodSeconds) : "1 h";
-    values.heartbeatGrace = formatSeconds(beat.graceSeconds ?? 300);
+    values.heartbeatPeriod = beat.periodSeconds ? durationInput(beat.periodSeconds) : "1 h";
+    values.heartbeatGrace = durationInput(beat.graceSeconds ?? 300);
     values.heartbeatCron = beat.cron;
     values.heartbeatTimezone = beat.timezone || "UTC";
   }
