@@ -234,6 +234,20 @@ describe("what the endpoint refuses", () => {
     expect(queries).toHaveBeenCalledTimes(1);
   });
 
+  it("keeps a real token cached through a flood of made-up ones", async () => {
+    const ping = await serve({ targets: { maxEntries: 5 } });
+    const monitor = await createHeartbeatMonitor(db.pool, orgId);
+    expect((await ping(`/ping/${monitor.token}`)).status).toBe(200);
+    const queries = vi.spyOn(db.pool, "query");
+    for (let i = 0; i < 20; i++) {
+      expect((await ping(`/ping/${String(i).padStart(24, "x")}`)).status).toBe(404);
+    }
+    expect(queries).toHaveBeenCalledTimes(20);
+    // Its lookup is still cached: the ping costs no query (its batch uses a pool client).
+    expect((await ping(`/ping/${monitor.token}`)).status).toBe(200);
+    expect(queries).toHaveBeenCalledTimes(20);
+  });
+
   it("stops answering for a deleted monitor", async () => {
     const ping = await serve();
     const monitor = await createHeartbeatMonitor(db.pool, orgId);
