@@ -4,7 +4,9 @@ import { performance } from "node:perf_hooks";
 import type { SecureContext } from "node:tls";
 import { Client, type Dispatcher } from "undici";
 import type { AddressPolicy, BlockedAddressError } from "../../netpolicy/address-policy.js";
+import { CONDITION_BODY_BYTES } from "../conditions/index.js";
 import { KeywordScanner, MAX_BODY_BYTES } from "./body.js";
+import { BodyWindow } from "./body-window.js";
 import { type ConnectorHop, hopConnector } from "./connector.js";
 import type { Phase } from "./errors.js";
 import { type HopRequest, isRedirect } from "./request.js";
@@ -21,6 +23,10 @@ export interface HopSettings {
   readonly keyword: string | undefined;
   /** Judges every address a hop connects to (redirect hops too); undefined allows all. */
   readonly addressPolicy: AddressPolicy | undefined;
+  /** Keep the final response's headers: a condition reads them. */
+  readonly keepHeaders: boolean;
+  /** Keep the first CONDITION_BODY_BYTES of the final response's body: a condition reads it. */
+  readonly keepBody: boolean;
 }
 
 /** Passed to undici when a check stops a hop; shared, so stopping allocates no Error. */
@@ -59,6 +65,10 @@ export class Hop implements ConnectorHop, Dispatcher.DispatchHandler {
   /** Why the hop failed; undefined on success. */
   error: unknown = undefined;
   scanner: KeywordScanner | undefined = undefined;
+  /** The final response's headers, when settings.keepHeaders (undici bounds their size). */
+  headers: Record<string, string | string[] | undefined> | undefined = undefined;
+  /** The head of the final response's body, when settings.keepBody. */
+  body: BodyWindow | undefined = undefined;
 
   readonly #client: Client;
   readonly #settings: HopSettings;
@@ -160,14 +170,17 @@ export class Hop implements ConnectorHop, Dispatcher.DispatchHandler {
         return;
       }
     }
-    const keyword = this.#settings.keyword;
+    const { keyword, keepHeaders, keepBody } = this.#settings;
     if (keyword !== undefined && keyword !== "") this.scanner = new KeywordScanner(keyword);
+    if (keepHeaders) this.headers = headers;
+    if (keepBody) this.body = new BodyWindow(CONDITION_BODY_BYTES);
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.#done) return;
     this.bytes += chunk.length;
     this.scanner?.push(chunk);
+    this.body?.push(chunk);
     if (this.bytes >= MAX_BODY_BYTES) {
       // Enough: the response is judged on what was read, and the connection closed.
       this.#finish(undefined);

@@ -39,3 +39,22 @@ export function judgeKeyword(
     ? fail(CheckErrorKind.KEYWORD, `keyword ${quoted} found in ${WINDOW_WORDS} (expected absent)`)
     : fail(CheckErrorKind.KEYWORD, `keyword ${quoted} not found in ${WINDOW_WORDS}`);
 }
+
+/** MAX_CONDITIONS_ERROR_CHARS bounds the error of a check whose conditions did not hold. */
+export const MAX_CONDITIONS_ERROR_CHARS = 1000;
+
+/**
+ * judgeConditions returns a failure naming each condition that did not hold (`failures`, from
+ * evaluateConditions), cut to {@link MAX_CONDITIONS_ERROR_CHARS}; undefined when all held.
+ */
+export function judgeConditions(failures: readonly string[]): Failure | undefined {
+  if (failures.length === 0) return undefined;
+  let words = `conditions failed: ${failures.join("; ")}`;
+  if (words.length > MAX_CONDITIONS_ERROR_CHARS) {
+    let end = MAX_CONDITIONS_ERROR_CHARS - 1;
+    const last = words.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff) end -= 1; // never half of a surrogate pair
+    words = `${words.slice(0, end)}…`;
+  }
+  return fail(CheckErrorKind.CONDITION, words);
+}

@@ -10,9 +10,18 @@ import {
   type CheckTarget,
 } from "../../../gen/pulsar/v1/check_pb.js";
 import { type AddressPolicy, policyFor } from "../../netpolicy/address-policy.js";
+import {
+  type CompiledConditions,
+  type ConditionCache,
+  compileConditions,
+  evaluateConditions,
+  needsBody,
+  needsHeaders,
+} from "../conditions/index.js";
+import { conditionFacts } from "./condition-facts.js";
 import { type Failure, fail, networkFailure, PHASE_WORDS } from "./errors.js";
 import { Hop, type HopSettings } from "./hop.js";
-import { judgeKeyword, judgeStatus } from "./judge.js";
+import { judgeConditions, judgeKeyword, judgeStatus } from "./judge.js";
 import { LoopDelaySampler } from "./loop-delay.js";
 import {
   firstRequest,
@@ -57,6 +66,11 @@ export interface CheckOptions {
    * blockPrivateTargets is off. For tests, whose targets are all loopback.
    */
   addressPolicy?: AddressPolicy;
+  /**
+   * Where the target's conditions are parsed and kept. Default: one cache shared by the
+   * process, so a monitor's conditions are parsed once, not at every check.
+   */
+  conditionCache?: ConditionCache;
 }
 
 /** DEFAULT_TIMEOUT_MS bounds a check whose target leaves timeoutMs at 0. */
@@ -83,6 +97,7 @@ class CheckRun {
   readonly #sampler: LoopDelaySampler;
   readonly #settings: HopSettings;
   readonly #timeoutMs: number;
+  readonly #conditions: CompiledConditions;
   readonly #resolve: (result: CheckResult) => void;
   #hop: Hop | undefined = undefined;
   #redirects = 0;
@@ -97,6 +112,10 @@ class CheckRun {
     this.#sampler = options.loopDelay ?? sharedLoopDelay;
     this.#timeoutMs = target.timeoutMs > 0 ? target.timeoutMs : DEFAULT_TIMEOUT_MS;
     this.#resolve = resolve;
+    this.#conditions = compileConditions(target.conditions, options.conditionCache);
+    // Headers and body are kept only for conditions that read them: a check without
+    // conditions buffers nothing.
+    const conditions = this.#conditions.ok ? this.#conditions.conditions : [];
     this.#settings = {
       secureContext: secureContextFor(options.secureContext, options.ca),
       lookup: options.lookup,
@@ -104,6 +123,8 @@ class CheckRun {
       followRedirects: target.followRedirects,
       keyword: target.keyword,
       addressPolicy: options.addressPolicy ?? policyFor(options.blockPrivateTargets ?? false),
+      keepHeaders: needsHeaders(conditions),
+      keepBody: needsBody(conditions),
     };
   }
 
@@ -159,12 +180,24 @@ class CheckRun {
       }
       return redirectRequest(hop.request, hop.statusCode, hop.location);
     }
+    // Status, then keyword, then conditions: the first that fails is the check's failure.
     const { expectedStatus, keyword, invertKeyword } = this.#target;
     const statusFailure = judgeStatus(hop.statusCode, expectedStatus);
-    if (statusFailure !== undefined || hop.scanner === undefined || keyword === undefined) {
-      return statusFailure;
+    if (statusFailure !== undefined) return statusFailure;
+    if (hop.scanner !== undefined && keyword !== undefined) {
+      const keywordFailure = judgeKeyword(keyword, invertKeyword, hop.scanner.found);
+      if (keywordFailure !== undefined) return keywordFailure;
     }
-    return judgeKeyword(keyword, invertKeyword, hop.scanner.found);
+    return this.#judgeConditions(hop);
+  }
+
+  #judgeConditions(hop: Hop): Failure | undefined {
+    const compiled = this.#conditions;
+    if (!compiled.ok) return fail(CheckErrorKind.CONDITION, compiled.error);
+    if (compiled.conditions.length === 0) return undefined;
+    // The hop has ended: its end is the check's end, as in the result's timing.
+    const facts = conditionFacts(hop, hop.end - this.#t0, Date.now());
+    return judgeConditions(evaluateConditions(compiled.conditions, facts));
   }
 
   readonly #onFirstTurn = (): void => {
