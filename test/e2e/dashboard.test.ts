@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
@@ -33,6 +34,9 @@ let target: TestTarget;
 /** Where the alert channel posts: the test target's /echo answers 200 to any POST. */
 let receiver: TestTarget;
 let base: string;
+/** A Redis-like TCP service for the TCP monitor: "+PONG\r\n" to each "PING\r\n". */
+let tcpTarget: Server | undefined;
+let tcpPort = 0;
 /** Bytes of JavaScript (as sent, gzipped) the first load of the app fetched. */
 let firstLoadJsBytes = 0;
 
@@ -54,6 +58,16 @@ beforeAll(async () => {
   db = await createTestDatabase();
   target = await startHttpTarget();
   receiver = await startHttpTarget();
+  const server = createServer((socket) => {
+    socket.on("data", (data) => {
+      if (data.toString().includes("PING\r\n")) socket.write("+PONG\r\n");
+    });
+    socket.on("error", () => {});
+  });
+  tcpTarget = server;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  tcpPort = typeof address === "object" && address ? address.port : 0;
   product = await startProduct({
     databaseUrl: db.url,
     name: "e2e",
@@ -69,6 +83,7 @@ afterAll(async () => {
   await product?.stop();
   await target?.close();
   await receiver?.close();
+  await new Promise((resolve) => (tcpTarget ? tcpTarget.close(resolve) : resolve(undefined)));
   await db?.drop();
 });
 
@@ -224,6 +239,74 @@ describe.skipIf(optedOut || !haveChromium)(
       await invitee.reload();
       await invitee.getByRole("heading", { name: "Sign in" }).waitFor();
       await invitee.context().close();
+    });
+
+    it("adds a TCP monitor that comes up, and a heartbeat that comes up when its ping URL is called", async () => {
+      await nav("Monitors").click();
+      await page.getByRole("link", { name: "Add monitor" }).first().click();
+      await page.getByLabel("Name", { exact: true }).fill("Cache");
+      await page.getByLabel("TCP port").check();
+      await page.getByLabel("Host").fill("127.0.0.1");
+      await page.getByLabel("Port", { exact: true }).fill(String(tcpPort));
+      await page.getByLabel("Send").fill("PING\\r\\n");
+      await page.getByLabel("Expect").fill("+PONG");
+      await page.getByLabel("Interval (seconds)").fill("10");
+      await shot(page, "monitor-form-tcp");
+      await page.getByRole("button", { name: "Add monitor" }).click();
+      await page.waitForURL(/\/monitors\/[0-9a-f-]{36}$/);
+      const status = page.getByRole("status", { name: "Monitor status" });
+      await expect.poll(() => status.textContent(), { timeout: 20_000 }).toBe("Up");
+      await page.getByText(`127.0.0.1:${tcpPort}`, { exact: true }).waitFor();
+      const timing = page.getByRole("figure", { name: "Timing of the latest connection" });
+      for (const phase of ["DNS", "Connect", "Answer"]) {
+        await timing.getByText(phase, { exact: true }).waitFor();
+      }
+      // What the peer said, with its CR shown as the escape people type.
+      const answer = page.getByRole("figure", { name: "Answer" }).locator("pre");
+      await expect.poll(() => answer.textContent()).toBe("+PONG\\r\n");
+      await shot(page, "monitor-detail-tcp");
+
+      await nav("Monitors").click();
+      await page.getByRole("link", { name: "Add monitor" }).first().click();
+      await page.getByLabel("Name", { exact: true }).fill("Nightly backup");
+      await page.getByLabel("Heartbeat").check();
+      expect(await page.getByLabel("Interval (seconds)").count()).toBe(0);
+      await page.getByLabel("Period").fill("1 h");
+      await page.getByRole("button", { name: "Add monitor" }).click();
+      await page.waitForURL(/\/monitors\/[0-9a-f-]{36}$/);
+      await page.getByRole("heading", { name: "How the job reports" }).waitFor();
+      const pingUrl = await page.getByRole("textbox", { name: "Ping URL" }).inputValue();
+      // Without PUBLIC_URL the server gives the path: the dashboard puts it on its own origin.
+      expect(pingUrl).toMatch(new RegExp(`^${base}/ping/[A-Za-z0-9_-]{16,64}$`));
+      await page.getByText(`curl -fsS -m 10 --retry 5 ${pingUrl}`, { exact: true }).waitFor();
+      await page
+        .context()
+        .grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
+      await page.getByRole("button", { name: "Copy Ping URL" }).click();
+      await page.getByText("Copied to the clipboard.").first().waitFor();
+      expect(await page.evaluate("navigator.clipboard.readText()")).toBe(pingUrl);
+      await expect.poll(() => status.textContent()).toBe("Pending");
+
+      const ping = await fetch(pingUrl, { method: "POST", body: "backup done: 3 files" });
+      expect(ping.status).toBe(200);
+      await expect.poll(() => status.textContent(), { timeout: 10_000 }).toBe("Up");
+      const body = page.getByRole("figure", { name: "Body of the last ping" });
+      await expect.poll(() => body.locator("pre").textContent()).toBe("backup done: 3 files");
+      // Due a period and the grace after the ping: in about 65 minutes.
+      await page.getByText(/^in 1 h [45] min \(every 1 h \+ 5 min grace\)$/).waitFor();
+      await shot(page, "monitor-detail-heartbeat");
+
+      await nav("Monitors").click();
+      const kinds = page.getByRole("group", { name: "Filter by kind" });
+      await kinds.getByRole("button", { name: /^TCP 1$/ }).waitFor();
+      await page.getByText("heartbeat every 1 h", { exact: true }).waitFor();
+      // The ping URL is a secret: the overview never shows it.
+      expect(await page.content()).not.toContain(pingUrl.slice(base.length));
+      await shot(page, "overview");
+      await kinds.getByRole("button", { name: /^Heartbeat 1$/ }).click();
+      expect(await page.getByRole("list", { name: "Monitors" }).getByRole("listitem").count()).toBe(
+        1,
+      );
     });
   },
 );
