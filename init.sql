@@ -134,7 +134,8 @@ CREATE TABLE IF NOT EXISTS check_rollups_hourly (
   hour timestamptz NOT NULL,
   checks integer NOT NULL,
   failures integer NOT NULL,
-  -- Checks that got a response (status_code > 0): the ones whose total_ms is a latency.
+  -- Checks that got a response (an HTTP status, or a TCP or DNS check that succeeded): the ones
+  -- whose total_ms is a latency.
   responses integer NOT NULL,
   total_ms_sum double precision NOT NULL,
   PRIMARY KEY (monitor_id, hour)

@@ -1,4 +1,5 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
+import { type Timestamp, timestampMs } from "@bufbuild/protobuf/wkt";
 import { type Client, Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -35,6 +36,11 @@ beforeEach(async () => {
   await api.queue.obliterate({ force: true });
   await api.schedule.remove(await api.schedule.monitorIds());
 });
+
+function required(value: Timestamp | undefined): Timestamp {
+  if (!value) throw new Error("missing timestamp");
+  return value;
+}
 
 async function refusal(call: Promise<unknown>): Promise<[Code, string]> {
   try {
@@ -85,9 +91,14 @@ describe("MonitorService with monitor kinds", () => {
     const dueMs = rows[0]?.due_at.getTime() ?? 0;
     expect(dueMs).toBeGreaterThanOrEqual(before + 660_000 - 1000);
     expect(dueMs).toBeLessThanOrEqual(Date.now() + 660_000 + 1000);
-    // Read back, it is the same URL, in full.
+    // The answer and a later read show that deadline; read back, it is the same URL, in full.
+    expect(timestampMs(required(monitor?.heartbeatDueAt))).toBe(dueMs);
     const read = await client.getMonitor({ id: monitor?.id ?? "" });
     expect(read.monitor?.pingUrl).toBe(monitor?.pingUrl);
+    expect(timestampMs(required(read.monitor?.heartbeatDueAt))).toBe(dueMs);
+    // Paused, it waits for nothing.
+    const paused = await client.pauseMonitor({ id: monitor?.id ?? "" });
+    expect(paused.monitor?.heartbeatDueAt).toBeUndefined();
   });
 
   it("drops the job scheduler of a monitor that becomes a heartbeat", async () => {

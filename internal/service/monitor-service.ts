@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import { timestampDate } from "@bufbuild/protobuf/wkt";
+import { timestampDate, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import type pg from "pg";
 import {
@@ -11,6 +11,7 @@ import {
 } from "../../gen/pulsar/v1/monitor_pb.js";
 import { requireOrgChannels } from "../alerts/channels/org-channels.js";
 import { getCaller } from "../auth/caller.js";
+import { heartbeatDueAt } from "../checks/heartbeat/deadline.js";
 import { armHeartbeat } from "../checks/heartbeat/heartbeat-state.js";
 import { nameOfKind } from "../checks/monitors/monitor-kind.js";
 import { scheduleOf } from "../checks/monitors/monitor-schedule.js";
@@ -103,9 +104,14 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
   };
   // A running monitor in a maintenance window shows MAINTENANCE, decided when read (one query
   // over the organization's maintenances), so the status follows the window to the second.
+  // A heartbeat's deadline starts over from the write; the answer shows the new one.
   const armIfHeartbeat = async (db: Queryable, monitor: Monitor) => {
-    if (monitor.kind === MonitorKind.HEARTBEAT && monitor.heartbeat && monitor.enabled)
-      await armHeartbeat(db, monitor.id, monitor.heartbeat, now().getTime());
+    if (monitor.kind !== MonitorKind.HEARTBEAT || !monitor.heartbeat || !monitor.enabled) return;
+    const at = now().getTime();
+    await armHeartbeat(db, monitor.id, monitor.heartbeat, at);
+    const dueMs = heartbeatDueAt(monitor.heartbeat, at);
+    monitor.heartbeatDueAt = dueMs === null ? undefined : timestampFromMs(dueMs);
+    monitor.heartbeatStartedAt = undefined;
   };
   const showMaintenance = async (orgId: string, list: Monitor[]): Promise<Monitor[]> => {
     // Only a running monitor can show it: a page of paused ones costs no query.

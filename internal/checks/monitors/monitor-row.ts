@@ -55,6 +55,14 @@ export function monitorFromRow(row: MonitorRow): Monitor {
     pingUrl: row.ping_token === null ? "" : `${PING_PATH}${row.ping_token}`,
     conditions: row.conditions,
     tlsExpiryAlertDays: row.tls_expiry_alert_days,
+    // Only a running heartbeat waits for a ping (a row left from an earlier kind means nothing).
+    ...(row.kind === "heartbeat" &&
+      row.enabled && {
+        heartbeatDueAt: row.heartbeat_due_at ? timestampFromDate(row.heartbeat_due_at) : undefined,
+        heartbeatStartedAt: row.heartbeat_started_at
+          ? timestampFromDate(row.heartbeat_started_at)
+          : undefined,
+      }),
     createdAt: timestampFromDate(row.created_at),
     updatedAt: timestampFromDate(row.updated_at),
     status: monitorStatus(row),

@@ -26,7 +26,7 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
-  m.ping_token,
+  m.ping_token, NULL::timestamptz AS heartbeat_due_at, NULL::timestamptz AS heartbeat_started_at,
   NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result
 FROM m;
 
@@ -55,9 +55,10 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
-  m.ping_token,
+  m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,
   s.last_checked_at, s.last_up, s.last_result
-FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id;
+FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id
+  LEFT JOIN heartbeat_state h ON h.monitor_id = m.id;
 
 /* @name SetMonitorEnabled */
 WITH m AS (
@@ -70,9 +71,10 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
-  m.ping_token,
+  m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,
   s.last_checked_at, s.last_up, s.last_result
-FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id;
+FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id
+  LEFT JOIN heartbeat_state h ON h.monitor_id = m.id;
 
 /* @name DeleteMonitor */
 -- Deletes the monitor (its state cascades) and its results in one statement. The results are
@@ -95,9 +97,10 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
-  m.ping_token,
+  m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,
   s.last_checked_at, s.last_up, s.last_result
 FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
+  LEFT JOIN heartbeat_state h ON h.monitor_id = m.id
 WHERE m.id = :id! AND m.org_id = :orgId!;
 
 /* @name ListMonitorsPage */
@@ -108,9 +111,10 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
-  m.ping_token,
+  m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,
   s.last_checked_at, s.last_up, s.last_result
 FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
+  LEFT JOIN heartbeat_state h ON h.monitor_id = m.id
 WHERE m.org_id = :orgId! AND m.seq > :afterSeq! AND (:kind! = '' OR m.kind = :kind!)
 ORDER BY m.seq
 LIMIT :limit!;

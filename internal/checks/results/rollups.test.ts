@@ -33,6 +33,31 @@ const rollups = () =>
   listHourlyRollups(db.pool, { orgId, monitorIds: [monitorId], since: new Date(hourStart) });
 
 describe("hourly rollups", () => {
+  it("count a TCP or DNS check that succeeded as a response, and neither a failed one nor a ping", async () => {
+    await storeCheckResults(db.pool, [
+      // A TCP or DNS check up: no HTTP status, but its total is a latency.
+      resultFixture({
+        monitorId,
+        checkedAtMs: hourStart + 10 * 60_000,
+        statusCode: 0,
+        totalMs: 12,
+      }),
+      // The same kinds failing (refused, timed out): no latency.
+      resultFixture({
+        monitorId,
+        checkedAtMs: hourStart + 20 * 60_000,
+        up: false,
+        statusCode: 0,
+        totalMs: 2000,
+      }),
+      // A heartbeat's ping: up, no time at all.
+      resultFixture({ monitorId, checkedAtMs: hourStart + 30 * 60_000, statusCode: 0, totalMs: 0 }),
+    ]);
+    expect(await rollups()).toMatchObject([
+      { checks: 3, failures: 1, responses: 1, totalMsSum: 12 },
+    ]);
+  });
+
   it("add up each hour's checks, failures and response latencies as results are stored", async () => {
     await storeCheckResults(db.pool, [
       resultFixture({ monitorId, checkedAtMs: hourStart + 10 * 60_000, totalMs: 100 }),
