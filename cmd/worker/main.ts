@@ -7,6 +7,7 @@ import { hostRulesHook } from "../../internal/alerts/host-rules/host-rules-hook.
 import { startSilentHostSweep } from "../../internal/alerts/host-rules/silent-host-sweep.js";
 import { startCheckWorker } from "../../internal/checks/check-worker.js";
 import { startHeartbeatSweeper } from "../../internal/checks/heartbeat/sweeper.js";
+import { createOwnServiceGuard, ownServicesOf } from "../../internal/checks/own-services.js";
 import { createCheckQueue } from "../../internal/checks/queue/check-queue.js";
 import { createCheckRunner } from "../../internal/checks/run-target.js";
 import { dnsServers, loadConfig, requireDatabaseUrl } from "../../internal/config/config.js";
@@ -80,6 +81,13 @@ const registryPublisher = startRegistryPublisher({
 // system's), off libuv's thread pool: a name whose DNS never answers costs a socket, not a
 // thread every other lookup waits for.
 const dnsLookup = createDnsLookup({ servers: dnsServers(config) });
+// TCP monitors never write to Pulsar's own Redis or Postgres; their names re-read every minute.
+const ownServices = createOwnServiceGuard(
+  ownServicesOf({ redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL }),
+);
+await ownServices.refresh();
+const ownServicesRefresh = setInterval(() => void ownServices.refresh(), 60_000);
+ownServicesRefresh.unref();
 // Alert webhooks go where users point them: never to link-local or cloud metadata addresses,
 // nor inside with PULSAR_BLOCK_PRIVATE_TARGETS.
 const alertFetch = createGuardedFetch(policyFor(config.PULSAR_BLOCK_PRIVATE_TARGETS), {
@@ -109,6 +117,7 @@ const worker = startCheckWorker({
     lookup: dnsLookup.lookup,
     blockPrivateTargets: config.PULSAR_BLOCK_PRIVATE_TARGETS,
     dnsServers: dnsServers(config),
+    ownServices,
   }),
   concurrency: config.CHECK_CONCURRENCY,
   orgMaxInFlight: config.CHECK_ORG_MAX_INFLIGHT,
@@ -207,6 +216,7 @@ onShutdown(async () => {
   const opsClosed = new Promise<void>((resolve) => opsServer.close(() => resolve()));
   opsServer.closeAllConnections();
   await opsClosed;
+  clearInterval(ownServicesRefresh);
   await registryPublisher.stop();
   await sampling?.stop();
   await silentHostSweep.stop();

@@ -1,8 +1,10 @@
 import type { LookupFunction } from "node:net";
 import type { CheckResult, CheckTarget } from "../../gen/pulsar/v1/check_pb.js";
+import { policyFor } from "../netpolicy/address-policy.js";
 import type { RunCheck } from "./check-processor.js";
 import { runDnsCheck } from "./dnsquery/index.js";
 import { runCheck as runHttpCheck } from "./http/index.js";
+import type { OwnServiceGuard } from "./own-services.js";
 import { runTcpCheck } from "./tcp/index.js";
 
 /** CheckRunnerOptions are what every kind of check takes from the worker's configuration. */
@@ -15,6 +17,11 @@ export interface CheckRunnerOptions {
   dnsServers?: readonly string[];
   /** For tests and private CAs: trust exactly this CA instead of the public roots. */
   ca?: string | Buffer;
+  /**
+   * Pulsar's own Redis and Postgres (createOwnServiceGuard): a TCP monitor that sends bytes is
+   * refused there whatever blockPrivateTargets says. None: no such refusal (tests).
+   */
+  ownServices?: Pick<OwnServiceGuard, "policyForPort">;
 }
 
 /**
@@ -28,7 +35,14 @@ export function createCheckRunner(options: CheckRunnerOptions = {}): RunCheck {
     ca: options.ca,
   };
   return (target: CheckTarget, run: { signal?: AbortSignal }): Promise<CheckResult> => {
-    if (target.tcp) return runTcpCheck(target, { ...shared, ...run });
+    if (target.tcp) {
+      // Only bytes written can do harm: a connect-only check of Redis stays possible.
+      const guarded = options.ownServices && target.tcp.send !== undefined;
+      const addressPolicy = guarded
+        ? options.ownServices?.policyForPort(target.tcp.port, policyFor(shared.blockPrivateTargets))
+        : undefined;
+      return runTcpCheck(target, { ...shared, ...run, addressPolicy });
+    }
     if (target.dns) {
       return runDnsCheck(target, {
         signal: run.signal,
