@@ -1,11 +1,6 @@
-import type { HeartbeatSpec } from "../../../../gen/pulsar/v1/check_pb";
 import { CheckErrorKind, type CheckResult } from "../../../../gen/pulsar/v1/check_pb";
 import { formatDuration } from "../../../../shared/duration";
-import { ms, timestampMs } from "../../lib/format";
-
-/** The server's defaults when a spec leaves them unset. */
-const DEFAULT_PERIOD_S = 3600;
-const DEFAULT_GRACE_S = 300;
+import { ms } from "../../lib/format";
 
 /** jobTime says how long a job ran, as the server's messages do: "350 ms", "2 min 5 s". */
 export function jobTime(durationMs: number): string {
@@ -23,26 +18,38 @@ export function lastPing(results: readonly CheckResult[]): CheckResult | undefin
 }
 
 /**
- * nextDeadlineMs is when a heartbeat with a period is late, as the server reckons it: the
- * latest of its last ping, its last missed deadline (the next one is a period later) and the
- * moment it was last changed (watching starts again then), plus the period and the grace.
- * Null for a cron schedule: its times need the cron reader, which stays on the server.
+ * HeartbeatDeadline is what the page says of a heartbeat's deadline (Monitor.heartbeatDueAt,
+ * which the server keeps for period and cron schedules alike): nothing while paused, none
+ * ahead (a cron schedule that never fires again), a deadline ahead, one that passed with no
+ * result since, or one a newer result has moved on (the monitor is being read again).
  */
-export function nextDeadlineMs(
-  heartbeat: HeartbeatSpec,
-  results: readonly CheckResult[],
-  changedAtMs: number,
-): number | null {
-  if (heartbeat.cron !== "") return null;
-  const periodMs = (heartbeat.periodSeconds || DEFAULT_PERIOD_S) * 1000;
-  const graceMs = (heartbeat.graceSeconds ?? DEFAULT_GRACE_S) * 1000;
-  const ping = lastPing(results);
-  const miss = results.find((r) => !isPing(r));
-  const anchor = Math.max(
-    changedAtMs,
-    ping ? timestampMs(ping.checkedAt) : 0,
-    // A miss is recorded once its deadline passed: the run it stood for was a grace earlier.
-    miss ? timestampMs(miss.checkedAt) - graceMs : 0,
-  );
-  return anchor > 0 ? anchor + periodMs + graceMs : null;
+export type HeartbeatDeadline =
+  | { state: "paused" }
+  | { state: "none" }
+  | { state: "ahead"; dueMs: number }
+  | { state: "late"; dueMs: number }
+  | { state: "moved" };
+
+/**
+ * heartbeatDeadline reads a heartbeat's deadline at nowMs. dueMs is Monitor.heartbeatDueAt
+ * (0 when absent); newestResultMs is the newest result's check time, live ones included: a
+ * ping or a missed deadline recorded at or after dueMs means the server has set the next one,
+ * which only a new read of the monitor tells.
+ */
+export function heartbeatDeadline(
+  enabled: boolean,
+  dueMs: number,
+  newestResultMs: number,
+  nowMs: number,
+): HeartbeatDeadline {
+  if (!enabled) return { state: "paused" };
+  if (dueMs <= 0) return { state: "none" };
+  if (dueMs > nowMs) return { state: "ahead", dueMs };
+  return newestResultMs >= dueMs ? { state: "moved" } : { state: "late", dueMs };
+}
+
+/** roughly says a span of seconds to the minute once it is over a minute: "42 s", "1 h 5 min". */
+export function roughly(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return formatDuration(s < 60 ? s : Math.round(s / 60) * 60);
 }

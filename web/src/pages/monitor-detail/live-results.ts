@@ -33,3 +33,13 @@ export function withLatestResult(monitor: Monitor, latest: CheckResult | undefin
     lastResult: latest,
   };
 }
+
+/**
+ * newerMonitor is whichever of two reads of a monitor is the later state of it: a read whose
+ * updatedAt is older than the one held was begun before a change (a pause) and is dropped. A
+ * read of another monitor (the page moved on) always wins.
+ */
+export function newerMonitor(held: Monitor | undefined, read: Monitor): Monitor {
+  if (held?.id !== read.id) return read;
+  return timestampMs(read.updatedAt) < timestampMs(held.updatedAt) ? held : read;
+}

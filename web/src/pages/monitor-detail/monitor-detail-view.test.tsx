@@ -12,9 +12,14 @@ import {
   type Incident,
   IncidentSchema,
 } from "../../../../gen/pulsar/v1/alert_pb";
-import { type CheckResult, CheckResultSchema } from "../../../../gen/pulsar/v1/check_pb";
+import {
+  type CheckResult,
+  CheckResultSchema,
+  HeartbeatSpecSchema,
+} from "../../../../gen/pulsar/v1/check_pb";
 import {
   type Monitor,
+  MonitorKind,
   MonitorSchema,
   MonitorService,
   MonitorStatus,
@@ -55,9 +60,11 @@ function fakeApi(
     /** What PauseMonitor answers instead of pausing. */
     pauseError?: ConnectError;
     publicBadges?: boolean;
+    /** A heartbeat monitor, hourly, due at this time (ms). */
+    heartbeatDueMs?: number;
   } = {},
 ) {
-  const calls = { deleted: [] as string[] };
+  const calls = { deleted: [] as string[], reads: 0 };
   let monitor: Monitor = create(MonitorSchema, {
     id: ID,
     name: "Checkout API",
@@ -69,6 +76,11 @@ function fakeApi(
     publicBadges: options.publicBadges ?? false,
     publicId: "0123456789abcdef0123456789abcdef",
   });
+  if (options.heartbeatDueMs !== undefined) {
+    monitor.kind = MonitorKind.HEARTBEAT;
+    monitor.heartbeat = create(HeartbeatSpecSchema, { periodSeconds: 3600, graceSeconds: 300 });
+    monitor.heartbeatDueAt = timestampFromMs(options.heartbeatDueMs);
+  }
   const results = options.noChecks ? [] : [checkResult(60)];
   monitor.lastResult = results[0];
   if (options.noChecks) monitor.status = MonitorStatus.PENDING;
@@ -83,6 +95,7 @@ function fakeApi(
     });
     service(MonitorService, {
       getMonitor() {
+        calls.reads++;
         if (options.missing) throw new ConnectError("monitor not found", Code.NotFound);
         return { monitor };
       },
@@ -105,6 +118,10 @@ function fakeApi(
     alerts: createClient(AlertService, transport),
     calls,
     results,
+    /** A change the server made to the monitor (a ping moved its deadline on). */
+    change(fields: Partial<Monitor>) {
+      monitor = { ...monitor, ...fields };
+    },
   };
 }
 
@@ -233,6 +250,26 @@ describe("MonitorDetail", () => {
     // A replayed copy of a check already listed does not add a row.
     act(() => push(create(CheckResultSchema, api.results[0])));
     expect(tableRows()).toHaveLength(2);
+    stream.close();
+  });
+
+  it("reads a heartbeat monitor again when a ping arrives live, so its deadline moves on", async () => {
+    const dueMs = Date.now() + 20 * 60_000;
+    const api = fakeApi({ heartbeatDueMs: dueMs });
+    const { stream, socket, push } = fakeStream();
+    renderPage(api, stream);
+    const latest = await screen.findByRole("region", { name: "Latest ping" });
+    await within(latest).findByText(/^in 20 min /);
+    act(() => socket.onopen?.());
+    // The replay repeats the ping the monitor knows of: nothing to read again.
+    act(() => push(create(CheckResultSchema, api.results[0])));
+    expect(api.calls.reads).toBe(1);
+
+    const ping = checkResult(0);
+    api.change({ lastResult: ping, heartbeatDueAt: timestampFromMs(Date.now() + 65 * 60_000) });
+    act(() => push(ping));
+    await within(latest).findByText("in 1 h 5 min (every 1 h + 5 min grace)");
+    expect(api.calls.reads).toBe(2);
     stream.close();
   });
 

@@ -86,8 +86,9 @@ export function MonitorDetail({ id, client, alerts, onUnauthenticated }: Monitor
               <HeartbeatStatus
                 heartbeat={heartbeat}
                 results={results.data ?? []}
-                changedAtMs={timestampMs(m.updatedAt) || timestampMs(m.createdAt)}
                 enabled={m.enabled}
+                dueAtMs={timestampMs(m.heartbeatDueAt)}
+                startedAtMs={timestampMs(m.heartbeatStartedAt)}
               />
             )}
           </Section>

@@ -17,6 +17,7 @@ import {
   MonitorService,
   MonitorStatus,
 } from "../../../../gen/pulsar/v1/monitor_pb";
+import { shortTime } from "../../lib/format";
 import { MonitorDetail } from "./monitor-detail-view";
 import { PingSection } from "./ping-section";
 
@@ -165,14 +166,15 @@ describe("MonitorDetail of each kind", () => {
     within(latest).getByText(error);
   });
 
-  it("shows a heartbeat's ping URL on this origin, its last ping, next deadline, jobs and pings", async () => {
+  it("shows a heartbeat's ping URL on this origin, its last ping, the server's deadline, jobs and pings", async () => {
     renderMonitor(
       {
         name: "Backup",
         kind: MonitorKind.HEARTBEAT,
         heartbeat: { periodSeconds: 3600, graceSeconds: 300 },
         pingUrl: "/ping/tok3n",
-        updatedAt: timestampFromMs(NOW - 86_400_000),
+        // The server's deadline, not one guessed from the pings: the page says it as it is.
+        heartbeatDueAt: timestampFromMs(NOW + 42 * 60_000),
       },
       [
         result(600, { answer: "backup done\n3 files", jobDurationMs: 95_000 }),
@@ -200,9 +202,11 @@ describe("MonitorDetail of each kind", () => {
 
     const latest = screen.getByRole("region", { name: "Latest ping" });
     within(latest).getByText("10 min ago");
-    // Due a period and the grace after the last ping: in 55 minutes.
-    within(latest).getByText(/^in 55 min \(every 1 h \+ 5 min grace\)$/);
-    within(latest).getByText("1 min 35 s");
+    expect(card(latest, "Late after")).toEqual([
+      shortTime(NOW + 42 * 60_000),
+      "in 42 min (every 1 h + 5 min grace)",
+    ]);
+    expect(card(latest, "Last job took")[0]).toBe("1 min 35 s");
     expect(
       within(latest).getByRole("figure", { name: "Body of the last ping" }).textContent,
     ).toContain("backup done\n3 files");
@@ -219,7 +223,82 @@ describe("MonitorDetail of each kind", () => {
     expect(screen.queryByRole("heading", { name: "Phases over time" })).toBeNull();
     expect(screen.queryByText(/p50/)).toBeNull();
   });
+
+  it("shows a cron heartbeat's next deadline as the server reckons it, with its schedule", async () => {
+    renderMonitor(
+      {
+        name: "Nightly",
+        kind: MonitorKind.HEARTBEAT,
+        heartbeat: { cron: "0 3 * * *", timezone: "Europe/Paris", graceSeconds: 600 },
+        heartbeatDueAt: timestampFromMs(NOW + (5 * 60 + 10) * 60_000),
+      },
+      [result(86_000)],
+    );
+    const latest = await screen.findByRole("region", { name: "Latest ping" });
+    expect(card(latest, "Late after")).toEqual([
+      shortTime(NOW + (5 * 60 + 10) * 60_000),
+      "in 5 h 10 min (0 3 * * * Europe/Paris + 10 min grace)",
+    ]);
+  });
+
+  it("says a heartbeat whose deadline passed with no result since is late since then", async () => {
+    renderMonitor(
+      {
+        name: "Nightly",
+        kind: MonitorKind.HEARTBEAT,
+        heartbeat: { cron: "0 3 * * *", graceSeconds: 300 },
+        heartbeatDueAt: timestampFromMs(NOW - 3 * 60_000),
+      },
+      [result(86_000)],
+    );
+    const latest = await screen.findByRole("region", { name: "Latest ping" });
+    expect(card(latest, "Late since")).toEqual([
+      shortTime(NOW - 3 * 60_000),
+      "no ping for 3 min past the deadline",
+    ]);
+  });
+
+  it("says nothing is due while a heartbeat is paused, whatever deadline it had", async () => {
+    renderMonitor(
+      {
+        name: "Backup",
+        kind: MonitorKind.HEARTBEAT,
+        enabled: false,
+        status: MonitorStatus.PAUSED,
+        heartbeat: { periodSeconds: 3600, graceSeconds: 300 },
+      },
+      [result(600)],
+    );
+    const latest = await screen.findByRole("region", { name: "Latest ping" });
+    expect(card(latest, "Late after")).toEqual(["—", "paused: nothing is due"]);
+  });
+
+  it("shows a job that pinged /start and is still running, and that it must end by its deadline", async () => {
+    renderMonitor(
+      {
+        name: "Backup",
+        kind: MonitorKind.HEARTBEAT,
+        heartbeat: { periodSeconds: 3600, graceSeconds: 600 },
+        heartbeatStartedAt: timestampFromMs(NOW - 3 * 60_000),
+        heartbeatDueAt: timestampFromMs(NOW + 7 * 60_000),
+      },
+      [result(3600, { jobDurationMs: 125_000 })],
+    );
+    const latest = await screen.findByRole("region", { name: "Latest ping" });
+    expect(card(latest, "Job running since")).toEqual([
+      shortTime(NOW - 3 * 60_000),
+      "for 3 min; the last took 2 min 5 s",
+    ]);
+    expect(card(latest, "Late after")[1]).toBe("in 7 min (the running job must end by then)");
+    expect(within(latest).queryByText("Last job took")).toBeNull();
+  });
 });
+
+/** card is a StatCard's value and hint, found by its label within a section. */
+function card(section: HTMLElement, label: string): (string | null)[] {
+  const term = within(section).getByText(label, { selector: "dt" });
+  return [...(term.parentElement?.querySelectorAll("dd") ?? [])].map((dd) => dd.textContent);
+}
 
 describe("PingSection", () => {
   it("copies the ping URL and each snippet", async () => {

@@ -7,9 +7,11 @@ import type {
   MonitorStats,
 } from "../../../../gen/pulsar/v1/monitor_pb";
 import { useStreamTopic } from "../../api/use-stream";
+import { timestampMs } from "../../lib/format";
 import { type RequestState, useRequest } from "../../lib/use-request";
 import type { MonitorDetailClient } from "./client";
-import { mergeResults, withLatestResult } from "./live-results";
+import { mergeResults, newerMonitor, withLatestResult } from "./live-results";
+import { useHeartbeatReread } from "./use-heartbeat-reread";
 import { type MonitorActions, useMonitorActions } from "./use-monitor-actions";
 
 /** TimingsRange is a window the phases chart can show. */
@@ -57,7 +59,8 @@ const REFRESH_MS = 60_000;
 /**
  * useMonitorDetail is the detail page's data: the monitor, its recent checks, its stats for
  * each window and its phases over the chosen range, loaded from the API and kept current by
- * the "monitor:<id>" stream topic (new checks) and a refresh of the figures every minute.
+ * the "monitor:<id>" stream topic (new checks) and a refresh of the figures every minute. A
+ * heartbeat monitor is read again when its results move its deadline (useHeartbeatReread).
  */
 export function useMonitorDetail(id: string, deps: MonitorDetailDeps): MonitorDetailData {
   const { client, onUnauthenticated } = deps;
@@ -117,11 +120,20 @@ export function useMonitorDetail(id: string, deps: MonitorDetailDeps): MonitorDe
     [listed.data, liveResults],
   );
 
-  // A pause or resume answers with the monitor as it now is.
+  // A pause or resume answers with the monitor as it now is, and a heartbeat is read again as
+  // results move its deadline; a read begun before a pause must not undo it when it lands late.
   const [updated, setUpdated] = useState<Monitor | undefined>();
-  const onUpdated = useCallback((monitor: Monitor) => setUpdated(monitor), []);
+  const onUpdated = useCallback(
+    (monitor: Monitor) => setUpdated((held) => newerMonitor(held, monitor)),
+    [],
+  );
   const actions = useMonitorActions(id, { client, onUnauthenticated, onUpdated });
   const base = updated?.id === id ? updated : fetched.data;
+  useHeartbeatReread(base, timestampMs(results[0]?.checkedAt), {
+    client,
+    onUnauthenticated,
+    onRead: onUpdated,
+  });
   const monitor = useMemo(() => base && withLatestResult(base, results[0]), [base, results]);
 
   return {
