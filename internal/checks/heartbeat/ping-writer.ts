@@ -60,11 +60,12 @@ export interface PingWriter {
 }
 
 /**
- * DEFAULT_PING_BATCH_MS is how long a batch of pings waits after its first: a ping is
- * answered only once stored, so this is added to every answer's time, and it is what lets
- * 2,000 pings/s cost ~200 transactions instead of 2,000 (bench/README.md, bench/pings.ts).
+ * DEFAULT_PING_BATCH_MS is how long a batch of pings waits after its first. A ping is answered
+ * only once stored, so this adds to every answer; under load batches grow anyway while others
+ * are being written (up to 4 at once), so a longer window buys little: at 2,000 pings/s, 1, 2
+ * and 5 ms gave the same throughput and Postgres CPU (bench/README.md, bench/pings.ts).
  */
-export const DEFAULT_PING_BATCH_MS = 2;
+export const DEFAULT_PING_BATCH_MS = 1;
 
 interface PendingPing {
   ping: Ping;
