@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { create, toJson } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { Code, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -21,6 +21,7 @@ import { bearer, createTestOrg, type TestOrg } from "../../test/support/accounts
 import { listenApi } from "../../test/support/api-server.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
+import { refusal as failure } from "../../test/support/refusal.js";
 import { createApi } from "../api/app.js";
 import { type CheckQueue, createCheckQueue } from "../checks/queue/check-queue.js";
 import { createCheckSchedule } from "../checks/queue/check-schedule.js";
@@ -80,16 +81,6 @@ async function startFakeDiscord(): Promise<FakeDiscord> {
   await new Promise<void>((resolve) => fake.listen(0, "127.0.0.1", resolve));
   const { port } = fake.address() as AddressInfo;
   return { server: fake, base: `http://127.0.0.1:${port}`, posts };
-}
-
-async function failure(call: Promise<unknown>): Promise<[Code, string]> {
-  try {
-    await call;
-  } catch (error) {
-    const e = ConnectError.from(error);
-    return [e.code, e.rawMessage];
-  }
-  throw new Error("expected the call to fail");
 }
 
 const hostSample = (hostId: string) =>

@@ -1,12 +1,13 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
+import { Code, createClient, createRouterTransport } from "@connectrpc/connect";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HostSample, HostSampleSchema, HostService } from "../../gen/pulsar/v1/host_pb.js";
 import { bearer, createTestOrg, type TestOrg } from "../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
+import { refusal as connectError } from "../../test/support/refusal.js";
 import { createApi } from "../api/app.js";
 import { authenticateCaller } from "../api/auth-gate.js";
 import { errorInterceptor } from "../api/errors.js";
@@ -109,16 +110,6 @@ function serviceClient(token: string, sharedHosts: boolean): Client {
       { transport: { interceptors: [bearer(token)] } },
     ),
   );
-}
-
-async function connectError(call: Promise<unknown>): Promise<[Code, string]> {
-  try {
-    await call;
-  } catch (error) {
-    const e = ConnectError.from(error);
-    return [e.code, e.rawMessage];
-  }
-  throw new Error("expected the call to fail");
 }
 
 beforeAll(async () => {

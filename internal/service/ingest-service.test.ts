@@ -1,5 +1,5 @@
 import { toJson } from "@bufbuild/protobuf";
-import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
+import { Code, createClient, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthService, TokenScope } from "../../gen/pulsar/v1/auth_pb.js";
@@ -8,6 +8,7 @@ import { IngestService } from "../../gen/pulsar/v1/ingest_pb.js";
 import { bearer, createTestOrg, type TestOrg } from "../../test/support/accounts.js";
 import { type IngestApi, startIngestApi } from "../../test/support/ingest-api.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
+import { refusal } from "../../test/support/refusal.js";
 import { bearerHeaders, connectClient, hostSample } from "../../test/support/stream-clients.js";
 import { SESSION_COOKIE } from "../auth/cookies.js";
 import { startSession } from "../auth/sessions.js";
@@ -48,16 +49,6 @@ const cookie =
 /** samples builds n consecutive samples of hostId, 500 ms apart, ending a second ago. */
 const samples = (hostId: string, n: number): HostSample[] =>
   Array.from({ length: n }, (_, i) => hostSample(hostId, Date.now() - 1000 - (n - 1 - i) * 500));
-
-async function refusal(call: Promise<unknown>): Promise<[Code, string]> {
-  try {
-    await call;
-  } catch (error) {
-    const e = ConnectError.from(error);
-    return [e.code, e.rawMessage];
-  }
-  throw new Error("expected the call to be refused");
-}
 
 async function stored(hostId: string): Promise<number> {
   const { rows } = await db.pool.query<{ n: number }>(

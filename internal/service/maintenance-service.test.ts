@@ -1,13 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
-import {
-  type Client,
-  Code,
-  ConnectError,
-  createClient,
-  createRouterTransport,
-} from "@connectrpc/connect";
+import { type Client, Code, createClient, createRouterTransport } from "@connectrpc/connect";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   MaintenanceService,
@@ -16,6 +10,7 @@ import {
 import { MonitorService } from "../../gen/pulsar/v1/monitor_pb.js";
 import { createTestOrg, type TestOrg } from "../../test/support/accounts.js";
 import type { TestDatabase } from "../../test/support/postgres.js";
+import { refusal } from "../../test/support/refusal.js";
 import { serviceClient, startTestApi, type TestApi } from "../../test/support/test-api.js";
 import { callerKey } from "../auth/caller.js";
 import { MAX_MAINTENANCES_PER_ORG } from "../maintenance/maintenances.js";
@@ -73,17 +68,6 @@ function oneOff(extra: SpecInit = {}): SpecInit {
     endsAt: ts(now + HOUR),
     ...extra,
   };
-}
-
-/** refusal resolves with the Connect code and message a call failed with. */
-async function refusal(call: Promise<unknown>): Promise<[Code, string]> {
-  try {
-    await call;
-  } catch (error) {
-    const e = ConnectError.from(error);
-    return [e.code, e.rawMessage];
-  }
-  throw new Error("expected the call to fail");
 }
 
 async function insertStatusPage(orgId: string, monitorIds: string[]): Promise<string> {

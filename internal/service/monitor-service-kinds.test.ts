@@ -1,6 +1,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { type Timestamp, timestampMs } from "@bufbuild/protobuf/wkt";
-import { type Client, Code, ConnectError } from "@connectrpc/connect";
+import { type Client, Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   MonitorKind,
@@ -9,6 +9,7 @@ import {
 } from "../../gen/pulsar/v1/monitor_pb.js";
 import { createTestOrg } from "../../test/support/accounts.js";
 import type { TestDatabase } from "../../test/support/postgres.js";
+import { refusal } from "../../test/support/refusal.js";
 import { serviceClient, startTestApi, type TestApi } from "../../test/support/test-api.js";
 
 // MonitorService with TCP, DNS and heartbeat monitors through the real API: what is stored,
@@ -40,16 +41,6 @@ beforeEach(async () => {
 function required(value: Timestamp | undefined): Timestamp {
   if (!value) throw new Error("missing timestamp");
   return value;
-}
-
-async function refusal(call: Promise<unknown>): Promise<[Code, string]> {
-  try {
-    await call;
-  } catch (error) {
-    const e = ConnectError.from(error);
-    return [e.code, e.rawMessage];
-  }
-  throw new Error("expected the call to fail");
 }
 
 describe("MonitorService with monitor kinds", () => {

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { type Client, Code, ConnectError } from "@connectrpc/connect";
+import { type Client, Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MonitorService, MonitorStatus } from "../../gen/pulsar/v1/monitor_pb.js";
 import { createTestOrg, type TestOrg } from "../../test/support/accounts.js";
 import { resultFixture } from "../../test/support/fixtures.js";
 import type { TestDatabase } from "../../test/support/postgres.js";
+import { refusal as connectCode } from "../../test/support/refusal.js";
 import { serviceClient, startTestApi, type TestApi } from "../../test/support/test-api.js";
 import type { CheckQueue } from "../checks/queue/check-queue.js";
 import { storeCheckResults } from "../checks/results/store-check-results.js";
@@ -46,17 +47,6 @@ const postJson = (rpc: string, body: unknown) =>
     headers: { "content-type": "application/json", authorization: `Bearer ${org.apiToken}` },
     body: JSON.stringify(body),
   });
-
-/** connectCode resolves with the Connect code and message a call failed with. */
-async function connectCode(call: Promise<unknown>): Promise<[Code, string]> {
-  try {
-    await call;
-  } catch (error) {
-    const e = ConnectError.from(error);
-    return [e.code, e.rawMessage];
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("MonitorService", () => {
   it("creates, reads, updates, pauses, resumes and deletes a monitor, keeping its scheduler in step", async () => {

@@ -10,6 +10,7 @@ import {
 import { createTestOrg, type TestOrg } from "../../test/support/accounts.js";
 import { specFixture } from "../../test/support/fixtures.js";
 import type { TestDatabase } from "../../test/support/postgres.js";
+import { refusal as failure } from "../../test/support/refusal.js";
 import { serviceClient, startTestApi, type TestApi } from "../../test/support/test-api.js";
 import { insertMonitor } from "../checks/monitors/monitors.js";
 import { DEFAULT_ORG_QUOTAS } from "../quota/org-quotas.js";
@@ -65,17 +66,6 @@ beforeEach(async () => {
   }
   otherMonitorId = (await insertMonitor(db.pool, otherOrg.orgId, specFixture())).id;
 });
-
-/** failure resolves with the Connect code and message a call failed with. */
-async function failure(call: Promise<unknown>): Promise<[Code, string]> {
-  try {
-    await call;
-  } catch (error) {
-    const e = ConnectError.from(error);
-    return [e.code, e.rawMessage];
-  }
-  throw new Error("expected the call to fail");
-}
 
 /** pageSpec is a valid spec of two groups over the organization's monitors, with overrides. */
 function pageSpec(overrides: SpecInit = {}): SpecInit {

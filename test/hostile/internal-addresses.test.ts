@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { Code, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,6 +21,7 @@ import { silentLogger } from "../../internal/core/logger.js";
 import { policyFor } from "../../internal/netpolicy/address-policy.js";
 import { createGuardedFetch, type GuardedFetch } from "../../internal/netpolicy/guarded-fetch.js";
 import { createRedis } from "../../internal/redis/redis.js";
+import { refusal as failure } from "../../test/support/refusal.js";
 import { bearer, createTestOrg, type TestOrg } from "../support/accounts.js";
 import { insertChannelFixture, resultsFixture } from "../support/alert-fixtures.js";
 import { listenApi } from "../support/api-server.js";
@@ -119,16 +120,6 @@ afterAll(async () => {
   redis.disconnect();
   await db.drop();
 });
-
-async function failure(call: Promise<unknown>): Promise<[Code, string]> {
-  try {
-    await call;
-  } catch (error) {
-    const e = ConnectError.from(error);
-    return [e.code, e.rawMessage];
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("alert channels on an installation that reaches its own network", () => {
   it("refuse a metadata address at CreateChannel, without naming a setting as the cure", async () => {
