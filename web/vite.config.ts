@@ -24,6 +24,8 @@ export default defineConfig({
       "/badge/": { target: api },
       // The status pages' live preview frames the public page, served by the API.
       "/status/": { target: api },
+      // A heartbeat's ping URL is a path on this origin when the API has no PUBLIC_URL.
+      "/ping/": { target: api },
     },
   },
 });

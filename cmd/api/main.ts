@@ -10,6 +10,8 @@ import { createApi } from "../../internal/api/app.js";
 import { SERVER_TIMEOUTS } from "../../internal/api/request-limits.js";
 import { authorizeUpgrade } from "../../internal/api/ws/authorize.js";
 import { createStreamGateway } from "../../internal/api/ws/gateway.js";
+import { clientInfoOf } from "../../internal/auth/client-info.js";
+import { ipKey } from "../../internal/auth/ip-key.js";
 import { createPingHandler } from "../../internal/checks/heartbeat/ping-handler.js";
 import { createCheckQueue } from "../../internal/checks/queue/check-queue.js";
 import { createCheckSchedule } from "../../internal/checks/queue/check-schedule.js";
@@ -99,6 +101,8 @@ const pings = createPingHandler({
   region: config.REGION,
   publisher,
   handOut: createAlertHandOut({ queue: alertQueue, publisher, log }),
+  // Keyed like the API's other per-address limits (an IPv6 client by its /64).
+  clientKey: (req) => ipKey(clientInfoOf(req, config.PULSAR_TRUST_PROXY).ip),
   log,
 });
 const api = createApi({

@@ -90,6 +90,14 @@ describe("MonitorService with monitor kinds", () => {
     // Paused, it waits for nothing.
     const paused = await client.pauseMonitor({ id: monitor?.id ?? "" });
     expect(paused.monitor?.heartbeatDueAt).toBeUndefined();
+    const dueAfterPause = await db.pool.query(
+      "SELECT due_at FROM heartbeat_state WHERE monitor_id = $1",
+      [monitor?.id],
+    );
+    expect(dueAfterPause.rows).toEqual([{ due_at: null }]);
+    // Resumed, it waits a whole period from now.
+    const resumed = await client.resumeMonitor({ id: monitor?.id ?? "" });
+    expect(timestampMs(required(resumed.monitor?.heartbeatDueAt))).toBeGreaterThanOrEqual(dueMs);
   });
 
   it("drops the job scheduler of a monitor that becomes a heartbeat", async () => {
@@ -103,6 +111,26 @@ describe("MonitorService with monitor kinds", () => {
     });
     expect(updated.monitor?.kind).toBe(MonitorKind.HEARTBEAT);
     expect(await api.schedule.monitorIds()).toEqual([]);
+    // And back: checked again, its deadline forgotten.
+    const back = await client.updateMonitor({
+      id: monitor?.id ?? "",
+      monitor: { name: "job", tcp: { host: "127.0.0.1", port: 9 } },
+    });
+    expect(back.monitor?.heartbeatDueAt).toBeUndefined();
+    expect(await api.schedule.monitorIds()).toEqual([monitor?.id]);
+    const state = await db.pool.query("SELECT due_at FROM heartbeat_state WHERE monitor_id = $1", [
+      monitor?.id,
+    ]);
+    expect(state.rows).toEqual([{ due_at: null }]);
+    // Pausing a monitor that never was a heartbeat leaves no heartbeat row behind.
+    const { monitor: web } = await client.createMonitor({
+      monitor: { name: "web", url: "http://127.0.0.1:9/" },
+    });
+    await client.pauseMonitor({ id: web?.id ?? "" });
+    const none = await db.pool.query("SELECT 1 FROM heartbeat_state WHERE monitor_id = $1", [
+      web?.id,
+    ]);
+    expect(none.rows).toEqual([]);
   });
 
   it("lists the monitors of one kind", async () => {

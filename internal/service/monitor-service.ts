@@ -12,7 +12,7 @@ import {
 import { requireOrgChannels } from "../alerts/channels/org-channels.js";
 import { getCaller } from "../auth/caller.js";
 import { heartbeatDueAt } from "../checks/heartbeat/deadline.js";
-import { armHeartbeat } from "../checks/heartbeat/heartbeat-state.js";
+import { armHeartbeat, disarmHeartbeat } from "../checks/heartbeat/heartbeat-state.js";
 import { nameOfKind } from "../checks/monitors/monitor-kind.js";
 import { scheduleOf } from "../checks/monitors/monitor-schedule.js";
 import { resolveMonitorSpec } from "../checks/monitors/monitor-spec.js";
@@ -113,6 +113,14 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
     monitor.heartbeatDueAt = dueMs === null ? undefined : timestampFromMs(dueMs);
     monitor.heartbeatStartedAt = undefined;
   };
+  // A heartbeat_state row whose deadline nobody waits for would be read by every sweep.
+  const disarmIfWaiting = async (monitor: Monitor) => {
+    if (monitor.kind !== MonitorKind.HEARTBEAT || !monitor.enabled) {
+      await disarmHeartbeat(pool, monitor.id);
+      monitor.heartbeatDueAt = undefined;
+      monitor.heartbeatStartedAt = undefined;
+    }
+  };
   const showMaintenance = async (orgId: string, list: Monitor[]): Promise<Monitor[]> => {
     // Only a running monitor can show it: a page of paused ones costs no query.
     if (!list.some((monitor) => monitor.enabled)) return list;
@@ -157,8 +165,10 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
       );
       // A spec that pauses the monitor ends its incident too (internal/checks/status/pause.ts).
       const monitor = found(await updateMonitorSpec(pool, orgId, id, spec), id);
-      // Its deadline starts over from the edit (a changed period or schedule applies at once).
+      // Its deadline starts over from the edit (a changed period or schedule applies at once);
+      // one paused, or no longer a heartbeat, waits for nothing.
       await armIfHeartbeat(pool, monitor);
+      await disarmIfWaiting(monitor);
       await syncSchedule(monitor, orgId);
       return { monitor };
     },
@@ -210,6 +220,7 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
       // Ends its open incident, without a recovery alert, and resets its status: see
       // internal/checks/status/pause.ts.
       const monitor = found(await pauseMonitor(pool, orgId, id), id);
+      await disarmIfWaiting(monitor);
       await syncSchedule(monitor, orgId);
       return { monitor };
     },

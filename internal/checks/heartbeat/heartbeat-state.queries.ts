@@ -40,6 +40,33 @@ const setHeartbeatDueIR: any = {"usedParamSet":{"monitorId":true,"dueAt":true},"
 export const setHeartbeatDue = new PreparedQuery<SetHeartbeatDueParams,SetHeartbeatDueResult>(setHeartbeatDueIR);
 
 
+/** 'DisarmHeartbeat' parameters type */
+export interface DisarmHeartbeatParams {
+  monitorId: string;
+}
+
+/** 'DisarmHeartbeat' return type */
+export type DisarmHeartbeatResult = void;
+
+/** 'DisarmHeartbeat' query type */
+export interface DisarmHeartbeatQuery {
+  params: DisarmHeartbeatParams;
+  result: DisarmHeartbeatResult;
+}
+
+const disarmHeartbeatIR: any = {"usedParamSet":{"monitorId":true},"params":[{"name":"monitorId","required":true,"transform":{"type":"scalar"},"locs":[{"a":244,"b":254}]}],"statement":"-- Stops watching a monitor (paused, or no longer a heartbeat): no deadline, no pending /start.\n-- An update only: a monitor that never was a heartbeat gets no row.\nUPDATE heartbeat_state SET due_at = NULL, started_at = NULL WHERE monitor_id = :monitorId!"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * -- Stops watching a monitor (paused, or no longer a heartbeat): no deadline, no pending /start.
+ * -- An update only: a monitor that never was a heartbeat gets no row.
+ * UPDATE heartbeat_state SET due_at = NULL, started_at = NULL WHERE monitor_id = :monitorId!
+ * ```
+ */
+export const disarmHeartbeat = new PreparedQuery<DisarmHeartbeatParams,DisarmHeartbeatResult>(disarmHeartbeatIR);
+
+
 /** 'FindPingTarget' parameters type */
 export interface FindPingTargetParams {
   token: string;

@@ -5,6 +5,11 @@ INSERT INTO heartbeat_state (monitor_id, due_at)
 VALUES (:monitorId!, NULLIF(:dueAt!, '')::timestamptz)
 ON CONFLICT (monitor_id) DO UPDATE SET due_at = EXCLUDED.due_at, started_at = NULL;
 
+/* @name DisarmHeartbeat */
+-- Stops watching a monitor (paused, or no longer a heartbeat): no deadline, no pending /start.
+-- An update only: a monitor that never was a heartbeat gets no row.
+UPDATE heartbeat_state SET due_at = NULL, started_at = NULL WHERE monitor_id = :monitorId!;
+
 /* @name FindPingTarget */
 -- The heartbeat monitor a ping token names (the unique index on ping_token), if any.
 SELECT id, enabled FROM monitors WHERE ping_token = :token! AND kind = 'heartbeat';

@@ -28,12 +28,12 @@ export async function armHeartbeat(
 }
 
 /**
- * disarmHeartbeat stops watching a heartbeat monitor (paused): no deadline, no pending
- * /start; the sweeper leaves it alone until armHeartbeat. Same transaction and lock order as
+ * disarmHeartbeat stops watching a monitor (a paused heartbeat, or one that is no longer a
+ * heartbeat): no deadline, no pending /start (nothing for a monitor that never was one); the sweeper leaves it alone until armHeartbeat. Same transaction and lock order as
  * armHeartbeat.
  */
 export async function disarmHeartbeat(db: Queryable, monitorId: string): Promise<void> {
-  await q.setHeartbeatDue.run({ monitorId, dueAt: "" }, connection(db));
+  await q.disarmHeartbeat.run({ monitorId }, connection(db));
 }
 
 /**

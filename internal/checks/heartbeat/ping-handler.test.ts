@@ -284,6 +284,27 @@ describe("what the endpoint refuses", () => {
     expect((await ping(`/ping/${other.token}`)).status).toBe(200);
   });
 
+  it("answers 429 to a client past its own rate before looking any token up", async () => {
+    const clock = Date.now();
+    const ping = await serve({
+      now: () => clock,
+      clientKey: (req) => req.socket.remoteAddress ?? "",
+      clientRate: { perSecond: 1, burst: 3 },
+    });
+    const monitor = await createHeartbeatMonitor(db.pool, orgId);
+    const lookups = vi.spyOn(db.pool, "query");
+    const statuses: number[] = [];
+    // Made-up tokens: each a lookup while the client has tokens left, none after.
+    for (let i = 0; i < 5; i++) statuses.push((await ping(`/ping/${"x".repeat(20)}${i}`)).status);
+    expect(statuses).toEqual([404, 404, 404, 429, 429]);
+    const made = lookups.mock.calls.length;
+    // The real token too: this address has spent its share.
+    const res = await ping(`/ping/${monitor.token}`);
+    expect(res.status).toBe(429);
+    expect(res.text).toBe("too many pings from this address\n");
+    expect(lookups.mock.calls.length).toBe(made);
+  });
+
   it("keeps the first 10 KB of a longer body and still counts the ping", async () => {
     const ping = await serve();
     const monitor = await createHeartbeatMonitor(db.pool, orgId);

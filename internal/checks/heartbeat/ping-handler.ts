@@ -20,6 +20,15 @@ export const PING_RATE_PER_SECOND = 10;
 export const PING_BURST = 20;
 /** PING_RATE_KEYS bounds the monitors whose buckets are kept (~100 bytes each). */
 export const PING_RATE_KEYS = 10_000;
+/**
+ * PING_CLIENT_RATE_PER_SECOND and PING_CLIENT_BURST limit one client's pings (by address, per
+ * API process), checked before the token is looked up: a flood of made-up tokens, each a query
+ * when first seen, must not queue ahead of every other organization's pings. 200 at once is a
+ * host whose cron jobs of 200 monitors all end in the same second.
+ */
+export const PING_CLIENT_RATE_PER_SECOND = 50;
+/** PING_CLIENT_BURST: see PING_CLIENT_RATE_PER_SECOND. */
+export const PING_CLIENT_BURST = 200;
 
 /** PingHandlerDeps are what the ping endpoint uses; the caller owns the pool and Redis. */
 export interface PingHandlerDeps {
@@ -37,6 +46,12 @@ export interface PingHandlerDeps {
   batchDelayMs?: number;
   /** PING_RATE_PER_SECOND and PING_BURST unless given. */
   rate?: { perSecond: number; burst: number };
+  /**
+   * Who sent a request (the client's address, as the API's other per-IP limits key it); its
+   * pings are limited to PING_CLIENT_RATE_PER_SECOND, or clientRate. None: no per-client limit.
+   */
+  clientKey?: (req: IncomingMessage) => string;
+  clientRate?: { perSecond: number; burst: number };
   targets?: PingTargetsOptions;
 }
 
@@ -78,6 +93,12 @@ export function createPingHandler(deps: PingHandlerDeps): PingHandler {
     maxKeys: PING_RATE_KEYS,
     now,
   });
+  const clients = new TokenBuckets({
+    ratePerSecond: deps.clientRate?.perSecond ?? PING_CLIENT_RATE_PER_SECOND,
+    burst: deps.clientRate?.burst ?? PING_CLIENT_BURST,
+    maxKeys: PING_RATE_KEYS,
+    now,
+  });
   const writer = createPingWriter({
     pool: deps.pool,
     region: deps.region,
@@ -92,6 +113,15 @@ export function createPingHandler(deps: PingHandlerDeps): PingHandler {
     const arrivedMs = now();
     if (req.method !== "GET" && req.method !== "POST") {
       answer(req, res, 405, "use GET or POST\n", { allow: "GET, POST" });
+      return;
+    }
+    const client = deps.clientKey?.(req);
+    const byClient = client === undefined ? undefined : clients.take(client);
+    if (byClient && !byClient.ok) {
+      const seconds = Math.max(1, Math.ceil(byClient.retryAfterMs / 1000));
+      answer(req, res, 429, "too many pings from this address\n", {
+        "retry-after": String(seconds),
+      });
       return;
     }
     const parsed = parsePingPath(req.url ?? "");
