@@ -16,6 +16,8 @@ export interface MonitorRow {
   tlsExpiryAlertDays?: number[];
   confirmations?: number;
   enabled?: boolean;
+  /** HTTP request headers (a status page must never show them). */
+  headers?: Record<string, string>;
 }
 
 /** insertMonitorRow stores a monitor and its (empty) monitor_state row; returns its id. */
@@ -28,9 +30,10 @@ export async function insertMonitorRow(
   const { rows } = await db.query<{ id: string }>(
     `WITH m AS (
        INSERT INTO monitors (org_id, name, url, kind, kind_spec, interval_seconds, timeout_ms,
-         expected_status, alert_channel_ids, confirmations, enabled, tls_expiry_alert_days)
+         expected_status, alert_channel_ids, confirmations, enabled, tls_expiry_alert_days,
+         headers)
        VALUES ($1, $2, $3, $4, $5, 60, 10000, '[{"min":200,"max":399}]', $6, $7, $8,
-         COALESCE($9::integer[], '{14,3}'))
+         COALESCE($9::integer[], '{14,3}'), $10)
        RETURNING id
      ), s AS (INSERT INTO monitor_state (monitor_id) SELECT id FROM m)
      SELECT id FROM m`,
@@ -44,6 +47,7 @@ export async function insertMonitorRow(
       row.confirmations ?? 2,
       row.enabled ?? true,
       row.tlsExpiryAlertDays ?? null,
+      JSON.stringify(row.headers ?? {}),
     ],
   );
   const id = rows[0]?.id;

@@ -3,21 +3,8 @@
 // production code.
 import type { Queryable } from "../../internal/db/pool.js";
 
-/** insertMonitorRow inserts a monitor of orgId (and its state row) and returns its id. */
-export async function insertMonitorRow(
-  db: Queryable,
-  orgId: string,
-  m: { name: string; url: string; headers?: Record<string, string>; enabled?: boolean },
-): Promise<string> {
-  const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO monitors (org_id, name, url, headers, interval_seconds, timeout_ms, expected_status, enabled)
-     VALUES ($1, $2, $3, $4, 60, 5000, '[{"min":200,"max":399}]', $5) RETURNING id`,
-    [orgId, m.name, m.url, JSON.stringify(m.headers ?? {}), m.enabled ?? true],
-  );
-  const id = rows[0]?.id ?? "";
-  await db.query("INSERT INTO monitor_state (monitor_id) VALUES ($1) ON CONFLICT DO NOTHING", [id]);
-  return id;
-}
+// Monitors are written by the helper every reader's tests share.
+export { insertMonitorRow } from "./monitor-rows.js";
 
 /** setMonitorState sets a monitor's last check (up, down, or never: null). */
 export async function setMonitorState(

@@ -104,6 +104,48 @@ afterAll(async () => {
 });
 
 describe("/status/<slug>", () => {
+  it("says what a TCP or DNS monitor checks when its target is shown, and nothing of a heartbeat's", async () => {
+    const db = api.db.pool;
+    const tcp = await insertMonitorRow(db, org.orgId, {
+      name: "db",
+      kind: "tcp",
+      kindSpec: { host: "db.acme.test", port: 5432 },
+    });
+    const dns = await insertMonitorRow(db, org.orgId, {
+      name: "mx",
+      kind: "dns",
+      kindSpec: { name: "acme.test", recordType: "MX" },
+    });
+    const beat = await insertMonitorRow(db, org.orgId, {
+      name: "backup",
+      kind: "heartbeat",
+      kindSpec: { periodSeconds: 3600, graceSeconds: 300 },
+    });
+    await db.query("UPDATE monitors SET ping_token = 'secret-ping-token-0123' WHERE id = $1", [
+      beat,
+    ]);
+    await insertStatusPage(db, {
+      orgId: org.orgId,
+      slug: "acme-kinds",
+      title: "Acme kinds",
+      groups: [
+        {
+          name: "All",
+          monitors: [
+            { monitorId: tcp, showUrl: true },
+            { monitorId: dns, showUrl: true },
+            { monitorId: beat, showUrl: true },
+          ],
+        },
+      ],
+    });
+    const html = (await get(api.baseUrl, "/status/acme-kinds")).body.toString();
+    expect(html).toContain('<span class="url">tcp db.acme.test:5432</span>');
+    expect(html).toContain('<span class="url">DNS MX acme.test</span>');
+    expect(html.match(/class="url"/g)).toHaveLength(2);
+    expect(html).not.toContain("secret-ping-token");
+  });
+
   it("serves the page as HTML with its groups, states, bars, incidents and maintenance", async () => {
     const res = await get(api.baseUrl, "/status/acme");
     expect(res.status).toBe(200);
