@@ -25,6 +25,7 @@ import { createDnsLookup } from "../../internal/dns/dns-lookup.js";
 import { createHostSampleSink } from "../../internal/hosts/server/sample-sink.js";
 import { createHostSampleStore } from "../../internal/hosts/server/sample-store.js";
 import { onShutdown } from "../../internal/lifecycle/shutdown.js";
+import { startMaintenanceIndex } from "../../internal/maintenance/maintenance-index.js";
 import { createApiMetrics } from "../../internal/metrics/api-metrics.js";
 import { createMetricsRegistry } from "../../internal/metrics/registry.js";
 import { registerStreamClients } from "../../internal/metrics/stream-clients.js";
@@ -96,6 +97,8 @@ const alertFetch = createGuardedFetch(policyFor(config.PULSAR_BLOCK_PRIVATE_TARG
 });
 // Heartbeat pings (/ping/<token>) are stored as a worker stores check results: in batches, with
 // the monitors' status and alerts in the same transaction, then published and handed out.
+// A ping in a maintenance window is stored marked, as the workers mark checks and misses.
+const pingMaintenance = startMaintenanceIndex({ pool, log });
 const pings = createPingHandler({
   pool,
   region: config.REGION,
@@ -103,6 +106,7 @@ const pings = createPingHandler({
   handOut: createAlertHandOut({ queue: alertQueue, publisher, log }),
   // Keyed like the API's other per-address limits (an IPv6 client by its /64).
   clientKey: (req) => ipKey(clientInfoOf(req, config.PULSAR_TRUST_PROXY).ip),
+  inMaintenance: pingMaintenance.covers,
   log,
 });
 const api = createApi({
@@ -178,6 +182,7 @@ onShutdown(async () => {
   await gateway.close();
   await closed;
   await pings.close();
+  await pingMaintenance.stop();
   await sampleStore.close();
   await alertQueue.close();
   await queue.close();

@@ -156,6 +156,22 @@ describe("a success ping", () => {
 });
 
 describe("a fail ping", () => {
+  it("marks a ping in a maintenance window: a failure stored, no DOWN and no alert", async () => {
+    const ping = await serve({ inMaintenance: () => true });
+    const monitor = await createHeartbeatMonitor(db.pool, orgId, { confirmations: 1 });
+    expect((await ping(`/ping/${monitor.token}/fail`)).text).toBe("OK\n");
+    const rows = await db.pool.query<{ maintenance: boolean; up: boolean }>(
+      "SELECT maintenance, up FROM check_results WHERE monitor_id = $1",
+      [monitor.id],
+    );
+    expect(rows.rows).toEqual([{ maintenance: true, up: false }]);
+    expect(await statusOf(monitor.id)).not.toBe("down");
+    const events = await db.pool.query("SELECT 1 FROM alert_events WHERE monitor_id = $1", [
+      monitor.id,
+    ]);
+    expect(events.rows).toEqual([]);
+  });
+
   it("turns the monitor down with HEARTBEAT_FAILED, keeps the body and alerts once", async () => {
     const handedOut: string[] = [];
     const ping = await serve({

@@ -44,6 +44,11 @@ export interface PingHandlerDeps {
   now?: () => number;
   /** See DEFAULT_PING_BATCH_MS (ping-writer.ts). */
   batchDelayMs?: number;
+  /**
+   * Whether a monitor is in a maintenance window at an instant (internal/maintenance's index):
+   * its pings are stored marked, alerting on nothing. None: no ping is marked.
+   */
+  inMaintenance?: (monitorId: string, atMs: number) => boolean;
   /** PING_RATE_PER_SECOND and PING_BURST unless given. */
   rate?: { perSecond: number; burst: number };
   /**
@@ -107,6 +112,7 @@ export function createPingHandler(deps: PingHandlerDeps): PingHandler {
     log,
     now,
     batchDelayMs: deps.batchDelayMs,
+    inMaintenance: deps.inMaintenance,
   });
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -50,6 +50,8 @@ export interface PingWriterDeps {
   batchDelayMs?: number;
   /** How long a failing batch is retried before its pings are refused (503). */
   retryForMs?: number;
+  /** Whether a monitor is in a maintenance window at an instant; none: no ping is marked. */
+  inMaintenance?: (monitorId: string, atMs: number) => boolean;
 }
 
 /** PingWriter stores pings in batches; write resolves once the ping's batch has committed. */
@@ -87,7 +89,7 @@ export function createPingWriter(deps: PingWriterDeps): PingWriter {
     label: "heartbeat pings",
     write: async (batch) => {
       const { results, outcomes, stored } = await withTransaction(deps.pool, (client) =>
-        storePings(client, batch, stamp, deps.region),
+        storePings(client, batch, stamp, deps.region, deps.inMaintenance),
       );
       // Only now, committed: a retried batch decides its outcomes afresh.
       batch.forEach((pending, i) => {
@@ -119,6 +121,7 @@ async function storePings(
   batch: readonly PendingPing[],
   stamp: () => number,
   region: string,
+  inMaintenance?: (monitorId: string, atMs: number) => boolean,
 ) {
   const ids = [...new Set(batch.map((p) => p.ping.monitorId))].sort();
   let rows = await q.lockPingStates.run({ monitorIds: ids }, connection(client));
@@ -153,7 +156,11 @@ async function storePings(
     const effect = applyPing(state.spec, state.times, { ...ping, atUs: stamp(), region });
     state.times = effect.times;
     changed.add(ping.monitorId);
-    if (effect.result) results.push(effect.result);
+    if (effect.result) {
+      // Like a check in a window: stored, counted in no uptime, alerting on nothing.
+      effect.result.maintenance = inMaintenance?.(ping.monitorId, ping.arrivedMs) ?? false;
+      results.push(effect.result);
+    }
     outcomes.push("stored");
   }
   const saved: HeartbeatRow[] = [];
