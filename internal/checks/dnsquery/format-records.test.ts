@@ -27,6 +27,11 @@ describe("formatCaa", () => {
     const odd = { critical: 128, tbs: 'a "quoted" \\ value' };
     expect(formatCaa(odd)).toBe('128 tbs "a \\"quoted\\" \\\\ value"');
   });
+
+  it("reads the record as Node 24 gives it, with a type field beside the tag", () => {
+    const node24 = { critical: 0, type: "CAA", issue: "letsencrypt.org" };
+    expect(formatCaa(node24)).toBe('0 issue "letsencrypt.org"');
+  });
 });
 
 describe("answerText", () => {

@@ -24,10 +24,13 @@ export function formatSoa(record: SoaRecord): string {
 
 /**
  * formatCaa writes `0 issue "letsencrypt.org"`: flags, tag, quoted value. Node gives the tag as
- * the name of the record's one other property, whatever the tag is.
+ * the name of the record's one other property, whatever the tag is — besides `type: "CAA"`,
+ * which Node 24 adds (Node 20 does not).
  */
 export function formatCaa(record: CaaRecord): string {
-  const [tag, value] = Object.entries(record).find(([key]) => key !== "critical") ?? ["", ""];
+  const [tag, value] = Object.entries(record).find(
+    ([key]) => key !== "critical" && key !== "type",
+  ) ?? ["", ""];
   const quoted = String(value).replaceAll("\\", "\\\\").replaceAll('"', '\\"');
   return `${record.critical} ${tag} "${quoted}"`;
 }
