@@ -2,6 +2,7 @@ import type { Incident } from "../../../../gen/pulsar/v1/alert_pb";
 import { shortTime, timestampMs } from "../../lib/format";
 import { duration } from "../alerts/describe";
 import { useNow } from "../hosts/use-now";
+import { TableHead } from "./table-head";
 
 /**
  * incidentSeconds is how long an incident lasted, or has lasted so far while it is open (the
@@ -27,15 +28,7 @@ export function Incidents({ incidents }: { incidents: readonly Incident[] }) {
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Incidents, newest first</caption>
-        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800 dark:text-slate-400">
-          <tr>
-            {["Started", "Ended", "Duration", "Cause"].map((h) => (
-              <th key={h} scope="col" className="py-2 pr-4 font-medium">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead columns={["Started", "Ended", "Duration", "Cause"]} />
         <tbody>
           {incidents.map((incident) => {
             const started = timestampMs(incident.startedAt);

@@ -2,6 +2,7 @@ import { CheckErrorKind, type CheckResult } from "../../../../gen/pulsar/v1/chec
 import { shortTime, timestampMs } from "../../lib/format";
 import { visibleControls } from "./answer-text";
 import { jobTime } from "./heartbeat-times";
+import { TableHead } from "./table-head";
 
 /** RecentPingsProps are a heartbeat's results to list, newest first. */
 export interface RecentPingsProps {
@@ -29,15 +30,7 @@ export function RecentPings({ results }: RecentPingsProps) {
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Recent pings, newest first</caption>
-        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800 dark:text-slate-400">
-          <tr>
-            {["Time", "Result", "Job took", "Body or error"].map((h) => (
-              <th key={h} scope="col" className="py-2 pr-4 font-medium">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead columns={["Time", "Result", "Job took", "Body or error"]} />
         <tbody>
           {results.map((result) => {
             const at = timestampMs(result.checkedAt);
