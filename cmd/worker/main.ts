@@ -107,6 +107,9 @@ const alertWorker = startAlertDeliveryWorker({
 // One hand-out for every alert this process decides (checks, host rules of its samples, the sweep
 // of hosts gone silent): deliveries queued, events published, after COMMIT.
 const alertHandOut = createAlertHandOut({ queue: alertQueue, publisher, log });
+// Which monitors are in a maintenance window, kept in memory and reloaded every 10 s: one index
+// for the checks and the heartbeat sweeper alike, so they agree and Postgres is asked once.
+const maintenance = startMaintenanceIndex({ pool, log });
 const worker = startCheckWorker({
   pool,
   bullConnection,
@@ -126,6 +129,7 @@ const worker = startCheckWorker({
   jobLockMs: config.JOB_LOCK_MS,
   publisher,
   handOut: alertHandOut,
+  inMaintenance: maintenance.covers,
   metrics,
   log,
 });
@@ -141,13 +145,12 @@ const partitions = startPartitionMaintenance({
 const silentHostSweep = startSilentHostSweep({ pool, log, handOut: alertHandOut });
 // Heartbeat monitors' deadlines: every worker sweeps (SKIP LOCKED shares the rows out), storing
 // a missed result where no ping came in time, marked when in a maintenance window.
-const heartbeatMaintenance = startMaintenanceIndex({ pool, log });
 const heartbeatSweeper = startHeartbeatSweeper({
   pool,
   region: config.REGION,
   publisher,
   handOut: alertHandOut,
-  inMaintenance: heartbeatMaintenance.covers,
+  inMaintenance: maintenance.covers,
   log,
 });
 const sampling =
@@ -221,10 +224,11 @@ onShutdown(async () => {
   await sampling?.stop();
   await silentHostSweep.stop();
   await heartbeatSweeper.stop();
-  await heartbeatMaintenance.stop();
   await partitions.stop();
   // Checks first: their last batches may still queue alerts.
   await worker.close();
+  // Only once neither the checks nor the sweeper can ask it any more.
+  await maintenance.stop();
   await alertWorker.close();
   await alertFetch.close();
   dnsLookup.close();

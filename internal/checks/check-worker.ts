@@ -8,10 +8,7 @@ import type { AlertHandOut } from "../alerts/hand-out.js";
 import { createBatchWriter } from "../core/batch-writer.js";
 import type { Logger } from "../core/logger.js";
 import { OrgSlots } from "../core/org-slots.js";
-import {
-  type MaintenanceIndexOptions,
-  startMaintenanceIndex,
-} from "../maintenance/maintenance-index.js";
+import type { MaintenanceIndex } from "../maintenance/maintenance-index.js";
 import type { WorkerMetrics } from "../metrics/worker-metrics.js";
 import type { StreamPublisher } from "../stream/publisher.js";
 import { createCheckProcessor, type RunCheck } from "./check-processor.js";
@@ -62,8 +59,12 @@ export interface CheckWorkerDeps {
    * stay pending until a delivery worker's sweeper queues them.
    */
   handOut?: AlertHandOut;
-  /** The maintenance index's refresh (10 s by default); tests shorten it. */
-  maintenance?: MaintenanceIndexOptions;
+  /**
+   * Whether a monitor is in a maintenance window: the process's one maintenance index
+   * (internal/maintenance), shared with its heartbeat sweeper and stopped by its owner after
+   * close(). Without it no result is marked maintenance.
+   */
+  inMaintenance?: MaintenanceIndex["covers"];
   /** BullMQ lock duration and stalled-job check interval. */
   jobLockMs?: number;
   /** The worker's series (internal/metrics); none in tests that do not look at them. */
@@ -130,8 +131,6 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
     log,
   });
   const locks = createMonitorLocks(deps.redis, deps.prefix, { log });
-  // Which monitors are in a maintenance window, kept in memory: asked once per check.
-  const maintenance = startMaintenanceIndex({ pool: deps.pool, log }, deps.maintenance);
   const processor = createCheckProcessor({
     runCheck: deps.runCheck,
     writer,
@@ -140,7 +139,7 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
     region: deps.region,
     metrics,
     admission: orgAdmission(deps),
-    inMaintenance: maintenance.covers,
+    inMaintenance: deps.inMaintenance,
     log,
   });
   const worker = new Worker<JsonObject, void, string>(CHECK_QUEUE, processor, {
@@ -183,7 +182,6 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
       await worker.close();
       await locks.flush();
       await writer.close();
-      await maintenance.stop();
     },
   };
 }

@@ -25,6 +25,7 @@ import { createCheckSchedule } from "../checks/queue/check-schedule.js";
 import { createMonitorScheduler } from "../checks/queue/schedules.js";
 import { silentLogger } from "../core/logger.js";
 import { createRedis } from "../redis/redis.js";
+import { type MaintenanceIndex, startMaintenanceIndex } from "./maintenance-index.js";
 
 // A real worker checks a local target that answers 500, with alerts delivered to a local fake
 // Discord: inside a maintenance window nothing is sent, the monitor shows MAINTENANCE, its
@@ -40,6 +41,7 @@ let redis: Redis;
 let queue: CheckQueue;
 let alertQueue: AlertQueue;
 let worker: CheckWorker;
+let maintenance: MaintenanceIndex;
 let alertWorker: AlertDeliveryWorker;
 let monitors: Client<typeof MonitorService>;
 let maintenances: Client<typeof MaintenanceService>;
@@ -53,6 +55,10 @@ beforeAll(async () => {
   redis = createRedis(TEST_REDIS_URL, "command", "maintenance-worker-test-locks");
   queue = createCheckQueue(bullConnection, prefix);
   alertQueue = createAlertQueue(bullConnection, prefix);
+  maintenance = startMaintenanceIndex(
+    { pool: db.pool, log: silentLogger },
+    { refreshEveryMs: MAINTENANCE_REFRESH_MS },
+  );
   worker = startCheckWorker({
     pool: db.pool,
     bullConnection,
@@ -64,7 +70,7 @@ beforeAll(async () => {
     region: "test-region",
     reconcileEveryMs: 1000,
     handOut: createAlertHandOut({ queue: alertQueue, log: silentLogger }),
-    maintenance: { refreshEveryMs: MAINTENANCE_REFRESH_MS },
+    inMaintenance: maintenance.covers,
     log: silentLogger,
   });
   alertWorker = startAlertDeliveryWorker({
@@ -96,6 +102,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.close();
+  await maintenance?.stop();
   await alertWorker?.close();
   await queue?.obliterate({ force: true });
   await alertQueue?.obliterate({ force: true });
