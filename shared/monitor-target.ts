@@ -35,37 +35,58 @@ const hostPort = (host: string, port: number): string =>
   `${host.includes(":") ? `[${host}]` : host}:${port}`;
 
 /**
+ * targetDetail says what a monitor checks without naming its kind, for where a badge names it
+ * (the dashboard): the URL of an HTTP monitor, "db.example.com:5432" (" with TLS" when it wraps
+ * TLS), "MX example.com @1.1.1.1", "a ping every 1 h" or "cron 0 3 * * * Europe/Paris". A spec
+ * that does not read says nothing (''). Never the ping URL: it is a secret.
+ */
+export function targetDetail(target: MonitorTarget): string {
+  const spec = fieldsOf(target.kindSpec);
+  switch (target.kind) {
+    case "tcp":
+      if (!spec || typeof spec.host !== "string" || typeof spec.port !== "number") return "";
+      return cut(
+        `${hostPort(text(spec, "host"), count(spec, "port"))}${spec.tls === true ? " with TLS" : ""}`,
+      );
+    case "dns": {
+      if (!spec) return "";
+      const server = text(spec, "server");
+      const type = text(spec, "recordType") || "A";
+      return cut(`${type} ${text(spec, "name")}${server ? ` @${server}` : ""}`);
+    }
+    case "heartbeat": {
+      if (!spec) return "";
+      const cron = text(spec, "cron");
+      const timezone = text(spec, "timezone");
+      return cron
+        ? cut(`cron ${cron}${timezone && timezone !== "UTC" ? ` ${timezone}` : ""}`)
+        : `a ping every ${formatDuration(count(spec, "periodSeconds") || 3600)}`;
+    }
+    default:
+      return cut(target.url);
+  }
+}
+
+/**
  * targetWords says what a monitor checks, in its kind's words: the URL of an HTTP monitor,
  * "tcp db.example.com:5432" (" with TLS" when it wraps TLS), "DNS MX example.com @1.1.1.1",
  * "heartbeat (a ping every 1 h, 5 min grace)" or "heartbeat (cron 0 3 * * * Europe/Paris, 5 min
  * grace)". A spec that does not read (a bug) is named by its kind alone, never by an empty URL.
  */
 export function targetWords(target: MonitorTarget): string {
-  const spec = fieldsOf(target.kindSpec);
+  const detail = targetDetail(target);
   switch (target.kind) {
     case "tcp":
-      if (!spec || typeof spec.host !== "string" || typeof spec.port !== "number") return "tcp";
-      return cut(
-        `tcp ${hostPort(text(spec, "host"), count(spec, "port"))}${spec.tls === true ? " with TLS" : ""}`,
-      );
-    case "dns": {
-      if (!spec) return "DNS";
-      const server = text(spec, "server");
-      const type = text(spec, "recordType") || "A";
-      return cut(`DNS ${type} ${text(spec, "name")}${server ? ` @${server}` : ""}`);
-    }
+      return detail ? cut(`tcp ${detail}`) : "tcp";
+    case "dns":
+      return detail ? cut(`DNS ${detail}`) : "DNS";
     case "heartbeat": {
-      if (!spec) return "heartbeat";
-      const graceSeconds = count(spec, "graceSeconds");
+      if (!detail) return "heartbeat";
+      const graceSeconds = count(fieldsOf(target.kindSpec) ?? {}, "graceSeconds");
       const grace = graceSeconds ? `, ${formatDuration(graceSeconds)} grace` : "";
-      const cron = text(spec, "cron");
-      const timezone = text(spec, "timezone");
-      const when = cron
-        ? `cron ${cron}${timezone && timezone !== "UTC" ? ` ${timezone}` : ""}`
-        : `a ping every ${formatDuration(count(spec, "periodSeconds") || 3600)}`;
-      return cut(`heartbeat (${when}${grace})`);
+      return cut(`heartbeat (${detail}${grace})`);
     }
     default:
-      return cut(target.url || "(no URL)");
+      return detail || "(no URL)";
   }
 }

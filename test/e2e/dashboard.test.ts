@@ -299,7 +299,7 @@ describe.skipIf(optedOut || !haveChromium)(
       await nav("Monitors").click();
       const kinds = page.getByRole("group", { name: "Filter by kind" });
       await kinds.getByRole("button", { name: /^TCP 1$/ }).waitFor();
-      await page.getByText("heartbeat every 1 h", { exact: true }).waitFor();
+      await page.getByText("a ping every 1 h", { exact: true }).waitFor();
       // The ping URL is a secret: the overview never shows it.
       expect(await page.content()).not.toContain(pingUrl.slice(base.length));
       await shot(page, "overview");

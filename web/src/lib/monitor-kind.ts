@@ -1,5 +1,5 @@
 import { type Monitor, MonitorKind } from "../../../gen/pulsar/v1/monitor_pb";
-import { formatDuration } from "../../../shared/duration";
+import { targetDetail } from "../../../shared/monitor-target";
 
 /** KindName is what a monitor checks, as the dashboard names it in code. */
 export type KindName = "http" | "tcp" | "dns" | "heartbeat";
@@ -45,39 +45,16 @@ export function kindOf(monitor: Pick<Monitor, "kind" | "tcp" | "dns" | "heartbea
   }
 }
 
-/** hostPort writes a host and port as an address: "db.example:5432", "[2001:db8::1]:443". */
-export function hostPort(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
 /**
- * targetOf says in a few words what a monitor checks: its URL; "db.example:5432" (with "TLS"
- * when wrapped); "MX example.com" (and "@ server" when one is named); "heartbeat every 1 h" or
- * "heartbeat on cron 0 3 * * * (Europe/Paris)". Never the ping URL: it is a secret.
+ * targetOf says in a few words what a monitor checks, beside the badge that names its kind:
+ * the words alerts and status pages use (shared/monitor-target.ts), read from the Monitor
+ * message's spec, whose fields are those of the JSON the server words. Never the ping URL: it
+ * is a secret.
  */
 export function targetOf(
   monitor: Pick<Monitor, "kind" | "url" | "tcp" | "dns" | "heartbeat">,
 ): string {
-  switch (kindOf(monitor)) {
-    case "tcp": {
-      const tcp = monitor.tcp;
-      if (!tcp) return "";
-      return hostPort(tcp.host, tcp.port) + (tcp.tls ? " (TLS)" : "");
-    }
-    case "dns": {
-      const dns = monitor.dns;
-      if (!dns) return "";
-      return `${dns.recordType || "A"} ${dns.name}${dns.server ? ` @ ${dns.server}` : ""}`;
-    }
-    case "heartbeat": {
-      const beat = monitor.heartbeat;
-      if (beat?.cron) {
-        const zone = beat.timezone && beat.timezone !== "UTC" ? ` (${beat.timezone})` : "";
-        return `heartbeat on cron ${beat.cron}${zone}`;
-      }
-      return `heartbeat every ${formatDuration(beat?.periodSeconds || 3600)}`;
-    }
-    default:
-      return monitor.url;
-  }
+  const kind = kindOf(monitor);
+  const kindSpec = kind === "http" ? undefined : monitor[kind];
+  return targetDetail({ kind, url: monitor.url, kindSpec });
 }

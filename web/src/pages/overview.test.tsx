@@ -278,7 +278,7 @@ describe("Overview", () => {
     renderOverview(api);
     await screen.findByRole("list", { name: "Monitors" });
     const targets = rows().map((row) => row.textContent ?? "");
-    expect(targets[0]).toContain("Heartbeatheartbeat every 1 h");
+    expect(targets[0]).toContain("Heartbeata ping every 1 h");
     expect(targets[0]).toContain("no ping yet");
     expect(targets[1]).toContain("HTTPhttps://shop.example/health");
     expect(targets[2]).toContain("DNSMX example.com");

@@ -91,7 +91,7 @@ describe("MonitorDetail of each kind", () => {
       ],
     );
     await screen.findByRole("heading", { name: "Redis", level: 1 });
-    screen.getByText("cache.internal:6380 (TLS)");
+    screen.getByText("cache.internal:6380 with TLS");
     expect(legend("Timing of the latest connection")).toEqual([
       "DNS1.0 ms",
       "Connect2.0 ms",
@@ -122,7 +122,7 @@ describe("MonitorDetail of each kind", () => {
       ],
     );
     await screen.findByRole("heading", { name: "Mail", level: 1 });
-    screen.getByText("MX example.com @ 192.0.2.53");
+    screen.getByText("MX example.com @192.0.2.53");
     screen.getByText("14 ms query time");
     const records = screen.getByRole("list", { name: "Answer (2 records)" });
     expect(
@@ -198,7 +198,7 @@ describe("MonitorDetail of each kind", () => {
     screen.getByText(
       `/path/to/job.sh 2>&1 | tail -c 10000 | curl -fsS -m 10 --data-binary @- ${url}`,
     );
-    expect(screen.getByText("heartbeat every 1 h")).toBeTruthy();
+    expect(screen.getByText("a ping every 1 h")).toBeTruthy();
 
     const latest = screen.getByRole("region", { name: "Latest ping" });
     within(latest).getByText("10 min ago");
