@@ -1,24 +1,23 @@
 import dgram from "node:dgram";
 import type { AddressInfo } from "node:net";
+import { type DnsRecords, recordData, typeName, u16, u32 } from "./dns-records.js";
+
+export type { DnsRecordSet, DnsRecords, DnsType } from "./dns-records.js";
 
 /** DnsQuery is one question a {@link TestDnsServer} received. */
 export interface DnsQuery {
   /** The name asked for, lowercase, without the trailing dot. */
   name: string;
-  /** "A", "AAAA", or the numeric type of anything else. */
+  /** "A", "MX", … (dns-records.ts), or the numeric type of one not served. */
   type: string;
-}
-
-/** DnsRecords maps a lowercase name to its addresses; a name listed nowhere is NXDOMAIN. */
-export interface DnsRecords {
-  [name: string]: { A?: string[]; AAAA?: string[] };
 }
 
 /**
  * TestDnsServer is a DNS server over UDP on 127.0.0.1 for check tests and benchmarks: it
- * answers A and AAAA questions from its records (NXDOMAIN for names it does not know, an empty
- * answer for a type a known name lacks), and stays silent, reading and never answering, for
- * names under a silent suffix or of a silent type — or for everything, when started silent.
+ * answers questions of nine types (A, AAAA, CNAME, MX, TXT, NS, SOA, CAA, SRV) from its records
+ * (NXDOMAIN for names it does not know, an empty answer for a type a known name lacks, an
+ * error code for names given one), and stays silent, reading and never answering, for names
+ * under a silent suffix or of a silent type — or for everything, when started silent.
  */
 export interface TestDnsServer {
   /** "127.0.0.1:<port>", as CHECK_DNS_SERVERS and dns.Resolver#setServers take it. */
@@ -32,6 +31,8 @@ export interface TestDnsServer {
 /** TestDnsOptions say what the server knows and what it ignores. */
 export interface TestDnsOptions {
   records?: DnsRecords;
+  /** Names answered with an error instead of their records: the server failed or refused. */
+  failures?: Record<string, "SERVFAIL" | "REFUSED">;
   /** Questions for these names, or names ending in "." + one of them, are never answered. */
   silentSuffixes?: string[];
   /** Never answer anything. */
@@ -43,8 +44,7 @@ export interface TestDnsOptions {
   port?: number;
 }
 
-const TYPE_A = 1;
-const TYPE_AAAA = 28;
+const RCODES = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
 
 /** startDnsServer starts a {@link TestDnsServer}; close() stops it. */
 export async function startDnsServer(options: TestDnsOptions = {}): Promise<TestDnsServer> {
@@ -61,7 +61,7 @@ export async function startDnsServer(options: TestDnsOptions = {}): Promise<Test
       (options.silentTypes ?? []).includes(typeName(question.type)) ||
       silentSuffixes.some((s) => question.name === s || question.name.endsWith(`.${s}`));
     if (silent) return;
-    socket.send(answer(message, question, records), peer.port, peer.address);
+    socket.send(answer(message, question, records, options.failures), peer.port, peer.address);
   });
   await new Promise<void>((resolve) =>
     socket.bind(options.port ?? 0, options.host ?? "127.0.0.1", resolve),
@@ -99,54 +99,26 @@ function parseQuestion(message: Buffer): Question | undefined {
   return { name: labels.join(".").toLowerCase(), type: message.readUInt16BE(at), end: at + 4 };
 }
 
-function typeName(type: number): string {
-  return type === TYPE_A ? "A" : type === TYPE_AAAA ? "AAAA" : String(type);
-}
-
 /** answer builds the response: the query's header and question, then the records. */
-function answer(query: Buffer, question: Question, records: DnsRecords): Buffer {
+function answer(
+  query: Buffer,
+  question: Question,
+  records: DnsRecords,
+  failures: TestDnsOptions["failures"] = {},
+): Buffer {
   const known = records[question.name];
-  const addresses =
-    known === undefined
-      ? []
-      : question.type === TYPE_A
-        ? (known.A ?? [])
-        : question.type === TYPE_AAAA
-          ? (known.AAAA ?? [])
-          : [];
+  const failure = failures[question.name];
+  const rcode = failure ? RCODES[failure] : known === undefined ? RCODES.NXDOMAIN : RCODES.NOERROR;
+  const data = rcode === RCODES.NOERROR && known ? recordData(known, typeName(question.type)) : [];
   const header = Buffer.alloc(12);
   query.copy(header, 0, 0, 2); // the id
-  const rd = (query[2] ?? 0) & 0x01;
-  header[2] = 0x80 | 0x04 | rd; // QR, AA, RD copied
-  header[3] = 0x80 | (known === undefined ? 3 : 0); // RA; NXDOMAIN for unknown names
+  header[2] = 0x80 | 0x04 | ((query[2] ?? 0) & 0x01); // QR, AA, RD copied
+  header[3] = 0x80 | rcode; // RA
   header.writeUInt16BE(1, 4);
-  header.writeUInt16BE(addresses.length, 6);
-  const answers = addresses.map((address) => {
-    const rdata = question.type === TYPE_A ? ipv4Bytes(address) : ipv6Bytes(address);
-    const record = Buffer.alloc(12);
-    record.writeUInt16BE(0xc00c, 0); // the name: a pointer to the question's
-    record.writeUInt16BE(question.type, 2);
-    record.writeUInt16BE(1, 4); // class IN
-    record.writeUInt32BE(30, 6); // TTL
-    record.writeUInt16BE(rdata.length, 10);
-    return Buffer.concat([record, rdata]);
-  });
+  header.writeUInt16BE(data.length, 6);
+  const answers = data.map((rdata) =>
+    // The owner is a pointer to the question's name; class IN, TTL 30.
+    Buffer.concat([u16(0xc00c, question.type, 1), u32(30), u16(rdata.length), rdata]),
+  );
   return Buffer.concat([header, query.subarray(12, question.end), ...answers]);
-}
-
-function ipv4Bytes(address: string): Buffer {
-  return Buffer.from(address.split(".").map(Number));
-}
-
-function ipv6Bytes(address: string): Buffer {
-  const [head = "", tail = ""] = address.split("::");
-  const groups = (part: string) => (part === "" ? [] : part.split(":"));
-  const left = groups(head);
-  const right = address.includes("::") ? groups(tail) : [];
-  const middle = new Array<string>(8 - left.length - right.length).fill("0");
-  const bytes = Buffer.alloc(16);
-  [...left, ...middle, ...right].forEach((group, i) => {
-    bytes.writeUInt16BE(Number.parseInt(group, 16), i * 2);
-  });
-  return bytes;
 }

@@ -1,6 +1,6 @@
 import dgram from "node:dgram";
 import type { LookupAddress } from "node:dns";
-import type { AddressInfo, LookupFunction } from "node:net";
+import type { LookupFunction } from "node:net";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -9,29 +9,71 @@ import {
   CheckTargetSchema,
   type DnsSpecSchema,
 } from "../../../gen/pulsar/v1/check_pb.js";
+import {
+  type DnsRecords,
+  startDnsServer,
+  type TestDnsServer,
+} from "../../../test/support/dns-server.js";
 import { runDnsCheck } from "./run-dns-check.js";
 
 // DNS checks against servers this file starts on 127.0.0.1: one answering fixed records of every
 // type (NXDOMAIN for other names, SERVFAIL and REFUSED for two), one that never answers.
 
-let server: RecordServer;
-let silent: RecordServer;
+const ZONE: DnsRecords = {
+  "example.test": {
+    A: ["192.0.2.10", "192.0.2.2"],
+    AAAA: ["2001:db8::2", "2001:db8::1"],
+    MX: [
+      { priority: 20, exchange: "backup.example.test" },
+      { priority: 10, exchange: "mail.example.test" },
+    ],
+    TXT: [["v=spf1 ", "include:_spf.example.test", " -all"], ["hello\nworld"]],
+    NS: ["ns2.example.test", "ns1.example.test"],
+    SOA: [
+      {
+        mname: "ns1.example.test",
+        rname: "hostmaster.example.test",
+        serial: 2024010101,
+        refresh: 7200,
+        retry: 3600,
+        expire: 1209600,
+        minimum: 300,
+      },
+    ],
+    CAA: [
+      { flags: 128, tag: "iodef", value: "mailto:sec@example.test" },
+      { flags: 0, tag: "issue", value: "letsencrypt.org" },
+    ],
+  },
+  "www.example.test": { CNAME: ["example.test"] },
+  "_sip._tcp.example.test": {
+    SRV: [{ priority: 10, weight: 5, port: 5060, target: "sip.example.test" }],
+  },
+  "a-only.test": { A: ["192.0.2.1"] },
+  "long.test": { TXT: [["x".repeat(250), "x".repeat(250), "x".repeat(250)]] },
+};
+
+let zone: TestDnsServer;
+let silent: TestDnsServer;
 
 beforeAll(async () => {
-  server = await startRecordServer(ZONE);
-  silent = await startRecordServer({}, { silent: true });
+  zone = await startDnsServer({
+    records: ZONE,
+    failures: { "servfail.test": "SERVFAIL", "refused.test": "REFUSED" },
+  });
+  silent = await startDnsServer({ silent: true });
 });
 
 afterAll(async () => {
-  await Promise.all([server.close(), silent.close()]);
+  await Promise.all([zone.close(), silent.close()]);
 });
 
 function dnsTarget(
   dns: MessageInitShape<typeof DnsSpecSchema>,
   timeoutMs = 5000,
-  on: RecordServer | null = server,
+  on: TestDnsServer | null = zone,
 ): CheckTarget {
-  const spec = on === null ? dns : { server: on.address, ...dns };
+  const spec = on === null ? dns : { server: on.server, ...dns };
   return create(CheckTargetSchema, { timeoutMs, dns: spec });
 }
 
@@ -58,7 +100,7 @@ describe("runDnsCheck", () => {
       expect(result.up, result.error).toBe(true);
       expect(result.errorKind).toBe(CheckErrorKind.UNSPECIFIED);
       expect(result.answer).toBe(answer);
-      expect(result.remoteAddress).toBe(server.address);
+      expect(result.remoteAddress).toBe(zone.server);
       expect(result.timing?.dnsMs).toBeGreaterThan(0);
       expect(result.timing?.totalMs).toBe(result.timing?.dnsMs);
       expect(result.timing?.connectMs).toBe(0);
@@ -75,7 +117,7 @@ describe("runDnsCheck", () => {
 
   it("asks the worker's resolvers when the monitor names no server", async () => {
     const result = await runDnsCheck(dnsTarget({ name: "example.test" }, 5000, null), {
-      servers: [server.address],
+      servers: [zone.server],
       blockPrivateTargets: true, // the operator's resolvers are not judged
     });
     expect(result.up, result.error).toBe(true);
@@ -190,12 +232,12 @@ describe("runDnsCheck", () => {
       const failed = await runDnsCheck(dnsTarget({ name: "servfail.test" }));
       expect(failed.errorKind).toBe(CheckErrorKind.DNS);
       expect(failed.error).toBe(
-        `the DNS server ${server.address} failed to answer for servfail.test (SERVFAIL)`,
+        `the DNS server ${zone.server} failed to answer for servfail.test (SERVFAIL)`,
       );
       const refused = await runDnsCheck(dnsTarget({ name: "refused.test" }));
       expect(refused.errorKind).toBe(CheckErrorKind.DNS);
       expect(refused.error).toBe(
-        `the DNS server ${server.address} refused the query for refused.test (REFUSED)`,
+        `the DNS server ${zone.server} refused the query for refused.test (REFUSED)`,
       );
     });
 
@@ -206,11 +248,11 @@ describe("runDnsCheck", () => {
       expect(result.up).toBe(false);
       expect(result.errorKind).toBe(CheckErrorKind.TIMEOUT);
       expect(result.error).toBe(
-        `timeout after 500 ms (no answer from the DNS server ${silent.address})`,
+        `timeout after 500 ms (no answer from the DNS server ${silent.server})`,
       );
       expect(elapsed).toBeGreaterThan(300);
       expect(elapsed).toBeLessThan(2500);
-      expect(silent.queries()).toContain("example.test A");
+      expect(silent.queries()).toContainEqual({ name: "example.test", type: "A" });
     });
     it("says the server refused the connection when nothing listens on its port", async () => {
       const port = await closedUdpPort();
@@ -228,11 +270,11 @@ describe("runDnsCheck", () => {
     it("is asked at the address the lookup gives", async () => {
       const asked: string[] = [];
       const lookup = fakeLookup({ "ns.fake.test": "127.0.0.1" }, asked);
-      const target = dnsTarget({ name: "example.test", server: `ns.fake.test:${server.port}` });
+      const target = dnsTarget({ name: "example.test", server: `ns.fake.test:${zone.port}` });
       const result = await runDnsCheck(target, { lookup });
       expect(result.up, result.error).toBe(true);
       expect(asked).toEqual(["ns.fake.test"]);
-      expect(result.remoteAddress).toBe(server.address);
+      expect(result.remoteAddress).toBe(zone.server);
     });
 
     it("is down, DNS, when its name does not resolve", async () => {
@@ -254,7 +296,7 @@ describe("runDnsCheck", () => {
 
   describe("the address policy", () => {
     it("refuses a private server with blockPrivateTargets, sending it nothing", async () => {
-      const before = server.queries().length;
+      const before = zone.queries().length;
       const result = await runDnsCheck(dnsTarget({ name: "example.test" }), {
         blockPrivateTargets: true,
       });
@@ -264,7 +306,7 @@ describe("runDnsCheck", () => {
       );
       expect(result.remoteAddress).toBe("");
       await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(server.queries().length).toBe(before);
+      expect(zone.queries().length).toBe(before);
     });
 
     it("refuses a server whose name resolves to a private address", async () => {
@@ -306,13 +348,13 @@ describe("runDnsCheck", () => {
     });
 
     it("sends nothing when its signal has already aborted", async () => {
-      const before = server.queries().length;
+      const before = zone.queries().length;
       const result = await runDnsCheck(dnsTarget({ name: "example.test" }), {
         signal: AbortSignal.abort(),
       });
       expect(result.error).toBe("check cancelled");
       await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(server.queries().length).toBe(before);
+      expect(zone.queries().length).toBe(before);
     });
   });
 
@@ -354,153 +396,4 @@ function fakeLookup(addresses: Record<string, string>, asked: string[] = []): Lo
     const all: LookupAddress[] = [{ address, family }];
     process.nextTick(() => (options.all ? callback(null, all) : callback(null, address, family)));
   };
-}
-
-// A DNS server over UDP that answers from a fixed zone. Each record's data is encoded here by
-// hand (RFC 1035 and the RFCs of AAAA, SRV and CAA): smaller than a dependency for nine types.
-
-const TYPES = { A: 1, NS: 2, CNAME: 5, SOA: 6, MX: 15, TXT: 16, AAAA: 28, SRV: 33, CAA: 257 };
-type TypeName = keyof typeof TYPES;
-type Zone = Record<string, Partial<Record<TypeName, Buffer[]>>>;
-
-/** Names answered with an error code instead of records. */
-const RCODES: Record<string, number> = { "servfail.test": 2, "refused.test": 5 };
-const NXDOMAIN = 3;
-
-const ZONE: Zone = {
-  "example.test": {
-    A: [ipv4("192.0.2.10"), ipv4("192.0.2.2")],
-    AAAA: [ipv6("2001:db8::2"), ipv6("2001:db8::1")],
-    MX: [mx(20, "backup.example.test"), mx(10, "mail.example.test")],
-    TXT: [txt("v=spf1 ", "include:_spf.example.test", " -all"), txt("hello\nworld")],
-    NS: [name("ns2.example.test"), name("ns1.example.test")],
-    SOA: [
-      Buffer.concat([
-        name("ns1.example.test"),
-        name("hostmaster.example.test"),
-        u32(2024010101, 7200, 3600, 1209600, 300),
-      ]),
-    ],
-    CAA: [caa(128, "iodef", "mailto:sec@example.test"), caa(0, "issue", "letsencrypt.org")],
-  },
-  "www.example.test": { CNAME: [name("example.test")] },
-  "_sip._tcp.example.test": { SRV: [Buffer.concat([u16(10, 5, 5060), name("sip.example.test")])] },
-  "a-only.test": { A: [ipv4("192.0.2.1")] },
-  "long.test": { TXT: [txt("x".repeat(250), "x".repeat(250), "x".repeat(250))] },
-};
-
-interface RecordServer {
-  /** "127.0.0.1:<port>" */
-  readonly address: string;
-  readonly port: number;
-  /** The questions received, as "name TYPE". */
-  queries(): string[];
-  close(): Promise<void>;
-}
-
-async function startRecordServer(zone: Zone, options: { silent?: boolean } = {}) {
-  const socket = dgram.createSocket("udp4");
-  const received: string[] = [];
-  socket.on("message", (query, peer) => {
-    const question = readQuestion(query);
-    if (question === undefined) return;
-    const type = Object.entries(TYPES).find(([, code]) => code === question.type)?.[0];
-    received.push(`${question.name} ${type ?? question.type}`);
-    if (options.silent === true) return;
-    const known = zone[question.name];
-    const rcode = RCODES[question.name] ?? (known === undefined ? NXDOMAIN : 0);
-    const records = rcode === 0 ? (known?.[type as TypeName] ?? []) : [];
-    socket.send(response(query, question, rcode, records), peer.port, peer.address);
-  });
-  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-  const { port } = socket.address() as AddressInfo;
-  const server: RecordServer = {
-    address: `127.0.0.1:${port}`,
-    port,
-    queries: () => [...received],
-    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
-  };
-  return server;
-}
-
-interface Question {
-  name: string;
-  type: number;
-  /** Offset just past the question. */
-  end: number;
-}
-
-function readQuestion(query: Buffer): Question | undefined {
-  const labels: string[] = [];
-  let at = 12;
-  for (;;) {
-    const length = query[at];
-    if (length === undefined || length > 63) return undefined;
-    at += 1;
-    if (length === 0) break;
-    labels.push(query.toString("latin1", at, at + length));
-    at += length;
-  }
-  if (at + 4 > query.length) return undefined;
-  return { name: labels.join(".").toLowerCase(), type: query.readUInt16BE(at), end: at + 4 };
-}
-
-function response(query: Buffer, question: Question, rcode: number, records: Buffer[]): Buffer {
-  const header = Buffer.alloc(12);
-  query.copy(header, 0, 0, 2); // the id
-  header[2] = 0x80 | 0x04 | ((query[2] ?? 0) & 0x01); // QR, AA, RD copied
-  header[3] = 0x80 | rcode; // RA
-  header.writeUInt16BE(1, 4);
-  header.writeUInt16BE(records.length, 6);
-  const answers = records.map((data) =>
-    // The owner is a pointer to the question's name; class IN, TTL 30.
-    Buffer.concat([u16(0xc00c, question.type, 1), u32(30), u16(data.length), data]),
-  );
-  return Buffer.concat([header, query.subarray(12, question.end), ...answers]);
-}
-
-function name(text: string): Buffer {
-  const labels = text
-    .split(".")
-    .map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)]));
-  return Buffer.concat([...labels, Buffer.from([0])]);
-}
-
-function ipv4(text: string): Buffer {
-  return Buffer.from(text.split(".").map(Number));
-}
-
-/** ipv6 encodes the "prefix::n" addresses of the zone. */
-function ipv6(text: string): Buffer {
-  const [head = "", tail = ""] = text.split("::");
-  const left = head.split(":").map((g) => Number.parseInt(g, 16));
-  const right = tail.split(":").map((g) => Number.parseInt(g, 16));
-  const groups = [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
-  return u16(...groups);
-}
-
-function mx(priority: number, exchange: string): Buffer {
-  return Buffer.concat([u16(priority), name(exchange)]);
-}
-
-function txt(...strings: string[]): Buffer {
-  return Buffer.concat(
-    strings.map((s) => Buffer.concat([Buffer.from([s.length]), Buffer.from(s)])),
-  );
-}
-
-function caa(flags: number, tag: string, value: string): Buffer {
-  return Buffer.concat([Buffer.from([flags, tag.length]), Buffer.from(tag), Buffer.from(value)]);
-}
-
-function u16(...values: number[]): Buffer {
-  const bytes = Buffer.alloc(values.length * 2);
-  for (const [i, v] of values.entries()) bytes.writeUInt16BE(v, i * 2);
-  return bytes;
-}
-
-function u32(...values: number[]): Buffer {
-  const bytes = Buffer.alloc(values.length * 4);
-  for (const [i, v] of values.entries()) bytes.writeUInt32BE(v, i * 4);
-  return bytes;
 }
