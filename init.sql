@@ -125,6 +125,20 @@ CREATE TABLE IF NOT EXISTS check_results (
   PRIMARY KEY (monitor_id, checked_at)
 ) PARTITION BY RANGE (checked_at);
 
+-- Whether a check got a response, so that its total_ms is a latency: an HTTP status, or a TCP
+-- or DNS check that succeeded (status 0, a total above 0). A timeout's total is the timeout and
+-- a heartbeat's pings have a total of 0: neither is a latency. Uptime counts every check; the
+-- timing averages and percentiles (and check_rollups_hourly.responses) only these. A single
+-- expression in SQL, immutable and not strict: the planner inlines it into each query, which
+-- then runs as if the expression were written there.
+CREATE OR REPLACE FUNCTION pulsar_responded(status_code integer, up boolean, total_ms double precision)
+RETURNS boolean
+LANGUAGE sql
+IMMUTABLE PARALLEL SAFE
+AS $$
+  SELECT status_code > 0 OR (up AND total_ms > 0);
+$$;
+
 -- Hourly totals per monitor, kept in step with check_results by the statement that inserts the
 -- results (so a retried batch, whose rows already exist, adds nothing). The overview reads these
 -- (24 rows per monitor) instead of a day of raw results. Hours are UTC-aligned (date_bin), kept
@@ -134,8 +148,7 @@ CREATE TABLE IF NOT EXISTS check_rollups_hourly (
   hour timestamptz NOT NULL,
   checks integer NOT NULL,
   failures integer NOT NULL,
-  -- Checks that got a response (an HTTP status, or a TCP or DNS check that succeeded): the ones
-  -- whose total_ms is a latency.
+  -- Checks that got a response (pulsar_responded): the ones whose total_ms is a latency.
   responses integer NOT NULL,
   total_ms_sum double precision NOT NULL,
   PRIMARY KEY (monitor_id, hour)

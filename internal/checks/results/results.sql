@@ -37,8 +37,8 @@ INSERT INTO check_rollups_hourly (monitor_id, hour, checks, failures, responses,
   maintenance_checks)
 SELECT monitor_id, date_bin('1 hour', checked_at, '2000-01-01 00:00:00+00'),
   count(*) FILTER (WHERE NOT maintenance), count(*) FILTER (WHERE NOT up AND NOT maintenance),
-  count(*) FILTER (WHERE status_code > 0 OR (up AND total_ms > 0)),
-  COALESCE(sum(total_ms) FILTER (WHERE status_code > 0 OR (up AND total_ms > 0)), 0),
+  count(*) FILTER (WHERE pulsar_responded(status_code, up, total_ms)),
+  COALESCE(sum(total_ms) FILTER (WHERE pulsar_responded(status_code, up, total_ms)), 0),
   count(*) FILTER (WHERE maintenance)
 FROM inserted
 GROUP BY 1, 2
@@ -68,10 +68,9 @@ LIMIT :limit!;
 
 /* @name GetMonitorStats */
 -- Uptime counts every check but those during a maintenance window; the timing percentiles and
--- the average only count checks that got a response (a timeout's total is the timeout, not a
--- latency): an HTTP status, or a TCP or DNS check that succeeded (status 0; a heartbeat's
--- pings, whose total is 0, are no latency either). The certificate comes from the
--- newest check of the window that saw one.
+-- the average only count checks that got a response (pulsar_responded in init.sql: a
+-- timeout's total or a heartbeat's ping is no latency). The certificate comes from the newest
+-- check of the window that saw one.
 SELECT
   agg.checks AS "checks!", agg.failures AS "failures!", agg.avg_total_ms, agg.total_ms,
   agg.dns_ms, agg.connect_ms, agg.tls_ms, agg.ttfb_ms, agg.download_ms,
@@ -82,19 +81,19 @@ FROM (
   SELECT
     (count(*) FILTER (WHERE NOT maintenance))::integer AS checks,
     (count(*) FILTER (WHERE NOT up AND NOT maintenance))::integer AS failures,
-    avg(total_ms) FILTER (WHERE status_code > 0 OR (up AND total_ms > 0)) AS avg_total_ms,
+    avg(total_ms) FILTER (WHERE pulsar_responded(status_code, up, total_ms)) AS avg_total_ms,
     percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY total_ms)
-      FILTER (WHERE status_code > 0 OR (up AND total_ms > 0)) AS total_ms,
+      FILTER (WHERE pulsar_responded(status_code, up, total_ms)) AS total_ms,
     percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY dns_ms)
-      FILTER (WHERE status_code > 0 OR (up AND total_ms > 0)) AS dns_ms,
+      FILTER (WHERE pulsar_responded(status_code, up, total_ms)) AS dns_ms,
     percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY connect_ms)
-      FILTER (WHERE status_code > 0 OR (up AND total_ms > 0)) AS connect_ms,
+      FILTER (WHERE pulsar_responded(status_code, up, total_ms)) AS connect_ms,
     percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY tls_ms)
-      FILTER (WHERE status_code > 0 OR (up AND total_ms > 0)) AS tls_ms,
+      FILTER (WHERE pulsar_responded(status_code, up, total_ms)) AS tls_ms,
     percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY ttfb_ms)
-      FILTER (WHERE status_code > 0 OR (up AND total_ms > 0)) AS ttfb_ms,
+      FILTER (WHERE pulsar_responded(status_code, up, total_ms)) AS ttfb_ms,
     percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY download_ms)
-      FILTER (WHERE status_code > 0 OR (up AND total_ms > 0)) AS download_ms
+      FILTER (WHERE pulsar_responded(status_code, up, total_ms)) AS download_ms
   FROM check_results
   WHERE monitor_id = :monitorId! AND checked_at >= :since! AND checked_at < now()
 ) agg
@@ -123,13 +122,13 @@ SELECT date_bin(make_interval(secs => :stepSeconds!::integer), checked_at,
     '2000-01-01 00:00:00+00') AS "time!",
   count(*)::integer AS "checks!",
   (count(*) FILTER (WHERE NOT up AND NOT maintenance))::integer AS "failures!",
-  COALESCE(avg(dns_ms) FILTER (WHERE status_code > 0 OR (up AND total_ms > 0)), 0) AS "dns_ms!",
-  COALESCE(avg(connect_ms) FILTER (WHERE status_code > 0 OR (up AND total_ms > 0)), 0) AS "connect_ms!",
-  COALESCE(avg(tls_ms) FILTER (WHERE status_code > 0 OR (up AND total_ms > 0)), 0) AS "tls_ms!",
-  COALESCE(avg(ttfb_ms) FILTER (WHERE status_code > 0 OR (up AND total_ms > 0)), 0) AS "ttfb_ms!",
-  COALESCE(avg(download_ms) FILTER (WHERE status_code > 0 OR (up AND total_ms > 0)), 0) AS "download_ms!",
-  COALESCE(avg(redirect_ms) FILTER (WHERE status_code > 0 OR (up AND total_ms > 0)), 0) AS "redirect_ms!",
-  COALESCE(avg(total_ms) FILTER (WHERE status_code > 0 OR (up AND total_ms > 0)), 0) AS "total_ms!"
+  COALESCE(avg(dns_ms) FILTER (WHERE pulsar_responded(status_code, up, total_ms)), 0) AS "dns_ms!",
+  COALESCE(avg(connect_ms) FILTER (WHERE pulsar_responded(status_code, up, total_ms)), 0) AS "connect_ms!",
+  COALESCE(avg(tls_ms) FILTER (WHERE pulsar_responded(status_code, up, total_ms)), 0) AS "tls_ms!",
+  COALESCE(avg(ttfb_ms) FILTER (WHERE pulsar_responded(status_code, up, total_ms)), 0) AS "ttfb_ms!",
+  COALESCE(avg(download_ms) FILTER (WHERE pulsar_responded(status_code, up, total_ms)), 0) AS "download_ms!",
+  COALESCE(avg(redirect_ms) FILTER (WHERE pulsar_responded(status_code, up, total_ms)), 0) AS "redirect_ms!",
+  COALESCE(avg(total_ms) FILTER (WHERE pulsar_responded(status_code, up, total_ms)), 0) AS "total_ms!"
 FROM check_results
 WHERE monitor_id = :monitorId! AND checked_at >= :since! AND checked_at < now()
 GROUP BY 1

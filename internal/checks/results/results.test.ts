@@ -188,6 +188,31 @@ describe("check results", () => {
     expect(stats.totalMs?.p50).toBeCloseTo(50.5, 10);
   });
 
+  it("times a TCP or DNS check that succeeded, and neither a heartbeat's ping nor a refusal", async () => {
+    const now = Date.now();
+    const at = (minutes: number) => now - minutes * MINUTE;
+    await insertCheckResults(db.pool, [
+      // Succeeded without an HTTP status (TCP, DNS): a response, its total a latency.
+      resultFixture({ monitorId, checkedAtMs: at(1), statusCode: 0, totalMs: 10 }),
+      resultFixture({ monitorId, checkedAtMs: at(2), statusCode: 0, totalMs: 30 }),
+      // A heartbeat's ping: up, but no time to speak of.
+      resultFixture({ monitorId, checkedAtMs: at(3), statusCode: 0, totalMs: 0 }),
+      // Refused after 5 ms: down without a status, no latency either.
+      resultFixture({ monitorId, checkedAtMs: at(4), up: false, statusCode: 0, totalMs: 5 }),
+      // An HTTP error status is a response, up or not.
+      resultFixture({ monitorId, checkedAtMs: at(5), up: false, statusCode: 503, totalMs: 20 }),
+    ]);
+    const stats = await getMonitorStats(db.pool, {
+      monitorId,
+      since: new Date(now - DAY),
+      window: "24h",
+    });
+    expect(stats.checks).toBe(5n);
+    expect(stats.failures).toBe(2n);
+    expect(stats.avgTotalMs).toBeCloseTo(20, 10);
+    expect(stats.totalMs?.p50).toBeCloseTo(20, 10);
+  });
+
   it("returns zeros for a window without checks", async () => {
     const stats = await getMonitorStats(db.pool, {
       monitorId,
