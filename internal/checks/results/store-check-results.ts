@@ -4,7 +4,16 @@ import type { OwnedAlertEvent } from "../../alerts/alert-event.js";
 import { recordMonitorAlerts } from "../../alerts/monitor-alerts.js";
 import type { Queryable } from "../../db/pool.js";
 import { withTransaction } from "../../db/transaction.js";
-import { advanceMonitorStates, type MonitorBatchStatus } from "../status/advance-states.js";
+import {
+  decideMonitorStates,
+  type MonitorBatchStatus,
+  monitorIdsOf,
+} from "../status/advance-states.js";
+import {
+  lockMonitorStates,
+  type MonitorStateRow,
+  saveMonitorStates,
+} from "../status/monitor-states.js";
 import { insertCheckResults } from "./results.js";
 
 /** StoredCheckResults is what a committed batch leaves to do: publish it, hand out its alerts. */
@@ -22,11 +31,10 @@ export interface StoredCheckResults {
 /**
  * storeCheckResults stores a batch, moves the monitors' status to their newest results
  * (internal/checks/status) and records the alerts their transitions decided
- * (internal/alerts/monitor-alerts.ts), in one transaction: three round trips plus BEGIN and
- * COMMIT whatever the batch size, four when some monitor went down, recovered or is due a
- * reminder. The state rows stay locked from the decision to COMMIT, so two workers storing
- * results of one monitor at once cannot both alert. The caller publishes the results and hands
- * out the alert events once this has returned, i.e. committed.
+ * (internal/alerts/monitor-alerts.ts), in one transaction (see storeCheckResultsIn). The state
+ * rows stay locked from the decision to COMMIT, so two workers storing results of one monitor
+ * at once cannot both alert. The caller publishes the results and hands out the alert events
+ * once this has returned, i.e. committed.
  */
 export async function storeCheckResults(
   pool: Pick<pg.Pool, "connect">,
@@ -39,17 +47,31 @@ export async function storeCheckResults(
 /**
  * storeCheckResultsIn is storeCheckResults inside the caller's transaction, for writers whose
  * own rows must change with the results (heartbeat pings and missed deadlines move
- * heartbeat_state). It locks monitor_state rows until the caller's COMMIT; rows the caller
- * locks too must be locked before it, in one order, so that writers cannot deadlock.
+ * heartbeat_state). Four statements whatever the batch size, in two round trips on a pipelined
+ * client (internal/db/pool.ts): the results inserted with their monitors' states locked, then
+ * the new states saved with the alerts recorded (none sent when nothing alerted); in one when
+ * the caller passes the states locked already. It locks
+ * monitor_state rows until the caller's COMMIT; rows the caller locks too must be locked before
+ * it, in one order, so that writers cannot deadlock. A caller that has locked the monitors'
+ * states already (in the same round trip as its own rows) passes them as lockedStates.
  */
 export async function storeCheckResultsIn(
   client: Queryable,
   results: readonly CheckResult[],
+  lockedStates?: readonly MonitorStateRow[],
 ): Promise<StoredCheckResults> {
   if (results.length === 0) return { monitors: new Map(), alertEvents: [] };
-  await insertCheckResults(client, results);
-  const { monitors, alerted } = await advanceMonitorStates(client, results);
-  return { monitors, alertEvents: await recordMonitorAlerts(client, alerted) };
+  const insertion = insertCheckResults(client, results);
+  const rows =
+    lockedStates ??
+    (await Promise.all([insertion, lockMonitorStates(client, monitorIdsOf(results))]))[1];
+  const { advanced, columns } = decideMonitorStates(rows, results);
+  const [, , alertEvents] = await Promise.all([
+    insertion,
+    saveMonitorStates(client, columns),
+    recordMonitorAlerts(client, advanced.alerted),
+  ]);
+  return { monitors: advanced.monitors, alertEvents };
 }
 
 /**

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { CheckResult } from "../../../gen/pulsar/v1/check_pb.js";
 import type { AlertedMonitor } from "../../alerts/monitor-transition.js";
-import type { Queryable } from "../../db/pool.js";
 import { timestampUs } from "../../db/timestamp-text.js";
 import { evaluateCertificate } from "./certificate-expiry.js";
-import { lockMonitorStates, saveMonitorStates } from "./monitor-states.js";
+import type { MonitorStateColumns, MonitorStateRow } from "./monitor-states.js";
 import { type AlertStatus, evaluateMonitor } from "./monitor-transitions.js";
 import { certificateStateOf, pushState, stateColumns, stateOf } from "./state-columns.js";
 
@@ -15,7 +14,7 @@ export interface MonitorBatchStatus {
   status: AlertStatus;
 }
 
-/** AdvancedStates is what advanceMonitorStates decided for a batch. */
+/** AdvancedStates is what decideMonitorStates decided for a batch. */
 export interface AdvancedStates {
   /** Every monitor of the batch that still exists; a deleted one's results are in none. */
   monitors: Map<string, MonitorBatchStatus>;
@@ -26,32 +25,43 @@ export interface AdvancedStates {
   alerted: AlertedMonitor[];
 }
 
+/** DecidedStates are a batch's new states (to save) and what they mean (to alert on). */
+export interface DecidedStates {
+  advanced: AdvancedStates;
+  columns: MonitorStateColumns;
+}
+
+/** monitorIdsOf lists a batch's monitors once each, in id order: the order rows are locked in. */
+export function monitorIdsOf(results: readonly CheckResult[]): string[] {
+  return [...new Set(results.map((r) => r.monitorId))].sort();
+}
+
 /**
- * advanceMonitorStates moves the monitors of a stored batch to their newest results, inside the
- * caller's transaction: it locks their monitor_state rows (in id order), walks each monitor's
- * results (evaluateMonitor), decides its certificate expiry alert (evaluateCertificate) and
- * writes the states back, two statements for the whole batch.
- * The rows stay locked until the caller's COMMIT, so the transitions it returns are decided by
- * one worker alone; recording them as alerts is the caller's next step.
+ * decideMonitorStates moves the monitors of a stored batch to their newest results: given their
+ * monitor_state rows, read under lock (lockMonitorStates, in id order), it walks each monitor's
+ * results (evaluateMonitor) and decides its certificate expiry alert (evaluateCertificate),
+ * returning the states to save (saveMonitorStates) and the transitions to record. The rows stay
+ * locked until the caller's COMMIT, so the transitions are decided by one writer alone. Rows of
+ * monitors without results in the batch are left as they are.
  */
-export async function advanceMonitorStates(
-  db: Queryable,
+export function decideMonitorStates(
+  rows: readonly MonitorStateRow[],
   results: readonly CheckResult[],
-): Promise<AdvancedStates> {
+): DecidedStates {
   const byMonitor = new Map<string, CheckResult[]>();
   for (const result of results) {
     const list = byMonitor.get(result.monitorId);
     if (list) list.push(result);
     else byMonitor.set(result.monitorId, [result]);
   }
-  const rows = await lockMonitorStates(db, [...byMonitor.keys()].sort());
   const columns = stateColumns();
   const advanced: AdvancedStates = { monitors: new Map(), alerted: [] };
   for (const row of rows) {
+    const results = byMonitor.get(row.monitor_id);
+    if (results === undefined) continue;
     const orgId = row.org_id;
     // A monitor from before accounts belongs to nobody: there is nobody to alert.
     const alerting = row.enabled && orgId !== null;
-    const results = byMonitor.get(row.monitor_id) ?? [];
     const initial = stateOf(row);
     const { state, transitions, newest } = evaluateMonitor(
       {
@@ -94,6 +104,5 @@ export async function advanceMonitorStates(
       transitions,
     });
   }
-  await saveMonitorStates(db, columns);
-  return advanced;
+  return { advanced, columns };
 }

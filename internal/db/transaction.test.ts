@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
+import { withTransaction } from "./transaction.js";
+
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await db.pool.query("CREATE TABLE tx_probe (n integer PRIMARY KEY)");
+});
+afterAll(() => db.drop());
+
+describe("withTransaction on a pipelined pool", () => {
+  it("uses pipelined clients (createPool)", async () => {
+    const client = await db.pool.connect();
+    try {
+      expect(client.pipeline).toBe(true);
+    } finally {
+      client.release();
+    }
+  });
+
+  it("commits statements sent together", async () => {
+    await withTransaction(db.pool, (client) =>
+      Promise.all([1, 2, 3].map((n) => client.query("INSERT INTO tx_probe VALUES ($1)", [n]))),
+    );
+    const { rows } = await db.pool.query<{ n: number }>("SELECT n FROM tx_probe ORDER BY n");
+    expect(rows.map((r) => r.n)).toEqual([1, 2, 3]);
+  });
+
+  it("stores nothing when one statement of those sent together fails, and the client stays usable", async () => {
+    await db.pool.query("DELETE FROM tx_probe");
+    // 11 and 12 are sent in the same round trip as the failing duplicate 10, and 12 after it.
+    await expect(
+      withTransaction(db.pool, (client) =>
+        Promise.all([
+          client.query("INSERT INTO tx_probe VALUES (10)"),
+          client.query("INSERT INTO tx_probe VALUES (11)"),
+          client.query("INSERT INTO tx_probe VALUES (10)"),
+          client.query("INSERT INTO tx_probe VALUES (12)"),
+        ]),
+      ),
+    ).rejects.toThrow(/duplicate key/);
+    const { rows } = await db.pool.query("SELECT n FROM tx_probe");
+    expect(rows).toEqual([]);
+    // Every pooled client answers a plain query afterwards (none was left mid-transaction).
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => db.pool.query<{ one: number }>("SELECT 1 AS one")),
+    );
+    expect(answers.map((a) => a.rows[0]?.one)).toEqual(Array(10).fill(1));
+  });
+});
