@@ -28,6 +28,39 @@ describe("createBatchWriter", () => {
     await writer.close();
   });
 
+  it("writes at once when idle (writeAtOnceWhenIdle), and batches behind a write in flight", async () => {
+    const batches: string[][] = [];
+    let release: () => void = () => {};
+    const writer = createBatchWriter<CheckResult>({
+      label: "pings",
+      log: silentLogger,
+      // Far longer than the test: whatever is written before it passed was not kept waiting.
+      maxDelayMs: 60_000,
+      writeAtOnceWhenIdle: true,
+      write: async (batch) => {
+        batches.push(batch.map((r) => r.monitorId));
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      },
+    });
+    // Two in the same turn of the event loop go out together, at once.
+    const first = [writer.add(result("a")), writer.add(result("b"))];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([["a", "b"]]);
+    // While that write is in flight, a newcomer waits for it, then goes out at once.
+    const later = writer.add(result("c"));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(batches).toEqual([["a", "b"]]);
+    release();
+    await Promise.all(first);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([["a", "b"], ["c"]]);
+    release();
+    await later;
+    await writer.close();
+  });
+
   it("retries a failing write, so a Postgres restart loses nothing", async () => {
     let attempts = 0;
     const written: string[] = [];

@@ -11,6 +11,13 @@ export interface BatchWriterOptions<T> {
   maxBatch?: number;
   /** ...or this long after its first item arrived. */
   maxDelayMs?: number;
+  /**
+   * Whether an item arriving while nothing is being written goes out at once (with whatever
+   * else arrived in the same turn of the event loop) instead of waiting maxDelayMs: for items
+   * someone waits on (a ping's answer). Under load writes are in flight, and items batch behind
+   * them as before.
+   */
+  writeAtOnceWhenIdle?: boolean;
   /** Called with each batch once it is stored (to publish it live); must not throw. */
   onStored?: (batch: T[]) => void;
   /** Called with each stored batch's size and how long storing it took, retries included
@@ -50,7 +57,8 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>): BatchWrite
   const maxInFlight = options.maxInFlight ?? 4;
   const retryForMs = options.retryForMs ?? 60_000;
   let pending: Pending<T>[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  /** Cancels the flush scheduled for the pending items; none scheduled when undefined. */
+  let cancelFlush: (() => void) | undefined;
   const inFlight = new Set<Promise<void>>();
 
   const writeWithRetry = async (batch: T[]) => {
@@ -72,9 +80,23 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>): BatchWrite
     }
   };
 
+  const unscheduleFlush = () => {
+    cancelFlush?.();
+    cancelFlush = undefined;
+  };
+  const scheduleFlush = () => {
+    if (cancelFlush) return;
+    if (options.writeAtOnceWhenIdle && inFlight.size === 0) {
+      const immediate = setImmediate(flush);
+      cancelFlush = () => clearImmediate(immediate);
+    } else {
+      const timeout = setTimeout(flush, maxDelayMs);
+      cancelFlush = () => clearTimeout(timeout);
+    }
+  };
+
   const flush = () => {
-    clearTimeout(timer);
-    timer = undefined;
+    unscheduleFlush();
     while (pending.length > 0 && inFlight.size < maxInFlight) {
       const batch = pending.splice(0, maxBatch);
       const items = batch.map((p) => p.item);
@@ -93,8 +115,10 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>): BatchWrite
       inFlight.add(write);
       write.finally(() => {
         inFlight.delete(write);
-        if (pending.length >= maxBatch) flush();
-        else if (pending.length > 0 && !timer) timer = setTimeout(flush, maxDelayMs);
+        if (pending.length === 0) return;
+        const idle = options.writeAtOnceWhenIdle && inFlight.size === 0;
+        if (pending.length >= maxBatch || idle) flush();
+        else scheduleFlush();
       });
     }
   };
@@ -104,7 +128,7 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>): BatchWrite
       return new Promise<void>((resolve, reject) => {
         pending.push({ item, resolve, reject });
         if (pending.length >= maxBatch) flush();
-        else if (!timer) timer = setTimeout(flush, maxDelayMs);
+        else scheduleFlush();
       });
     },
     async close() {
@@ -112,7 +136,7 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>): BatchWrite
         flush();
         await Promise.all(inFlight);
       }
-      clearTimeout(timer);
+      unscheduleFlush();
       pending = [];
     },
   };

@@ -8,6 +8,7 @@ import type { Queryable } from "../../db/pool.js";
 import { withTransaction } from "../../db/transaction.js";
 import type { StreamPublisher } from "../../stream/publisher.js";
 import { ownersOf, storeCheckResultsIn } from "../results/store-check-results.js";
+import { lockMonitorStates } from "../status/monitor-states.js";
 import {
   type HeartbeatRow,
   heartbeatSpecOf,
@@ -62,10 +63,11 @@ export interface PingWriter {
 }
 
 /**
- * DEFAULT_PING_BATCH_MS is how long a batch of pings waits after its first. A ping is answered
- * only once stored, so this adds to every answer; under load batches grow anyway while others
- * are being written (up to 4 at once), so a longer window buys little: at 2,000 pings/s, 1, 2
- * and 5 ms gave the same throughput and Postgres CPU (bench/README.md, bench/pings.ts).
+ * DEFAULT_PING_BATCH_MS is how long a batch of pings waits after its first while other batches
+ * are being written (a ping arriving when none is goes out at once). A ping is answered only
+ * once stored, so this adds to answers under load; there batches grow anyway while others are
+ * being written (up to 4 at once), so a longer window buys little: at 2,000 pings/s, 1, 2 and
+ * 5 ms gave the same throughput and Postgres CPU (bench/README.md, bench/pings.ts).
  */
 export const DEFAULT_PING_BATCH_MS = 1;
 
@@ -101,6 +103,8 @@ export function createPingWriter(deps: PingWriterDeps): PingWriter {
       await deps.handOut?.(stored.alertEvents);
     },
     maxDelayMs: deps.batchDelayMs ?? DEFAULT_PING_BATCH_MS,
+    // A lone ping is not kept waiting for company that is not coming.
+    writeAtOnceWhenIdle: true,
     // A client waits for its answer: a Postgres restart is bridged for a while, then refused.
     retryForMs: deps.retryForMs ?? 10_000,
     log,
@@ -124,7 +128,12 @@ async function storePings(
   inMaintenance?: (monitorId: string, atMs: number) => boolean,
 ) {
   const ids = [...new Set(batch.map((p) => p.ping.monitorId))].sort();
-  let rows = await q.lockPingStates.run({ monitorIds: ids }, connection(client));
+  // The heartbeat rows, then the monitors' states (the order every writer locks them in), in
+  // one round trip on a pipelined client: both are needed before anything is decided.
+  let [rows, lockedStates] = await Promise.all([
+    q.lockPingStates.run({ monitorIds: ids }, connection(client)),
+    lockMonitorStates(client, ids),
+  ]);
   if (rows.length < ids.length) {
     // Rare: a monitor the service did not arm (or deleted meanwhile: it stays missing).
     await q.ensureHeartbeatStates.run({ monitorIds: ids }, connection(client));
@@ -168,8 +177,10 @@ async function storePings(
     const state = states.get(monitorId);
     if (state) saved.push({ monitorId, ...state.times });
   }
-  await saveHeartbeatStates(client, saved);
-  const stored = await storeCheckResultsIn(client, results);
+  const [, stored] = await Promise.all([
+    saveHeartbeatStates(client, saved),
+    storeCheckResultsIn(client, results, lockedStates),
+  ]);
   return { results, outcomes, stored };
 }
 
