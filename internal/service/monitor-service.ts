@@ -26,12 +26,13 @@ import * as monitors from "../checks/monitors/monitors.js";
 import type { MonitorScheduler } from "../checks/queue/schedules.js";
 import * as results from "../checks/results/results.js";
 import { listHourlyRollups, listTimingBuckets } from "../checks/results/rollups.js";
-import { pauseMonitor, updateMonitorSpec } from "../checks/status/pause.js";
+import { resetMonitorStatus } from "../checks/status/monitor-states.js";
 import { InvalidArgumentError, NotFoundError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import { decodePageToken, encodePageToken } from "../core/page-token.js";
 import { pageSize, requireUuid } from "../core/validate.js";
 import type { Queryable } from "../db/pool.js";
+import { withTransaction } from "../db/transaction.js";
 import { monitorsInMaintenance } from "../maintenance/maintenance-status.js";
 import { DEFAULT_ORG_QUOTAS, insertWithinQuota, type OrgQuotas } from "../quota/org-quotas.js";
 
@@ -114,13 +115,28 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
     monitor.heartbeatStartedAt = undefined;
   };
   // A heartbeat_state row whose deadline nobody waits for would be read by every sweep.
-  const disarmIfWaiting = async (monitor: Monitor) => {
+  const disarmIfWaiting = async (db: Queryable, monitor: Monitor) => {
     if (monitor.kind !== MonitorKind.HEARTBEAT || !monitor.enabled) {
-      await disarmHeartbeat(pool, monitor.id);
+      await disarmHeartbeat(db, monitor.id);
       monitor.heartbeatDueAt = undefined;
       monitor.heartbeatStartedAt = undefined;
     }
   };
+  // An edit, pause or resume, and all that follows it, in one transaction: the monitors row,
+  // then its heartbeat armed or disarmed (so no crash leaves a heartbeat unwatched, nor a paused
+  // one swept), then, paused, its status ended as internal/checks/status/pause.ts says. The
+  // heartbeat_state row goes before the monitor_state row: pings and sweeps lock them in that
+  // order too, so neither can deadlock with this. Undefined when the organization has no such
+  // monitor.
+  const changeMonitor = (write: (tx: Queryable) => Promise<Monitor | undefined>) =>
+    withTransaction(pool, async (tx) => {
+      const monitor = await write(tx);
+      if (!monitor) return undefined;
+      await armIfHeartbeat(tx, monitor);
+      await disarmIfWaiting(tx, monitor);
+      if (!monitor.enabled) await resetMonitorStatus(tx, monitor.id);
+      return monitor;
+    });
   const showMaintenance = async (orgId: string, list: Monitor[]): Promise<Monitor[]> => {
     // Only a running monitor can show it: a page of paused ones costs no query.
     if (!list.some((monitor) => monitor.enabled)) return list;
@@ -163,12 +179,13 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
         ALERT_CHANNELS_FIELD,
         req.monitor?.alertChannelIds ?? [],
       );
-      // A spec that pauses the monitor ends its incident too (internal/checks/status/pause.ts).
-      const monitor = found(await updateMonitorSpec(pool, orgId, id, spec), id);
-      // Its deadline starts over from the edit (a changed period or schedule applies at once);
-      // one paused, or no longer a heartbeat, waits for nothing.
-      await armIfHeartbeat(pool, monitor);
-      await disarmIfWaiting(monitor);
+      // A heartbeat's deadline starts over from the edit (a changed period or schedule applies
+      // at once); one paused, or no longer a heartbeat, waits for nothing. A spec that pauses
+      // the monitor ends its incident too.
+      const monitor = found(
+        await changeMonitor((tx) => monitors.updateMonitor(tx, orgId, id, spec)),
+        id,
+      );
       await syncSchedule(monitor, orgId);
       return { monitor };
     },
@@ -219,17 +236,21 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
       const orgId = getCaller(ctx).orgId;
       // Ends its open incident, without a recovery alert, and resets its status: see
       // internal/checks/status/pause.ts.
-      const monitor = found(await pauseMonitor(pool, orgId, id), id);
-      await disarmIfWaiting(monitor);
+      const monitor = found(
+        await changeMonitor((tx) => monitors.setMonitorEnabled(tx, orgId, id, false)),
+        id,
+      );
       await syncSchedule(monitor, orgId);
       return { monitor };
     },
     async resumeMonitor(req, ctx) {
       const id = requireUuid("id", req.id);
       const orgId = getCaller(ctx).orgId;
-      const monitor = found(await monitors.setMonitorEnabled(pool, orgId, id, true), id);
       // A heartbeat resumed waits a whole period from now, not from before it was paused.
-      await armIfHeartbeat(pool, monitor);
+      const monitor = found(
+        await changeMonitor((tx) => monitors.setMonitorEnabled(tx, orgId, id, true)),
+        id,
+      );
       await syncSchedule(monitor, orgId);
       return { monitor };
     },
