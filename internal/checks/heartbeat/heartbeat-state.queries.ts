@@ -108,6 +108,7 @@ export interface LockPingStatesResult {
   kind_spec: Json | null;
   last_ping_us: string | null;
   monitor_id: string;
+  ping_token: string | null;
   started_us: string | null;
 }
 
@@ -117,16 +118,16 @@ export interface LockPingStatesQuery {
   result: LockPingStatesResult;
 }
 
-const lockPingStatesIR: any = {"usedParamSet":{"monitorIds":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":655,"b":666}]}],"statement":"-- What the pings of a batch change, with each monitor's current spec and whether it is paused\n-- (read here, under the lock, not from the API's cache), locked in id order (concurrent batches\n-- cannot deadlock) until COMMIT: a ping and a sweep of one monitor never interleave. Times are\n-- epoch microseconds, exact.\nSELECT h.monitor_id, m.enabled, m.kind_spec,\n  (EXTRACT(EPOCH FROM h.due_at) * 1000000)::bigint AS due_us,\n  (EXTRACT(EPOCH FROM h.started_at) * 1000000)::bigint AS started_us,\n  (EXTRACT(EPOCH FROM h.last_ping_at) * 1000000)::bigint AS last_ping_us\nFROM heartbeat_state h\nJOIN monitors m ON m.id = h.monitor_id\nWHERE h.monitor_id = ANY(:monitorIds!::uuid[]) AND m.kind = 'heartbeat'\nORDER BY h.monitor_id\nFOR UPDATE OF h"};
+const lockPingStatesIR: any = {"usedParamSet":{"monitorIds":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":676,"b":687}]}],"statement":"-- What the pings of a batch change, with each monitor's current spec, token and whether it is\n-- paused (read here, under the lock, not from the API's cache), locked in id order (concurrent\n-- batches cannot deadlock) until COMMIT: a ping and a sweep of one monitor never interleave.\n-- Times are epoch microseconds, exact.\nSELECT h.monitor_id, m.enabled, m.kind_spec, m.ping_token,\n  (EXTRACT(EPOCH FROM h.due_at) * 1000000)::bigint AS due_us,\n  (EXTRACT(EPOCH FROM h.started_at) * 1000000)::bigint AS started_us,\n  (EXTRACT(EPOCH FROM h.last_ping_at) * 1000000)::bigint AS last_ping_us\nFROM heartbeat_state h\nJOIN monitors m ON m.id = h.monitor_id\nWHERE h.monitor_id = ANY(:monitorIds!::uuid[]) AND m.kind = 'heartbeat'\nORDER BY h.monitor_id\nFOR UPDATE OF h"};
 
 /**
  * Query generated from SQL:
  * ```
- * -- What the pings of a batch change, with each monitor's current spec and whether it is paused
- * -- (read here, under the lock, not from the API's cache), locked in id order (concurrent batches
- * -- cannot deadlock) until COMMIT: a ping and a sweep of one monitor never interleave. Times are
- * -- epoch microseconds, exact.
- * SELECT h.monitor_id, m.enabled, m.kind_spec,
+ * -- What the pings of a batch change, with each monitor's current spec, token and whether it is
+ * -- paused (read here, under the lock, not from the API's cache), locked in id order (concurrent
+ * -- batches cannot deadlock) until COMMIT: a ping and a sweep of one monitor never interleave.
+ * -- Times are epoch microseconds, exact.
+ * SELECT h.monitor_id, m.enabled, m.kind_spec, m.ping_token,
  *   (EXTRACT(EPOCH FROM h.due_at) * 1000000)::bigint AS due_us,
  *   (EXTRACT(EPOCH FROM h.started_at) * 1000000)::bigint AS started_us,
  *   (EXTRACT(EPOCH FROM h.last_ping_at) * 1000000)::bigint AS last_ping_us

@@ -15,11 +15,11 @@ UPDATE heartbeat_state SET due_at = NULL, started_at = NULL WHERE monitor_id = :
 SELECT id, enabled FROM monitors WHERE ping_token = :token! AND kind = 'heartbeat';
 
 /* @name LockPingStates */
--- What the pings of a batch change, with each monitor's current spec and whether it is paused
--- (read here, under the lock, not from the API's cache), locked in id order (concurrent batches
--- cannot deadlock) until COMMIT: a ping and a sweep of one monitor never interleave. Times are
--- epoch microseconds, exact.
-SELECT h.monitor_id, m.enabled, m.kind_spec,
+-- What the pings of a batch change, with each monitor's current spec, token and whether it is
+-- paused (read here, under the lock, not from the API's cache), locked in id order (concurrent
+-- batches cannot deadlock) until COMMIT: a ping and a sweep of one monitor never interleave.
+-- Times are epoch microseconds, exact.
+SELECT h.monitor_id, m.enabled, m.kind_spec, m.ping_token,
   (EXTRACT(EPOCH FROM h.due_at) * 1000000)::bigint AS due_us,
   (EXTRACT(EPOCH FROM h.started_at) * 1000000)::bigint AS started_us,
   (EXTRACT(EPOCH FROM h.last_ping_at) * 1000000)::bigint AS last_ping_us

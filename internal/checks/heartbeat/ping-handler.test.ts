@@ -273,6 +273,28 @@ describe("what the endpoint refuses", () => {
     expect((await ping(`/ping/${monitor.token}`)).status).toBe(404);
   });
 
+  it("refuses a token the monitor no longer has, even while it is cached", async () => {
+    let clock = Date.now();
+    const ping = await serve({ now: () => clock });
+    const monitor = await createHeartbeatMonitor(db.pool, orgId);
+    expect((await ping(`/ping/${monitor.token}`)).status).toBe(200);
+    // A found token is reused for minutes: a job pinging every minute costs no lookup.
+    clock += 60_000;
+    const queries = vi.spyOn(db.pool, "query");
+    expect((await ping(`/ping/${monitor.token}`)).status).toBe(200);
+    expect(queries).not.toHaveBeenCalled();
+    // The monitor gets another token (made a heartbeat again): the old one, still cached as
+    // found, stores nothing, since the transaction compares it under its lock.
+    const renewed = "R".repeat(24);
+    await db.pool.query("UPDATE monitors SET ping_token = $2 WHERE id = $1", [monitor.id, renewed]);
+    clock += 1_000;
+    const stale = await ping(`/ping/${monitor.token}`);
+    expect(stale.status).toBe(404);
+    expect(await resultsOf(monitor.id)).toHaveLength(2);
+    expect((await ping(`/ping/${renewed}`)).status).toBe(200);
+    expect(await resultsOf(monitor.id)).toHaveLength(3);
+  });
+
   it("answers other methods with 405", async () => {
     const ping = await serve();
     const monitor = await createHeartbeatMonitor(db.pool, orgId);

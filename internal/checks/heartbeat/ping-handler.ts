@@ -153,6 +153,7 @@ export function createPingHandler(deps: PingHandlerDeps): PingHandler {
     try {
       outcome = await writer.write({
         monitorId: target.monitorId,
+        token: parsed.token,
         kind: parsed.kind,
         arrivedMs,
         body: body.text,

@@ -12,8 +12,10 @@ export interface PingTarget {
 
 /** PingTargetsOptions bound the lookups and their cache. */
 export interface PingTargetsOptions {
-  /** How long a token's answer (found or not) is reused: PING_TOKEN_TTL_MS. */
+  /** How long a token found is reused: PING_TOKEN_TTL_MS. */
   ttlMs?: number;
+  /** How long a token not found is answered 404 without a query: PING_UNKNOWN_TOKEN_TTL_MS. */
+  unknownTtlMs?: number;
   /** Found tokens kept, and apart from them as many unknown ones: PING_TOKENS_CACHED. */
   maxEntries?: number;
   /** Lookups in flight at once: PING_LOOKUPS_AT_ONCE. */
@@ -22,11 +24,17 @@ export interface PingTargetsOptions {
 }
 
 /**
- * PING_TOKEN_TTL_MS is how long a token's monitor is reused: a deleted monitor's token stops
- * answering, a paused one's says so, within this time (the transaction storing a ping reads
- * the monitor afresh, so a ping is never stored for a monitor paused or deleted before it).
+ * PING_TOKEN_TTL_MS is how long a token's monitor is reused, so that a job pinging every few
+ * minutes costs no lookup. Only the 404 and "paused" answers given before the write rely on it:
+ * the transaction storing a ping reads the monitor and its token afresh under its lock, so a
+ * ping is never stored for a monitor paused, deleted or given another token before it.
  */
-export const PING_TOKEN_TTL_MS = 5_000;
+export const PING_TOKEN_TTL_MS = 10 * 60_000;
+/**
+ * PING_UNKNOWN_TOKEN_TTL_MS is how long a token not found answers 404 without a query: a
+ * monitor created meanwhile (its token shown to the user at once) is pinged within seconds.
+ */
+export const PING_UNKNOWN_TOKEN_TTL_MS = 5_000;
 /** PING_TOKENS_CACHED bounds the tokens kept: ~150 bytes each. */
 export const PING_TOKENS_CACHED = 10_000;
 /**
@@ -41,11 +49,12 @@ export type PingTargets = (token: string) => Promise<PingTarget | null>;
 /**
  * createPingTargets returns a token lookup through a TtlCache: tokens found and tokens unknown
  * are kept apart, so a flood of made-up tokens costs one query each and then nothing for
- * PING_TOKEN_TTL_MS, and evicts only other unknown tokens, never a real one. A token asked for
+ * PING_UNKNOWN_TOKEN_TTL_MS, and evicts only other unknown tokens, never a real one. A token asked for
  * by many at once is looked up once.
  */
 export function createPingTargets(db: Queryable, options: PingTargetsOptions = {}): PingTargets {
-  const ttlMs = options.ttlMs ?? PING_TOKEN_TTL_MS;
+  const foundTtlMs = options.ttlMs ?? PING_TOKEN_TTL_MS;
+  const unknownTtlMs = options.unknownTtlMs ?? PING_UNKNOWN_TOKEN_TTL_MS;
   const cache = new TtlCache<PingTarget | null>({
     maxEntries: options.maxEntries ?? PING_TOKENS_CACHED,
     isMiss: (target) => target === null,
@@ -61,6 +70,6 @@ export function createPingTargets(db: Queryable, options: PingTargetsOptions = {
     cache.get(
       token,
       () => load(token),
-      () => ttlMs,
+      (target) => (target === null ? unknownTtlMs : foundTtlMs),
     );
 }

@@ -21,6 +21,8 @@ import { applyPing, type PingKind } from "./ping-effects.js";
 /** Ping is a ping accepted by the endpoint, to be stored. */
 export interface Ping {
   monitorId: string;
+  /** The token it came with: stored only if it is still the monitor's. */
+  token: string;
   kind: PingKind;
   /** When its request arrived, epoch ms. */
   arrivedMs: number;
@@ -31,7 +33,7 @@ export interface Ping {
 /**
  * PingOutcome is what became of a ping once its batch committed: stored, ignored because its
  * monitor is paused (the endpoint's cache did not know yet), or its monitor is gone (deleted,
- * or no longer a heartbeat).
+ * no longer a heartbeat, or its token is not the monitor's any more).
  */
 export type PingOutcome = "stored" | "paused" | "gone";
 
@@ -144,6 +146,7 @@ async function storePings(
       row.monitor_id,
       {
         enabled: row.enabled,
+        token: row.ping_token,
         spec: heartbeatSpecOf(row.kind_spec),
         times: {
           dueUs: usOf(row.due_us),
@@ -158,8 +161,8 @@ async function storePings(
   const changed = new Set<string>();
   for (const { ping } of batch) {
     const state = states.get(ping.monitorId);
-    if (state === undefined || !state.enabled) {
-      outcomes.push(state === undefined ? "gone" : "paused");
+    if (state === undefined || state.token !== ping.token || !state.enabled) {
+      outcomes.push(state === undefined || state.token !== ping.token ? "gone" : "paused");
       continue;
     }
     const effect = applyPing(state.spec, state.times, { ...ping, atUs: stamp(), region });

@@ -135,6 +135,7 @@ describe("a deadline that passes without a ping", () => {
     const clock = t0 + 200 * SECOND;
     const outcome = await pingWriter(() => clock).write({
       monitorId: m.id,
+      token: m.token,
       kind: "success",
       arrivedMs: clock,
       body: "",
@@ -150,6 +151,7 @@ describe("a deadline that passes without a ping", () => {
     const pingAt = t0 + 10 * 60 * SECOND;
     await pingWriter(() => pingAt).write({
       monitorId: m.id,
+      token: m.token,
       kind: "success",
       arrivedMs: pingAt,
       body: "",
@@ -166,6 +168,7 @@ describe("a deadline that passes without a ping", () => {
     const startAt = t0 + 10 * SECOND;
     await pingWriter(() => startAt).write({
       monitorId: m.id,
+      token: m.token,
       kind: "start",
       arrivedMs: startAt,
       body: "",
@@ -198,6 +201,7 @@ describe("a deadline that passes without a ping", () => {
     const pingAt = firstRun + 310 * SECOND;
     await pingWriter(() => pingAt).write({
       monitorId: m.id,
+      token: m.token,
       kind: "success",
       arrivedMs: pingAt,
       body: "",
