@@ -124,10 +124,16 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
   };
   // An edit, pause or resume, and all that follows it, in one transaction: the monitors row,
   // then its heartbeat armed or disarmed (so no crash leaves a heartbeat unwatched, nor a paused
-  // one swept), then, paused, its status ended as internal/checks/status/pause.ts says. The
-  // heartbeat_state row goes before the monitor_state row: pings and sweeps lock them in that
-  // order too, so neither can deadlock with this. Undefined when the organization has no such
-  // monitor.
+  // one swept), then, paused, its status ended. The heartbeat_state row goes before the
+  // monitor_state row: pings and sweeps lock them in that order too, so neither can deadlock
+  // with this. Undefined when the organization has no such monitor.
+  //
+  // Pausing a monitor ends its status along with its checks. Its open incident is ended now,
+  // and no RECOVERED alert is sent: nobody checked that the target came back, and whoever
+  // paused it knows it is paused; a recovery would tell the channels something untrue. Its
+  // status starts afresh: once resumed, its first results decide (an UP monitor is not assumed
+  // UP, a DOWN one not assumed DOWN, so a resumed monitor neither stays in a stale incident nor
+  // alerts again for the old one).
   const changeMonitor = (write: (tx: Queryable) => Promise<Monitor | undefined>) =>
     withTransaction(pool, async (tx) => {
       const monitor = await write(tx);
@@ -235,7 +241,7 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
       const id = requireUuid("id", req.id);
       const orgId = getCaller(ctx).orgId;
       // Ends its open incident, without a recovery alert, and resets its status: see
-      // internal/checks/status/pause.ts.
+      // changeMonitor.
       const monitor = found(
         await changeMonitor((tx) => monitors.setMonitorEnabled(tx, orgId, id, false)),
         id,

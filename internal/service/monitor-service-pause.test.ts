@@ -1,14 +1,14 @@
 import { createClient, createRouterTransport } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MonitorService, MonitorStatus } from "../../../gen/pulsar/v1/monitor_pb.js";
-import { createTestOrg, type TestOrg } from "../../../test/support/accounts.js";
-import { alertEventsOf, resultsFixture } from "../../../test/support/alert-fixtures.js";
-import { MINUTE } from "../../../test/support/fixtures.js";
-import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
-import { callerKey } from "../../auth/caller.js";
-import { silentLogger } from "../../core/logger.js";
-import { createMonitorService } from "../../service/monitor-service.js";
-import { storeCheckResults } from "../results/store-check-results.js";
+import { MonitorService, MonitorStatus } from "../../gen/pulsar/v1/monitor_pb.js";
+import { createTestOrg, type TestOrg } from "../../test/support/accounts.js";
+import { alertEventsOf, resultsFixture } from "../../test/support/alert-fixtures.js";
+import { MINUTE } from "../../test/support/fixtures.js";
+import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
+import { callerKey } from "../auth/caller.js";
+import { storeCheckResults } from "../checks/results/store-check-results.js";
+import { silentLogger } from "../core/logger.js";
+import { createMonitorService } from "./monitor-service.js";
 
 let db: TestDatabase;
 let org: TestOrg;
