@@ -1,8 +1,9 @@
-import { create, fromJson, type JsonValue } from "@bufbuild/protobuf";
+import { create, type JsonValue } from "@bufbuild/protobuf";
 import { type HeartbeatSpec, HeartbeatSpecSchema } from "../../../gen/pulsar/v1/check_pb.js";
 import { connection } from "../../db/connection.js";
 import type { Queryable } from "../../db/pool.js";
 import { usText } from "../../db/timestamp-text.js";
+import { kindSpecsFromJson } from "../monitors/monitor-kind.js";
 import { heartbeatDueAt } from "./deadline.js";
 import * as q from "./heartbeat-state.queries.js";
 
@@ -42,12 +43,11 @@ export async function disarmHeartbeat(db: Queryable, monitorId: string): Promise
  * the defaults, hourly with 5 minutes' grace, rather than a monitor that is never late.
  */
 export function heartbeatSpecOf(kindSpec: JsonValue | null): HeartbeatSpec {
-  if (kindSpec !== null) {
-    try {
-      return fromJson(HeartbeatSpecSchema, kindSpec, { ignoreUnknownFields: true });
-    } catch {
-      // The defaults below.
-    }
+  try {
+    const { heartbeat } = kindSpecsFromJson("heartbeat", kindSpec);
+    if (heartbeat) return heartbeat;
+  } catch {
+    // The defaults below.
   }
   return create(HeartbeatSpecSchema, {});
 }
