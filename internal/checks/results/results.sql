@@ -29,7 +29,9 @@ FROM unnest(
   dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, response_bytes, redirect_count,
   remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms, maintenance,
   answer, job_duration_ms)
-WHERE EXISTS (SELECT 1 FROM monitors m WHERE m.id = u.monitor_id)
+-- The batch's monitors that still exist, found through the primary key whatever the planner
+-- knows of monitors (as an EXISTS join, without statistics it hashed every monitor per batch).
+WHERE u.monitor_id = ANY(ARRAY(SELECT id FROM monitors WHERE id = ANY(:monitorIds!::uuid[])))
 ON CONFLICT (monitor_id, checked_at) DO NOTHING
 RETURNING monitor_id, checked_at, up, status_code, total_ms, maintenance
 ), rolled_up AS (

@@ -1,0 +1,93 @@
+// Shows that the statements run for every batch of results, and every second by each worker's
+// heartbeat sweep, reach monitors through an index even where Postgres has no statistics (a
+// table never analyzed, as here with autovacuum off, or in the first minute of a new
+// installation): as joins, they hashed every monitor each time (bench/README.md, bench/stack).
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { CheckResultSchema } from "../../gen/pulsar/v1/check_pb.js";
+import { createTestOrg } from "../../test/support/accounts.js";
+import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
+import type { PlanNode } from "../../test/support/query-plans-doc.js";
+import { lockDueHeartbeats } from "../checks/heartbeat/heartbeat-state.queries.js";
+import { insertCheckResults } from "../checks/results/results.js";
+import { connection } from "./connection.js";
+
+const MONITORS = 4_000;
+
+let db: TestDatabase;
+let ids: string[];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const { orgId } = await createTestOrg(db.pool, "Plans");
+  const { rows } = await db.pool.query<{ id: string }>(
+    `INSERT INTO monitors (org_id, name, url, interval_seconds, timeout_ms, expected_status)
+     SELECT $1, 'm' || g, 'http://127.0.0.1/', 20, 5000, '[200]'::jsonb
+     FROM generate_series(1, $2::integer) g RETURNING id`,
+    [orgId, MONITORS],
+  );
+  ids = rows.map((r) => r.id);
+  // No ANALYZE: the planner knows only the tables' sizes.
+}, 60_000);
+afterAll(() => db.drop());
+
+/** scansOf lists the plan's nodes that read a relation, as "<node type> on <relation>". */
+function scansOf(node: PlanNode, out: string[] = []): string[] {
+  if (node["Relation Name"]) out.push(`${node["Node Type"]} on ${node["Relation Name"]}`);
+  for (const child of node.Plans ?? []) scansOf(child, out);
+  return out;
+}
+
+/** planOf runs `call` on a client once to capture its first statement, then EXPLAINs it. */
+async function planOf(call: (client: pg.PoolClient) => Promise<unknown>): Promise<string[]> {
+  const client = await db.pool.connect();
+  try {
+    await client.query("BEGIN");
+    const spy = vi.spyOn(client, "query");
+    let captured: unknown[] = [];
+    try {
+      await call(client);
+      captured = [...(spy.mock.calls[0] ?? [])];
+    } finally {
+      spy.mockRestore();
+    }
+    const [sql, values] = captured;
+    if (typeof sql !== "string") throw new Error("no statement captured");
+    const { rows } = await client.query<{ "QUERY PLAN": { Plan: PlanNode }[] }>(
+      `EXPLAIN (FORMAT JSON) ${sql}`,
+      values as unknown[],
+    );
+    const plan = rows[0]?.["QUERY PLAN"][0]?.Plan;
+    if (!plan) throw new Error("no plan");
+    return scansOf(plan);
+  } finally {
+    await client.query("ROLLBACK");
+    client.release();
+  }
+}
+
+describe("statements run all the time, without statistics", () => {
+  it("a batch of results finds its monitors through their primary key", async () => {
+    const results = ids.slice(0, 20).map((monitorId, i) =>
+      create(CheckResultSchema, {
+        monitorId,
+        up: true,
+        checkedAt: timestampFromMs(Date.now() - i),
+      }),
+    );
+    const scans = await planOf((client) => insertCheckResults(client, results));
+    expect(scans.filter((s) => s.endsWith(" on monitors"))).toEqual([
+      expect.stringMatching(/^(Index|Index Only|Bitmap Heap) Scan on monitors$/),
+    ]);
+  });
+
+  it("the heartbeat sweep reads heartbeat monitors alone", async () => {
+    const scans = await planOf((client) =>
+      lockDueHeartbeats.run({ now: new Date(), limit: 100 }, connection(client)),
+    );
+    expect(scans).toContain("Index Scan on heartbeat_state");
+    expect(scans.filter((s) => s.endsWith(" on monitors"))).not.toContain("Seq Scan on monitors");
+  });
+});
