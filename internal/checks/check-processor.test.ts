@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { JsonObject } from "@bufbuild/protobuf";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { create, type JsonObject } from "@bufbuild/protobuf";
 import type { Job } from "bullmq";
 import type { Redis } from "ioredis";
 import pLimit from "p-limit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CheckResult } from "../../gen/pulsar/v1/check_pb.js";
+import { CheckJobSchema, type CheckResult } from "../../gen/pulsar/v1/check_pb.js";
 import { eventually } from "../../test/support/eventually.js";
 import { type GatedTarget, startGatedTarget } from "../../test/support/gated-target.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../test/support/redis.js";
@@ -14,7 +16,7 @@ import { createRedis } from "../redis/redis.js";
 import { createCheckProcessor } from "./check-processor.js";
 import { runCheck } from "./http/index.js";
 import { createMonitorLocks } from "./monitor-locks.js";
-import { encodeCheckJob } from "./queue/check-queue.js";
+import { encodeCheckBatch, encodeCheckJob } from "./queue/check-queue.js";
 
 // The processor's check slots bound the checks on the network, not the jobs it holds: a job
 // whose result waits for its batch to be written holds no slot. Real checks of a local server
@@ -88,5 +90,43 @@ describe("check slots", () => {
     expect(waiting.every((result) => result.up)).toBe(true);
     store();
     await Promise.all(jobs);
+  });
+});
+
+describe("a job of many checks", () => {
+  it("shares the job's abort signal among its checks without a MaxListenersExceededWarning", async () => {
+    const server = createServer((_req, res) => res.end("ok"));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on("warning", onWarning);
+    try {
+      const stored: CheckResult[] = [];
+      const run = createCheckProcessor({
+        runCheck,
+        writer: { add: async (result) => void stored.push(result) },
+        locks: createMonitorLocks(redis, prefix),
+        region: "test",
+        log: silentLogger,
+      });
+      const checks = Array.from({ length: 30 }, () =>
+        create(CheckJobSchema, {
+          monitorId: randomUUID(),
+          intervalSeconds: 60,
+          scheduledAtMs: Date.now(),
+          target: checkTarget(url, { timeoutMs: 5_000 }),
+        }),
+      );
+      const job = { id: "many", data: encodeCheckBatch(checks), timestamp: Date.now(), opts: {} };
+      await run(job as unknown as Job<JsonObject>, undefined, new AbortController().signal);
+      expect(stored.filter((result) => result.up)).toHaveLength(30);
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.startsWith("MaxListenersExceededWarning"))).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { JsonObject } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import type { Job } from "bullmq";
@@ -125,6 +126,11 @@ export function createCheckProcessor(deps: CheckProcessorDeps) {
       for (const { slot } of admitted) if (slot !== undefined) deps.admission?.release(slot);
       throw error;
     }
+    // Every check of the job listens to the job's one signal (undici and the lookups add a
+    // listener each, removed when the check ends), so a job of more than a few checks passes
+    // Node's default of 10 listeners by design; without this each such job printed a
+    // MaxListenersExceededWarning. The signal lives as long as the job.
+    if (signal) setMaxListeners(0, signal);
     const outcomes = await Promise.allSettled(
       admitted.map(({ check, slot }, i) => runOne(check, slot, releases[i], signal)),
     );
