@@ -2,11 +2,15 @@
 // window and prunes the others, with the planner left alone, on a data set where one host is a
 // small share of each partition (as with many hosts). Companion of query-plans.test.ts.
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg } from "../../test/support/accounts.js";
 import { DAY } from "../../test/support/fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
-import { expectIndexScansWithin, type PlanNode } from "../../test/support/query-plans-doc.js";
+import {
+  expectIndexScansWithin,
+  firstStatementOf,
+  type PlanNode,
+} from "../../test/support/query-plans-doc.js";
 import { getHostHistory } from "../hosts/server/host-history-db.js";
 
 const HOSTS = 40;
@@ -29,25 +33,13 @@ function sampleScans(node: PlanNode, out: PlanNode[] = []): PlanNode[] {
 
 /** explainHistory captures the SQL getHostHistory sends and EXPLAINs it with its parameters. */
 async function explainHistory(sinceMs: number): Promise<{ plan: PlanNode; text: string }> {
-  const spy = vi.spyOn(client, "query");
-  let captured: unknown[] = [];
-  try {
-    await getHostHistory(
-      client,
+  const { sql, values } = await firstStatementOf(client, (db) =>
+    getHostHistory(
+      db,
       { orgId, includeShared: true },
-      {
-        hostId: "host-17",
-        since: new Date(sinceMs),
-        until: new Date(),
-        stepSeconds: 300,
-      },
-    );
-    captured = [...(spy.mock.calls[0] ?? [])];
-  } finally {
-    spy.mockRestore();
-  }
-  const [sql, values] = captured;
-  if (typeof sql !== "string" || !Array.isArray(values)) throw new Error("no query captured");
+      { hostId: "host-17", since: new Date(sinceMs), until: new Date(), stepSeconds: 300 },
+    ),
+  );
   const json = await client.query<{ "QUERY PLAN": { Plan: PlanNode }[] }>(
     `EXPLAIN (FORMAT JSON) ${sql}`,
     values,

@@ -5,11 +5,11 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CheckResultSchema } from "../../gen/pulsar/v1/check_pb.js";
 import { createTestOrg } from "../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
-import type { PlanNode } from "../../test/support/query-plans-doc.js";
+import { firstStatementOf, type PlanNode } from "../../test/support/query-plans-doc.js";
 import { lockDueHeartbeats } from "../checks/heartbeat/heartbeat-state.queries.js";
 import { insertCheckResults } from "../checks/results/results.js";
 import { connection } from "./connection.js";
@@ -45,19 +45,10 @@ async function planOf(call: (client: pg.PoolClient) => Promise<unknown>): Promis
   const client = await db.pool.connect();
   try {
     await client.query("BEGIN");
-    const spy = vi.spyOn(client, "query");
-    let captured: unknown[] = [];
-    try {
-      await call(client);
-      captured = [...(spy.mock.calls[0] ?? [])];
-    } finally {
-      spy.mockRestore();
-    }
-    const [sql, values] = captured;
-    if (typeof sql !== "string") throw new Error("no statement captured");
+    const { sql, values } = await firstStatementOf(client, call);
     const { rows } = await client.query<{ "QUERY PLAN": { Plan: PlanNode }[] }>(
       `EXPLAIN (FORMAT JSON) ${sql}`,
-      values as unknown[],
+      values,
     );
     const plan = rows[0]?.["QUERY PLAN"][0]?.Plan;
     if (!plan) throw new Error("no plan");

@@ -4,12 +4,13 @@
 // organization a small share of the monitors, as in production. Run with
 // PULSAR_WRITE_QUERY_PLANS=1 to rewrite docs/query-plans.md from the plans seen.
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg } from "../../test/support/accounts.js";
 import { createDayPartition, DAY, specFixture } from "../../test/support/fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import {
   expectIndexScansWithin,
+  firstStatementOf,
   type PlanNode,
   resultScans,
   type ShownPlan,
@@ -50,17 +51,9 @@ async function explainCall(
   title: string,
   call: (db: Queryable) => Promise<unknown>,
 ): Promise<ShownPlan> {
-  const spy = vi.spyOn(client, "query");
-  let captured: unknown[] = [];
-  try {
-    await call(client);
-    captured = [...(spy.mock.calls[0] ?? [])];
-  } finally {
-    spy.mockRestore();
-  }
-  const [sql, values] = captured;
-  if (typeof sql !== "string" || !Array.isArray(values))
-    throw new Error(`${title}: no query captured`);
+  const { sql, values } = await firstStatementOf(client, call).catch((error: Error) => {
+    throw new Error(`${title}: ${error.message}`);
+  });
   // Same protocol as the real call (unnamed prepared statement with parameters), so the
   // planner sees the same values and prunes the same way.
   const json = await client.query<{ "QUERY PLAN": { Plan: PlanNode }[] }>(

@@ -1,7 +1,8 @@
 // Support for query-plans.test.ts: reading EXPLAIN (FORMAT JSON) trees and writing
 // docs/query-plans.md. Not imported by production code.
 import { mkdir, writeFile } from "node:fs/promises";
-import { expect } from "vitest";
+import type pg from "pg";
+import { expect, vi } from "vitest";
 import type { Queryable } from "../../internal/db/pool.js";
 
 /** PlanNode is the part of an EXPLAIN (FORMAT JSON) node the test looks at. */
@@ -19,6 +20,34 @@ export interface ShownPlan {
   values: unknown[];
   plan: PlanNode;
   text: string;
+}
+
+/** Statement is one statement as a call sent it: its SQL and parameters. */
+export interface Statement {
+  sql: string;
+  values: unknown[];
+}
+
+/**
+ * firstStatementOf runs `call` on `client` once and returns the first statement it sent, to be
+ * EXPLAINed with the same parameters (the planner then sees the same values, prunes the same
+ * partitions).
+ */
+export async function firstStatementOf(
+  client: pg.PoolClient,
+  call: (client: pg.PoolClient) => Promise<unknown>,
+): Promise<Statement> {
+  const spy = vi.spyOn(client, "query");
+  let captured: unknown[] = [];
+  try {
+    await call(client);
+    captured = [...(spy.mock.calls[0] ?? [])];
+  } finally {
+    spy.mockRestore();
+  }
+  const [sql, values] = captured;
+  if (typeof sql !== "string" || !Array.isArray(values)) throw new Error("no statement captured");
+  return { sql, values };
 }
 
 /** resultScans lists the nodes of a plan that read a check_results table or partition. */
