@@ -271,6 +271,27 @@ describe("what the endpoint refuses", () => {
     await db.pool.query("DELETE FROM monitors WHERE id = $1", [monitor.id]);
     // The token is still cached as found; the transaction reads the monitor afresh.
     expect((await ping(`/ping/${monitor.token}`)).status).toBe(404);
+    // ...and the token is forgotten: the next ping costs a lookup, no transaction, and the
+    // ones after it nothing (a stale token cannot make every ping a transaction).
+    const connects = vi.spyOn(db.pool, "connect");
+    const queries = vi.spyOn(db.pool, "query");
+    for (let i = 0; i < 5; i++) expect((await ping(`/ping/${monitor.token}`)).status).toBe(404);
+    expect(queries).toHaveBeenCalledTimes(1);
+    // pool.query takes a client itself: that one lookup is the only client taken.
+    expect(connects).toHaveBeenCalledTimes(1);
+  });
+
+  it("counts a resumed monitor's pings within seconds, though its token was cached paused", async () => {
+    let clock = Date.now();
+    const ping = await serve({ now: () => clock });
+    const monitor = await createHeartbeatMonitor(db.pool, orgId);
+    await db.pool.query("UPDATE monitors SET enabled = false WHERE id = $1", [monitor.id]);
+    await disarmHeartbeat(db.pool, monitor.id);
+    expect((await ping(`/ping/${monitor.token}`)).text).toBe("paused, ping ignored\n");
+    await db.pool.query("UPDATE monitors SET enabled = true WHERE id = $1", [monitor.id]);
+    clock += 6_000;
+    expect((await ping(`/ping/${monitor.token}`)).text).toBe("OK\n");
+    expect(await resultsOf(monitor.id)).toHaveLength(1);
   });
 
   it("refuses a token the monitor no longer has, even while it is cached", async () => {

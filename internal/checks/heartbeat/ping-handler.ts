@@ -131,7 +131,7 @@ export function createPingHandler(deps: PingHandlerDeps): PingHandler {
       return;
     }
     const parsed = parsePingPath(req.url ?? "");
-    const target = parsed && (await targets(parsed.token));
+    const target = parsed && (await targets.find(parsed.token));
     if (!parsed || !target) {
       answer(req, res, 404, "not found\n");
       return;
@@ -163,6 +163,8 @@ export function createPingHandler(deps: PingHandlerDeps): PingHandler {
       answer(req, res, 503, "could not store the ping; try again\n");
       return;
     }
+    // The cache said otherwise: the next ping of this token looks it up again.
+    if (outcome !== "stored") targets.forget(parsed.token);
     if (outcome === "gone") answer(req, res, 404, "not found\n");
     else if (outcome === "paused") answer(req, res, 200, "paused, ping ignored\n");
     else answer(req, res, 200, "OK\n");

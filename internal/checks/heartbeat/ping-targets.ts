@@ -14,7 +14,10 @@ export interface PingTarget {
 export interface PingTargetsOptions {
   /** How long a token found is reused: PING_TOKEN_TTL_MS. */
   ttlMs?: number;
-  /** How long a token not found is answered 404 without a query: PING_UNKNOWN_TOKEN_TTL_MS. */
+  /**
+   * How long a token not found (404 without a query), or found paused ("paused" without a
+   * transaction), is reused: PING_UNKNOWN_TOKEN_TTL_MS.
+   */
   unknownTtlMs?: number;
   /** Found tokens kept, and apart from them as many unknown ones: PING_TOKENS_CACHED. */
   maxEntries?: number;
@@ -24,15 +27,17 @@ export interface PingTargetsOptions {
 }
 
 /**
- * PING_TOKEN_TTL_MS is how long a token's monitor is reused, so that a job pinging every few
- * minutes costs no lookup. Only the 404 and "paused" answers given before the write rely on it:
- * the transaction storing a ping reads the monitor and its token afresh under its lock, so a
- * ping is never stored for a monitor paused, deleted or given another token before it.
+ * PING_TOKEN_TTL_MS is how long a running monitor's token is reused, so that a job pinging
+ * every few minutes costs no lookup. Nothing stored relies on it: the transaction storing a
+ * ping reads the monitor and its token afresh under its lock, so a ping is never stored for a
+ * monitor paused, deleted or given another token before it, and such an outcome drops the
+ * token from the cache (forget), so the next ping looks it up again.
  */
 export const PING_TOKEN_TTL_MS = 10 * 60_000;
 /**
- * PING_UNKNOWN_TOKEN_TTL_MS is how long a token not found answers 404 without a query: a
- * monitor created meanwhile (its token shown to the user at once) is pinged within seconds.
+ * PING_UNKNOWN_TOKEN_TTL_MS is how long a token not found answers 404, and a paused monitor's
+ * "paused", without a query: a monitor created or resumed meanwhile counts its pings within
+ * seconds.
  */
 export const PING_UNKNOWN_TOKEN_TTL_MS = 5_000;
 /** PING_TOKENS_CACHED bounds the tokens kept: ~150 bytes each. */
@@ -44,7 +49,11 @@ export const PING_TOKENS_CACHED = 10_000;
 export const PING_LOOKUPS_AT_ONCE = 2;
 
 /** PingTargets finds the monitor of a ping token. */
-export type PingTargets = (token: string) => Promise<PingTarget | null>;
+export interface PingTargets {
+  find(token: string): Promise<PingTarget | null>;
+  /** forget drops what is kept of a token that turned out stale (its ping's outcome says so). */
+  forget(token: string): void;
+}
 
 /**
  * createPingTargets returns a token lookup through a TtlCache: tokens found and tokens unknown
@@ -66,10 +75,13 @@ export function createPingTargets(db: Queryable, options: PingTargetsOptions = {
       const [row] = await q.findPingTarget.run({ token }, connection(db));
       return row === undefined ? null : { monitorId: row.id, enabled: row.enabled };
     });
-  return (token) =>
-    cache.get(
-      token,
-      () => load(token),
-      (target) => (target === null ? unknownTtlMs : foundTtlMs),
-    );
+  return {
+    find: (token) =>
+      cache.get(
+        token,
+        () => load(token),
+        (target) => (target?.enabled ? foundTtlMs : unknownTtlMs),
+      ),
+    forget: (token) => cache.delete(token),
+  };
 }
