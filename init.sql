@@ -555,3 +555,20 @@ BEGIN
   END IF;
 END
 $$;
+
+-- Regions (issue: checks from many regions). The regions whose workers check a monitor ('{}':
+-- the installation's DEFAULT_REGION) and how their latest results decide its state.
+ALTER TABLE monitors ADD COLUMN IF NOT EXISTS regions text[] NOT NULL DEFAULT '{}';
+ALTER TABLE monitors ADD COLUMN IF NOT EXISTS region_rule text NOT NULL DEFAULT 'majority'
+  CHECK (region_rule IN ('any', 'majority', 'all'));
+-- Each region's latest result of a monitor (the vote it casts while fresh), written in the
+-- results' transaction under the monitor_state row's lock, like monitor_state itself.
+CREATE TABLE IF NOT EXISTS monitor_region_state (
+  monitor_id uuid NOT NULL REFERENCES monitors (id) ON DELETE CASCADE,
+  region text NOT NULL,
+  last_checked_at timestamptz NOT NULL,
+  last_up boolean NOT NULL,
+  -- The CheckResult, protobuf JSON, as monitor_state.last_result.
+  last_result jsonb NOT NULL,
+  PRIMARY KEY (monitor_id, region)
+);

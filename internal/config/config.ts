@@ -15,6 +15,12 @@ const schema = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes")
     .default("local"),
+  /** The region that checks monitors listing none (MonitorSpec.regions empty); the same in
+   *  the API and every worker of an installation. */
+  DEFAULT_REGION: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes")
+    .default("local"),
   RETENTION_DAYS: positiveInt(1, 3650).default(90),
   /** How long a worker's claim on a job lasts without renewal: how soon the checks of a killed
    *  worker are handed to another. */

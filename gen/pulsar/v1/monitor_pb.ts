@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pulsar/v1/monitor.proto.
  */
 export const file_pulsar_v1_monitor: GenFile = /*@__PURE__*/
-  fileDesc("ChdwdWxzYXIvdjEvbW9uaXRvci5wcm90bxIJcHVsc2FyLnYxIocHCgtNb25pdG9yU3BlYxIMCgRuYW1lGAEgASgJEgsKA3VybBgCIAEoCRIOCgZtZXRob2QYAyABKAkSNAoHaGVhZGVycxgEIAMoCzIjLnB1bHNhci52MS5Nb25pdG9yU3BlYy5IZWFkZXJzRW50cnkSEQoEYm9keRgFIAEoCUgAiAEBEh0KEGludGVydmFsX3NlY29uZHMYBiABKAVIAYgBARIXCgp0aW1lb3V0X21zGAcgASgFSAKIAQESLwoPZXhwZWN0ZWRfc3RhdHVzGAggAygLMhYucHVsc2FyLnYxLlN0YXR1c1JhbmdlEhQKB2tleXdvcmQYCSABKAlIA4gBARIWCg5pbnZlcnRfa2V5d29yZBgKIAEoCBIdChBmb2xsb3dfcmVkaXJlY3RzGAsgASgISASIAQESGQoRaWdub3JlX3Rsc19lcnJvcnMYDCABKAgSFAoHZW5hYmxlZBgNIAEoCEgFiAEBEhoKDWNvbmZpcm1hdGlvbnMYDiABKAVIBogBARIjChZyZWNvdmVyeV9jb25maXJtYXRpb25zGA8gASgFSAeIAQESGQoRYWxlcnRfY2hhbm5lbF9pZHMYECADKAkSHQoQcmVtaW5kZXJfbWludXRlcxgRIAEoBUgIiAEBEhUKDXB1YmxpY19iYWRnZXMYEiABKAgSHwoDdGNwGBMgASgLMhIucHVsc2FyLnYxLlRjcFNwZWMSHwoDZG5zGBQgASgLMhIucHVsc2FyLnYxLkRuc1NwZWMSKwoJaGVhcnRiZWF0GBUgASgLMhgucHVsc2FyLnYxLkhlYXJ0YmVhdFNwZWMSEgoKY29uZGl0aW9ucxgWIAMoCRIdChV0bHNfZXhwaXJ5X2FsZXJ0X2RheXMYFyADKAUSHQoVdGxzX2V4cGlyeV9hbGVydHNfb2ZmGBggASgIGi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgcKBV9ib2R5QhMKEV9pbnRlcnZhbF9zZWNvbmRzQg0KC190aW1lb3V0X21zQgoKCF9rZXl3b3JkQhMKEV9mb2xsb3dfcmVkaXJlY3RzQgoKCF9lbmFibGVkQhAKDl9jb25maXJtYXRpb25zQhkKF19yZWNvdmVyeV9jb25maXJtYXRpb25zQhMKEV9yZW1pbmRlcl9taW51dGVzIrQICgdNb25pdG9yEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSCwoDdXJsGAMgASgJEg4KBm1ldGhvZBgEIAEoCRIwCgdoZWFkZXJzGAUgAygLMh8ucHVsc2FyLnYxLk1vbml0b3IuSGVhZGVyc0VudHJ5EhEKBGJvZHkYBiABKAlIAIgBARIYChBpbnRlcnZhbF9zZWNvbmRzGAcgASgFEhIKCnRpbWVvdXRfbXMYCCABKAUSLwoPZXhwZWN0ZWRfc3RhdHVzGAkgAygLMhYucHVsc2FyLnYxLlN0YXR1c1JhbmdlEhQKB2tleXdvcmQYCiABKAlIAYgBARIWCg5pbnZlcnRfa2V5d29yZBgLIAEoCBIYChBmb2xsb3dfcmVkaXJlY3RzGAwgASgIEhkKEWlnbm9yZV90bHNfZXJyb3JzGA0gASgIEg8KB2VuYWJsZWQYDiABKAgSLgoKY3JlYXRlZF9hdBgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgQIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKAoGc3RhdHVzGBEgASgOMhgucHVsc2FyLnYxLk1vbml0b3JTdGF0dXMSKwoLbGFzdF9yZXN1bHQYEiABKAsyFi5wdWxzYXIudjEuQ2hlY2tSZXN1bHQSFQoNY29uZmlybWF0aW9ucxgTIAEoBRIeChZyZWNvdmVyeV9jb25maXJtYXRpb25zGBQgASgFEhkKEWFsZXJ0X2NoYW5uZWxfaWRzGBUgAygJEhgKEHJlbWluZGVyX21pbnV0ZXMYFiABKAUSFQoNcHVibGljX2JhZGdlcxgXIAEoCBIRCglwdWJsaWNfaWQYGCABKAkSJAoEa2luZBgZIAEoDjIWLnB1bHNhci52MS5Nb25pdG9yS2luZBIfCgN0Y3AYGiABKAsyEi5wdWxzYXIudjEuVGNwU3BlYxIfCgNkbnMYGyABKAsyEi5wdWxzYXIudjEuRG5zU3BlYxIrCgloZWFydGJlYXQYHCABKAsyGC5wdWxzYXIudjEuSGVhcnRiZWF0U3BlYxIQCghwaW5nX3VybBgdIAEoCRISCgpjb25kaXRpb25zGB4gAygJEh0KFXRsc19leHBpcnlfYWxlcnRfZGF5cxgfIAMoBRI0ChBoZWFydGJlYXRfZHVlX2F0GCAgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI4ChRoZWFydGJlYXRfc3RhcnRlZF9hdBghIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAaLgoMSGVhZGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCBwoFX2JvZHlCCgoIX2tleXdvcmQiOQoQUGhhc2VQZXJjZW50aWxlcxILCgNwNTAYASABKAESCwoDcDk1GAIgASgBEgsKA3A5ORgDIAEoASLYAwoMTW9uaXRvclN0YXRzEg4KBndpbmRvdxgBIAEoCRIUCgx1cHRpbWVfcmF0aW8YAiABKAESDgoGY2hlY2tzGAMgASgDEhAKCGZhaWx1cmVzGAQgASgDEi0KCHRvdGFsX21zGAUgASgLMhsucHVsc2FyLnYxLlBoYXNlUGVyY2VudGlsZXMSKwoGZG5zX21zGAYgASgLMhsucHVsc2FyLnYxLlBoYXNlUGVyY2VudGlsZXMSLwoKY29ubmVjdF9tcxgHIAEoCzIbLnB1bHNhci52MS5QaGFzZVBlcmNlbnRpbGVzEisKBnRsc19tcxgIIAEoCzIbLnB1bHNhci52MS5QaGFzZVBlcmNlbnRpbGVzEiwKB3R0ZmJfbXMYCSABKAsyGy5wdWxzYXIudjEuUGhhc2VQZXJjZW50aWxlcxIwCgtkb3dubG9hZF9tcxgKIAEoCzIbLnB1bHNhci52MS5QaGFzZVBlcmNlbnRpbGVzEhQKDGF2Z190b3RhbF9tcxgLIAEoARI3ChN0bHNfY2VydF9leHBpcmVzX2F0GAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIXCg90bHNfY2VydF9pc3N1ZXIYDSABKAkiPwoUQ3JlYXRlTW9uaXRvclJlcXVlc3QSJwoHbW9uaXRvchgBIAEoCzIWLnB1bHNhci52MS5Nb25pdG9yU3BlYyI8ChVDcmVhdGVNb25pdG9yUmVzcG9uc2USIwoHbW9uaXRvchgBIAEoCzISLnB1bHNhci52MS5Nb25pdG9yIksKFFVwZGF0ZU1vbml0b3JSZXF1ZXN0EgoKAmlkGAEgASgJEicKB21vbml0b3IYAiABKAsyFi5wdWxzYXIudjEuTW9uaXRvclNwZWMiPAoVVXBkYXRlTW9uaXRvclJlc3BvbnNlEiMKB21vbml0b3IYASABKAsyEi5wdWxzYXIudjEuTW9uaXRvciIiChREZWxldGVNb25pdG9yUmVxdWVzdBIKCgJpZBgBIAEoCSIXChVEZWxldGVNb25pdG9yUmVzcG9uc2UiHwoRR2V0TW9uaXRvclJlcXVlc3QSCgoCaWQYASABKAkiOQoSR2V0TW9uaXRvclJlc3BvbnNlEiMKB21vbml0b3IYASABKAsyEi5wdWxzYXIudjEuTW9uaXRvciJiChNMaXN0TW9uaXRvcnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEiQKBGtpbmQYAyABKA4yFi5wdWxzYXIudjEuTW9uaXRvcktpbmQiVQoUTGlzdE1vbml0b3JzUmVzcG9uc2USJAoIbW9uaXRvcnMYASADKAsyEi5wdWxzYXIudjEuTW9uaXRvchIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiIQoTUGF1c2VNb25pdG9yUmVxdWVzdBIKCgJpZBgBIAEoCSI7ChRQYXVzZU1vbml0b3JSZXNwb25zZRIjCgdtb25pdG9yGAEgASgLMhIucHVsc2FyLnYxLk1vbml0b3IiIgoUUmVzdW1lTW9uaXRvclJlcXVlc3QSCgoCaWQYASABKAkiPAoVUmVzdW1lTW9uaXRvclJlc3BvbnNlEiMKB21vbml0b3IYASABKAsyEi5wdWxzYXIudjEuTW9uaXRvciKSAQoXTGlzdENoZWNrUmVzdWx0c1JlcXVlc3QSEgoKbW9uaXRvcl9pZBgBIAEoCRIpCgVzaW5jZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKQoFdW50aWwYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBWxpbWl0GAQgASgFIkMKGExpc3RDaGVja1Jlc3VsdHNSZXNwb25zZRInCgdyZXN1bHRzGAEgAygLMhYucHVsc2FyLnYxLkNoZWNrUmVzdWx0IjwKFkdldE1vbml0b3JTdGF0c1JlcXVlc3QSEgoKbW9uaXRvcl9pZBgBIAEoCRIOCgZ3aW5kb3cYAiABKAkiQQoXR2V0TW9uaXRvclN0YXRzUmVzcG9uc2USJgoFc3RhdHMYASABKAsyFy5wdWxzYXIudjEuTW9uaXRvclN0YXRzIm8KDk1vbml0b3JTdW1tYXJ5EhIKCm1vbml0b3JfaWQYASABKAkSGAoQdXB0aW1lX3JhdGlvXzI0aBgCIAEoARISCgpjaGVja3NfMjRoGAMgASgNEhsKE2hvdXJseV9hdmdfdG90YWxfbXMYBCADKAEiMQoaR2V0TW9uaXRvclN1bW1hcmllc1JlcXVlc3QSEwoLbW9uaXRvcl9pZHMYASADKAkiSwobR2V0TW9uaXRvclN1bW1hcmllc1Jlc3BvbnNlEiwKCXN1bW1hcmllcxgBIAMoCzIZLnB1bHNhci52MS5Nb25pdG9yU3VtbWFyeSLaAQoLVGltaW5nUG9pbnQSKAoEdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGZG5zX21zGAIgASgBEhIKCmNvbm5lY3RfbXMYAyABKAESDgoGdGxzX21zGAQgASgBEg8KB3R0ZmJfbXMYBSABKAESEwoLZG93bmxvYWRfbXMYBiABKAESEwoLcmVkaXJlY3RfbXMYByABKAESEAoIdG90YWxfbXMYCCABKAESDgoGY2hlY2tzGAkgASgNEhAKCGZhaWx1cmVzGAogASgNIj4KGEdldE1vbml0b3JUaW1pbmdzUmVxdWVzdBISCgptb25pdG9yX2lkGAEgASgJEg4KBndpbmRvdxgCIAEoCSJZChlHZXRNb25pdG9yVGltaW5nc1Jlc3BvbnNlEiYKBnBvaW50cxgBIAMoCzIWLnB1bHNhci52MS5UaW1pbmdQb2ludBIUCgxzdGVwX3NlY29uZHMYAiABKA0qigEKC01vbml0b3JLaW5kEhwKGE1PTklUT1JfS0lORF9VTlNQRUNJRklFRBAAEhUKEU1PTklUT1JfS0lORF9IVFRQEAESFAoQTU9OSVRPUl9LSU5EX1RDUBACEhQKEE1PTklUT1JfS0lORF9ETlMQAxIaChZNT05JVE9SX0tJTkRfSEVBUlRCRUFUEAQqtgEKDU1vbml0b3JTdGF0dXMSHgoaTU9OSVRPUl9TVEFUVVNfVU5TUEVDSUZJRUQQABIaChZNT05JVE9SX1NUQVRVU19QRU5ESU5HEAESFQoRTU9OSVRPUl9TVEFUVVNfVVAQAhIXChNNT05JVE9SX1NUQVRVU19ET1dOEAMSGQoVTU9OSVRPUl9TVEFUVVNfUEFVU0VEEAQSHgoaTU9OSVRPUl9TVEFUVVNfTUFJTlRFTkFOQ0UQBTLoBwoOTW9uaXRvclNlcnZpY2USUgoNQ3JlYXRlTW9uaXRvchIfLnB1bHNhci52MS5DcmVhdGVNb25pdG9yUmVxdWVzdBogLnB1bHNhci52MS5DcmVhdGVNb25pdG9yUmVzcG9uc2USUgoNVXBkYXRlTW9uaXRvchIfLnB1bHNhci52MS5VcGRhdGVNb25pdG9yUmVxdWVzdBogLnB1bHNhci52MS5VcGRhdGVNb25pdG9yUmVzcG9uc2USUgoNRGVsZXRlTW9uaXRvchIfLnB1bHNhci52MS5EZWxldGVNb25pdG9yUmVxdWVzdBogLnB1bHNhci52MS5EZWxldGVNb25pdG9yUmVzcG9uc2USTgoKR2V0TW9uaXRvchIcLnB1bHNhci52MS5HZXRNb25pdG9yUmVxdWVzdBodLnB1bHNhci52MS5HZXRNb25pdG9yUmVzcG9uc2UiA5ACARJUCgxMaXN0TW9uaXRvcnMSHi5wdWxzYXIudjEuTGlzdE1vbml0b3JzUmVxdWVzdBofLnB1bHNhci52MS5MaXN0TW9uaXRvcnNSZXNwb25zZSIDkAIBEk8KDFBhdXNlTW9uaXRvchIeLnB1bHNhci52MS5QYXVzZU1vbml0b3JSZXF1ZXN0Gh8ucHVsc2FyLnYxLlBhdXNlTW9uaXRvclJlc3BvbnNlElIKDVJlc3VtZU1vbml0b3ISHy5wdWxzYXIudjEuUmVzdW1lTW9uaXRvclJlcXVlc3QaIC5wdWxzYXIudjEuUmVzdW1lTW9uaXRvclJlc3BvbnNlEmAKEExpc3RDaGVja1Jlc3VsdHMSIi5wdWxzYXIudjEuTGlzdENoZWNrUmVzdWx0c1JlcXVlc3QaIy5wdWxzYXIudjEuTGlzdENoZWNrUmVzdWx0c1Jlc3BvbnNlIgOQAgESXQoPR2V0TW9uaXRvclN0YXRzEiEucHVsc2FyLnYxLkdldE1vbml0b3JTdGF0c1JlcXVlc3QaIi5wdWxzYXIudjEuR2V0TW9uaXRvclN0YXRzUmVzcG9uc2UiA5ACARJpChNHZXRNb25pdG9yU3VtbWFyaWVzEiUucHVsc2FyLnYxLkdldE1vbml0b3JTdW1tYXJpZXNSZXF1ZXN0GiYucHVsc2FyLnYxLkdldE1vbml0b3JTdW1tYXJpZXNSZXNwb25zZSIDkAIBEmMKEUdldE1vbml0b3JUaW1pbmdzEiMucHVsc2FyLnYxLkdldE1vbml0b3JUaW1pbmdzUmVxdWVzdBokLnB1bHNhci52MS5HZXRNb25pdG9yVGltaW5nc1Jlc3BvbnNlIgOQAgFiBnByb3RvMw", [file_google_protobuf_timestamp, file_pulsar_v1_check]);
+  fileDesc("ChdwdWxzYXIvdjEvbW9uaXRvci5wcm90bxIJcHVsc2FyLnYxIsQHCgtNb25pdG9yU3BlYxIMCgRuYW1lGAEgASgJEgsKA3VybBgCIAEoCRIOCgZtZXRob2QYAyABKAkSNAoHaGVhZGVycxgEIAMoCzIjLnB1bHNhci52MS5Nb25pdG9yU3BlYy5IZWFkZXJzRW50cnkSEQoEYm9keRgFIAEoCUgAiAEBEh0KEGludGVydmFsX3NlY29uZHMYBiABKAVIAYgBARIXCgp0aW1lb3V0X21zGAcgASgFSAKIAQESLwoPZXhwZWN0ZWRfc3RhdHVzGAggAygLMhYucHVsc2FyLnYxLlN0YXR1c1JhbmdlEhQKB2tleXdvcmQYCSABKAlIA4gBARIWCg5pbnZlcnRfa2V5d29yZBgKIAEoCBIdChBmb2xsb3dfcmVkaXJlY3RzGAsgASgISASIAQESGQoRaWdub3JlX3Rsc19lcnJvcnMYDCABKAgSFAoHZW5hYmxlZBgNIAEoCEgFiAEBEhoKDWNvbmZpcm1hdGlvbnMYDiABKAVIBogBARIjChZyZWNvdmVyeV9jb25maXJtYXRpb25zGA8gASgFSAeIAQESGQoRYWxlcnRfY2hhbm5lbF9pZHMYECADKAkSHQoQcmVtaW5kZXJfbWludXRlcxgRIAEoBUgIiAEBEhUKDXB1YmxpY19iYWRnZXMYEiABKAgSHwoDdGNwGBMgASgLMhIucHVsc2FyLnYxLlRjcFNwZWMSHwoDZG5zGBQgASgLMhIucHVsc2FyLnYxLkRuc1NwZWMSKwoJaGVhcnRiZWF0GBUgASgLMhgucHVsc2FyLnYxLkhlYXJ0YmVhdFNwZWMSEgoKY29uZGl0aW9ucxgWIAMoCRIdChV0bHNfZXhwaXJ5X2FsZXJ0X2RheXMYFyADKAUSHQoVdGxzX2V4cGlyeV9hbGVydHNfb2ZmGBggASgIEg8KB3JlZ2lvbnMYGSADKAkSKgoLcmVnaW9uX3J1bGUYGiABKA4yFS5wdWxzYXIudjEuUmVnaW9uUnVsZRouCgxIZWFkZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfYm9keUITChFfaW50ZXJ2YWxfc2Vjb25kc0INCgtfdGltZW91dF9tc0IKCghfa2V5d29yZEITChFfZm9sbG93X3JlZGlyZWN0c0IKCghfZW5hYmxlZEIQCg5fY29uZmlybWF0aW9uc0IZChdfcmVjb3ZlcnlfY29uZmlybWF0aW9uc0ITChFfcmVtaW5kZXJfbWludXRlcyJWCgxSZWdpb25SZXN1bHQSDgoGcmVnaW9uGAEgASgJEiYKBnJlc3VsdBgCIAEoCzIWLnB1bHNhci52MS5DaGVja1Jlc3VsdBIOCgZzaWxlbnQYAyABKAgiogkKB01vbml0b3ISCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRILCgN1cmwYAyABKAkSDgoGbWV0aG9kGAQgASgJEjAKB2hlYWRlcnMYBSADKAsyHy5wdWxzYXIudjEuTW9uaXRvci5IZWFkZXJzRW50cnkSEQoEYm9keRgGIAEoCUgAiAEBEhgKEGludGVydmFsX3NlY29uZHMYByABKAUSEgoKdGltZW91dF9tcxgIIAEoBRIvCg9leHBlY3RlZF9zdGF0dXMYCSADKAsyFi5wdWxzYXIudjEuU3RhdHVzUmFuZ2USFAoHa2V5d29yZBgKIAEoCUgBiAEBEhYKDmludmVydF9rZXl3b3JkGAsgASgIEhgKEGZvbGxvd19yZWRpcmVjdHMYDCABKAgSGQoRaWdub3JlX3Rsc19lcnJvcnMYDSABKAgSDwoHZW5hYmxlZBgOIAEoCBIuCgpjcmVhdGVkX2F0GA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GBAgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIoCgZzdGF0dXMYESABKA4yGC5wdWxzYXIudjEuTW9uaXRvclN0YXR1cxIrCgtsYXN0X3Jlc3VsdBgSIAEoCzIWLnB1bHNhci52MS5DaGVja1Jlc3VsdBIVCg1jb25maXJtYXRpb25zGBMgASgFEh4KFnJlY292ZXJ5X2NvbmZpcm1hdGlvbnMYFCABKAUSGQoRYWxlcnRfY2hhbm5lbF9pZHMYFSADKAkSGAoQcmVtaW5kZXJfbWludXRlcxgWIAEoBRIVCg1wdWJsaWNfYmFkZ2VzGBcgASgIEhEKCXB1YmxpY19pZBgYIAEoCRIkCgRraW5kGBkgASgOMhYucHVsc2FyLnYxLk1vbml0b3JLaW5kEh8KA3RjcBgaIAEoCzISLnB1bHNhci52MS5UY3BTcGVjEh8KA2RucxgbIAEoCzISLnB1bHNhci52MS5EbnNTcGVjEisKCWhlYXJ0YmVhdBgcIAEoCzIYLnB1bHNhci52MS5IZWFydGJlYXRTcGVjEhAKCHBpbmdfdXJsGB0gASgJEhIKCmNvbmRpdGlvbnMYHiADKAkSHQoVdGxzX2V4cGlyeV9hbGVydF9kYXlzGB8gAygFEjQKEGhlYXJ0YmVhdF9kdWVfYXQYICABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjgKFGhlYXJ0YmVhdF9zdGFydGVkX2F0GCEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdyZWdpb25zGCIgAygJEioKC3JlZ2lvbl9ydWxlGCMgASgOMhUucHVsc2FyLnYxLlJlZ2lvblJ1bGUSLwoOcmVnaW9uX3Jlc3VsdHMYJCADKAsyFy5wdWxzYXIudjEuUmVnaW9uUmVzdWx0Gi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgcKBV9ib2R5QgoKCF9rZXl3b3JkIjkKEFBoYXNlUGVyY2VudGlsZXMSCwoDcDUwGAEgASgBEgsKA3A5NRgCIAEoARILCgNwOTkYAyABKAEi2AMKDE1vbml0b3JTdGF0cxIOCgZ3aW5kb3cYASABKAkSFAoMdXB0aW1lX3JhdGlvGAIgASgBEg4KBmNoZWNrcxgDIAEoAxIQCghmYWlsdXJlcxgEIAEoAxItCgh0b3RhbF9tcxgFIAEoCzIbLnB1bHNhci52MS5QaGFzZVBlcmNlbnRpbGVzEisKBmRuc19tcxgGIAEoCzIbLnB1bHNhci52MS5QaGFzZVBlcmNlbnRpbGVzEi8KCmNvbm5lY3RfbXMYByABKAsyGy5wdWxzYXIudjEuUGhhc2VQZXJjZW50aWxlcxIrCgZ0bHNfbXMYCCABKAsyGy5wdWxzYXIudjEuUGhhc2VQZXJjZW50aWxlcxIsCgd0dGZiX21zGAkgASgLMhsucHVsc2FyLnYxLlBoYXNlUGVyY2VudGlsZXMSMAoLZG93bmxvYWRfbXMYCiABKAsyGy5wdWxzYXIudjEuUGhhc2VQZXJjZW50aWxlcxIUCgxhdmdfdG90YWxfbXMYCyABKAESNwoTdGxzX2NlcnRfZXhwaXJlc19hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFwoPdGxzX2NlcnRfaXNzdWVyGA0gASgJIj8KFENyZWF0ZU1vbml0b3JSZXF1ZXN0EicKB21vbml0b3IYASABKAsyFi5wdWxzYXIudjEuTW9uaXRvclNwZWMiPAoVQ3JlYXRlTW9uaXRvclJlc3BvbnNlEiMKB21vbml0b3IYASABKAsyEi5wdWxzYXIudjEuTW9uaXRvciJLChRVcGRhdGVNb25pdG9yUmVxdWVzdBIKCgJpZBgBIAEoCRInCgdtb25pdG9yGAIgASgLMhYucHVsc2FyLnYxLk1vbml0b3JTcGVjIjwKFVVwZGF0ZU1vbml0b3JSZXNwb25zZRIjCgdtb25pdG9yGAEgASgLMhIucHVsc2FyLnYxLk1vbml0b3IiIgoURGVsZXRlTW9uaXRvclJlcXVlc3QSCgoCaWQYASABKAkiFwoVRGVsZXRlTW9uaXRvclJlc3BvbnNlIh8KEUdldE1vbml0b3JSZXF1ZXN0EgoKAmlkGAEgASgJIjkKEkdldE1vbml0b3JSZXNwb25zZRIjCgdtb25pdG9yGAEgASgLMhIucHVsc2FyLnYxLk1vbml0b3IiYgoTTGlzdE1vbml0b3JzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIkCgRraW5kGAMgASgOMhYucHVsc2FyLnYxLk1vbml0b3JLaW5kIlUKFExpc3RNb25pdG9yc1Jlc3BvbnNlEiQKCG1vbml0b3JzGAEgAygLMhIucHVsc2FyLnYxLk1vbml0b3ISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIiEKE1BhdXNlTW9uaXRvclJlcXVlc3QSCgoCaWQYASABKAkiOwoUUGF1c2VNb25pdG9yUmVzcG9uc2USIwoHbW9uaXRvchgBIAEoCzISLnB1bHNhci52MS5Nb25pdG9yIiIKFFJlc3VtZU1vbml0b3JSZXF1ZXN0EgoKAmlkGAEgASgJIjwKFVJlc3VtZU1vbml0b3JSZXNwb25zZRIjCgdtb25pdG9yGAEgASgLMhIucHVsc2FyLnYxLk1vbml0b3IikgEKF0xpc3RDaGVja1Jlc3VsdHNSZXF1ZXN0EhIKCm1vbml0b3JfaWQYASABKAkSKQoFc2luY2UYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEikKBXVudGlsGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVsaW1pdBgEIAEoBSJDChhMaXN0Q2hlY2tSZXN1bHRzUmVzcG9uc2USJwoHcmVzdWx0cxgBIAMoCzIWLnB1bHNhci52MS5DaGVja1Jlc3VsdCI8ChZHZXRNb25pdG9yU3RhdHNSZXF1ZXN0EhIKCm1vbml0b3JfaWQYASABKAkSDgoGd2luZG93GAIgASgJIkEKF0dldE1vbml0b3JTdGF0c1Jlc3BvbnNlEiYKBXN0YXRzGAEgASgLMhcucHVsc2FyLnYxLk1vbml0b3JTdGF0cyJvCg5Nb25pdG9yU3VtbWFyeRISCgptb25pdG9yX2lkGAEgASgJEhgKEHVwdGltZV9yYXRpb18yNGgYAiABKAESEgoKY2hlY2tzXzI0aBgDIAEoDRIbChNob3VybHlfYXZnX3RvdGFsX21zGAQgAygBIjEKGkdldE1vbml0b3JTdW1tYXJpZXNSZXF1ZXN0EhMKC21vbml0b3JfaWRzGAEgAygJIksKG0dldE1vbml0b3JTdW1tYXJpZXNSZXNwb25zZRIsCglzdW1tYXJpZXMYASADKAsyGS5wdWxzYXIudjEuTW9uaXRvclN1bW1hcnki2gEKC1RpbWluZ1BvaW50EigKBHRpbWUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBmRuc19tcxgCIAEoARISCgpjb25uZWN0X21zGAMgASgBEg4KBnRsc19tcxgEIAEoARIPCgd0dGZiX21zGAUgASgBEhMKC2Rvd25sb2FkX21zGAYgASgBEhMKC3JlZGlyZWN0X21zGAcgASgBEhAKCHRvdGFsX21zGAggASgBEg4KBmNoZWNrcxgJIAEoDRIQCghmYWlsdXJlcxgKIAEoDSI+ChhHZXRNb25pdG9yVGltaW5nc1JlcXVlc3QSEgoKbW9uaXRvcl9pZBgBIAEoCRIOCgZ3aW5kb3cYAiABKAkiWQoZR2V0TW9uaXRvclRpbWluZ3NSZXNwb25zZRImCgZwb2ludHMYASADKAsyFi5wdWxzYXIudjEuVGltaW5nUG9pbnQSFAoMc3RlcF9zZWNvbmRzGAIgASgNKooBCgtNb25pdG9yS2luZBIcChhNT05JVE9SX0tJTkRfVU5TUEVDSUZJRUQQABIVChFNT05JVE9SX0tJTkRfSFRUUBABEhQKEE1PTklUT1JfS0lORF9UQ1AQAhIUChBNT05JVE9SX0tJTkRfRE5TEAMSGgoWTU9OSVRPUl9LSU5EX0hFQVJUQkVBVBAEKm0KClJlZ2lvblJ1bGUSGwoXUkVHSU9OX1JVTEVfVU5TUEVDSUZJRUQQABITCg9SRUdJT05fUlVMRV9BTlkQARIYChRSRUdJT05fUlVMRV9NQUpPUklUWRACEhMKD1JFR0lPTl9SVUxFX0FMTBADKrYBCg1Nb25pdG9yU3RhdHVzEh4KGk1PTklUT1JfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGgoWTU9OSVRPUl9TVEFUVVNfUEVORElORxABEhUKEU1PTklUT1JfU1RBVFVTX1VQEAISFwoTTU9OSVRPUl9TVEFUVVNfRE9XThADEhkKFU1PTklUT1JfU1RBVFVTX1BBVVNFRBAEEh4KGk1PTklUT1JfU1RBVFVTX01BSU5URU5BTkNFEAUy6AcKDk1vbml0b3JTZXJ2aWNlElIKDUNyZWF0ZU1vbml0b3ISHy5wdWxzYXIudjEuQ3JlYXRlTW9uaXRvclJlcXVlc3QaIC5wdWxzYXIudjEuQ3JlYXRlTW9uaXRvclJlc3BvbnNlElIKDVVwZGF0ZU1vbml0b3ISHy5wdWxzYXIudjEuVXBkYXRlTW9uaXRvclJlcXVlc3QaIC5wdWxzYXIudjEuVXBkYXRlTW9uaXRvclJlc3BvbnNlElIKDURlbGV0ZU1vbml0b3ISHy5wdWxzYXIudjEuRGVsZXRlTW9uaXRvclJlcXVlc3QaIC5wdWxzYXIudjEuRGVsZXRlTW9uaXRvclJlc3BvbnNlEk4KCkdldE1vbml0b3ISHC5wdWxzYXIudjEuR2V0TW9uaXRvclJlcXVlc3QaHS5wdWxzYXIudjEuR2V0TW9uaXRvclJlc3BvbnNlIgOQAgESVAoMTGlzdE1vbml0b3JzEh4ucHVsc2FyLnYxLkxpc3RNb25pdG9yc1JlcXVlc3QaHy5wdWxzYXIudjEuTGlzdE1vbml0b3JzUmVzcG9uc2UiA5ACARJPCgxQYXVzZU1vbml0b3ISHi5wdWxzYXIudjEuUGF1c2VNb25pdG9yUmVxdWVzdBofLnB1bHNhci52MS5QYXVzZU1vbml0b3JSZXNwb25zZRJSCg1SZXN1bWVNb25pdG9yEh8ucHVsc2FyLnYxLlJlc3VtZU1vbml0b3JSZXF1ZXN0GiAucHVsc2FyLnYxLlJlc3VtZU1vbml0b3JSZXNwb25zZRJgChBMaXN0Q2hlY2tSZXN1bHRzEiIucHVsc2FyLnYxLkxpc3RDaGVja1Jlc3VsdHNSZXF1ZXN0GiMucHVsc2FyLnYxLkxpc3RDaGVja1Jlc3VsdHNSZXNwb25zZSIDkAIBEl0KD0dldE1vbml0b3JTdGF0cxIhLnB1bHNhci52MS5HZXRNb25pdG9yU3RhdHNSZXF1ZXN0GiIucHVsc2FyLnYxLkdldE1vbml0b3JTdGF0c1Jlc3BvbnNlIgOQAgESaQoTR2V0TW9uaXRvclN1bW1hcmllcxIlLnB1bHNhci52MS5HZXRNb25pdG9yU3VtbWFyaWVzUmVxdWVzdBomLnB1bHNhci52MS5HZXRNb25pdG9yU3VtbWFyaWVzUmVzcG9uc2UiA5ACARJjChFHZXRNb25pdG9yVGltaW5ncxIjLnB1bHNhci52MS5HZXRNb25pdG9yVGltaW5nc1JlcXVlc3QaJC5wdWxzYXIudjEuR2V0TW9uaXRvclRpbWluZ3NSZXNwb25zZSIDkAIBYgZwcm90bzM", [file_google_protobuf_timestamp, file_pulsar_v1_check]);
 
 /**
  * MonitorSpec is what a user writes to define a monitor. Exactly one of url (an HTTP(S)
@@ -195,6 +195,23 @@ export type MonitorSpec = Message<"pulsar.v1.MonitorSpec"> & {
    * @generated from field: bool tls_expiry_alerts_off = 24;
    */
   tlsExpiryAlertsOff: boolean;
+
+  /**
+   * The regions whose workers (started with REGION=<name>) check this monitor, each on the
+   * monitor's interval; at most 10 distinct names, each 1–63 of a–z, 0–9 and '-' starting with a
+   * letter or digit (REGION's form). Empty: the installation's default region (DEFAULT_REGION).
+   * Heartbeat monitors have none (pings come to the API).
+   *
+   * @generated from field: repeated string regions = 25;
+   */
+  regions: string[];
+
+  /**
+   * How the regions' latest results decide the monitor's state; default majority.
+   *
+   * @generated from field: pulsar.v1.RegionRule region_rule = 26;
+   */
+  regionRule: RegionRule;
 };
 
 /**
@@ -203,6 +220,39 @@ export type MonitorSpec = Message<"pulsar.v1.MonitorSpec"> & {
  */
 export const MonitorSpecSchema: GenMessage<MonitorSpec> = /*@__PURE__*/
   messageDesc(file_pulsar_v1_monitor, 0);
+
+/**
+ * RegionResult is one region's latest result of a monitor.
+ *
+ * @generated from message pulsar.v1.RegionResult
+ */
+export type RegionResult = Message<"pulsar.v1.RegionResult"> & {
+  /**
+   * @generated from field: string region = 1;
+   */
+  region: string;
+
+  /**
+   * Absent when the region has not checked the monitor yet.
+   *
+   * @generated from field: pulsar.v1.CheckResult result = 2;
+   */
+  result?: CheckResult | undefined;
+
+  /**
+   * No result within two intervals: the region does not vote.
+   *
+   * @generated from field: bool silent = 3;
+   */
+  silent: boolean;
+};
+
+/**
+ * Describes the message pulsar.v1.RegionResult.
+ * Use `create(RegionResultSchema)` to create a new message.
+ */
+export const RegionResultSchema: GenMessage<RegionResult> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_monitor, 1);
 
 /**
  * Monitor is a stored monitor: its spec with every default resolved, plus its state.
@@ -388,6 +438,25 @@ export type Monitor = Message<"pulsar.v1.Monitor"> & {
    * @generated from field: google.protobuf.Timestamp heartbeat_started_at = 33;
    */
   heartbeatStartedAt?: Timestamp | undefined;
+
+  /**
+   * The regions that check it (the default region resolved when none was given) and the rule.
+   *
+   * @generated from field: repeated string regions = 34;
+   */
+  regions: string[];
+
+  /**
+   * @generated from field: pulsar.v1.RegionRule region_rule = 35;
+   */
+  regionRule: RegionRule;
+
+  /**
+   * Each region's latest result, in the order of regions (GetMonitor only).
+   *
+   * @generated from field: repeated pulsar.v1.RegionResult region_results = 36;
+   */
+  regionResults: RegionResult[];
 };
 
 /**
@@ -395,7 +464,7 @@ export type Monitor = Message<"pulsar.v1.Monitor"> & {
  * Use `create(MonitorSchema)` to create a new message.
  */
 export const MonitorSchema: GenMessage<Monitor> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 1);
+  messageDesc(file_pulsar_v1_monitor, 2);
 
 /**
  * PhasePercentiles are the p50/p95/p99 of one timing phase over a window, in milliseconds.
@@ -424,7 +493,7 @@ export type PhasePercentiles = Message<"pulsar.v1.PhasePercentiles"> & {
  * Use `create(PhasePercentilesSchema)` to create a new message.
  */
 export const PhasePercentilesSchema: GenMessage<PhasePercentiles> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 2);
+  messageDesc(file_pulsar_v1_monitor, 3);
 
 /**
  * MonitorStats summarises a monitor's checks over a window.
@@ -509,7 +578,7 @@ export type MonitorStats = Message<"pulsar.v1.MonitorStats"> & {
  * Use `create(MonitorStatsSchema)` to create a new message.
  */
 export const MonitorStatsSchema: GenMessage<MonitorStats> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 3);
+  messageDesc(file_pulsar_v1_monitor, 4);
 
 /**
  * @generated from message pulsar.v1.CreateMonitorRequest
@@ -526,7 +595,7 @@ export type CreateMonitorRequest = Message<"pulsar.v1.CreateMonitorRequest"> & {
  * Use `create(CreateMonitorRequestSchema)` to create a new message.
  */
 export const CreateMonitorRequestSchema: GenMessage<CreateMonitorRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 4);
+  messageDesc(file_pulsar_v1_monitor, 5);
 
 /**
  * @generated from message pulsar.v1.CreateMonitorResponse
@@ -543,7 +612,7 @@ export type CreateMonitorResponse = Message<"pulsar.v1.CreateMonitorResponse"> &
  * Use `create(CreateMonitorResponseSchema)` to create a new message.
  */
 export const CreateMonitorResponseSchema: GenMessage<CreateMonitorResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 5);
+  messageDesc(file_pulsar_v1_monitor, 6);
 
 /**
  * @generated from message pulsar.v1.UpdateMonitorRequest
@@ -565,7 +634,7 @@ export type UpdateMonitorRequest = Message<"pulsar.v1.UpdateMonitorRequest"> & {
  * Use `create(UpdateMonitorRequestSchema)` to create a new message.
  */
 export const UpdateMonitorRequestSchema: GenMessage<UpdateMonitorRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 6);
+  messageDesc(file_pulsar_v1_monitor, 7);
 
 /**
  * @generated from message pulsar.v1.UpdateMonitorResponse
@@ -582,7 +651,7 @@ export type UpdateMonitorResponse = Message<"pulsar.v1.UpdateMonitorResponse"> &
  * Use `create(UpdateMonitorResponseSchema)` to create a new message.
  */
 export const UpdateMonitorResponseSchema: GenMessage<UpdateMonitorResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 7);
+  messageDesc(file_pulsar_v1_monitor, 8);
 
 /**
  * @generated from message pulsar.v1.DeleteMonitorRequest
@@ -599,7 +668,7 @@ export type DeleteMonitorRequest = Message<"pulsar.v1.DeleteMonitorRequest"> & {
  * Use `create(DeleteMonitorRequestSchema)` to create a new message.
  */
 export const DeleteMonitorRequestSchema: GenMessage<DeleteMonitorRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 8);
+  messageDesc(file_pulsar_v1_monitor, 9);
 
 /**
  * @generated from message pulsar.v1.DeleteMonitorResponse
@@ -612,7 +681,7 @@ export type DeleteMonitorResponse = Message<"pulsar.v1.DeleteMonitorResponse"> &
  * Use `create(DeleteMonitorResponseSchema)` to create a new message.
  */
 export const DeleteMonitorResponseSchema: GenMessage<DeleteMonitorResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 9);
+  messageDesc(file_pulsar_v1_monitor, 10);
 
 /**
  * @generated from message pulsar.v1.GetMonitorRequest
@@ -629,7 +698,7 @@ export type GetMonitorRequest = Message<"pulsar.v1.GetMonitorRequest"> & {
  * Use `create(GetMonitorRequestSchema)` to create a new message.
  */
 export const GetMonitorRequestSchema: GenMessage<GetMonitorRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 10);
+  messageDesc(file_pulsar_v1_monitor, 11);
 
 /**
  * @generated from message pulsar.v1.GetMonitorResponse
@@ -646,7 +715,7 @@ export type GetMonitorResponse = Message<"pulsar.v1.GetMonitorResponse"> & {
  * Use `create(GetMonitorResponseSchema)` to create a new message.
  */
 export const GetMonitorResponseSchema: GenMessage<GetMonitorResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 11);
+  messageDesc(file_pulsar_v1_monitor, 12);
 
 /**
  * @generated from message pulsar.v1.ListMonitorsRequest
@@ -679,7 +748,7 @@ export type ListMonitorsRequest = Message<"pulsar.v1.ListMonitorsRequest"> & {
  * Use `create(ListMonitorsRequestSchema)` to create a new message.
  */
 export const ListMonitorsRequestSchema: GenMessage<ListMonitorsRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 12);
+  messageDesc(file_pulsar_v1_monitor, 13);
 
 /**
  * @generated from message pulsar.v1.ListMonitorsResponse
@@ -703,7 +772,7 @@ export type ListMonitorsResponse = Message<"pulsar.v1.ListMonitorsResponse"> & {
  * Use `create(ListMonitorsResponseSchema)` to create a new message.
  */
 export const ListMonitorsResponseSchema: GenMessage<ListMonitorsResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 13);
+  messageDesc(file_pulsar_v1_monitor, 14);
 
 /**
  * @generated from message pulsar.v1.PauseMonitorRequest
@@ -720,7 +789,7 @@ export type PauseMonitorRequest = Message<"pulsar.v1.PauseMonitorRequest"> & {
  * Use `create(PauseMonitorRequestSchema)` to create a new message.
  */
 export const PauseMonitorRequestSchema: GenMessage<PauseMonitorRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 14);
+  messageDesc(file_pulsar_v1_monitor, 15);
 
 /**
  * @generated from message pulsar.v1.PauseMonitorResponse
@@ -737,7 +806,7 @@ export type PauseMonitorResponse = Message<"pulsar.v1.PauseMonitorResponse"> & {
  * Use `create(PauseMonitorResponseSchema)` to create a new message.
  */
 export const PauseMonitorResponseSchema: GenMessage<PauseMonitorResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 15);
+  messageDesc(file_pulsar_v1_monitor, 16);
 
 /**
  * @generated from message pulsar.v1.ResumeMonitorRequest
@@ -754,7 +823,7 @@ export type ResumeMonitorRequest = Message<"pulsar.v1.ResumeMonitorRequest"> & {
  * Use `create(ResumeMonitorRequestSchema)` to create a new message.
  */
 export const ResumeMonitorRequestSchema: GenMessage<ResumeMonitorRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 16);
+  messageDesc(file_pulsar_v1_monitor, 17);
 
 /**
  * @generated from message pulsar.v1.ResumeMonitorResponse
@@ -771,7 +840,7 @@ export type ResumeMonitorResponse = Message<"pulsar.v1.ResumeMonitorResponse"> &
  * Use `create(ResumeMonitorResponseSchema)` to create a new message.
  */
 export const ResumeMonitorResponseSchema: GenMessage<ResumeMonitorResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 17);
+  messageDesc(file_pulsar_v1_monitor, 18);
 
 /**
  * @generated from message pulsar.v1.ListCheckResultsRequest
@@ -809,7 +878,7 @@ export type ListCheckResultsRequest = Message<"pulsar.v1.ListCheckResultsRequest
  * Use `create(ListCheckResultsRequestSchema)` to create a new message.
  */
 export const ListCheckResultsRequestSchema: GenMessage<ListCheckResultsRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 18);
+  messageDesc(file_pulsar_v1_monitor, 19);
 
 /**
  * @generated from message pulsar.v1.ListCheckResultsResponse
@@ -828,7 +897,7 @@ export type ListCheckResultsResponse = Message<"pulsar.v1.ListCheckResultsRespon
  * Use `create(ListCheckResultsResponseSchema)` to create a new message.
  */
 export const ListCheckResultsResponseSchema: GenMessage<ListCheckResultsResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 19);
+  messageDesc(file_pulsar_v1_monitor, 20);
 
 /**
  * @generated from message pulsar.v1.GetMonitorStatsRequest
@@ -852,7 +921,7 @@ export type GetMonitorStatsRequest = Message<"pulsar.v1.GetMonitorStatsRequest">
  * Use `create(GetMonitorStatsRequestSchema)` to create a new message.
  */
 export const GetMonitorStatsRequestSchema: GenMessage<GetMonitorStatsRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 20);
+  messageDesc(file_pulsar_v1_monitor, 21);
 
 /**
  * @generated from message pulsar.v1.GetMonitorStatsResponse
@@ -869,7 +938,7 @@ export type GetMonitorStatsResponse = Message<"pulsar.v1.GetMonitorStatsResponse
  * Use `create(GetMonitorStatsResponseSchema)` to create a new message.
  */
 export const GetMonitorStatsResponseSchema: GenMessage<GetMonitorStatsResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 21);
+  messageDesc(file_pulsar_v1_monitor, 22);
 
 /**
  * MonitorSummary is what the overview shows of a monitor besides its spec and status.
@@ -909,7 +978,7 @@ export type MonitorSummary = Message<"pulsar.v1.MonitorSummary"> & {
  * Use `create(MonitorSummarySchema)` to create a new message.
  */
 export const MonitorSummarySchema: GenMessage<MonitorSummary> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 22);
+  messageDesc(file_pulsar_v1_monitor, 23);
 
 /**
  * @generated from message pulsar.v1.GetMonitorSummariesRequest
@@ -928,7 +997,7 @@ export type GetMonitorSummariesRequest = Message<"pulsar.v1.GetMonitorSummariesR
  * Use `create(GetMonitorSummariesRequestSchema)` to create a new message.
  */
 export const GetMonitorSummariesRequestSchema: GenMessage<GetMonitorSummariesRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 23);
+  messageDesc(file_pulsar_v1_monitor, 24);
 
 /**
  * @generated from message pulsar.v1.GetMonitorSummariesResponse
@@ -945,7 +1014,7 @@ export type GetMonitorSummariesResponse = Message<"pulsar.v1.GetMonitorSummaries
  * Use `create(GetMonitorSummariesResponseSchema)` to create a new message.
  */
 export const GetMonitorSummariesResponseSchema: GenMessage<GetMonitorSummariesResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 24);
+  messageDesc(file_pulsar_v1_monitor, 25);
 
 /**
  * TimingPoint is one time bucket of a monitor's checks: averages of each phase over the checks
@@ -1010,7 +1079,7 @@ export type TimingPoint = Message<"pulsar.v1.TimingPoint"> & {
  * Use `create(TimingPointSchema)` to create a new message.
  */
 export const TimingPointSchema: GenMessage<TimingPoint> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 25);
+  messageDesc(file_pulsar_v1_monitor, 26);
 
 /**
  * @generated from message pulsar.v1.GetMonitorTimingsRequest
@@ -1034,7 +1103,7 @@ export type GetMonitorTimingsRequest = Message<"pulsar.v1.GetMonitorTimingsReque
  * Use `create(GetMonitorTimingsRequestSchema)` to create a new message.
  */
 export const GetMonitorTimingsRequestSchema: GenMessage<GetMonitorTimingsRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 26);
+  messageDesc(file_pulsar_v1_monitor, 27);
 
 /**
  * @generated from message pulsar.v1.GetMonitorTimingsResponse
@@ -1060,7 +1129,7 @@ export type GetMonitorTimingsResponse = Message<"pulsar.v1.GetMonitorTimingsResp
  * Use `create(GetMonitorTimingsResponseSchema)` to create a new message.
  */
 export const GetMonitorTimingsResponseSchema: GenMessage<GetMonitorTimingsResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 27);
+  messageDesc(file_pulsar_v1_monitor, 28);
 
 /**
  * MonitorKind is what a monitor checks; a MonitorSpec says it by which of url, tcp, dns and
@@ -1100,6 +1169,48 @@ export enum MonitorKind {
  */
 export const MonitorKindSchema: GenEnum<MonitorKind> = /*@__PURE__*/
   enumDesc(file_pulsar_v1_monitor, 0);
+
+/**
+ * RegionRule is how the latest result of each region decides a monitor checked from several
+ * regions. Only regions with a fresh result (within two intervals) vote; the others are silent.
+ *
+ * @generated from enum pulsar.v1.RegionRule
+ */
+export enum RegionRule {
+  /**
+   * Majority.
+   *
+   * @generated from enum value: REGION_RULE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * DOWN as soon as one voting region fails.
+   *
+   * @generated from enum value: REGION_RULE_ANY = 1;
+   */
+  ANY = 1,
+
+  /**
+   * DOWN when more than half of the voting regions fail.
+   *
+   * @generated from enum value: REGION_RULE_MAJORITY = 2;
+   */
+  MAJORITY = 2,
+
+  /**
+   * DOWN only when every voting region fails.
+   *
+   * @generated from enum value: REGION_RULE_ALL = 3;
+   */
+  ALL = 3,
+}
+
+/**
+ * Describes the enum pulsar.v1.RegionRule.
+ */
+export const RegionRuleSchema: GenEnum<RegionRule> = /*@__PURE__*/
+  enumDesc(file_pulsar_v1_monitor, 1);
 
 /**
  * MonitorStatus is a monitor's state as the dashboard shows it.
@@ -1148,7 +1259,7 @@ export enum MonitorStatus {
  * Describes the enum pulsar.v1.MonitorStatus.
  */
 export const MonitorStatusSchema: GenEnum<MonitorStatus> = /*@__PURE__*/
-  enumDesc(file_pulsar_v1_monitor, 1);
+  enumDesc(file_pulsar_v1_monitor, 2);
 
 /**
  * MonitorService manages monitors (HTTP(S), TCP, DNS, heartbeat) and reads their results.
