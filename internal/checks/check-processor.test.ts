@@ -44,6 +44,7 @@ function checkJob(path: string): Job<JsonObject> {
     orgId: "",
     intervalSeconds: 60,
     target: checkTarget(`${gate.url}${path}`, { timeoutMs: 20_000 }),
+    regions: [],
   });
   return { id: path, data, timestamp: Date.now(), opts: {} } as unknown as Job<JsonObject>;
 }

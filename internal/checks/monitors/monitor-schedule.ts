@@ -63,5 +63,6 @@ export function scheduleOf(monitor: Monitor, orgId: string): MonitorSchedule {
     orgId,
     intervalSeconds: monitor.intervalSeconds,
     target: checkTargetOf(monitor),
+    regions: [...monitor.regions],
   };
 }

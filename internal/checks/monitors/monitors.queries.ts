@@ -511,6 +511,7 @@ export interface ListEnabledSchedulesPageResult {
   kind_spec: Json | null;
   method: string;
   org_id: string | null;
+  regions: stringArray;
   seq: string;
   timeout_ms: number;
   url: string;
@@ -522,7 +523,7 @@ export interface ListEnabledSchedulesPageQuery {
   result: ListEnabledSchedulesPageResult;
 }
 
-const listEnabledSchedulesPageIR: any = {"usedParamSet":{"afterSeq":true,"limit":true},"params":[{"name":"afterSeq","required":true,"transform":{"type":"scalar"},"locs":[{"a":420,"b":429}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":450,"b":456}]}],"statement":"-- What the scheduler needs of each enabled monitor, a page at a time by seq. Heartbeat monitors\n-- are not checked: their pings arrive (internal/checks/heartbeat).\nSELECT id, seq, org_id, url, method, headers, body, interval_seconds, timeout_ms,\n  expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, kind, kind_spec,\n  conditions\nFROM monitors\nWHERE enabled AND kind <> 'heartbeat' AND seq > :afterSeq!\nORDER BY seq\nLIMIT :limit!"};
+const listEnabledSchedulesPageIR: any = {"usedParamSet":{"afterSeq":true,"limit":true},"params":[{"name":"afterSeq","required":true,"transform":{"type":"scalar"},"locs":[{"a":429,"b":438}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":459,"b":465}]}],"statement":"-- What the scheduler needs of each enabled monitor, a page at a time by seq. Heartbeat monitors\n-- are not checked: their pings arrive (internal/checks/heartbeat).\nSELECT id, seq, org_id, url, method, headers, body, interval_seconds, timeout_ms,\n  expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, kind, kind_spec,\n  conditions, regions\nFROM monitors\nWHERE enabled AND kind <> 'heartbeat' AND seq > :afterSeq!\nORDER BY seq\nLIMIT :limit!"};
 
 /**
  * Query generated from SQL:
@@ -531,7 +532,7 @@ const listEnabledSchedulesPageIR: any = {"usedParamSet":{"afterSeq":true,"limit"
  * -- are not checked: their pings arrive (internal/checks/heartbeat).
  * SELECT id, seq, org_id, url, method, headers, body, interval_seconds, timeout_ms,
  *   expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, kind, kind_spec,
- *   conditions
+ *   conditions, regions
  * FROM monitors
  * WHERE enabled AND kind <> 'heartbeat' AND seq > :afterSeq!
  * ORDER BY seq

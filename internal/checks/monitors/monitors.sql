@@ -124,7 +124,7 @@ LIMIT :limit!;
 -- are not checked: their pings arrive (internal/checks/heartbeat).
 SELECT id, seq, org_id, url, method, headers, body, interval_seconds, timeout_ms,
   expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, kind, kind_spec,
-  conditions
+  conditions, regions
 FROM monitors
 WHERE enabled AND kind <> 'heartbeat' AND seq > :afterSeq!
 ORDER BY seq

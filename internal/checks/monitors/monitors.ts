@@ -188,6 +188,7 @@ export async function listEnabledSchedulesPage(
       ...kindSpecsFromJson(row.kind, row.kind_spec),
       conditions: row.conditions,
     }),
+    regions: row.regions,
   }));
   return { schedules, lastSeq: rows.at(-1)?.seq };
 }

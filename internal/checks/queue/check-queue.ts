@@ -34,6 +34,16 @@ export interface MonitorSchedule {
   orgId: string;
   intervalSeconds: number;
   target: CheckTarget;
+  /**
+   * The regions whose workers check it, as stored: empty for the installation's default region
+   * (DEFAULT_REGION); see regionsOf.
+   */
+  regions: readonly string[];
+}
+
+/** regionsOf resolves a schedule's regions: its own, else the installation's default one. */
+export function regionsOf(schedule: Pick<MonitorSchedule, "regions">, defaultRegion: string) {
+  return schedule.regions.length > 0 ? schedule.regions : [defaultRegion];
 }
 
 /**

@@ -22,6 +22,7 @@ const monitor = (intervalSeconds = 20): MonitorSchedule => ({
   monitorId: randomUUID(),
   orgId: "org",
   intervalSeconds,
+  regions: [],
   target: checkTarget("http://127.0.0.1:1/"),
 });
 

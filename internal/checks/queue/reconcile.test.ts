@@ -30,6 +30,7 @@ const scheduleFixture = (): MonitorSchedule => ({
   monitorId: randomUUID(),
   orgId: randomUUID(),
   intervalSeconds: 60,
+  regions: [],
   target: create(CheckTargetSchema, {
     url: "https://example.com/",
     method: "GET",
