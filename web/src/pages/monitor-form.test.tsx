@@ -10,6 +10,7 @@ import {
   MonitorSchema,
   MonitorService,
   type MonitorSpec,
+  RegionRule,
 } from "../../../gen/pulsar/v1/monitor_pb";
 import { MonitorForm } from "./monitor-form";
 
@@ -494,5 +495,93 @@ describe("MonitorForm", () => {
       tlsExpiryAlertDays: [],
       intervalSeconds: 30,
     });
+  });
+});
+
+describe("MonitorForm regions", () => {
+  it("sends the regions typed and the rule chosen, which it offers only for several regions", async () => {
+    const api = fakeApi();
+    const { onSaved } = renderForm(api);
+    type("Name", "Shop");
+    type("URL", "https://shop.example/");
+    expect(screen.getByText(/Empty: the installation's default region/)).toBeTruthy();
+    type("Regions", "eu-west");
+    expect(screen.queryByLabelText("Decided by")).toBeNull();
+    type("Regions", "eu-west, us-east  ap-south,eu-west");
+    const rule = screen.getByLabelText("Decided by") as HTMLSelectElement;
+    expect(rule.value).toBe("majority");
+    fireEvent.change(rule, { target: { value: "all" } });
+    fireEvent.click(screen.getByRole("button", { name: "Add monitor" }));
+
+    await waitFor(() => expect(onSaved).toHaveBeenCalledOnce());
+    expect(api.sent[0]?.regions).toEqual(["eu-west", "us-east", "ap-south"]);
+    expect(api.sent[0]?.regionRule).toBe(RegionRule.ALL);
+  });
+
+  it("sends no regions when left empty, for the installation's default", async () => {
+    const api = fakeApi();
+    const { onSaved } = renderForm(api);
+    type("Name", "Shop");
+    type("URL", "https://shop.example/");
+    fireEvent.click(screen.getByRole("button", { name: "Add monitor" }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalledOnce());
+    expect(api.sent[0]?.regions).toEqual([]);
+    expect(api.sent[0]?.regionRule).toBe(RegionRule.UNSPECIFIED);
+  });
+
+  it("refuses a region name no worker could have, beside the field, without asking the server", async () => {
+    const api = fakeApi();
+    renderForm(api);
+    type("Name", "Shop");
+    type("URL", "https://shop.example/");
+    type("Regions", "eu-west EU_East");
+    fireEvent.click(screen.getByRole("button", { name: "Add monitor" }));
+    await waitFor(() => expect(errorOf("Regions")).toMatch(/"EU_East" is not a region name/));
+    expect(api.sent).toHaveLength(0);
+  });
+
+  it("shows the server's message about the regions beside that field", async () => {
+    const message = "monitor.regions must be empty for a heartbeat monitor";
+    renderForm(fakeApi({ reject: new ConnectError(message, Code.InvalidArgument) }));
+    type("Name", "Shop");
+    type("URL", "https://shop.example/");
+    type("Regions", "a b");
+    fireEvent.click(screen.getByRole("button", { name: "Add monitor" }));
+    await waitFor(() => expect(errorOf("Regions")).toBe(message));
+  });
+
+  it("fills the regions and rule of the monitor being edited, and keeps them", async () => {
+    const stored = create(MonitorSchema, {
+      id: ID,
+      kind: MonitorKind.DNS,
+      name: "Zone",
+      intervalSeconds: 60,
+      timeoutMs: 5000,
+      dns: { name: "example.com", recordType: "A" },
+      regions: ["a", "b", "c"],
+      regionRule: RegionRule.ANY,
+      confirmations: 2,
+      recoveryConfirmations: 1,
+    });
+    const api = fakeApi({ stored });
+    const { onSaved } = renderForm(api, ID);
+    await screen.findByRole("button", { name: "Save changes" });
+    expect((screen.getByLabelText("Regions") as HTMLInputElement).value).toBe("a, b, c");
+    expect((screen.getByLabelText("Decided by") as HTMLSelectElement).value).toBe("any");
+    fireEvent.click(screen.getByRole("button", { name: "Save changes" }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalledOnce());
+    expect(api.sent[0]).toMatchObject({ regions: ["a", "b", "c"], regionRule: RegionRule.ANY });
+  });
+
+  it("asks no regions of a heartbeat, and sends none", async () => {
+    const api = fakeApi();
+    const { onSaved } = renderForm(api);
+    type("Regions", "a b");
+    fireEvent.click(screen.getByLabelText("Heartbeat"));
+    expect(screen.queryByLabelText("Regions")).toBeNull();
+    type("Name", "Backup");
+    fireEvent.click(screen.getByRole("button", { name: "Add monitor" }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalledOnce());
+    expect(api.sent[0]?.regions).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { parseDuration } from "../../lib/duration";
 import { kindOf } from "../../lib/monitor-kind";
 import { parseExpectedStatus } from "./expected-status";
 import { type FieldErrors, type MonitorFormValues, usesCertificate } from "./form-values";
+import { parseRegions, ruleOfName } from "./regions";
 import { parseTlsExpiryDays } from "./tls-expiry-days";
 
 /** Bounds the server enforces, checked here too so obvious slips never leave the page. */
@@ -41,6 +42,7 @@ export function specOf(values: MonitorFormValues, base?: Monitor): BuiltSpec {
   if (reminder === null) errors.reminderMinutes = "Enter a whole number of minutes";
   const certificate = certificateAlerts(values, errors);
   const target = targetSpec(values, base, errors);
+  const regions = heartbeat ? { regions: [] } : regionsSpec(values, errors);
 
   if (
     interval === null ||
@@ -65,6 +67,7 @@ export function specOf(values: MonitorFormValues, base?: Monitor): BuiltSpec {
       publicBadges: values.publicBadges,
       ...certificate,
       ...target,
+      ...regions,
     }),
   };
 }
@@ -188,6 +191,25 @@ function heartbeatSpec(values: MonitorFormValues, errors: FieldErrors): SpecPart
       cron: cron ? values.heartbeatCron.trim() : "",
       timezone: cron ? values.heartbeatTimezone : "",
     },
+  };
+}
+
+/**
+ * regionsSpec are the regions that check the monitor and their rule; the rule only when there
+ * is more than one region (the form hides it otherwise, and one region decides alone).
+ */
+function regionsSpec(
+  values: MonitorFormValues,
+  errors: FieldErrors,
+): Pick<MonitorSpec, "regions"> & Partial<Pick<MonitorSpec, "regionRule">> {
+  const parsed = parseRegions(values.regions);
+  if ("error" in parsed) {
+    errors.regions = parsed.error;
+    return { regions: [] };
+  }
+  return {
+    regions: parsed.regions,
+    regionRule: parsed.regions.length > 1 ? ruleOfName(values.regionRule) : undefined,
   };
 }
 

@@ -32,6 +32,8 @@ const FIELD_OF_PATH: [prefix: string, field: MonitorFormField][] = [
   ["monitor.heartbeat.cron", "heartbeatCron"],
   ["monitor.heartbeat.timezone", "heartbeatTimezone"],
   ["monitor.heartbeat", "heartbeatPeriod"],
+  ["monitor.regions", "regions"],
+  ["monitor.regionRule", "regionRule"],
 ];
 
 /**

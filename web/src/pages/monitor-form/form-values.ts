@@ -3,6 +3,7 @@ import { durationInput } from "../../lib/duration";
 import { type KindName, kindOf } from "../../lib/monitor-kind";
 import { browserTimeZone } from "../maintenance/zoned-time";
 import { formatExpectedStatus } from "./expected-status";
+import { type RuleName, ruleNameOf } from "./regions";
 
 /** DnsExpectation is what a DNS monitor's answer must be: any record, one containing a text,
  * exactly some records, or no such name. */
@@ -47,6 +48,10 @@ export interface MonitorFormValues {
   heartbeatGrace: string;
   heartbeatCron: string;
   heartbeatTimezone: string;
+  /** The regions that check the monitor, as typed ("eu-west, us-east"); empty: the default. */
+  regions: string;
+  /** How the regions' results decide the state, when there is more than one. */
+  regionRule: RuleName;
   confirmations: string;
   recoveryConfirmations: string;
   reminderMinutes: string;
@@ -108,6 +113,8 @@ export const NEW_MONITOR: MonitorFormValues = {
   heartbeatCron: "",
   // The person's own zone: a cron written for "3 in the morning" means theirs.
   heartbeatTimezone: browserTimeZone(),
+  regions: "",
+  regionRule: "majority",
   confirmations: "2",
   recoveryConfirmations: "1",
   reminderMinutes: "0",
@@ -153,6 +160,9 @@ export function valuesOf(monitor: Monitor): MonitorFormValues {
   if (kind !== "heartbeat") {
     values.interval = String(monitor.intervalSeconds);
     values.timeout = String(monitor.timeoutMs);
+    // The regions come resolved (the default region named when none was stored).
+    values.regions = monitor.regions.join(", ");
+    values.regionRule = ruleNameOf(monitor.regionRule);
   }
   if (kind === "http") {
     values.url = monitor.url;

@@ -7,6 +7,7 @@ import { defaultConfirmations } from "./form-values";
 import { HeartbeatFields } from "./heartbeat-fields";
 import { HttpFields } from "./http-fields";
 import { KindPicker } from "./kind-picker";
+import { RegionFields } from "./region-fields";
 import { TcpFields } from "./tcp-fields";
 
 /** MonitorFieldsProps are the form's values and errors, where edits go, and the stored kind. */
@@ -17,8 +18,8 @@ export interface MonitorFieldsProps extends FieldsProps {
 
 /**
  * MonitorFields are the monitor form's labelled fields, each with its error beside it: the
- * name, what to check, that kind's own fields, how often (every kind but heartbeat, which is
- * not checked but pinged) and badges.
+ * name, what to check, that kind's own fields, how often and from which regions (every kind
+ * but heartbeat, which is not checked but pinged) and badges.
  */
 export function MonitorFields({ storedKind, ...props }: MonitorFieldsProps) {
   const { values, errors, onChange } = props;
@@ -63,6 +64,7 @@ export function MonitorFields({ storedKind, ...props }: MonitorFieldsProps) {
               onChange={(e) => onChange("timeout", e.target.value)}
               error={errors.timeout}
             />
+            <RegionFields {...props} />
           </>
         )}
         <CheckboxField

@@ -7,6 +7,7 @@ import { specOf } from "./build-spec";
 import { parseExpectedStatus } from "./expected-status";
 import { fieldOfPath, pathOfProblem } from "./field-paths";
 import { type FieldErrors, type MonitorFormValues, NEW_MONITOR, valuesOf } from "./form-values";
+import { parseRegions } from "./regions";
 import { parseTlsExpiryDays } from "./tls-expiry-days";
 
 /** MonitorWriter is the part of MonitorService the form needs. */
@@ -102,9 +103,15 @@ export function useMonitorForm({ client, id, onSaved, onUnauthenticated }: Monit
           ...previous,
           tlsExpiryDays: "error" in parsed ? parsed.error : undefined,
         }));
+      } else if (field === "regions") {
+        const parsed = parseRegions(values.regions);
+        setErrors((previous) => ({
+          ...previous,
+          regions: "error" in parsed ? parsed.error : undefined,
+        }));
       }
     },
-    [values.expectedStatus, values.tlsExpiryDays],
+    [values.expectedStatus, values.tlsExpiryDays, values.regions],
   );
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
