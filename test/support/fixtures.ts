@@ -27,6 +27,8 @@ export function specFixture(overrides: Partial<ResolvedMonitorSpec> = {}): Resol
     kind: "http",
     conditions: [],
     tlsExpiryAlertDays: [14, 3],
+    regions: [],
+    regionRule: "majority",
     ...overrides,
   };
 }

@@ -4,6 +4,7 @@ import { CheckResultSchema } from "../../../gen/pulsar/v1/check_pb.js";
 import { type Monitor, MonitorSchema, MonitorStatus } from "../../../gen/pulsar/v1/monitor_pb.js";
 import { headersFromJson, statusRangesFromJson } from "./monitor-json.js";
 import { kindOfName, kindSpecsFromJson } from "./monitor-kind.js";
+import { regionRuleOfName } from "./monitor-regions.js";
 import type { GetMonitorResult } from "./monitors.queries.js";
 
 /**
@@ -55,6 +56,9 @@ export function monitorFromRow(row: MonitorRow): Monitor {
     pingUrl: row.ping_token === null ? "" : `${PING_PATH}${row.ping_token}`,
     conditions: row.conditions,
     tlsExpiryAlertDays: row.tls_expiry_alert_days,
+    // As stored: the service fills in the default region (DEFAULT_REGION) when there are none.
+    regions: row.regions,
+    regionRule: regionRuleOfName(row.region_rule),
     // Only a running heartbeat waits for a ping (a row left from an earlier kind means nothing).
     ...(row.kind === "heartbeat" &&
       row.enabled && {

@@ -30,6 +30,8 @@ describe("resolveMonitorSpec", () => {
       kind: "http",
       conditions: [],
       tlsExpiryAlertDays: [14, 3],
+      regions: [],
+      regionRule: "majority",
     });
   });
 

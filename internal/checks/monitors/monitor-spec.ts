@@ -12,6 +12,7 @@ import { resolveHttp } from "./http-spec.js";
 import { resolveDnsSpec, resolveHeartbeatSpec, resolveTcpSpec } from "./kind-specs.js";
 import { resolveTlsExpiryAlertDays } from "./monitor-extras.js";
 import type { MonitorKindName } from "./monitor-kind.js";
+import { resolveRegions } from "./monitor-regions.js";
 import { resolveTimes } from "./monitor-times.js";
 import type { ResolvedMonitorSpec } from "./monitors.js";
 
@@ -162,6 +163,7 @@ function resolveShared(spec: MonitorSpec, field: string, kind: MonitorKindName) 
     reminderMinutes: checkReminderMinutes(`${field}.reminderMinutes`, spec.reminderMinutes),
     alertChannelIds: checkChannelIds(`${field}.alertChannelIds`, spec.alertChannelIds),
     publicBadges: spec.publicBadges,
+    ...resolveRegions(spec, field, kind),
   };
 }
 

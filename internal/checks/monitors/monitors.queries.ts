@@ -32,6 +32,8 @@ export interface InsertMonitorParams {
   orgId: string;
   publicBadges: boolean;
   recoveryConfirmations: number;
+  regionRule: string;
+  regions: stringArray;
   reminderMinutes: number;
   timeoutMs: number;
   tlsExpiryAlertDays: numberArray;
@@ -67,6 +69,8 @@ export interface InsertMonitorResult {
   public_badges: boolean;
   public_id: string;
   recovery_confirmations: number;
+  region_rule: string;
+  regions: stringArray;
   reminder_minutes: number;
   seq: string;
   timeout_ms: number;
@@ -81,7 +85,7 @@ export interface InsertMonitorQuery {
   result: InsertMonitorResult;
 }
 
-const insertMonitorIR: any = {"usedParamSet":{"orgId":true,"name":true,"url":true,"method":true,"headers":true,"body":true,"intervalSeconds":true,"timeoutMs":true,"expectedStatus":true,"keyword":true,"invertKeyword":true,"followRedirects":true,"ignoreTlsErrors":true,"enabled":true,"confirmations":true,"recoveryConfirmations":true,"reminderMinutes":true,"publicBadges":true,"kind":true,"kindSpec":true,"conditions":true,"tlsExpiryAlertDays":true,"newPingToken":true,"alertChannelIds":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":596,"b":602},{"a":1313,"b":1319}]},{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":605,"b":610}]},{"name":"url","required":true,"transform":{"type":"scalar"},"locs":[{"a":613,"b":617}]},{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":620,"b":627}]},{"name":"headers","required":true,"transform":{"type":"scalar"},"locs":[{"a":630,"b":638}]},{"name":"body","required":false,"transform":{"type":"scalar"},"locs":[{"a":641,"b":645}]},{"name":"intervalSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":648,"b":664}]},{"name":"timeoutMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":667,"b":677}]},{"name":"expectedStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":684,"b":699}]},{"name":"keyword","required":false,"transform":{"type":"scalar"},"locs":[{"a":702,"b":709}]},{"name":"invertKeyword","required":true,"transform":{"type":"scalar"},"locs":[{"a":712,"b":726}]},{"name":"followRedirects","required":true,"transform":{"type":"scalar"},"locs":[{"a":729,"b":745}]},{"name":"ignoreTlsErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":748,"b":764}]},{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":767,"b":775}]},{"name":"confirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":782,"b":796}]},{"name":"recoveryConfirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":799,"b":821}]},{"name":"reminderMinutes","required":true,"transform":{"type":"scalar"},"locs":[{"a":824,"b":840}]},{"name":"publicBadges","required":true,"transform":{"type":"scalar"},"locs":[{"a":843,"b":856}]},{"name":"kind","required":true,"transform":{"type":"scalar"},"locs":[{"a":859,"b":864},{"a":951,"b":956}]},{"name":"kindSpec","required":false,"transform":{"type":"scalar"},"locs":[{"a":871,"b":879}]},{"name":"conditions","required":true,"transform":{"type":"scalar"},"locs":[{"a":882,"b":893}]},{"name":"tlsExpiryAlertDays","required":true,"transform":{"type":"scalar"},"locs":[{"a":904,"b":923}]},{"name":"newPingToken","required":true,"transform":{"type":"scalar"},"locs":[{"a":977,"b":990}]},{"name":"alertChannelIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1174,"b":1190}]}],"statement":"-- Inserts the monitor and its monitor_state row in one statement, so neither exists alone.\n-- The foreign key of monitor_state is checked at the end of the statement, when the monitor\n-- row from the sibling CTE is there.\nWITH m AS (\n  INSERT INTO monitors (org_id, name, url, method, headers, body, interval_seconds, timeout_ms,\n    expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled,\n    confirmations, recovery_confirmations, reminder_minutes, public_badges, kind, kind_spec,\n    conditions, tls_expiry_alert_days, ping_token, alert_channel_ids)\n  VALUES (:orgId!, :name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,\n    :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!,\n    :confirmations!, :recoveryConfirmations!, :reminderMinutes!, :publicBadges!, :kind!,\n    :kindSpec, :conditions!::text[], :tlsExpiryAlertDays!::integer[],\n    CASE WHEN :kind! = 'heartbeat' THEN :newPingToken! END,\n    -- Only channels of the organization, in the order given: the service checked them, and\n    -- this keeps a channel deleted meanwhile out.\n    ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)\n      WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)\n      ORDER BY u.n))\n  RETURNING *\n), s AS (\n  INSERT INTO monitor_state (monitor_id) SELECT id FROM m\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,\n  m.ping_token, NULL::timestamptz AS heartbeat_due_at, NULL::timestamptz AS heartbeat_started_at,\n  NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result\nFROM m"};
+const insertMonitorIR: any = {"usedParamSet":{"orgId":true,"name":true,"url":true,"method":true,"headers":true,"body":true,"intervalSeconds":true,"timeoutMs":true,"expectedStatus":true,"keyword":true,"invertKeyword":true,"followRedirects":true,"ignoreTlsErrors":true,"enabled":true,"confirmations":true,"recoveryConfirmations":true,"reminderMinutes":true,"publicBadges":true,"kind":true,"kindSpec":true,"conditions":true,"tlsExpiryAlertDays":true,"newPingToken":true,"alertChannelIds":true,"regions":true,"regionRule":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":618,"b":624},{"a":1335,"b":1341}]},{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":627,"b":632}]},{"name":"url","required":true,"transform":{"type":"scalar"},"locs":[{"a":635,"b":639}]},{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":642,"b":649}]},{"name":"headers","required":true,"transform":{"type":"scalar"},"locs":[{"a":652,"b":660}]},{"name":"body","required":false,"transform":{"type":"scalar"},"locs":[{"a":663,"b":667}]},{"name":"intervalSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":670,"b":686}]},{"name":"timeoutMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":689,"b":699}]},{"name":"expectedStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":706,"b":721}]},{"name":"keyword","required":false,"transform":{"type":"scalar"},"locs":[{"a":724,"b":731}]},{"name":"invertKeyword","required":true,"transform":{"type":"scalar"},"locs":[{"a":734,"b":748}]},{"name":"followRedirects","required":true,"transform":{"type":"scalar"},"locs":[{"a":751,"b":767}]},{"name":"ignoreTlsErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":770,"b":786}]},{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":789,"b":797}]},{"name":"confirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":804,"b":818}]},{"name":"recoveryConfirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":821,"b":843}]},{"name":"reminderMinutes","required":true,"transform":{"type":"scalar"},"locs":[{"a":846,"b":862}]},{"name":"publicBadges","required":true,"transform":{"type":"scalar"},"locs":[{"a":865,"b":878}]},{"name":"kind","required":true,"transform":{"type":"scalar"},"locs":[{"a":881,"b":886},{"a":973,"b":978}]},{"name":"kindSpec","required":false,"transform":{"type":"scalar"},"locs":[{"a":893,"b":901}]},{"name":"conditions","required":true,"transform":{"type":"scalar"},"locs":[{"a":904,"b":915}]},{"name":"tlsExpiryAlertDays","required":true,"transform":{"type":"scalar"},"locs":[{"a":926,"b":945}]},{"name":"newPingToken","required":true,"transform":{"type":"scalar"},"locs":[{"a":999,"b":1012}]},{"name":"alertChannelIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1196,"b":1212}]},{"name":"regions","required":true,"transform":{"type":"scalar"},"locs":[{"a":1369,"b":1377}]},{"name":"regionRule","required":true,"transform":{"type":"scalar"},"locs":[{"a":1388,"b":1399}]}],"statement":"-- Inserts the monitor and its monitor_state row in one statement, so neither exists alone.\n-- The foreign key of monitor_state is checked at the end of the statement, when the monitor\n-- row from the sibling CTE is there.\nWITH m AS (\n  INSERT INTO monitors (org_id, name, url, method, headers, body, interval_seconds, timeout_ms,\n    expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled,\n    confirmations, recovery_confirmations, reminder_minutes, public_badges, kind, kind_spec,\n    conditions, tls_expiry_alert_days, ping_token, alert_channel_ids, regions, region_rule)\n  VALUES (:orgId!, :name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,\n    :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!,\n    :confirmations!, :recoveryConfirmations!, :reminderMinutes!, :publicBadges!, :kind!,\n    :kindSpec, :conditions!::text[], :tlsExpiryAlertDays!::integer[],\n    CASE WHEN :kind! = 'heartbeat' THEN :newPingToken! END,\n    -- Only channels of the organization, in the order given: the service checked them, and\n    -- this keeps a channel deleted meanwhile out.\n    ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)\n      WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)\n      ORDER BY u.n),\n    :regions!::text[], :regionRule!)\n  RETURNING *\n), s AS (\n  INSERT INTO monitor_state (monitor_id) SELECT id FROM m\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,\n  m.regions, m.region_rule,\n  m.ping_token, NULL::timestamptz AS heartbeat_due_at, NULL::timestamptz AS heartbeat_started_at,\n  NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result\nFROM m"};
 
 /**
  * Query generated from SQL:
@@ -93,7 +97,7 @@ const insertMonitorIR: any = {"usedParamSet":{"orgId":true,"name":true,"url":tru
  *   INSERT INTO monitors (org_id, name, url, method, headers, body, interval_seconds, timeout_ms,
  *     expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled,
  *     confirmations, recovery_confirmations, reminder_minutes, public_badges, kind, kind_spec,
- *     conditions, tls_expiry_alert_days, ping_token, alert_channel_ids)
+ *     conditions, tls_expiry_alert_days, ping_token, alert_channel_ids, regions, region_rule)
  *   VALUES (:orgId!, :name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,
  *     :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!,
  *     :confirmations!, :recoveryConfirmations!, :reminderMinutes!, :publicBadges!, :kind!,
@@ -103,7 +107,8 @@ const insertMonitorIR: any = {"usedParamSet":{"orgId":true,"name":true,"url":tru
  *     -- this keeps a channel deleted meanwhile out.
  *     ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)
  *       WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)
- *       ORDER BY u.n))
+ *       ORDER BY u.n),
+ *     :regions!::text[], :regionRule!)
  *   RETURNING *
  * ), s AS (
  *   INSERT INTO monitor_state (monitor_id) SELECT id FROM m
@@ -113,6 +118,7 @@ const insertMonitorIR: any = {"usedParamSet":{"orgId":true,"name":true,"url":tru
  *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
  *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
  *   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+ *   m.regions, m.region_rule,
  *   m.ping_token, NULL::timestamptz AS heartbeat_due_at, NULL::timestamptz AS heartbeat_started_at,
  *   NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result
  * FROM m
@@ -144,6 +150,8 @@ export interface UpdateMonitorParams {
   orgId: string;
   publicBadges: boolean;
   recoveryConfirmations: number;
+  regionRule: string;
+  regions: stringArray;
   reminderMinutes: number;
   timeoutMs: number;
   tlsExpiryAlertDays: numberArray;
@@ -179,6 +187,8 @@ export interface UpdateMonitorResult {
   public_badges: boolean;
   public_id: string;
   recovery_confirmations: number;
+  region_rule: string;
+  regions: stringArray;
   reminder_minutes: number;
   seq: string;
   timeout_ms: number;
@@ -193,7 +203,7 @@ export interface UpdateMonitorQuery {
   result: UpdateMonitorResult;
 }
 
-const updateMonitorIR: any = {"usedParamSet":{"name":true,"url":true,"method":true,"headers":true,"body":true,"intervalSeconds":true,"timeoutMs":true,"expectedStatus":true,"keyword":true,"invertKeyword":true,"followRedirects":true,"ignoreTlsErrors":true,"enabled":true,"confirmations":true,"recoveryConfirmations":true,"reminderMinutes":true,"publicBadges":true,"kind":true,"kindSpec":true,"conditions":true,"tlsExpiryAlertDays":true,"newPingToken":true,"alertChannelIds":true,"orgId":true,"id":true},"params":[{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":135,"b":140}]},{"name":"url","required":true,"transform":{"type":"scalar"},"locs":[{"a":149,"b":153}]},{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":165,"b":172}]},{"name":"headers","required":true,"transform":{"type":"scalar"},"locs":[{"a":185,"b":193}]},{"name":"body","required":false,"transform":{"type":"scalar"},"locs":[{"a":207,"b":211}]},{"name":"intervalSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":233,"b":249}]},{"name":"timeoutMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":265,"b":275}]},{"name":"expectedStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":300,"b":315}]},{"name":"keyword","required":false,"transform":{"type":"scalar"},"locs":[{"a":328,"b":335}]},{"name":"invertKeyword","required":true,"transform":{"type":"scalar"},"locs":[{"a":355,"b":369}]},{"name":"followRedirects","required":true,"transform":{"type":"scalar"},"locs":[{"a":395,"b":411}]},{"name":"ignoreTlsErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":434,"b":450}]},{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":467,"b":475}]},{"name":"confirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":494,"b":508}]},{"name":"recoveryConfirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":540,"b":562}]},{"name":"reminderMinutes","required":true,"transform":{"type":"scalar"},"locs":[{"a":584,"b":600}]},{"name":"publicBadges","required":true,"transform":{"type":"scalar"},"locs":[{"a":623,"b":636}]},{"name":"kind","required":true,"transform":{"type":"scalar"},"locs":[{"a":646,"b":651},{"a":890,"b":895}]},{"name":"kindSpec","required":false,"transform":{"type":"scalar"},"locs":[{"a":666,"b":674}]},{"name":"conditions","required":true,"transform":{"type":"scalar"},"locs":[{"a":694,"b":705}]},{"name":"tlsExpiryAlertDays","required":true,"transform":{"type":"scalar"},"locs":[{"a":740,"b":759}]},{"name":"newPingToken","required":true,"transform":{"type":"scalar"},"locs":[{"a":937,"b":950}]},{"name":"alertChannelIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1012,"b":1028}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":1151,"b":1157},{"a":1235,"b":1241}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":1217,"b":1220}]}],"statement":"-- Replaces the whole spec (absent optional fields were resolved to their defaults upstream).\nWITH m AS (\n  UPDATE monitors SET name = :name!, url = :url!, method = :method!, headers = :headers!,\n    body = :body, interval_seconds = :intervalSeconds!, timeout_ms = :timeoutMs!,\n    expected_status = :expectedStatus!, keyword = :keyword, invert_keyword = :invertKeyword!,\n    follow_redirects = :followRedirects!, ignore_tls_errors = :ignoreTlsErrors!,\n    enabled = :enabled!, confirmations = :confirmations!,\n    recovery_confirmations = :recoveryConfirmations!, reminder_minutes = :reminderMinutes!,\n    public_badges = :publicBadges!, kind = :kind!, kind_spec = :kindSpec,\n    conditions = :conditions!::text[], tls_expiry_alert_days = :tlsExpiryAlertDays!::integer[],\n    -- A heartbeat keeps its URL across edits; a monitor that becomes one gets a new one.\n    ping_token = CASE WHEN :kind! = 'heartbeat' THEN COALESCE(ping_token, :newPingToken!) END,\n    alert_channel_ids = ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)\n      WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)\n      ORDER BY u.n),\n    updated_at = now()\n  WHERE id = :id! AND org_id = :orgId!\n  RETURNING *\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,\n  m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,\n  s.last_checked_at, s.last_up, s.last_result\nFROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id\n  LEFT JOIN heartbeat_state h ON h.monitor_id = m.id"};
+const updateMonitorIR: any = {"usedParamSet":{"name":true,"url":true,"method":true,"headers":true,"body":true,"intervalSeconds":true,"timeoutMs":true,"expectedStatus":true,"keyword":true,"invertKeyword":true,"followRedirects":true,"ignoreTlsErrors":true,"enabled":true,"confirmations":true,"recoveryConfirmations":true,"reminderMinutes":true,"publicBadges":true,"kind":true,"kindSpec":true,"conditions":true,"tlsExpiryAlertDays":true,"newPingToken":true,"alertChannelIds":true,"orgId":true,"regions":true,"regionRule":true,"id":true},"params":[{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":135,"b":140}]},{"name":"url","required":true,"transform":{"type":"scalar"},"locs":[{"a":149,"b":153}]},{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":165,"b":172}]},{"name":"headers","required":true,"transform":{"type":"scalar"},"locs":[{"a":185,"b":193}]},{"name":"body","required":false,"transform":{"type":"scalar"},"locs":[{"a":207,"b":211}]},{"name":"intervalSeconds","required":true,"transform":{"type":"scalar"},"locs":[{"a":233,"b":249}]},{"name":"timeoutMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":265,"b":275}]},{"name":"expectedStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":300,"b":315}]},{"name":"keyword","required":false,"transform":{"type":"scalar"},"locs":[{"a":328,"b":335}]},{"name":"invertKeyword","required":true,"transform":{"type":"scalar"},"locs":[{"a":355,"b":369}]},{"name":"followRedirects","required":true,"transform":{"type":"scalar"},"locs":[{"a":395,"b":411}]},{"name":"ignoreTlsErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":434,"b":450}]},{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":467,"b":475}]},{"name":"confirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":494,"b":508}]},{"name":"recoveryConfirmations","required":true,"transform":{"type":"scalar"},"locs":[{"a":540,"b":562}]},{"name":"reminderMinutes","required":true,"transform":{"type":"scalar"},"locs":[{"a":584,"b":600}]},{"name":"publicBadges","required":true,"transform":{"type":"scalar"},"locs":[{"a":623,"b":636}]},{"name":"kind","required":true,"transform":{"type":"scalar"},"locs":[{"a":646,"b":651},{"a":890,"b":895}]},{"name":"kindSpec","required":false,"transform":{"type":"scalar"},"locs":[{"a":666,"b":674}]},{"name":"conditions","required":true,"transform":{"type":"scalar"},"locs":[{"a":694,"b":705}]},{"name":"tlsExpiryAlertDays","required":true,"transform":{"type":"scalar"},"locs":[{"a":740,"b":759}]},{"name":"newPingToken","required":true,"transform":{"type":"scalar"},"locs":[{"a":937,"b":950}]},{"name":"alertChannelIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1012,"b":1028}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":1151,"b":1157},{"a":1296,"b":1302}]},{"name":"regions","required":true,"transform":{"type":"scalar"},"locs":[{"a":1195,"b":1203}]},{"name":"regionRule","required":true,"transform":{"type":"scalar"},"locs":[{"a":1228,"b":1239}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":1278,"b":1281}]}],"statement":"-- Replaces the whole spec (absent optional fields were resolved to their defaults upstream).\nWITH m AS (\n  UPDATE monitors SET name = :name!, url = :url!, method = :method!, headers = :headers!,\n    body = :body, interval_seconds = :intervalSeconds!, timeout_ms = :timeoutMs!,\n    expected_status = :expectedStatus!, keyword = :keyword, invert_keyword = :invertKeyword!,\n    follow_redirects = :followRedirects!, ignore_tls_errors = :ignoreTlsErrors!,\n    enabled = :enabled!, confirmations = :confirmations!,\n    recovery_confirmations = :recoveryConfirmations!, reminder_minutes = :reminderMinutes!,\n    public_badges = :publicBadges!, kind = :kind!, kind_spec = :kindSpec,\n    conditions = :conditions!::text[], tls_expiry_alert_days = :tlsExpiryAlertDays!::integer[],\n    -- A heartbeat keeps its URL across edits; a monitor that becomes one gets a new one.\n    ping_token = CASE WHEN :kind! = 'heartbeat' THEN COALESCE(ping_token, :newPingToken!) END,\n    alert_channel_ids = ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)\n      WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)\n      ORDER BY u.n),\n    regions = :regions!::text[], region_rule = :regionRule!,\n    updated_at = now()\n  WHERE id = :id! AND org_id = :orgId!\n  RETURNING *\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,\n  m.regions, m.region_rule,\n  m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,\n  s.last_checked_at, s.last_up, s.last_result\nFROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id\n  LEFT JOIN heartbeat_state h ON h.monitor_id = m.id"};
 
 /**
  * Query generated from SQL:
@@ -213,6 +223,7 @@ const updateMonitorIR: any = {"usedParamSet":{"name":true,"url":true,"method":tr
  *     alert_channel_ids = ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)
  *       WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)
  *       ORDER BY u.n),
+ *     regions = :regions!::text[], region_rule = :regionRule!,
  *     updated_at = now()
  *   WHERE id = :id! AND org_id = :orgId!
  *   RETURNING *
@@ -222,6 +233,7 @@ const updateMonitorIR: any = {"usedParamSet":{"name":true,"url":true,"method":tr
  *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
  *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
  *   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+ *   m.regions, m.region_rule,
  *   m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,
  *   s.last_checked_at, s.last_up, s.last_result
  * FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id
@@ -267,6 +279,8 @@ export interface SetMonitorEnabledResult {
   public_badges: boolean;
   public_id: string;
   recovery_confirmations: number;
+  region_rule: string;
+  regions: stringArray;
   reminder_minutes: number;
   seq: string;
   timeout_ms: number;
@@ -281,7 +295,7 @@ export interface SetMonitorEnabledQuery {
   result: SetMonitorEnabledResult;
 }
 
-const setMonitorEnabledIR: any = {"usedParamSet":{"enabled":true,"id":true,"orgId":true},"params":[{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":44,"b":52}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":87,"b":90}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":105,"b":111}]}],"statement":"WITH m AS (\n  UPDATE monitors SET enabled = :enabled!, updated_at = now()\n  WHERE id = :id! AND org_id = :orgId!\n  RETURNING *\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,\n  m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,\n  s.last_checked_at, s.last_up, s.last_result\nFROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id\n  LEFT JOIN heartbeat_state h ON h.monitor_id = m.id"};
+const setMonitorEnabledIR: any = {"usedParamSet":{"enabled":true,"id":true,"orgId":true},"params":[{"name":"enabled","required":true,"transform":{"type":"scalar"},"locs":[{"a":44,"b":52}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":87,"b":90}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":105,"b":111}]}],"statement":"WITH m AS (\n  UPDATE monitors SET enabled = :enabled!, updated_at = now()\n  WHERE id = :id! AND org_id = :orgId!\n  RETURNING *\n)\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,\n  m.regions, m.region_rule,\n  m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,\n  s.last_checked_at, s.last_up, s.last_result\nFROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id\n  LEFT JOIN heartbeat_state h ON h.monitor_id = m.id"};
 
 /**
  * Query generated from SQL:
@@ -296,6 +310,7 @@ const setMonitorEnabledIR: any = {"usedParamSet":{"enabled":true,"id":true,"orgI
  *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
  *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
  *   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+ *   m.regions, m.region_rule,
  *   m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,
  *   s.last_checked_at, s.last_up, s.last_result
  * FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id
@@ -378,6 +393,8 @@ export interface GetMonitorResult {
   public_badges: boolean;
   public_id: string;
   recovery_confirmations: number;
+  region_rule: string;
+  regions: stringArray;
   reminder_minutes: number;
   seq: string;
   timeout_ms: number;
@@ -392,7 +409,7 @@ export interface GetMonitorQuery {
   result: GetMonitorResult;
 }
 
-const getMonitorIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":854,"b":857}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":874,"b":880}]}],"statement":"-- Every read and write by id is scoped to the caller's organization: another organization's\n-- monitor is exactly as absent as one that does not exist.\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,\n  m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,\n  s.last_checked_at, s.last_up, s.last_result\nFROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id\n  LEFT JOIN heartbeat_state h ON h.monitor_id = m.id\nWHERE m.id = :id! AND m.org_id = :orgId!"};
+const getMonitorIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":882,"b":885}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":902,"b":908}]}],"statement":"-- Every read and write by id is scoped to the caller's organization: another organization's\n-- monitor is exactly as absent as one that does not exist.\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,\n  m.regions, m.region_rule,\n  m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,\n  s.last_checked_at, s.last_up, s.last_result\nFROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id\n  LEFT JOIN heartbeat_state h ON h.monitor_id = m.id\nWHERE m.id = :id! AND m.org_id = :orgId!"};
 
 /**
  * Query generated from SQL:
@@ -404,6 +421,7 @@ const getMonitorIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"n
  *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
  *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
  *   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+ *   m.regions, m.region_rule,
  *   m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,
  *   s.last_checked_at, s.last_up, s.last_result
  * FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
@@ -451,6 +469,8 @@ export interface ListMonitorsPageResult {
   public_badges: boolean;
   public_id: string;
   recovery_confirmations: number;
+  region_rule: string;
+  regions: stringArray;
   reminder_minutes: number;
   seq: string;
   timeout_ms: number;
@@ -465,7 +485,7 @@ export interface ListMonitorsPageQuery {
   result: ListMonitorsPageResult;
 }
 
-const listMonitorsPageIR: any = {"usedParamSet":{"orgId":true,"afterSeq":true,"kind":true,"limit":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":944,"b":950}]},{"name":"afterSeq","required":true,"transform":{"type":"scalar"},"locs":[{"a":964,"b":973}]},{"name":"kind","required":true,"transform":{"type":"scalar"},"locs":[{"a":980,"b":985},{"a":1004,"b":1009}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":1033,"b":1039}]}],"statement":"-- One organization's monitors (index monitors_org_seq). Keyset pagination on seq: stable under inserts and deletes, and each page costs the same\n-- however deep it is. The latest result comes from monitor_state, never from check_results.\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,\n  m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,\n  s.last_checked_at, s.last_up, s.last_result\nFROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id\n  LEFT JOIN heartbeat_state h ON h.monitor_id = m.id\nWHERE m.org_id = :orgId! AND m.seq > :afterSeq! AND (:kind! = '' OR m.kind = :kind!)\nORDER BY m.seq\nLIMIT :limit!"};
+const listMonitorsPageIR: any = {"usedParamSet":{"orgId":true,"afterSeq":true,"kind":true,"limit":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":972,"b":978}]},{"name":"afterSeq","required":true,"transform":{"type":"scalar"},"locs":[{"a":992,"b":1001}]},{"name":"kind","required":true,"transform":{"type":"scalar"},"locs":[{"a":1008,"b":1013},{"a":1032,"b":1037}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":1061,"b":1067}]}],"statement":"-- One organization's monitors (index monitors_org_seq). Keyset pagination on seq: stable under inserts and deletes, and each page costs the same\n-- however deep it is. The latest result comes from monitor_state, never from check_results.\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,\n  m.regions, m.region_rule,\n  m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,\n  s.last_checked_at, s.last_up, s.last_result\nFROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id\n  LEFT JOIN heartbeat_state h ON h.monitor_id = m.id\nWHERE m.org_id = :orgId! AND m.seq > :afterSeq! AND (:kind! = '' OR m.kind = :kind!)\nORDER BY m.seq\nLIMIT :limit!"};
 
 /**
  * Query generated from SQL:
@@ -477,6 +497,7 @@ const listMonitorsPageIR: any = {"usedParamSet":{"orgId":true,"afterSeq":true,"k
  *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
  *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
  *   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+ *   m.regions, m.region_rule,
  *   m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,
  *   s.last_checked_at, s.last_up, s.last_result
  * FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
@@ -487,6 +508,39 @@ const listMonitorsPageIR: any = {"usedParamSet":{"orgId":true,"afterSeq":true,"k
  * ```
  */
 export const listMonitorsPage = new PreparedQuery<ListMonitorsPageParams,ListMonitorsPageResult>(listMonitorsPageIR);
+
+
+/** 'ListRegionStates' parameters type */
+export interface ListRegionStatesParams {
+  monitorId: string;
+  regions: stringArray;
+}
+
+/** 'ListRegionStates' return type */
+export interface ListRegionStatesResult {
+  last_checked_at: Date;
+  last_result: Json;
+  region: string;
+}
+
+/** 'ListRegionStates' query type */
+export interface ListRegionStatesQuery {
+  params: ListRegionStatesParams;
+  result: ListRegionStatesResult;
+}
+
+const listRegionStatesIR: any = {"usedParamSet":{"monitorId":true,"regions":true},"params":[{"name":"monitorId","required":true,"transform":{"type":"scalar"},"locs":[{"a":180,"b":190}]},{"name":"regions","required":true,"transform":{"type":"scalar"},"locs":[{"a":209,"b":217}]}],"statement":"-- Each region's latest result of a monitor (GetMonitor's region_results), by primary key.\nSELECT region, last_checked_at, last_result\nFROM monitor_region_state\nWHERE monitor_id = :monitorId! AND region = ANY(:regions!::text[])"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * -- Each region's latest result of a monitor (GetMonitor's region_results), by primary key.
+ * SELECT region, last_checked_at, last_result
+ * FROM monitor_region_state
+ * WHERE monitor_id = :monitorId! AND region = ANY(:regions!::text[])
+ * ```
+ */
+export const listRegionStates = new PreparedQuery<ListRegionStatesParams,ListRegionStatesResult>(listRegionStatesIR);
 
 
 /** 'ListEnabledSchedulesPage' parameters type */

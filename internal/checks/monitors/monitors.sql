@@ -6,7 +6,7 @@ WITH m AS (
   INSERT INTO monitors (org_id, name, url, method, headers, body, interval_seconds, timeout_ms,
     expected_status, keyword, invert_keyword, follow_redirects, ignore_tls_errors, enabled,
     confirmations, recovery_confirmations, reminder_minutes, public_badges, kind, kind_spec,
-    conditions, tls_expiry_alert_days, ping_token, alert_channel_ids)
+    conditions, tls_expiry_alert_days, ping_token, alert_channel_ids, regions, region_rule)
   VALUES (:orgId!, :name!, :url!, :method!, :headers!, :body, :intervalSeconds!, :timeoutMs!,
     :expectedStatus!, :keyword, :invertKeyword!, :followRedirects!, :ignoreTlsErrors!, :enabled!,
     :confirmations!, :recoveryConfirmations!, :reminderMinutes!, :publicBadges!, :kind!,
@@ -16,7 +16,8 @@ WITH m AS (
     -- this keeps a channel deleted meanwhile out.
     ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)
       WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)
-      ORDER BY u.n))
+      ORDER BY u.n),
+    :regions!::text[], :regionRule!)
   RETURNING *
 ), s AS (
   INSERT INTO monitor_state (monitor_id) SELECT id FROM m
@@ -26,6 +27,7 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+  m.regions, m.region_rule,
   m.ping_token, NULL::timestamptz AS heartbeat_due_at, NULL::timestamptz AS heartbeat_started_at,
   NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result
 FROM m;
@@ -46,6 +48,7 @@ WITH m AS (
     alert_channel_ids = ARRAY(SELECT u.id FROM unnest(:alertChannelIds!::uuid[]) WITH ORDINALITY AS u(id, n)
       WHERE EXISTS (SELECT 1 FROM alert_channels c WHERE c.id = u.id AND c.org_id = :orgId!)
       ORDER BY u.n),
+    regions = :regions!::text[], region_rule = :regionRule!,
     updated_at = now()
   WHERE id = :id! AND org_id = :orgId!
   RETURNING *
@@ -55,6 +58,7 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+  m.regions, m.region_rule,
   m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,
   s.last_checked_at, s.last_up, s.last_result
 FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id
@@ -71,6 +75,7 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+  m.regions, m.region_rule,
   m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,
   s.last_checked_at, s.last_up, s.last_result
 FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id
@@ -97,6 +102,7 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+  m.regions, m.region_rule,
   m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,
   s.last_checked_at, s.last_up, s.last_result
 FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
@@ -111,6 +117,7 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+  m.regions, m.region_rule,
   m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,
   s.last_checked_at, s.last_up, s.last_result
 FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
@@ -118,6 +125,12 @@ FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
 WHERE m.org_id = :orgId! AND m.seq > :afterSeq! AND (:kind! = '' OR m.kind = :kind!)
 ORDER BY m.seq
 LIMIT :limit!;
+
+/* @name ListRegionStates */
+-- Each region's latest result of a monitor (GetMonitor's region_results), by primary key.
+SELECT region, last_checked_at, last_result
+FROM monitor_region_state
+WHERE monitor_id = :monitorId! AND region = ANY(:regions!::text[]);
 
 /* @name ListEnabledSchedulesPage */
 -- What the scheduler needs of each enabled monitor, a page at a time by seq. Heartbeat monitors

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { MonitorKind, MonitorStatus } from "../../../gen/pulsar/v1/monitor_pb.js";
+import { MonitorKind, MonitorStatus, RegionRule } from "../../../gen/pulsar/v1/monitor_pb.js";
 import { createTestOrg } from "../../../test/support/accounts.js";
 import { MINUTE, resultFixture, specFixture } from "../../../test/support/fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
@@ -51,12 +51,19 @@ describe("monitors", () => {
       invertKeyword: true,
       followRedirects: false,
       ignoreTlsErrors: true,
+      regions: ["eu-west", "us-east"],
+      regionRule: "all",
     });
     const created = await insertMonitor(db.pool, org, spec);
     const read = await getMonitor(db.pool, org, created.id);
 
     expect(read).toEqual(created);
-    expect(read).toMatchObject({ ...spec, kind: MonitorKind.HTTP, status: MonitorStatus.PENDING });
+    expect(read).toMatchObject({
+      ...spec,
+      kind: MonitorKind.HTTP,
+      status: MonitorStatus.PENDING,
+      regionRule: RegionRule.ALL,
+    });
     expect(read?.lastResult).toBeUndefined();
     expect(read?.createdAt).toBeDefined();
     const owner = await db.pool.query<{ org_id: string }>(

@@ -8,6 +8,7 @@ import type { Queryable } from "../../db/pool.js";
 import type { MonitorSchedule } from "../queue/check-queue.js";
 import { headersFromJson, type StatusRangeJson, statusRangesFromJson } from "./monitor-json.js";
 import { kindSpecJson, kindSpecsFromJson, type MonitorKindName } from "./monitor-kind.js";
+import type { RegionRuleName, RegionStateRow } from "./monitor-regions.js";
 import { monitorFromRow } from "./monitor-row.js";
 import { checkTargetOf } from "./monitor-schedule.js";
 import * as q from "./monitors.queries.js";
@@ -53,6 +54,10 @@ export interface ResolvedMonitorSpec {
   conditions: string[];
   /** Days left on a certificate at which to alert, largest first; empty for none. */
   tlsExpiryAlertDays: number[];
+  /** The regions that check it, distinct, as given; empty for the default region. */
+  regions: string[];
+  /** How the regions' latest results decide its state. */
+  regionRule: RegionRuleName;
 }
 
 /** MonitorsPage is one page of listMonitorsPage. */
@@ -159,6 +164,15 @@ export async function listMonitorsPage(
   );
   const seqs = rows.map((row) => row.seq);
   return { monitors: rows.map(monitorFromRow), seqs, lastSeq: seqs.at(-1) };
+}
+
+/** listRegionStates reads the latest result of each of the regions that checked a monitor. */
+export async function listRegionStates(
+  db: Queryable,
+  monitorId: string,
+  regions: readonly string[],
+): Promise<RegionStateRow[]> {
+  return q.listRegionStates.run({ monitorId, regions: [...regions] }, connection(db));
 }
 
 /** listEnabledSchedulesPage reads one keyset page of the enabled monitors' schedules. */

@@ -1,0 +1,109 @@
+import { create, fromJson } from "@bufbuild/protobuf";
+import { CheckResultSchema } from "../../../gen/pulsar/v1/check_pb.js";
+import {
+  type MonitorSpec,
+  type RegionResult,
+  RegionResultSchema,
+  RegionRule,
+} from "../../../gen/pulsar/v1/monitor_pb.js";
+import { InvalidArgumentError } from "../../core/errors.js";
+import type { MonitorKindName } from "./monitor-kind.js";
+import type { ListRegionStatesResult } from "./monitors.queries.js";
+
+/** MAX_REGIONS bounds MonitorSpec.regions: each region is another check every interval. */
+export const MAX_REGIONS = 10;
+/** REGION_NAME is the form of a region's name, the same as the REGION setting's. */
+export const REGION_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** RegionRuleName is how monitors.region_rule stores a RegionRule. */
+export type RegionRuleName = "any" | "majority" | "all";
+
+const RULE_NAMES: ReadonlyMap<RegionRule, RegionRuleName> = new Map([
+  // Unset is the documented default.
+  [RegionRule.UNSPECIFIED, "majority"],
+  [RegionRule.ANY, "any"],
+  [RegionRule.MAJORITY, "majority"],
+  [RegionRule.ALL, "all"],
+]);
+
+/** regionRuleOfName reads monitors.region_rule; the column's CHECK allows nothing else. */
+export function regionRuleOfName(name: string): RegionRule {
+  if (name === "any") return RegionRule.ANY;
+  if (name === "all") return RegionRule.ALL;
+  return RegionRule.MAJORITY;
+}
+
+/**
+ * resolveRegions validates MonitorSpec.regions and region_rule: at most MAX_REGIONS distinct
+ * names of REGION's form, none for a heartbeat (its pings come to the API, nobody checks it),
+ * and a known rule. A duplicate is refused rather than dropped: a client that lists a region
+ * twice may believe it counts twice in the vote.
+ */
+export function resolveRegions(
+  spec: Pick<MonitorSpec, "regions" | "regionRule">,
+  field: string,
+  kind: MonitorKindName,
+): { regions: string[]; regionRule: RegionRuleName } {
+  const at = `${field}.regions`;
+  if (kind === "heartbeat" && spec.regions.length > 0)
+    throw new InvalidArgumentError(
+      at,
+      "must be empty for heartbeat monitors (pings come to the API)",
+    );
+  if (spec.regions.length > MAX_REGIONS)
+    throw new InvalidArgumentError(at, `must have at most ${MAX_REGIONS} regions`);
+  const seen = new Set<string>();
+  spec.regions.forEach((region, i) => {
+    if (!REGION_NAME.test(region))
+      throw new InvalidArgumentError(
+        `${at}[${i}]`,
+        "must be 1–63 of a–z, 0–9 and '-', starting with a letter or digit",
+      );
+    if (seen.has(region))
+      throw new InvalidArgumentError(`${at}[${i}]`, `repeats region "${region}"`);
+    seen.add(region);
+  });
+  const regionRule = RULE_NAMES.get(spec.regionRule);
+  if (regionRule === undefined)
+    throw new InvalidArgumentError(
+      `${field}.regionRule`,
+      "must be REGION_RULE_ANY, REGION_RULE_MAJORITY or REGION_RULE_ALL",
+    );
+  return { regions: [...spec.regions], regionRule };
+}
+
+/** withDefaultRegion resolves a monitor's stored regions: none stored is the default region. */
+export function withDefaultRegion<T extends { regions: string[] }>(
+  monitor: T,
+  defaultRegion: string,
+): T {
+  if (monitor.regions.length === 0) monitor.regions = [defaultRegion];
+  return monitor;
+}
+
+/** RegionStateRow is a monitor_region_state row as ListRegionStates reads it. */
+export type RegionStateRow = ListRegionStatesResult;
+
+/**
+ * regionResultsOf builds Monitor.region_results: one per region, in the monitor's order. A
+ * region is silent, as it is when votes are counted, when its latest result is older than two
+ * intervals before now, or when it has none.
+ */
+export function regionResultsOf(
+  regions: readonly string[],
+  rows: readonly RegionStateRow[],
+  intervalSeconds: number,
+  now: Date,
+): RegionResult[] {
+  const byRegion = new Map(rows.map((row) => [row.region, row]));
+  const freshSince = now.getTime() - 2 * intervalSeconds * 1000;
+  return regions.map((region) => {
+    const row = byRegion.get(region);
+    return create(RegionResultSchema, {
+      region,
+      // Unknown fields tolerated, as for monitor_state.last_result (monitor-row.ts).
+      result: row && fromJson(CheckResultSchema, row.last_result, { ignoreUnknownFields: true }),
+      silent: !row || row.last_checked_at.getTime() < freshSince,
+    });
+  });
+}
