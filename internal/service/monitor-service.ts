@@ -14,6 +14,7 @@ import { getCaller } from "../auth/caller.js";
 import { heartbeatDueAt } from "../checks/heartbeat/deadline.js";
 import { armHeartbeat, disarmHeartbeat } from "../checks/heartbeat/heartbeat-state.js";
 import { nameOfKind } from "../checks/monitors/monitor-kind.js";
+import { regionResultsOf, withDefaultRegion } from "../checks/monitors/monitor-regions.js";
 import { scheduleOf } from "../checks/monitors/monitor-schedule.js";
 import { resolveMonitorSpec } from "../checks/monitors/monitor-spec.js";
 import {
@@ -45,6 +46,8 @@ export interface MonitorServiceDeps {
   quotas?: Pick<OrgQuotas, "monitors">;
   /** PUBLIC_URL: heartbeat ping URLs are given in full under it; absent, as paths. */
   publicUrl?: string;
+  /** DEFAULT_REGION: the region shown for monitors that list none; "local" when absent. */
+  defaultRegion?: string;
   now?: () => Date;
 }
 
@@ -78,6 +81,7 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
   const { pool, log } = deps;
   const now = deps.now ?? (() => new Date());
   const maxMonitors = deps.quotas?.monitors ?? DEFAULT_ORG_QUOTAS.monitors;
+  const defaultRegion = deps.defaultRegion ?? "local";
 
   const syncSchedule = async (monitor: Monitor, orgId: string) => {
     try {
@@ -94,14 +98,16 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
     }
   };
   const pingBase = deps.publicUrl?.replace(/\/+$/, "") ?? "";
-  // A heartbeat's URL in full for the organization, when the installation knows its address.
-  const withPingUrl = (monitor: Monitor): Monitor => {
+  // What the installation adds to a stored monitor: a heartbeat's URL in full, when it knows
+  // its address, and the default region of one that lists none. After syncSchedule, which
+  // schedules the regions as stored, as reconciliation does.
+  const shown = (monitor: Monitor): Monitor => {
     if (monitor.pingUrl !== "") monitor.pingUrl = `${pingBase}${monitor.pingUrl}`;
-    return monitor;
+    return withDefaultRegion(monitor, defaultRegion);
   };
   const found = (monitor: Monitor | undefined, id: string): Monitor => {
     if (!monitor) throw new NotFoundError(`monitor ${id} not found`);
-    return withPingUrl(monitor);
+    return monitor;
   };
   // A running monitor in a maintenance window shows MAINTENANCE, decided when read (one query
   // over the organization's maintenances), so the status follows the window to the second.
@@ -173,7 +179,7 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
         },
       );
       await syncSchedule(monitor, orgId);
-      return { monitor: withPingUrl(monitor) };
+      return { monitor: shown(monitor) };
     },
     async updateMonitor(req, ctx) {
       const id = requireUuid("id", req.id);
@@ -193,7 +199,7 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
         id,
       );
       await syncSchedule(monitor, orgId);
-      return { monitor };
+      return { monitor: shown(monitor) };
     },
     async deleteMonitor(req, ctx) {
       const id = requireUuid("id", req.id);
@@ -212,8 +218,17 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
     async getMonitor(req, ctx) {
       const id = requireUuid("id", req.id);
       const orgId = getCaller(ctx).orgId;
-      const monitor = found(await monitors.getMonitor(pool, orgId, id), id);
-      await showMaintenance(orgId, [monitor]);
+      const monitor = shown(found(await monitors.getMonitor(pool, orgId, id), id));
+      const [states] = await Promise.all([
+        monitors.listRegionStates(pool, id, monitor.regions),
+        showMaintenance(orgId, [monitor]),
+      ]);
+      monitor.regionResults = regionResultsOf(
+        monitor.regions,
+        states,
+        monitor.intervalSeconds,
+        now(),
+      );
       return { monitor };
     },
     async listMonitors(req, ctx) {
@@ -233,7 +248,7 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
       );
       const last = page.seqs[rows.length - 1];
       return {
-        monitors: rows.map(withPingUrl),
+        monitors: rows.map(shown),
         nextPageToken: more && last ? encodePageToken(last) : "",
       };
     },
@@ -247,7 +262,7 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
         id,
       );
       await syncSchedule(monitor, orgId);
-      return { monitor };
+      return { monitor: shown(monitor) };
     },
     async resumeMonitor(req, ctx) {
       const id = requireUuid("id", req.id);
@@ -258,7 +273,7 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
         id,
       );
       await syncSchedule(monitor, orgId);
-      return { monitor };
+      return { monitor: shown(monitor) };
     },
     async listCheckResults(req, ctx) {
       const monitorId = requireUuid("monitorId", req.monitorId);
