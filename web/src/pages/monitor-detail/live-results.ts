@@ -22,10 +22,12 @@ export function mergeResults(
 
 /**
  * withLatestResult is the monitor as a newer check result makes it: up or down, with that
- * result as its last. A paused monitor stays paused, and an older result changes nothing.
+ * result as its last. A paused monitor stays paused, and an older result changes nothing. Nor
+ * does any result of a monitor checked from several regions: one region's result is not the
+ * regions' verdict, so such a monitor is read again instead (useHeartbeatReread).
  */
 export function withLatestResult(monitor: Monitor, latest: CheckResult | undefined): Monitor {
-  if (!latest || !monitor.enabled) return monitor;
+  if (!latest || !monitor.enabled || monitor.regions.length > 1) return monitor;
   if (timestampMs(latest.checkedAt) <= timestampMs(monitor.lastResult?.checkedAt)) return monitor;
   return {
     ...monitor,

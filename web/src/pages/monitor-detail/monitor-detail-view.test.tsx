@@ -23,6 +23,8 @@ import {
   MonitorSchema,
   MonitorService,
   MonitorStatus,
+  RegionResultSchema,
+  RegionRule,
 } from "../../../../gen/pulsar/v1/monitor_pb";
 import { StreamEventSchema } from "../../../../gen/pulsar/v1/stream_pb";
 import { LiveStream } from "../../api/stream";
@@ -271,6 +273,44 @@ describe("MonitorDetail", () => {
     await within(latest).findByText("in 1 h 5 min (every 1 h + 5 min grace)");
     expect(api.calls.reads).toBe(2);
     stream.close();
+  });
+
+  it("shows each region of a monitor checked from several, a region's live failure in its row and not as the monitor's status", async () => {
+    const api = fakeApi();
+    const inRegion = (region: string, result: CheckResult) => ({ ...result, region });
+    api.change({
+      regions: ["a", "b", "c"],
+      regionRule: RegionRule.MAJORITY,
+      regionResults: ["a", "b", "c"].map((region) =>
+        create(RegionResultSchema, { region, result: inRegion(region, checkResult(20)) }),
+      ),
+    });
+    const { stream, socket, push } = fakeStream();
+    renderPage(api, stream);
+    const section = await screen.findByRole("region", { name: "Regions" });
+    expect(within(section).getByText(/^DOWN when most regions fail/)).toBeTruthy();
+    const rows = () => within(section).getAllByRole("listitem");
+    ["a", "b", "c"].forEach((region, i) => {
+      expect(within(rows()[i] as HTMLElement).getByText(region)).toBeTruthy();
+    });
+    const status = screen.getByRole("status", { name: "Monitor status" });
+    act(() => socket.onopen?.());
+
+    const failed = inRegion("a", checkResult(0, { up: false, statusCode: 503, error: "HTTP 503" }));
+    act(() => push(create(CheckResultSchema, failed)));
+    expect(rows()[0]?.textContent).toContain("HTTP 503");
+    expect(status.textContent).toBe("Up");
+    // The server's verdict is read again rather than guessed from one region's result.
+    await waitFor(() => expect(api.calls.reads).toBe(2));
+    stream.close();
+  });
+
+  it("shows no Regions section for a monitor checked from one region", async () => {
+    const api = fakeApi();
+    api.change({ regions: ["local"], regionRule: RegionRule.MAJORITY });
+    renderPage(api);
+    await screen.findByRole("heading", { name: "Latest check" });
+    expect(screen.queryByRole("region", { name: "Regions" })).toBeNull();
   });
 
   it("pauses, then offers Resume", async () => {

@@ -19,6 +19,8 @@ import { PhasesChart } from "./phases-chart";
 import { PingSection } from "./ping-section";
 import { RecentChecks } from "./recent-checks";
 import { RecentPings } from "./recent-pings";
+import { RegionResults } from "./region-results";
+import { regionRowsOf } from "./region-rows";
 import { Section } from "./section";
 import { StatsPanel } from "./stats-panel";
 import { useMonitorAlerts } from "./use-monitor-alerts";
@@ -111,6 +113,11 @@ export function MonitorDetail({ id, client, alerts, onUnauthenticated }: Monitor
               </p>
             )}
           </Section>
+          {m.regions.length > 1 && (
+            <Section title="Regions">
+              <RegionResults regions={regionRowsOf(m, results.data ?? [])} rule={m.regionRule} />
+            </Section>
+          )}
           {m.conditions.length > 0 && <ConditionsList conditions={m.conditions} />}
           <Section title={kind === "dns" ? "Query time over time" : "Phases over time"}>
             <PhasesChart timings={timings} range={range} onRangeChange={setRange} kind={kind} />

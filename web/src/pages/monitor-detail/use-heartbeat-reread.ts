@@ -24,8 +24,10 @@ const POLL_MS = 60_000;
  * The stream carries new results, not the monitor, yet each ping or missed deadline moves
  * Monitor.heartbeatDueAt on: so a result newer than the monitor's own last one (newestResultMs
  * past monitor.lastResult) re-reads it with GetMonitor, at once and then at most every
- * minGapMs (the last result is always followed by a read). It also reads every pollMs. Other
- * kinds and paused monitors are left alone: live results say all of their changes.
+ * minGapMs (the last result is always followed by a read). It also reads every pollMs. A
+ * monitor checked from several regions is read the same way: a result is one region's, while
+ * its status and each region's latest come from the server's verdict. Other monitors and
+ * paused ones are left alone: live results say all of their changes.
  */
 export function useHeartbeatReread(
   monitor: Monitor | undefined,
@@ -33,7 +35,9 @@ export function useHeartbeatReread(
   deps: HeartbeatRereadDeps,
 ): void {
   const id = monitor?.id;
-  const watched = monitor?.kind === MonitorKind.HEARTBEAT && monitor.enabled;
+  const watched =
+    (monitor?.kind === MonitorKind.HEARTBEAT || (monitor?.regions.length ?? 0) > 1) &&
+    monitor?.enabled;
   const knownMs = timestampMs(monitor?.lastResult?.checkedAt);
   const depsRef = useRef(deps);
   depsRef.current = deps;
