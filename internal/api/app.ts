@@ -130,6 +130,9 @@ export interface ApiDeps {
   quotas?: OrgQuotas;
   /** PULSAR_ORG_WRITES_PER_MINUTE: write RPCs per organization per minute; 600 when absent. */
   writesPerMinute?: number;
+  /** DEFAULT_REGION: the region of monitors that list none, as MonitorService shows them;
+   *  "local" when absent. */
+  defaultRegion?: string;
   /**
    * The heartbeat ping endpoint (/ping/<token>…, internal/checks/heartbeat), served ahead of
    * every other route: no credentials and no Connect (it reads at most 10 KB of a body). The
