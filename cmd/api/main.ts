@@ -13,9 +13,8 @@ import { createStreamGateway } from "../../internal/api/ws/gateway.js";
 import { clientInfoOf } from "../../internal/auth/client-info.js";
 import { ipKey } from "../../internal/auth/ip-key.js";
 import { createPingHandler } from "../../internal/checks/heartbeat/ping-handler.js";
-import { createCheckQueue } from "../../internal/checks/queue/check-queue.js";
-import { createCheckSchedule } from "../../internal/checks/queue/check-schedule.js";
-import { createMonitorScheduler } from "../../internal/checks/queue/schedules.js";
+import { createCheckRegions } from "../../internal/checks/queue/check-regions.js";
+import { createRegionalScheduler } from "../../internal/checks/queue/schedules.js";
 import { dnsServers, loadConfig, requireDatabaseUrl } from "../../internal/config/config.js";
 import { configOrExit } from "../../internal/config/or-exit.js";
 import { createLogger } from "../../internal/core/logger.js";
@@ -54,7 +53,12 @@ const pool = createPool({
 await applySchema(pool, config.RETENTION_DAYS);
 const redis = createRedis(config.REDIS_URL, "command", "api");
 const queueConnection = createRedis(config.REDIS_URL, "bullmq", "api-queue");
-const queue = createCheckQueue(queueConnection, config.QUEUE_PREFIX);
+// Each region's check schedule and queue, opened as monitors are scheduled into them.
+const checkRegions = createCheckRegions({
+  redis,
+  queueConnection,
+  prefix: config.QUEUE_PREFIX,
+});
 // Served on PORT at /metrics, beside /healthz (behind METRICS_TOKEN when set).
 const metrics = createApiMetrics(createMetricsRegistry());
 // The System page: this process publishes its series through Redis like every worker, and reads
@@ -113,9 +117,9 @@ const api = createApi({
   pool,
   redis,
   prefix: config.QUEUE_PREFIX,
-  scheduler: createMonitorScheduler({
-    schedule: createCheckSchedule(redis, config.QUEUE_PREFIX),
-    queue,
+  scheduler: createRegionalScheduler({
+    regions: checkRegions,
+    defaultRegion: config.DEFAULT_REGION,
   }),
   log,
   sampleIntervalMs: config.SAMPLE_INTERVAL_MS,
@@ -185,7 +189,7 @@ onShutdown(async () => {
   await pingMaintenance.stop();
   await sampleStore.close();
   await alertQueue.close();
-  await queue.close();
+  await checkRegions.close();
   queueConnection.disconnect();
   streamSubscriber.disconnect();
   redis.disconnect();

@@ -64,7 +64,8 @@ const bullConnection = createRedis(config.REDIS_URL, "bullmq", "worker");
 const redis = createRedis(config.REDIS_URL, "command", "worker-locks");
 const streamRedis = createRedis(config.REDIS_URL, "command", "worker-stream");
 const publisher = createStreamPublisher(streamRedis, config.QUEUE_PREFIX);
-const queue = createCheckQueue(bullConnection, config.QUEUE_PREFIX);
+// This worker serves its REGION only: its queue and schedule.
+const queue = createCheckQueue(bullConnection, config.QUEUE_PREFIX, config.REGION);
 const alertQueue = createAlertQueue(bullConnection, config.QUEUE_PREFIX);
 const metrics = createWorkerMetrics(createMetricsRegistry());
 registerQueueDepth(metrics.registry, { queues: { checks: queue, alerts: alertQueue }, log });
@@ -121,10 +122,12 @@ const worker = startCheckWorker({
     blockPrivateTargets: config.PULSAR_BLOCK_PRIVATE_TARGETS,
     dnsServers: dnsServers(config),
     ownServices,
+    identity: { region: config.REGION, version: packageJson.version },
   }),
   concurrency: config.CHECK_CONCURRENCY,
   orgMaxInFlight: config.CHECK_ORG_MAX_INFLIGHT,
   region: config.REGION,
+  defaultRegion: config.DEFAULT_REGION,
   reconcileEveryMs: config.RECONCILE_INTERVAL_MS,
   jobLockMs: config.JOB_LOCK_MS,
   publisher,
@@ -179,6 +182,7 @@ log.info("worker started", {
   concurrency: config.CHECK_CONCURRENCY,
   orgMaxInFlight: config.CHECK_ORG_MAX_INFLIGHT,
   region: config.REGION,
+  defaultRegion: config.DEFAULT_REGION,
 });
 
 // The worker's only HTTP port: Prometheus scrapes /metrics, orchestrators probe /healthz and

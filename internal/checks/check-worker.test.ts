@@ -23,8 +23,9 @@ import { silentLogger } from "../core/logger.js";
 import { createRedis } from "../redis/redis.js";
 import { type CheckWorker, startCheckWorker } from "./check-worker.js";
 import { type CheckQueue, createCheckQueue } from "./queue/check-queue.js";
+import { type CheckRegions, createCheckRegions } from "./queue/check-regions.js";
 import { type CheckSchedule, createCheckSchedule } from "./queue/check-schedule.js";
-import { createMonitorScheduler } from "./queue/schedules.js";
+import { createRegionalScheduler } from "./queue/schedules.js";
 import { createCheckRunner } from "./run-target.js";
 
 // A Redis database of its own, so that this file can FLUSHDB without touching other tests.
@@ -34,12 +35,18 @@ const redisUrl = (() => {
   return url.toString();
 })();
 
+/** The region the worker serves: the installation's default one, not "local". */
+const REGION = "test-region";
+
 let db: TestDatabase;
 let target: Server;
+/** The User-Agent of each request the target received. */
+const userAgents: (string | undefined)[] = [];
 let targetUrl: string;
 let bullConnection: Redis;
 let redis: Redis;
 let queue: CheckQueue;
+let regions: CheckRegions;
 let worker: CheckWorker;
 let alertQueue: AlertQueue;
 /** What the worker handed to the live stream. */
@@ -57,14 +64,18 @@ let otherClient: Client;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  target = createServer((_req, res) => res.end("pulsar ok"));
+  target = createServer((req, res) => {
+    userAgents.push(req.headers["user-agent"]);
+    res.end("pulsar ok");
+  });
   await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
   targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}/`;
   const prefix = uniquePrefix("worker");
   bullConnection = createRedis(redisUrl, "bullmq", "worker-test");
   redis = createRedis(redisUrl, "command", "worker-test-locks");
-  schedule = createCheckSchedule(redis, prefix);
-  queue = createCheckQueue(bullConnection, prefix);
+  schedule = createCheckSchedule(redis, prefix, REGION);
+  queue = createCheckQueue(bullConnection, prefix, REGION);
+  regions = createCheckRegions({ redis, queueConnection: bullConnection, prefix });
   alertQueue = createAlertQueue(bullConnection, prefix);
   worker = startCheckWorker({
     pool: db.pool,
@@ -73,9 +84,10 @@ beforeAll(async () => {
     queue,
     prefix,
     // Every kind, as cmd/worker runs them.
-    runCheck: createCheckRunner(),
+    runCheck: createCheckRunner({ identity: { region: REGION, version: "1.2.3" } }),
     concurrency: 10,
-    region: "test-region",
+    region: REGION,
+    defaultRegion: REGION,
     reconcileEveryMs: 300,
     publisher: {
       async publishCheckResults(results, owners) {
@@ -99,7 +111,7 @@ beforeAll(async () => {
     pool: db.pool,
     redis,
     prefix,
-    scheduler: createMonitorScheduler({ schedule, queue }),
+    scheduler: createRegionalScheduler({ regions, defaultRegion: REGION }),
     log: silentLogger,
   });
   // The API serves an organization's monitors to its own API tokens only.
@@ -120,6 +132,7 @@ afterAll(async () => {
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
+  await regions.close();
   await alertQueue.obliterate({ force: true });
   await alertQueue.close();
   bullConnection.disconnect();
@@ -151,6 +164,29 @@ async function createChecked(name: string, by = client, intervalSeconds = 10) {
 }
 
 describe("check worker", () => {
+  it("refuses a queue of another region than its own", async () => {
+    const other = createCheckQueue(bullConnection, uniquePrefix("worker"), "elsewhere");
+    try {
+      expect(() =>
+        startCheckWorker({
+          pool: db.pool,
+          bullConnection,
+          redis,
+          queue: other,
+          prefix: "unused",
+          runCheck: createCheckRunner(),
+          concurrency: 1,
+          region: REGION,
+          defaultRegion: REGION,
+          reconcileEveryMs: 1000,
+          log: silentLogger,
+        }),
+      ).toThrow("the check worker of region test-region got queue checks-elsewhere");
+    } finally {
+      await other.close();
+    }
+  });
+
   it("checks a TCP monitor by its kind: it sends, reads the answer and stores it", async () => {
     const port = (target.address() as AddressInfo).port;
     const { monitor } = await client.createMonitor({
@@ -183,7 +219,7 @@ describe("check worker", () => {
       monitorId: id,
       up: true,
       statusCode: 200,
-      region: "test-region",
+      region: REGION,
       responseBytes: 9n,
     });
     expect(result?.timing?.totalMs).toBeGreaterThan(0);
@@ -193,6 +229,29 @@ describe("check worker", () => {
     expect(monitor?.lastResult?.statusCode).toBe(200);
     const { stats } = await client.getMonitorStats({ monitorId: id, window: "1h" });
     expect(stats).toMatchObject({ checks: 1n, failures: 0n, uptimeRatio: 1 });
+  });
+
+  it("sends a User-Agent naming its version and region, unless the monitor sets its own", async () => {
+    userAgents.length = 0;
+    await createChecked("default agent", client, 86_400);
+    const { monitor } = await client.createMonitor({
+      monitor: {
+        name: "own agent",
+        url: targetUrl,
+        headers: { "User-Agent": "probe/7" },
+        intervalSeconds: 86_400,
+        timeoutMs: 2000,
+      },
+    });
+    await eventually(async () => (await resultCount(monitor?.id ?? "")) > 0, {
+      what: "the first result of the monitor with its own User-Agent",
+      timeoutMs: 5000,
+      intervalMs: 100,
+    });
+    // A TCP monitor's bytes, parsed by the target as a request without one, leave undefined.
+    expect(new Set(userAgents.filter((agent) => agent !== undefined))).toEqual(
+      new Set(["Pulsar/1.2.3 (+region test-region)", "probe/7"]),
+    );
   });
 
   it("checks the monitors of every organization alike, publishing each result to its own", async () => {

@@ -13,16 +13,17 @@ import type { WorkerMetrics } from "../metrics/worker-metrics.js";
 import type { StreamPublisher } from "../stream/publisher.js";
 import { createCheckProcessor, type RunCheck } from "./check-processor.js";
 import { createMonitorLocks } from "./monitor-locks.js";
-import * as monitors from "./monitors/monitors.js";
 import {
   type CheckAdmission,
   createCheckAdmission,
   type WaitingChecks,
 } from "./queue/check-admission.js";
 import { startCheckDispatcher } from "./queue/check-dispatcher.js";
-import { addCheckBatch, CHECK_QUEUE, type CheckQueue } from "./queue/check-queue.js";
+import { addCheckBatch, type CheckQueue, checkQueueName } from "./queue/check-queue.js";
+import { rememberRegions } from "./queue/check-regions.js";
 import { createCheckSchedule } from "./queue/check-schedule.js";
 import { startReconcileLoop } from "./queue/reconcile.js";
+import { countRegionMonitors, listRegionSchedules } from "./queue/region-monitors.js";
 import { ownersOf, storeCheckResults } from "./results/store-check-results.js";
 
 /** CheckWorkerDeps are the connections and settings of one worker process. */
@@ -32,6 +33,7 @@ export interface CheckWorkerDeps {
   bullConnection: Redis;
   /** A plain connection for locks and the check schedule. */
   redis: Redis;
+  /** The check queue of `region` (createCheckQueue with it): the only one this worker serves. */
   queue: CheckQueue;
   prefix: string;
   runCheck: RunCheck;
@@ -46,7 +48,12 @@ export interface CheckWorkerDeps {
    * organization's other checks wait in Redis. Default: `concurrency`, i.e. no bound.
    */
   orgMaxInFlight?: number;
+  /**
+   * REGION: the region this worker serves (its schedule and queue) and labels its results with.
+   */
   region: string;
+  /** DEFAULT_REGION: the region of a monitor that lists none. */
+  defaultRegion: string;
   reconcileEveryMs: number;
   /**
    * Publishes committed batches' results live, each to the organization the batch's
@@ -105,13 +112,18 @@ function orgAdmission(deps: CheckWorkerDeps): CheckAdmission | undefined {
 }
 
 /**
- * startCheckWorker claims due checks from the schedule and queues them (as every worker does),
- * runs checks from the queue, stores their results in batches and keeps the schedule
- * reconciled with Postgres. (Partition maintenance is the worker process's:
+ * startCheckWorker serves its region: it claims due checks from the region's schedule and
+ * queues them on the region's queue (as every worker of the region does), runs checks from that
+ * queue, stores their results in batches and keeps the region's schedule reconciled with
+ * Postgres. (Partition maintenance is the worker process's:
  * internal/db/partition-maintenance.ts.)
  */
 export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
-  const { log, publisher, metrics } = deps;
+  const { log, publisher, metrics, region, defaultRegion } = deps;
+  // A queue of another region would run that region's checks under this one's label.
+  if (deps.queue.name !== checkQueueName(region)) {
+    throw new Error(`the check worker of region ${region} got queue ${deps.queue.name}`);
+  }
   const writer = createBatchWriter<CheckResult>({
     label: "check results",
     // Both steps run after COMMIT, so nothing is published or queued for a batch that was
@@ -142,7 +154,7 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
     inMaintenance: deps.inMaintenance,
     log,
   });
-  const worker = new Worker<JsonObject, void, string>(CHECK_QUEUE, processor, {
+  const worker = new Worker<JsonObject, void, string>(deps.queue.name, processor, {
     connection: deps.bullConnection,
     prefix: deps.prefix,
     concurrency: deps.concurrency * 2,
@@ -157,16 +169,20 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
     log.warn("check job failed", { jobId: job?.id, error });
   });
 
-  const schedule = createCheckSchedule(deps.redis, deps.prefix);
+  const schedule = createCheckSchedule(deps.redis, deps.prefix, region);
   const stopDispatch = startCheckDispatcher({ schedule, queue: deps.queue, log });
   const stopReconcile = startReconcileLoop(
     {
       schedule,
       queue: deps.queue,
       redis: deps.redis,
-      lockKey: `${deps.prefix}:${CHECK_QUEUE}:reconcile-lock`,
-      loadSchedules: () => monitors.listEnabledSchedules(deps.pool),
-      countEnabled: () => monitors.countEnabledMonitors(deps.pool),
+      // One lock per region: each region's workers reconcile its schedule.
+      lockKey: `${deps.prefix}:${deps.queue.name}:reconcile-lock`,
+      // Every pass, so that the API, which removes a monitor from the regions known, knows
+      // this one again after Redis lost its data.
+      announce: () => rememberRegions(deps.redis, deps.prefix, [region]),
+      loadSchedules: () => listRegionSchedules(deps.pool, region, defaultRegion),
+      countEnabled: () => countRegionMonitors(deps.pool, region, defaultRegion),
       log,
     },
     { checkEveryMs: deps.reconcileEveryMs, fullEveryMs: FULL_RECONCILE_MS },

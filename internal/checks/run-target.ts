@@ -3,7 +3,7 @@ import type { CheckResult, CheckTarget } from "../../gen/pulsar/v1/check_pb.js";
 import { policyFor } from "../netpolicy/address-policy.js";
 import type { RunCheck } from "./check-processor.js";
 import { runDnsCheck } from "./dnsquery/index.js";
-import { runCheck as runHttpCheck } from "./http/index.js";
+import { runCheck as runHttpCheck, userAgentOf } from "./http/index.js";
 import type { OwnServiceGuard } from "./own-services.js";
 import { runTcpCheck } from "./tcp/index.js";
 
@@ -22,6 +22,11 @@ export interface CheckRunnerOptions {
    * refused there whatever blockPrivateTargets says. None: no such refusal (tests).
    */
   ownServices?: Pick<OwnServiceGuard, "policyForPort">;
+  /**
+   * The worker's REGION and Pulsar's version, named by the User-Agent of HTTP checks
+   * (userAgentOf). None: the User-Agent names neither (tests, benchmarks).
+   */
+  identity?: { region: string; version: string };
 }
 
 /**
@@ -34,6 +39,9 @@ export function createCheckRunner(options: CheckRunnerOptions = {}): RunCheck {
     blockPrivateTargets: options.blockPrivateTargets ?? false,
     ca: options.ca,
   };
+  const userAgent = options.identity
+    ? userAgentOf(options.identity.version, options.identity.region)
+    : undefined;
   return (target: CheckTarget, run: { signal?: AbortSignal }): Promise<CheckResult> => {
     if (target.tcp) {
       // Only bytes written can do harm: a connect-only check of Redis stays possible.
@@ -51,6 +59,6 @@ export function createCheckRunner(options: CheckRunnerOptions = {}): RunCheck {
         servers: options.dnsServers,
       });
     }
-    return runHttpCheck(target, { ...shared, ...run });
+    return runHttpCheck(target, { ...shared, ...run, userAgent });
   };
 }

@@ -20,7 +20,7 @@ import { createAlertHandOut } from "../alerts/hand-out.js";
 import { createApi } from "../api/app.js";
 import { type CheckWorker, startCheckWorker } from "../checks/check-worker.js";
 import { runCheck } from "../checks/http/index.js";
-import { type CheckQueue, createCheckQueue } from "../checks/queue/check-queue.js";
+import { type CheckQueue, createCheckQueue, LOCAL_REGION } from "../checks/queue/check-queue.js";
 import { createCheckSchedule } from "../checks/queue/check-schedule.js";
 import { createMonitorScheduler } from "../checks/queue/schedules.js";
 import { silentLogger } from "../core/logger.js";
@@ -67,7 +67,9 @@ beforeAll(async () => {
     prefix,
     runCheck,
     concurrency: 4,
-    region: "test-region",
+    // The region of the schedule and queue above: a monitor listing none is checked there.
+    region: LOCAL_REGION,
+    defaultRegion: LOCAL_REGION,
     reconcileEveryMs: 1000,
     handOut: createAlertHandOut({ queue: alertQueue, log: silentLogger }),
     inMaintenance: maintenance.covers,

@@ -30,6 +30,7 @@ import {
   CHECK_JOB_OPTIONS,
   type CheckQueue,
   createCheckQueue,
+  LOCAL_REGION,
 } from "../checks/queue/check-queue.js";
 import { createCheckSchedule } from "../checks/queue/check-schedule.js";
 import { createMonitorScheduler } from "../checks/queue/schedules.js";
@@ -90,7 +91,9 @@ beforeAll(async () => {
     prefix,
     runCheck,
     concurrency: 10,
-    region: "test-region",
+    // The region of the schedule and queue above: a monitor listing none is checked there.
+    region: LOCAL_REGION,
+    defaultRegion: LOCAL_REGION,
     reconcileEveryMs: 1000,
     handOut: createAlertHandOut({ queue: alertQueue, log: silentLogger }),
     metrics,

@@ -4,7 +4,11 @@ import { type CheckWorker, startCheckWorker } from "../../internal/checks/check-
 import { runCheck } from "../../internal/checks/http/index.js";
 import { scheduleOf } from "../../internal/checks/monitors/monitor-schedule.js";
 import { insertMonitor } from "../../internal/checks/monitors/monitors.js";
-import { type CheckQueue, createCheckQueue } from "../../internal/checks/queue/check-queue.js";
+import {
+  type CheckQueue,
+  createCheckQueue,
+  LOCAL_REGION,
+} from "../../internal/checks/queue/check-queue.js";
 import { createCheckSchedule } from "../../internal/checks/queue/check-schedule.js";
 import { dnsServers, loadConfig } from "../../internal/config/config.js";
 import { silentLogger } from "../../internal/core/logger.js";
@@ -100,7 +104,9 @@ beforeAll(async () => {
       runCheck(target, { ...options, lookup: resolver.lookup, blockPrivateTargets: false }),
     concurrency: config.CHECK_CONCURRENCY,
     orgMaxInFlight: config.CHECK_ORG_MAX_INFLIGHT,
-    region: "test",
+    // The region of the schedule and queue above: a monitor listing none is checked there.
+    region: LOCAL_REGION,
+    defaultRegion: LOCAL_REGION,
     reconcileEveryMs: 60_000,
     metrics,
     log: silentLogger,

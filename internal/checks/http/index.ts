@@ -5,6 +5,6 @@
 
 export { KEYWORD_WINDOW_BYTES, MAX_BODY_BYTES } from "./body.js";
 export { LoopDelaySampler } from "./loop-delay.js";
-export { MAX_REDIRECTS, USER_AGENT } from "./request.js";
+export { MAX_REDIRECTS, USER_AGENT, userAgentOf } from "./request.js";
 export { type CheckOptions, DEFAULT_TIMEOUT_MS, runCheck } from "./run-check.js";
 export { secureContextFor } from "./tls-info.js";

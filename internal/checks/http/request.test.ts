@@ -8,6 +8,7 @@ import {
   isFailure,
   redirectRequest,
   USER_AGENT,
+  userAgentOf,
 } from "./request.js";
 
 function request(init: Parameters<typeof create<typeof CheckTargetSchema>>[1]): HopRequest {
@@ -36,6 +37,18 @@ describe("requests and redirects", () => {
     expect(first.method).toBe("GET");
     expect(first.headers).toEqual(["user-agent", "mine", "accept", "*/*"]);
     expect(request({ url: "http://a.example/" }).headers).toContain(USER_AGENT);
+  });
+
+  it("sends the worker's User-Agent, naming its version and region, unless the target sets one", () => {
+    const agent = userAgentOf("1.4.0", "eu-west");
+    expect(agent).toBe("Pulsar/1.4.0 (+region eu-west)");
+    const built = firstRequest(create(CheckTargetSchema, { url: "http://a.example/" }), agent);
+    expect(isFailure(built) ? [] : built.headers).toEqual(["user-agent", agent, "accept", "*/*"]);
+    const own = firstRequest(
+      create(CheckTargetSchema, { url: "http://a.example/", headers: { "user-AGENT": "mine" } }),
+      agent,
+    );
+    expect(isFailure(own) ? [] : own.headers).toEqual(["user-agent", "mine", "accept", "*/*"]);
   });
 
   it("resolves a relative Location against the current URL", () => {

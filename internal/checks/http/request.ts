@@ -2,8 +2,19 @@ import type { CheckTarget } from "../../../gen/pulsar/v1/check_pb.js";
 import { CheckErrorKind } from "../../../gen/pulsar/v1/check_pb.js";
 import { type Failure, fail } from "./errors.js";
 
-/** USER_AGENT identifies Pulsar to the sites it checks, unless a monitor sets its own. */
-export const USER_AGENT = "Pulsar/0.1 (uptime check)";
+/**
+ * USER_AGENT identifies Pulsar to the sites it checks when the check is run without a region
+ * (tests, benchmarks); a worker's checks send userAgentOf's.
+ */
+export const USER_AGENT = "Pulsar (uptime check)";
+
+/**
+ * userAgentOf is the User-Agent of a worker's checks, unless a monitor sets its own: it names
+ * the region, so that a target (or a test) can tell regions apart.
+ */
+export function userAgentOf(version: string, region: string): string {
+  return `Pulsar/${version} (+region ${region})`;
+}
 
 /** MAX_REDIRECTS is how many redirects a check follows before it gives up. */
 export const MAX_REDIRECTS = 10;
@@ -18,9 +29,12 @@ export interface HopRequest {
 
 /**
  * firstRequest builds the request of the first hop, or a failure for a URL a check cannot
- * fetch. It adds a user-agent and `accept: *\/*` (as curl does) unless the target sets them.
+ * fetch. It adds `userAgent` and `accept: *\/*` (as curl does) unless the target sets them.
  */
-export function firstRequest(target: CheckTarget): HopRequest | Failure {
+export function firstRequest(
+  target: CheckTarget,
+  userAgent: string = USER_AGENT,
+): HopRequest | Failure {
   const url = URL.parse(target.url);
   if (url === null)
     return fail(CheckErrorKind.UNSPECIFIED, `invalid URL ${JSON.stringify(target.url)}`);
@@ -31,15 +45,15 @@ export function firstRequest(target: CheckTarget): HopRequest | Failure {
     );
   }
   const headers: string[] = [];
-  let userAgent = false;
+  let ownUserAgent = false;
   let accept = false;
   for (const name in target.headers) {
     const lower = name.toLowerCase();
-    if (lower === "user-agent") userAgent = true;
+    if (lower === "user-agent") ownUserAgent = true;
     else if (lower === "accept") accept = true;
     headers.push(lower, target.headers[name] ?? "");
   }
-  if (!userAgent) headers.push("user-agent", USER_AGENT);
+  if (!ownUserAgent) headers.push("user-agent", userAgent);
   if (!accept) headers.push("accept", "*/*");
   const method = target.method === "" ? "GET" : target.method.toUpperCase();
   return { url, method, headers, body: target.body };

@@ -71,6 +71,8 @@ export interface CheckOptions {
    * process, so a monitor's conditions are parsed once, not at every check.
    */
   conditionCache?: ConditionCache;
+  /** The User-Agent sent unless the target sets its own. Default: USER_AGENT. */
+  userAgent?: string;
 }
 
 /** DEFAULT_TIMEOUT_MS bounds a check whose target leaves timeoutMs at 0. */
@@ -98,6 +100,7 @@ class CheckRun {
   readonly #settings: HopSettings;
   readonly #timeoutMs: number;
   readonly #conditions: CompiledConditions;
+  readonly #userAgent: string | undefined;
   readonly #resolve: (result: CheckResult) => void;
   #hop: Hop | undefined = undefined;
   #redirects = 0;
@@ -112,6 +115,7 @@ class CheckRun {
     this.#sampler = options.loopDelay ?? sharedLoopDelay;
     this.#timeoutMs = target.timeoutMs > 0 ? target.timeoutMs : DEFAULT_TIMEOUT_MS;
     this.#resolve = resolve;
+    this.#userAgent = options.userAgent;
     this.#conditions = compileConditions(target.conditions, options.conditionCache);
     // Headers and body are kept only for conditions that read them: a check without
     // conditions buffers nothing.
@@ -137,7 +141,7 @@ class CheckRun {
       this.#onAbort();
       return;
     }
-    const first = firstRequest(this.#target);
+    const first = firstRequest(this.#target, this.#userAgent);
     if (isFailure(first)) {
       this.#finish(performance.now(), first);
       return;

@@ -8,8 +8,26 @@ import {
   type CheckTarget,
 } from "../../../gen/pulsar/v1/check_pb.js";
 
-/** CHECK_QUEUE is the BullMQ queue every check job goes through. */
+/**
+ * LOCAL_REGION is the region of an installation that names none (REGION's and DEFAULT_REGION's
+ * default). Its check queue and schedule keep the names they had before regions, so that an
+ * upgraded installation goes on with the jobs waiting and the schedule kept (were they lost,
+ * reconciliation would rebuild the schedule from Postgres within RECONCILE_INTERVAL_MS, but the
+ * checks due meanwhile would be missed and the waiting jobs left in Redis for good).
+ */
+export const LOCAL_REGION = "local";
+
+/** CHECK_QUEUE is the BullMQ queue of LOCAL_REGION's check jobs (checkQueueName). */
 export const CHECK_QUEUE = "checks";
+
+/**
+ * checkQueueName names the check queue of a region: its workers alone take its jobs.
+ * Region names are REGION's form (no ':', which BullMQ refuses in a queue name), so distinct
+ * regions get distinct names, none of them CHECK_QUEUE but LOCAL_REGION's.
+ */
+export function checkQueueName(region: string): string {
+  return region === LOCAL_REGION ? CHECK_QUEUE : `${CHECK_QUEUE}-${region}`;
+}
 
 /** CHECK_JOB_NAME names scheduled and immediate check jobs alike. */
 export const CHECK_JOB_NAME = "check";
@@ -57,9 +75,13 @@ export const CHECK_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { count: 1000, age: 24 * 3600 },
 };
 
-/** createCheckQueue opens the check queue on the given connection and key prefix. */
-export function createCheckQueue(connection: ConnectionOptions, prefix: string): CheckQueue {
-  return new Queue<JsonObject, void, string>(CHECK_QUEUE, { connection, prefix });
+/** createCheckQueue opens a region's check queue on the given connection and key prefix. */
+export function createCheckQueue(
+  connection: ConnectionOptions,
+  prefix: string,
+  region: string = LOCAL_REGION,
+): CheckQueue {
+  return new Queue<JsonObject, void, string>(checkQueueName(region), { connection, prefix });
 }
 
 /** encodeCheckJob turns a schedule into the check the schedule keeps for its monitor. */

@@ -1,8 +1,14 @@
 import type { Redis } from "ioredis";
-import { encodeCheckJob, type MonitorSchedule, scheduleOffsetMs } from "./check-queue.js";
+import {
+  encodeCheckJob,
+  LOCAL_REGION,
+  type MonitorSchedule,
+  scheduleOffsetMs,
+} from "./check-queue.js";
 
 /**
- * CheckSchedule is the schedule of every enabled monitor's checks, kept in Redis in two keys:
+ * CheckSchedule is the schedule of one region's checks: of every enabled monitor the region
+ * checks (regionsOf), kept in Redis in two keys:
  * a sorted set of each monitor's next slot (ms since the epoch) and a hash of what its check
  * needs (`<interval ms> <CheckJob JSON>`; the interval first, so the claim script reads it
  * without decoding JSON). The API writes a monitor's entry when it is created, changed, paused
@@ -115,16 +121,28 @@ export function nextSlotMs(schedule: MonitorSchedule, nowMs: number): number {
 }
 
 /**
- * createCheckSchedule keeps the schedule under `prefix` on a plain (command) connection; its
- * scripts are defined once on it, so each call is an EVALSHA of their hash.
+ * scheduleKeyOf names a key of a region's schedule. LOCAL_REGION's keep the names they had
+ * before regions (see LOCAL_REGION); another region's have one segment more, so no region's
+ * keys are another's.
+ */
+function scheduleKeyOf(prefix: string, region: string, key: "due" | "checks"): string {
+  return region === LOCAL_REGION
+    ? `${prefix}:check-schedule:${key}`
+    : `${prefix}:check-schedule:${region}:${key}`;
+}
+
+/**
+ * createCheckSchedule keeps a region's schedule under `prefix` on a plain (command)
+ * connection; its scripts are defined once on it, so each call is an EVALSHA of their hash.
  */
 export function createCheckSchedule(
   redis: Redis,
   prefix: string,
+  region: string = LOCAL_REGION,
   now: () => number = Date.now,
 ): CheckSchedule {
-  const dueKey = `${prefix}:check-schedule:due`;
-  const checksKey = `${prefix}:check-schedule:checks`;
+  const dueKey = scheduleKeyOf(prefix, region, "due");
+  const checksKey = scheduleKeyOf(prefix, region, "checks");
   redis.defineCommand("pulsarClaimChecks", { numberOfKeys: 2, lua: CLAIM });
   redis.defineCommand("pulsarSyncChecks", { numberOfKeys: 2, lua: SYNC });
   // defineCommand adds the methods at run time, where ioredis's types cannot see them.

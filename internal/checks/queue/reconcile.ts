@@ -3,7 +3,10 @@ import type { Logger } from "../../core/logger.js";
 import type { CheckQueue, MonitorSchedule } from "./check-queue.js";
 import type { CheckSchedule } from "./check-schedule.js";
 
-/** ReconcileDeps are what reconciliation reads: Postgres' monitors and Redis' schedule. */
+/**
+ * ReconcileDeps are what reconciliation reads: Postgres' monitors and Redis' schedule, both of
+ * one region (a worker reconciles the region it serves).
+ */
 export interface ReconcileDeps {
   schedule: Pick<CheckSchedule, "monitorIds" | "sync" | "remove" | "count">;
   /**
@@ -11,9 +14,9 @@ export interface ReconcileDeps {
    * schedule) are removed.
    */
   queue: Pick<CheckQueue, "getJobSchedulers" | "removeJobScheduler">;
-  /** Every enabled monitor, from Postgres (the system of record). */
+  /** Every enabled monitor of the region, from Postgres (the system of record). */
   loadSchedules: () => Promise<MonitorSchedule[]>;
-  /** How many monitors are enabled: compared with Redis on the cheap, frequent pass. */
+  /** How many monitors of the region are enabled: compared with Redis on the cheap pass. */
   countEnabled: () => Promise<number>;
   log: Logger;
 }
@@ -23,6 +26,8 @@ export interface ReconcileLoopDeps extends ReconcileDeps {
   redis: Pick<Redis, "set">;
   /** Key of the lock that lets one worker at a time reconcile. */
   lockKey: string;
+  /** Runs at every pass of every worker, before the lock is tried. */
+  announce?: () => Promise<void>;
 }
 
 /** ReconcileOutcome counts what a full reconciliation changed. */
@@ -89,6 +94,7 @@ export function startReconcileLoop(
   let timer: NodeJS.Timeout | undefined;
 
   const pass = async () => {
+    await deps.announce?.();
     const got = await deps.redis.set(
       deps.lockKey,
       String(process.pid),
