@@ -1,10 +1,9 @@
-import { create, toJson } from "@bufbuild/protobuf";
+import { create, type MessageInitShape, toJson } from "@bufbuild/protobuf";
 import { Code, createClient, createRouterTransport } from "@connectrpc/connect";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CheckResultSchema } from "../../gen/pulsar/v1/check_pb.js";
 import {
   MonitorService,
-  type MonitorSpec,
   MonitorSpecSchema,
   RegionRule,
 } from "../../gen/pulsar/v1/monitor_pb.js";
@@ -67,7 +66,8 @@ beforeEach(async () => {
   scheduled.length = 0;
 });
 
-const http = (fields: Partial<MonitorSpec> = {}) =>
+type SpecFields = Omit<MessageInitShape<typeof MonitorSpecSchema>, "$typeName">;
+const http = (fields: SpecFields = {}) =>
   create(MonitorSpecSchema, { name: "Checkout", url: "https://example.com/", ...fields });
 
 const storedRegions = async (id: string) =>
@@ -130,7 +130,7 @@ describe("MonitorService regions", () => {
     });
     const id = monitor?.id ?? "";
     const eleven = Array.from({ length: 11 }, (_, i) => `r${i}`);
-    const cases: [Partial<MonitorSpec>, string][] = [
+    const cases: [SpecFields, string][] = [
       [{ regions: eleven }, "monitor.regions must have at most 10 regions"],
       [
         { regions: ["a", "b", "Bad_Name"] },
