@@ -311,4 +311,38 @@ describe("Overview", () => {
     await screen.findByRole("list", { name: "Monitors" });
     expect(screen.queryByRole("group", { name: "Filter by kind" })).toBeNull();
   });
+
+  it("says how many regions check a monitor of several, naming them, and keeps its status on one region's failure", async () => {
+    const { stream, push } = fakeStream();
+    const api = fakeApi([
+      { ...monitor(1, { name: "Checkout" }), regions: ["eu-west", "us-east", "ap-south"] },
+      { ...monitor(2, { name: "Search" }), regions: ["local"] },
+    ]);
+    renderOverview(api, stream);
+    await screen.findByRole("list", { name: "Monitors" });
+    const [checkout, search] = rows() as [HTMLElement, HTMLElement];
+    const label = within(checkout).getByText("3 regions");
+    expect(label.getAttribute("title")).toBe("Checked from eu-west, us-east, ap-south");
+    expect(label.textContent).toBe("3 regions: eu-west, us-east, ap-south");
+    expect(search.textContent).not.toContain("region");
+
+    // One region's failure is not the regions' verdict: the row stays up.
+    push(
+      create(StreamEventSchema, {
+        topic: "monitors",
+        payload: {
+          case: "checkResult",
+          value: create(CheckResultSchema, {
+            monitorId: monitorId(1),
+            region: "eu-west",
+            up: false,
+            error: "HTTP 503",
+            checkedAt: timestampFromMs(Date.now()),
+          }),
+        },
+      }),
+    );
+    await waitFor(() => within(rows()[0] as HTMLElement).getByText("just now"));
+    within(rows()[0] as HTMLElement).getByText("Up");
+  });
 });

@@ -7,6 +7,7 @@ import { STATUS_LABEL, StatusDot } from "../../components/status-dot";
 import { ago, ms, percent, timestampMs } from "../../lib/format";
 import { kindOf, targetOf } from "../../lib/monitor-kind";
 import { statusKind } from "./monitor-state";
+import { RegionsLabel } from "./regions-label";
 
 /**
  * ROW_GRID is the row's columns, shared with the header so they line up: on a phone, name and
@@ -58,6 +59,7 @@ export function MonitorRow({ monitor, summary, now, position, setSize, style }: 
         </Link>
         <span className="flex min-w-0 items-center gap-1.5 text-xs text-slate-500 dark:text-slate-400">
           <KindBadge kind={kind} />
+          <RegionsLabel regions={monitor.regions} />
           <span className="truncate" title={target}>
             {target}
           </span>

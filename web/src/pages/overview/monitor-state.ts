@@ -31,11 +31,13 @@ export function statusKind(monitor: Monitor): StatusKind {
  * DOWN from it, unless the monitor is paused (a check that was running when it was paused
  * still reports) or the check ran in a maintenance window (MAINTENANCE until a check outside
  * one says otherwise). A result older than the one the monitor has is ignored: the stream replays
- * the recent past, which may predate the list just loaded.
+ * the recent past, which may predate the list just loaded. A monitor checked from several
+ * regions keeps its status: one region's result is not the regions' verdict.
  */
 export function withResult(monitor: Monitor, result: CheckResult): Monitor {
   const have = timestampMs(monitor.lastResult?.checkedAt);
   if (monitor.lastResult && timestampMs(result.checkedAt) < have) return monitor;
+  if (monitor.regions.length > 1) return { ...monitor, lastResult: result };
   const status = !monitor.enabled
     ? MonitorStatus.PAUSED
     : result.maintenance
