@@ -2,11 +2,7 @@ import { create, type MessageInitShape, toJson } from "@bufbuild/protobuf";
 import { Code, createClient, createRouterTransport } from "@connectrpc/connect";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CheckResultSchema } from "../../gen/pulsar/v1/check_pb.js";
-import {
-  MonitorService,
-  MonitorSpecSchema,
-  RegionRule,
-} from "../../gen/pulsar/v1/monitor_pb.js";
+import { MonitorService, MonitorSpecSchema, RegionRule } from "../../gen/pulsar/v1/monitor_pb.js";
 import { createTestOrg, type TestOrg } from "../../test/support/accounts.js";
 import { resultFixture } from "../../test/support/fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
