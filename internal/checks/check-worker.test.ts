@@ -66,7 +66,8 @@ beforeAll(async () => {
   db = await createTestDatabase();
   target = createServer((req, res) => {
     userAgents.push(req.headers["user-agent"]);
-    res.end("pulsar ok");
+    // Long enough for the checks of two regions to overlap.
+    setTimeout(() => res.end("pulsar ok"), req.url === "/slow" ? 300 : 0);
   });
   await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
   targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}/`;
@@ -252,6 +253,53 @@ describe("check worker", () => {
     expect(new Set(userAgents.filter((agent) => agent !== undefined))).toEqual(
       new Set(["Pulsar/1.2.3 (+region test-region)", "probe/7"]),
     );
+  });
+
+  it("checks a monitor of two regions in each, their checks at the same time", async () => {
+    const otherQueue = createCheckQueue(bullConnection, queue.opts.prefix ?? "", "other-region");
+    const other = startCheckWorker({
+      pool: db.pool,
+      bullConnection,
+      redis,
+      queue: otherQueue,
+      prefix: queue.opts.prefix ?? "",
+      runCheck: createCheckRunner({ identity: { region: "other-region", version: "1.2.3" } }),
+      concurrency: 10,
+      region: "other-region",
+      defaultRegion: REGION,
+      reconcileEveryMs: 300,
+      log: silentLogger,
+    });
+    try {
+      userAgents.length = 0;
+      const { monitor } = await client.createMonitor({
+        monitor: {
+          name: "two regions",
+          url: `${targetUrl}slow`,
+          intervalSeconds: 86_400,
+          timeoutMs: 2000,
+          regions: [REGION, "other-region"],
+        },
+      });
+      const regionsChecked = async () =>
+        (await client.listCheckResults({ monitorId: monitor?.id ?? "" })).results
+          .map((r) => r.region)
+          .sort();
+      // The immediate checks of both regions, queued together: neither skips the other.
+      await eventually(async () => (await regionsChecked()).length === 2, {
+        what: "a result of each region",
+        timeoutMs: 5000,
+        intervalMs: 100,
+      });
+      expect(await regionsChecked()).toEqual(["other-region", REGION]);
+      expect(new Set(userAgents)).toEqual(
+        new Set(["Pulsar/1.2.3 (+region test-region)", "Pulsar/1.2.3 (+region other-region)"]),
+      );
+    } finally {
+      await other.close();
+      await otherQueue.obliterate({ force: true });
+      await otherQueue.close();
+    }
   });
 
   it("checks the monitors of every organization alike, publishing each result to its own", async () => {

@@ -19,7 +19,12 @@ import {
   type WaitingChecks,
 } from "./queue/check-admission.js";
 import { startCheckDispatcher } from "./queue/check-dispatcher.js";
-import { addCheckBatch, type CheckQueue, checkQueueName } from "./queue/check-queue.js";
+import {
+  addCheckBatch,
+  type CheckQueue,
+  checkQueueName,
+  LOCAL_REGION,
+} from "./queue/check-queue.js";
 import { rememberRegions } from "./queue/check-regions.js";
 import { createCheckSchedule } from "./queue/check-schedule.js";
 import { startReconcileLoop } from "./queue/reconcile.js";
@@ -142,7 +147,11 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
     maxDelayMs: 100,
     log,
   });
-  const locks = createMonitorLocks(deps.redis, deps.prefix, { log });
+  // Each region checks a monitor at the same slot: its lock keeps one region's checks of it from
+  // overlapping, never another region's out. (LOCAL_REGION's keys as before regions.)
+  const lockPrefix =
+    region === LOCAL_REGION ? deps.prefix : `${deps.prefix}:${checkQueueName(region)}`;
+  const locks = createMonitorLocks(deps.redis, lockPrefix, { log });
   const processor = createCheckProcessor({
     runCheck: deps.runCheck,
     writer,
