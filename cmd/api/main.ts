@@ -121,6 +121,7 @@ const api = createApi({
     regions: checkRegions,
     defaultRegion: config.DEFAULT_REGION,
   }),
+  defaultRegion: config.DEFAULT_REGION,
   log,
   sampleIntervalMs: config.SAMPLE_INTERVAL_MS,
   signup: config.PULSAR_SIGNUP,
