@@ -14,6 +14,7 @@ import {
   type MonitorStateRow,
   saveMonitorStates,
 } from "../status/monitor-states.js";
+import { readRegionVotes } from "../status/region-states.js";
 import { insertCheckResults } from "./results.js";
 
 /** StoredCheckResults is what a committed batch leaves to do: publish it, hand out its alerts. */
@@ -49,8 +50,10 @@ export async function storeCheckResults(
  * own rows must change with the results (heartbeat pings and missed deadlines move
  * heartbeat_state). Four statements whatever the batch size, in two round trips on a pipelined
  * client (internal/db/pool.ts): the results inserted with their monitors' states locked, then
- * the new states saved with the alerts recorded (none sent when nothing alerted); in one when
- * the caller passes the states locked already. It locks
+ * the new states (with each region's latest result) saved with the alerts recorded (none sent
+ * when nothing alerted); in one when the caller passes the states locked already. A batch
+ * with monitors checked from several regions reads their regions' latest results in a round
+ * trip between the two, as their decision needs them read under the locks. It locks
  * monitor_state rows until the caller's COMMIT; rows the caller locks too must be locked before
  * it, in one order, so that writers cannot deadlock. A caller that has locked the monitors'
  * states already (in the same round trip as its own rows) passes them as lockedStates.
@@ -65,7 +68,8 @@ export async function storeCheckResultsIn(
   const rows =
     lockedStates ??
     (await Promise.all([insertion, lockMonitorStates(client, monitorIdsOf(results))]))[1];
-  const { advanced, columns } = decideMonitorStates(rows, results);
+  const votes = await readRegionVotes(client, rows);
+  const { advanced, columns } = decideMonitorStates(rows, results, votes);
   const [, , alertEvents] = await Promise.all([
     insertion,
     saveMonitorStates(client, columns),

@@ -5,6 +5,8 @@ import { timestampUs } from "../../db/timestamp-text.js";
 import { evaluateCertificate } from "./certificate-expiry.js";
 import type { MonitorStateColumns, MonitorStateRow } from "./monitor-states.js";
 import { type AlertStatus, evaluateMonitor } from "./monitor-transitions.js";
+import { pushRegionStates, type RegionVotes } from "./region-states.js";
+import { type RegionRule, regionalResults } from "./region-votes.js";
 import { certificateStateOf, pushState, stateColumns, stateOf } from "./state-columns.js";
 
 /** MonitorBatchStatus is a monitor of a stored batch: whose it is and its status after it. */
@@ -28,6 +30,7 @@ export interface AdvancedStates {
 /** DecidedStates are a batch's new states (to save) and what they mean (to alert on). */
 export interface DecidedStates {
   advanced: AdvancedStates;
+  /** With each region's newest result. */
   columns: MonitorStateColumns;
 }
 
@@ -38,15 +41,25 @@ export function monitorIdsOf(results: readonly CheckResult[]): string[] {
 
 /**
  * decideMonitorStates moves the monitors of a stored batch to their newest results: given their
- * monitor_state rows, read under lock (lockMonitorStates, in id order), it walks each monitor's
+ * monitor_state rows, read under lock (lockMonitorStates, in id order), and the votes of those
+ * checked from several regions (readRegionVotes), read after them, it walks each monitor's
  * results (evaluateMonitor) and decides its certificate expiry alert (evaluateCertificate),
  * returning the states to save (saveMonitorStates) and the transitions to record. The rows stay
  * locked until the caller's COMMIT, so the transitions are decided by one writer alone. Rows of
  * monitors without results in the batch are left as they are.
+ *
+ * A monitor checked from several regions is decided by their votes (regionalResults): the walk
+ * sees its regions' results with up as the region rule decided it, and nothing of other
+ * regions. One of a single region (the default one included) is decided by its results as
+ * they are, whichever region they name: a region's results are labelled with the REGION of
+ * the worker that checked, and one region's monitor counted every result before regions
+ * existed. Either way each region's newest result is saved as its latest (saveMonitorStates):
+ * its vote, and what GetMonitor shows of the region.
  */
 export function decideMonitorStates(
   rows: readonly MonitorStateRow[],
   results: readonly CheckResult[],
+  votes: RegionVotes = new Map(),
 ): DecidedStates {
   const byMonitor = new Map<string, CheckResult[]>();
   for (const result of results) {
@@ -63,6 +76,22 @@ export function decideMonitorStates(
     // A monitor from before accounts belongs to nobody: there is nobody to alert.
     const alerting = row.enabled && orgId !== null;
     const initial = stateOf(row);
+    let counted = results;
+    if (row.regions.length > 1) {
+      const regional = regionalResults(
+        {
+          regions: row.regions,
+          rule: row.region_rule as RegionRule,
+          intervalSeconds: row.interval_seconds,
+        },
+        new Map(votes.get(row.monitor_id)),
+        results,
+      );
+      counted = regional.effective;
+      pushRegionStates(columns, row.monitor_id, regional.newest.values());
+    } else {
+      pushRegionStates(columns, row.monitor_id, results);
+    }
     const { state, transitions, newest } = evaluateMonitor(
       {
         alerting,
@@ -71,7 +100,7 @@ export function decideMonitorStates(
         reminderMinutes: row.reminder_minutes,
       },
       initial,
-      results,
+      counted,
       randomUUID,
     );
     advanced.monitors.set(row.monitor_id, { orgId, status: state.status });
@@ -80,7 +109,7 @@ export function decideMonitorStates(
     const certificate = evaluateCertificate(
       { alerting, thresholdDays: row.tls_expiry_alert_days },
       certificateStateOf(row),
-      results,
+      counted,
       initial.lastCheckedUs,
     );
     pushState(columns, row.monitor_id, state, certificate.state, newest);

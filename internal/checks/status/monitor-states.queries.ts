@@ -28,6 +28,7 @@ export interface LockMonitorStatesResult {
   incident_cause: string | null;
   incident_id: string | null;
   incident_started_us: string | null;
+  interval_seconds: number;
   kind: string;
   kind_spec: Json | null;
   last_checked_us: string | null;
@@ -36,6 +37,8 @@ export interface LockMonitorStatesResult {
   name: string;
   org_id: string | null;
   recovery_confirmations: number;
+  region_rule: string;
+  regions: stringArray;
   reminder_minutes: number;
   streak_error: string;
   streak_started_us: string | null;
@@ -51,7 +54,7 @@ export interface LockMonitorStatesQuery {
   result: LockMonitorStatesResult;
 }
 
-const lockMonitorStatesIR: any = {"usedParamSet":{"monitorIds":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1486,"b":1497}]}],"statement":"-- The status of the batch's monitors with their organization and the rules they alert by,\n-- locked in id order (so two batches of the same monitors cannot deadlock) until the\n-- transaction ends: whoever stores results of a monitor decides its status alone. Monitors\n-- deleted meanwhile have no row: their results are neither counted nor published. Times come\n-- as epoch microseconds, exact, since \"newer than what was counted\" compares checks a\n-- microsecond apart, and a certificate is told from its successor by its expiry. kind,\n-- kind_spec and url word what an alert says was checked.\nSELECT s.monitor_id, m.org_id, m.name, m.url, m.kind, m.kind_spec, m.enabled, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids, m.tls_expiry_alert_days,\n  s.alert_status, s.consecutive_failures, s.consecutive_successes, s.streak_error,\n  s.incident_id, s.tls_alerted_days,\n  (EXTRACT(EPOCH FROM s.last_checked_at) * 1000000)::bigint AS last_checked_us,\n  (EXTRACT(EPOCH FROM s.streak_started_at) * 1000000)::bigint AS streak_started_us,\n  (EXTRACT(EPOCH FROM s.last_reminder_at) * 1000000)::bigint AS last_reminder_us,\n  (EXTRACT(EPOCH FROM s.tls_alerted_expires_at) * 1000000)::bigint AS tls_alerted_expires_us,\n  (EXTRACT(EPOCH FROM i.started_at) * 1000000)::bigint AS incident_started_us,\n  i.cause AS \"incident_cause?\"\nFROM monitor_state s\nJOIN monitors m ON m.id = s.monitor_id\nLEFT JOIN incidents i ON i.id = s.incident_id\nWHERE s.monitor_id = ANY(:monitorIds!::uuid[])\nORDER BY s.monitor_id\nFOR UPDATE OF s"};
+const lockMonitorStatesIR: any = {"usedParamSet":{"monitorIds":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1714,"b":1725}]}],"statement":"-- The status of the batch's monitors with their organization and the rules they alert by,\n-- locked in id order (so two batches of the same monitors cannot deadlock) until the\n-- transaction ends: whoever stores results of a monitor decides its status alone. Monitors\n-- deleted meanwhile have no row: their results are neither counted nor published. Times come\n-- as epoch microseconds, exact, since \"newer than what was counted\" compares checks a\n-- microsecond apart, and a certificate is told from its successor by its expiry. kind,\n-- kind_spec and url word what an alert says was checked; regions (as stored: '{}' for the\n-- default one), region_rule and interval_seconds decide a monitor checked from several regions\n-- (their votes: RegionStatesOf, read after this).\nSELECT s.monitor_id, m.org_id, m.name, m.url, m.kind, m.kind_spec, m.enabled, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids, m.tls_expiry_alert_days,\n  m.regions, m.region_rule, m.interval_seconds,\n  s.alert_status, s.consecutive_failures, s.consecutive_successes, s.streak_error,\n  s.incident_id, s.tls_alerted_days,\n  (EXTRACT(EPOCH FROM s.last_checked_at) * 1000000)::bigint AS last_checked_us,\n  (EXTRACT(EPOCH FROM s.streak_started_at) * 1000000)::bigint AS streak_started_us,\n  (EXTRACT(EPOCH FROM s.last_reminder_at) * 1000000)::bigint AS last_reminder_us,\n  (EXTRACT(EPOCH FROM s.tls_alerted_expires_at) * 1000000)::bigint AS tls_alerted_expires_us,\n  (EXTRACT(EPOCH FROM i.started_at) * 1000000)::bigint AS incident_started_us,\n  i.cause AS \"incident_cause?\"\nFROM monitor_state s\nJOIN monitors m ON m.id = s.monitor_id\nLEFT JOIN incidents i ON i.id = s.incident_id\nWHERE s.monitor_id = ANY(:monitorIds!::uuid[])\nORDER BY s.monitor_id\nFOR UPDATE OF s"};
 
 /**
  * Query generated from SQL:
@@ -62,9 +65,12 @@ const lockMonitorStatesIR: any = {"usedParamSet":{"monitorIds":true},"params":[{
  * -- deleted meanwhile have no row: their results are neither counted nor published. Times come
  * -- as epoch microseconds, exact, since "newer than what was counted" compares checks a
  * -- microsecond apart, and a certificate is told from its successor by its expiry. kind,
- * -- kind_spec and url word what an alert says was checked.
+ * -- kind_spec and url word what an alert says was checked; regions (as stored: '{}' for the
+ * -- default one), region_rule and interval_seconds decide a monitor checked from several regions
+ * -- (their votes: RegionStatesOf, read after this).
  * SELECT s.monitor_id, m.org_id, m.name, m.url, m.kind, m.kind_spec, m.enabled, m.confirmations,
  *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids, m.tls_expiry_alert_days,
+ *   m.regions, m.region_rule, m.interval_seconds,
  *   s.alert_status, s.consecutive_failures, s.consecutive_successes, s.streak_error,
  *   s.incident_id, s.tls_alerted_days,
  *   (EXTRACT(EPOCH FROM s.last_checked_at) * 1000000)::bigint AS last_checked_us,
@@ -94,6 +100,11 @@ export interface SaveMonitorStatesParams {
   lastResults: JsonArray;
   lastUps: booleanArray;
   monitorIds: stringArray;
+  regionCheckedAts: stringArray;
+  regionMonitorIds: stringArray;
+  regionResults: JsonArray;
+  regions: stringArray;
+  regionUps: booleanArray;
   streakErrors: stringArray;
   streakStartedAts: stringArray;
   successes: numberArray;
@@ -110,14 +121,28 @@ export interface SaveMonitorStatesQuery {
   result: SaveMonitorStatesResult;
 }
 
-const saveMonitorStatesIR: any = {"usedParamSet":{"monitorIds":true,"lastCheckedAts":true,"lastUps":true,"lastResults":true,"alertStatuses":true,"failures":true,"successes":true,"streakStartedAts":true,"streakErrors":true,"incidentIds":true,"lastReminderAts":true,"tlsAlertedExpiresAts":true,"tlsAlertedDays":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":862,"b":873}]},{"name":"lastCheckedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":884,"b":899}]},{"name":"lastUps","required":true,"transform":{"type":"scalar"},"locs":[{"a":910,"b":918}]},{"name":"lastResults","required":true,"transform":{"type":"scalar"},"locs":[{"a":934,"b":946}]},{"name":"alertStatuses","required":true,"transform":{"type":"scalar"},"locs":[{"a":958,"b":972}]},{"name":"failures","required":true,"transform":{"type":"scalar"},"locs":[{"a":983,"b":992}]},{"name":"successes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1008,"b":1018}]},{"name":"streakStartedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1032,"b":1049}]},{"name":"streakErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":1060,"b":1073}]},{"name":"incidentIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1086,"b":1098}]},{"name":"lastReminderAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1109,"b":1125}]},{"name":"tlsAlertedExpiresAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1136,"b":1157}]},{"name":"tlsAlertedDays","required":true,"transform":{"type":"scalar"},"locs":[{"a":1170,"b":1185}]}],"statement":"-- Writes the states decided under LockMonitorStates' locks: the newest result counted, the\n-- status after it, and the certificate alerted on with the smallest threshold alerted for it.\n-- Nullable values travel as '' (pgtyped types array elements as non-null).\nUPDATE monitor_state s\nSET last_checked_at = u.last_checked_at::timestamptz, last_up = u.last_up,\n  last_result = u.last_result, alert_status = u.alert_status,\n  consecutive_failures = u.failures, consecutive_successes = u.successes,\n  streak_started_at = NULLIF(u.streak_started_at, '')::timestamptz,\n  streak_error = u.streak_error, incident_id = NULLIF(u.incident_id, '')::uuid,\n  last_reminder_at = NULLIF(u.last_reminder_at, '')::timestamptz,\n  tls_alerted_expires_at = NULLIF(u.tls_alerted_expires_at, '')::timestamptz,\n  tls_alerted_days = NULLIF(u.tls_alerted_days, '')::integer\nFROM unnest(:monitorIds!::uuid[], :lastCheckedAts!::text[], :lastUps!::boolean[],\n  :lastResults!::jsonb[], :alertStatuses!::text[], :failures!::integer[],\n  :successes!::integer[], :streakStartedAts!::text[], :streakErrors!::text[],\n  :incidentIds!::text[], :lastReminderAts!::text[], :tlsAlertedExpiresAts!::text[],\n  :tlsAlertedDays!::text[])\n  AS u(monitor_id, last_checked_at, last_up, last_result, alert_status, failures, successes,\n  streak_started_at, streak_error, incident_id, last_reminder_at, tls_alerted_expires_at,\n  tls_alerted_days)\nWHERE s.monitor_id = u.monitor_id"};
+const saveMonitorStatesIR: any = {"usedParamSet":{"regionMonitorIds":true,"regions":true,"regionCheckedAts":true,"regionUps":true,"regionResults":true,"monitorIds":true,"lastCheckedAts":true,"lastUps":true,"lastResults":true,"alertStatuses":true,"failures":true,"successes":true,"streakStartedAts":true,"streakErrors":true,"incidentIds":true,"lastReminderAts":true,"tlsAlertedExpiresAts":true,"tlsAlertedDays":true},"params":[{"name":"regionMonitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":716,"b":733}]},{"name":"regions","required":true,"transform":{"type":"scalar"},"locs":[{"a":744,"b":752}]},{"name":"regionCheckedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":763,"b":780}]},{"name":"regionUps","required":true,"transform":{"type":"scalar"},"locs":[{"a":795,"b":805}]},{"name":"regionResults","required":true,"transform":{"type":"scalar"},"locs":[{"a":819,"b":833}]},{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1748,"b":1759}]},{"name":"lastCheckedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1770,"b":1785}]},{"name":"lastUps","required":true,"transform":{"type":"scalar"},"locs":[{"a":1796,"b":1804}]},{"name":"lastResults","required":true,"transform":{"type":"scalar"},"locs":[{"a":1820,"b":1832}]},{"name":"alertStatuses","required":true,"transform":{"type":"scalar"},"locs":[{"a":1844,"b":1858}]},{"name":"failures","required":true,"transform":{"type":"scalar"},"locs":[{"a":1869,"b":1878}]},{"name":"successes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1894,"b":1904}]},{"name":"streakStartedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1918,"b":1935}]},{"name":"streakErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":1946,"b":1959}]},{"name":"incidentIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1972,"b":1984}]},{"name":"lastReminderAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1995,"b":2011}]},{"name":"tlsAlertedExpiresAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":2022,"b":2043}]},{"name":"tlsAlertedDays","required":true,"transform":{"type":"scalar"},"locs":[{"a":2056,"b":2071}]}],"statement":"-- Writes the states decided under LockMonitorStates' locks: the newest result counted, the\n-- status after it, and the certificate alerted on with the smallest threshold alerted for it;\n-- and each region's newest result of the batch as its latest (monitor_region_state, one row\n-- per monitor and region), never replacing a newer one (batches land out of order). One\n-- statement for both, since every batch writes both. Nullable values travel as ''\n-- (pgtyped types array elements as non-null).\nWITH regions AS (\n  INSERT INTO monitor_region_state (monitor_id, region, last_checked_at, last_up, last_result)\n  SELECT r.monitor_id, r.region, r.last_checked_at::timestamptz, r.last_up, r.last_result\n  FROM unnest(:regionMonitorIds!::uuid[], :regions!::text[], :regionCheckedAts!::text[],\n    :regionUps!::boolean[], :regionResults!::jsonb[])\n    AS r(monitor_id, region, last_checked_at, last_up, last_result)\n  ON CONFLICT (monitor_id, region) DO UPDATE\n  SET last_checked_at = EXCLUDED.last_checked_at, last_up = EXCLUDED.last_up,\n    last_result = EXCLUDED.last_result\n  WHERE monitor_region_state.last_checked_at < EXCLUDED.last_checked_at\n)\nUPDATE monitor_state s\nSET last_checked_at = u.last_checked_at::timestamptz, last_up = u.last_up,\n  last_result = u.last_result, alert_status = u.alert_status,\n  consecutive_failures = u.failures, consecutive_successes = u.successes,\n  streak_started_at = NULLIF(u.streak_started_at, '')::timestamptz,\n  streak_error = u.streak_error, incident_id = NULLIF(u.incident_id, '')::uuid,\n  last_reminder_at = NULLIF(u.last_reminder_at, '')::timestamptz,\n  tls_alerted_expires_at = NULLIF(u.tls_alerted_expires_at, '')::timestamptz,\n  tls_alerted_days = NULLIF(u.tls_alerted_days, '')::integer\nFROM unnest(:monitorIds!::uuid[], :lastCheckedAts!::text[], :lastUps!::boolean[],\n  :lastResults!::jsonb[], :alertStatuses!::text[], :failures!::integer[],\n  :successes!::integer[], :streakStartedAts!::text[], :streakErrors!::text[],\n  :incidentIds!::text[], :lastReminderAts!::text[], :tlsAlertedExpiresAts!::text[],\n  :tlsAlertedDays!::text[])\n  AS u(monitor_id, last_checked_at, last_up, last_result, alert_status, failures, successes,\n  streak_started_at, streak_error, incident_id, last_reminder_at, tls_alerted_expires_at,\n  tls_alerted_days)\nWHERE s.monitor_id = u.monitor_id"};
 
 /**
  * Query generated from SQL:
  * ```
  * -- Writes the states decided under LockMonitorStates' locks: the newest result counted, the
- * -- status after it, and the certificate alerted on with the smallest threshold alerted for it.
- * -- Nullable values travel as '' (pgtyped types array elements as non-null).
+ * -- status after it, and the certificate alerted on with the smallest threshold alerted for it;
+ * -- and each region's newest result of the batch as its latest (monitor_region_state, one row
+ * -- per monitor and region), never replacing a newer one (batches land out of order). One
+ * -- statement for both, since every batch writes both. Nullable values travel as ''
+ * -- (pgtyped types array elements as non-null).
+ * WITH regions AS (
+ *   INSERT INTO monitor_region_state (monitor_id, region, last_checked_at, last_up, last_result)
+ *   SELECT r.monitor_id, r.region, r.last_checked_at::timestamptz, r.last_up, r.last_result
+ *   FROM unnest(:regionMonitorIds!::uuid[], :regions!::text[], :regionCheckedAts!::text[],
+ *     :regionUps!::boolean[], :regionResults!::jsonb[])
+ *     AS r(monitor_id, region, last_checked_at, last_up, last_result)
+ *   ON CONFLICT (monitor_id, region) DO UPDATE
+ *   SET last_checked_at = EXCLUDED.last_checked_at, last_up = EXCLUDED.last_up,
+ *     last_result = EXCLUDED.last_result
+ *   WHERE monitor_region_state.last_checked_at < EXCLUDED.last_checked_at
+ * )
  * UPDATE monitor_state s
  * SET last_checked_at = u.last_checked_at::timestamptz, last_up = u.last_up,
  *   last_result = u.last_result, alert_status = u.alert_status,

@@ -5,9 +5,12 @@
 -- deleted meanwhile have no row: their results are neither counted nor published. Times come
 -- as epoch microseconds, exact, since "newer than what was counted" compares checks a
 -- microsecond apart, and a certificate is told from its successor by its expiry. kind,
--- kind_spec and url word what an alert says was checked.
+-- kind_spec and url word what an alert says was checked; regions (as stored: '{}' for the
+-- default one), region_rule and interval_seconds decide a monitor checked from several regions
+-- (their votes: RegionStatesOf, read after this).
 SELECT s.monitor_id, m.org_id, m.name, m.url, m.kind, m.kind_spec, m.enabled, m.confirmations,
   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids, m.tls_expiry_alert_days,
+  m.regions, m.region_rule, m.interval_seconds,
   s.alert_status, s.consecutive_failures, s.consecutive_successes, s.streak_error,
   s.incident_id, s.tls_alerted_days,
   (EXTRACT(EPOCH FROM s.last_checked_at) * 1000000)::bigint AS last_checked_us,
@@ -25,8 +28,22 @@ FOR UPDATE OF s;
 
 /* @name SaveMonitorStates */
 -- Writes the states decided under LockMonitorStates' locks: the newest result counted, the
--- status after it, and the certificate alerted on with the smallest threshold alerted for it.
--- Nullable values travel as '' (pgtyped types array elements as non-null).
+-- status after it, and the certificate alerted on with the smallest threshold alerted for it;
+-- and each region's newest result of the batch as its latest (monitor_region_state, one row
+-- per monitor and region), never replacing a newer one (batches land out of order). One
+-- statement for both, since every batch writes both. Nullable values travel as ''
+-- (pgtyped types array elements as non-null).
+WITH regions AS (
+  INSERT INTO monitor_region_state (monitor_id, region, last_checked_at, last_up, last_result)
+  SELECT r.monitor_id, r.region, r.last_checked_at::timestamptz, r.last_up, r.last_result
+  FROM unnest(:regionMonitorIds!::uuid[], :regions!::text[], :regionCheckedAts!::text[],
+    :regionUps!::boolean[], :regionResults!::jsonb[])
+    AS r(monitor_id, region, last_checked_at, last_up, last_result)
+  ON CONFLICT (monitor_id, region) DO UPDATE
+  SET last_checked_at = EXCLUDED.last_checked_at, last_up = EXCLUDED.last_up,
+    last_result = EXCLUDED.last_result
+  WHERE monitor_region_state.last_checked_at < EXCLUDED.last_checked_at
+)
 UPDATE monitor_state s
 SET last_checked_at = u.last_checked_at::timestamptz, last_up = u.last_up,
   last_result = u.last_result, alert_status = u.alert_status,

@@ -20,9 +20,12 @@ export async function lockMonitorStates(
   return q.lockMonitorStates.run({ monitorIds: [...monitorIds] }, connection(db));
 }
 
-/** saveMonitorStates writes states decided under lockMonitorStates' locks. */
+/**
+ * saveMonitorStates writes states, and regions' latest results, decided under
+ * lockMonitorStates' locks.
+ */
 export async function saveMonitorStates(db: Queryable, states: MonitorStateColumns): Promise<void> {
-  if (states.monitorIds.length === 0) return;
+  if (states.monitorIds.length === 0 && states.regionMonitorIds.length === 0) return;
   await q.saveMonitorStates.run(states, connection(db));
 }
 

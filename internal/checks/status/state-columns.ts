@@ -51,6 +51,11 @@ export function stateColumns(): MonitorStateColumns {
     lastReminderAts: [],
     tlsAlertedExpiresAts: [],
     tlsAlertedDays: [],
+    regionMonitorIds: [],
+    regions: [],
+    regionCheckedAts: [],
+    regionUps: [],
+    regionResults: [],
   };
 }
 
