@@ -9,6 +9,7 @@ describe("loadConfig", () => {
       PORT: 8080,
       CHECK_CONCURRENCY: 100,
       REGION: "local",
+      DEFAULT_REGION: "local",
       RETENTION_DAYS: 90,
       SAMPLE_INTERVAL_MS: 2000,
       HOST_RETENTION_DAYS: 30,
@@ -18,6 +19,13 @@ describe("loadConfig", () => {
     });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("takes the process's REGION as DEFAULT_REGION unless it is set", () => {
+    expect(loadConfig({ REGION: "eu-west" }).DEFAULT_REGION).toBe("eu-west");
+    expect(loadConfig({ REGION: "eu-west", DEFAULT_REGION: "us-east" }).DEFAULT_REGION).toBe(
+      "us-east",
+    );
   });
 
   it("reads values from the environment and ignores empty ones", () => {
@@ -35,6 +43,7 @@ describe("loadConfig", () => {
     ["PORT", "http"],
     ["CHECK_CONCURRENCY", "0"],
     ["REGION", "Not A Region"],
+    ["DEFAULT_REGION", "eu west"],
     ["REDIS_URL", "not a url"],
     ["SAMPLE_INTERVAL_MS", "10"],
     ["PULSAR_BLOCK_PRIVATE_TARGETS", "yes"],

@@ -16,11 +16,12 @@ const schema = z.object({
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes")
     .default("local"),
   /** The region that checks monitors listing none (MonitorSpec.regions empty); the same in
-   *  the API and every worker of an installation. */
+   *  the API and every worker of an installation. Unset: this process's REGION, so that an
+   *  installation whose workers all run with REGION=eu keeps checking its monitors. */
   DEFAULT_REGION: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes")
-    .default("local"),
+    .optional(),
   RETENTION_DAYS: positiveInt(1, 3650).default(90),
   /** How long a worker's claim on a job lasts without renewal: how soon the checks of a killed
    *  worker are handed to another. */
@@ -131,9 +132,10 @@ type Parsed = z.infer<typeof schema>;
  * start (a choice that is allowed but unsafe).
  */
 export type Config = Readonly<
-  Omit<Parsed, "PULSAR_BLOCK_PRIVATE_TARGETS" | "CHECK_ORG_MAX_INFLIGHT"> & {
+  Omit<Parsed, "PULSAR_BLOCK_PRIVATE_TARGETS" | "CHECK_ORG_MAX_INFLIGHT" | "DEFAULT_REGION"> & {
     PULSAR_BLOCK_PRIVATE_TARGETS: boolean;
     CHECK_ORG_MAX_INFLIGHT: number;
+    DEFAULT_REGION: string;
     warnings: readonly string[];
   }
 >;
@@ -154,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({
     ...parsed,
     PULSAR_BLOCK_PRIVATE_TARGETS: parsed.PULSAR_BLOCK_PRIVATE_TARGETS ?? open,
+    DEFAULT_REGION: parsed.DEFAULT_REGION ?? parsed.REGION,
     CHECK_ORG_MAX_INFLIGHT:
       parsed.CHECK_ORG_MAX_INFLIGHT ??
       (open ? Math.ceil(parsed.CHECK_CONCURRENCY / 4) : parsed.CHECK_CONCURRENCY),
