@@ -122,6 +122,7 @@ const api = createApi({
     defaultRegion: config.DEFAULT_REGION,
   }),
   defaultRegion: config.DEFAULT_REGION,
+  servedRegions: () => checkRegions.known(),
   log,
   sampleIntervalMs: config.SAMPLE_INTERVAL_MS,
   signup: config.PULSAR_SIGNUP,

@@ -133,6 +133,8 @@ export interface ApiDeps {
   /** DEFAULT_REGION: the region of monitors that list none, as MonitorService shows them;
    *  "local" when absent. */
   defaultRegion?: string;
+  /** The regions workers have served: a monitor may list only those (MonitorService). */
+  servedRegions?: () => Promise<readonly string[]>;
   /**
    * The heartbeat ping endpoint (/ping/<token>…, internal/checks/heartbeat), served ahead of
    * every other route: no credentials and no Connect (it reads at most 10 KB of a body). The

@@ -77,6 +77,53 @@ const storedRegions = async (id: string) =>
 const countMonitors = async () =>
   (await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM monitors")).rows[0]?.n;
 
+/** A service whose workers have served regions a and b only (cmd/api passes the known set). */
+function servedClient() {
+  const service = createMonitorService({
+    pool: db.pool,
+    scheduler: { schedule: async () => {}, unschedule: async () => {} },
+    log: silentLogger,
+    defaultRegion: DEFAULT_REGION,
+    servedRegions: async () => ["a", "b"],
+    now: () => NOW,
+  });
+  return createClient(
+    MonitorService,
+    createRouterTransport((router) =>
+      router.service(MonitorService, service, {
+        interceptors: [
+          errorInterceptor(silentLogger),
+          (next) => (req) => {
+            req.contextValues.set(callerKey, org.caller);
+            return next(req);
+          },
+        ],
+      }),
+    ),
+  );
+}
+
+describe("regions no worker serves", () => {
+  it("are refused on create and update, naming the field, and nothing is stored", async () => {
+    const served = servedClient();
+    await expect(served.createMonitor({ monitor: http({ regions: ["a", "c"] }) })).rejects.toThrow(
+      `[invalid_argument] monitor.regions[1] names region "c", which no worker serves (regions: a, b, ${DEFAULT_REGION})`,
+    );
+    expect(await countMonitors()).toBe(0);
+    // The served ones and the default region are accepted.
+    const { monitor } = await served.createMonitor({
+      monitor: http({ regions: ["b", DEFAULT_REGION] }),
+    });
+    await expect(
+      served.updateMonitor({ id: monitor?.id ?? "", monitor: http({ regions: ["a", "c"] }) }),
+    ).rejects.toThrow(/monitor\.regions\[1\] names region "c", which no worker serves/);
+    expect(await storedRegions(monitor?.id ?? "")).toEqual({
+      regions: ["b", DEFAULT_REGION],
+      region_rule: "majority",
+    });
+  });
+});
+
 describe("MonitorService regions", () => {
   it("stores the regions and rule given on create and update and returns them, the default region for none", async () => {
     const { monitor } = await client.createMonitor({

@@ -14,7 +14,11 @@ import { getCaller } from "../auth/caller.js";
 import { heartbeatDueAt } from "../checks/heartbeat/deadline.js";
 import { armHeartbeat, disarmHeartbeat } from "../checks/heartbeat/heartbeat-state.js";
 import { nameOfKind } from "../checks/monitors/monitor-kind.js";
-import { regionResultsOf, withDefaultRegion } from "../checks/monitors/monitor-regions.js";
+import {
+  regionResultsOf,
+  requireServedRegions,
+  withDefaultRegion,
+} from "../checks/monitors/monitor-regions.js";
 import { scheduleOf } from "../checks/monitors/monitor-schedule.js";
 import { resolveMonitorSpec } from "../checks/monitors/monitor-spec.js";
 import {
@@ -48,6 +52,12 @@ export interface MonitorServiceDeps {
   publicUrl?: string;
   /** DEFAULT_REGION: the region shown for monitors that list none; "local" when absent. */
   defaultRegion?: string;
+  /**
+   * The regions workers have served (internal/checks/queue/check-regions.ts): a monitor may
+   * list only those and the default region. None: every region of the right form is accepted
+   * (tests whose workers are not running).
+   */
+  servedRegions?: () => Promise<readonly string[]>;
   now?: () => Date;
 }
 
@@ -82,6 +92,10 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
   const now = deps.now ?? (() => new Date());
   const maxMonitors = deps.quotas?.monitors ?? DEFAULT_ORG_QUOTAS.monitors;
   const defaultRegion = deps.defaultRegion ?? "local";
+  const requireServed = async (regions: readonly string[]) => {
+    if (regions.length === 0 || !deps.servedRegions) return;
+    requireServedRegions(regions, "monitor", await deps.servedRegions(), defaultRegion);
+  };
 
   const syncSchedule = async (monitor: Monitor, orgId: string) => {
     try {
@@ -161,6 +175,7 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
   return {
     async createMonitor(req, ctx) {
       const spec = resolveMonitorSpec(req.monitor);
+      await requireServed(spec.regions);
       const orgId = getCaller(ctx).orgId;
       await requireOrgChannels(
         pool,
@@ -184,6 +199,7 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
     async updateMonitor(req, ctx) {
       const id = requireUuid("id", req.id);
       const spec = resolveMonitorSpec(req.monitor);
+      await requireServed(spec.regions);
       const orgId = getCaller(ctx).orgId;
       await requireOrgChannels(
         pool,

@@ -3,7 +3,12 @@ import type { AddressInfo } from "node:net";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MonitorService, MonitorStatus, RegionRule } from "../../gen/pulsar/v1/monitor_pb.js";
+import {
+  type Monitor,
+  MonitorService,
+  MonitorStatus,
+  RegionRule,
+} from "../../gen/pulsar/v1/monitor_pb.js";
 import { bearer, createTestOrg } from "../support/accounts.js";
 import { insertChannelFixture } from "../support/alert-fixtures.js";
 import { type ApiProcess, startApiProcess } from "../support/api-process.js";
@@ -75,18 +80,31 @@ afterAll(async () => {
 
 describe("a monitor checked from three regions, decided by majority", () => {
   it("stays UP while one region fails, goes DOWN with one alert naming both when two fail", async () => {
-    const { monitor } = await client.createMonitor({
-      monitor: {
-        name: "three regions",
-        url: targetUrl,
-        intervalSeconds: INTERVAL_SECONDS,
-        timeoutMs: 2_000,
-        confirmations: 1,
-        regions: ["a", "b", "c"],
-        regionRule: RegionRule.MAJORITY,
-        alertChannelIds: [channelId],
+    // A monitor may list only regions whose workers have been seen: wait for the three.
+    let monitor: Monitor | undefined;
+    await eventually(
+      async () => {
+        try {
+          ({ monitor } = await client.createMonitor({
+            monitor: {
+              name: "three regions",
+              url: targetUrl,
+              intervalSeconds: INTERVAL_SECONDS,
+              timeoutMs: 2_000,
+              confirmations: 1,
+              regions: ["a", "b", "c"],
+              regionRule: RegionRule.MAJORITY,
+              alertChannelIds: [channelId],
+            },
+          }));
+          return true;
+        } catch (error) {
+          if (String(error).includes("no worker serves")) return false;
+          throw error;
+        }
       },
-    });
+      { what: "the regions' workers to be known", timeoutMs: 30_000, intervalMs: 250 },
+    );
     const id = monitor?.id ?? "";
     expect(monitor?.regions).toEqual(["a", "b", "c"]);
 

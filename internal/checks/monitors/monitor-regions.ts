@@ -107,3 +107,26 @@ export function regionResultsOf(
     });
   });
 }
+
+/**
+ * requireServedRegions refuses regions that no worker has served (REGION=<name>) nor are the
+ * installation's default: regions come into being when an operator starts a worker for them,
+ * never from what a stranger types, so the regions' schedules, queues and names stay few and
+ * every region listed can check the monitor (a region whose workers have all stopped shows as
+ * silent).
+ */
+export function requireServedRegions(
+  regions: readonly string[],
+  field: string,
+  served: readonly string[],
+  defaultRegion: string,
+): void {
+  const known = new Set([...served, defaultRegion]);
+  regions.forEach((region, i) => {
+    if (!known.has(region))
+      throw new InvalidArgumentError(
+        `${field}.regions[${i}]`,
+        `names region "${region}", which no worker serves (regions: ${[...known].sort().join(", ")})`,
+      );
+  });
+}

@@ -109,11 +109,24 @@ export function addCheckBatch(
   queue: Pick<CheckQueue, "add">,
   checks: readonly CheckJob[],
   delayMs = 0,
+  jobId?: string,
 ): Promise<Job<JsonObject, void, string>> {
   return queue.add(CHECK_JOB_NAME, encodeCheckBatch(checks), {
     ...CHECK_JOB_OPTIONS,
     delay: Math.max(0, delayMs),
+    jobId,
   });
+}
+
+/**
+ * immediateCheckJobId names a monitor's immediate check in a region's queue: while one waits
+ * (a region whose workers are all stopped), another change of the monitor adds nothing, so a
+ * stream of edits cannot pile up jobs that nobody takes. Removed on completion, the id is free
+ * again for the next change; a failed one, kept for inspection, holds it until removed, and the
+ * monitor's changes meanwhile get no immediate check (its slots' checks still come).
+ */
+export function immediateCheckJobId(monitorId: string): string {
+  return `now-${monitorId}`;
 }
 
 /**

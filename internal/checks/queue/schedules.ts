@@ -1,6 +1,12 @@
 import { create } from "@bufbuild/protobuf";
 import { CheckJobSchema } from "../../../gen/pulsar/v1/check_pb.js";
-import { addCheckBatch, type CheckQueue, type MonitorSchedule, regionsOf } from "./check-queue.js";
+import {
+  addCheckBatch,
+  type CheckQueue,
+  immediateCheckJobId,
+  type MonitorSchedule,
+  regionsOf,
+} from "./check-queue.js";
 import type { CheckRegions } from "./check-regions.js";
 import type { CheckSchedule } from "./check-schedule.js";
 
@@ -45,7 +51,10 @@ export function createRegionalScheduler(deps: RegionalSchedulerDeps): MonitorSch
       // each region, so its status is known at once. Overlap with a slot's check is prevented
       // by the worker's per-monitor lock.
       const check = create(CheckJobSchema, { ...schedule, scheduledAtMs: now() });
-      await Promise.all(wanted.map((region) => addCheckBatch(deps.regions.queue(region), [check])));
+      const jobId = immediateCheckJobId(schedule.monitorId);
+      await Promise.all(
+        wanted.map((region) => addCheckBatch(deps.regions.queue(region), [check], 0, jobId)),
+      );
     },
     async unschedule(monitorId) {
       const regions = new Set([...(await deps.regions.known()), deps.defaultRegion]);
