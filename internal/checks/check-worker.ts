@@ -29,7 +29,7 @@ import { rememberRegions } from "./queue/check-regions.js";
 import { createCheckSchedule } from "./queue/check-schedule.js";
 import { startReconcileLoop } from "./queue/reconcile.js";
 import { countRegionMonitors, listRegionSchedules } from "./queue/region-monitors.js";
-import { ownersOf, storeCheckResults } from "./results/store-check-results.js";
+import { ownersOf, statusesOf, storeCheckResults } from "./results/store-check-results.js";
 
 /** CheckWorkerDeps are the connections and settings of one worker process. */
 export interface CheckWorkerDeps {
@@ -137,7 +137,7 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
       const stored = await storeCheckResults(deps.pool, batch);
       // Live only: a lost publish is repaired by the next check, and replay reads Postgres.
       publisher
-        ?.publishCheckResults(batch, ownersOf(stored.monitors))
+        ?.publishCheckResults(batch, ownersOf(stored.monitors), statusesOf(stored.monitors))
         .catch((error: unknown) => log.warn("publishing check results failed", { error }));
       await deps.handOut?.(stored.alertEvents);
     },

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { AlertEvent } from "../../gen/pulsar/v1/alert_pb.js";
 import type { CheckResult } from "../../gen/pulsar/v1/check_pb.js";
 import { type HostSample, HostSampleSchema } from "../../gen/pulsar/v1/host_pb.js";
+import type { MonitorStatus } from "../../gen/pulsar/v1/monitor_pb.js";
 import { StreamEventSchema } from "../../gen/pulsar/v1/stream_pb.js";
 import {
   HOST_RING_SIZE,
@@ -31,7 +32,11 @@ export interface StreamPublisher {
    * (internal/checks/results/store-check-results.ts, ownersOf); a result whose monitor has no
    * owner in `owners` (deleted meanwhile, or owned by nobody) is not published.
    */
-  publishCheckResults(results: readonly CheckResult[], owners: MonitorOwners): Promise<void>;
+  publishCheckResults(
+    results: readonly CheckResult[],
+    owners: MonitorOwners,
+    statuses?: ReadonlyMap<string, MonitorStatus>,
+  ): Promise<void>;
   /**
    * publishAlertEvents publishes recorded alert events on the `alerts` topic of their
    * organization (replay reads alert_events in Postgres).
@@ -121,7 +126,7 @@ export function createStreamPublisher(
         ttl,
       );
     },
-    async publishCheckResults(results, owners) {
+    async publishCheckResults(results, owners, statuses) {
       const pipeline = redis.pipeline();
       let published = 0;
       for (const result of results) {
@@ -130,6 +135,7 @@ export function createStreamPublisher(
         const event = create(StreamEventSchema, {
           topic: `monitor:${result.monitorId}`,
           payload: { case: "checkResult", value: result },
+          monitorStatus: statuses?.get(result.monitorId),
         });
         pipeline.publish(
           streamChannel(prefix, orgId, "monitor", result.monitorId),

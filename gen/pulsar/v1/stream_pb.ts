@@ -10,13 +10,15 @@ import type { CheckResult } from "./check_pb.js";
 import { file_pulsar_v1_check } from "./check_pb.js";
 import type { HostSample } from "./host_pb.js";
 import { file_pulsar_v1_host } from "./host_pb.js";
+import type { MonitorStatus } from "./monitor_pb.js";
+import { file_pulsar_v1_monitor } from "./monitor_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file pulsar/v1/stream.proto.
  */
 export const file_pulsar_v1_stream: GenFile = /*@__PURE__*/
-  fileDesc("ChZwdWxzYXIvdjEvc3RyZWFtLnByb3RvEglwdWxzYXIudjEiTwoNU3RyZWFtUmVxdWVzdBIRCglzdWJzY3JpYmUYASADKAkSEwoLdW5zdWJzY3JpYmUYAiADKAkSFgoOc3Vic2NyaWJlX2xpdmUYAyADKAki7AEKC1N0cmVhbUV2ZW50Eg0KBXRvcGljGAEgASgJEg4KBnJlcGxheRgCIAEoCBIsCgtob3N0X3NhbXBsZRgDIAEoCzIVLnB1bHNhci52MS5Ib3N0U2FtcGxlSAASLgoMY2hlY2tfcmVzdWx0GAQgASgLMhYucHVsc2FyLnYxLkNoZWNrUmVzdWx0SAASJwoFZXJyb3IYBSABKAsyFi5wdWxzYXIudjEuU3RyZWFtRXJyb3JIABIsCgthbGVydF9ldmVudBgGIAEoCzIVLnB1bHNhci52MS5BbGVydEV2ZW50SABCCQoHcGF5bG9hZCIsCgtTdHJlYW1FcnJvchIMCgRjb2RlGAEgASgJEg8KB21lc3NhZ2UYAiABKAliBnByb3RvMw", [file_pulsar_v1_alert, file_pulsar_v1_check, file_pulsar_v1_host]);
+  fileDesc("ChZwdWxzYXIvdjEvc3RyZWFtLnByb3RvEglwdWxzYXIudjEiTwoNU3RyZWFtUmVxdWVzdBIRCglzdWJzY3JpYmUYASADKAkSEwoLdW5zdWJzY3JpYmUYAiADKAkSFgoOc3Vic2NyaWJlX2xpdmUYAyADKAkingIKC1N0cmVhbUV2ZW50Eg0KBXRvcGljGAEgASgJEg4KBnJlcGxheRgCIAEoCBIsCgtob3N0X3NhbXBsZRgDIAEoCzIVLnB1bHNhci52MS5Ib3N0U2FtcGxlSAASLgoMY2hlY2tfcmVzdWx0GAQgASgLMhYucHVsc2FyLnYxLkNoZWNrUmVzdWx0SAASJwoFZXJyb3IYBSABKAsyFi5wdWxzYXIudjEuU3RyZWFtRXJyb3JIABIsCgthbGVydF9ldmVudBgGIAEoCzIVLnB1bHNhci52MS5BbGVydEV2ZW50SAASMAoObW9uaXRvcl9zdGF0dXMYByABKA4yGC5wdWxzYXIudjEuTW9uaXRvclN0YXR1c0IJCgdwYXlsb2FkIiwKC1N0cmVhbUVycm9yEgwKBGNvZGUYASABKAkSDwoHbWVzc2FnZRgCIAEoCWIGcHJvdG8z", [file_pulsar_v1_alert, file_pulsar_v1_check, file_pulsar_v1_host, file_pulsar_v1_monitor]);
 
 /**
  * StreamRequest is a frame a WebSocket client sends to /ws, in its JSON form:
@@ -104,6 +106,15 @@ export type StreamEvent = Message<"pulsar.v1.StreamEvent"> & {
     value: AlertEvent;
     case: "alertEvent";
   } | { case: undefined; value?: undefined };
+
+  /**
+   * With a live check_result: the monitor's status once the batch holding it was stored (for a
+   * monitor checked from several regions, the regions' verdict, which one region's result is
+   * not). UNSPECIFIED in replays, for pings and missed heartbeats, and from older workers.
+   *
+   * @generated from field: pulsar.v1.MonitorStatus monitor_status = 7;
+   */
+  monitorStatus: MonitorStatus;
 };
 
 /**

@@ -1,5 +1,6 @@
 import { create, fromJson, type JsonValue, toJson } from "@bufbuild/protobuf";
 import type { RawData } from "ws";
+import type { MonitorStatus } from "../../../gen/pulsar/v1/monitor_pb.js";
 import {
   StreamErrorSchema,
   type StreamEvent,
@@ -91,13 +92,22 @@ function canonicalTopic(text: string): Topic | string {
 }
 
 /**
- * encodeFrame serialises one event for the wire. `topic` and `replay` are written even when
+ * encodeFrame serialises one event for the wire (with the monitor's status decided with a live
+ * check result, when the worker published one). `topic` and `replay` are written even when
  * empty or false (plain toJson omits defaults), so a client can test `frame.replay === false`. The result
  * is a Buffer so one serialisation can be written to many sockets without ws converting a
  * string per client.
  */
-export function encodeFrame(topic: string, replay: boolean, payload: StreamPayload): Buffer {
-  const json = toJson(StreamEventSchema, create(StreamEventSchema, { topic, replay, payload }));
+export function encodeFrame(
+  topic: string,
+  replay: boolean,
+  payload: StreamPayload,
+  monitorStatus?: MonitorStatus,
+): Buffer {
+  const json = toJson(
+    StreamEventSchema,
+    create(StreamEventSchema, { topic, replay, payload, monitorStatus }),
+  );
   return Buffer.from(JSON.stringify({ topic, replay, ...(json as object) }));
 }
 

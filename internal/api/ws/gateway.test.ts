@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
+import { MonitorStatus } from "../../../gen/pulsar/v1/monitor_pb.js";
 import { createTestOrg, type TestOrg } from "../../../test/support/accounts.js";
 import { eventually } from "../../../test/support/eventually.js";
 import { resultFixture, specFixture } from "../../../test/support/fixtures.js";
@@ -143,12 +144,15 @@ describe("the stream gateway", () => {
     await publisher.publishCheckResults(
       [resultFixture({ monitorId: a.id, checkedAtMs: Date.now() })],
       new Map([[a.id, org.orgId]]),
+      new Map([[a.id, MonitorStatus.DOWN]]),
     );
     const [live] = (await client.waitFor((f) => f.length === 4)).slice(3);
+    // With the status its batch decided (the regions' verdict for a monitor of several).
     expect(live).toMatchObject({
       topic: "monitors",
       replay: false,
       checkResult: { monitorId: a.id },
+      monitorStatus: "MONITOR_STATUS_DOWN",
     });
   });
 

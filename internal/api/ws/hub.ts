@@ -70,7 +70,7 @@ export function createHub(deps: HubDeps): Hub {
     for (const name of routes.topics) {
       const clients = listeners.get(scopedTopic(scope, name));
       if (!clients || clients.size === 0) continue;
-      const frame = encodeFrame(name, false, event.payload);
+      const frame = encodeFrame(name, false, event.payload, event.monitorStatus);
       for (const client of clients) client.deliver(name, routes.source, atMs, frame);
     }
   };

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { CheckResult } from "../../../gen/pulsar/v1/check_pb.js";
+import { MonitorStatus } from "../../../gen/pulsar/v1/monitor_pb.js";
 import type { OwnedAlertEvent } from "../../alerts/alert-event.js";
 import { recordMonitorAlerts } from "../../alerts/monitor-alerts.js";
 import type { Queryable } from "../../db/pool.js";
@@ -86,4 +87,23 @@ export function ownersOf(monitors: ReadonlyMap<string, MonitorBatchStatus>): Map
   const owners = new Map<string, string>();
   for (const [id, { orgId }] of monitors) if (orgId !== null) owners.set(id, orgId);
   return owners;
+}
+
+const SHOWN: Record<MonitorBatchStatus["status"], MonitorStatus> = {
+  unknown: MonitorStatus.PENDING,
+  up: MonitorStatus.UP,
+  down: MonitorStatus.DOWN,
+};
+
+/**
+ * statusesOf maps each monitor of a stored batch to its status after it, for the live publish:
+ * the dashboard shows it for a monitor checked from several regions, whose status is the
+ * regions' verdict rather than the up of any one result.
+ */
+export function statusesOf(
+  monitors: ReadonlyMap<string, MonitorBatchStatus>,
+): Map<string, MonitorStatus> {
+  const statuses = new Map<string, MonitorStatus>();
+  for (const [id, { status }] of monitors) statuses.set(id, SHOWN[status]);
+  return statuses;
 }

@@ -26,3 +26,26 @@ describe("a monitor in a maintenance window", () => {
     expect(after.status).toBe(MonitorStatus.DOWN);
   });
 });
+
+describe("a monitor checked from several regions", () => {
+  const regional = (status: MonitorStatus) =>
+    create(MonitorSchema, { id: "m", enabled: true, status, regions: ["a", "b", "c"] });
+
+  it("takes the status published with a result, not the result's up", () => {
+    // Region a failed, the majority did not: the regions' verdict is UP.
+    const stillUp = withResult(
+      regional(MonitorStatus.UP),
+      result(T0, false, false),
+      MonitorStatus.UP,
+    );
+    expect(stillUp.status).toBe(MonitorStatus.UP);
+    expect(stillUp.lastResult?.up).toBe(false);
+    const down = withResult(stillUp, result(T0 + 1_000, false, false), MonitorStatus.DOWN);
+    expect(down.status).toBe(MonitorStatus.DOWN);
+  });
+
+  it("keeps its status when none was published with the result", () => {
+    const kept = withResult(regional(MonitorStatus.UP), result(T0, false, false));
+    expect(kept.status).toBe(MonitorStatus.UP);
+  });
+});

@@ -32,12 +32,25 @@ export function statusKind(monitor: Monitor): StatusKind {
  * still reports) or the check ran in a maintenance window (MAINTENANCE until a check outside
  * one says otherwise). A result older than the one the monitor has is ignored: the stream replays
  * the recent past, which may predate the list just loaded. A monitor checked from several
- * regions keeps its status: one region's result is not the regions' verdict.
+ * regions takes the status published with the result (`decided`, the regions' verdict), or
+ * keeps its own when none came: one region's result is not the verdict.
  */
-export function withResult(monitor: Monitor, result: CheckResult): Monitor {
+export function withResult(
+  monitor: Monitor,
+  result: CheckResult,
+  decided: MonitorStatus = MonitorStatus.UNSPECIFIED,
+): Monitor {
   const have = timestampMs(monitor.lastResult?.checkedAt);
   if (monitor.lastResult && timestampMs(result.checkedAt) < have) return monitor;
-  if (monitor.regions.length > 1) return { ...monitor, lastResult: result };
+  if (monitor.regions.length > 1) {
+    const shown =
+      !monitor.enabled || decided === MonitorStatus.UNSPECIFIED
+        ? monitor.status
+        : result.maintenance
+          ? MonitorStatus.MAINTENANCE
+          : decided;
+    return { ...monitor, lastResult: result, status: shown };
+  }
   const status = !monitor.enabled
     ? MonitorStatus.PAUSED
     : result.maintenance

@@ -109,7 +109,7 @@ export function useMonitors(
       const result = event.payload.value;
       const monitor = store.current.get(result.monitorId);
       if (monitor) {
-        store.current.set(monitor.id, withResult(monitor, result));
+        store.current.set(monitor.id, withResult(monitor, result, event.monitorStatus));
         timer.current ??= setTimeout(flush, FLUSH_MS);
       } else if (!complete.current) {
         const had = early.current.get(result.monitorId);
