@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS api_tokens (
   org_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
   created_by uuid REFERENCES users (id) ON DELETE SET NULL,
   name text NOT NULL CHECK (char_length(name) BETWEEN 1 AND 100),
-  scope text NOT NULL CHECK (scope IN ('api', 'worker', 'agent')),
+  scope text NOT NULL CHECK (scope IN ('api', 'worker', 'agent', 'probe')),
   token_hash bytea NOT NULL UNIQUE,
   prefix text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
@@ -47,6 +47,14 @@ CREATE TABLE IF NOT EXISTS api_tokens (
   revoked_at timestamptz
 );
 CREATE INDEX IF NOT EXISTS api_tokens_org ON api_tokens (org_id, created_at DESC);
+-- A probe token checks from one region (ProbeService): the token, not the probe, decides it.
+ALTER TABLE api_tokens ADD COLUMN IF NOT EXISTS region text;
+ALTER TABLE api_tokens DROP CONSTRAINT IF EXISTS api_tokens_scope_check;
+ALTER TABLE api_tokens ADD CONSTRAINT api_tokens_scope_check
+  CHECK (scope IN ('api', 'worker', 'agent', 'probe'));
+ALTER TABLE api_tokens DROP CONSTRAINT IF EXISTS api_tokens_probe_region;
+ALTER TABLE api_tokens ADD CONSTRAINT api_tokens_probe_region
+  CHECK ((scope = 'probe') = (region IS NOT NULL));
 
 -- Invitations to join an organization; single use, stored hashed like tokens.
 CREATE TABLE IF NOT EXISTS invitations (

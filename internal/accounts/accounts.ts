@@ -6,7 +6,7 @@ import * as q from "./accounts.queries.js";
 export type RoleName = "admin" | "member";
 
 /** TokenScopeName is what a token may be used for, as stored. */
-export type TokenScopeName = "api" | "worker" | "agent";
+export type TokenScopeName = "api" | "worker" | "agent" | "probe";
 
 /** OrgRow is an organization. */
 export interface OrgRow {
@@ -46,7 +46,7 @@ export interface TokenOwner {
 
 const role = (value: string): RoleName => (value === "admin" ? "admin" : "member");
 const scope = (value: string): TokenScopeName =>
-  value === "worker" || value === "agent" ? value : "api";
+  value === "worker" || value === "agent" || value === "probe" ? value : "api";
 
 const userRow = (row: q.FindSessionResult): UserRow => ({
   id: row.id,

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 
 /** SecretKind is what a secret opens; it is spelled into the secret so a leaked one is recognisable. */
-export type SecretKind = "session" | "api" | "worker" | "agent" | "invite";
+export type SecretKind = "session" | "api" | "worker" | "agent" | "probe" | "invite";
 
 /** NewSecret is a fresh secret, its hash for storage and a short prefix for display. */
 export interface NewSecret {
@@ -33,6 +33,6 @@ export function hashSecret(secret: string): Buffer {
 
 /** secretKind reads the kind spelled into a secret; undefined for something else. */
 export function secretKind(secret: string): SecretKind | undefined {
-  const match = /^pulsar_(session|api|worker|agent|invite)_[A-Za-z0-9_-]{43}$/.exec(secret);
+  const match = /^pulsar_(session|api|worker|agent|probe|invite)_[A-Za-z0-9_-]{43}$/.exec(secret);
   return match?.[1] as SecretKind | undefined;
 }

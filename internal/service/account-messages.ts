@@ -23,8 +23,11 @@ import type {
 /** roleMessage maps a stored role to the proto enum. */
 export const roleMessage = (role: RoleName): Role => (role === "admin" ? Role.ADMIN : Role.MEMBER);
 
-/** TOKEN_SCOPES maps the proto enum to stored scopes (unspecified means api). */
-export const TOKEN_SCOPES: Readonly<Record<TokenScope, TokenScopeName>> = {
+/**
+ * TOKEN_SCOPES maps the proto enum to the scopes CreateApiToken makes (unspecified means api);
+ * a probe token is made by ProbeService.CreateProbeToken, with its region.
+ */
+export const TOKEN_SCOPES: Readonly<Partial<Record<TokenScope, TokenScopeName>>> = {
   [TokenScope.UNSPECIFIED]: "api",
   [TokenScope.API]: "api",
   [TokenScope.WORKER]: "worker",
@@ -35,6 +38,7 @@ const SCOPE_MESSAGES: Readonly<Record<TokenScopeName, TokenScope>> = {
   api: TokenScope.API,
   worker: TokenScope.WORKER,
   agent: TokenScope.AGENT,
+  probe: TokenScope.PROBE,
 };
 
 /** userMessage builds a pulsar.v1.User. */
