@@ -35,7 +35,8 @@ export type ProbeToken = Message<"pulsar.v1.ProbeToken"> & {
   name: string;
 
   /**
-   * The region the probe checks from (REGION's form: 1–32 of a-z, 0-9, '-', '_').
+   * The region the probe checks from, in REGION's form: 1–63 of a-z, 0-9 and '-', starting with
+   * a letter or digit.
    *
    * @generated from field: string region = 3;
    */
