@@ -34,6 +34,7 @@ import { createWorkerMetrics } from "../../internal/metrics/worker-metrics.js";
 import { policyFor } from "../../internal/netpolicy/address-policy.js";
 import { createGuardedFetch } from "../../internal/netpolicy/guarded-fetch.js";
 import { createRedis } from "../../internal/redis/redis.js";
+import { startPresenceBeat } from "../../internal/regions/presence-beat.js";
 import { createStreamPublisher } from "../../internal/stream/publisher.js";
 import { startHostSampling } from "../../internal/worker/host-sampling.js";
 import { resolveSampleOwner } from "../../internal/worker/sample-owner.js";
@@ -76,6 +77,15 @@ const registryPublisher = startRegistryPublisher({
   prefix: config.QUEUE_PREFIX,
   kind: "worker",
   id: processId(hostname(), process.pid),
+  log,
+});
+// The Regions page (RegionService) shows this worker, and its region as live, while it beats.
+const stopPresenceBeat = startPresenceBeat({
+  redis,
+  prefix: config.QUEUE_PREFIX,
+  region: config.REGION,
+  id: processId(hostname(), process.pid),
+  version: packageJson.version,
   log,
 });
 // Checks and alert webhooks resolve names through c-ares (CHECK_DNS_SERVERS, else the
@@ -225,6 +235,7 @@ onShutdown(async () => {
   await opsClosed;
   clearInterval(ownServicesRefresh);
   await registryPublisher.stop();
+  await stopPresenceBeat();
   await sampling?.stop();
   await silentHostSweep.stop();
   await heartbeatSweeper.stop();
