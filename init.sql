@@ -569,8 +569,10 @@ $$;
 ALTER TABLE monitors ADD COLUMN IF NOT EXISTS regions text[] NOT NULL DEFAULT '{}';
 ALTER TABLE monitors ADD COLUMN IF NOT EXISTS region_rule text NOT NULL DEFAULT 'majority'
   CHECK (region_rule IN ('any', 'majority', 'all'));
--- Each region's latest result of a monitor (the vote it casts while fresh), written in the
--- results' transaction under the monitor_state row's lock, like monitor_state itself.
+-- Each region's latest result of a monitor checked from several regions (the vote it casts
+-- while fresh), written in the results' transaction under the monitor_state row's lock, like
+-- monitor_state itself. A monitor of one region has none: nothing votes, and its own latest
+-- result (monitor_state) is its region's.
 CREATE TABLE IF NOT EXISTS monitor_region_state (
   monitor_id uuid NOT NULL REFERENCES monitors (id) ON DELETE CASCADE,
   region text NOT NULL,

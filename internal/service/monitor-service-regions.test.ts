@@ -10,6 +10,7 @@ import { refusal } from "../../test/support/refusal.js";
 import { errorInterceptor } from "../api/errors.js";
 import { callerKey } from "../auth/caller.js";
 import type { MonitorSchedule } from "../checks/queue/check-queue.js";
+import { storeCheckResults } from "../checks/results/store-check-results.js";
 import { silentLogger } from "../core/logger.js";
 import { createMonitorService } from "./monitor-service.js";
 
@@ -262,11 +263,9 @@ describe("MonitorService regions", () => {
     expect(unchecked?.result).toBeUndefined();
     const result = resultFixture({ monitorId: id, checkedAtMs: NOW.getTime() - 1000 });
     result.region = DEFAULT_REGION;
-    await db.pool.query(
-      `INSERT INTO monitor_region_state (monitor_id, region, last_checked_at, last_up, last_result)
-       VALUES ($1, $2, $3, true, $4)`,
-      [id, DEFAULT_REGION, new Date(NOW.getTime() - 1000), toJson(CheckResultSchema, result)],
-    );
+    // Stored as a worker stores it: a monitor of one region keeps no region row, its region's
+    // latest result is its own.
+    await storeCheckResults(db.pool, [result]);
     const read = (await client.getMonitor({ id })).monitor;
     expect(read?.regions).toEqual([DEFAULT_REGION]);
     expect(read?.regionResults).toMatchObject([

@@ -15,6 +15,8 @@ import { heartbeatDueAt } from "../checks/heartbeat/deadline.js";
 import { armHeartbeat, disarmHeartbeat } from "../checks/heartbeat/heartbeat-state.js";
 import { nameOfKind } from "../checks/monitors/monitor-kind.js";
 import {
+  ownRegionLatest,
+  regionLatestOf,
   regionResultsOf,
   requireServedRegions,
   withDefaultRegion,
@@ -235,13 +237,15 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
       const id = requireUuid("id", req.id);
       const orgId = getCaller(ctx).orgId;
       const monitor = shown(found(await monitors.getMonitor(pool, orgId, id), id));
-      const [states] = await Promise.all([
-        monitors.listRegionStates(pool, id, monitor.regions),
+      const [latest] = await Promise.all([
+        monitor.regions.length > 1
+          ? monitors.listRegionStates(pool, id, monitor.regions).then(regionLatestOf)
+          : ownRegionLatest(monitor),
         showMaintenance(orgId, [monitor]),
       ]);
       monitor.regionResults = regionResultsOf(
         monitor.regions,
-        states,
+        latest,
         monitor.intervalSeconds,
         now(),
       );

@@ -4,7 +4,12 @@ import { CheckResultSchema } from "../../../gen/pulsar/v1/check_pb.js";
 import { MonitorSpecSchema, RegionRule } from "../../../gen/pulsar/v1/monitor_pb.js";
 import { resultFixture } from "../../../test/support/fixtures.js";
 import { InvalidArgumentError } from "../../core/errors.js";
-import { regionResultsOf, resolveRegions } from "./monitor-regions.js";
+import {
+  ownRegionLatest,
+  regionLatestOf,
+  regionResultsOf,
+  resolveRegions,
+} from "./monitor-regions.js";
 
 const spec = (regions: string[], regionRule = RegionRule.UNSPECIFIED) =>
   create(MonitorSpecSchema, { regions, regionRule });
@@ -72,7 +77,7 @@ describe("regionResultsOf", () => {
     const results = regionResultsOf(
       ["c", "b", "a", "d"],
       // Interval 60 s: two intervals is 120 s.
-      [row("a", 120_000, true), row("b", 120_001, false), row("c", 1000, false)],
+      regionLatestOf([row("a", 120_000, true), row("b", 120_001, false), row("c", 1000, false)]),
       60,
       now,
     );
@@ -82,5 +87,30 @@ describe("regionResultsOf", () => {
       ["a", false, true, "a"],
       ["d", true, undefined, undefined],
     ]);
+  });
+});
+
+describe("ownRegionLatest", () => {
+  it("gives a monitor of one region its own latest result, and nothing before its first check", () => {
+    const now = new Date("2026-12-07T12:00:00Z");
+    const lastResult = resultFixture({
+      monitorId: "m",
+      checkedAtMs: now.getTime() - 5000,
+      up: false,
+    });
+    const [latest] = regionResultsOf(
+      ["eu"],
+      ownRegionLatest({ regions: ["eu"], lastResult }),
+      60,
+      now,
+    );
+    expect([latest?.region, latest?.silent, latest?.result?.up]).toEqual(["eu", false, false]);
+    const [none] = regionResultsOf(
+      ["eu"],
+      ownRegionLatest({ regions: ["eu"], lastResult: undefined }),
+      60,
+      now,
+    );
+    expect([none?.region, none?.silent, none?.result]).toEqual(["eu", true, undefined]);
   });
 });

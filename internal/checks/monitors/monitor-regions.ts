@@ -1,6 +1,8 @@
 import { create, fromJson } from "@bufbuild/protobuf";
-import { CheckResultSchema } from "../../../gen/pulsar/v1/check_pb.js";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
+import { type CheckResult, CheckResultSchema } from "../../../gen/pulsar/v1/check_pb.js";
 import {
+  type Monitor,
   type MonitorSpec,
   type RegionResult,
   RegionResultSchema,
@@ -84,6 +86,35 @@ export function withDefaultRegion<T extends { regions: string[] }>(
 /** RegionStateRow is a monitor_region_state row as ListRegionStates reads it. */
 export type RegionStateRow = ListRegionStatesResult;
 
+/** RegionLatest is a region's latest result of a monitor. */
+export interface RegionLatest {
+  region: string;
+  checkedAt: Date;
+  result: CheckResult;
+}
+
+/** regionLatestOf reads monitor_region_state rows (ListRegionStates). */
+export function regionLatestOf(rows: readonly RegionStateRow[]): RegionLatest[] {
+  return rows.map((row) => ({
+    region: row.region,
+    checkedAt: row.last_checked_at,
+    // Unknown fields tolerated, as for monitor_state.last_result (monitor-row.ts).
+    result: fromJson(CheckResultSchema, row.last_result, { ignoreUnknownFields: true }),
+  }));
+}
+
+/**
+ * ownRegionLatest is the latest result of a monitor checked from one region: its own latest
+ * result (monitor_state). Such a monitor keeps no monitor_region_state row, since nothing votes:
+ * writing one with every batch cost each check a second row update (issue 21).
+ */
+export function ownRegionLatest(monitor: Pick<Monitor, "regions" | "lastResult">): RegionLatest[] {
+  const [region] = monitor.regions;
+  const result = monitor.lastResult;
+  if (region === undefined || !result?.checkedAt) return [];
+  return [{ region, checkedAt: timestampDate(result.checkedAt), result }];
+}
+
 /**
  * regionResultsOf builds Monitor.region_results: one per region, in the monitor's order. A
  * region is silent, as it is when votes are counted, when its latest result is older than two
@@ -91,19 +122,18 @@ export type RegionStateRow = ListRegionStatesResult;
  */
 export function regionResultsOf(
   regions: readonly string[],
-  rows: readonly RegionStateRow[],
+  latest: readonly RegionLatest[],
   intervalSeconds: number,
   now: Date,
 ): RegionResult[] {
-  const byRegion = new Map(rows.map((row) => [row.region, row]));
+  const byRegion = new Map(latest.map((entry) => [entry.region, entry]));
   const freshSince = now.getTime() - 2 * intervalSeconds * 1000;
   return regions.map((region) => {
-    const row = byRegion.get(region);
+    const entry = byRegion.get(region);
     return create(RegionResultSchema, {
       region,
-      // Unknown fields tolerated, as for monitor_state.last_result (monitor-row.ts).
-      result: row && fromJson(CheckResultSchema, row.last_result, { ignoreUnknownFields: true }),
-      silent: !row || row.last_checked_at.getTime() < freshSince,
+      result: entry?.result,
+      silent: !entry || entry.checkedAt.getTime() < freshSince,
     });
   });
 }

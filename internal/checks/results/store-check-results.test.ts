@@ -282,16 +282,14 @@ describe("storing results of a monitor checked from several regions", () => {
     expect(await regionRowsOf(id)).toEqual([{ region: "a", last_up: true, error: null }]);
   });
 
-  it("decides a monitor of one region by its results as before, whichever region they name, and keeps its latest", async () => {
+  it("decides a monitor of one region by its results as before, whichever region they name, and keeps no region rows", async () => {
     const id = await regionalMonitor(["a"], "all");
     await checkedIn(id, 0, { a: true });
     await checkedIn(id, 1, { elsewhere: "status 503" });
     expect(await statusOf(id)).toEqual({ alert_status: "down", last_error: "status 503" });
     const [down] = await alertEventsOf(db.pool, id);
     expect(down?.message).toContain("Error: status 503");
-    expect(await regionRowsOf(id)).toEqual([
-      { region: "a", last_up: true, error: null },
-      { region: "elsewhere", last_up: false, error: "status 503" },
-    ]);
+    // Nothing votes: its latest result is monitor_state's (GetMonitor shows it for its region).
+    expect(await regionRowsOf(id)).toEqual([]);
   });
 });

@@ -53,8 +53,9 @@ export function monitorIdsOf(results: readonly CheckResult[]): string[] {
  * regions. One of a single region (the default one included) is decided by its results as
  * they are, whichever region they name: a region's results are labelled with the REGION of
  * the worker that checked, and one region's monitor counted every result before regions
- * existed. Either way each region's newest result is saved as its latest (saveMonitorStates):
- * its vote, and what GetMonitor shows of the region.
+ * existed. Only a monitor of several regions has each region's newest result saved as its
+ * latest (saveMonitorStates): its vote, and what GetMonitor shows of the region; one of a
+ * single region has no votes, and GetMonitor shows its own latest result for its region.
  */
 export function decideMonitorStates(
   rows: readonly MonitorStateRow[],
@@ -89,8 +90,6 @@ export function decideMonitorStates(
       );
       counted = regional.effective;
       pushRegionStates(columns, row.monitor_id, regional.newest.values());
-    } else {
-      pushRegionStates(columns, row.monitor_id, results);
     }
     const { state, transitions, newest } = evaluateMonitor(
       {
