@@ -1,11 +1,11 @@
-import { createClient, createRouterTransport } from "@connectrpc/connect";
+import type { createClient } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MonitorService, MonitorStatus } from "../../gen/pulsar/v1/monitor_pb.js";
 import { createTestOrg, type TestOrg } from "../../test/support/accounts.js";
 import { alertEventsOf, resultsFixture } from "../../test/support/alert-fixtures.js";
+import { callerClient } from "../../test/support/caller-client.js";
 import { MINUTE } from "../../test/support/fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
-import { callerKey } from "../auth/caller.js";
 import { storeCheckResults } from "../checks/results/store-check-results.js";
 import { silentLogger } from "../core/logger.js";
 import { createMonitorService } from "./monitor-service.js";
@@ -23,19 +23,7 @@ beforeAll(async () => {
     scheduler: { schedule: async () => {}, unschedule: async () => {} },
     log: silentLogger,
   });
-  client = createClient(
-    MonitorService,
-    createRouterTransport((router) =>
-      router.service(MonitorService, service, {
-        interceptors: [
-          (next) => (req) => {
-            req.contextValues.set(callerKey, org.caller);
-            return next(req);
-          },
-        ],
-      }),
-    ),
-  );
+  client = callerClient(MonitorService, service, org.caller);
 });
 afterAll(async () => {
   await db.drop();

@@ -1,14 +1,13 @@
 import { create, type MessageInitShape, toJson } from "@bufbuild/protobuf";
-import { Code, createClient, createRouterTransport } from "@connectrpc/connect";
+import { Code, type createClient } from "@connectrpc/connect";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CheckResultSchema } from "../../gen/pulsar/v1/check_pb.js";
 import { MonitorService, MonitorSpecSchema, RegionRule } from "../../gen/pulsar/v1/monitor_pb.js";
 import { createTestOrg, type TestOrg } from "../../test/support/accounts.js";
+import { callerClient } from "../../test/support/caller-client.js";
 import { resultFixture } from "../../test/support/fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { refusal } from "../../test/support/refusal.js";
-import { errorInterceptor } from "../api/errors.js";
-import { callerKey } from "../auth/caller.js";
 import type { MonitorSchedule } from "../checks/queue/check-queue.js";
 import { storeCheckResults } from "../checks/results/store-check-results.js";
 import { silentLogger } from "../core/logger.js";
@@ -40,20 +39,7 @@ beforeAll(async () => {
     defaultRegion: DEFAULT_REGION,
     now: () => NOW,
   });
-  client = createClient(
-    MonitorService,
-    createRouterTransport((router) =>
-      router.service(MonitorService, service, {
-        interceptors: [
-          errorInterceptor(silentLogger),
-          (next) => (req) => {
-            req.contextValues.set(callerKey, org.caller);
-            return next(req);
-          },
-        ],
-      }),
-    ),
-  );
+  client = callerClient(MonitorService, service, org.caller);
 });
 afterAll(async () => {
   await db.drop();
@@ -88,20 +74,7 @@ function servedClient() {
     servedRegions: async () => ["a", "b"],
     now: () => NOW,
   });
-  return createClient(
-    MonitorService,
-    createRouterTransport((router) =>
-      router.service(MonitorService, service, {
-        interceptors: [
-          errorInterceptor(silentLogger),
-          (next) => (req) => {
-            req.contextValues.set(callerKey, org.caller);
-            return next(req);
-          },
-        ],
-      }),
-    ),
-  );
+  return callerClient(MonitorService, service, org.caller);
 }
 
 describe("regions no worker serves", () => {
