@@ -81,7 +81,7 @@ describe("regions no worker serves", () => {
   it("are refused on create and update, naming the field, and nothing is stored", async () => {
     const served = servedClient();
     await expect(served.createMonitor({ monitor: http({ regions: ["a", "c"] }) })).rejects.toThrow(
-      `[invalid_argument] monitor.regions[1] names region "c", which no worker serves (regions: a, b, ${DEFAULT_REGION})`,
+      `[invalid_argument] monitor.regions[1] names region "c", which no worker or probe serves (regions: a, b, ${DEFAULT_REGION})`,
     );
     expect(await countMonitors()).toBe(0);
     // The served ones and the default region are accepted.
@@ -90,7 +90,7 @@ describe("regions no worker serves", () => {
     });
     await expect(
       served.updateMonitor({ id: monitor?.id ?? "", monitor: http({ regions: ["a", "c"] }) }),
-    ).rejects.toThrow(/monitor\.regions\[1\] names region "c", which no worker serves/);
+    ).rejects.toThrow(/monitor\.regions\[1\] names region "c", which no worker or probe serves/);
     expect(await storedRegions(monitor?.id ?? "")).toEqual({
       regions: ["b", DEFAULT_REGION],
       region_rule: "majority",

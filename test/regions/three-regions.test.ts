@@ -99,7 +99,7 @@ describe("a monitor checked from three regions, decided by majority", () => {
           }));
           return true;
         } catch (error) {
-          if (String(error).includes("no worker serves")) return false;
+          if (String(error).includes("no worker or probe serves")) return false;
           throw error;
         }
       },

@@ -139,11 +139,11 @@ export function regionResultsOf(
 }
 
 /**
- * requireServedRegions refuses regions that no worker has served (REGION=<name>) nor are the
- * installation's default: regions come into being when an operator starts a worker for them,
- * never from what a stranger types, so the regions' schedules, queues and names stay few and
- * every region listed can check the monitor (a region whose workers have all stopped shows as
- * silent).
+ * requireServedRegions refuses regions that no worker has served (REGION=<name>), that hold no
+ * probe token (ProbeService) and that are not the installation's default: regions come into
+ * being when an operator starts a worker or makes a probe token for them, never from what a
+ * stranger types, so the regions' schedules, queues and names stay few and every region listed
+ * can check the monitor (a region whose workers and probes have all stopped shows as silent).
  */
 export function requireServedRegions(
   regions: readonly string[],
@@ -156,7 +156,7 @@ export function requireServedRegions(
     if (!known.has(region))
       throw new InvalidArgumentError(
         `${field}.regions[${i}]`,
-        `names region "${region}", which no worker serves (regions: ${[...known].sort().join(", ")})`,
+        `names region "${region}", which no worker or probe serves (regions: ${[...known].sort().join(", ")})`,
       );
   });
 }
