@@ -31,6 +31,8 @@ export interface ApiProcessOptions {
   env?: Record<string, string>;
   /** How long it may take to answer /readyz; default 30 s. */
   readyWithinMs?: number;
+  /** The port to listen on (an API restarted where its clients know it); default a free one. */
+  port?: number;
 }
 
 const THIS_CHECKOUT = fileURLToPath(new URL("../..", import.meta.url));
@@ -42,7 +44,7 @@ const THIS_CHECKOUT = fileURLToPath(new URL("../..", import.meta.url));
  */
 export async function startApiProcess(options: ApiProcessOptions): Promise<ApiProcess> {
   const root = options.root ?? THIS_CHECKOUT;
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, ["--import", "tsx", "cmd/api/main.ts"], {
     cwd: root,
     env: {
