@@ -5,6 +5,8 @@ import { AuthService } from "../../../gen/pulsar/v1/auth_pb";
 import { HostService } from "../../../gen/pulsar/v1/host_pb";
 import { MaintenanceService } from "../../../gen/pulsar/v1/maintenance_pb";
 import { MonitorService } from "../../../gen/pulsar/v1/monitor_pb";
+import { ProbeService } from "../../../gen/pulsar/v1/probe_pb";
+import { RegionService } from "../../../gen/pulsar/v1/region_pb";
 import { StatusPageService } from "../../../gen/pulsar/v1/status_page_pb";
 import { SystemService } from "../../../gen/pulsar/v1/system_pb";
 
@@ -39,3 +41,7 @@ export const maintenanceClient: Client<typeof MaintenanceService> = createClient
   MaintenanceService,
   transport,
 );
+/** regionClient is pulsar.v1.RegionService (the Regions page, and the flags of silent regions). */
+export const regionClient: Client<typeof RegionService> = createClient(RegionService, transport);
+/** probeClient is pulsar.v1.ProbeService (probe tokens, system admins only). */
+export const probeClient: Client<typeof ProbeService> = createClient(ProbeService, transport);

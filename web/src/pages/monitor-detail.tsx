@@ -1,4 +1,4 @@
-import { alertClient, monitorClient } from "../api/clients";
+import { alertClient, monitorClient, regionClient } from "../api/clients";
 import { useSession } from "../auth/session";
 import { MonitorDetail } from "./monitor-detail/monitor-detail-view";
 
@@ -15,6 +15,7 @@ export function MonitorDetailPage({ id }: { id: string }) {
       id={id}
       client={monitorClient}
       alerts={alertClient}
+      regions={regionClient}
       onUnauthenticated={session.expired}
     />
   );

@@ -1,11 +1,12 @@
 import { useMemo, useState } from "react";
 import type { Monitor } from "../../../gen/pulsar/v1/monitor_pb";
-import { hostClient, monitorClient } from "../api/clients";
+import { hostClient, monitorClient, regionClient } from "../api/clients";
 import { useSession } from "../auth/session";
 import { EmptyState } from "../components/empty-state";
 import { Button, FormError } from "../components/form";
 import { Link } from "../components/link";
 import { Spinner } from "../components/spinner";
+import { type RegionLister, useRegionLiveness } from "../lib/use-region-liveness";
 import { HostStrip } from "./overview/host-strip";
 import { countKinds, filterByKind, type KindFilter } from "./overview/kind-filter";
 import { KindFilters } from "./overview/kind-filters";
@@ -25,23 +26,33 @@ const NO_MONITORS: readonly Monitor[] = [];
 /** OverviewPage is "/": the overview wired to the app's clients and session. */
 export function OverviewPage() {
   const { expired } = useSession();
-  return <Overview monitors={monitorClient} hosts={hostClient} onUnauthenticated={expired} />;
+  return (
+    <Overview
+      monitors={monitorClient}
+      hosts={hostClient}
+      regions={regionClient}
+      onUnauthenticated={expired}
+    />
+  );
 }
 
 /** OverviewProps are the overview's dependencies: tests pass in-memory clients. */
 export interface OverviewProps {
   monitors: MonitorLister & SummaryReader;
   hosts: HostLister;
+  /** Where each region's liveness comes from (asked once per load); without it nothing is flagged. */
+  regions?: RegionLister;
   /** Called when an RPC answers unauthenticated. */
   onUnauthenticated: () => void;
 }
 
 /**
  * Overview is every monitor of the organization, live, with filters and search, under a strip
- * of hosts.
+ * of hosts. A monitor listing a region that no worker or probe serves is flagged.
  */
-export function Overview({ monitors: client, hosts, onUnauthenticated }: OverviewProps) {
+export function Overview({ monitors: client, hosts, regions, onUnauthenticated }: OverviewProps) {
   const state = useMonitors(client, onUnauthenticated);
+  const liveness = useRegionLiveness(regions, { onUnauthenticated });
   const [kind, setKind] = useState<KindFilter>("all");
   const [status, setStatus] = useState<StatusFilter>("all");
   const [search, setSearch] = useState("");
@@ -110,6 +121,7 @@ export function Overview({ monitors: client, hosts, onUnauthenticated }: Overvie
               monitors={shown}
               summaries={summaries}
               now={now}
+              liveness={liveness}
               onVisibleIds={setVisibleIds}
             />
           ) : (

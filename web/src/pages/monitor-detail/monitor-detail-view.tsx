@@ -4,10 +4,13 @@ import type { ApiProblem } from "../../api/errors";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { FormError } from "../../components/form";
 import { Link } from "../../components/link";
+import { SilentRegionsFlag } from "../../components/silent-regions-flag";
 import { Spinner } from "../../components/spinner";
 import { timestampMs } from "../../lib/format";
 import { type KindName, kindOf } from "../../lib/monitor-kind";
+import { silentRegionsOf } from "../../lib/region-liveness";
 import { navigate } from "../../lib/router";
+import { type RegionLister, useRegionLiveness } from "../../lib/use-region-liveness";
 import { AlertingSections } from "./alerting-sections";
 import { BadgesSection } from "./badges-section";
 import type { MonitorAlertsClient, MonitorDetailClient } from "./client";
@@ -24,7 +27,7 @@ import { regionRowsOf } from "./region-rows";
 import { Section } from "./section";
 import { StatsPanel } from "./stats-panel";
 import { useMonitorAlerts } from "./use-monitor-alerts";
-import { useMonitorDetail } from "./use-monitor-detail";
+import { REFRESH_MS, useMonitorDetail } from "./use-monitor-detail";
 
 /** MonitorDetailProps are the monitor to show and what to load it with. */
 export interface MonitorDetailProps {
@@ -32,6 +35,8 @@ export interface MonitorDetailProps {
   client: MonitorDetailClient;
   /** Where the monitor's incidents and alerts come from. */
   alerts: MonitorAlertsClient;
+  /** Where each region's liveness comes from; without it no region is flagged. */
+  regions?: RegionLister;
   /** Called when an RPC finds the session gone. */
   onUnauthenticated: () => void;
 }
@@ -40,14 +45,22 @@ export interface MonitorDetailProps {
  * MonitorDetail is the monitor detail page with its dependencies passed in: the header and its
  * actions, the latest check's waterfall, the phases over time, the stats, the incidents and
  * alerts, and the recent checks, all following the live stream. A heartbeat shows its ping URL
- * and snippets, its last ping and next deadline, job durations and recent pings instead.
+ * and snippets, its last ping and next deadline, job durations and recent pings instead. A
+ * region it lists that no worker or probe serves is flagged under the header.
  */
-export function MonitorDetail({ id, client, alerts, onUnauthenticated }: MonitorDetailProps) {
+export function MonitorDetail({
+  id,
+  client,
+  alerts,
+  regions,
+  onUnauthenticated,
+}: MonitorDetailProps) {
   const { monitor, results, stats, timings, range, setRange, actions } = useMonitorDetail(id, {
     client,
     onUnauthenticated,
   });
   const alerting = useMonitorAlerts(id, { client: alerts, onUnauthenticated });
+  const liveness = useRegionLiveness(regions, { refreshMs: REFRESH_MS, onUnauthenticated });
   const [confirming, setConfirming] = useState(false);
 
   if (monitor.loading) {
@@ -77,6 +90,7 @@ export function MonitorDetail({ id, client, alerts, onUnauthenticated }: Monitor
         onDelete={() => setConfirming(true)}
       />
       {otherProblem && <FormError>{otherProblem.message}</FormError>}
+      <SilentRegionsFlag regions={silentRegionsOf(m, liveness)} />
 
       {heartbeat ? (
         <>

@@ -53,8 +53,9 @@ export interface MonitorDetailData {
 export const RECENT_CHECKS = 50;
 const NO_RESULTS: CheckResult[] = [];
 const STATS_WINDOWS: readonly StatsWindow[] = ["1h", "24h", "7d", "30d"];
-// Stats and the chart's buckets drift with time; live check results cover the rest.
-const REFRESH_MS = 60_000;
+/** REFRESH_MS is how often the page reads again what drifts with time (stats, the chart's
+ *  buckets, which regions are live); live check results cover the rest. */
+export const REFRESH_MS = 60_000;
 
 /**
  * useMonitorDetail is the detail page's data: the monitor, its recent checks, its stats for

@@ -1,6 +1,7 @@
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import { type RefObject, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { Monitor, MonitorSummary } from "../../../../gen/pulsar/v1/monitor_pb";
+import { type RegionLiveness, silentRegionsOf } from "../../lib/region-liveness";
 import { MonitorRow, ROW_GRID, ROW_HEIGHT } from "./monitor-row";
 import { useMediaQuery } from "./use-media-query";
 
@@ -9,6 +10,8 @@ export interface MonitorListProps {
   monitors: readonly Monitor[];
   summaries: ReadonlyMap<string, MonitorSummary>;
   now: number;
+  /** Each region's liveness (ListRegions), to flag monitors listing a silent one; none when unknown. */
+  liveness?: RegionLiveness;
   /** Called with the ids of the rows rendered (in view plus a few), when they change. */
   onVisibleIds: (ids: readonly string[]) => void;
 }
@@ -19,7 +22,13 @@ export interface MonitorListProps {
  * page scrolls as one (no box-in-a-box scrolling on a phone). Rows have a fixed height per
  * breakpoint, so nothing needs measuring.
  */
-export function MonitorList({ monitors, summaries, now, onVisibleIds }: MonitorListProps) {
+export function MonitorList({
+  monitors,
+  summaries,
+  now,
+  liveness,
+  onVisibleIds,
+}: MonitorListProps) {
   const wide = useMediaQuery("(min-width: 40rem)");
   const rowHeight = wide ? ROW_HEIGHT.wide : ROW_HEIGHT.compact;
   const body = useRef<HTMLUListElement>(null);
@@ -72,6 +81,7 @@ export function MonitorList({ monitors, summaries, now, onVisibleIds }: MonitorL
               now={now}
               position={item.index + 1}
               setSize={monitors.length}
+              silentRegions={silentRegionsOf(monitor, liveness)}
               style={{
                 position: "absolute",
                 top: 0,

@@ -2,6 +2,7 @@ import type { CSSProperties } from "react";
 import type { Monitor, MonitorSummary } from "../../../../gen/pulsar/v1/monitor_pb";
 import { KindBadge } from "../../components/kind-badge";
 import { Link } from "../../components/link";
+import { SilentRegionsFlag } from "../../components/silent-regions-flag";
 import { Sparkline } from "../../components/sparkline";
 import { STATUS_LABEL, StatusDot } from "../../components/status-dot";
 import { ago, ms, percent, timestampMs } from "../../lib/format";
@@ -27,6 +28,8 @@ export interface MonitorRowProps {
   /** 1-based position in the whole (filtered) list, and the list's length, for aria-posinset. */
   position: number;
   setSize: number;
+  /** The regions it lists that no worker or probe serves now (silentRegionsOf). */
+  silentRegions?: readonly string[];
   style?: CSSProperties;
 }
 
@@ -35,7 +38,15 @@ export interface MonitorRowProps {
  * virtualized and absolutely positioned, so each says what its figures are (to screen readers)
  * instead of leaning on column headers.
  */
-export function MonitorRow({ monitor, summary, now, position, setSize, style }: MonitorRowProps) {
+export function MonitorRow({
+  monitor,
+  summary,
+  now,
+  position,
+  setSize,
+  silentRegions = NO_REGIONS,
+  style,
+}: MonitorRowProps) {
   const status = statusKind(monitor);
   const checkedAt = timestampMs(monitor.lastResult?.checkedAt);
   const error = status === "down" ? monitor.lastResult?.error : "";
@@ -60,6 +71,7 @@ export function MonitorRow({ monitor, summary, now, position, setSize, style }: 
         <span className="flex min-w-0 items-center gap-1.5 text-xs text-slate-500 dark:text-slate-400">
           <KindBadge kind={kind} />
           <RegionsLabel regions={monitor.regions} />
+          <SilentRegionsFlag regions={silentRegions} compact />
           <span className="truncate" title={target}>
             {target}
           </span>
@@ -92,6 +104,8 @@ export function MonitorRow({ monitor, summary, now, position, setSize, style }: 
     </li>
   );
 }
+
+const NO_REGIONS: readonly string[] = [];
 
 function Uptime({ summary }: { summary: MonitorSummary | undefined }) {
   if (!summary || summary.checks24h === 0) {

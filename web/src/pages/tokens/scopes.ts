@@ -6,6 +6,8 @@ export const SCOPE_LABEL: Record<TokenScope, string> = {
   [TokenScope.API]: "API",
   [TokenScope.WORKER]: "Worker",
   [TokenScope.AGENT]: "Agent",
+  // Probe tokens are the installation's, listed on the Regions page; named here for completeness.
+  [TokenScope.PROBE]: "Probe",
 };
 
 /** CreatableScope is a scope the create form offers (agent tokens are made for a host). */
