@@ -74,6 +74,25 @@ const AGENT_BUNDLE = [
   "^gen/",
 ];
 
+/**
+ * What the remote probe (internal/probe) may reach of ours: it is bundled alone (npm run
+ * build:probe) and runs anywhere with only the API's address and a token. The checks
+ * themselves and what they need (the address policy, the resolver), the neutral core and gen/;
+ * never the server's side (db, redis, stream, service, api, worker, alerts, the check queue).
+ */
+const PROBE_BUNDLE = [
+  "^internal/probe/",
+  "^internal/core/",
+  "^internal/checks/(http|tcp|dnsquery|conditions)/",
+  "^internal/checks/queue/check-timing\\.ts$",
+  "^internal/netpolicy/",
+  "^internal/dns/",
+  "^internal/config/parse-environment\\.ts$",
+  // The agent's exponential backoff with jitter: one small pure function, shared.
+  "^internal/agent/backoff\\.ts$",
+  "^gen/",
+];
+
 /** literal makes a folder name a regular expression matching just that name. */
 const literal = (path) => path.replaceAll(".", "\\.");
 
@@ -145,6 +164,23 @@ module.exports = {
       to: {
         path: "^(internal|cmd|gen|test|bench|web)/",
         pathNot: AGENT_BUNDLE,
+        reachable: true,
+      },
+    },
+    {
+      name: "probe-is-lean",
+      severity: "error",
+      comment:
+        "internal/probe runs in the remote probe's bundle (npm run build:probe), anywhere: it may " +
+        "reach only the checks themselves (internal/checks/http, tcp, dnsquery, conditions, " +
+        "queue/check-timing.ts), netpolicy, dns, core, config/parse-environment.ts, " +
+        "agent/backoff.ts and gen/ — never the server's db, redis, stream, service, api, worker " +
+        "or the check queue. Pass the server-side piece in from cmd/probe, or move the " +
+        "probe-side piece down (dependency-cruiser lists the chain).",
+      from: { path: "^internal/probe/", pathNot: TEST_FILE },
+      to: {
+        path: "^(internal|cmd|gen|test|bench|web)/",
+        pathNot: PROBE_BUNDLE,
         reachable: true,
       },
     },
