@@ -342,6 +342,7 @@ export interface InsertApiTokenParams {
   name: string;
   orgId: string;
   prefix: string;
+  region?: string | null | void;
   scope: string;
   tokenHash: Buffer;
 }
@@ -354,6 +355,7 @@ export interface InsertApiTokenResult {
   last_used_at: Date | null;
   name: string;
   prefix: string;
+  region: string | null;
   scope: string;
 }
 
@@ -363,14 +365,15 @@ export interface InsertApiTokenQuery {
   result: InsertApiTokenResult;
 }
 
-const insertApiTokenIR: any = {"usedParamSet":{"orgId":true,"createdBy":true,"name":true,"scope":true,"tokenHash":true,"prefix":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":85,"b":91}]},{"name":"createdBy","required":false,"transform":{"type":"scalar"},"locs":[{"a":94,"b":103},{"a":245,"b":254}]},{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":106,"b":111}]},{"name":"scope","required":true,"transform":{"type":"scalar"},"locs":[{"a":114,"b":120}]},{"name":"tokenHash","required":true,"transform":{"type":"scalar"},"locs":[{"a":123,"b":133}]},{"name":"prefix","required":true,"transform":{"type":"scalar"},"locs":[{"a":136,"b":143}]}],"statement":"INSERT INTO api_tokens (org_id, created_by, name, scope, token_hash, prefix)\nVALUES (:orgId!, :createdBy, :name!, :scope!, :tokenHash!, :prefix!)\nRETURNING id, name, scope, prefix, created_at, last_used_at,\n  (SELECT email FROM users WHERE id = :createdBy) AS created_by_email"};
+const insertApiTokenIR: any = {"usedParamSet":{"orgId":true,"createdBy":true,"name":true,"scope":true,"tokenHash":true,"prefix":true,"region":true},"params":[{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":184,"b":190}]},{"name":"createdBy","required":false,"transform":{"type":"scalar"},"locs":[{"a":193,"b":202},{"a":361,"b":370}]},{"name":"name","required":true,"transform":{"type":"scalar"},"locs":[{"a":205,"b":210}]},{"name":"scope","required":true,"transform":{"type":"scalar"},"locs":[{"a":213,"b":219}]},{"name":"tokenHash","required":true,"transform":{"type":"scalar"},"locs":[{"a":222,"b":232}]},{"name":"prefix","required":true,"transform":{"type":"scalar"},"locs":[{"a":235,"b":242}]},{"name":"region","required":false,"transform":{"type":"scalar"},"locs":[{"a":245,"b":251}]}],"statement":"-- region: a probe token's (ProbeService), null for every other scope (the table's CHECK).\nINSERT INTO api_tokens (org_id, created_by, name, scope, token_hash, prefix, region)\nVALUES (:orgId!, :createdBy, :name!, :scope!, :tokenHash!, :prefix!, :region)\nRETURNING id, name, scope, prefix, created_at, last_used_at, region,\n  (SELECT email FROM users WHERE id = :createdBy) AS created_by_email"};
 
 /**
  * Query generated from SQL:
  * ```
- * INSERT INTO api_tokens (org_id, created_by, name, scope, token_hash, prefix)
- * VALUES (:orgId!, :createdBy, :name!, :scope!, :tokenHash!, :prefix!)
- * RETURNING id, name, scope, prefix, created_at, last_used_at,
+ * -- region: a probe token's (ProbeService), null for every other scope (the table's CHECK).
+ * INSERT INTO api_tokens (org_id, created_by, name, scope, token_hash, prefix, region)
+ * VALUES (:orgId!, :createdBy, :name!, :scope!, :tokenHash!, :prefix!, :region)
+ * RETURNING id, name, scope, prefix, created_at, last_used_at, region,
  *   (SELECT email FROM users WHERE id = :createdBy) AS created_by_email
  * ```
  */
@@ -386,9 +389,11 @@ export interface FindApiTokenParams {
 export interface FindApiTokenResult {
   id: string;
   last_used_at: Date | null;
+  name: string;
   org_created_at: Date;
   org_id: string;
   org_name: string;
+  region: string | null;
   scope: string;
 }
 
@@ -398,13 +403,13 @@ export interface FindApiTokenQuery {
   result: FindApiTokenResult;
 }
 
-const findApiTokenIR: any = {"usedParamSet":{"tokenHash":true},"params":[{"name":"tokenHash","required":true,"transform":{"type":"scalar"},"locs":[{"a":256,"b":266}]}],"statement":"-- The token behind a bearer secret; nothing when it is unknown or revoked.\nSELECT t.id, t.org_id, t.scope, t.last_used_at, o.name AS org_name,\n  o.created_at AS org_created_at\nFROM api_tokens t JOIN organizations o ON o.id = t.org_id\nWHERE t.token_hash = :tokenHash! AND t.revoked_at IS NULL"};
+const findApiTokenIR: any = {"usedParamSet":{"tokenHash":true},"params":[{"name":"tokenHash","required":true,"transform":{"type":"scalar"},"locs":[{"a":274,"b":284}]}],"statement":"-- The token behind a bearer secret; nothing when it is unknown or revoked.\nSELECT t.id, t.org_id, t.scope, t.name, t.region, t.last_used_at, o.name AS org_name,\n  o.created_at AS org_created_at\nFROM api_tokens t JOIN organizations o ON o.id = t.org_id\nWHERE t.token_hash = :tokenHash! AND t.revoked_at IS NULL"};
 
 /**
  * Query generated from SQL:
  * ```
  * -- The token behind a bearer secret; nothing when it is unknown or revoked.
- * SELECT t.id, t.org_id, t.scope, t.last_used_at, o.name AS org_name,
+ * SELECT t.id, t.org_id, t.scope, t.name, t.region, t.last_used_at, o.name AS org_name,
  *   o.created_at AS org_created_at
  * FROM api_tokens t JOIN organizations o ON o.id = t.org_id
  * WHERE t.token_hash = :tokenHash! AND t.revoked_at IS NULL
@@ -641,3 +646,152 @@ const findPendingInvitationIR: any = {"usedParamSet":{"tokenHash":true},"params"
  * ```
  */
 export const findPendingInvitation = new PreparedQuery<FindPendingInvitationParams,FindPendingInvitationResult>(findPendingInvitationIR);
+
+
+/** 'LockProbeTokens' parameters type */
+export type LockProbeTokensParams = void;
+
+/** 'LockProbeTokens' return type */
+export interface LockProbeTokensResult {
+  pg_advisory_xact_lock: undefined | null;
+}
+
+/** 'LockProbeTokens' query type */
+export interface LockProbeTokensQuery {
+  params: LockProbeTokensParams;
+  result: LockProbeTokensResult;
+}
+
+const lockProbeTokensIR: any = {"usedParamSet":{},"params":[],"statement":"-- Serialises CreateProbeToken: the installation's count of probe tokens and the insert are\n-- then decided one request at a time.\nSELECT pg_advisory_xact_lock(hashtext('pulsar_probe_tokens'))"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * -- Serialises CreateProbeToken: the installation's count of probe tokens and the insert are
+ * -- then decided one request at a time.
+ * SELECT pg_advisory_xact_lock(hashtext('pulsar_probe_tokens'))
+ * ```
+ */
+export const lockProbeTokens = new PreparedQuery<LockProbeTokensParams,LockProbeTokensResult>(lockProbeTokensIR);
+
+
+/** 'CountLiveProbeTokens' parameters type */
+export type CountLiveProbeTokensParams = void;
+
+/** 'CountLiveProbeTokens' return type */
+export interface CountLiveProbeTokensResult {
+  count: number;
+}
+
+/** 'CountLiveProbeTokens' query type */
+export interface CountLiveProbeTokensQuery {
+  params: CountLiveProbeTokensParams;
+  result: CountLiveProbeTokensResult;
+}
+
+const countLiveProbeTokensIR: any = {"usedParamSet":{},"params":[],"statement":"-- Probe tokens are the installation's (ProbeService), whichever organization holds the row.\nSELECT count(*)::integer AS \"count!\"\nFROM api_tokens WHERE scope = 'probe' AND revoked_at IS NULL"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * -- Probe tokens are the installation's (ProbeService), whichever organization holds the row.
+ * SELECT count(*)::integer AS "count!"
+ * FROM api_tokens WHERE scope = 'probe' AND revoked_at IS NULL
+ * ```
+ */
+export const countLiveProbeTokens = new PreparedQuery<CountLiveProbeTokensParams,CountLiveProbeTokensResult>(countLiveProbeTokensIR);
+
+
+/** 'ListProbeTokens' parameters type */
+export type ListProbeTokensParams = void;
+
+/** 'ListProbeTokens' return type */
+export interface ListProbeTokensResult {
+  created_at: Date;
+  created_by_email: string;
+  id: string;
+  last_used_at: Date | null;
+  name: string;
+  prefix: string;
+  region: string | null;
+  scope: string;
+}
+
+/** 'ListProbeTokens' query type */
+export interface ListProbeTokensQuery {
+  params: ListProbeTokensParams;
+  result: ListProbeTokensResult;
+}
+
+const listProbeTokensIR: any = {"usedParamSet":{},"params":[],"statement":"-- Every live probe token of the installation, newest first.\nSELECT t.id, t.name, t.scope, t.prefix, t.created_at, t.last_used_at, t.region,\n  u.email AS created_by_email\nFROM api_tokens t LEFT JOIN users u ON u.id = t.created_by\nWHERE t.scope = 'probe' AND t.revoked_at IS NULL\nORDER BY t.created_at DESC, t.id"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * -- Every live probe token of the installation, newest first.
+ * SELECT t.id, t.name, t.scope, t.prefix, t.created_at, t.last_used_at, t.region,
+ *   u.email AS created_by_email
+ * FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by
+ * WHERE t.scope = 'probe' AND t.revoked_at IS NULL
+ * ORDER BY t.created_at DESC, t.id
+ * ```
+ */
+export const listProbeTokens = new PreparedQuery<ListProbeTokensParams,ListProbeTokensResult>(listProbeTokensIR);
+
+
+/** 'RevokeProbeToken' parameters type */
+export interface RevokeProbeTokenParams {
+  id: string;
+}
+
+/** 'RevokeProbeToken' return type */
+export interface RevokeProbeTokenResult {
+  id: string;
+  region: string | null;
+}
+
+/** 'RevokeProbeToken' query type */
+export interface RevokeProbeTokenQuery {
+  params: RevokeProbeTokenParams;
+  result: RevokeProbeTokenResult;
+}
+
+const revokeProbeTokenIR: any = {"usedParamSet":{"id":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":52,"b":55}]}],"statement":"UPDATE api_tokens SET revoked_at = now()\nWHERE id = :id! AND scope = 'probe' AND revoked_at IS NULL\nRETURNING id, region"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * UPDATE api_tokens SET revoked_at = now()
+ * WHERE id = :id! AND scope = 'probe' AND revoked_at IS NULL
+ * RETURNING id, region
+ * ```
+ */
+export const revokeProbeToken = new PreparedQuery<RevokeProbeTokenParams,RevokeProbeTokenResult>(revokeProbeTokenIR);
+
+
+/** 'ListProbeRegions' parameters type */
+export type ListProbeRegionsParams = void;
+
+/** 'ListProbeRegions' return type */
+export interface ListProbeRegionsResult {
+  region: string;
+}
+
+/** 'ListProbeRegions' query type */
+export interface ListProbeRegionsQuery {
+  params: ListProbeRegionsParams;
+  result: ListProbeRegionsResult;
+}
+
+const listProbeRegionsIR: any = {"usedParamSet":{},"params":[],"statement":"-- The regions that hold a live probe token: the API serves their schedules and queues.\nSELECT DISTINCT region AS \"region!\"\nFROM api_tokens WHERE scope = 'probe' AND revoked_at IS NULL AND region IS NOT NULL\nORDER BY 1"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * -- The regions that hold a live probe token: the API serves their schedules and queues.
+ * SELECT DISTINCT region AS "region!"
+ * FROM api_tokens WHERE scope = 'probe' AND revoked_at IS NULL AND region IS NOT NULL
+ * ORDER BY 1
+ * ```
+ */
+export const listProbeRegions = new PreparedQuery<ListProbeRegionsParams,ListProbeRegionsResult>(listProbeRegionsIR);

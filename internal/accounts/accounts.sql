@@ -53,14 +53,15 @@ DELETE FROM sessions WHERE user_id = :userId!;
 DELETE FROM sessions WHERE expires_at <= now();
 
 /* @name InsertApiToken */
-INSERT INTO api_tokens (org_id, created_by, name, scope, token_hash, prefix)
-VALUES (:orgId!, :createdBy, :name!, :scope!, :tokenHash!, :prefix!)
-RETURNING id, name, scope, prefix, created_at, last_used_at,
+-- region: a probe token's (ProbeService), null for every other scope (the table's CHECK).
+INSERT INTO api_tokens (org_id, created_by, name, scope, token_hash, prefix, region)
+VALUES (:orgId!, :createdBy, :name!, :scope!, :tokenHash!, :prefix!, :region)
+RETURNING id, name, scope, prefix, created_at, last_used_at, region,
   (SELECT email FROM users WHERE id = :createdBy) AS created_by_email;
 
 /* @name FindApiToken */
 -- The token behind a bearer secret; nothing when it is unknown or revoked.
-SELECT t.id, t.org_id, t.scope, t.last_used_at, o.name AS org_name,
+SELECT t.id, t.org_id, t.scope, t.name, t.region, t.last_used_at, o.name AS org_name,
   o.created_at AS org_created_at
 FROM api_tokens t JOIN organizations o ON o.id = t.org_id
 WHERE t.token_hash = :tokenHash! AND t.revoked_at IS NULL;
@@ -104,3 +105,32 @@ WHERE id = :id! AND org_id = :orgId! AND revoked_at IS NULL AND scope = ANY(:sco
 -- An invitation that could still be accepted; SignUp asks before spending a password hash.
 SELECT email FROM invitations
 WHERE token_hash = :tokenHash! AND accepted_at IS NULL AND expires_at > now();
+
+/* @name LockProbeTokens */
+-- Serialises CreateProbeToken: the installation's count of probe tokens and the insert are
+-- then decided one request at a time.
+SELECT pg_advisory_xact_lock(hashtext('pulsar_probe_tokens'));
+
+/* @name CountLiveProbeTokens */
+-- Probe tokens are the installation's (ProbeService), whichever organization holds the row.
+SELECT count(*)::integer AS "count!"
+FROM api_tokens WHERE scope = 'probe' AND revoked_at IS NULL;
+
+/* @name ListProbeTokens */
+-- Every live probe token of the installation, newest first.
+SELECT t.id, t.name, t.scope, t.prefix, t.created_at, t.last_used_at, t.region,
+  u.email AS created_by_email
+FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by
+WHERE t.scope = 'probe' AND t.revoked_at IS NULL
+ORDER BY t.created_at DESC, t.id;
+
+/* @name RevokeProbeToken */
+UPDATE api_tokens SET revoked_at = now()
+WHERE id = :id! AND scope = 'probe' AND revoked_at IS NULL
+RETURNING id, region;
+
+/* @name ListProbeRegions */
+-- The regions that hold a live probe token: the API serves their schedules and queues.
+SELECT DISTINCT region AS "region!"
+FROM api_tokens WHERE scope = 'probe' AND revoked_at IS NULL AND region IS NOT NULL
+ORDER BY 1;

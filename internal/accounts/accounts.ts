@@ -36,10 +36,19 @@ export interface TokenRow {
   createdByEmail: string;
 }
 
+/** ProbeTokenRow is a probe token (never its secret) with the region it checks from. */
+export interface ProbeTokenRow extends TokenRow {
+  region: string;
+}
+
 /** TokenOwner is the organization behind a bearer secret, and what the token may do. */
 export interface TokenOwner {
   id: string;
+  /** The token's name, as its creator gave it. */
+  name: string;
   scope: TokenScopeName;
+  /** A probe token's region; undefined for every other scope. */
+  region: string | undefined;
   lastUsedAt: Date | undefined;
   org: OrgRow;
 }
@@ -164,10 +173,13 @@ export async function insertApiToken(
     scope: TokenScopeName;
     tokenHash: Buffer;
     prefix: string;
+    /** A probe token's region (required for scope probe, refused for the others by the
+     *  table's CHECK). */
+    region?: string;
   },
 ): Promise<TokenRow> {
   const [row] = await q.insertApiToken.run(
-    { ...token, createdBy: token.createdBy ?? null },
+    { ...token, createdBy: token.createdBy ?? null, region: token.region ?? null },
     connection(db),
   );
   if (!row) throw new Error("insertApiToken returned no row");
@@ -183,7 +195,9 @@ export async function findApiToken(
   return (
     row && {
       id: row.id,
+      name: row.name,
       scope: scope(row.scope),
+      region: row.region ?? undefined,
       lastUsedAt: row.last_used_at ?? undefined,
       org: { id: row.org_id, name: row.org_name, createdAt: row.org_created_at },
     }
@@ -214,6 +228,41 @@ export async function revokeApiToken(
 ): Promise<boolean> {
   const rows = await q.revokeApiToken.run({ orgId, id, scopes: [...scopes] }, connection(db));
   return rows.length > 0;
+}
+
+/** lockProbeTokens serialises CreateProbeToken until the end of the transaction. */
+export async function lockProbeTokens(db: Queryable): Promise<void> {
+  await q.lockProbeTokens.run(undefined, connection(db));
+}
+
+/** countLiveProbeTokens counts the installation's live probe tokens. */
+export async function countLiveProbeTokens(db: Queryable): Promise<number> {
+  const [row] = await q.countLiveProbeTokens.run(undefined, connection(db));
+  return row?.count ?? 0;
+}
+
+/** listProbeTokens lists the installation's live probe tokens, newest first. */
+export async function listProbeTokens(db: Queryable): Promise<ProbeTokenRow[]> {
+  const rows = await q.listProbeTokens.run(undefined, connection(db));
+  return rows.map((row) => ({ ...tokenRow(row), region: row.region ?? "" }));
+}
+
+/**
+ * revokeProbeToken revokes a live probe token, whichever organization holds its row; the
+ * region it checked from, or undefined when there is no such live token.
+ */
+export async function revokeProbeToken(
+  db: Queryable,
+  id: string,
+): Promise<{ region: string } | undefined> {
+  const [row] = await q.revokeProbeToken.run({ id }, connection(db));
+  return row && { region: row.region ?? "" };
+}
+
+/** listProbeRegions lists the regions that hold a live probe token, by name. */
+export async function listProbeRegions(db: Queryable): Promise<string[]> {
+  const rows = await q.listProbeRegions.run(undefined, connection(db));
+  return rows.map((row) => row.region);
 }
 
 /** InvitationRow is an invitation as created. */

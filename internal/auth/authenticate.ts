@@ -45,8 +45,8 @@ export async function authenticate(
   scope: accounts.TokenScopeName = "api",
 ): Promise<Caller | undefined> {
   if (credentials.kind === "none") return undefined;
-  const kind = secretKind(credentials.secret);
   if (credentials.kind === "session") {
+    const kind = secretKind(credentials.secret);
     if (kind !== "session") return undefined;
     const tokenHash = hashSecret(credentials.secret);
     const user = await accounts.findSession(deps.pool, tokenHash);
@@ -60,8 +60,29 @@ export async function authenticate(
       sessionHash: tokenHash,
     };
   }
+  return (await authenticateToken(deps, credentials.secret, scope))?.caller;
+}
+
+/** TokenCaller is a bearer token's Caller and the token row behind it. */
+export interface TokenCaller {
+  caller: Caller;
+  token: accounts.TokenOwner;
+}
+
+/**
+ * authenticateToken resolves a bearer secret of `scope` to its Caller and token row (a probe
+ * gate needs the token's name and region): undefined when it is unknown or revoked (read from
+ * Postgres on every call, so a revocation takes effect at once); a valid token of another scope
+ * throws PermissionDeniedError.
+ */
+export async function authenticateToken(
+  deps: AuthenticateDeps,
+  secret: string,
+  scope: accounts.TokenScopeName,
+): Promise<TokenCaller | undefined> {
+  const kind = secretKind(secret);
   if (kind === undefined || kind === "session" || kind === "invite") return undefined;
-  const token = await accounts.findApiToken(deps.pool, hashSecret(credentials.secret));
+  const token = await accounts.findApiToken(deps.pool, hashSecret(secret));
   if (!token) return undefined;
   if (token.scope !== scope) {
     throw new PermissionDeniedError(
@@ -75,10 +96,13 @@ export async function authenticate(
     });
   }
   return {
-    orgId: token.org.id,
-    orgName: token.org.name,
-    orgCreatedAt: token.org.createdAt,
-    role: "member",
-    tokenId: token.id,
+    caller: {
+      orgId: token.org.id,
+      orgName: token.org.name,
+      orgCreatedAt: token.org.createdAt,
+      role: "member",
+      tokenId: token.id,
+    },
+    token,
   };
 }

@@ -18,17 +18,8 @@ import {
   createCheckAdmission,
   type WaitingChecks,
 } from "./queue/check-admission.js";
-import { startCheckDispatcher } from "./queue/check-dispatcher.js";
-import {
-  addCheckBatch,
-  type CheckQueue,
-  checkQueueName,
-  LOCAL_REGION,
-} from "./queue/check-queue.js";
-import { rememberRegions } from "./queue/check-regions.js";
-import { createCheckSchedule } from "./queue/check-schedule.js";
-import { startReconcileLoop } from "./queue/reconcile.js";
-import { countRegionMonitors, listRegionSchedules } from "./queue/region-monitors.js";
+import { addCheckBatch, type CheckQueue, checkQueueName } from "./queue/check-queue.js";
+import { monitorLockPrefix, startRegionDispatch } from "./queue/region-dispatch.js";
 import { ownersOf, statusesOf, storeCheckResults } from "./results/store-check-results.js";
 
 /** CheckWorkerDeps are the connections and settings of one worker process. */
@@ -98,8 +89,6 @@ export interface CheckWorker {
   close(): Promise<void>;
 }
 
-const FULL_RECONCILE_MS = 5 * 60_000;
-
 /**
  * orgAdmission bounds each organization's checks in flight, unless the bound is the worker's
  * whole concurrency (then its check slots never run more, and accounting would be wasted work).
@@ -148,10 +137,8 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
     log,
   });
   // Each region checks a monitor at the same slot: its lock keeps one region's checks of it from
-  // overlapping, never another region's out. (LOCAL_REGION's keys as before regions.)
-  const lockPrefix =
-    region === LOCAL_REGION ? deps.prefix : `${deps.prefix}:${checkQueueName(region)}`;
-  const locks = createMonitorLocks(deps.redis, lockPrefix, { log });
+  // overlapping (a probe's of the region too), never another region's out.
+  const locks = createMonitorLocks(deps.redis, monitorLockPrefix(deps.prefix, region), { log });
   const processor = createCheckProcessor({
     runCheck: deps.runCheck,
     writer,
@@ -178,31 +165,22 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
     log.warn("check job failed", { jobId: job?.id, error });
   });
 
-  const schedule = createCheckSchedule(deps.redis, deps.prefix, region);
-  const stopDispatch = startCheckDispatcher({ schedule, queue: deps.queue, log });
-  const stopReconcile = startReconcileLoop(
-    {
-      schedule,
-      queue: deps.queue,
-      redis: deps.redis,
-      // One lock per region: each region's workers reconcile its schedule.
-      lockKey: `${deps.prefix}:${deps.queue.name}:reconcile-lock`,
-      // Every pass, so that the API, which removes a monitor from the regions known, knows
-      // this one again after Redis lost its data.
-      announce: () => rememberRegions(deps.redis, deps.prefix, [region]),
-      loadSchedules: () => listRegionSchedules(deps.pool, region, defaultRegion),
-      countEnabled: () => countRegionMonitors(deps.pool, region, defaultRegion),
-      log,
-    },
-    { checkEveryMs: deps.reconcileEveryMs, fullEveryMs: FULL_RECONCILE_MS },
-  );
+  const stopDispatch = startRegionDispatch({
+    pool: deps.pool,
+    redis: deps.redis,
+    queue: deps.queue,
+    prefix: deps.prefix,
+    region,
+    defaultRegion,
+    reconcileEveryMs: deps.reconcileEveryMs,
+    log,
+  });
 
   return {
     worker,
     async close() {
       // Claims no more; a claim in progress is queued before the worker stops taking jobs.
       await stopDispatch();
-      await stopReconcile();
       // Stops taking jobs and waits for the checks in flight; their results are then flushed.
       await worker.close();
       await locks.flush();
