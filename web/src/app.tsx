@@ -21,6 +21,9 @@ const StatusPagesPage = lazy(() =>
 const MaintenancePage = lazy(() =>
   import("./pages/maintenance").then((m) => ({ default: m.MaintenancePage })),
 );
+const RegionsPage = lazy(() =>
+  import("./pages/regions/regions-page").then((m) => ({ default: m.RegionsPage })),
+);
 const SystemPage = lazy(() =>
   import("./pages/system/system-page").then((m) => ({ default: m.SystemPage })),
 );
@@ -84,6 +87,7 @@ function page(path: string) {
   if (path === "/maintenance") return <MaintenancePage />;
   if (path === "/settings/tokens") return <TokensPage />;
   if (path === "/settings/members") return <MembersPage />;
+  if (path === "/regions") return <RegionsPage />;
   if (path === "/system") return <SystemPage />;
   return (
     <div className="py-16 text-center">

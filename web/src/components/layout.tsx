@@ -11,6 +11,7 @@ const NAV = [
   { href: "/alerts", label: "Alerts" },
   { href: "/status-pages", label: "Status pages" },
   { href: "/maintenance", label: "Maintenance" },
+  { href: "/regions", label: "Regions" },
   { href: "/settings/tokens", label: "API tokens" },
   { href: "/settings/members", label: "Members" },
 ];
