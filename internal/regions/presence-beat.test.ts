@@ -62,7 +62,7 @@ describe("startPresenceBeat", () => {
     }
   });
 
-  it("beats again every everyMs, and stops beating once stopped", async () => {
+  it("beats again every everyMs, and once stopped beats no more and is no longer listed", async () => {
     const stop = startPresenceBeat({
       redis,
       prefix,
@@ -82,9 +82,10 @@ describe("startPresenceBeat", () => {
     );
     expect(later).toBeGreaterThan(first);
     await stop();
-    const atStop = await lastSeen("ap-south");
+    expect(await lastSeen("ap-south")).toBeUndefined();
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await lastSeen("ap-south")).toBe(atStop);
+    expect(await lastSeen("ap-south")).toBeUndefined();
+    expect((await readRegionPresence(redis, prefix, "ap-south")).live).toBe(false);
   });
 
   it("logs a failed beat instead of throwing, and keeps beating", async () => {

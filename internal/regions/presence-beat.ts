@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "../core/logger.js";
-import { ONLINE_MS, recordWorker } from "./region-presence.js";
+import { forgetWorker, ONLINE_MS, recordWorker } from "./region-presence.js";
 
 /** PRESENCE_BEAT_MS is how often a worker says it serves its region: a third of ONLINE_MS, so
  *  two missed beats (a slow Redis, a long GC) do not show a live region as silent. */
@@ -9,7 +9,7 @@ export const PRESENCE_BEAT_MS = Math.floor(ONLINE_MS / 3);
 /** PresenceBeatDeps are where a worker records itself and what it says of itself. */
 export interface PresenceBeatDeps {
   /** A command connection; the caller closes it after stop(). */
-  redis: Pick<Redis, "hset">;
+  redis: Pick<Redis, "hset" | "hdel">;
   /** Key prefix in Redis (QUEUE_PREFIX). */
   prefix: string;
   /** The region this worker serves (REGION). */
@@ -28,8 +28,8 @@ export interface PresenceBeatDeps {
  * startPresenceBeat records the worker as serving its region (recordWorker) at once and every
  * `everyMs`, so that the Regions page (RegionService) shows it and the region as live. A failed
  * beat is logged and the next one tries again: presence is for display, never a reason to stop
- * checking. It returns stop(), which ends the beats and waits for one in flight; the entry then
- * ages out of ONLINE_MS by itself.
+ * checking. It returns stop(), which ends the beats, waits for one in flight and removes the
+ * worker's entry (a failure is logged: the entry then ages out of ONLINE_MS by itself).
  */
 export function startPresenceBeat(deps: PresenceBeatDeps): () => Promise<void> {
   const now = deps.now ?? Date.now;
@@ -67,5 +67,8 @@ export function startPresenceBeat(deps: PresenceBeatDeps): () => Promise<void> {
     stopped = true;
     clearInterval(timer);
     await inFlight;
+    await forgetWorker(deps.redis, deps.prefix, deps.region, deps.id).catch((error: unknown) =>
+      deps.log.warn("removing this worker's region presence failed; it ages out", { error }),
+    );
   };
 }

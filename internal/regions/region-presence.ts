@@ -39,6 +39,19 @@ export async function recordWorker(
   );
 }
 
+/**
+ * forgetWorker says that a worker stopped serving `region` (its graceful shutdown), so that the
+ * Regions page stops listing it at once instead of after ONLINE_MS.
+ */
+export async function forgetWorker(
+  redis: Pick<Redis, "hdel">,
+  prefix: string,
+  region: string,
+  id: string,
+): Promise<void> {
+  await redis.hdel(presenceKey(prefix, region), `worker:${id}`);
+}
+
 /** recordProbe says that the probe of a token called the API now, with what it said. */
 export async function recordProbe(
   redis: Pick<Redis, "hset">,
