@@ -88,7 +88,13 @@ export function createLeaseExtender(deps: LeaseExtenderDeps): LeaseExtender {
 
   return {
     setLeaseMs(ms) {
-      if (ms > 0) leaseMs = ms;
+      if (ms <= 0 || ms === leaseMs) return;
+      leaseMs = ms;
+      // The period changed: the tick waiting may be far later than a third of the new lease.
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        schedule();
+      }
     },
     start() {
       if (timer === undefined && !running) schedule();

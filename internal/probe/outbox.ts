@@ -36,8 +36,10 @@ type Entry = { seq: number; result: CheckResult } | { seq: number; leaseId: stri
 
 /**
  * createOutbox makes an outbox of at most `capacity` results (PROBE_BUFFER_MAX). Past it the
- * oldest entries go, whatever they are: a lease id that goes lets its lease lapse, which is
- * right when its results went too. Lease ids alone are bounded as well (twice the capacity),
+ * oldest entries go from the front: results, and lease ids that reach the front on the way.
+ * A lease whose results went may thus still be reported finished (its job completes) or not
+ * (it lapses, and BullMQ drops its checks as stale): either way those checks are long past
+ * their slot. Lease ids alone are bounded as well (twice the capacity),
  * for leases whose checks were all dropped as stale. Entries carry sequence numbers so that an
  * ack after the oldest were pushed out (during a slow call) removes only what was sent.
  */
