@@ -12,6 +12,8 @@ export interface CreateMonitorsOptions {
   targetOrigin: string;
   /** Requests in flight at once. */
   parallel?: number;
+  /** The regions that check each monitor; none: the installation's default region. */
+  regions?: readonly string[];
   /** Called every 1,000 monitors, for progress lines. */
   onProgress?: (created: number) => void;
 }
@@ -34,6 +36,7 @@ export async function createMonitors(options: CreateMonitorsOptions): Promise<st
           url: `${options.targetOrigin}/m/${n}`,
           intervalSeconds: options.intervalSeconds,
           timeoutMs: 5000,
+          regions: [...(options.regions ?? [])],
         },
       });
       ids[n] = monitor?.id ?? "";

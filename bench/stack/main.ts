@@ -2,6 +2,12 @@
 // in CPU, Redis commands and Postgres work, with the lateness seen at the target.
 //
 //   npm run bench:stack -- --monitors 3900 --interval 20 --warmup 30 --duration 60 --target-delay-ms 50 [--workers 1]
+//   npm run bench:regions   # = --monitors 3000 --interval 30 --regions a,b,c --probe-regions c
+//
+// With --regions, every monitor lists those regions: one worker per region (REGION=<name>),
+// except the --probe-regions, each served by one remote probe (dist/cmd/probe/main.js) through
+// the API with a probe token; the report adds the stored lateness per region and the probes'
+// CPU and memory.
 //
 // Runs the built API and worker (dist/, as `npm start` does; `--workers N` runs N workers, whose
 // CPU counts together as "worker") against a database of its own,
@@ -13,10 +19,13 @@
 import { once } from "node:events";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { insertApiToken } from "../../internal/accounts/accounts.js";
+import { newSecret } from "../../internal/auth/secrets.js";
+import { rememberRegions } from "../../internal/checks/queue/check-regions.js";
 import { createTestOrg } from "../../test/support/accounts.js";
 import { openBenchStack } from "../support/bench-stack.js";
 import { createMonitors } from "./create-monitors.js";
-import { startProcess, startPulsar } from "./processes.js";
+import { startProbe, startProcess, startPulsar } from "./processes.js";
 import { buildReport, storedChecks } from "./report.js";
 import { measureWindow } from "./window.js";
 
@@ -28,14 +37,21 @@ const { values: args } = parseArgs({
     duration: { type: "string", default: "60" },
     "target-delay-ms": { type: "string", default: "50" },
     workers: { type: "string", default: "1" },
+    regions: { type: "string", default: "" },
+    "probe-regions": { type: "string", default: "" },
   },
 });
+const regions = args.regions.split(",").filter(Boolean);
+const probeRegions = args["probe-regions"].split(",").filter(Boolean);
+const workerRegions = regions.filter((region) => !probeRegions.includes(region));
 const params = {
   monitors: Number(args.monitors),
   intervalSeconds: Number(args.interval),
   targetDelayMs: Number(args["target-delay-ms"]),
   warmupSeconds: Number(args.warmup),
-  workers: Number(args.workers),
+  workers: regions.length > 0 ? workerRegions.length : Number(args.workers),
+  regions,
+  probeRegions,
 };
 const durationSeconds = Number(args.duration);
 const database = "pulsar_bench_stack";
@@ -106,13 +122,38 @@ async function main(): Promise<void> {
       // One organization owns every monitor: lift its quota and write rate past the bench's.
       PULSAR_ORG_MAX_MONITORS: String(Math.max(10_000, params.monitors)),
       PULSAR_ORG_WRITES_PER_MINUTE: "1000000",
+      // The first region is the default one: the API's own immediate checks go there.
+      ...(regions.length > 0 && { DEFAULT_REGION: regions[0] }),
     },
     params.workers,
+    workerRegions.map((region) => ({ REGION: region })),
   );
   cleanups.push(() =>
     Promise.all([...pulsar.workers.map((worker) => worker.stop()), pulsar.api.stop()]),
   );
   await pulsar.ready;
+  const probes = [];
+  for (const region of probeRegions) {
+    // A probe token straight into the database: CreateProbeToken takes a system admin's
+    // session, which is not what this bench measures. The region is then known to the API as
+    // CreateProbeToken would have made it.
+    const secret = newSecret("probe");
+    await insertApiToken(stack.pool, {
+      orgId: org.orgId,
+      createdBy: org.userId,
+      name: `bench probe ${region}`,
+      scope: "probe",
+      tokenHash: secret.hash,
+      prefix: secret.prefix,
+      region,
+    });
+    await rememberRegions(stack.redis, prefix, [region]);
+    const probe = startProbe(`probe-${region}`, pulsar.baseUrl, secret.secret);
+    cleanups.push(() => probe.stop());
+    probes.push(probe);
+  }
+  const died = Promise.race([pulsar.died, ...probes.map((probe) => probe.died)]);
+  died.catch(() => {});
   progress(
     `api pid ${pulsar.api.pid}, worker pids ${pulsar.workers.map((w) => w.pid).join(" ")}, target ${targetOrigin}`,
   );
@@ -125,25 +166,27 @@ async function main(): Promise<void> {
       count: params.monitors,
       intervalSeconds: params.intervalSeconds,
       targetOrigin,
+      regions,
       onProgress: (n) => progress(`created ${n} of ${params.monitors} monitors`),
     }),
-    pulsar.died,
+    died,
   ]);
   progress(
     `created ${params.monitors} monitors in ${((Date.now() - created) / 1000).toFixed(1)} s; warming up ${params.warmupSeconds} s ...`,
   );
-  await Promise.race([sleep(params.warmupSeconds * 1000), pulsar.died]);
+  await Promise.race([sleep(params.warmupSeconds * 1000), died]);
 
   progress(`measuring over ${durationSeconds} s ...`);
   const measure = await measureWindow(
     {
       workerPids: pulsar.workers.map((worker) => worker.pid),
       apiPid: pulsar.api.pid,
+      probePids: probes.map((probe) => probe.pid),
       admin,
       database,
       redis: stack.redis,
       targetOrigin,
-      died: pulsar.died,
+      died,
       progress,
     },
     durationSeconds,

@@ -76,6 +76,8 @@ export interface PulsarProcesses {
 export async function startPulsar(
   env: NodeJS.ProcessEnv,
   workerCount = 1,
+  /** Each worker's own variables on top of env (REGION, say), by index. */
+  workerEnvs: readonly NodeJS.ProcessEnv[] = [],
 ): Promise<PulsarProcesses> {
   const apiPort = await freePort();
   const api = startProcess("api", ["dist/cmd/api/main.js"], { ...env, PORT: String(apiPort) });
@@ -93,6 +95,7 @@ export async function startPulsar(
         [...workerNodeArgs, "dist/cmd/worker/main.js"],
         {
           ...env,
+          ...workerEnvs[i],
           METRICS_PORT: String(port),
         },
       ),
@@ -115,4 +118,22 @@ async function waitReady(port: number): Promise<void> {
     if (ok) return;
   }
   throw new Error(`nothing answered /readyz on port ${port} within 60 s`);
+}
+
+/**
+ * startProbe runs the built remote probe (dist/cmd/probe/main.js) against the API with a probe
+ * token; it reads nothing else of the environment that a probe elsewhere would not have.
+ */
+export function startProbe(
+  name: string,
+  baseUrl: string,
+  token: string,
+): StackProcess & { died: Promise<never> } {
+  return startProcess(name, ["dist/cmd/probe/main.js"], {
+    PULSAR_URL: baseUrl,
+    PULSAR_PROBE_TOKEN: token,
+    // The bench's target is on 127.0.0.1, which a probe refuses by default.
+    PULSAR_BLOCK_PRIVATE_TARGETS: "false",
+    LOG_LEVEL: "warn",
+  });
 }

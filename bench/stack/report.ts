@@ -11,6 +11,10 @@ export interface RunParameters {
   warmupSeconds: number;
   /** Worker processes, each as `npm start` runs its one. */
   workers: number;
+  /** The regions each monitor lists (bench:regions); none: the default one. */
+  regions?: string[];
+  /** Those of `regions` served by a remote probe instead of a worker. */
+  probeRegions?: string[];
 }
 
 /** StoredChecks are the results the worker stored with checked_at in the window. */
@@ -19,6 +23,8 @@ interface StoredChecks {
   failures: number;
   sampleError: string | null;
   lateness: (number | null)[] | null;
+  /** Per region: the same lateness percentiles and count. */
+  byRegion: Record<string, { checks: number; lateness: (number | null)[] | null }>;
 }
 
 /**
@@ -36,11 +42,20 @@ export async function storedChecks(pool: pg.Pool, t0: Date, t1: Date): Promise<S
     [t0, t1],
   );
   const row = rows[0];
+  const regions = await pool.query(
+    `SELECT region, count(*)::int AS checks,
+            percentile_cont(ARRAY[0.5, 0.99, 1]) WITHIN GROUP (ORDER BY extract(epoch FROM checked_at - scheduled_at) * 1000) AS lateness
+     FROM check_results WHERE checked_at >= $1 AND checked_at < $2 GROUP BY region ORDER BY region`,
+    [t0, t1],
+  );
   return {
     checks: row.checks,
     failures: row.failures,
     sampleError: row.sample_error,
     lateness: row.lateness,
+    byRegion: Object.fromEntries(
+      regions.rows.map((r) => [r.region, { checks: r.checks, lateness: r.lateness }]),
+    ),
   };
 }
 
@@ -58,7 +73,13 @@ export function buildReport(
   const checks = Math.max(1, stored.checks);
   const { cpuMs, postgres } = measure;
   const postgresMs = postgres.local ? postgres.oursMs : null;
-  const parts = { worker: cpuMs.worker, api: cpuMs.api, postgres: postgresMs, redis: cpuMs.redis };
+  const parts = {
+    worker: cpuMs.worker,
+    api: cpuMs.api,
+    probe: cpuMs.probe,
+    postgres: postgresMs,
+    redis: cpuMs.redis,
+  };
   const total = Object.values(parts).reduce<number>((sum, ms) => sum + (ms ?? 0), 0);
   const otherMs = postgres.local ? postgres.otherMs : null;
   const all = {
@@ -84,11 +105,28 @@ export function buildReport(
       ...latenessAtTarget(measure.arrivals, monitorIds, params.intervalSeconds),
     }),
     latenessStoredMs: roundAll({ p50: p50 ?? null, p99: p99 ?? null, max: max ?? null }),
+    latenessStoredByRegionMs: Object.fromEntries(
+      Object.entries(stored.byRegion).map(([region, { checks, lateness }]) => [
+        region,
+        {
+          checks,
+          ...roundAll({
+            p50: lateness?.[0] ?? null,
+            p99: lateness?.[1] ?? null,
+            max: lateness?.[2] ?? null,
+          }),
+        },
+      ]),
+    ),
     redis: redisPerCheck(measure.commands.before, measure.commands.after, checks),
     postgresPerCheck: databasePerCheck(measure.database.before, measure.database.after, checks),
     postgresBackends: postgres.backends,
     machineBusyPercent: round(measure.machineBusy * 100),
-    rssMb: { worker: Math.round(measure.rssMb.worker), api: Math.round(measure.rssMb.api) },
+    rssMb: {
+      worker: Math.round(measure.rssMb.worker),
+      api: Math.round(measure.rssMb.api),
+      probe: Math.round(measure.rssMb.probe),
+    },
     notes: [
       "redis CPU and commandstats are redis-server's whole: shared with whatever else uses it",
       "postgresOther: the server's background processes (checkpointer, walwriter, autovacuum...), shared by every database",

@@ -15,6 +15,8 @@ export interface WindowDeps {
   /** Every worker process: their CPU and memory are counted together as "worker". */
   workerPids: number[];
   apiPid: number;
+  /** Remote probes (bench:regions): their CPU and memory are counted together as "probe". */
+  probePids?: number[];
   /** A connection to another database of the server than `database`. */
   admin: pg.Client;
   database: string;
@@ -30,10 +32,10 @@ export interface WindowMeasure {
   t0: Date;
   t1: Date;
   seconds: number;
-  cpuMs: { worker: number; api: number; redis: number | null };
+  cpuMs: { worker: number; api: number; probe: number; redis: number | null };
   postgres: PostgresCpu;
   machineBusy: number;
-  rssMb: { worker: number; api: number };
+  rssMb: { worker: number; api: number; probe: number };
   commands: { before: CommandStats; after: CommandStats };
   database: { before: DatabaseStats; after: DatabaseStats };
   /** The target's arrivals, flat [monitor number, epoch ms, …]. */
@@ -49,6 +51,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function measureWindow(deps: WindowDeps, seconds: number): Promise<WindowMeasure> {
   const workersCpuMs = () => deps.workerPids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
+  const probePids = deps.probePids ?? [];
+  const probesCpuMs = () => probePids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
   const postgres = createPostgresMeter(deps.admin, deps.database);
   const redisPid = await redisLocalPid(deps.redis);
   const redisCpu = () => (redisPid === undefined ? 0 : processCpuMs(redisPid));
@@ -59,6 +63,7 @@ export async function measureWindow(deps: WindowDeps, seconds: number): Promise<
   const snapshot = async () => ({
     worker: workersCpuMs(),
     api: processCpuMs(deps.apiPid),
+    probe: probesCpuMs(),
     redis: redisCpu(),
     machine: machineCpu(),
     commands: await redisCommandStats(deps.redis),
@@ -88,6 +93,7 @@ export async function measureWindow(deps: WindowDeps, seconds: number): Promise<
     cpuMs: {
       worker: end.worker - start.worker,
       api: end.api - start.api,
+      probe: end.probe - start.probe,
       redis: redisPid === undefined ? null : end.redis - start.redis,
     },
     postgres: postgres.read(),
@@ -96,6 +102,7 @@ export async function measureWindow(deps: WindowDeps, seconds: number): Promise<
     rssMb: {
       worker: deps.workerPids.reduce((sum, pid) => sum + processRssMb(pid), 0),
       api: processRssMb(deps.apiPid),
+      probe: probePids.reduce((sum, pid) => sum + processRssMb(pid), 0),
     },
     commands: { before: start.commands, after: end.commands },
     database: { before: start.database, after: end.database },

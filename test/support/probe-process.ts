@@ -23,6 +23,8 @@ export function startProbeProcess(
       PATH: process.env.PATH ?? "",
       PULSAR_URL: api.baseUrl,
       PULSAR_PROBE_TOKEN: api.token,
+      // The tests' targets are on 127.0.0.1, which a probe refuses by default.
+      PULSAR_BLOCK_PRIVATE_TARGETS: "false",
       ...env,
     },
     stdio: ["ignore", "ignore", "pipe"],
