@@ -40,6 +40,7 @@ import { policyFor } from "../../internal/netpolicy/address-policy.js";
 import { createGuardedFetch } from "../../internal/netpolicy/guarded-fetch.js";
 import { orgQuotasFromConfig } from "../../internal/quota/org-quotas.js";
 import { createRedis } from "../../internal/redis/redis.js";
+import { startProbeRegions } from "../../internal/regions/probe-regions.js";
 import { createStreamPublisher } from "../../internal/stream/publisher.js";
 
 const config = configOrExit("api", loadConfig);
@@ -113,6 +114,18 @@ const pings = createPingHandler({
   inMaintenance: pingMaintenance.covers,
   log,
 });
+// Regions served by remote probes alone have no worker: for each region holding a live probe
+// token this process runs its dispatch and leases its checks to the probes (ProbeCheckService).
+const probeRegions = startProbeRegions({
+  pool,
+  redis,
+  bullConnection: queueConnection,
+  prefix: config.QUEUE_PREFIX,
+  defaultRegion: config.DEFAULT_REGION,
+  leaseMs: config.PROBE_LEASE_MS,
+  reconcileEveryMs: config.RECONCILE_INTERVAL_MS,
+  log,
+});
 const api = createApi({
   pool,
   redis,
@@ -143,6 +156,13 @@ const api = createApi({
   quotas: orgQuotasFromConfig(config),
   writesPerMinute: config.PULSAR_ORG_WRITES_PER_MINUTE,
   pings,
+  // Probes' results take a worker's path: published, alerts handed out, maintenance marked.
+  probes: {
+    regions: probeRegions,
+    publisher,
+    handOut: createAlertHandOut({ queue: alertQueue, publisher, log }),
+    inMaintenance: pingMaintenance.covers,
+  },
 });
 
 // The stream's subscriber enters subscriber mode, so it needs a connection of its own; the
@@ -185,9 +205,14 @@ onShutdown(async () => {
   // server.close() waiting), let in-flight RPCs finish, then close what we opened.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
+  // Probes' TakeChecks answer now instead of at the end of their wait.
+  probeRegions.drain();
   await gateway.close();
   await closed;
   await pings.close();
+  // After the RPCs (a ReportResults completes its leases first). Leases held lapse and go to
+  // the probes of another API process, or of this one once it is back.
+  await probeRegions.close();
   await pingMaintenance.stop();
   await sampleStore.close();
   await alertQueue.close();

@@ -9,6 +9,7 @@ import { HostService } from "../../gen/pulsar/v1/host_pb.js";
 import { IngestService } from "../../gen/pulsar/v1/ingest_pb.js";
 import { MaintenanceService } from "../../gen/pulsar/v1/maintenance_pb.js";
 import { MonitorService } from "../../gen/pulsar/v1/monitor_pb.js";
+import { ProbeCheckService, ProbeService } from "../../gen/pulsar/v1/probe_pb.js";
 import { StatusPageService } from "../../gen/pulsar/v1/status_page_pb.js";
 import { SystemService } from "../../gen/pulsar/v1/system_pb.js";
 import { sendToChannel } from "../alerts/delivery/send.js";
@@ -20,6 +21,8 @@ import { createRevocationPublisher } from "../auth/revocations.js";
 import { createSignInLimiter, type SignInLimits } from "../auth/sign-in-limiter.js";
 import { createBadgeHandler } from "../badges/badge-handler.js";
 import type { PingHandler } from "../checks/heartbeat/ping-handler.js";
+import { LOCAL_REGION } from "../checks/queue/check-queue.js";
+import { rememberRegions } from "../checks/queue/check-regions.js";
 import type { MonitorScheduler } from "../checks/queue/schedules.js";
 import type { Logger } from "../core/logger.js";
 import { createHealthHandler } from "../core/ops/health.js";
@@ -35,12 +38,17 @@ import {
 } from "../metrics/system/system-stats-source.js";
 import type { OrgQuotas } from "../quota/org-quotas.js";
 import { createWriteRateLimiter } from "../quota/write-rate-limiter.js";
+import type { ProbeRegions } from "../regions/probe-regions.js";
+import type { ProbeResultsDeps } from "../regions/probe-results.js";
 import { createAlertService } from "../service/alert-service.js";
 import { createAuthService } from "../service/auth-service.js";
 import { createHostService } from "../service/host-service.js";
 import { createIngestService } from "../service/ingest-service.js";
 import { createMaintenanceService } from "../service/maintenance-service.js";
 import { createMonitorService } from "../service/monitor-service.js";
+import { createProbeCheckService } from "../service/probe-check-service.js";
+import { PROBE_MAX_REQUEST_BYTES } from "../service/probe-result-input.js";
+import { createProbeService } from "../service/probe-service.js";
 import { createStatusPageService } from "../service/status-page-service.js";
 import { createSystemAdminCheck } from "../service/system-admin.js";
 import { createSystemService } from "../service/system-service.js";
@@ -50,6 +58,7 @@ import { authenticateAgent } from "./agent-auth-gate.js";
 import { type ApiDocsFiles, createApiDocs } from "./api-docs.js";
 import { authenticateCaller } from "./auth-gate.js";
 import { errorInterceptor } from "./errors.js";
+import { authenticateProbe } from "./probe-auth-gate.js";
 import { requestGate } from "./request-gate.js";
 import { createRequestGuard, DEFAULT_MAX_REQUEST_BYTES } from "./request-limits.js";
 import { createWebAssets } from "./web-assets.js";
@@ -142,6 +151,17 @@ export interface ApiDeps {
    * served.
    */
   pings?: Pick<PingHandler, "handle">;
+  /**
+   * Remote probes (ProbeCheckService): the regions this API leases checks of (startProbeRegions,
+   * which the caller starts and closes), and where their results go, as a worker's do: published
+   * live, alert events handed out, marked by the process's maintenance index. Absent:
+   * ProbeCheckService is not served (ProbeService, the tokens, always is).
+   */
+  probes?: {
+    regions: ProbeRegions;
+  } & Pick<ProbeResultsDeps, "publisher" | "handOut" | "inMaintenance">;
+  /** The installation's live probe tokens at most; 100 when absent. */
+  maxProbeTokens?: number;
 }
 
 /** hostNamesOf is the host name of url (lower case) as a list, or none without a URL. */
@@ -163,7 +183,8 @@ export interface Api {
  * Tests call it with real dependencies on port 0 or through an in-memory transport over
  * `routes`. Every RPC but SignUp and SignIn requires
  * a session cookie or an API token (authenticateCaller), except IngestService, which takes only
- * an agent token (authenticateAgent); both run in Connect's request gate, before the body is
+ * an agent token (authenticateAgent), and ProbeCheckService, only a probe token
+ * (authenticateProbe); both run in Connect's request gate, before the body is
  * read. Errors of the handlers are mapped last (errorInterceptor, the outermost but metrics).
  */
 export function createApi(deps: ApiDeps): Api {
@@ -253,6 +274,38 @@ export function createApi(deps: ApiDeps): Api {
       }),
       gated,
     );
+    router.service(
+      ProbeService,
+      createProbeService({
+        pool: deps.pool,
+        isSystemAdmin,
+        rememberRegion: (region) => rememberRegions(deps.redis, deps.prefix, [region]),
+        onTokensChanged: deps.probes && (() => deps.probes?.regions.refresh() ?? Promise.resolve()),
+        maxProbeTokens: deps.maxProbeTokens,
+        log: deps.log,
+      }),
+      gated,
+    );
+    if (deps.probes) {
+      router.service(
+        ProbeCheckService,
+        createProbeCheckService({
+          ...deps.probes,
+          pool: deps.pool,
+          redis: deps.redis,
+          prefix: deps.prefix,
+          defaultRegion: deps.defaultRegion ?? LOCAL_REGION,
+          log: deps.log,
+        }),
+        // Probe tokens only, never the API's credentials (see authenticateProbe), checked before
+        // the body is read; its read limit fits the fullest ReportResults.
+        {
+          interceptors,
+          requestGate: requestGate([authenticateProbe(deps)], deps),
+          readMaxBytes: PROBE_MAX_REQUEST_BYTES,
+        },
+      );
+    }
     if (deps.ingest) {
       router.service(
         IngestService,
@@ -275,11 +328,15 @@ export function createApi(deps: ApiDeps): Api {
   };
   const maxRequestBytes = deps.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
   // A declared oversized body is refused before Connect (or any route) reads a byte of it.
-  const guard = createRequestGuard((path) =>
-    path.startsWith(`/${IngestService.typeName}/`)
-      ? { maxBytes: INGEST_MAX_BYTES, setting: "IngestService's fixed limit" }
-      : { maxBytes: maxRequestBytes, setting: "PULSAR_MAX_REQUEST_BYTES" },
-  );
+  const guard = createRequestGuard((path) => {
+    if (path.startsWith(`/${IngestService.typeName}/`)) {
+      return { maxBytes: INGEST_MAX_BYTES, setting: "IngestService's fixed limit" };
+    }
+    if (path.startsWith(`/${ProbeCheckService.typeName}/`)) {
+      return { maxBytes: PROBE_MAX_REQUEST_BYTES, setting: "ProbeCheckService's fixed limit" };
+    }
+    return { maxBytes: maxRequestBytes, setting: "PULSAR_MAX_REQUEST_BYTES" };
+  });
   const web = deps.webRoot ? createWebAssets(deps.webRoot) : undefined;
   // The public status pages (no sign-in): /status/<slug>, its JSON and feed, and the pages'
   // custom domains at their root; before the dashboard, which would answer them with the app.

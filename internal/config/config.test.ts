@@ -16,6 +16,7 @@ describe("loadConfig", () => {
       PULSAR_BLOCK_PRIVATE_TARGETS: false,
       PULSAR_SIGNUP: "closed",
       QUEUE_PREFIX: "pulsar",
+      PROBE_LEASE_MS: 30_000,
     });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(Object.isFrozen(config)).toBe(true);
@@ -51,6 +52,8 @@ describe("loadConfig", () => {
     ["PULSAR_MAX_REQUEST_BYTES", "10"],
     ["PULSAR_ORG_MAX_MONITORS", "0"],
     ["CHECK_ORG_MAX_INFLIGHT", "-1"],
+    ["PROBE_LEASE_MS", "999"],
+    ["PROBE_LEASE_MS", "600001"],
     ["PULSAR_SHARED_HOSTS", "1"],
     ["PUBLIC_URL", "ftp://pulsar.example.com"],
     ["LOG_LEVEL", "loud"],

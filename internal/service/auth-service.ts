@@ -1,6 +1,6 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type pg from "pg";
-import type { AuthService } from "../../gen/pulsar/v1/auth_pb.js";
+import { type AuthService, TokenScope } from "../../gen/pulsar/v1/auth_pb.js";
 import * as accounts from "../accounts/accounts.js";
 import { type Caller, getCaller } from "../auth/caller.js";
 import { clientInfoKey } from "../auth/client-info.js";
@@ -102,6 +102,13 @@ export function createAuthService(deps: AuthServiceDeps): ServiceImpl<typeof Aut
     async createApiToken(req, ctx) {
       const caller = requireMember(getCaller(ctx), "create tokens");
       const name = requireText("name", req.name, 100);
+      if (req.scope === TokenScope.PROBE) {
+        // A probe token is the installation's and names its region: only ProbeService makes one.
+        throw new InvalidArgumentError(
+          "scope",
+          "TOKEN_SCOPE_PROBE is not made here: a system admin creates probe tokens, with their region, through ProbeService.CreateProbeToken",
+        );
+      }
       const scope = TOKEN_SCOPES[req.scope];
       if (scope === undefined) throw new InvalidArgumentError("scope", "is not a known scope");
       const secret = newSecret(scope);
