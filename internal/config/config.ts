@@ -28,8 +28,8 @@ const schema = z.object({
   JOB_LOCK_MS: positiveInt(1_000, 300_000).default(30_000),
   RECONCILE_INTERVAL_MS: positiveInt(1_000, 3_600_000).default(10_000),
   /** How long a remote probe holds checks it took without extending them (the API's leases):
-   *  how soon the checks of a probe that died go to another probe of its region (within this
-   *  plus one stalled-job pass, as long again). */
+   *  how soon the checks of a probe that died go to another probe of its region (within 1.5 to
+   *  2 times this). */
   PROBE_LEASE_MS: positiveInt(1_000, 600_000).default(30_000),
   QUEUE_PREFIX: z.string().min(1).default("pulsar"),
   /** How often each worker samples its host (CPU, memory, disks, network, processes). */

@@ -28,7 +28,7 @@ export interface ProbeRegionDeps {
   region: string;
   /** DEFAULT_REGION: the region of a monitor that lists none. */
   defaultRegion: string;
-  /** PROBE_LEASE_MS: a lease's lock, and how often lapsed ones are looked for. */
+  /** PROBE_LEASE_MS: a lease's lock; lapsed ones are looked for twice as often. */
   leaseMs: number;
   reconcileEveryMs: number;
   log: Logger;
@@ -74,7 +74,7 @@ const POLL_MS = 100;
  * probes alone has no worker to claim its due checks and reconcile its schedule) and leases the
  * region's check jobs with BullMQ's manual job processing. A leased job is active in BullMQ,
  * locked with the lease's token for leaseMs; a probe that stops extending it loses it, and the
- * stalled-job check (run by every API serving the region, every leaseMs) hands it to another
+ * stalled-job check (run by every API serving the region, twice a lease) hands it to another
  * probe of the region. The checks of a job are also guarded by the region's monitor locks, the
  * workers' own, so a probe and a worker of one region never check one monitor at once.
  */
@@ -86,7 +86,11 @@ export async function startProbeRegion(deps: ProbeRegionDeps): Promise<ProbeRegi
     prefix: deps.prefix,
     autorun: false,
     lockDuration: leaseMs,
-    stalledInterval: leaseMs,
+    // Twice a lease: a lapsed lease is seen at the second pass after it was taken, so its checks
+    // go to another probe within about 1.5 leases (2 when BullMQ skips a pass, as it does when
+    // its timer beats the pass's rate-limit key by a millisecond). A live probe's extension
+    // takes its job out of the passes' watch.
+    stalledInterval: Math.max(500, Math.floor(leaseMs / 2)),
   });
   worker.on("error", (error) => log.warn("probe lease worker error", { region, error }));
   const locks = createProbeMonitorLocks(deps.redis, monitorLockPrefix(deps.prefix, region));
