@@ -10,6 +10,7 @@ import { IngestService } from "../../gen/pulsar/v1/ingest_pb.js";
 import { MaintenanceService } from "../../gen/pulsar/v1/maintenance_pb.js";
 import { MonitorService } from "../../gen/pulsar/v1/monitor_pb.js";
 import { ProbeCheckService, ProbeService } from "../../gen/pulsar/v1/probe_pb.js";
+import { RegionService } from "../../gen/pulsar/v1/region_pb.js";
 import { StatusPageService } from "../../gen/pulsar/v1/status_page_pb.js";
 import { SystemService } from "../../gen/pulsar/v1/system_pb.js";
 import { sendToChannel } from "../alerts/delivery/send.js";
@@ -49,6 +50,7 @@ import { createMonitorService } from "../service/monitor-service.js";
 import { createProbeCheckService } from "../service/probe-check-service.js";
 import { PROBE_MAX_REQUEST_BYTES } from "../service/probe-result-input.js";
 import { createProbeService } from "../service/probe-service.js";
+import { createRegionService } from "../service/region-service.js";
 import { createStatusPageService } from "../service/status-page-service.js";
 import { createSystemAdminCheck } from "../service/system-admin.js";
 import { createSystemService } from "../service/system-service.js";
@@ -142,7 +144,8 @@ export interface ApiDeps {
   /** DEFAULT_REGION: the region of monitors that list none, as MonitorService shows them;
    *  "local" when absent. */
   defaultRegion?: string;
-  /** The regions workers have served: a monitor may list only those (MonitorService). */
+  /** The regions known (CheckRegions.known()): served by a worker or probe, or holding a probe
+   *  token. A monitor may list only those (MonitorService); RegionService lists them. */
   servedRegions?: () => Promise<readonly string[]>;
   /**
    * The heartbeat ping endpoint (/ping/<token>…, internal/checks/heartbeat), served ahead of
@@ -271,6 +274,17 @@ export function createApi(deps: ApiDeps): Api {
         onPagesChanged: (slugs) => {
           for (const slug of slugs) statusPages.forget(slug);
         },
+      }),
+      gated,
+    );
+    router.service(
+      RegionService,
+      createRegionService({
+        pool: deps.pool,
+        redis: deps.redis,
+        prefix: deps.prefix,
+        defaultRegion: deps.defaultRegion ?? LOCAL_REGION,
+        knownRegions: deps.servedRegions ?? (async () => []),
       }),
       gated,
     );

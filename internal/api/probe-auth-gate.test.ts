@@ -21,12 +21,13 @@ const take = (headers: Record<string, string>) =>
 
 describe("the probe gate", () => {
   it("answers 401 without credentials, with a forged token and with a session cookie", async () => {
-    for (const headers of [
+    const refused: Record<string, string>[] = [
       {},
       { authorization: "Bearer pulsar_probe_not-a-real-one" },
       { authorization: `Bearer pulsar_probe_${"A".repeat(43)}` },
       { cookie: t.operatorAdmin },
-    ]) {
+    ];
+    for (const headers of refused) {
       const answer = await take(headers);
       expect(answer.status, JSON.stringify(headers)).toBe(401);
       expect(answer.body.code).toBe("unauthenticated");

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { create } from "@bufbuild/protobuf";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { type Client, Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +8,7 @@ import {
   CheckErrorKind,
   type CheckResult,
   CheckResultSchema,
+  CheckTimingSchema,
 } from "../../gen/pulsar/v1/check_pb.js";
 import { ProbeCheckService } from "../../gen/pulsar/v1/probe_pb.js";
 import { createTestOrg } from "../../test/support/accounts.js";
@@ -17,7 +18,7 @@ import { refusal } from "../../test/support/refusal.js";
 import { serviceClient } from "../../test/support/test-api.js";
 import { createMonitorLocks } from "../checks/monitor-locks.js";
 import { monitorLockPrefix } from "../checks/queue/region-dispatch.js";
-import { readRegionPresence } from "./../regions/region-presence.js";
+import { readRegionPresence } from "../regions/region-presence.js";
 
 // ProbeCheckService through the real API over HTTP, with real BullMQ queues of each region:
 // leases of check jobs, their extension and lapse, and results stored under the token's region.
@@ -43,15 +44,16 @@ async function monitorIn(regions: string[], enabled = false): Promise<string> {
   return id;
 }
 
-function resultOf(monitorId: string, fields: Partial<CheckResult> = {}): CheckResult {
-  return create(CheckResultSchema, {
-    monitorId,
-    checkedAt: timestampFromMs(Date.now()),
-    up: true,
-    statusCode: 200,
-    timing: { dnsMs: 1, connectMs: 2, ttfbMs: 3, totalMs: 6 },
-    ...fields,
-  });
+type ResultInit = Exclude<MessageInitShape<typeof CheckResultSchema>, CheckResult>;
+
+function resultOf(monitorId: string, fields: ResultInit = {}): CheckResult {
+  const result = create(CheckResultSchema, fields);
+  result.monitorId ||= monitorId;
+  if (!("checkedAt" in fields)) result.checkedAt = timestampFromMs(Date.now());
+  if (!("up" in fields)) result.up = true;
+  if (!("statusCode" in fields)) result.statusCode = 200;
+  result.timing ??= create(CheckTimingSchema, { dnsMs: 1, connectMs: 2, ttfbMs: 3, totalMs: 6 });
+  return result;
 }
 
 async function storedRegions(monitorId: string): Promise<string[]> {
@@ -337,7 +339,7 @@ describe("ReportResults", () => {
   ])("refuses %s naming the field, storing nothing", async (_what, fields, message) => {
     const probe = await probeOf("rc");
     const id = await monitorIn(["rc"]);
-    const results = [resultOf(id), resultOf(id, fields as Partial<CheckResult>)];
+    const results = [resultOf(id), resultOf(id, fields as ResultInit)];
     const [code, text] = await refusal(probe.reportResults({ results }));
     expect(code).toBe(Code.InvalidArgument);
     expect(text).toMatch(message);

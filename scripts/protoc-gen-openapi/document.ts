@@ -110,6 +110,7 @@ function collectTypes(message: DescMessage, types: Map<string, DescMessage | Des
 const API_TOKEN = "apiToken";
 const SESSION = "session";
 const AGENT_TOKEN = "agentToken";
+const PROBE_TOKEN = "probeToken";
 
 function securitySchemes(options: OpenApiOptions): Record<string, unknown> {
   return {
@@ -135,10 +136,18 @@ function securitySchemes(options: OpenApiOptions): Record<string, unknown> {
         description: "`Authorization: Bearer <agent token>`: a token of scope TOKEN_SCOPE_AGENT.",
       },
     }),
+    ...(options.probeServices.size > 0 && {
+      [PROBE_TOKEN]: {
+        type: "http",
+        scheme: "bearer",
+        description:
+          "`Authorization: Bearer <probe token>`: a token of scope TOKEN_SCOPE_PROBE, from ProbeService.CreateProbeToken.",
+      },
+    }),
   };
 }
 
-/** defaultSecurity is what every method needs unless it is public or an agent's. */
+/** defaultSecurity is what every method needs unless it is public, an agent's or a probe's. */
 function defaultSecurity(options: OpenApiOptions): Record<string, string[]>[] {
   return [{ [API_TOKEN]: [] }, ...(options.sessionCookie ? [{ [SESSION]: [] }] : [])];
 }
@@ -146,6 +155,7 @@ function defaultSecurity(options: OpenApiOptions): Record<string, string[]>[] {
 function methodSecurity(method: DescMethod, options: OpenApiOptions): Record<string, string[]>[] {
   if (options.publicMethods.has(methodPath(method))) return [];
   if (options.agentServices.has(method.parent.typeName)) return [{ [AGENT_TOKEN]: [] }];
+  if (options.probeServices.has(method.parent.typeName)) return [{ [PROBE_TOKEN]: [] }];
   if (options.sessionMethods.has(methodPath(method)) && options.sessionCookie) {
     return [{ [SESSION]: [] }];
   }

@@ -11,6 +11,8 @@ export interface OpenApiOptions {
   sessionMethods: ReadonlySet<string>;
   /** Services that take only an agent token ("pulsar.v1.IngestService"). */
   agentServices: ReadonlySet<string>;
+  /** Services that take only a probe token ("pulsar.v1.ProbeCheckService"). */
+  probeServices: ReadonlySet<string>;
   /** The session cookie's name; absent: no cookie scheme. */
   sessionCookie?: string;
   /** A JSON file of request examples by method ("pulsar.v1.AuthService/SignUp": {...}). */
@@ -25,12 +27,14 @@ export function parseOptions(raw: readonly { key: string; value: string }[]): Op
   const publicMethods = new Set<string>();
   const sessionMethods = new Set<string>();
   const agentServices = new Set<string>();
+  const probeServices = new Set<string>();
   const options: OpenApiOptions = {
     title: "API",
     version: "1",
     publicMethods,
     sessionMethods,
     agentServices,
+    probeServices,
   };
   for (const { key, value } of raw) {
     switch (key) {
@@ -48,6 +52,9 @@ export function parseOptions(raw: readonly { key: string; value: string }[]): Op
         break;
       case "agent_service":
         agentServices.add(value);
+        break;
+      case "probe_service":
+        probeServices.add(value);
         break;
       case "session_cookie":
         options.sessionCookie = value;

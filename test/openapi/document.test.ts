@@ -58,6 +58,9 @@ describe("the OpenAPI document", () => {
       "IngestService",
       "MaintenanceService",
       "MonitorService",
+      "ProbeCheckService",
+      "ProbeService",
+      "RegionService",
       "StatusPageService",
       "SystemService",
     ]);
@@ -103,6 +106,9 @@ describe("the OpenAPI document", () => {
     expect(doc.tags.find((tag) => tag.name === "IngestService")?.description).toMatch(
       /agent token/,
     );
+    expect(doc.tags.find((tag) => tag.name === "ProbeCheckService")?.description).toMatch(
+      /probe\s+token/,
+    );
   });
 
   it("asks for credentials exactly as the API does", () => {
@@ -118,6 +124,9 @@ describe("the OpenAPI document", () => {
     for (const [path, item] of Object.entries(doc.paths)) {
       if (path.startsWith("/pulsar.v1.IngestService/")) {
         expect(item.post.security).toEqual([{ agentToken: [] }]);
+      } else if (path.startsWith("/pulsar.v1.ProbeCheckService/")) {
+        // Probe tokens only (internal/api/probe-auth-gate.ts).
+        expect(item.post.security).toEqual([{ probeToken: [] }]);
       } else if (!PUBLIC_METHODS.has(path.slice(1))) {
         // The session alone where a member must be signed in (examples.test.ts holds those to
         // the API's answers), else either credential.

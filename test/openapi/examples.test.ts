@@ -1,9 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { codeFromString, codeToHttpStatus } from "@connectrpc/connect/protocol-connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as accounts from "../../internal/accounts/accounts.js";
+import { newSecret } from "../../internal/auth/secrets.js";
 import { createTestOrg } from "../support/accounts.js";
 import { type OpenApi, schemaErrors } from "../support/openapi-schema.js";
-import { startTestApi, type TestApi } from "../support/test-api.js";
+import { type ProbeTestApi, startProbeTestApi } from "../support/probe-api.js";
 
 // Every request example of the OpenAPI document, sent as the document says (its path, its
 // credentials) to the real API, answers as the document says: 200 with a body of the response
@@ -24,29 +26,47 @@ const REFUSED = new Set([
   "pulsar.v1.HostService/UpdateHost",
   "pulsar.v1.HostService/DeleteHost",
   "pulsar.v1.IngestService/PushSamples",
+  // Its result's checkedAt has passed the 24 hours the API accepts (and its monitor is the
+  // placeholder).
+  "pulsar.v1.ProbeCheckService/ReportResults",
 ]);
 
-let api: TestApi;
+let t: ProbeTestApi;
+/** The API under test: it serves every service, the probes' included. */
+let api: { baseUrl: string };
 /** The organization's tokens, and the session cookie the SignUp example's answer sets. */
-let credentials: { apiToken: string; agentToken: string; session?: string };
+let credentials: { apiToken: string; agentToken: string; probeToken: string; session?: string };
 
 beforeAll(async () => {
-  api = await startTestApi("openapi-examples", {
+  t = await startProbeTestApi("openapi-examples", {
     // IngestService is served only with a sink; this one stores nothing (no example reaches it).
     ingest: { sink: { push: async () => ({ createdHostIds: [] }) } },
   });
-  const org = await createTestOrg(api.db.pool);
+  api = { baseUrl: t.baseUrl };
+  const org = await createTestOrg(t.api.db.pool);
+  // A probe token of the region the examples name, stored as CreateProbeToken stores it (not
+  // through the API: that would settle who the operator is before the SignUp example).
+  const secret = newSecret("probe");
+  await accounts.insertApiToken(t.api.db.pool, {
+    orgId: org.orgId,
+    createdBy: undefined,
+    name: "examples",
+    scope: "probe",
+    tokenHash: secret.hash,
+    prefix: secret.prefix,
+    region: "eu-central",
+  });
+  await t.regions.refresh();
+  const probeToken = secret.secret;
   // The SignUp example's organization is to be the operator one (the oldest): its admin's
   // session may then call SystemService, whose figures only the operator's admins may see.
-  await api.db.pool.query(
-    "UPDATE organizations SET created_at = now() + interval '1 day' WHERE id = $1",
-    [org.orgId],
-  );
-  credentials = { apiToken: org.apiToken, agentToken: await org.token("agent") };
+  // The organizations made so far (the probe-token maker's, this one) are made newer still.
+  await t.api.db.pool.query("UPDATE organizations SET created_at = now() + interval '1 day'");
+  credentials = { apiToken: org.apiToken, agentToken: await org.token("agent"), probeToken };
 });
 
 afterAll(async () => {
-  await api?.close();
+  await t?.close();
 });
 
 /**
@@ -61,6 +81,8 @@ function credentialHeaders(security: Record<string, string[]>[]): Record<string,
       return { cookie: credentials.session ?? "", origin: api.baseUrl };
     case "agentToken":
       return { authorization: `Bearer ${credentials.agentToken}` };
+    case "probeToken":
+      return { authorization: `Bearer ${credentials.probeToken}` };
     default:
       return { authorization: `Bearer ${credentials.apiToken}` };
   }
