@@ -130,8 +130,20 @@ CREATE TABLE IF NOT EXISTS check_results (
   tls_cert_expires_at timestamptz,
   tls_cert_issuer text NOT NULL DEFAULT '',
   loop_delay_ms double precision NOT NULL DEFAULT 0,
-  PRIMARY KEY (monitor_id, checked_at)
+  PRIMARY KEY (monitor_id, checked_at, region)
 ) PARTITION BY RANGE (checked_at);
+-- The region is part of a result's identity: two regions' checks of one slot often start in the
+-- same millisecond, and a key without it dropped one of them. (Rebuilds the key of an older
+-- installation once.)
+DO $$
+BEGIN
+  IF (SELECT pg_get_constraintdef(oid) FROM pg_constraint
+      WHERE conrelid = 'check_results'::regclass AND contype = 'p')
+     IS DISTINCT FROM 'PRIMARY KEY (monitor_id, checked_at, region)' THEN
+    ALTER TABLE check_results DROP CONSTRAINT IF EXISTS check_results_pkey;
+    ALTER TABLE check_results ADD PRIMARY KEY (monitor_id, checked_at, region);
+  END IF;
+END $$;
 
 -- Whether a check got a response, so that its total_ms is a latency: an HTTP status, or a TCP
 -- or DNS check that succeeded (status 0, a total above 0). A timeout's total is the timeout and

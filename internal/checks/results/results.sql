@@ -32,7 +32,9 @@ FROM unnest(
 -- The batch's monitors that still exist, found through the primary key whatever the planner
 -- knows of monitors (as an EXISTS join, without statistics it hashed every monitor per batch).
 WHERE u.monitor_id = ANY(ARRAY(SELECT id FROM monitors WHERE id = ANY(:monitorIds!::uuid[])))
-ON CONFLICT (monitor_id, checked_at) DO NOTHING
+-- A result is one region's check of a monitor at an instant: two regions' checks of one slot
+-- often start in the same millisecond, and both are kept.
+ON CONFLICT (monitor_id, checked_at, region) DO NOTHING
 RETURNING monitor_id, checked_at, up, status_code, total_ms, maintenance
 ), rolled_up AS (
 INSERT INTO check_rollups_hourly (monitor_id, hour, checks, failures, responses, total_ms_sum,

@@ -262,6 +262,26 @@ describe("storing results of a monitor checked from several regions", () => {
     expect((await regionRowsOf(id)).find((r) => r.region === "a")?.last_up).toBe(false);
   });
 
+  it("keeps every region's result of a slot when they were checked in the same millisecond", async () => {
+    const id = await regionalMonitor(["a", "b", "c"], "majority");
+    const batch = ["a", "b"].map((region) => {
+      const result = resultFixture({ monitorId: id, checkedAtMs: roundAt(0) });
+      result.region = region;
+      return result;
+    });
+    await storeCheckResults(db.pool, batch);
+    const { rows } = await db.pool.query<{ region: string }>(
+      "SELECT region FROM check_results WHERE monitor_id = $1 ORDER BY region",
+      [id],
+    );
+    expect(rows.map((row) => row.region)).toEqual(["a", "b"]);
+    const { rows: rollups } = await db.pool.query<{ checks: number }>(
+      "SELECT checks FROM check_rollups_hourly WHERE monitor_id = $1",
+      [id],
+    );
+    expect(rollups).toEqual([{ checks: 2 }]);
+  });
+
   it("decides a batch holding every region's results in the order they were checked", async () => {
     const id = await regionalMonitor(["a", "b", "c"], "majority");
     await checkedIn(id, 0, allUp);
