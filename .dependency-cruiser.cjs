@@ -23,6 +23,7 @@ const DOMAIN_CONCERNS = [
   "statuspages",
   "badges",
   "maintenance",
+  "regions",
 ];
 const SHARED_CONCERNS = ["netpolicy", "dns", "metrics"];
 const CONCERNS = [...DOMAIN_CONCERNS, ...SHARED_CONCERNS];
@@ -43,6 +44,16 @@ const CONCERN_EDGES = {
   alerts: ["^internal/hosts/server/"],
   // Ingesting samples is metered against the organization's quota.
   "hosts/server": ["^internal/quota/"],
+  // The API's side of remote probes: it claims and leases a region's check jobs (the check
+  // queue's dispatch and timing), stores the probes' results as a worker does (results, then
+  // the alert hand-out and the live stream), and reads probe tokens (accounts). Nothing imports
+  // regions but the service and API layers.
+  regions: [
+    "^internal/checks/",
+    "^internal/alerts/",
+    "^internal/stream/",
+    "^internal/accounts/",
+  ],
   accounts: [],
   quota: [],
   stream: [],
