@@ -93,7 +93,10 @@ export function buildReport(
   const [p50, p99, max] = stored.lateness ?? [];
   return {
     ...params,
-    offeredPerSecond: round(params.monitors / params.intervalSeconds),
+    // Each region checks every monitor.
+    offeredPerSecond: round(
+      (params.monitors * Math.max(1, params.regions?.length ?? 0)) / params.intervalSeconds,
+    ),
     windowSeconds: round(measure.seconds),
     checksStored: stored.checks,
     checksPerSecond: round(stored.checks / measure.seconds),
