@@ -48,12 +48,7 @@ const CONCERN_EDGES = {
   // queue's dispatch and timing), stores the probes' results as a worker does (results, then
   // the alert hand-out and the live stream), and reads probe tokens (accounts). Nothing imports
   // regions but the service and API layers.
-  regions: [
-    "^internal/checks/",
-    "^internal/alerts/",
-    "^internal/stream/",
-    "^internal/accounts/",
-  ],
+  regions: ["^internal/checks/", "^internal/alerts/", "^internal/stream/", "^internal/accounts/"],
   accounts: [],
   quota: [],
   stream: [],
