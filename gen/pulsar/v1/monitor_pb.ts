@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pulsar/v1/monitor.proto.
  */
 export const file_pulsar_v1_monitor: GenFile = /*@__PURE__*/
-  fileDesc("ChdwdWxzYXIvdjEvbW9uaXRvci5wcm90bxIJcHVsc2FyLnYxIsQHCgtNb25pdG9yU3BlYxIMCgRuYW1lGAEgASgJEgsKA3VybBgCIAEoCRIOCgZtZXRob2QYAyABKAkSNAoHaGVhZGVycxgEIAMoCzIjLnB1bHNhci52MS5Nb25pdG9yU3BlYy5IZWFkZXJzRW50cnkSEQoEYm9keRgFIAEoCUgAiAEBEh0KEGludGVydmFsX3NlY29uZHMYBiABKAVIAYgBARIXCgp0aW1lb3V0X21zGAcgASgFSAKIAQESLwoPZXhwZWN0ZWRfc3RhdHVzGAggAygLMhYucHVsc2FyLnYxLlN0YXR1c1JhbmdlEhQKB2tleXdvcmQYCSABKAlIA4gBARIWCg5pbnZlcnRfa2V5d29yZBgKIAEoCBIdChBmb2xsb3dfcmVkaXJlY3RzGAsgASgISASIAQESGQoRaWdub3JlX3Rsc19lcnJvcnMYDCABKAgSFAoHZW5hYmxlZBgNIAEoCEgFiAEBEhoKDWNvbmZpcm1hdGlvbnMYDiABKAVIBogBARIjChZyZWNvdmVyeV9jb25maXJtYXRpb25zGA8gASgFSAeIAQESGQoRYWxlcnRfY2hhbm5lbF9pZHMYECADKAkSHQoQcmVtaW5kZXJfbWludXRlcxgRIAEoBUgIiAEBEhUKDXB1YmxpY19iYWRnZXMYEiABKAgSHwoDdGNwGBMgASgLMhIucHVsc2FyLnYxLlRjcFNwZWMSHwoDZG5zGBQgASgLMhIucHVsc2FyLnYxLkRuc1NwZWMSKwoJaGVhcnRiZWF0GBUgASgLMhgucHVsc2FyLnYxLkhlYXJ0YmVhdFNwZWMSEgoKY29uZGl0aW9ucxgWIAMoCRIdChV0bHNfZXhwaXJ5X2FsZXJ0X2RheXMYFyADKAUSHQoVdGxzX2V4cGlyeV9hbGVydHNfb2ZmGBggASgIEg8KB3JlZ2lvbnMYGSADKAkSKgoLcmVnaW9uX3J1bGUYGiABKA4yFS5wdWxzYXIudjEuUmVnaW9uUnVsZRouCgxIZWFkZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfYm9keUITChFfaW50ZXJ2YWxfc2Vjb25kc0INCgtfdGltZW91dF9tc0IKCghfa2V5d29yZEITChFfZm9sbG93X3JlZGlyZWN0c0IKCghfZW5hYmxlZEIQCg5fY29uZmlybWF0aW9uc0IZChdfcmVjb3ZlcnlfY29uZmlybWF0aW9uc0ITChFfcmVtaW5kZXJfbWludXRlcyJWCgxSZWdpb25SZXN1bHQSDgoGcmVnaW9uGAEgASgJEiYKBnJlc3VsdBgCIAEoCzIWLnB1bHNhci52MS5DaGVja1Jlc3VsdBIOCgZzaWxlbnQYAyABKAgiogkKB01vbml0b3ISCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRILCgN1cmwYAyABKAkSDgoGbWV0aG9kGAQgASgJEjAKB2hlYWRlcnMYBSADKAsyHy5wdWxzYXIudjEuTW9uaXRvci5IZWFkZXJzRW50cnkSEQoEYm9keRgGIAEoCUgAiAEBEhgKEGludGVydmFsX3NlY29uZHMYByABKAUSEgoKdGltZW91dF9tcxgIIAEoBRIvCg9leHBlY3RlZF9zdGF0dXMYCSADKAsyFi5wdWxzYXIudjEuU3RhdHVzUmFuZ2USFAoHa2V5d29yZBgKIAEoCUgBiAEBEhYKDmludmVydF9rZXl3b3JkGAsgASgIEhgKEGZvbGxvd19yZWRpcmVjdHMYDCABKAgSGQoRaWdub3JlX3Rsc19lcnJvcnMYDSABKAgSDwoHZW5hYmxlZBgOIAEoCBIuCgpjcmVhdGVkX2F0GA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GBAgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIoCgZzdGF0dXMYESABKA4yGC5wdWxzYXIudjEuTW9uaXRvclN0YXR1cxIrCgtsYXN0X3Jlc3VsdBgSIAEoCzIWLnB1bHNhci52MS5DaGVja1Jlc3VsdBIVCg1jb25maXJtYXRpb25zGBMgASgFEh4KFnJlY292ZXJ5X2NvbmZpcm1hdGlvbnMYFCABKAUSGQoRYWxlcnRfY2hhbm5lbF9pZHMYFSADKAkSGAoQcmVtaW5kZXJfbWludXRlcxgWIAEoBRIVCg1wdWJsaWNfYmFkZ2VzGBcgASgIEhEKCXB1YmxpY19pZBgYIAEoCRIkCgRraW5kGBkgASgOMhYucHVsc2FyLnYxLk1vbml0b3JLaW5kEh8KA3RjcBgaIAEoCzISLnB1bHNhci52MS5UY3BTcGVjEh8KA2RucxgbIAEoCzISLnB1bHNhci52MS5EbnNTcGVjEisKCWhlYXJ0YmVhdBgcIAEoCzIYLnB1bHNhci52MS5IZWFydGJlYXRTcGVjEhAKCHBpbmdfdXJsGB0gASgJEhIKCmNvbmRpdGlvbnMYHiADKAkSHQoVdGxzX2V4cGlyeV9hbGVydF9kYXlzGB8gAygFEjQKEGhlYXJ0YmVhdF9kdWVfYXQYICABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjgKFGhlYXJ0YmVhdF9zdGFydGVkX2F0GCEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdyZWdpb25zGCIgAygJEioKC3JlZ2lvbl9ydWxlGCMgASgOMhUucHVsc2FyLnYxLlJlZ2lvblJ1bGUSLwoOcmVnaW9uX3Jlc3VsdHMYJCADKAsyFy5wdWxzYXIudjEuUmVnaW9uUmVzdWx0Gi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgcKBV9ib2R5QgoKCF9rZXl3b3JkIjkKEFBoYXNlUGVyY2VudGlsZXMSCwoDcDUwGAEgASgBEgsKA3A5NRgCIAEoARILCgNwOTkYAyABKAEi2AMKDE1vbml0b3JTdGF0cxIOCgZ3aW5kb3cYASABKAkSFAoMdXB0aW1lX3JhdGlvGAIgASgBEg4KBmNoZWNrcxgDIAEoAxIQCghmYWlsdXJlcxgEIAEoAxItCgh0b3RhbF9tcxgFIAEoCzIbLnB1bHNhci52MS5QaGFzZVBlcmNlbnRpbGVzEisKBmRuc19tcxgGIAEoCzIbLnB1bHNhci52MS5QaGFzZVBlcmNlbnRpbGVzEi8KCmNvbm5lY3RfbXMYByABKAsyGy5wdWxzYXIudjEuUGhhc2VQZXJjZW50aWxlcxIrCgZ0bHNfbXMYCCABKAsyGy5wdWxzYXIudjEuUGhhc2VQZXJjZW50aWxlcxIsCgd0dGZiX21zGAkgASgLMhsucHVsc2FyLnYxLlBoYXNlUGVyY2VudGlsZXMSMAoLZG93bmxvYWRfbXMYCiABKAsyGy5wdWxzYXIudjEuUGhhc2VQZXJjZW50aWxlcxIUCgxhdmdfdG90YWxfbXMYCyABKAESNwoTdGxzX2NlcnRfZXhwaXJlc19hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFwoPdGxzX2NlcnRfaXNzdWVyGA0gASgJIj8KFENyZWF0ZU1vbml0b3JSZXF1ZXN0EicKB21vbml0b3IYASABKAsyFi5wdWxzYXIudjEuTW9uaXRvclNwZWMiPAoVQ3JlYXRlTW9uaXRvclJlc3BvbnNlEiMKB21vbml0b3IYASABKAsyEi5wdWxzYXIudjEuTW9uaXRvciJLChRVcGRhdGVNb25pdG9yUmVxdWVzdBIKCgJpZBgBIAEoCRInCgdtb25pdG9yGAIgASgLMhYucHVsc2FyLnYxLk1vbml0b3JTcGVjIjwKFVVwZGF0ZU1vbml0b3JSZXNwb25zZRIjCgdtb25pdG9yGAEgASgLMhIucHVsc2FyLnYxLk1vbml0b3IiIgoURGVsZXRlTW9uaXRvclJlcXVlc3QSCgoCaWQYASABKAkiFwoVRGVsZXRlTW9uaXRvclJlc3BvbnNlIh8KEUdldE1vbml0b3JSZXF1ZXN0EgoKAmlkGAEgASgJIjkKEkdldE1vbml0b3JSZXNwb25zZRIjCgdtb25pdG9yGAEgASgLMhIucHVsc2FyLnYxLk1vbml0b3IiYgoTTGlzdE1vbml0b3JzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIkCgRraW5kGAMgASgOMhYucHVsc2FyLnYxLk1vbml0b3JLaW5kIlUKFExpc3RNb25pdG9yc1Jlc3BvbnNlEiQKCG1vbml0b3JzGAEgAygLMhIucHVsc2FyLnYxLk1vbml0b3ISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIiEKE1BhdXNlTW9uaXRvclJlcXVlc3QSCgoCaWQYASABKAkiOwoUUGF1c2VNb25pdG9yUmVzcG9uc2USIwoHbW9uaXRvchgBIAEoCzISLnB1bHNhci52MS5Nb25pdG9yIiIKFFJlc3VtZU1vbml0b3JSZXF1ZXN0EgoKAmlkGAEgASgJIjwKFVJlc3VtZU1vbml0b3JSZXNwb25zZRIjCgdtb25pdG9yGAEgASgLMhIucHVsc2FyLnYxLk1vbml0b3IikgEKF0xpc3RDaGVja1Jlc3VsdHNSZXF1ZXN0EhIKCm1vbml0b3JfaWQYASABKAkSKQoFc2luY2UYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEikKBXVudGlsGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVsaW1pdBgEIAEoBSJDChhMaXN0Q2hlY2tSZXN1bHRzUmVzcG9uc2USJwoHcmVzdWx0cxgBIAMoCzIWLnB1bHNhci52MS5DaGVja1Jlc3VsdCI8ChZHZXRNb25pdG9yU3RhdHNSZXF1ZXN0EhIKCm1vbml0b3JfaWQYASABKAkSDgoGd2luZG93GAIgASgJIkEKF0dldE1vbml0b3JTdGF0c1Jlc3BvbnNlEiYKBXN0YXRzGAEgASgLMhcucHVsc2FyLnYxLk1vbml0b3JTdGF0cyJvCg5Nb25pdG9yU3VtbWFyeRISCgptb25pdG9yX2lkGAEgASgJEhgKEHVwdGltZV9yYXRpb18yNGgYAiABKAESEgoKY2hlY2tzXzI0aBgDIAEoDRIbChNob3VybHlfYXZnX3RvdGFsX21zGAQgAygBIjEKGkdldE1vbml0b3JTdW1tYXJpZXNSZXF1ZXN0EhMKC21vbml0b3JfaWRzGAEgAygJIksKG0dldE1vbml0b3JTdW1tYXJpZXNSZXNwb25zZRIsCglzdW1tYXJpZXMYASADKAsyGS5wdWxzYXIudjEuTW9uaXRvclN1bW1hcnki2gEKC1RpbWluZ1BvaW50EigKBHRpbWUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBmRuc19tcxgCIAEoARISCgpjb25uZWN0X21zGAMgASgBEg4KBnRsc19tcxgEIAEoARIPCgd0dGZiX21zGAUgASgBEhMKC2Rvd25sb2FkX21zGAYgASgBEhMKC3JlZGlyZWN0X21zGAcgASgBEhAKCHRvdGFsX21zGAggASgBEg4KBmNoZWNrcxgJIAEoDRIQCghmYWlsdXJlcxgKIAEoDSI+ChhHZXRNb25pdG9yVGltaW5nc1JlcXVlc3QSEgoKbW9uaXRvcl9pZBgBIAEoCRIOCgZ3aW5kb3cYAiABKAkiWQoZR2V0TW9uaXRvclRpbWluZ3NSZXNwb25zZRImCgZwb2ludHMYASADKAsyFi5wdWxzYXIudjEuVGltaW5nUG9pbnQSFAoMc3RlcF9zZWNvbmRzGAIgASgNKooBCgtNb25pdG9yS2luZBIcChhNT05JVE9SX0tJTkRfVU5TUEVDSUZJRUQQABIVChFNT05JVE9SX0tJTkRfSFRUUBABEhQKEE1PTklUT1JfS0lORF9UQ1AQAhIUChBNT05JVE9SX0tJTkRfRE5TEAMSGgoWTU9OSVRPUl9LSU5EX0hFQVJUQkVBVBAEKm0KClJlZ2lvblJ1bGUSGwoXUkVHSU9OX1JVTEVfVU5TUEVDSUZJRUQQABITCg9SRUdJT05fUlVMRV9BTlkQARIYChRSRUdJT05fUlVMRV9NQUpPUklUWRACEhMKD1JFR0lPTl9SVUxFX0FMTBADKrYBCg1Nb25pdG9yU3RhdHVzEh4KGk1PTklUT1JfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGgoWTU9OSVRPUl9TVEFUVVNfUEVORElORxABEhUKEU1PTklUT1JfU1RBVFVTX1VQEAISFwoTTU9OSVRPUl9TVEFUVVNfRE9XThADEhkKFU1PTklUT1JfU1RBVFVTX1BBVVNFRBAEEh4KGk1PTklUT1JfU1RBVFVTX01BSU5URU5BTkNFEAUy6AcKDk1vbml0b3JTZXJ2aWNlElIKDUNyZWF0ZU1vbml0b3ISHy5wdWxzYXIudjEuQ3JlYXRlTW9uaXRvclJlcXVlc3QaIC5wdWxzYXIudjEuQ3JlYXRlTW9uaXRvclJlc3BvbnNlElIKDVVwZGF0ZU1vbml0b3ISHy5wdWxzYXIudjEuVXBkYXRlTW9uaXRvclJlcXVlc3QaIC5wdWxzYXIudjEuVXBkYXRlTW9uaXRvclJlc3BvbnNlElIKDURlbGV0ZU1vbml0b3ISHy5wdWxzYXIudjEuRGVsZXRlTW9uaXRvclJlcXVlc3QaIC5wdWxzYXIudjEuRGVsZXRlTW9uaXRvclJlc3BvbnNlEk4KCkdldE1vbml0b3ISHC5wdWxzYXIudjEuR2V0TW9uaXRvclJlcXVlc3QaHS5wdWxzYXIudjEuR2V0TW9uaXRvclJlc3BvbnNlIgOQAgESVAoMTGlzdE1vbml0b3JzEh4ucHVsc2FyLnYxLkxpc3RNb25pdG9yc1JlcXVlc3QaHy5wdWxzYXIudjEuTGlzdE1vbml0b3JzUmVzcG9uc2UiA5ACARJPCgxQYXVzZU1vbml0b3ISHi5wdWxzYXIudjEuUGF1c2VNb25pdG9yUmVxdWVzdBofLnB1bHNhci52MS5QYXVzZU1vbml0b3JSZXNwb25zZRJSCg1SZXN1bWVNb25pdG9yEh8ucHVsc2FyLnYxLlJlc3VtZU1vbml0b3JSZXF1ZXN0GiAucHVsc2FyLnYxLlJlc3VtZU1vbml0b3JSZXNwb25zZRJgChBMaXN0Q2hlY2tSZXN1bHRzEiIucHVsc2FyLnYxLkxpc3RDaGVja1Jlc3VsdHNSZXF1ZXN0GiMucHVsc2FyLnYxLkxpc3RDaGVja1Jlc3VsdHNSZXNwb25zZSIDkAIBEl0KD0dldE1vbml0b3JTdGF0cxIhLnB1bHNhci52MS5HZXRNb25pdG9yU3RhdHNSZXF1ZXN0GiIucHVsc2FyLnYxLkdldE1vbml0b3JTdGF0c1Jlc3BvbnNlIgOQAgESaQoTR2V0TW9uaXRvclN1bW1hcmllcxIlLnB1bHNhci52MS5HZXRNb25pdG9yU3VtbWFyaWVzUmVxdWVzdBomLnB1bHNhci52MS5HZXRNb25pdG9yU3VtbWFyaWVzUmVzcG9uc2UiA5ACARJjChFHZXRNb25pdG9yVGltaW5ncxIjLnB1bHNhci52MS5HZXRNb25pdG9yVGltaW5nc1JlcXVlc3QaJC5wdWxzYXIudjEuR2V0TW9uaXRvclRpbWluZ3NSZXNwb25zZSIDkAIBYgZwcm90bzM", [file_google_protobuf_timestamp, file_pulsar_v1_check]);
+  fileDesc("ChdwdWxzYXIvdjEvbW9uaXRvci5wcm90bxIJcHVsc2FyLnYxIsQHCgtNb25pdG9yU3BlYxIMCgRuYW1lGAEgASgJEgsKA3VybBgCIAEoCRIOCgZtZXRob2QYAyABKAkSNAoHaGVhZGVycxgEIAMoCzIjLnB1bHNhci52MS5Nb25pdG9yU3BlYy5IZWFkZXJzRW50cnkSEQoEYm9keRgFIAEoCUgAiAEBEh0KEGludGVydmFsX3NlY29uZHMYBiABKAVIAYgBARIXCgp0aW1lb3V0X21zGAcgASgFSAKIAQESLwoPZXhwZWN0ZWRfc3RhdHVzGAggAygLMhYucHVsc2FyLnYxLlN0YXR1c1JhbmdlEhQKB2tleXdvcmQYCSABKAlIA4gBARIWCg5pbnZlcnRfa2V5d29yZBgKIAEoCBIdChBmb2xsb3dfcmVkaXJlY3RzGAsgASgISASIAQESGQoRaWdub3JlX3Rsc19lcnJvcnMYDCABKAgSFAoHZW5hYmxlZBgNIAEoCEgFiAEBEhoKDWNvbmZpcm1hdGlvbnMYDiABKAVIBogBARIjChZyZWNvdmVyeV9jb25maXJtYXRpb25zGA8gASgFSAeIAQESGQoRYWxlcnRfY2hhbm5lbF9pZHMYECADKAkSHQoQcmVtaW5kZXJfbWludXRlcxgRIAEoBUgIiAEBEhUKDXB1YmxpY19iYWRnZXMYEiABKAgSHwoDdGNwGBMgASgLMhIucHVsc2FyLnYxLlRjcFNwZWMSHwoDZG5zGBQgASgLMhIucHVsc2FyLnYxLkRuc1NwZWMSKwoJaGVhcnRiZWF0GBUgASgLMhgucHVsc2FyLnYxLkhlYXJ0YmVhdFNwZWMSEgoKY29uZGl0aW9ucxgWIAMoCRIdChV0bHNfZXhwaXJ5X2FsZXJ0X2RheXMYFyADKAUSHQoVdGxzX2V4cGlyeV9hbGVydHNfb2ZmGBggASgIEg8KB3JlZ2lvbnMYGSADKAkSKgoLcmVnaW9uX3J1bGUYGiABKA4yFS5wdWxzYXIudjEuUmVnaW9uUnVsZRouCgxIZWFkZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfYm9keUITChFfaW50ZXJ2YWxfc2Vjb25kc0INCgtfdGltZW91dF9tc0IKCghfa2V5d29yZEITChFfZm9sbG93X3JlZGlyZWN0c0IKCghfZW5hYmxlZEIQCg5fY29uZmlybWF0aW9uc0IZChdfcmVjb3ZlcnlfY29uZmlybWF0aW9uc0ITChFfcmVtaW5kZXJfbWludXRlcyJWCgxSZWdpb25SZXN1bHQSDgoGcmVnaW9uGAEgASgJEiYKBnJlc3VsdBgCIAEoCzIWLnB1bHNhci52MS5DaGVja1Jlc3VsdBIOCgZzaWxlbnQYAyABKAgi0QkKB01vbml0b3ISCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRILCgN1cmwYAyABKAkSDgoGbWV0aG9kGAQgASgJEjAKB2hlYWRlcnMYBSADKAsyHy5wdWxzYXIudjEuTW9uaXRvci5IZWFkZXJzRW50cnkSEQoEYm9keRgGIAEoCUgAiAEBEhgKEGludGVydmFsX3NlY29uZHMYByABKAUSEgoKdGltZW91dF9tcxgIIAEoBRIvCg9leHBlY3RlZF9zdGF0dXMYCSADKAsyFi5wdWxzYXIudjEuU3RhdHVzUmFuZ2USFAoHa2V5d29yZBgKIAEoCUgBiAEBEhYKDmludmVydF9rZXl3b3JkGAsgASgIEhgKEGZvbGxvd19yZWRpcmVjdHMYDCABKAgSGQoRaWdub3JlX3Rsc19lcnJvcnMYDSABKAgSDwoHZW5hYmxlZBgOIAEoCBIuCgpjcmVhdGVkX2F0GA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GBAgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIoCgZzdGF0dXMYESABKA4yGC5wdWxzYXIudjEuTW9uaXRvclN0YXR1cxIrCgtsYXN0X3Jlc3VsdBgSIAEoCzIWLnB1bHNhci52MS5DaGVja1Jlc3VsdBIVCg1jb25maXJtYXRpb25zGBMgASgFEh4KFnJlY292ZXJ5X2NvbmZpcm1hdGlvbnMYFCABKAUSGQoRYWxlcnRfY2hhbm5lbF9pZHMYFSADKAkSGAoQcmVtaW5kZXJfbWludXRlcxgWIAEoBRIVCg1wdWJsaWNfYmFkZ2VzGBcgASgIEhEKCXB1YmxpY19pZBgYIAEoCRIkCgRraW5kGBkgASgOMhYucHVsc2FyLnYxLk1vbml0b3JLaW5kEh8KA3RjcBgaIAEoCzISLnB1bHNhci52MS5UY3BTcGVjEh8KA2RucxgbIAEoCzISLnB1bHNhci52MS5EbnNTcGVjEisKCWhlYXJ0YmVhdBgcIAEoCzIYLnB1bHNhci52MS5IZWFydGJlYXRTcGVjEhAKCHBpbmdfdXJsGB0gASgJEhIKCmNvbmRpdGlvbnMYHiADKAkSHQoVdGxzX2V4cGlyeV9hbGVydF9kYXlzGB8gAygFEjQKEGhlYXJ0YmVhdF9kdWVfYXQYICABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjgKFGhlYXJ0YmVhdF9zdGFydGVkX2F0GCEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdyZWdpb25zGCIgAygJEioKC3JlZ2lvbl9ydWxlGCMgASgOMhUucHVsc2FyLnYxLlJlZ2lvblJ1bGUSLwoOcmVnaW9uX3Jlc3VsdHMYJCADKAsyFy5wdWxzYXIudjEuUmVnaW9uUmVzdWx0Ei0KDXJlZ2lvbl9zdGF0ZXMYJSADKAsyFi5wdWxzYXIudjEuUmVnaW9uU3RhdGUaLgoMSGVhZGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCBwoFX2JvZHlCCgoIX2tleXdvcmQiaQoLUmVnaW9uU3RhdGUSDgoGcmVnaW9uGAEgASgJEgoKAnVwGAIgASgIEg4KBnNpbGVudBgDIAEoCBIuCgpjaGVja2VkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI5ChBQaGFzZVBlcmNlbnRpbGVzEgsKA3A1MBgBIAEoARILCgNwOTUYAiABKAESCwoDcDk5GAMgASgBItgDCgxNb25pdG9yU3RhdHMSDgoGd2luZG93GAEgASgJEhQKDHVwdGltZV9yYXRpbxgCIAEoARIOCgZjaGVja3MYAyABKAMSEAoIZmFpbHVyZXMYBCABKAMSLQoIdG90YWxfbXMYBSABKAsyGy5wdWxzYXIudjEuUGhhc2VQZXJjZW50aWxlcxIrCgZkbnNfbXMYBiABKAsyGy5wdWxzYXIudjEuUGhhc2VQZXJjZW50aWxlcxIvCgpjb25uZWN0X21zGAcgASgLMhsucHVsc2FyLnYxLlBoYXNlUGVyY2VudGlsZXMSKwoGdGxzX21zGAggASgLMhsucHVsc2FyLnYxLlBoYXNlUGVyY2VudGlsZXMSLAoHdHRmYl9tcxgJIAEoCzIbLnB1bHNhci52MS5QaGFzZVBlcmNlbnRpbGVzEjAKC2Rvd25sb2FkX21zGAogASgLMhsucHVsc2FyLnYxLlBoYXNlUGVyY2VudGlsZXMSFAoMYXZnX3RvdGFsX21zGAsgASgBEjcKE3Rsc19jZXJ0X2V4cGlyZXNfYXQYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhcKD3Rsc19jZXJ0X2lzc3VlchgNIAEoCSI/ChRDcmVhdGVNb25pdG9yUmVxdWVzdBInCgdtb25pdG9yGAEgASgLMhYucHVsc2FyLnYxLk1vbml0b3JTcGVjIjwKFUNyZWF0ZU1vbml0b3JSZXNwb25zZRIjCgdtb25pdG9yGAEgASgLMhIucHVsc2FyLnYxLk1vbml0b3IiSwoUVXBkYXRlTW9uaXRvclJlcXVlc3QSCgoCaWQYASABKAkSJwoHbW9uaXRvchgCIAEoCzIWLnB1bHNhci52MS5Nb25pdG9yU3BlYyI8ChVVcGRhdGVNb25pdG9yUmVzcG9uc2USIwoHbW9uaXRvchgBIAEoCzISLnB1bHNhci52MS5Nb25pdG9yIiIKFERlbGV0ZU1vbml0b3JSZXF1ZXN0EgoKAmlkGAEgASgJIhcKFURlbGV0ZU1vbml0b3JSZXNwb25zZSIfChFHZXRNb25pdG9yUmVxdWVzdBIKCgJpZBgBIAEoCSI5ChJHZXRNb25pdG9yUmVzcG9uc2USIwoHbW9uaXRvchgBIAEoCzISLnB1bHNhci52MS5Nb25pdG9yImIKE0xpc3RNb25pdG9yc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSJAoEa2luZBgDIAEoDjIWLnB1bHNhci52MS5Nb25pdG9yS2luZCJVChRMaXN0TW9uaXRvcnNSZXNwb25zZRIkCghtb25pdG9ycxgBIAMoCzISLnB1bHNhci52MS5Nb25pdG9yEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIhChNQYXVzZU1vbml0b3JSZXF1ZXN0EgoKAmlkGAEgASgJIjsKFFBhdXNlTW9uaXRvclJlc3BvbnNlEiMKB21vbml0b3IYASABKAsyEi5wdWxzYXIudjEuTW9uaXRvciIiChRSZXN1bWVNb25pdG9yUmVxdWVzdBIKCgJpZBgBIAEoCSI8ChVSZXN1bWVNb25pdG9yUmVzcG9uc2USIwoHbW9uaXRvchgBIAEoCzISLnB1bHNhci52MS5Nb25pdG9yIpIBChdMaXN0Q2hlY2tSZXN1bHRzUmVxdWVzdBISCgptb25pdG9yX2lkGAEgASgJEikKBXNpbmNlGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIpCgV1bnRpbBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFbGltaXQYBCABKAUiQwoYTGlzdENoZWNrUmVzdWx0c1Jlc3BvbnNlEicKB3Jlc3VsdHMYASADKAsyFi5wdWxzYXIudjEuQ2hlY2tSZXN1bHQiPAoWR2V0TW9uaXRvclN0YXRzUmVxdWVzdBISCgptb25pdG9yX2lkGAEgASgJEg4KBndpbmRvdxgCIAEoCSJqChdHZXRNb25pdG9yU3RhdHNSZXNwb25zZRImCgVzdGF0cxgBIAEoCzIXLnB1bHNhci52MS5Nb25pdG9yU3RhdHMSJwoHcmVnaW9ucxgCIAMoCzIWLnB1bHNhci52MS5SZWdpb25TdGF0cyJFCgtSZWdpb25TdGF0cxIOCgZyZWdpb24YASABKAkSJgoFc3RhdHMYAiABKAsyFy5wdWxzYXIudjEuTW9uaXRvclN0YXRzIm8KDk1vbml0b3JTdW1tYXJ5EhIKCm1vbml0b3JfaWQYASABKAkSGAoQdXB0aW1lX3JhdGlvXzI0aBgCIAEoARISCgpjaGVja3NfMjRoGAMgASgNEhsKE2hvdXJseV9hdmdfdG90YWxfbXMYBCADKAEiMQoaR2V0TW9uaXRvclN1bW1hcmllc1JlcXVlc3QSEwoLbW9uaXRvcl9pZHMYASADKAkiSwobR2V0TW9uaXRvclN1bW1hcmllc1Jlc3BvbnNlEiwKCXN1bW1hcmllcxgBIAMoCzIZLnB1bHNhci52MS5Nb25pdG9yU3VtbWFyeSLaAQoLVGltaW5nUG9pbnQSKAoEdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGZG5zX21zGAIgASgBEhIKCmNvbm5lY3RfbXMYAyABKAESDgoGdGxzX21zGAQgASgBEg8KB3R0ZmJfbXMYBSABKAESEwoLZG93bmxvYWRfbXMYBiABKAESEwoLcmVkaXJlY3RfbXMYByABKAESEAoIdG90YWxfbXMYCCABKAESDgoGY2hlY2tzGAkgASgNEhAKCGZhaWx1cmVzGAogASgNIj4KGEdldE1vbml0b3JUaW1pbmdzUmVxdWVzdBISCgptb25pdG9yX2lkGAEgASgJEg4KBndpbmRvdxgCIAEoCSJZChlHZXRNb25pdG9yVGltaW5nc1Jlc3BvbnNlEiYKBnBvaW50cxgBIAMoCzIWLnB1bHNhci52MS5UaW1pbmdQb2ludBIUCgxzdGVwX3NlY29uZHMYAiABKA0qigEKC01vbml0b3JLaW5kEhwKGE1PTklUT1JfS0lORF9VTlNQRUNJRklFRBAAEhUKEU1PTklUT1JfS0lORF9IVFRQEAESFAoQTU9OSVRPUl9LSU5EX1RDUBACEhQKEE1PTklUT1JfS0lORF9ETlMQAxIaChZNT05JVE9SX0tJTkRfSEVBUlRCRUFUEAQqbQoKUmVnaW9uUnVsZRIbChdSRUdJT05fUlVMRV9VTlNQRUNJRklFRBAAEhMKD1JFR0lPTl9SVUxFX0FOWRABEhgKFFJFR0lPTl9SVUxFX01BSk9SSVRZEAISEwoPUkVHSU9OX1JVTEVfQUxMEAMqtgEKDU1vbml0b3JTdGF0dXMSHgoaTU9OSVRPUl9TVEFUVVNfVU5TUEVDSUZJRUQQABIaChZNT05JVE9SX1NUQVRVU19QRU5ESU5HEAESFQoRTU9OSVRPUl9TVEFUVVNfVVAQAhIXChNNT05JVE9SX1NUQVRVU19ET1dOEAMSGQoVTU9OSVRPUl9TVEFUVVNfUEFVU0VEEAQSHgoaTU9OSVRPUl9TVEFUVVNfTUFJTlRFTkFOQ0UQBTLoBwoOTW9uaXRvclNlcnZpY2USUgoNQ3JlYXRlTW9uaXRvchIfLnB1bHNhci52MS5DcmVhdGVNb25pdG9yUmVxdWVzdBogLnB1bHNhci52MS5DcmVhdGVNb25pdG9yUmVzcG9uc2USUgoNVXBkYXRlTW9uaXRvchIfLnB1bHNhci52MS5VcGRhdGVNb25pdG9yUmVxdWVzdBogLnB1bHNhci52MS5VcGRhdGVNb25pdG9yUmVzcG9uc2USUgoNRGVsZXRlTW9uaXRvchIfLnB1bHNhci52MS5EZWxldGVNb25pdG9yUmVxdWVzdBogLnB1bHNhci52MS5EZWxldGVNb25pdG9yUmVzcG9uc2USTgoKR2V0TW9uaXRvchIcLnB1bHNhci52MS5HZXRNb25pdG9yUmVxdWVzdBodLnB1bHNhci52MS5HZXRNb25pdG9yUmVzcG9uc2UiA5ACARJUCgxMaXN0TW9uaXRvcnMSHi5wdWxzYXIudjEuTGlzdE1vbml0b3JzUmVxdWVzdBofLnB1bHNhci52MS5MaXN0TW9uaXRvcnNSZXNwb25zZSIDkAIBEk8KDFBhdXNlTW9uaXRvchIeLnB1bHNhci52MS5QYXVzZU1vbml0b3JSZXF1ZXN0Gh8ucHVsc2FyLnYxLlBhdXNlTW9uaXRvclJlc3BvbnNlElIKDVJlc3VtZU1vbml0b3ISHy5wdWxzYXIudjEuUmVzdW1lTW9uaXRvclJlcXVlc3QaIC5wdWxzYXIudjEuUmVzdW1lTW9uaXRvclJlc3BvbnNlEmAKEExpc3RDaGVja1Jlc3VsdHMSIi5wdWxzYXIudjEuTGlzdENoZWNrUmVzdWx0c1JlcXVlc3QaIy5wdWxzYXIudjEuTGlzdENoZWNrUmVzdWx0c1Jlc3BvbnNlIgOQAgESXQoPR2V0TW9uaXRvclN0YXRzEiEucHVsc2FyLnYxLkdldE1vbml0b3JTdGF0c1JlcXVlc3QaIi5wdWxzYXIudjEuR2V0TW9uaXRvclN0YXRzUmVzcG9uc2UiA5ACARJpChNHZXRNb25pdG9yU3VtbWFyaWVzEiUucHVsc2FyLnYxLkdldE1vbml0b3JTdW1tYXJpZXNSZXF1ZXN0GiYucHVsc2FyLnYxLkdldE1vbml0b3JTdW1tYXJpZXNSZXNwb25zZSIDkAIBEmMKEUdldE1vbml0b3JUaW1pbmdzEiMucHVsc2FyLnYxLkdldE1vbml0b3JUaW1pbmdzUmVxdWVzdBokLnB1bHNhci52MS5HZXRNb25pdG9yVGltaW5nc1Jlc3BvbnNlIgOQAgFiBnByb3RvMw", [file_google_protobuf_timestamp, file_pulsar_v1_check]);
 
 /**
  * MonitorSpec is what a user writes to define a monitor. Exactly one of url (an HTTP(S)
@@ -457,6 +457,14 @@ export type Monitor = Message<"pulsar.v1.Monitor"> & {
    * @generated from field: repeated pulsar.v1.RegionResult region_results = 36;
    */
   regionResults: RegionResult[];
+
+  /**
+   * A monitor of several regions: each region's latest state, in the order of regions, for the
+   * overview's region dots (ListMonitors and GetMonitor). Empty for a monitor of one region.
+   *
+   * @generated from field: repeated pulsar.v1.RegionState region_states = 37;
+   */
+  regionStates: RegionState[];
 };
 
 /**
@@ -465,6 +473,46 @@ export type Monitor = Message<"pulsar.v1.Monitor"> & {
  */
 export const MonitorSchema: GenMessage<Monitor> = /*@__PURE__*/
   messageDesc(file_pulsar_v1_monitor, 2);
+
+/**
+ * RegionState is one region's latest state of a monitor: what a region dot shows.
+ *
+ * @generated from message pulsar.v1.RegionState
+ */
+export type RegionState = Message<"pulsar.v1.RegionState"> & {
+  /**
+   * @generated from field: string region = 1;
+   */
+  region: string;
+
+  /**
+   * The region's latest result was up (false when it has none).
+   *
+   * @generated from field: bool up = 2;
+   */
+  up: boolean;
+
+  /**
+   * No result within two intervals: the region does not vote.
+   *
+   * @generated from field: bool silent = 3;
+   */
+  silent: boolean;
+
+  /**
+   * When the region's latest result was checked; absent when it has none.
+   *
+   * @generated from field: google.protobuf.Timestamp checked_at = 4;
+   */
+  checkedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message pulsar.v1.RegionState.
+ * Use `create(RegionStateSchema)` to create a new message.
+ */
+export const RegionStateSchema: GenMessage<RegionState> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_monitor, 3);
 
 /**
  * PhasePercentiles are the p50/p95/p99 of one timing phase over a window, in milliseconds.
@@ -493,7 +541,7 @@ export type PhasePercentiles = Message<"pulsar.v1.PhasePercentiles"> & {
  * Use `create(PhasePercentilesSchema)` to create a new message.
  */
 export const PhasePercentilesSchema: GenMessage<PhasePercentiles> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 3);
+  messageDesc(file_pulsar_v1_monitor, 4);
 
 /**
  * MonitorStats summarises a monitor's checks over a window.
@@ -578,7 +626,7 @@ export type MonitorStats = Message<"pulsar.v1.MonitorStats"> & {
  * Use `create(MonitorStatsSchema)` to create a new message.
  */
 export const MonitorStatsSchema: GenMessage<MonitorStats> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 4);
+  messageDesc(file_pulsar_v1_monitor, 5);
 
 /**
  * @generated from message pulsar.v1.CreateMonitorRequest
@@ -595,7 +643,7 @@ export type CreateMonitorRequest = Message<"pulsar.v1.CreateMonitorRequest"> & {
  * Use `create(CreateMonitorRequestSchema)` to create a new message.
  */
 export const CreateMonitorRequestSchema: GenMessage<CreateMonitorRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 5);
+  messageDesc(file_pulsar_v1_monitor, 6);
 
 /**
  * @generated from message pulsar.v1.CreateMonitorResponse
@@ -612,7 +660,7 @@ export type CreateMonitorResponse = Message<"pulsar.v1.CreateMonitorResponse"> &
  * Use `create(CreateMonitorResponseSchema)` to create a new message.
  */
 export const CreateMonitorResponseSchema: GenMessage<CreateMonitorResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 6);
+  messageDesc(file_pulsar_v1_monitor, 7);
 
 /**
  * @generated from message pulsar.v1.UpdateMonitorRequest
@@ -634,7 +682,7 @@ export type UpdateMonitorRequest = Message<"pulsar.v1.UpdateMonitorRequest"> & {
  * Use `create(UpdateMonitorRequestSchema)` to create a new message.
  */
 export const UpdateMonitorRequestSchema: GenMessage<UpdateMonitorRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 7);
+  messageDesc(file_pulsar_v1_monitor, 8);
 
 /**
  * @generated from message pulsar.v1.UpdateMonitorResponse
@@ -651,7 +699,7 @@ export type UpdateMonitorResponse = Message<"pulsar.v1.UpdateMonitorResponse"> &
  * Use `create(UpdateMonitorResponseSchema)` to create a new message.
  */
 export const UpdateMonitorResponseSchema: GenMessage<UpdateMonitorResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 8);
+  messageDesc(file_pulsar_v1_monitor, 9);
 
 /**
  * @generated from message pulsar.v1.DeleteMonitorRequest
@@ -668,7 +716,7 @@ export type DeleteMonitorRequest = Message<"pulsar.v1.DeleteMonitorRequest"> & {
  * Use `create(DeleteMonitorRequestSchema)` to create a new message.
  */
 export const DeleteMonitorRequestSchema: GenMessage<DeleteMonitorRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 9);
+  messageDesc(file_pulsar_v1_monitor, 10);
 
 /**
  * @generated from message pulsar.v1.DeleteMonitorResponse
@@ -681,7 +729,7 @@ export type DeleteMonitorResponse = Message<"pulsar.v1.DeleteMonitorResponse"> &
  * Use `create(DeleteMonitorResponseSchema)` to create a new message.
  */
 export const DeleteMonitorResponseSchema: GenMessage<DeleteMonitorResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 10);
+  messageDesc(file_pulsar_v1_monitor, 11);
 
 /**
  * @generated from message pulsar.v1.GetMonitorRequest
@@ -698,7 +746,7 @@ export type GetMonitorRequest = Message<"pulsar.v1.GetMonitorRequest"> & {
  * Use `create(GetMonitorRequestSchema)` to create a new message.
  */
 export const GetMonitorRequestSchema: GenMessage<GetMonitorRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 11);
+  messageDesc(file_pulsar_v1_monitor, 12);
 
 /**
  * @generated from message pulsar.v1.GetMonitorResponse
@@ -715,7 +763,7 @@ export type GetMonitorResponse = Message<"pulsar.v1.GetMonitorResponse"> & {
  * Use `create(GetMonitorResponseSchema)` to create a new message.
  */
 export const GetMonitorResponseSchema: GenMessage<GetMonitorResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 12);
+  messageDesc(file_pulsar_v1_monitor, 13);
 
 /**
  * @generated from message pulsar.v1.ListMonitorsRequest
@@ -748,7 +796,7 @@ export type ListMonitorsRequest = Message<"pulsar.v1.ListMonitorsRequest"> & {
  * Use `create(ListMonitorsRequestSchema)` to create a new message.
  */
 export const ListMonitorsRequestSchema: GenMessage<ListMonitorsRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 13);
+  messageDesc(file_pulsar_v1_monitor, 14);
 
 /**
  * @generated from message pulsar.v1.ListMonitorsResponse
@@ -772,7 +820,7 @@ export type ListMonitorsResponse = Message<"pulsar.v1.ListMonitorsResponse"> & {
  * Use `create(ListMonitorsResponseSchema)` to create a new message.
  */
 export const ListMonitorsResponseSchema: GenMessage<ListMonitorsResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 14);
+  messageDesc(file_pulsar_v1_monitor, 15);
 
 /**
  * @generated from message pulsar.v1.PauseMonitorRequest
@@ -789,7 +837,7 @@ export type PauseMonitorRequest = Message<"pulsar.v1.PauseMonitorRequest"> & {
  * Use `create(PauseMonitorRequestSchema)` to create a new message.
  */
 export const PauseMonitorRequestSchema: GenMessage<PauseMonitorRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 15);
+  messageDesc(file_pulsar_v1_monitor, 16);
 
 /**
  * @generated from message pulsar.v1.PauseMonitorResponse
@@ -806,7 +854,7 @@ export type PauseMonitorResponse = Message<"pulsar.v1.PauseMonitorResponse"> & {
  * Use `create(PauseMonitorResponseSchema)` to create a new message.
  */
 export const PauseMonitorResponseSchema: GenMessage<PauseMonitorResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 16);
+  messageDesc(file_pulsar_v1_monitor, 17);
 
 /**
  * @generated from message pulsar.v1.ResumeMonitorRequest
@@ -823,7 +871,7 @@ export type ResumeMonitorRequest = Message<"pulsar.v1.ResumeMonitorRequest"> & {
  * Use `create(ResumeMonitorRequestSchema)` to create a new message.
  */
 export const ResumeMonitorRequestSchema: GenMessage<ResumeMonitorRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 17);
+  messageDesc(file_pulsar_v1_monitor, 18);
 
 /**
  * @generated from message pulsar.v1.ResumeMonitorResponse
@@ -840,7 +888,7 @@ export type ResumeMonitorResponse = Message<"pulsar.v1.ResumeMonitorResponse"> &
  * Use `create(ResumeMonitorResponseSchema)` to create a new message.
  */
 export const ResumeMonitorResponseSchema: GenMessage<ResumeMonitorResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 18);
+  messageDesc(file_pulsar_v1_monitor, 19);
 
 /**
  * @generated from message pulsar.v1.ListCheckResultsRequest
@@ -878,7 +926,7 @@ export type ListCheckResultsRequest = Message<"pulsar.v1.ListCheckResultsRequest
  * Use `create(ListCheckResultsRequestSchema)` to create a new message.
  */
 export const ListCheckResultsRequestSchema: GenMessage<ListCheckResultsRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 19);
+  messageDesc(file_pulsar_v1_monitor, 20);
 
 /**
  * @generated from message pulsar.v1.ListCheckResultsResponse
@@ -897,7 +945,7 @@ export type ListCheckResultsResponse = Message<"pulsar.v1.ListCheckResultsRespon
  * Use `create(ListCheckResultsResponseSchema)` to create a new message.
  */
 export const ListCheckResultsResponseSchema: GenMessage<ListCheckResultsResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 20);
+  messageDesc(file_pulsar_v1_monitor, 21);
 
 /**
  * @generated from message pulsar.v1.GetMonitorStatsRequest
@@ -921,7 +969,7 @@ export type GetMonitorStatsRequest = Message<"pulsar.v1.GetMonitorStatsRequest">
  * Use `create(GetMonitorStatsRequestSchema)` to create a new message.
  */
 export const GetMonitorStatsRequestSchema: GenMessage<GetMonitorStatsRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 21);
+  messageDesc(file_pulsar_v1_monitor, 22);
 
 /**
  * @generated from message pulsar.v1.GetMonitorStatsResponse
@@ -931,6 +979,15 @@ export type GetMonitorStatsResponse = Message<"pulsar.v1.GetMonitorStatsResponse
    * @generated from field: pulsar.v1.MonitorStats stats = 1;
    */
   stats?: MonitorStats | undefined;
+
+  /**
+   * A monitor of several regions: the same figures for each of its regions over the same
+   * window, in the order of Monitor.regions (a region without checks in the window has zeros).
+   * Empty for a monitor of one region (stats is its region's).
+   *
+   * @generated from field: repeated pulsar.v1.RegionStats regions = 2;
+   */
+  regions: RegionStats[];
 };
 
 /**
@@ -938,7 +995,31 @@ export type GetMonitorStatsResponse = Message<"pulsar.v1.GetMonitorStatsResponse
  * Use `create(GetMonitorStatsResponseSchema)` to create a new message.
  */
 export const GetMonitorStatsResponseSchema: GenMessage<GetMonitorStatsResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 22);
+  messageDesc(file_pulsar_v1_monitor, 23);
+
+/**
+ * RegionStats are one region's figures of a monitor over a window.
+ *
+ * @generated from message pulsar.v1.RegionStats
+ */
+export type RegionStats = Message<"pulsar.v1.RegionStats"> & {
+  /**
+   * @generated from field: string region = 1;
+   */
+  region: string;
+
+  /**
+   * @generated from field: pulsar.v1.MonitorStats stats = 2;
+   */
+  stats?: MonitorStats | undefined;
+};
+
+/**
+ * Describes the message pulsar.v1.RegionStats.
+ * Use `create(RegionStatsSchema)` to create a new message.
+ */
+export const RegionStatsSchema: GenMessage<RegionStats> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_monitor, 24);
 
 /**
  * MonitorSummary is what the overview shows of a monitor besides its spec and status.
@@ -978,7 +1059,7 @@ export type MonitorSummary = Message<"pulsar.v1.MonitorSummary"> & {
  * Use `create(MonitorSummarySchema)` to create a new message.
  */
 export const MonitorSummarySchema: GenMessage<MonitorSummary> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 23);
+  messageDesc(file_pulsar_v1_monitor, 25);
 
 /**
  * @generated from message pulsar.v1.GetMonitorSummariesRequest
@@ -997,7 +1078,7 @@ export type GetMonitorSummariesRequest = Message<"pulsar.v1.GetMonitorSummariesR
  * Use `create(GetMonitorSummariesRequestSchema)` to create a new message.
  */
 export const GetMonitorSummariesRequestSchema: GenMessage<GetMonitorSummariesRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 24);
+  messageDesc(file_pulsar_v1_monitor, 26);
 
 /**
  * @generated from message pulsar.v1.GetMonitorSummariesResponse
@@ -1014,7 +1095,7 @@ export type GetMonitorSummariesResponse = Message<"pulsar.v1.GetMonitorSummaries
  * Use `create(GetMonitorSummariesResponseSchema)` to create a new message.
  */
 export const GetMonitorSummariesResponseSchema: GenMessage<GetMonitorSummariesResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 25);
+  messageDesc(file_pulsar_v1_monitor, 27);
 
 /**
  * TimingPoint is one time bucket of a monitor's checks: averages of each phase over the checks
@@ -1079,7 +1160,7 @@ export type TimingPoint = Message<"pulsar.v1.TimingPoint"> & {
  * Use `create(TimingPointSchema)` to create a new message.
  */
 export const TimingPointSchema: GenMessage<TimingPoint> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 26);
+  messageDesc(file_pulsar_v1_monitor, 28);
 
 /**
  * @generated from message pulsar.v1.GetMonitorTimingsRequest
@@ -1103,7 +1184,7 @@ export type GetMonitorTimingsRequest = Message<"pulsar.v1.GetMonitorTimingsReque
  * Use `create(GetMonitorTimingsRequestSchema)` to create a new message.
  */
 export const GetMonitorTimingsRequestSchema: GenMessage<GetMonitorTimingsRequest> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 27);
+  messageDesc(file_pulsar_v1_monitor, 29);
 
 /**
  * @generated from message pulsar.v1.GetMonitorTimingsResponse
@@ -1129,7 +1210,7 @@ export type GetMonitorTimingsResponse = Message<"pulsar.v1.GetMonitorTimingsResp
  * Use `create(GetMonitorTimingsResponseSchema)` to create a new message.
  */
 export const GetMonitorTimingsResponseSchema: GenMessage<GetMonitorTimingsResponse> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_monitor, 28);
+  messageDesc(file_pulsar_v1_monitor, 30);
 
 /**
  * MonitorKind is what a monitor checks; a MonitorSpec says it by which of url, tcp, dns and
