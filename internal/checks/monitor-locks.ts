@@ -59,6 +59,54 @@ interface WithScripts {
   pulsarReleaseMonitorLocks(...args: string[]): Promise<number>;
 }
 
+/** monitorLockKey is the key of a monitor's lock under a lock prefix. */
+export function monitorLockKey(prefix: string, monitorId: string): string {
+  return `${prefix}:monitor-lock:${monitorId}`;
+}
+
+/**
+ * MonitorLockScripts take and free monitor locks in one call each: the one way every holder of
+ * these locks (a worker's checks, a remote probe's leases in the API) reads and writes them.
+ */
+export interface MonitorLockScripts {
+  /** acquire takes each lock under `token` for its TTL: true for each taken, in order. */
+  acquire(token: string, locks: readonly { key: string; ttlMs: number }[]): Promise<boolean[]>;
+  /** release frees each lock still held under its token. */
+  release(locks: readonly { key: string; token: string }[]): Promise<void>;
+}
+
+/**
+ * monitorLockScripts defines the scripts once on the connection, so each call is an EVALSHA of
+ * their hash (ioredis loads them again if Redis restarted empty), not their text sent and hashed
+ * by Redis each time.
+ */
+export function monitorLockScripts(redis: Redis): MonitorLockScripts {
+  redis.defineCommand("pulsarAcquireMonitorLocks", { lua: ACQUIRE });
+  redis.defineCommand("pulsarReleaseMonitorLocks", { lua: RELEASE });
+  // defineCommand adds the methods at run time, where ioredis's types cannot see them.
+  const scripted = redis as unknown as WithScripts;
+  return {
+    async acquire(token, locks) {
+      if (locks.length === 0) return [];
+      const taken = await scripted.pulsarAcquireMonitorLocks(
+        locks.length,
+        ...locks.map((lock) => lock.key),
+        token,
+        ...locks.map((lock) => Math.max(1, Math.ceil(lock.ttlMs))),
+      );
+      return locks.map((_, i) => taken[i] === 1);
+    },
+    async release(locks) {
+      if (locks.length === 0) return;
+      await scripted.pulsarReleaseMonitorLocks(
+        String(locks.length),
+        ...locks.map((lock) => lock.key),
+        ...locks.map((lock) => lock.token),
+      );
+    },
+  };
+}
+
 const DEFAULT_RELEASE_DELAY_MS = 20;
 /** Releases sent in one call at most: bounds how long one call holds Redis. */
 const MAX_RELEASES_PER_CALL = 500;
@@ -67,31 +115,22 @@ const MAX_RELEASES_PER_CALL = 500;
  * createMonitorLocks keeps the locks in Redis under `prefix`, with a TTL so a killed worker's
  * lock frees itself. A job's locks are taken in one script call, and the releases of checks
  * that end within `releaseDelayMs` of each other go in one call too: a call per lock was an
- * eighth of a worker's CPU, most of it in socket writes. The scripts are defined once on the
- * connection, so each call is an EVALSHA of their hash (ioredis loads them again if Redis
- * restarted empty), not their text sent and hashed by Redis each time.
+ * eighth of a worker's CPU, most of it in socket writes (monitorLockScripts).
  */
 export function createMonitorLocks(
   redis: Redis,
   prefix: string,
   options: MonitorLocksOptions = {},
 ): MonitorLocks {
-  redis.defineCommand("pulsarAcquireMonitorLocks", { lua: ACQUIRE });
-  redis.defineCommand("pulsarReleaseMonitorLocks", { lua: RELEASE });
-  // defineCommand adds the methods at run time, where ioredis's types cannot see them.
-  const scripted = redis as unknown as WithScripts;
+  const scripts = monitorLockScripts(redis);
   const delay = options.releaseDelayMs ?? DEFAULT_RELEASE_DELAY_MS;
-  const keyOf = (monitorId: string) => `${prefix}:monitor-lock:${monitorId}`;
+  const keyOf = (monitorId: string) => monitorLockKey(prefix, monitorId);
 
   let pending: { key: string; token: string }[] = [];
   let timer: NodeJS.Timeout | undefined;
   let sending: Promise<void> = Promise.resolve();
 
-  const send = async (releases: { key: string; token: string }[]) => {
-    const keys = releases.map((r) => r.key);
-    const tokens = releases.map((r) => r.token);
-    await scripted.pulsarReleaseMonitorLocks(String(keys.length), ...keys, ...tokens);
-  };
+  const send = (releases: { key: string; token: string }[]) => scripts.release(releases);
   const flush = (): Promise<void> => {
     clearTimeout(timer);
     timer = undefined;
@@ -113,14 +152,12 @@ export function createMonitorLocks(
       if (requests.length === 0) return [];
       const token = randomUUID();
       const keys = requests.map((r) => keyOf(r.monitorId));
-      const taken = await scripted.pulsarAcquireMonitorLocks(
-        keys.length,
-        ...keys,
+      const taken = await scripts.acquire(
         token,
-        ...requests.map((r) => Math.max(1, Math.ceil(r.ttlMs))),
+        requests.map((r, i) => ({ key: keys[i] ?? "", ttlMs: r.ttlMs })),
       );
       return keys.map((key, i) => {
-        if (taken[i] !== 1) return undefined;
+        if (!taken[i]) return undefined;
         let released = false;
         return () => {
           if (released) return;
