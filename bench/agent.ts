@@ -78,7 +78,7 @@ function rssSplit(pid: number): string {
 }
 
 async function main() {
-  await promisify(execFile)(process.execPath, ["scripts/build-agent.mjs"], { cwd: root });
+  await promisify(execFile)(process.execPath, ["scripts/build-bundle.mjs", "agent"], { cwd: root });
   const dir = await mkdtemp(join(tmpdir(), "pulsar-bench-agent-"));
   await copyFile(join(root, "dist/agent/pulsar-agent.mjs"), join(dir, "pulsar-agent.mjs"));
 

@@ -21,7 +21,7 @@ let org: TestOrg;
 beforeAll(async () => {
   // The real build (npm run build:agent), then the file alone in a directory of its own: no
   // node_modules anywhere above it, no repository.
-  await promisify(execFile)(process.execPath, ["scripts/build-agent.mjs"], { cwd: root });
+  await promisify(execFile)(process.execPath, ["scripts/build-bundle.mjs", "agent"], { cwd: root });
   dir = await mkdtemp(join(tmpdir(), "pulsar-agent-bundle-"));
   bundle = join(dir, "pulsar-agent.mjs");
   await copyFile(join(root, "dist/agent/pulsar-agent.mjs"), bundle);

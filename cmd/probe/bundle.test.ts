@@ -25,7 +25,7 @@ let target: { url: string; hits: string[]; server: Server };
 beforeAll(async () => {
   // The real build (npm run build:probe), then the file alone in a directory of its own: no
   // node_modules anywhere above it, no repository.
-  await promisify(execFile)(process.execPath, ["scripts/build-probe.mjs"], { cwd: root });
+  await promisify(execFile)(process.execPath, ["scripts/build-bundle.mjs", "probe"], { cwd: root });
   dir = await mkdtemp(join(tmpdir(), "pulsar-probe-bundle-"));
   bundle = join(dir, "pulsar-probe.mjs");
   await copyFile(join(root, "dist/probe/pulsar-probe.mjs"), bundle);

@@ -141,7 +141,7 @@ describe(".dockerignore", () => {
       "gen/pulsar/v1/host_pb.ts",
       "web/index.html",
       "web/vite.config.ts",
-      "scripts/build-agent.mjs",
+      "scripts/build-bundle.mjs",
       ".env.example",
     ]) {
       expect(ignored(path), path).toBe(false);
