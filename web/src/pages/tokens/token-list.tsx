@@ -1,6 +1,5 @@
 import type { ApiToken } from "../../../../gen/pulsar/v1/auth_pb";
-import { Button } from "../../components/form";
-import { ago, timestampMs } from "../../lib/format";
+import { TokenTable } from "../../components/token-table";
 import { SCOPE_LABEL } from "./scopes";
 
 /** TokenListProps are the tokens and what revoking one starts (a confirmation). */
@@ -9,69 +8,15 @@ export interface TokenListProps {
   onRevoke: (token: ApiToken) => void;
 }
 
-/**
- * TokenList is the table of live tokens: name, scope, prefix, created, last used, created by,
- * and a Revoke button each. It scrolls sideways on a phone rather than squeezing.
- */
+/** TokenList is the table of live API, worker and agent tokens, by scope. */
 export function TokenList({ tokens, onRevoke }: TokenListProps) {
-  if (tokens.length === 0) {
-    return <p className="text-sm text-slate-500 dark:text-slate-400">No tokens yet.</p>;
-  }
-  const cell = "px-3 py-2 whitespace-nowrap";
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-      <table className="w-full text-sm">
-        <caption className="sr-only">API tokens</caption>
-        <thead className="bg-slate-50 text-left text-xs text-slate-500 dark:bg-slate-900 dark:text-slate-400">
-          <tr>
-            {["Name", "Scope", "Prefix", "Created", "Last used", "Created by"].map((h) => (
-              <th key={h} scope="col" className={cell}>
-                {h}
-              </th>
-            ))}
-            <th scope="col" className={cell}>
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-          {tokens.map((token) => {
-            const created = timestampMs(token.createdAt);
-            const lastUsed = timestampMs(token.lastUsedAt);
-            return (
-              <tr key={token.id}>
-                <th scope="row" className={`${cell} text-left font-medium`}>
-                  {token.name}
-                </th>
-                <td className={cell}>{SCOPE_LABEL[token.scope] ?? "Unknown"}</td>
-                <td className={`${cell} font-mono`}>{token.prefix}</td>
-                <td
-                  className={cell}
-                  title={created ? new Date(created).toLocaleString() : undefined}
-                >
-                  {created ? new Date(created).toLocaleDateString() : "—"}
-                </td>
-                <td
-                  className={cell}
-                  title={lastUsed ? new Date(lastUsed).toLocaleString() : undefined}
-                >
-                  {ago(lastUsed)}
-                </td>
-                <td className={cell}>{token.createdBy || "—"}</td>
-                <td className={`${cell} text-right`}>
-                  <Button
-                    kind="secondary"
-                    aria-label={`Revoke ${token.name}`}
-                    onClick={() => onRevoke(token)}
-                  >
-                    Revoke
-                  </Button>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <TokenTable
+      tokens={tokens}
+      caption="API tokens"
+      empty="No tokens yet."
+      kind={{ header: "Scope", of: (token) => SCOPE_LABEL[token.scope] ?? "Unknown" }}
+      onRevoke={onRevoke}
+    />
   );
 }
