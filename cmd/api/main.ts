@@ -124,6 +124,7 @@ const probeRegions = startProbeRegions({
   defaultRegion: config.DEFAULT_REGION,
   leaseMs: config.PROBE_LEASE_MS,
   reconcileEveryMs: config.RECONCILE_INTERVAL_MS,
+  metrics,
   log,
 });
 const api = createApi({

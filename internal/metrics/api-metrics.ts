@@ -1,9 +1,10 @@
 import { Counter, Histogram, type Registry } from "prom-client";
 import { DURATION_BUCKETS } from "./buckets.js";
 import { createHostSampleMetrics, type HostSampleMetrics } from "./host-sample-metrics.js";
+import { createProbeLeaseMetrics, type ProbeLeaseMetrics } from "./probe-lease-metrics.js";
 
 /** ApiMetrics are the series an API process observes (see also stream-clients.ts). */
-export interface ApiMetrics extends HostSampleMetrics {
+export interface ApiMetrics extends HostSampleMetrics, ProbeLeaseMetrics {
   readonly registry: Registry;
   /**
    * observeRpc records one RPC: `method` is "pulsar.v1.MonitorService/CreateMonitor" (only
@@ -32,6 +33,7 @@ export function createApiMetrics(registry: Registry): ApiMetrics {
   return {
     registry,
     ...createHostSampleMetrics(registry),
+    ...createProbeLeaseMetrics(registry),
     observeRpc(method, code, seconds) {
       requests.inc({ method, code });
       durationSeconds.observe({ method }, seconds);

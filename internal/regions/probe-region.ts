@@ -14,6 +14,7 @@ import {
 import { slotTimeMs, staleAtMs } from "../checks/queue/check-timing.js";
 import { monitorLockPrefix, startRegionDispatch } from "../checks/queue/region-dispatch.js";
 import type { Logger } from "../core/logger.js";
+import type { ProbeLeaseMetrics } from "../metrics/probe-lease-metrics.js";
 import { decodeLeaseId, encodeLeaseId, type LeaseRef, newLeaseToken } from "./lease-id.js";
 import { createProbeMonitorLocks } from "./probe-monitor-locks.js";
 
@@ -31,6 +32,8 @@ export interface ProbeRegionDeps {
   /** PROBE_LEASE_MS: a lease's lock; lapsed ones are looked for twice as often. */
   leaseMs: number;
   reconcileEveryMs: number;
+  /** Counts checks and leases by outcome (pulsar_probe_*); none in tests that do not look. */
+  metrics?: ProbeLeaseMetrics;
   log: Logger;
 }
 
@@ -79,7 +82,7 @@ const POLL_MS = 100;
  * workers' own, so a probe and a worker of one region never check one monitor at once.
  */
 export async function startProbeRegion(deps: ProbeRegionDeps): Promise<ProbeRegion> {
-  const { region, leaseMs, log } = deps;
+  const { region, leaseMs, log, metrics } = deps;
   const queue: CheckQueue = createCheckQueue(deps.bullConnection, deps.prefix, region);
   const worker = new Worker<JsonObject, void, string>(checkQueueName(region), null, {
     connection: deps.bullConnection,
@@ -93,6 +96,9 @@ export async function startProbeRegion(deps: ProbeRegionDeps): Promise<ProbeRegi
     stalledInterval: Math.max(500, Math.floor(leaseMs / 2)),
   });
   worker.on("error", (error) => log.warn("probe lease worker error", { region, error }));
+  // Every API process runs the stalled-job check: each lapsed lease is counted by the one whose
+  // pass moved it back.
+  worker.on("stalled", () => metrics?.observeProbeLeases(region, "lapsed", 1));
   const locks = createProbeMonitorLocks(deps.redis, monitorLockPrefix(deps.prefix, region));
   await worker.waitUntilReady();
   void worker.startStalledCheckTimer();
@@ -130,6 +136,7 @@ export async function startProbeRegion(deps: ProbeRegionDeps): Promise<ProbeRegi
       return undefined;
     }
     const fresh = checks.filter((check) => at < staleAtMs(check));
+    metrics?.observeProbeChecks(region, "stale", checks.length - fresh.length);
     if (fresh.length < checks.length) {
       log.debug("checks dropped: a whole interval late", {
         region,
@@ -149,6 +156,7 @@ export async function startProbeRegion(deps: ProbeRegionDeps): Promise<ProbeRegi
       })),
     );
     const held = kept.filter((_, i) => taken[i]);
+    metrics?.observeProbeChecks(region, "locked", kept.length - held.length);
     if (held.length < kept.length) {
       log.debug("checks skipped: previous check still running", {
         region,
@@ -160,6 +168,8 @@ export async function startProbeRegion(deps: ProbeRegionDeps): Promise<ProbeRegi
       await job.moveToCompleted(undefined, token, false);
       return undefined;
     }
+    metrics?.observeProbeChecks(region, "leased", held.length);
+    metrics?.observeProbeLeases(region, "taken", 1);
     return { id: encodeLeaseId({ jobId, token }), checks: held };
   };
 
@@ -250,7 +260,9 @@ export async function startProbeRegion(deps: ProbeRegionDeps): Promise<ProbeRegi
         }
         const monitorIds = decodeCheckBatch(job.data, job).map((check) => check.monitorId);
         await locks.release(ref.token, monitorIds);
+        metrics?.observeProbeLeases(region, "completed", 1);
       }
+      metrics?.observeProbeLeases(region, "lost", lost.length);
       return lost;
     },
     drain() {

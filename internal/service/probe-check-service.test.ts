@@ -123,6 +123,11 @@ describe("TakeChecks", () => {
     expect(taken.leases.flatMap((l) => l.checks.map((c) => c.monitorId))).toEqual([free]);
     // The late job is completed, not left active.
     expect(await t.queue("td").getActiveCount()).toBe(1);
+    const checks = (outcome: string) =>
+      t.counted("pulsar_probe_checks_total", { region: "td", outcome });
+    expect([await checks("stale"), await checks("locked"), await checks("leased")]).toEqual([
+      1, 1, 1,
+    ]);
     release?.();
   });
 
@@ -251,6 +256,16 @@ describe("leases", () => {
       finishedLeaseIds: [lease?.id ?? ""],
     });
     expect(done.lostLeaseIds).toEqual([]);
+    // What an operator sees of it (pulsar_probe_leases_total).
+    const leases = (outcome: string) =>
+      t.counted("pulsar_probe_leases_total", { region: "lb", outcome });
+    expect([await leases("taken"), await leases("completed"), await leases("lost")]).toEqual([
+      2, 1, 1,
+    ]);
+    expect(await leases("lapsed")).toBeGreaterThanOrEqual(1);
+    expect(await t.counted("pulsar_probe_checks_total", { region: "lb", outcome: "leased" })).toBe(
+      2,
+    );
   }, 15_000);
 
   it("answers lease ids no API made as lost, and refuses more than 100", async () => {

@@ -10,6 +10,8 @@ import {
   createCheckQueue,
 } from "../../internal/checks/queue/check-queue.js";
 import { silentLogger } from "../../internal/core/logger.js";
+import { createProbeLeaseMetrics } from "../../internal/metrics/probe-lease-metrics.js";
+import { createMetricsRegistry } from "../../internal/metrics/registry.js";
 import { createRedis } from "../../internal/redis/redis.js";
 import { type ProbeRegions, startProbeRegions } from "../../internal/regions/probe-regions.js";
 import { TEST_REDIS_URL } from "./redis.js";
@@ -24,6 +26,8 @@ export interface ProbeTestApi {
   /** The API serving ProbeCheckService (and every other service). */
   baseUrl: string;
   regions: ProbeRegions;
+  /** A pulsar_probe_* counter's value for these labels (0 when never counted). */
+  counted(name: string, labels: Record<string, string>): Promise<number>;
   /** BullMQ's connection of the regions' queues. */
   bull: Redis;
   /** The session cookie of the operator organization's admin (the first sign-up). */
@@ -55,7 +59,9 @@ export async function startProbeTestApi(
     defaultRegion,
   });
   const bull = createRedis(TEST_REDIS_URL, "bullmq", `${name}-probe-bull`);
+  const registry = createMetricsRegistry();
   const regions = startProbeRegions({
+    metrics: createProbeLeaseMetrics(registry),
     pool: api.db.pool,
     redis: api.redis,
     bullConnection: bull,
@@ -97,6 +103,13 @@ export async function startProbeTestApi(
     api,
     baseUrl,
     regions,
+    async counted(metric, labels) {
+      const values = (await registry.getSingleMetric(metric)?.get())?.values ?? [];
+      const match = values.find((v) =>
+        Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want),
+      );
+      return match?.value ?? 0;
+    },
     bull,
     operatorAdmin,
     signUp,
