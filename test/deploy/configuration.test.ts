@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AGENT_CONFIG_VARIABLES } from "../../internal/agent/config.js";
 import { CONFIG_VARIABLES } from "../../internal/config/config.js";
+import { PROBE_CONFIG_VARIABLES } from "../../internal/probe/config.js";
 import { readText } from "./files.js";
 
 // Every variable a process reads is documented where people look: the README's table, and
@@ -15,13 +16,16 @@ function tableVariables(): string[] {
   return [...section.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((match) => match[1] ?? "");
 }
 
-const variables = [...new Set([...CONFIG_VARIABLES, ...AGENT_CONFIG_VARIABLES])];
+const variables = [
+  ...new Set([...CONFIG_VARIABLES, ...AGENT_CONFIG_VARIABLES, ...PROBE_CONFIG_VARIABLES]),
+];
 
 describe("configuration documentation", () => {
   it("reads the variables from the processes' own schemas", () => {
     expect(CONFIG_VARIABLES).toContain("DATABASE_URL");
     expect(CONFIG_VARIABLES).toContain("METRICS_PORT");
     expect(AGENT_CONFIG_VARIABLES).toContain("PULSAR_AGENT_TOKEN");
+    expect(PROBE_CONFIG_VARIABLES).toContain("PULSAR_PROBE_TOKEN");
   });
 
   it("lists every variable in README's Configuration table, once", () => {
