@@ -1,4 +1,5 @@
 import { create, toJson } from "@bufbuild/protobuf";
+import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
 import { CheckResultSchema } from "../../../gen/pulsar/v1/check_pb.js";
 import { MonitorSpecSchema, RegionRule } from "../../../gen/pulsar/v1/monitor_pb.js";
@@ -8,6 +9,7 @@ import {
   ownRegionLatest,
   regionLatestOf,
   regionResultsOf,
+  regionStatesOf,
   resolveRegions,
 } from "./monitor-regions.js";
 
@@ -87,6 +89,33 @@ describe("regionResultsOf", () => {
       ["a", false, true, "a"],
       ["d", true, undefined, undefined],
     ]);
+  });
+});
+
+describe("regionStatesOf", () => {
+  it("gives each region of several in order its latest up, silent past two intervals as for the vote", () => {
+    const now = new Date("2026-12-07T12:00:00Z");
+    const at = (agoMs: number) => new Date(now.getTime() - agoMs);
+    const states = regionStatesOf(
+      ["c", "b", "a", "d"],
+      [
+        { region: "a", up: true, checkedAt: at(120_000) },
+        { region: "b", up: true, checkedAt: at(120_001) },
+        { region: "c", up: false, checkedAt: at(1000) },
+      ],
+      60,
+      now,
+    );
+    expect(
+      states.map((s) => [s.region, s.up, s.silent, s.checkedAt && timestampMs(s.checkedAt)]),
+    ).toEqual([
+      ["c", false, false, at(1000).getTime()],
+      ["b", true, true, at(120_001).getTime()],
+      ["a", true, false, at(120_000).getTime()],
+      ["d", false, true, undefined],
+    ]);
+    expect(regionStatesOf(["a"], [{ region: "a", up: true, checkedAt: now }], 60, now)).toEqual([]);
+    expect(regionStatesOf([], [], 60, now)).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { create, fromJson } from "@bufbuild/protobuf";
-import { timestampDate } from "@bufbuild/protobuf/wkt";
+import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { type CheckResult, CheckResultSchema } from "../../../gen/pulsar/v1/check_pb.js";
 import {
   type Monitor,
@@ -7,6 +7,8 @@ import {
   type RegionResult,
   RegionResultSchema,
   RegionRule,
+  type RegionState,
+  RegionStateSchema,
 } from "../../../gen/pulsar/v1/monitor_pb.js";
 import { InvalidArgumentError } from "../../core/errors.js";
 import type { MonitorKindName } from "./monitor-kind.js";
@@ -127,13 +129,51 @@ export function regionResultsOf(
   now: Date,
 ): RegionResult[] {
   const byRegion = new Map(latest.map((entry) => [entry.region, entry]));
-  const freshSince = now.getTime() - 2 * intervalSeconds * 1000;
   return regions.map((region) => {
     const entry = byRegion.get(region);
     return create(RegionResultSchema, {
       region,
       result: entry?.result,
-      silent: !entry || entry.checkedAt.getTime() < freshSince,
+      silent: isSilent(entry?.checkedAt, intervalSeconds, now),
+    });
+  });
+}
+
+/** RegionUp is a region's latest up and time, as the monitor queries read them (monitors.sql). */
+export interface RegionUp {
+  region: string;
+  up: boolean;
+  checkedAt: Date;
+}
+
+/**
+ * isSilent is the two-interval rule, the same for the vote, region_results and region_states: a
+ * region whose latest result is older than two intervals before now, or that has none, is silent.
+ */
+export function isSilent(checkedAt: Date | undefined, intervalSeconds: number, now: Date): boolean {
+  return !checkedAt || checkedAt.getTime() < now.getTime() - 2 * intervalSeconds * 1000;
+}
+
+/**
+ * regionStatesOf builds Monitor.region_states for a monitor of several regions: one per region,
+ * in the monitor's order; a region without a result is down and silent. Empty for one region
+ * (or none: the default), whose state is the monitor's own.
+ */
+export function regionStatesOf(
+  regions: readonly string[],
+  latest: readonly RegionUp[],
+  intervalSeconds: number,
+  now: Date,
+): RegionState[] {
+  if (regions.length < 2) return [];
+  const byRegion = new Map(latest.map((entry) => [entry.region, entry]));
+  return regions.map((region) => {
+    const entry = byRegion.get(region);
+    return create(RegionStateSchema, {
+      region,
+      up: entry?.up ?? false,
+      silent: isSilent(entry?.checkedAt, intervalSeconds, now),
+      checkedAt: entry && timestampFromDate(entry.checkedAt),
     });
   });
 }

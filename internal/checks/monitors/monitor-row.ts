@@ -4,12 +4,14 @@ import { CheckResultSchema } from "../../../gen/pulsar/v1/check_pb.js";
 import { type Monitor, MonitorSchema, MonitorStatus } from "../../../gen/pulsar/v1/monitor_pb.js";
 import { headersFromJson, statusRangesFromJson } from "./monitor-json.js";
 import { kindOfName, kindSpecsFromJson } from "./monitor-kind.js";
-import { regionRuleOfName } from "./monitor-regions.js";
+import { type RegionUp, regionRuleOfName, regionStatesOf } from "./monitor-regions.js";
 import type { GetMonitorResult } from "./monitors.queries.js";
 
 /**
  * MonitorRow is the row shape every monitor query in monitors.sql returns: the monitor's
- * columns and its monitor_state. The generated result types are all assignable to it.
+ * columns, its monitor_state and, for a monitor of several regions, each region's latest up and
+ * time (three aligned arrays, null when no region has a row). The generated result types are all
+ * assignable to it.
  */
 export type MonitorRow = GetMonitorResult;
 
@@ -26,8 +28,22 @@ export function monitorStatus(row: Pick<MonitorRow, "enabled" | "last_up">): Mon
 /** PING_PATH is where heartbeat pings arrive: PING_PATH + token (internal/checks/heartbeat). */
 export const PING_PATH = "/ping/";
 
-/** monitorFromRow turns a row of any monitor query into a pulsar.v1.Monitor. */
-export function monitorFromRow(row: MonitorRow): Monitor {
+/** regionUpsOf reads a row's region_state_* arrays, which array_agg filled in one order. */
+function regionUpsOf(row: MonitorRow): RegionUp[] {
+  const regions = row.region_state_regions ?? [];
+  return regions.map((region, i) => ({
+    region,
+    up: row.region_state_ups?.[i] ?? false,
+    // Aligned with regions (one aggregate row); the epoch only if a driver ever disagreed.
+    checkedAt: row.region_state_checked_ats?.[i] ?? new Date(0),
+  }));
+}
+
+/**
+ * monitorFromRow turns a row of any monitor query into a pulsar.v1.Monitor. `now` is the
+ * instant against which a region's latest result is fresh or silent (region_states).
+ */
+export function monitorFromRow(row: MonitorRow, now: Date): Monitor {
   return create(MonitorSchema, {
     id: row.id,
     name: row.name,
@@ -59,6 +75,8 @@ export function monitorFromRow(row: MonitorRow): Monitor {
     // As stored: the service fills in the default region (DEFAULT_REGION) when there are none.
     regions: row.regions,
     regionRule: regionRuleOfName(row.region_rule),
+    // Empty for a monitor of one region (or of the default one: none stored).
+    regionStates: regionStatesOf(row.regions, regionUpsOf(row), row.interval_seconds, now),
     // Only a running heartbeat waits for a ping (a row left from an earlier kind means nothing).
     ...(row.kind === "heartbeat" &&
       row.enabled && {

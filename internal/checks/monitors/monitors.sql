@@ -29,7 +29,10 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
   m.regions, m.region_rule,
   m.ping_token, NULL::timestamptz AS heartbeat_due_at, NULL::timestamptz AS heartbeat_started_at,
-  NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result
+  NULL::timestamptz AS last_checked_at, NULL::boolean AS last_up, NULL::jsonb AS last_result,
+  -- A new monitor: no region has checked it yet.
+  NULL::text[] AS region_state_regions, NULL::boolean[] AS region_state_ups,
+  NULL::timestamptz[] AS region_state_checked_ats
 FROM m;
 
 /* @name UpdateMonitor */
@@ -60,9 +63,20 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
   m.regions, m.region_rule,
   m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,
-  s.last_checked_at, s.last_up, s.last_result
+  s.last_checked_at, s.last_up, s.last_result,
+  rs.regions AS region_state_regions, rs.ups AS region_state_ups,
+  rs.checked_ats AS region_state_checked_ats
 FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id
-  LEFT JOIN heartbeat_state h ON h.monitor_id = m.id;
+  LEFT JOIN heartbeat_state h ON h.monitor_id = m.id
+  LEFT JOIN LATERAL (
+    -- A monitor of several regions: each region's latest up and time, from monitor_region_state
+    -- (by its primary key), for the overview's region dots. A monitor of one region keeps no rows
+    -- there, and the gate (a one-time filter) spares it the lookup.
+    SELECT array_agg(r.region) AS regions, array_agg(r.last_up) AS ups,
+      array_agg(r.last_checked_at) AS checked_ats
+    FROM monitor_region_state r
+    WHERE cardinality(m.regions) > 1 AND r.monitor_id = m.id AND r.region = ANY(m.regions)
+  ) rs ON true;
 
 /* @name SetMonitorEnabled */
 WITH m AS (
@@ -77,9 +91,20 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
   m.regions, m.region_rule,
   m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,
-  s.last_checked_at, s.last_up, s.last_result
+  s.last_checked_at, s.last_up, s.last_result,
+  rs.regions AS region_state_regions, rs.ups AS region_state_ups,
+  rs.checked_ats AS region_state_checked_ats
 FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id
-  LEFT JOIN heartbeat_state h ON h.monitor_id = m.id;
+  LEFT JOIN heartbeat_state h ON h.monitor_id = m.id
+  LEFT JOIN LATERAL (
+    -- A monitor of several regions: each region's latest up and time, from monitor_region_state
+    -- (by its primary key), for the overview's region dots. A monitor of one region keeps no rows
+    -- there, and the gate (a one-time filter) spares it the lookup.
+    SELECT array_agg(r.region) AS regions, array_agg(r.last_up) AS ups,
+      array_agg(r.last_checked_at) AS checked_ats
+    FROM monitor_region_state r
+    WHERE cardinality(m.regions) > 1 AND r.monitor_id = m.id AND r.region = ANY(m.regions)
+  ) rs ON true;
 
 /* @name DeleteMonitor */
 -- Deletes the monitor (its state cascades) and its results in one statement. The results are
@@ -104,9 +129,20 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
   m.regions, m.region_rule,
   m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,
-  s.last_checked_at, s.last_up, s.last_result
+  s.last_checked_at, s.last_up, s.last_result,
+  rs.regions AS region_state_regions, rs.ups AS region_state_ups,
+  rs.checked_ats AS region_state_checked_ats
 FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
   LEFT JOIN heartbeat_state h ON h.monitor_id = m.id
+  LEFT JOIN LATERAL (
+    -- A monitor of several regions: each region's latest up and time, from monitor_region_state
+    -- (by its primary key), for the overview's region dots. A monitor of one region keeps no rows
+    -- there, and the gate (a one-time filter) spares it the lookup.
+    SELECT array_agg(r.region) AS regions, array_agg(r.last_up) AS ups,
+      array_agg(r.last_checked_at) AS checked_ats
+    FROM monitor_region_state r
+    WHERE cardinality(m.regions) > 1 AND r.monitor_id = m.id AND r.region = ANY(m.regions)
+  ) rs ON true
 WHERE m.id = :id! AND m.org_id = :orgId!;
 
 /* @name ListMonitorsPage */
@@ -119,9 +155,20 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
   m.regions, m.region_rule,
   m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,
-  s.last_checked_at, s.last_up, s.last_result
+  s.last_checked_at, s.last_up, s.last_result,
+  rs.regions AS region_state_regions, rs.ups AS region_state_ups,
+  rs.checked_ats AS region_state_checked_ats
 FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
   LEFT JOIN heartbeat_state h ON h.monitor_id = m.id
+  LEFT JOIN LATERAL (
+    -- A monitor of several regions: each region's latest up and time, from monitor_region_state
+    -- (by its primary key), for the overview's region dots. A monitor of one region keeps no rows
+    -- there, and the gate (a one-time filter) spares it the lookup.
+    SELECT array_agg(r.region) AS regions, array_agg(r.last_up) AS ups,
+      array_agg(r.last_checked_at) AS checked_ats
+    FROM monitor_region_state r
+    WHERE cardinality(m.regions) > 1 AND r.monitor_id = m.id AND r.region = ANY(m.regions)
+  ) rs ON true
 WHERE m.org_id = :orgId! AND m.seq > :afterSeq! AND (:kind! = '' OR m.kind = :kind!)
 ORDER BY m.seq
 LIMIT :limit!;

@@ -96,16 +96,21 @@ const specParams = (spec: ResolvedMonitorSpec) => {
   };
 };
 
-/** insertMonitor stores a new monitor of an organization and its (empty) state atomically. */
+/**
+ * insertMonitor stores a new monitor of an organization and its (empty) state atomically.
+ * Every function here that returns a Monitor takes `now`, the caller's clock, to tell which
+ * regions of a monitor of several are silent (Monitor.region_states).
+ */
 export async function insertMonitor(
   db: Queryable,
   orgId: string,
   spec: ResolvedMonitorSpec,
+  now = new Date(),
 ): Promise<Monitor> {
   const [row] = await q.insertMonitor.run({ ...specParams(spec), orgId }, connection(db));
   // INSERT ... RETURNING yields exactly one row or throws.
   if (!row) throw new Error("insertMonitor returned no row");
-  return monitorFromRow(row);
+  return monitorFromRow(row, now);
 }
 
 /**
@@ -117,9 +122,10 @@ export async function updateMonitor(
   orgId: string,
   id: string,
   spec: ResolvedMonitorSpec,
+  now = new Date(),
 ): Promise<Monitor | undefined> {
   const [row] = await q.updateMonitor.run({ ...specParams(spec), id, orgId }, connection(db));
-  return row && monitorFromRow(row);
+  return row && monitorFromRow(row, now);
 }
 
 /** setMonitorEnabled pauses or resumes a monitor; undefined when there is no such monitor. */
@@ -128,9 +134,10 @@ export async function setMonitorEnabled(
   orgId: string,
   id: string,
   enabled: boolean,
+  now = new Date(),
 ): Promise<Monitor | undefined> {
   const [row] = await q.setMonitorEnabled.run({ id, orgId, enabled }, connection(db));
-  return row && monitorFromRow(row);
+  return row && monitorFromRow(row, now);
 }
 
 /** deleteMonitor deletes a monitor, its state and its results; false when it did not exist. */
@@ -139,31 +146,37 @@ export async function deleteMonitor(db: Queryable, orgId: string, id: string): P
   return row?.deleted ?? false;
 }
 
-/** getMonitor reads one monitor with its status and last result. */
+/**
+ * getMonitor reads one monitor with its status and last result, and each region's latest state
+ * when it has several.
+ */
 export async function getMonitor(
   db: Queryable,
   orgId: string,
   id: string,
+  now = new Date(),
 ): Promise<Monitor | undefined> {
   const [row] = await q.getMonitor.run({ id, orgId }, connection(db));
-  return row && monitorFromRow(row);
+  return row && monitorFromRow(row, now);
 }
 
 /**
  * listMonitorsPage reads monitors in creation order after a keyset position (of one kind when
- * page.kind is set), each with its status and last result (from monitor_state: one row per monitor, never the results table).
+ * page.kind is set), each with its status and last result (from monitor_state: one row per monitor, never the results table),
+ * and each region's latest state for a monitor of several (monitor_region_state, by its key).
  */
 export async function listMonitorsPage(
   db: Queryable,
   orgId: string,
   page: KeysetPage & { kind?: MonitorKindName },
+  now = new Date(),
 ): Promise<MonitorsPage> {
   const rows = await q.listMonitorsPage.run(
     { orgId, afterSeq: page.afterSeq ?? FIRST, limit: page.limit, kind: page.kind ?? "" },
     connection(db),
   );
   const seqs = rows.map((row) => row.seq);
-  return { monitors: rows.map(monitorFromRow), seqs, lastSeq: seqs.at(-1) };
+  return { monitors: rows.map((row) => monitorFromRow(row, now)), seqs, lastSeq: seqs.at(-1) };
 }
 
 /** listRegionStates reads the latest result of each of the regions that checked a monitor. */
