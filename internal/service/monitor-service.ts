@@ -31,6 +31,7 @@ import {
 } from "../checks/monitors/monitor-summaries.js";
 import * as monitors from "../checks/monitors/monitors.js";
 import type { MonitorScheduler } from "../checks/queue/schedules.js";
+import { getMonitorRegionStats } from "../checks/results/region-stats.js";
 import * as results from "../checks/results/results.js";
 import { listHourlyRollups, listTimingBuckets } from "../checks/results/rollups.js";
 import { resetMonitorStatus } from "../checks/status/monitor-states.js";
@@ -317,10 +318,20 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
         );
       }
       // Results carry no organization: owning the monitor is what lets the caller read them.
-      found(await monitors.getMonitor(pool, getCaller(ctx).orgId, monitorId), monitorId);
+      const monitor = found(
+        await monitors.getMonitor(pool, getCaller(ctx).orgId, monitorId),
+        monitorId,
+      );
       const since = new Date(now().getTime() - seconds * 1000);
-      const stats = await results.getMonitorStats(pool, { monitorId, since, window });
-      return { stats: create(MonitorStatsSchema, stats) };
+      // Each region's figures only when there are several: one region's are the monitor's. The
+      // two reads run side by side, on two connections.
+      const [stats, regions] = await Promise.all([
+        results.getMonitorStats(pool, { monitorId, since, window }),
+        monitor.regions.length > 1
+          ? getMonitorRegionStats(pool, { monitorId, regions: monitor.regions, since, window })
+          : [],
+      ]);
+      return { stats: create(MonitorStatsSchema, stats), regions };
     },
     async getMonitorSummaries(req, ctx) {
       if (req.monitorIds.length > MAX_SUMMARIES) {

@@ -1,16 +1,11 @@
-import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { CheckResult } from "../../../gen/pulsar/v1/check_pb.js";
-import {
-  type MonitorStats,
-  MonitorStatsSchema,
-  type PhasePercentiles,
-  PhasePercentilesSchema,
-} from "../../../gen/pulsar/v1/monitor_pb.js";
+import type { MonitorStats } from "../../../gen/pulsar/v1/monitor_pb.js";
 import { connection } from "../../db/connection.js";
 import type { Queryable } from "../../db/pool.js";
 import { resultColumns, resultFromRow } from "./result-row.js";
 import * as q from "./results.queries.js";
+import { statsOf } from "./stats-row.js";
 
 /** ResultsQuery selects one monitor's results in [since, until), newest first. */
 export interface ResultsQuery {
@@ -49,13 +44,6 @@ export async function listCheckResults(db: Queryable, query: ResultsQuery): Prom
   return rows.map(resultFromRow);
 }
 
-const percentiles = (values: number[] | null): PhasePercentiles =>
-  create(PhasePercentilesSchema, {
-    p50: values?.[0] ?? 0,
-    p95: values?.[1] ?? 0,
-    p99: values?.[2] ?? 0,
-  });
-
 /**
  * getMonitorStats summarises one monitor's checks since a time, in one query: uptime over all
  * checks; percentiles and average of the timings over the checks that got a response; the
@@ -66,23 +54,10 @@ export async function getMonitorStats(db: Queryable, query: StatsQuery): Promise
     { monitorId: query.monitorId, since: query.since },
     connection(db),
   );
-  const checks = row?.checks ?? 0;
-  const failures = row?.failures ?? 0;
-  return create(MonitorStatsSchema, {
-    window: query.window,
-    uptimeRatio: checks === 0 ? 0 : (checks - failures) / checks,
-    checks: BigInt(checks),
-    failures: BigInt(failures),
-    totalMs: percentiles(row?.total_ms ?? null),
-    dnsMs: percentiles(row?.dns_ms ?? null),
-    connectMs: percentiles(row?.connect_ms ?? null),
-    tlsMs: percentiles(row?.tls_ms ?? null),
-    ttfbMs: percentiles(row?.ttfb_ms ?? null),
-    downloadMs: percentiles(row?.download_ms ?? null),
-    avgTotalMs: row?.avg_total_ms ?? 0,
-    tlsCertExpiresAt: row?.tls_cert_expires_at
-      ? timestampFromDate(row.tls_cert_expires_at)
-      : undefined,
-    tlsCertIssuer: row?.tls_cert_issuer ?? "",
-  });
+  const stats = statsOf(query.window, row);
+  stats.tlsCertExpiresAt = row?.tls_cert_expires_at
+    ? timestampFromDate(row.tls_cert_expires_at)
+    : undefined;
+  stats.tlsCertIssuer = row?.tls_cert_issuer ?? "";
+  return stats;
 }
