@@ -17,6 +17,7 @@ import {
   MonitorSchema,
   MonitorService,
   MonitorStatus,
+  RegionStateSchema,
 } from "../../../gen/pulsar/v1/monitor_pb";
 import { type StreamEvent, StreamEventSchema } from "../../../gen/pulsar/v1/stream_pb";
 import { LiveStream } from "../api/stream";
@@ -344,5 +345,85 @@ describe("Overview", () => {
     );
     await waitFor(() => within(rows()[0] as HTMLElement).getByText("just now"));
     within(rows()[0] as HTMLElement).getByText("Up");
+  });
+
+  it("shows a dot per region, up, down or silent, and moves one region's dot on its live result", async () => {
+    const { stream, push } = fakeStream();
+    const t0 = Date.now();
+    const regionState = (region: string, up: boolean, silent: boolean, atMs?: number) =>
+      create(RegionStateSchema, {
+        region,
+        up,
+        silent,
+        checkedAt: atMs === undefined ? undefined : timestampFromMs(atMs),
+      });
+    const api = fakeApi([
+      {
+        ...monitor(1, { name: "Checkout" }),
+        intervalSeconds: 60,
+        regions: ["eu-west", "us-east", "ap-south", "sa-east"],
+        regionStates: [
+          regionState("eu-west", true, false, t0 - 20_000),
+          regionState("us-east", false, false, t0 - 20_000),
+          regionState("ap-south", false, true),
+          // Fresh when the server answered, but past two intervals by the page's clock.
+          regionState("sa-east", true, false, t0 - 130_000),
+        ],
+      },
+      { ...monitor(2, { name: "Search" }), regions: ["local"] },
+    ]);
+    renderOverview(api, stream);
+    await screen.findByRole("list", { name: "Monitors" });
+    const checkout = () => rows()[0] as HTMLElement;
+    const dots = () =>
+      within(checkout())
+        .getAllByRole("img", { name: /: (up|down|silent)$/ })
+        .map((dot) => dot.getAttribute("aria-label"));
+    expect(dots()).toEqual(["eu-west: up", "us-east: down", "ap-south: silent", "sa-east: silent"]);
+    const usEast = within(checkout()).getByRole("img", { name: "us-east: down" });
+    expect(usEast.getAttribute("title")).toBe("us-east: down (last result 20 s ago)");
+    expect(usEast.className).toContain("bg-down");
+    expect(within(checkout()).getByRole("img", { name: "eu-west: up" }).className).toContain(
+      "bg-up",
+    );
+    expect(within(checkout()).getByRole("img", { name: "ap-south: silent" }).title).toBe(
+      "ap-south: silent (no result yet)",
+    );
+    // The dots say the regions: no "4 regions" label besides; one region has neither.
+    expect(checkout().textContent).not.toContain("regions");
+    expect(
+      within(rows()[1] as HTMLElement).queryAllByRole("img", { name: /: (up|down|silent)$/ }),
+    ).toEqual([]);
+
+    const fromRegion = (region: string, up: boolean, atMs: number) =>
+      push(
+        create(StreamEventSchema, {
+          topic: "monitors",
+          monitorStatus: MonitorStatus.UP,
+          payload: {
+            case: "checkResult",
+            value: create(CheckResultSchema, {
+              monitorId: monitorId(1),
+              region,
+              up,
+              checkedAt: timestampFromMs(atMs),
+            }),
+          },
+        }),
+      );
+    // us-east recovers, the silent ap-south reports down: only their dots move.
+    fromRegion("us-east", true, Date.now());
+    fromRegion("ap-south", false, Date.now());
+    await waitFor(() =>
+      expect(dots()).toEqual(["eu-west: up", "us-east: up", "ap-south: down", "sa-east: silent"]),
+    );
+    // A region's result older than another region's last one still moves its own dot; one
+    // older than its own last does not.
+    fromRegion("eu-west", false, Date.now() - 5_000);
+    fromRegion("us-east", false, Date.now() - 60_000);
+    await waitFor(() =>
+      expect(dots()).toEqual(["eu-west: down", "us-east: up", "ap-south: down", "sa-east: silent"]),
+    );
+    within(checkout()).getByText("Up");
   });
 });

@@ -8,6 +8,7 @@ import { STATUS_LABEL, StatusDot } from "../../components/status-dot";
 import { ago, ms, percent, timestampMs } from "../../lib/format";
 import { kindOf, targetOf } from "../../lib/monitor-kind";
 import { statusKind } from "./monitor-state";
+import { RegionDots } from "./region-dots";
 import { RegionsLabel } from "./regions-label";
 
 /**
@@ -70,7 +71,16 @@ export function MonitorRow({
         </Link>
         <span className="flex min-w-0 items-center gap-1.5 text-xs text-slate-500 dark:text-slate-400">
           <KindBadge kind={kind} />
-          <RegionsLabel regions={monitor.regions} />
+          {/* Without region states (a server from before them) it still says how many. */}
+          {monitor.regionStates.length > 0 ? (
+            <RegionDots
+              states={monitor.regionStates}
+              intervalSeconds={monitor.intervalSeconds}
+              now={now}
+            />
+          ) : (
+            <RegionsLabel regions={monitor.regions} />
+          )}
           <SilentRegionsFlag regions={silentRegions} compact />
           <span className="truncate" title={target}>
             {target}

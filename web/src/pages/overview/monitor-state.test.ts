@@ -2,8 +2,13 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
 import { CheckResultSchema } from "../../../../gen/pulsar/v1/check_pb";
-import { MonitorSchema, MonitorStatus } from "../../../../gen/pulsar/v1/monitor_pb";
+import {
+  MonitorSchema,
+  MonitorStatus,
+  RegionStateSchema,
+} from "../../../../gen/pulsar/v1/monitor_pb";
 import { countStatuses, statusKind, withResult } from "./monitor-state";
+import { regionDotKind } from "./region-states";
 
 const T0 = Date.UTC(2026, 5, 1, 12);
 const monitor = (status: MonitorStatus) =>
@@ -47,5 +52,43 @@ describe("a monitor checked from several regions", () => {
   it("keeps its status when none was published with the result", () => {
     const kept = withResult(regional(MonitorStatus.UP), result(T0, false, false));
     expect(kept.status).toBe(MonitorStatus.UP);
+  });
+});
+
+describe("a monitor's region dots", () => {
+  const dotted = () =>
+    create(MonitorSchema, {
+      id: "m",
+      enabled: true,
+      status: MonitorStatus.UP,
+      intervalSeconds: 60,
+      regions: ["a", "b"],
+      regionStates: [
+        create(RegionStateSchema, { region: "a", up: true, checkedAt: timestampFromMs(T0) }),
+        create(RegionStateSchema, { region: "b", silent: true }),
+      ],
+    });
+  const fromRegion = (region: string, atMs: number, up: boolean) => ({
+    ...result(atMs, up, false),
+    region,
+  });
+  const kinds = (m: ReturnType<typeof dotted>, nowMs: number) =>
+    m.regionStates.map((s) => regionDotKind(s, m.intervalSeconds, nowMs));
+
+  it("moves only the reporting region's dot, and not back in time", () => {
+    const m = withResult(dotted(), fromRegion("b", T0 + 1_000, false), MonitorStatus.UP);
+    expect(kinds(m, T0 + 2_000)).toEqual(["up", "down"]);
+    expect(m.regionStates[1]?.checkedAt).toEqual(timestampFromMs(T0 + 1_000));
+    // Older than a's own last result: a keeps its dot.
+    const replayed = withResult(m, fromRegion("a", T0 - 1_000, false));
+    expect(kinds(replayed, T0 + 2_000)).toEqual(["up", "down"]);
+    // A region the monitor does not list changes nothing.
+    const stranger = withResult(m, fromRegion("z", T0 + 5_000, false));
+    expect(stranger.regionStates).toBe(m.regionStates);
+  });
+
+  it("greys a region whose latest result grows older than two intervals by the page's clock", () => {
+    expect(kinds(dotted(), T0 + 120_000)).toEqual(["up", "silent"]);
+    expect(kinds(dotted(), T0 + 120_001)).toEqual(["silent", "silent"]);
   });
 });

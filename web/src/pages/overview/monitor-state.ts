@@ -3,6 +3,7 @@ import { type Monitor, MonitorStatus } from "../../../../gen/pulsar/v1/monitor_p
 import type { StatusKind } from "../../components/status-dot";
 import { timestampMs } from "../../lib/format";
 import { targetOf } from "../../lib/monitor-kind";
+import { withRegionResult } from "./region-states";
 
 /** StatusFilter is the overview's status filter: every monitor, or those of one status. */
 export type StatusFilter = "all" | "up" | "down" | "paused";
@@ -33,7 +34,8 @@ export function statusKind(monitor: Monitor): StatusKind {
  * one says otherwise). A result older than the one the monitor has is ignored: the stream replays
  * the recent past, which may predate the list just loaded. A monitor checked from several
  * regions takes the status published with the result (`decided`, the regions' verdict), or
- * keeps its own when none came: one region's result is not the verdict.
+ * keeps its own when none came: one region's result is not the verdict; that region's dot
+ * (region_states) takes the result, even one older than another region's last.
  */
 export function withResult(
   monitor: Monitor,
@@ -41,16 +43,21 @@ export function withResult(
   decided: MonitorStatus = MonitorStatus.UNSPECIFIED,
 ): Monitor {
   const have = timestampMs(monitor.lastResult?.checkedAt);
-  if (monitor.lastResult && timestampMs(result.checkedAt) < have) return monitor;
+  const older = monitor.lastResult !== undefined && timestampMs(result.checkedAt) < have;
   if (monitor.regions.length > 1) {
+    // Its region's dot, whatever the other regions said since: each region keeps its own time.
+    const regionStates = withRegionResult(monitor.regionStates, result);
+    if (older)
+      return regionStates === monitor.regionStates ? monitor : { ...monitor, regionStates };
     const shown =
       !monitor.enabled || decided === MonitorStatus.UNSPECIFIED
         ? monitor.status
         : result.maintenance
           ? MonitorStatus.MAINTENANCE
           : decided;
-    return { ...monitor, lastResult: result, status: shown };
+    return { ...monitor, lastResult: result, status: shown, regionStates };
   }
+  if (older) return monitor;
   const status = !monitor.enabled
     ? MonitorStatus.PAUSED
     : result.maintenance
