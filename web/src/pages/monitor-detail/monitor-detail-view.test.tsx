@@ -25,6 +25,8 @@ import {
   MonitorStatus,
   RegionResultSchema,
   RegionRule,
+  type RegionStats,
+  RegionStatsSchema,
 } from "../../../../gen/pulsar/v1/monitor_pb";
 import { StreamEventSchema } from "../../../../gen/pulsar/v1/stream_pb";
 import { LiveStream } from "../../api/stream";
@@ -64,6 +66,8 @@ function fakeApi(
     publicBadges?: boolean;
     /** A heartbeat monitor, hourly, due at this time (ms). */
     heartbeatDueMs?: number;
+    /** What GetMonitorStats answers in regions for a window. */
+    regionStats?: (window: string) => RegionStats[];
   } = {},
 ) {
   const calls = { deleted: [] as string[], reads: 0 };
@@ -102,7 +106,10 @@ function fakeApi(
         return { monitor };
       },
       listCheckResults: () => ({ results }),
-      getMonitorStats: (req) => ({ stats: { window: req.window } }),
+      getMonitorStats: (req) => ({
+        stats: { window: req.window },
+        regions: options.regionStats?.(req.window) ?? [],
+      }),
       getMonitorTimings: () => ({ points: [], stepSeconds: 60 }),
       pauseMonitor() {
         if (options.pauseError) throw options.pauseError;
@@ -289,7 +296,8 @@ describe("MonitorDetail", () => {
     renderPage(api, stream);
     const section = await screen.findByRole("region", { name: "Regions" });
     expect(within(section).getByText(/^DOWN when most regions fail/)).toBeTruthy();
-    const rows = () => within(section).getAllByRole("listitem");
+    // The region cards (the waterfalls' legends are lists of their own).
+    const rows = () => [...within(section).getByRole("list", { name: "Regions" }).children];
     ["a", "b", "c"].forEach((region, i) => {
       expect(within(rows()[i] as HTMLElement).getByText(region)).toBeTruthy();
     });
@@ -303,6 +311,59 @@ describe("MonitorDetail", () => {
     // The server's verdict is read again rather than guessed from one region's result.
     await waitFor(() => expect(api.calls.reads).toBe(2));
     stream.close();
+  });
+
+  it("shows each region's uptime and percentiles over the chart's range, and its latest waterfall", async () => {
+    // Region a's figures differ by window, so the one on screen says which window was read.
+    const windowUptime: Record<string, number> = { "1h": 1, "24h": 0.98, "7d": 0.9, "30d": 0.5 };
+    const api = fakeApi({
+      regionStats: (window) =>
+        ["a", "b"].map((region) =>
+          create(RegionStatsSchema, {
+            region,
+            stats: {
+              window,
+              checks: region === "a" ? 100n : 0n,
+              failures:
+                region === "a" ? BigInt(Math.round(100 * (1 - (windowUptime[window] ?? 0)))) : 0n,
+              uptimeRatio: region === "a" ? windowUptime[window] : 0,
+              totalMs: { p50: 42, p95: 420, p99: 1200 },
+            },
+          }),
+        ),
+    });
+    api.change({
+      regions: ["a", "b"],
+      regionResults: ["a", "b"].map((region) =>
+        create(RegionResultSchema, { region, result: { ...checkResult(20), region } }),
+      ),
+    });
+    renderPage(api);
+    const section = await screen.findByRole("region", { name: "Regions" });
+    const card = (i: number) =>
+      within(section).getByRole("list", { name: "Regions" }).children[i] as HTMLElement;
+    const value = (i: number, term: string) =>
+      within(card(i)).getByText(term).nextElementSibling?.textContent;
+    await waitFor(() => expect(value(0, "Uptime 24 h")).toBe("98.00 %"));
+    expect(card(0).textContent).toContain("2 of 100 failed");
+    expect([value(0, "p50"), value(0, "p95"), value(0, "p99")]).toEqual([
+      "42 ms",
+      "420 ms",
+      "1.20 s",
+    ]);
+    // b had no checks in the window: no figures, whatever percentiles came with them.
+    expect(value(1, "Uptime 24 h")).toBe("—");
+    expect(value(1, "p95")).toBe("—");
+    for (const region of ["a", "b"]) {
+      const waterfall = within(section).getByRole("figure", {
+        name: `Timing of the latest check from ${region}`,
+      });
+      expect(within(waterfall).getByText("TLS").nextElementSibling?.textContent).toBe("20 ms");
+    }
+
+    fireEvent.click(screen.getByRole("button", { name: "7 d" }));
+    expect(value(0, "Uptime 7 d")).toBe("90.00 %");
+    expect(card(0).textContent).toContain("10 of 100 failed");
   });
 
   it("shows no Regions section for a monitor checked from one region", async () => {

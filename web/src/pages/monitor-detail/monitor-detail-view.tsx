@@ -27,7 +27,7 @@ import { regionRowsOf } from "./region-rows";
 import { Section } from "./section";
 import { StatsPanel } from "./stats-panel";
 import { useMonitorAlerts } from "./use-monitor-alerts";
-import { REFRESH_MS, useMonitorDetail } from "./use-monitor-detail";
+import { REFRESH_MS, rangeLabel, useMonitorDetail } from "./use-monitor-detail";
 
 /** MonitorDetailProps are the monitor to show and what to load it with. */
 export interface MonitorDetailProps {
@@ -55,10 +55,8 @@ export function MonitorDetail({
   regions,
   onUnauthenticated,
 }: MonitorDetailProps) {
-  const { monitor, results, stats, timings, range, setRange, actions } = useMonitorDetail(id, {
-    client,
-    onUnauthenticated,
-  });
+  const { monitor, results, stats, regionStats, timings, range, setRange, actions } =
+    useMonitorDetail(id, { client, onUnauthenticated });
   const alerting = useMonitorAlerts(id, { client: alerts, onUnauthenticated });
   const liveness = useRegionLiveness(regions, { refreshMs: REFRESH_MS, onUnauthenticated });
   const [confirming, setConfirming] = useState(false);
@@ -129,7 +127,13 @@ export function MonitorDetail({
           </Section>
           {m.regions.length > 1 && (
             <Section title="Regions">
-              <RegionResults regions={regionRowsOf(m, results.data ?? [])} rule={m.regionRule} />
+              <RegionResults
+                regions={regionRowsOf(m, results.data ?? [])}
+                rule={m.regionRule}
+                stats={regionStats.data?.[range]}
+                windowLabel={rangeLabel(range)}
+                kind={kind}
+              />
             </Section>
           )}
           {m.conditions.length > 0 && <ConditionsList conditions={m.conditions} />}

@@ -4,7 +4,11 @@ import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { cleanup, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { CheckResultSchema } from "../../../../gen/pulsar/v1/check_pb";
-import { RegionResultSchema, RegionRule } from "../../../../gen/pulsar/v1/monitor_pb";
+import {
+  RegionResultSchema,
+  RegionRule,
+  RegionStatsSchema,
+} from "../../../../gen/pulsar/v1/monitor_pb";
 import { RegionResults } from "./region-results";
 import { regionRowsOf } from "./region-rows";
 
@@ -12,18 +16,42 @@ afterEach(cleanup);
 
 const NOW = Date.parse("2026-12-07T12:00:00Z");
 
-function result(region: string, secondsAgo: number, fields: { up?: boolean; error?: string } = {}) {
+function result(
+  region: string,
+  secondsAgo: number,
+  fields: { up?: boolean; error?: string; dnsMs?: number; ttfbMs?: number } = {},
+) {
   return create(CheckResultSchema, {
     region,
     checkedAt: timestampFromMs(NOW - secondsAgo * 1000),
     up: fields.up ?? true,
     error: fields.error ?? "",
-    timing: { totalMs: 87 },
+    timing: { totalMs: 87, dnsMs: fields.dnsMs ?? 0, ttfbMs: fields.ttfbMs ?? 0 },
   });
 }
 
+/** regionStats is a region's stats over 24 h: checks, failures and total-time percentiles. */
+function regionStats(region: string, checks: number, failures: number, p: number[] = [0, 0, 0]) {
+  return create(RegionStatsSchema, {
+    region,
+    stats: {
+      window: "24h",
+      checks: BigInt(checks),
+      failures: BigInt(failures),
+      uptimeRatio: checks === 0 ? 0 : (checks - failures) / checks,
+      totalMs: { p50: p[0], p95: p[1], p99: p[2] },
+    },
+  });
+}
+
+/** figure is the value shown under a card's term ("Uptime 24 h", "p95"). */
+function figure(card: HTMLElement, term: string | RegExp): string {
+  return within(card).getByText(term).nextElementSibling?.textContent ?? "";
+}
+
+/** rows are the region cards (the waterfalls' legends are lists of their own). */
 function rows(): HTMLElement[] {
-  return within(screen.getByRole("list", { name: "Regions" })).getAllByRole("listitem");
+  return [...screen.getByRole("list", { name: "Regions" }).children] as HTMLElement[];
 }
 
 describe("RegionResults", () => {
@@ -68,6 +96,94 @@ describe("RegionResults", () => {
     rerender(<RegionResults regions={regions} rule={RegionRule.ALL} />);
     expect(screen.getByText(/^DOWN only when every region fails/)).toBeTruthy();
     expect(rows()[0]?.textContent).toContain("no result yet");
+  });
+});
+
+describe("RegionResults with each region's stats", () => {
+  const regions = [
+    create(RegionResultSchema, {
+      region: "eu-west",
+      result: result("eu-west", 12, { dnsMs: 4, ttfbMs: 61 }),
+    }),
+    create(RegionResultSchema, {
+      region: "us-east",
+      result: result("us-east", 20, { up: false, error: "HTTP 503", dnsMs: 9, ttfbMs: 30 }),
+    }),
+    create(RegionResultSchema, {
+      region: "ap-south",
+      result: result("ap-south", 600, { dnsMs: 1, ttfbMs: 70 }),
+      silent: true,
+    }),
+  ];
+
+  it("shows side by side each region's uptime, p50 / p95 / p99 over the window and its latest waterfall", () => {
+    render(
+      <RegionResults
+        nowMs={NOW}
+        rule={RegionRule.MAJORITY}
+        regions={regions}
+        windowLabel="24 h"
+        // Not in the monitor's order: matched by name.
+        stats={[
+          regionStats("us-east", 200, 30, [140, 900, 2500]),
+          regionStats("eu-west", 1000, 5, [95.4, 180, 320]),
+          regionStats("ap-south", 0, 0),
+        ]}
+      />,
+    );
+    expect(screen.getByText(/over the last 24 h\.$/)).toBeTruthy();
+    const [eu, us, ap] = rows() as [HTMLElement, HTMLElement, HTMLElement];
+
+    expect(figure(eu, "Uptime 24 h")).toBe("99.50 %");
+    expect(eu.textContent).toContain("5 of 1000 failed");
+    expect([figure(eu, "p50"), figure(eu, "p95"), figure(eu, "p99")]).toEqual([
+      "95 ms",
+      "180 ms",
+      "320 ms",
+    ]);
+    const euWaterfall = within(eu).getByRole("figure", {
+      name: "Timing of the latest check from eu-west",
+    });
+    expect(within(euWaterfall).getByText("DNS").nextElementSibling?.textContent).toBe("4.0 ms");
+    expect(within(euWaterfall).getByText("TTFB").nextElementSibling?.textContent).toBe("61 ms");
+
+    expect(figure(us, "Uptime 24 h")).toBe("85.00 %");
+    expect([figure(us, "p50"), figure(us, "p95"), figure(us, "p99")]).toEqual([
+      "140 ms",
+      "900 ms",
+      "2.50 s",
+    ]);
+    const usWaterfall = within(us).getByRole("figure", {
+      name: "Timing of the latest check from us-east",
+    });
+    expect(within(usWaterfall).getByText("DNS").nextElementSibling?.textContent).toBe("9.0 ms");
+
+    // Silent, and no check in the window: no figures, but its last check's waterfall.
+    expect(figure(ap, "Uptime 24 h")).toBe("—");
+    expect(ap.textContent).toContain("no checks");
+    expect([figure(ap, "p50"), figure(ap, "p95"), figure(ap, "p99")]).toEqual(["—", "—", "—"]);
+    expect(
+      within(ap).getByRole("figure", { name: "Timing of the latest check from ap-south" }),
+    ).toBeTruthy();
+  });
+
+  it("shows dashes while the stats load, and no waterfall for a DNS monitor", () => {
+    render(
+      <RegionResults
+        nowMs={NOW}
+        rule={RegionRule.ANY}
+        regions={regions}
+        windowLabel="1 h"
+        kind="dns"
+      />,
+    );
+    expect(screen.getByText(/percentiles of the query time over the last 1 h\.$/)).toBeTruthy();
+    for (const card of rows()) {
+      expect(figure(card, "Uptime 1 h")).toBe("—");
+      expect(figure(card, "p99")).toBe("—");
+      expect(card.textContent).not.toContain("failed");
+      expect(within(card).queryByRole("figure")).toBeNull();
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import { ms, percent, timestampMs } from "../../lib/format";
 import type { KindName } from "../../lib/monitor-kind";
 import type { RequestState } from "../../lib/use-request";
 import { daysUntil } from "./describe";
-import { type MonitorStatsByWindow, TIMINGS_RANGES, type TimingsRange } from "./use-monitor-detail";
+import { type MonitorStatsByWindow, rangeLabel, type TimingsRange } from "./use-monitor-detail";
 
 /** StatsPanelProps are the stats per window and what decides which of them to show. */
 export interface StatsPanelProps {
@@ -60,7 +60,6 @@ export function StatsPanel({
   }
   const byWindow = stats.data;
   const selected = byWindow[range];
-  const rangeLabel = TIMINGS_RANGES.find((r) => r.value === range)?.label ?? range;
   return (
     <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3">
       {UPTIME_WINDOWS.map(({ window, label }) => (
@@ -70,7 +69,7 @@ export function StatsPanel({
         (["p50", "p95", "p99"] as const).map((p) => (
           <StatCard
             key={p}
-            label={`${p} (${rangeLabel})`}
+            label={`${p} (${rangeLabel(range)})`}
             value={selected?.checks && selected.totalMs ? ms(selected.totalMs[p]) : "—"}
             hint={TIME_HINT[kind]}
           />
@@ -80,10 +79,15 @@ export function StatsPanel({
   );
 }
 
+/** uptimeTone colours an uptime ratio: bad under 95 %, a warning under 99 %, good above. */
+export function uptimeTone(ratio: number): StatTone {
+  return ratio < 0.95 ? "bad" : ratio < 0.99 ? "warn" : "good";
+}
+
 function Uptime({ label, stats }: { label: string; stats: MonitorStats | undefined }) {
   if (!stats?.checks) return <StatCard label={label} value="—" hint="no checks" />;
   const ratio = stats.uptimeRatio;
-  const tone: StatTone = ratio < 0.95 ? "bad" : ratio < 0.99 ? "warn" : "good";
+  const tone = uptimeTone(ratio);
   const failed = Number(stats.failures);
   return (
     <StatCard

@@ -5,6 +5,7 @@ import type {
   GetMonitorTimingsResponse,
   Monitor,
   MonitorStats,
+  RegionStats,
 } from "../../../../gen/pulsar/v1/monitor_pb";
 import { useStreamTopic } from "../../api/use-stream";
 import { timestampMs } from "../../lib/format";
@@ -24,11 +25,22 @@ export const TIMINGS_RANGES: readonly { value: TimingsRange; label: string }[] =
   { value: "7d", label: "7 d" },
 ];
 
+/** rangeLabel names a range in words ("24 h"), as the range picker does. */
+export function rangeLabel(range: TimingsRange): string {
+  return TIMINGS_RANGES.find((r) => r.value === range)?.label ?? range;
+}
+
 /** StatsWindow is a window GetMonitorStats summarises. */
 export type StatsWindow = "1h" | "24h" | "7d" | "30d";
 
 /** MonitorStatsByWindow holds one MonitorStats per window. */
 export type MonitorStatsByWindow = Partial<Record<StatsWindow, MonitorStats>>;
+
+/**
+ * RegionStatsByWindow holds, per window, each region's stats in the monitor's order (none for a
+ * monitor of one region).
+ */
+export type RegionStatsByWindow = Partial<Record<StatsWindow, RegionStats[]>>;
 
 /** MonitorDetailDeps are what the detail page's data comes from. */
 export interface MonitorDetailDeps {
@@ -43,6 +55,8 @@ export interface MonitorDetailData {
   /** The recent checks, newest first, live ones included. */
   results: RequestState<CheckResult[]>;
   stats: RequestState<MonitorStatsByWindow>;
+  /** Each region's stats, read with the monitor's (the same answers). */
+  regionStats: RequestState<RegionStatsByWindow>;
   timings: RequestState<GetMonitorTimingsResponse>;
   range: TimingsRange;
   setRange: (range: TimingsRange) => void;
@@ -59,9 +73,10 @@ export const REFRESH_MS = 60_000;
 
 /**
  * useMonitorDetail is the detail page's data: the monitor, its recent checks, its stats for
- * each window and its phases over the chosen range, loaded from the API and kept current by
- * the "monitor:<id>" stream topic (new checks) and a refresh of the figures every minute. A
- * heartbeat monitor is read again when its results move its deadline (useHeartbeatReread).
+ * each window (and each region's, for a monitor of several) and its phases over the chosen
+ * range, loaded from the API and kept current by the "monitor:<id>" stream topic (new checks)
+ * and a refresh of the figures every minute. A heartbeat monitor is read again when its results
+ * move its deadline (useHeartbeatReread).
  */
 export function useMonitorDetail(id: string, deps: MonitorDetailDeps): MonitorDetailData {
   const { client, onUnauthenticated } = deps;
@@ -83,7 +98,7 @@ export function useMonitorDetail(id: string, deps: MonitorDetailDeps): MonitorDe
       (await client.listCheckResults({ monitorId: id, limit: RECENT_CHECKS }, { signal })).results,
     options,
   );
-  const stats = useRequest(
+  const statsAnswers = useRequest(
     `stats:${id}`,
     async (signal) => {
       const answers = await Promise.all(
@@ -91,14 +106,18 @@ export function useMonitorDetail(id: string, deps: MonitorDetailDeps): MonitorDe
           client.getMonitorStats({ monitorId: id, window }, { signal }),
         ),
       );
-      const byWindow: MonitorStatsByWindow = {};
+      const monitor: MonitorStatsByWindow = {};
+      const regions: RegionStatsByWindow = {};
       STATS_WINDOWS.forEach((window, i) => {
-        byWindow[window] = answers[i]?.stats;
+        monitor[window] = answers[i]?.stats;
+        regions[window] = answers[i]?.regions ?? [];
       });
-      return byWindow;
+      return { monitor, regions };
     },
     { ...options, refreshMs: REFRESH_MS },
   );
+  const stats = { ...statsAnswers, data: statsAnswers.data?.monitor };
+  const regionStats = { ...statsAnswers, data: statsAnswers.data?.regions };
   const timings = useRequest(
     `timings:${id}:${range}`,
     (signal) => client.getMonitorTimings({ monitorId: id, window: range }, { signal }),
@@ -142,6 +161,7 @@ export function useMonitorDetail(id: string, deps: MonitorDetailDeps): MonitorDe
     // Live checks show even while the list is still loading or failed.
     results: { ...listed, data: listed.data || results.length > 0 ? results : undefined },
     stats,
+    regionStats,
     timings,
     range,
     setRange,
