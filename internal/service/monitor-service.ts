@@ -191,7 +191,7 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
         pool,
         { orgId, kind: "monitors", limit: maxMonitors },
         async (tx) => {
-          const inserted = await monitors.insertMonitor(tx, orgId, spec);
+          const inserted = await monitors.insertMonitor(tx, orgId, spec, now());
           await armIfHeartbeat(tx, inserted);
           return inserted;
         },
@@ -214,7 +214,7 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
       // at once); one paused, or no longer a heartbeat, waits for nothing. A spec that pauses
       // the monitor ends its incident too.
       const monitor = found(
-        await changeMonitor((tx) => monitors.updateMonitor(tx, orgId, id, spec)),
+        await changeMonitor((tx) => monitors.updateMonitor(tx, orgId, id, spec, now())),
         id,
       );
       await syncSchedule(monitor, orgId);
@@ -237,7 +237,7 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
     async getMonitor(req, ctx) {
       const id = requireUuid("id", req.id);
       const orgId = getCaller(ctx).orgId;
-      const monitor = shown(found(await monitors.getMonitor(pool, orgId, id), id));
+      const monitor = shown(found(await monitors.getMonitor(pool, orgId, id, now()), id));
       const [latest] = await Promise.all([
         monitor.regions.length > 1
           ? monitors.listRegionStates(pool, id, monitor.regions).then(regionLatestOf)
@@ -257,11 +257,16 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
       const afterSeq = decodePageToken("pageToken", req.pageToken);
       // One extra row tells whether another page exists, so the last page has no token.
       const orgId = getCaller(ctx).orgId;
-      const page = await monitors.listMonitorsPage(pool, orgId, {
-        afterSeq,
-        limit: limit + 1,
-        kind: listKind(req.kind),
-      });
+      const page = await monitors.listMonitorsPage(
+        pool,
+        orgId,
+        {
+          afterSeq,
+          limit: limit + 1,
+          kind: listKind(req.kind),
+        },
+        now(),
+      );
       const more = page.monitors.length > limit;
       const rows = await showMaintenance(
         orgId,
@@ -279,7 +284,7 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
       // Ends its open incident, without a recovery alert, and resets its status: see
       // changeMonitor.
       const monitor = found(
-        await changeMonitor((tx) => monitors.setMonitorEnabled(tx, orgId, id, false)),
+        await changeMonitor((tx) => monitors.setMonitorEnabled(tx, orgId, id, false, now())),
         id,
       );
       await syncSchedule(monitor, orgId);
@@ -290,7 +295,7 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
       const orgId = getCaller(ctx).orgId;
       // A heartbeat resumed waits a whole period from now, not from before it was paused.
       const monitor = found(
-        await changeMonitor((tx) => monitors.setMonitorEnabled(tx, orgId, id, true)),
+        await changeMonitor((tx) => monitors.setMonitorEnabled(tx, orgId, id, true, now())),
         id,
       );
       await syncSchedule(monitor, orgId);
@@ -323,11 +328,11 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
         monitorId,
       );
       const since = new Date(now().getTime() - seconds * 1000);
-      // Each region's figures only when there are several: one region's are the monitor's. The
-      // two reads run side by side, on two connections.
+      // Each region's figures when asked and there are several: one region's are the
+      // monitor's. The two reads run side by side, on two connections.
       const [stats, regions] = await Promise.all([
         results.getMonitorStats(pool, { monitorId, since, window }),
-        monitor.regions.length > 1
+        req.withRegions && monitor.regions.length > 1
           ? getMonitorRegionStats(pool, { monitorId, regions: monitor.regions, since, window })
           : [],
       ]);

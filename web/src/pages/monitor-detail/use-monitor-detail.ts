@@ -103,7 +103,12 @@ export function useMonitorDetail(id: string, deps: MonitorDetailDeps): MonitorDe
     async (signal) => {
       const answers = await Promise.all(
         STATS_WINDOWS.map((window) =>
-          client.getMonitorStats({ monitorId: id, window }, { signal }),
+          client.getMonitorStats(
+            // The Regions section follows the chart's ranges; 30 days of regions would cost the
+            // server a second long pass for nothing shown.
+            { monitorId: id, window, withRegions: window !== "30d" },
+            { signal },
+          ),
         ),
       );
       const monitor: MonitorStatsByWindow = {};
