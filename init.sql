@@ -594,3 +594,17 @@ CREATE TABLE IF NOT EXISTS monitor_region_state (
   last_result jsonb NOT NULL,
   PRIMARY KEY (monitor_id, region)
 );
+-- Each region's latest up and time of a monitor of several regions, as three arrays aligned by
+-- region (for the overview's region dots), read by monitor_region_state's key; nothing for a
+-- monitor of one region, which keeps no rows there (the cardinality test becomes a one-time
+-- filter, so such a monitor costs no lookup). One SQL function for every monitor query that
+-- returns a Monitor (monitors.sql); the planner inlines it into each LATERAL join.
+CREATE OR REPLACE FUNCTION pulsar_region_states(monitor_id uuid, regions text[])
+RETURNS TABLE (regions text[], ups boolean[], checked_ats timestamptz[])
+LANGUAGE sql
+STABLE PARALLEL SAFE
+AS $$
+  SELECT array_agg(r.region), array_agg(r.last_up), array_agg(r.last_checked_at)
+  FROM monitor_region_state r
+  WHERE cardinality($2) > 1 AND r.monitor_id = $1 AND r.region = ANY($2);
+$$;

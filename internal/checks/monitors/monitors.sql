@@ -68,15 +68,8 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   rs.checked_ats AS region_state_checked_ats
 FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id
   LEFT JOIN heartbeat_state h ON h.monitor_id = m.id
-  LEFT JOIN LATERAL (
-    -- A monitor of several regions: each region's latest up and time, from monitor_region_state
-    -- (by its primary key), for the overview's region dots. A monitor of one region keeps no rows
-    -- there, and the gate (a one-time filter) spares it the lookup.
-    SELECT array_agg(r.region) AS regions, array_agg(r.last_up) AS ups,
-      array_agg(r.last_checked_at) AS checked_ats
-    FROM monitor_region_state r
-    WHERE cardinality(m.regions) > 1 AND r.monitor_id = m.id AND r.region = ANY(m.regions)
-  ) rs ON true;
+  -- A monitor of several regions: each region's latest up and time (init.sql).
+  LEFT JOIN LATERAL pulsar_region_states(m.id, m.regions) rs ON true;
 
 /* @name SetMonitorEnabled */
 WITH m AS (
@@ -96,15 +89,8 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   rs.checked_ats AS region_state_checked_ats
 FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id
   LEFT JOIN heartbeat_state h ON h.monitor_id = m.id
-  LEFT JOIN LATERAL (
-    -- A monitor of several regions: each region's latest up and time, from monitor_region_state
-    -- (by its primary key), for the overview's region dots. A monitor of one region keeps no rows
-    -- there, and the gate (a one-time filter) spares it the lookup.
-    SELECT array_agg(r.region) AS regions, array_agg(r.last_up) AS ups,
-      array_agg(r.last_checked_at) AS checked_ats
-    FROM monitor_region_state r
-    WHERE cardinality(m.regions) > 1 AND r.monitor_id = m.id AND r.region = ANY(m.regions)
-  ) rs ON true;
+  -- A monitor of several regions: each region's latest up and time (init.sql).
+  LEFT JOIN LATERAL pulsar_region_states(m.id, m.regions) rs ON true;
 
 /* @name DeleteMonitor */
 -- Deletes the monitor (its state cascades) and its results in one statement. The results are
@@ -134,15 +120,8 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   rs.checked_ats AS region_state_checked_ats
 FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
   LEFT JOIN heartbeat_state h ON h.monitor_id = m.id
-  LEFT JOIN LATERAL (
-    -- A monitor of several regions: each region's latest up and time, from monitor_region_state
-    -- (by its primary key), for the overview's region dots. A monitor of one region keeps no rows
-    -- there, and the gate (a one-time filter) spares it the lookup.
-    SELECT array_agg(r.region) AS regions, array_agg(r.last_up) AS ups,
-      array_agg(r.last_checked_at) AS checked_ats
-    FROM monitor_region_state r
-    WHERE cardinality(m.regions) > 1 AND r.monitor_id = m.id AND r.region = ANY(m.regions)
-  ) rs ON true
+  -- A monitor of several regions: each region's latest up and time (init.sql).
+  LEFT JOIN LATERAL pulsar_region_states(m.id, m.regions) rs ON true
 WHERE m.id = :id! AND m.org_id = :orgId!;
 
 /* @name ListMonitorsPage */
@@ -160,15 +139,8 @@ SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_secon
   rs.checked_ats AS region_state_checked_ats
 FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
   LEFT JOIN heartbeat_state h ON h.monitor_id = m.id
-  LEFT JOIN LATERAL (
-    -- A monitor of several regions: each region's latest up and time, from monitor_region_state
-    -- (by its primary key), for the overview's region dots. A monitor of one region keeps no rows
-    -- there, and the gate (a one-time filter) spares it the lookup.
-    SELECT array_agg(r.region) AS regions, array_agg(r.last_up) AS ups,
-      array_agg(r.last_checked_at) AS checked_ats
-    FROM monitor_region_state r
-    WHERE cardinality(m.regions) > 1 AND r.monitor_id = m.id AND r.region = ANY(m.regions)
-  ) rs ON true
+  -- A monitor of several regions: each region's latest up and time (init.sql).
+  LEFT JOIN LATERAL pulsar_region_states(m.id, m.regions) rs ON true
 WHERE m.org_id = :orgId! AND m.seq > :afterSeq! AND (:kind! = '' OR m.kind = :kind!)
 ORDER BY m.seq
 LIMIT :limit!;
