@@ -129,7 +129,9 @@ export function startProbe(
   baseUrl: string,
   token: string,
 ): StackProcess & { died: Promise<never> } {
-  return startProcess(name, ["dist/cmd/probe/main.js"], {
+  // e.g. BENCH_PROBE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof", as for the workers.
+  const nodeArgs = process.env.BENCH_PROBE_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  return startProcess(name, [...nodeArgs, "dist/cmd/probe/main.js"], {
     PULSAR_URL: baseUrl,
     PULSAR_PROBE_TOKEN: token,
     // The bench's target is on 127.0.0.1, which a probe refuses by default.
