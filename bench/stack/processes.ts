@@ -80,7 +80,12 @@ export async function startPulsar(
   workerEnvs: readonly NodeJS.ProcessEnv[] = [],
 ): Promise<PulsarProcesses> {
   const apiPort = await freePort();
-  const api = startProcess("api", ["dist/cmd/api/main.js"], { ...env, PORT: String(apiPort) });
+  // BENCH_API_NODE_ARGS likewise, for the API.
+  const apiNodeArgs = process.env.BENCH_API_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const api = startProcess("api", [...apiNodeArgs, "dist/cmd/api/main.js"], {
+    ...env,
+    PORT: String(apiPort),
+  });
   // e.g. BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": profile the workers
   // alone under load (Node refuses --cpu-prof in NODE_OPTIONS).
   const workerNodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
