@@ -1,23 +1,8 @@
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
-
-const root = fileURLToPath(new URL("../../", import.meta.url));
+import { bundleInputs } from "../../test/support/bundle-process.js";
 
 /** ownCode lists the repository's files (not node_modules) that bundling `entry` pulls in. */
-async function ownCode(entry: string): Promise<string[]> {
-  const { metafile } = await build({
-    absWorkingDir: root,
-    entryPoints: [entry],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    write: false,
-    metafile: true,
-    logLevel: "silent",
-  });
-  return Object.keys(metafile.inputs).filter((path) => !path.includes("node_modules/"));
-}
+const ownCode = async (entry: string) => (await bundleInputs(entry)).own;
 
 // What runs on a customer's machine: the agent itself, the host readings, and the generic
 // parts every process shares. Anything else (db, redis, stream, service, api, alerts, the

@@ -1,5 +1,4 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { once } from "node:events";
+import { execFile } from "node:child_process";
 import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg, type TestOrg } from "../../test/support/accounts.js";
+import { type BundleProcess, runBundle } from "../../test/support/bundle-process.js";
 import { eventually } from "../../test/support/eventually.js";
 import { type IngestApi, startIngestApi } from "../../test/support/ingest-api.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
@@ -36,29 +36,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Agent is the bundle running as a process, with what it wrote to stderr. */
-interface Agent {
-  child: ChildProcess;
-  log: () => string;
-  exited: Promise<number | null>;
-}
-
 /** run starts `node pulsar-agent.mjs` in the temp dir with only these variables (and PATH). */
-function run(env: Record<string, string>): Agent {
-  const child = spawn(process.execPath, [bundle], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
-  });
-  const exited = once(child, "exit").then(([code]) => code as number | null);
-  return { child, log: () => stderr, exited };
-}
+const run = (env: Record<string, string>) => runBundle(bundle, dir, env);
 
-async function stop(agent: Agent): Promise<number | null> {
+async function stop(agent: BundleProcess): Promise<number | null> {
   agent.child.kill("SIGTERM");
   const timeout = setTimeout(() => agent.child.kill("SIGKILL"), 15_000);
   try {

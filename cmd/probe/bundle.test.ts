@@ -1,5 +1,4 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { once } from "node:events";
+import { execFile } from "node:child_process";
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -7,13 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type CheckApiStandIn,
   startCheckApiStandIn,
 } from "../../internal/probe/testing/check-api-stand-in.js";
 import packageJson from "../../package.json" with { type: "json" };
+import { bundleInputs, exitWithin, runBundle } from "../../test/support/bundle-process.js";
 import { eventually } from "../../test/support/eventually.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -46,37 +45,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Probe is the bundle running as a process, with what it wrote to stderr. */
-interface Probe {
-  child: ChildProcess;
-  log: () => string;
-  exited: Promise<number | null>;
-}
-
 /** run starts `node pulsar-probe.mjs` in the temp dir with only these variables (and PATH). */
-function run(env: Record<string, string>): Probe {
-  const child = spawn(process.execPath, [bundle], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
-  });
-  const exited = once(child, "exit").then(([code]) => code as number | null);
-  return { child, log: () => stderr, exited };
-}
-
-/** exitWithin resolves with the exit code, killing the process if it takes longer than ms. */
-async function exitWithin(probe: Probe, ms: number): Promise<number | null> {
-  const timeout = setTimeout(() => probe.child.kill("SIGKILL"), ms);
-  try {
-    return await probe.exited;
-  } finally {
-    clearTimeout(timeout);
-  }
-}
+const run = (env: Record<string, string>) => runBundle(bundle, dir, env);
 
 describe("the single-file probe (npm run build:probe)", () => {
   it("says which variables are missing and exits 1", async () => {
@@ -145,18 +115,7 @@ describe("the single-file probe (npm run build:probe)", () => {
 
 describe("the probe bundle", () => {
   it("holds no server code: the probe, the checks themselves and the shared core", async () => {
-    const { metafile } = await build({
-      absWorkingDir: root,
-      entryPoints: ["cmd/probe/main.ts"],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      write: false,
-      metafile: true,
-      logLevel: "silent",
-    });
-    const inputs = Object.keys(metafile.inputs);
-    const own = inputs.filter((path) => !path.includes("node_modules/"));
+    const { own, all: inputs } = await bundleInputs("cmd/probe/main.ts");
     expect(own).toContain("internal/probe/take-loop.ts");
     expect(own).toContain("internal/checks/http/run-check.ts");
     const PROBE_MAY_BUNDLE = [
