@@ -282,6 +282,37 @@ describe("storing results of a monitor checked from several regions", () => {
     expect(rollups).toEqual([{ checks: 2 }]);
   });
 
+  it("decides at once on votes that land after another region's newer result", async () => {
+    const id = await regionalMonitor(["a", "b", "c"], "majority");
+    await checkedIn(id, 0, allUp);
+    // Round 1: b's batch lands first; a's and c's failures, checked a few ms before it, after.
+    await checkedIn(id, 1, { b: true });
+    const late = ["a", "c"].map((region, i) => {
+      const result = resultFixture({ monitorId: id, checkedAtMs: roundAt(1) - 10 + i, up: false });
+      result.region = region;
+      result.error = `HTTP 503 from ${region}`;
+      return result;
+    });
+    const stored = await storeCheckResults(db.pool, late);
+    // Not an interval later, at round 2: now.
+    expect(stored.monitors.get(id)?.status).toBe("down");
+    const events = await alertEventsOf(db.pool, id);
+    expect(events.map((e) => e.kind)).toEqual(["monitor_down"]);
+    expect(events[0]?.message).toContain("down in a, c (2 of 3 regions)");
+    // Stamped just after b's result, the newest counted.
+    const { rows } = await db.pool.query<{ last_checked_at: Date }>(
+      "SELECT last_checked_at FROM monitor_state WHERE monitor_id = $1",
+      [id],
+    );
+    expect(rows[0]?.last_checked_at.getTime()).toBe(roundAt(1));
+    // A late result that moves no vote on (its region has a newer one) decides nothing.
+    const stale = resultFixture({ monitorId: id, checkedAtMs: roundAt(1) - 20, up: true });
+    stale.region = "b";
+    await storeCheckResults(db.pool, [stale]);
+    expect(await statusOf(id)).toMatchObject({ alert_status: "down" });
+    expect((await alertEventsOf(db.pool, id)).map((e) => e.kind)).toEqual(["monitor_down"]);
+  });
+
   it("decides a batch holding every region's results in the order they were checked", async () => {
     const id = await regionalMonitor(["a", "b", "c"], "majority");
     await checkedIn(id, 0, allUp);

@@ -6,7 +6,7 @@ import { evaluateCertificate } from "./certificate-expiry.js";
 import type { MonitorStateColumns, MonitorStateRow } from "./monitor-states.js";
 import { type AlertStatus, evaluateMonitor } from "./monitor-transitions.js";
 import { pushRegionStates, type RegionVotes } from "./region-states.js";
-import { type RegionRule, regionalResults } from "./region-votes.js";
+import { lateDecision, type RegionRule, regionalResults } from "./region-votes.js";
 import { certificateStateOf, pushState, stateColumns, stateOf } from "./state-columns.js";
 
 /** MonitorBatchStatus is a monitor of a stored batch: whose it is and its status after it. */
@@ -50,7 +50,8 @@ export function monitorIdsOf(results: readonly CheckResult[]): string[] {
  *
  * A monitor checked from several regions is decided by their votes (regionalResults): the walk
  * sees its regions' results with up as the region rule decided it, and nothing of other
- * regions. One of a single region (the default one included) is decided by its results as
+ * regions; a batch of votes that all landed after a newer result of another region is decided
+ * at once, as one check stamped just after that result (lateDecision). One of a single region (the default one included) is decided by its results as
  * they are, whichever region they name: a region's results are labelled with the REGION of
  * the worker that checked, and one region's monitor counted every result before regions
  * existed. Only a monitor of several regions has each region's newest result saved as its
@@ -79,16 +80,15 @@ export function decideMonitorStates(
     const initial = stateOf(row);
     let counted = results;
     if (row.regions.length > 1) {
-      const regional = regionalResults(
-        {
-          regions: row.regions,
-          rule: row.region_rule as RegionRule,
-          intervalSeconds: row.interval_seconds,
-        },
-        new Map(votes.get(row.monitor_id)),
-        results,
-      );
-      counted = regional.effective;
+      const policy = {
+        regions: row.regions,
+        rule: row.region_rule as RegionRule,
+        intervalSeconds: row.interval_seconds,
+      };
+      const latest = new Map(votes.get(row.monitor_id));
+      const regional = regionalResults(policy, latest, results);
+      const late = lateDecision(policy, latest, regional, initial.lastCheckedUs);
+      counted = late ? [late] : regional.effective;
       pushRegionStates(columns, row.monitor_id, regional.newest.values());
     }
     const { state, transitions, newest } = evaluateMonitor(

@@ -1,4 +1,5 @@
-import { clone } from "@bufbuild/protobuf";
+import { clone, create } from "@bufbuild/protobuf";
+import { type Timestamp, TimestampSchema } from "@bufbuild/protobuf/wkt";
 import {
   CheckErrorKind,
   type CheckResult,
@@ -50,7 +51,6 @@ export function regionalResults(
   results: readonly CheckResult[],
 ): RegionalResults {
   const regions = new Set(policy.regions);
-  const freshUs = 2n * BigInt(policy.intervalSeconds) * 1_000_000n;
   const ordered = results
     .filter((result) => regions.has(result.region))
     .map((result) => ({ result, us: timestampUs(result.checkedAt) }))
@@ -63,23 +63,77 @@ export function regionalResults(
       latest.set(result.region, { us, up: result.up, error: result.error });
       newest.set(result.region, result);
     }
-    const voting = policy.regions.filter((region) => {
-      const vote = latest.get(region);
-      return vote !== undefined && us - vote.us <= freshUs;
-    });
-    const failing = voting.filter((region) => latest.get(region)?.up === false);
-    const down = verdictDown(policy.rule, failing.length, voting.length);
-    const decided = clone(CheckResultSchema, result);
-    decided.up = !down;
-    if (down) {
-      decided.error = downError(policy.regions, voting, failing, latest);
-    } else if (!result.up) {
-      decided.error = "";
-      decided.errorKind = CheckErrorKind.UNSPECIFIED;
-    }
-    effective.push(decided);
+    effective.push(decideAt(policy, latest, result, us));
   }
   return { effective, newest };
+}
+
+/**
+ * decideAt is a result with up (and error) as the votes in `latest` decide at `us`: the voting
+ * regions are those whose latest is within two intervals of it.
+ */
+function decideAt(
+  policy: RegionPolicy,
+  latest: ReadonlyMap<string, RegionVote>,
+  result: CheckResult,
+  us: bigint,
+): CheckResult {
+  const freshUs = 2n * BigInt(policy.intervalSeconds) * 1_000_000n;
+  const voting = policy.regions.filter((region) => {
+    const vote = latest.get(region);
+    return vote !== undefined && us - vote.us <= freshUs;
+  });
+  const failing = voting.filter((region) => latest.get(region)?.up === false);
+  const down = verdictDown(policy.rule, failing.length, voting.length);
+  const decided = clone(CheckResultSchema, result);
+  decided.up = !down;
+  if (down) {
+    decided.error = downError(policy.regions, voting, failing, latest);
+  } else if (!result.up) {
+    decided.error = "";
+    decided.errorKind = CheckErrorKind.UNSPECIFIED;
+  }
+  return decided;
+}
+
+/**
+ * lateDecision is what a batch of late votes decides: when every result of the batch is older
+ * than the newest one the monitor's state counted (another region's batch landed first, as
+ * batches of different regions do), the state machine would skip them all and the votes they
+ * moved on would decide nothing until the region's next check, an interval later. It returns
+ * the newest of the results that moved a region's vote on, decided by all the votes now and
+ * stamped just after the state's newest (the moment it is decided), for the state machine to
+ * count as one more check; undefined when some result is newer (its verdict already counts
+ * every vote) or none moved a vote on (nothing new to decide).
+ */
+export function lateDecision(
+  policy: RegionPolicy,
+  latest: ReadonlyMap<string, RegionVote>,
+  regional: RegionalResults,
+  stateUs: bigint | null,
+): CheckResult | undefined {
+  if (stateUs === null || regional.newest.size === 0) return undefined;
+  let base: { result: CheckResult; us: bigint } | undefined;
+  for (const result of regional.effective) {
+    if (timestampUs(result.checkedAt) > stateUs) return undefined;
+  }
+  for (const result of regional.newest.values()) {
+    const us = timestampUs(result.checkedAt);
+    if (base === undefined || us > base.us) base = { result, us };
+  }
+  if (base === undefined) return undefined;
+  const at = stateUs + 1n;
+  const decided = decideAt(policy, latest, base.result, at);
+  decided.checkedAt = timestampFromUs(at);
+  return decided;
+}
+
+/** timestampFromUs is a Timestamp of epoch microseconds. */
+function timestampFromUs(us: bigint): Timestamp {
+  return create(TimestampSchema, {
+    seconds: us / 1_000_000n,
+    nanos: Number(us % 1_000_000n) * 1000,
+  });
 }
 
 /** verdictDown applies a region rule to the failing regions among the voting ones. */
