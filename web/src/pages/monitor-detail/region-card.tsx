@@ -3,6 +3,7 @@ import { StatusDot } from "../../components/status-dot";
 import { WaterfallBar } from "../../components/waterfall-bar";
 import { ago, ms, percent, timestampMs } from "../../lib/format";
 import type { KindName } from "../../lib/monitor-kind";
+import { certificateShown } from "./certificate-shown";
 import { phasesFor } from "./kind-phases";
 import { uptimeTone } from "./stats-panel";
 
@@ -14,6 +15,10 @@ export interface RegionCardProps {
   /** The window in words ("24 h"). */
   windowLabel: string;
   kind: KindName;
+  /** Whether the target presents a certificate (HTTPS, TLS over TCP): each region's is shown. */
+  certificate: boolean;
+  /** Days left under which a certificate is a warning. */
+  certWarnBelowDays: number;
   nowMs: number;
 }
 
@@ -26,10 +31,18 @@ const TONE_CLASS = {
 
 /**
  * RegionCard is one region of a monitor checked from several: how its latest result went (up,
- * down and why, or silent), its uptime and p50 / p95 / p99 over the window, and where its
- * latest check's time went, so regions can be compared side by side.
+ * down and why, or silent), its uptime and p50 / p95 / p99 over the window, the certificate its
+ * latest check saw, and where that check's time went, so regions can be compared side by side.
  */
-export function RegionCard({ row, stats, windowLabel, kind, nowMs }: RegionCardProps) {
+export function RegionCard({
+  row,
+  stats,
+  windowLabel,
+  kind,
+  certificate,
+  certWarnBelowDays,
+  nowMs,
+}: RegionCardProps) {
   const result = row.result;
   const at = timestampMs(result?.checkedAt);
   const status = row.silent || !result ? "pending" : result.up ? "up" : "down";
@@ -73,6 +86,9 @@ export function RegionCard({ row, stats, windowLabel, kind, nowMs }: RegionCardP
         <p className="break-words text-red-800 dark:text-red-200">{result.error}</p>
       )}
       <RegionFigures stats={stats} windowLabel={windowLabel} timed={kind !== "heartbeat"} />
+      {certificate && (
+        <RegionCertificate row={row} warnBelowDays={certWarnBelowDays} nowMs={nowMs} />
+      )}
       <LatestWaterfall row={row} kind={kind} />
     </li>
   );
@@ -113,6 +129,49 @@ function RegionFigures({
             </dd>
           </div>
         ))}
+    </dl>
+  );
+}
+
+/**
+ * RegionCertificate is the certificate the region's latest check saw: edges of a CDN serve
+ * different ones, and one region may see an expired one while the others do not. None seen
+ * (the handshake failed, or nothing answered) is said, not left blank.
+ */
+function RegionCertificate({
+  row,
+  warnBelowDays,
+  nowMs,
+}: {
+  row: RegionResult;
+  warnBelowDays: number;
+  nowMs: number;
+}) {
+  const result = row.result;
+  // A region that has not checked yet has nothing to say about its certificate either.
+  if (!result) return null;
+  const expiresAtMs = timestampMs(result.tlsCertExpiresAt);
+  const shown =
+    expiresAtMs > 0
+      ? certificateShown({ expiresAtMs, issuer: result.tlsCertIssuer }, warnBelowDays, nowMs)
+      : undefined;
+  // A silent region's certificate is old news, like its waterfall.
+  return (
+    <dl className={row.silent ? "opacity-60" : undefined}>
+      <dt className="text-xs text-slate-500 dark:text-slate-400">Certificate</dt>
+      {shown ? (
+        <>
+          <dd className={`font-semibold tabular-nums ${TONE_CLASS[shown.tone]}`}>
+            {shown.daysLeft}
+          </dd>
+          <dd className="text-xs break-words text-slate-500 dark:text-slate-400">
+            <time dateTime={new Date(expiresAtMs).toISOString()}>{shown.date}</time> ·{" "}
+            {shown.issuer}
+          </dd>
+        </>
+      ) : (
+        <dd className="text-slate-500 dark:text-slate-400">no certificate in the latest check</dd>
+      )}
     </dl>
   );
 }

@@ -15,11 +15,19 @@ import { regionRowsOf } from "./region-rows";
 afterEach(cleanup);
 
 const NOW = Date.parse("2026-12-07T12:00:00Z");
+const DAY = 86_400_000;
 
 function result(
   region: string,
   secondsAgo: number,
-  fields: { up?: boolean; error?: string; dnsMs?: number; ttfbMs?: number } = {},
+  fields: {
+    up?: boolean;
+    error?: string;
+    dnsMs?: number;
+    ttfbMs?: number;
+    certExpiresAtMs?: number;
+    certIssuer?: string;
+  } = {},
 ) {
   return create(CheckResultSchema, {
     region,
@@ -27,6 +35,9 @@ function result(
     up: fields.up ?? true,
     error: fields.error ?? "",
     timing: { totalMs: 87, dnsMs: fields.dnsMs ?? 0, ttfbMs: fields.ttfbMs ?? 0 },
+    tlsCertExpiresAt:
+      fields.certExpiresAtMs === undefined ? undefined : timestampFromMs(fields.certExpiresAtMs),
+    tlsCertIssuer: fields.certIssuer ?? "",
   });
 }
 
@@ -184,6 +195,147 @@ describe("RegionResults with each region's stats", () => {
       expect(card.textContent).not.toContain("failed");
       expect(within(card).queryByRole("figure")).toBeNull();
     }
+  });
+});
+
+describe("RegionResults with each region's certificate", () => {
+  /** certificateOf is a card's certificate line: its days left and their colour, then its detail. */
+  function certificateOf(card: HTMLElement) {
+    const term = within(card).queryByText("Certificate");
+    const value = term?.nextElementSibling;
+    return {
+      shown: term !== null,
+      value: value?.textContent ?? "",
+      className: value?.className ?? "",
+      detail: value?.nextElementSibling?.textContent ?? "",
+    };
+  }
+
+  it("shows each region the certificate its latest check saw, with its own days left and issuer", () => {
+    const euExpiry = NOW + 45 * DAY + 3_600_000;
+    const usExpiry = NOW + 10 * DAY + 3_600_000;
+    render(
+      <RegionResults
+        nowMs={NOW}
+        rule={RegionRule.MAJORITY}
+        certificate
+        alertDays={[14, 3]}
+        regions={[
+          create(RegionResultSchema, {
+            region: "eu-west",
+            result: result("eu-west", 12, { certExpiresAtMs: euExpiry, certIssuer: "R11" }),
+          }),
+          create(RegionResultSchema, {
+            region: "us-east",
+            result: result("us-east", 20, {
+              certExpiresAtMs: usExpiry,
+              certIssuer: "Google Trust Services WE1",
+            }),
+          }),
+          create(RegionResultSchema, {
+            region: "ap-south",
+            result: result("ap-south", 15, { certExpiresAtMs: NOW + 2 * DAY, certIssuer: "E6" }),
+          }),
+        ]}
+      />,
+    );
+    const [eu, us, ap] = rows() as [HTMLElement, HTMLElement, HTMLElement];
+    expect(certificateOf(eu)).toMatchObject({
+      value: "45 days left",
+      detail: `${new Date(euExpiry).toLocaleDateString()} · R11`,
+    });
+    expect(certificateOf(us)).toMatchObject({
+      value: "10 days left",
+      detail: `${new Date(usExpiry).toLocaleDateString()} · Google Trust Services WE1`,
+    });
+    expect(certificateOf(ap)).toMatchObject({ value: "2 days left" });
+    expect(certificateOf(ap).detail).toContain("E6");
+    // The warning starts under the smallest alert threshold (3 days), not the largest.
+    expect(certificateOf(us).className).not.toContain("amber");
+    expect(certificateOf(ap).className).toContain("amber");
+  });
+
+  it("says a region's latest check saw no certificate, and says nothing for a region not checked yet", () => {
+    render(
+      <RegionResults
+        nowMs={NOW}
+        rule={RegionRule.MAJORITY}
+        certificate
+        alertDays={[]}
+        regions={[
+          create(RegionResultSchema, {
+            region: "eu-west",
+            result: result("eu-west", 12, { certExpiresAtMs: NOW + 45 * DAY, certIssuer: "R11" }),
+          }),
+          create(RegionResultSchema, {
+            region: "us-east",
+            result: result("us-east", 20, { up: false, error: "TLS handshake failed" }),
+          }),
+          create(RegionResultSchema, { region: "ap-south" }),
+        ]}
+      />,
+    );
+    const [eu, us, ap] = rows() as [HTMLElement, HTMLElement, HTMLElement];
+    expect(certificateOf(eu).value).toBe("45 days left");
+    expect(certificateOf(us)).toMatchObject({
+      shown: true,
+      value: "no certificate in the latest check",
+    });
+    expect(us.textContent).not.toContain("days left");
+    expect(certificateOf(ap).shown).toBe(false);
+  });
+
+  it("flags an expired certificate seen by one region", () => {
+    render(
+      <RegionResults
+        nowMs={NOW}
+        rule={RegionRule.ANY}
+        certificate
+        alertDays={[14, 3]}
+        regions={[
+          create(RegionResultSchema, {
+            region: "eu-west",
+            result: result("eu-west", 12, { certExpiresAtMs: NOW + 60 * DAY, certIssuer: "R11" }),
+          }),
+          create(RegionResultSchema, {
+            region: "us-east",
+            result: result("us-east", 20, {
+              up: false,
+              error: "certificate has expired",
+              certExpiresAtMs: NOW - 3 * DAY,
+              certIssuer: "Old CA",
+            }),
+          }),
+        ]}
+      />,
+    );
+    const [eu, us] = rows() as [HTMLElement, HTMLElement];
+    expect(certificateOf(us).value).toBe("expired 3 d ago");
+    expect(certificateOf(us).className).toContain("text-red");
+    expect(certificateOf(us).detail).toContain("Old CA");
+    expect(certificateOf(eu).value).toBe("60 days left");
+    expect(certificateOf(eu).className).not.toContain("text-red");
+    expect(certificateOf(eu).className).not.toContain("amber");
+  });
+
+  it("shows no certificate line for a monitor whose target has none", () => {
+    const regions = [
+      create(RegionResultSchema, { region: "eu-west", result: result("eu-west", 12) }),
+      create(RegionResultSchema, {
+        region: "us-east",
+        result: result("us-east", 20, { up: false, error: "timeout" }),
+      }),
+    ];
+    const { rerender } = render(
+      <RegionResults nowMs={NOW} rule={RegionRule.ANY} regions={regions} certificate={false} />,
+    );
+    for (const card of rows()) {
+      expect(certificateOf(card).shown).toBe(false);
+      expect(card.textContent).not.toContain("certificate");
+    }
+    // Without the prop too (DNS): the default is no certificate.
+    rerender(<RegionResults nowMs={NOW} rule={RegionRule.ANY} regions={regions} kind="dns" />);
+    for (const card of rows()) expect(certificateOf(card).shown).toBe(false);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { RegionResult, RegionRule, RegionStats } from "../../../../gen/pulsar/v1/monitor_pb";
 import type { KindName } from "../../lib/monitor-kind";
+import { warnBelowDaysOf } from "./certificate-shown";
 import { RegionCard } from "./region-card";
 import { ruleInWords } from "./region-rows";
 
@@ -16,13 +17,21 @@ export interface RegionResultsProps {
   windowLabel?: string;
   /** HTTP when absent. */
   kind?: KindName;
+  /**
+   * Whether the target presents a certificate (HTTPS, TLS over TCP): each region's card then
+   * shows the one its latest check saw. None shown when absent.
+   */
+  certificate?: boolean;
+  /** The monitor's expiry-alert thresholds in force (empty when off): the smallest is a warning. */
+  alertDays?: readonly number[];
   nowMs?: number;
 }
 
 /**
  * RegionResults shows the monitor's regions side by side, under the rule that turns their
  * results into the monitor's state: each region's latest result (up, down and why, or silent),
- * its uptime and p50 / p95 / p99 over the page's window, and its latest check's waterfall.
+ * its uptime and p50 / p95 / p99 over the page's window, the certificate its latest check saw,
+ * and that check's waterfall.
  */
 export function RegionResults({
   regions,
@@ -30,10 +39,13 @@ export function RegionResults({
   stats,
   windowLabel = "24 h",
   kind = "http",
+  certificate = false,
+  alertDays,
   nowMs = Date.now(),
 }: RegionResultsProps) {
   // By name: a region the stats do not know (just added) shows "—" rather than another's.
   const statsOf = new Map(stats?.map((s) => [s.region, s.stats]));
+  const certWarnBelowDays = warnBelowDaysOf(alertDays);
   return (
     <div className="space-y-3">
       <p className="text-sm text-slate-600 dark:text-slate-400">
@@ -49,6 +61,8 @@ export function RegionResults({
             stats={statsOf.get(row.region)}
             windowLabel={windowLabel}
             kind={kind}
+            certificate={certificate}
+            certWarnBelowDays={certWarnBelowDays}
             nowMs={nowMs}
           />
         ))}

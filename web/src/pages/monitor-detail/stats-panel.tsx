@@ -5,7 +5,7 @@ import { StatCard, type StatTone } from "../../components/stat-card";
 import { ms, percent, timestampMs } from "../../lib/format";
 import type { KindName } from "../../lib/monitor-kind";
 import type { RequestState } from "../../lib/use-request";
-import { daysUntil } from "./describe";
+import { CERT_WARN_DAYS, certificateShown } from "./certificate-shown";
 import { type MonitorStatsByWindow, rangeLabel, type TimingsRange } from "./use-monitor-detail";
 
 /** StatsPanelProps are the stats per window and what decides which of them to show. */
@@ -23,8 +23,6 @@ export interface StatsPanelProps {
   latest: CheckResult | undefined;
 }
 
-/** CERT_WARN_DAYS is how close a certificate's expiry turns its figure to the warning colour. */
-export const CERT_WARN_DAYS = 14;
 /** What the percentiles measure, by kind. */
 const TIME_HINT: Record<Exclude<KindName, "heartbeat">, string> = {
   http: "total response time",
@@ -110,27 +108,25 @@ function Certificate({
 }) {
   const fromCheck = latest?.tlsCertExpiresAt !== undefined;
   const expiresAt = timestampMs(fromCheck ? latest?.tlsCertExpiresAt : stats?.tlsCertExpiresAt);
-  const issuer = (fromCheck ? latest?.tlsCertIssuer : stats?.tlsCertIssuer) || "—";
   if (!expiresAt) {
     return <StatCard label="Certificate" value="—" hint="no certificate seen yet" />;
   }
-  const days = daysUntil(expiresAt);
-  const tone: StatTone = days < 0 ? "bad" : days < CERT_WARN_DAYS ? "warn" : "default";
-  const value = days < 0 ? `expired ${-days} d ago` : `${days} ${days === 1 ? "day" : "days"} left`;
+  const issuer = (fromCheck ? latest?.tlsCertIssuer : stats?.tlsCertIssuer) ?? "";
+  const shown = certificateShown({ expiresAtMs: expiresAt, issuer }, CERT_WARN_DAYS);
   return (
     <>
       <StatCard
         label="Certificate expiry"
-        value={value}
-        tone={tone}
-        hint={[new Date(expiresAt).toLocaleDateString(), alertsText(alertDays)]
-          .filter(Boolean)
-          .join("; ")}
+        value={shown.daysLeft}
+        tone={shown.tone}
+        hint={[shown.date, alertsText(alertDays)].filter(Boolean).join("; ")}
       />
       <StatCard
         label="Certificate issuer"
         // Issuer names are long ("Google Trust Services WE1"): wrap rather than truncate.
-        value={<span className="block text-base whitespace-normal break-words">{issuer}</span>}
+        value={
+          <span className="block text-base whitespace-normal break-words">{shown.issuer}</span>
+        }
       />
     </>
   );
