@@ -34,9 +34,9 @@ describe("certificateShown", () => {
 });
 
 describe("warnBelowDaysOf", () => {
-  it("is the smallest alert threshold in force, or the default when expiry alerts are off", () => {
-    expect(warnBelowDaysOf([14, 3])).toBe(3);
-    expect(warnBelowDaysOf([30, 7, 21])).toBe(7);
+  it("starts the warning on the day of the first expiry alert (the largest threshold), or at the default when expiry alerts are off", () => {
+    expect(warnBelowDaysOf([14, 3])).toBe(15);
+    expect(warnBelowDaysOf([30, 7, 21])).toBe(31);
     expect(warnBelowDaysOf([])).toBe(CERT_WARN_DAYS);
     expect(warnBelowDaysOf(undefined)).toBe(CERT_WARN_DAYS);
   });

@@ -35,10 +35,11 @@ export function certificateShown(
 }
 
 /**
- * warnBelowDaysOf is the days left under which a region's certificate is a warning: the
- * monitor's smallest expiry-alert threshold (Monitor.tlsExpiryAlertDays, the ones in force),
- * or CERT_WARN_DAYS when its expiry alerts are off.
+ * warnBelowDaysOf is the days left under which a certificate is a warning: from the day the
+ * monitor's first expiry alert goes out (its largest threshold in Monitor.tlsExpiryAlertDays;
+ * alerts fire at that many days or fewer), or under CERT_WARN_DAYS when its expiry alerts are
+ * off. The stats and every region's card colour a certificate alike.
  */
 export function warnBelowDaysOf(alertDays: readonly number[] | undefined): number {
-  return alertDays && alertDays.length > 0 ? Math.min(...alertDays) : CERT_WARN_DAYS;
+  return alertDays && alertDays.length > 0 ? Math.max(...alertDays) + 1 : CERT_WARN_DAYS;
 }

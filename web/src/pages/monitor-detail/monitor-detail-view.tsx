@@ -133,6 +133,8 @@ export function MonitorDetail({
                 stats={regionStats.data?.[range]}
                 windowLabel={rangeLabel(range)}
                 kind={kind}
+                certificate={certificate}
+                alertDays={m.tlsExpiryAlertDays}
               />
             </Section>
           )}

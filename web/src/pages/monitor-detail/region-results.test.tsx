@@ -250,8 +250,9 @@ describe("RegionResults with each region's certificate", () => {
     });
     expect(certificateOf(ap)).toMatchObject({ value: "2 days left" });
     expect(certificateOf(ap).detail).toContain("E6");
-    // The warning starts under the smallest alert threshold (3 days), not the largest.
-    expect(certificateOf(us).className).not.toContain("amber");
+    // The warning starts with the first expiry alert (14 days, the largest threshold).
+    expect(certificateOf(eu).className).not.toContain("amber");
+    expect(certificateOf(us).className).toContain("amber");
     expect(certificateOf(ap).className).toContain("amber");
   });
 

@@ -22,7 +22,7 @@ export interface RegionResultsProps {
    * shows the one its latest check saw. None shown when absent.
    */
   certificate?: boolean;
-  /** The monitor's expiry-alert thresholds in force (empty when off): the smallest is a warning. */
+  /** The monitor's expiry-alert thresholds in force (empty when off): see warnBelowDaysOf. */
   alertDays?: readonly number[];
   nowMs?: number;
 }

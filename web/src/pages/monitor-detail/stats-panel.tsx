@@ -5,7 +5,7 @@ import { StatCard, type StatTone } from "../../components/stat-card";
 import { ms, percent, timestampMs } from "../../lib/format";
 import type { KindName } from "../../lib/monitor-kind";
 import type { RequestState } from "../../lib/use-request";
-import { CERT_WARN_DAYS, certificateShown } from "./certificate-shown";
+import { certificateShown, warnBelowDaysOf } from "./certificate-shown";
 import { type MonitorStatsByWindow, rangeLabel, type TimingsRange } from "./use-monitor-detail";
 
 /** StatsPanelProps are the stats per window and what decides which of them to show. */
@@ -112,7 +112,7 @@ function Certificate({
     return <StatCard label="Certificate" value="—" hint="no certificate seen yet" />;
   }
   const issuer = (fromCheck ? latest?.tlsCertIssuer : stats?.tlsCertIssuer) ?? "";
-  const shown = certificateShown({ expiresAtMs: expiresAt, issuer }, CERT_WARN_DAYS);
+  const shown = certificateShown({ expiresAtMs: expiresAt, issuer }, warnBelowDaysOf(alertDays));
   return (
     <>
       <StatCard
