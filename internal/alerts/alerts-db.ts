@@ -1,5 +1,5 @@
 import type { AlertEvent } from "../../gen/pulsar/v1/alert_pb.js";
-import { connection } from "../db/connection.js";
+import { connection, preparedConnection } from "../db/connection.js";
 import type { Queryable } from "../db/pool.js";
 import { alertEventFromRow } from "./alert-rows.js";
 import * as q from "./alerts.queries.js";
@@ -19,7 +19,7 @@ export async function insertMonitorAlerts(
   alerts: MonitorAlerts,
 ): Promise<StoredAlertEvent[]> {
   if (alerts.eventIds.length === 0 && alerts.closeIds.length === 0) return [];
-  return q.insertMonitorAlerts.run(alerts, connection(db));
+  return q.insertMonitorAlerts.run(alerts, preparedConnection(db));
 }
 
 /** DeliveryKey names one delivery: an event to a channel. */

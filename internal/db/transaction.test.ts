@@ -49,4 +49,56 @@ describe("withTransaction on a pipelined pool", () => {
     );
     expect(answers.map((a) => a.rows[0]?.one)).toEqual(Array(10).fill(1));
   });
+
+  it("commits with COMMIT sent behind the last statements (sendCommit)", async () => {
+    await db.pool.query("DELETE FROM tx_probe");
+    const value = await withTransaction(db.pool, async (client, sendCommit) => {
+      const [first] = await Promise.all([client.query("INSERT INTO tx_probe VALUES (20)")]);
+      const last = Promise.all([
+        client.query("INSERT INTO tx_probe VALUES (21)"),
+        client.query("INSERT INTO tx_probe VALUES (22)"),
+      ]);
+      sendCommit();
+      await last;
+      return first.rowCount;
+    });
+    expect(value).toBe(1);
+    const { rows } = await db.pool.query<{ n: number }>("SELECT n FROM tx_probe ORDER BY n");
+    expect(rows.map((r) => r.n)).toEqual([20, 21, 22]);
+  });
+
+  it("stores nothing when a statement sent with COMMIT fails, and the client stays usable", async () => {
+    await db.pool.query("DELETE FROM tx_probe");
+    await expect(
+      withTransaction(db.pool, async (client, sendCommit) => {
+        await client.query("INSERT INTO tx_probe VALUES (30)");
+        const last = Promise.all([
+          client.query("INSERT INTO tx_probe VALUES (31)"),
+          client.query("INSERT INTO tx_probe VALUES (30)"),
+        ]);
+        sendCommit();
+        await last;
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    const { rows } = await db.pool.query("SELECT n FROM tx_probe");
+    expect(rows).toEqual([]);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => db.pool.query<{ one: number }>("SELECT 1 AS one")),
+    );
+    expect(answers.map((a) => a.rows[0]?.one)).toEqual(Array(10).fill(1));
+  });
+
+  it("refuses a transaction Postgres rolled back at COMMIT though fn swallowed the failure", async () => {
+    await db.pool.query("DELETE FROM tx_probe");
+    await expect(
+      withTransaction(db.pool, async (client, sendCommit) => {
+        await client.query("INSERT INTO tx_probe VALUES (40)").catch(() => {});
+        const last = client.query("INSERT INTO tx_probe VALUES (40)").catch(() => null);
+        sendCommit();
+        await last;
+      }),
+    ).rejects.toThrow(/rolled back/);
+    const { rows } = await db.pool.query("SELECT n FROM tx_probe");
+    expect(rows).toEqual([]);
+  });
 });

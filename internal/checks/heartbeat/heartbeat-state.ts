@@ -1,6 +1,6 @@
 import { create, type JsonValue } from "@bufbuild/protobuf";
 import { type HeartbeatSpec, HeartbeatSpecSchema } from "../../../gen/pulsar/v1/check_pb.js";
-import { connection } from "../../db/connection.js";
+import { connection, preparedConnection } from "../../db/connection.js";
 import type { Queryable } from "../../db/pool.js";
 import { usText } from "../../db/timestamp-text.js";
 import { kindSpecsFromJson } from "../monitors/monitor-kind.js";
@@ -85,6 +85,6 @@ export async function saveHeartbeatStates(
       startedAts: rows.map((r) => text(r.startedUs)),
       lastPingAts: rows.map((r) => text(r.lastPingUs)),
     },
-    connection(db),
+    preparedConnection(db),
   );
 }

@@ -1,6 +1,6 @@
 import pLimit from "p-limit";
 import { TtlCache } from "../../core/ttl-cache.js";
-import { connection } from "../../db/connection.js";
+import { preparedConnection } from "../../db/connection.js";
 import type { Queryable } from "../../db/pool.js";
 import * as q from "./heartbeat-state.queries.js";
 
@@ -72,7 +72,7 @@ export function createPingTargets(db: Queryable, options: PingTargetsOptions = {
   const limit = pLimit(options.lookupsAtOnce ?? PING_LOOKUPS_AT_ONCE);
   const load = (token: string) =>
     limit(async (): Promise<PingTarget | null> => {
-      const [row] = await q.findPingTarget.run({ token }, connection(db));
+      const [row] = await q.findPingTarget.run({ token }, preparedConnection(db));
       return row === undefined ? null : { monitorId: row.id, enabled: row.enabled };
     });
   return {

@@ -3,9 +3,9 @@ import type { CheckResult } from "../../../gen/pulsar/v1/check_pb.js";
 import type { AlertHandOut } from "../../alerts/hand-out.js";
 import { createBatchWriter } from "../../core/batch-writer.js";
 import type { Logger } from "../../core/logger.js";
-import { connection } from "../../db/connection.js";
+import { connection, preparedConnection } from "../../db/connection.js";
 import type { Queryable } from "../../db/pool.js";
-import { withTransaction } from "../../db/transaction.js";
+import { type SendCommit, withTransaction } from "../../db/transaction.js";
 import type { StreamPublisher } from "../../stream/publisher.js";
 import { ownersOf, storeCheckResultsIn } from "../results/store-check-results.js";
 import { lockMonitorStates } from "../status/monitor-states.js";
@@ -92,8 +92,8 @@ export function createPingWriter(deps: PingWriterDeps): PingWriter {
   const writer = createBatchWriter<PendingPing>({
     label: "heartbeat pings",
     write: async (batch) => {
-      const { results, outcomes, stored } = await withTransaction(deps.pool, (client) =>
-        storePings(client, batch, stamp, deps.region, deps.inMaintenance),
+      const { results, outcomes, stored } = await withTransaction(deps.pool, (client, sendCommit) =>
+        storePings(client, sendCommit, batch, stamp, deps.region, deps.inMaintenance),
       );
       // Only now, committed: a retried batch decides its outcomes afresh.
       batch.forEach((pending, i) => {
@@ -124,6 +124,7 @@ export function createPingWriter(deps: PingWriterDeps): PingWriter {
 /** storePings is one batch's transaction; see createPingWriter. */
 async function storePings(
   client: Queryable,
+  sendCommit: SendCommit,
   batch: readonly PendingPing[],
   stamp: () => number,
   region: string,
@@ -133,7 +134,7 @@ async function storePings(
   // The heartbeat rows, then the monitors' states (the order every writer locks them in), in
   // one round trip on a pipelined client: both are needed before anything is decided.
   let [rows, lockedStates] = await Promise.all([
-    q.lockPingStates.run({ monitorIds: ids }, connection(client)),
+    q.lockPingStates.run({ monitorIds: ids }, preparedConnection(client)),
     lockMonitorStates(client, ids),
   ]);
   if (rows.length < ids.length) {
@@ -180,9 +181,11 @@ async function storePings(
     const state = states.get(monitorId);
     if (state) saved.push({ monitorId, ...state.times });
   }
+  // The heartbeat rows go out first; COMMIT follows the results' statements in the same
+  // round trip.
   const [, stored] = await Promise.all([
     saveHeartbeatStates(client, saved),
-    storeCheckResultsIn(client, results, lockedStates),
+    storeCheckResultsIn(client, results, { lockedStates, sendCommit }),
   ]);
   return { results, outcomes, stored };
 }

@@ -1,4 +1,4 @@
-import { connection } from "../../db/connection.js";
+import { connection, preparedConnection } from "../../db/connection.js";
 import type { Queryable } from "../../db/pool.js";
 import * as q from "./monitor-states.queries.js";
 
@@ -17,7 +17,7 @@ export async function lockMonitorStates(
   monitorIds: readonly string[],
 ): Promise<MonitorStateRow[]> {
   if (monitorIds.length === 0) return [];
-  return q.lockMonitorStates.run({ monitorIds: [...monitorIds] }, connection(db));
+  return q.lockMonitorStates.run({ monitorIds: [...monitorIds] }, preparedConnection(db));
 }
 
 /**
@@ -26,7 +26,7 @@ export async function lockMonitorStates(
  */
 export async function saveMonitorStates(db: Queryable, states: MonitorStateColumns): Promise<void> {
   if (states.monitorIds.length === 0 && states.regionMonitorIds.length === 0) return;
-  await q.saveMonitorStates.run(states, connection(db));
+  await q.saveMonitorStates.run(states, preparedConnection(db));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { toJson } from "@bufbuild/protobuf";
 import { type CheckResult, CheckResultSchema } from "../../../gen/pulsar/v1/check_pb.js";
-import { connection } from "../../db/connection.js";
+import { preparedConnection } from "../../db/connection.js";
 import { toJsonParam } from "../../db/json.js";
 import type { Queryable } from "../../db/pool.js";
 import { timestampText, timestampUs } from "../../db/timestamp-text.js";
@@ -23,7 +23,7 @@ export async function readRegionVotes(
   const byMonitor = new Map<string, Map<string, RegionVote>>();
   const monitorIds = rows.filter((row) => row.regions.length > 1).map((row) => row.monitor_id);
   if (monitorIds.length === 0) return byMonitor;
-  for (const row of await q.regionStatesOf.run({ monitorIds }, connection(db))) {
+  for (const row of await q.regionStatesOf.run({ monitorIds }, preparedConnection(db))) {
     const vote = { us: BigInt(row.last_checked_us), up: row.last_up, error: row.error };
     const votes = byMonitor.get(row.monitor_id);
     if (votes) votes.set(row.region, vote);
