@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { JsonObject } from "@bufbuild/protobuf";
 import { Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
@@ -15,6 +14,7 @@ import { slotTimeMs, staleAtMs } from "../checks/queue/check-timing.js";
 import { monitorLockPrefix, startRegionDispatch } from "../checks/queue/region-dispatch.js";
 import type { Logger } from "../core/logger.js";
 import type { ProbeLeaseMetrics } from "../metrics/probe-lease-metrics.js";
+import { createJobWaiter, type Handed } from "./job-waiter.js";
 import { decodeLeaseId, encodeLeaseId, type LeaseRef, newLeaseToken } from "./lease-id.js";
 import { createProbeMonitorLocks } from "./probe-monitor-locks.js";
 
@@ -69,9 +69,6 @@ export interface ProbeRegion {
   close(): Promise<void>;
 }
 
-/** How often TakeChecks looks for due checks while it waits. */
-const POLL_MS = 100;
-
 /**
  * startProbeRegion serves a region to remote probes: it runs the region's dispatch (a region of
  * probes alone has no worker to claim its due checks and reconcile its schedule) and leases the
@@ -80,6 +77,8 @@ const POLL_MS = 100;
  * stalled-job check (run by every API serving the region, twice a lease) hands it to another
  * probe of the region. The checks of a job are also guarded by the region's monitor locks, the
  * workers' own, so a probe and a worker of one region never check one monitor at once.
+ * TakeChecks that wait for checks to fall due wait on BullMQ's blocking fetch, one per region
+ * (job-waiter.ts), which wakes as soon as a job is queued or a delayed one is due.
  */
 export async function startProbeRegion(deps: ProbeRegionDeps): Promise<ProbeRegion> {
   const { region, leaseMs, log, metrics } = deps;
@@ -99,6 +98,25 @@ export async function startProbeRegion(deps: ProbeRegionDeps): Promise<ProbeRegi
   // Every API process runs the stalled-job check: each lapsed lease is counted by the one whose
   // pass moved it back.
   worker.on("stalled", () => metrics?.observeProbeLeases(region, "lapsed", 1));
+  /**
+   * putBack returns a job taken for a request that has left to the end of the wait list that
+   * jobs are taken from: the next probe gets it at once, not once its lock lapses.
+   */
+  const putBack = async ({ job, token }: Handed<RegionJob>) => {
+    await job.moveToWait(token).catch((error: unknown) =>
+      // Its lock lapses within a lease, and the stalled-job check moves it back then.
+      log.warn("returning a check job nobody waits for failed", { region, jobId: job.id, error }),
+    );
+  };
+  // The waiting TakeChecks' one blocked fetch, on the worker's own blocking connection.
+  const waiter = createJobWaiter<RegionJob>({
+    // Typed as always resolving a job; it resolves undefined when its block times out.
+    next: (token) => worker.getNextJob(token, { block: true }) as Promise<RegionJob | undefined>,
+    putBack,
+    newToken: newLeaseToken,
+    log,
+    region,
+  });
   const locks = createProbeMonitorLocks(deps.redis, monitorLockPrefix(deps.prefix, region));
   await worker.waitUntilReady();
   void worker.startStalledCheckTimer();
@@ -120,7 +138,7 @@ export async function startProbeRegion(deps: ProbeRegionDeps): Promise<ProbeRegi
    * those whose monitor another check holds are left out. A job left with none is completed.
    */
   const leaseJob = async (
-    job: Job<JsonObject, void, string>,
+    job: RegionJob,
     token: string,
     room: number,
   ): Promise<Lease | undefined> => {
@@ -215,18 +233,26 @@ export async function startProbeRegion(deps: ProbeRegionDeps): Promise<ProbeRegi
   return {
     region,
     leaseMs,
-    async take(maxChecks, options) {
+    async take(maxChecks, { waitMs, signal }) {
       const leases: Lease[] = [];
-      const deadline = Date.now() + options.waitMs;
-      let room = maxChecks;
-      for (;;) {
+      const deadline = Date.now() + waitMs;
+      let room = await takeNow(maxChecks, leases);
+      while (leases.length === 0 && !closed) {
+        const handed = await waiter.wait(deadline, signal);
+        if (!handed) break;
+        if (signal?.aborted || closed) {
+          await putBack(handed);
+          break;
+        }
+        const lease = await leaseJob(handed.job, handed.token, room);
+        if (lease) {
+          leases.push(lease);
+          room -= lease.checks.length;
+        }
+        // Checks that fell due with it go in the same answer.
         room = await takeNow(room, leases);
-        const left = deadline - Date.now();
-        if (leases.length > 0 || left <= 0 || closed || options.signal?.aborted) return leases;
-        await sleep(Math.min(POLL_MS, left), undefined, { signal: options.signal }).catch(
-          () => undefined,
-        );
       }
+      return leases;
     },
     async extend(leaseIds) {
       const { refs, unknown } = refsOf(leaseIds);
@@ -267,15 +293,23 @@ export async function startProbeRegion(deps: ProbeRegionDeps): Promise<ProbeRegi
     },
     drain() {
       closed = true;
+      void waiter.stop();
     },
     async close() {
       closed = true;
+      const waited = waiter.stop();
       await stopDispatch();
-      await worker.close();
+      // Forced: a fetch blocked in BZPOPMIN would hold a polite QUIT of the blocking connection
+      // until its block times out (seconds); no job runs in this worker to wait for.
+      await worker.close(true);
+      await waited;
       await queue.close();
     },
   };
 }
+
+/** RegionJob is a check job as the region's worker takes it. */
+type RegionJob = Job<JsonObject, void, string>;
 
 /** isJobStateRefusal tells BullMQ's refusal of a job's move (finished-errors.ts) from a fault. */
 function isJobStateRefusal(error: unknown): boolean {

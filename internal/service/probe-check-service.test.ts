@@ -3,9 +3,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { type Client, Code } from "@connectrpc/connect";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import {
   CheckErrorKind,
+  CheckJobSchema,
   type CheckResult,
   CheckResultSchema,
   CheckTimingSchema,
@@ -14,10 +15,16 @@ import { ProbeCheckService } from "../../gen/pulsar/v1/probe_pb.js";
 import { createTestOrg } from "../../test/support/accounts.js";
 import { insertMonitorRow } from "../../test/support/monitor-rows.js";
 import { type ProbeTestApi, startProbeTestApi } from "../../test/support/probe-api.js";
+import { TEST_REDIS_URL } from "../../test/support/redis.js";
 import { refusal } from "../../test/support/refusal.js";
 import { serviceClient } from "../../test/support/test-api.js";
 import { createMonitorLocks } from "../checks/monitor-locks.js";
+import { addCheckBatch } from "../checks/queue/check-queue.js";
 import { monitorLockPrefix } from "../checks/queue/region-dispatch.js";
+import { silentLogger } from "../core/logger.js";
+import { createRedis } from "../redis/redis.js";
+import { startProbeRegions } from "../regions/probe-regions.js";
+import { createProbeTakeSlots } from "../regions/probe-take-slots.js";
 import { readRegionPresence } from "../regions/region-presence.js";
 
 // ProbeCheckService through the real API over HTTP, with real BullMQ queues of each region:
@@ -72,6 +79,36 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
+
+/**
+ * startSecondApi serves the probes from another API process, as it were: on the same Redis and
+ * database, with its own leasing of the regions (which close() stops; its server stops with t).
+ */
+async function startSecondApi(): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  const bull = createRedis(TEST_REDIS_URL, "bullmq", "probe-checks-second-bull");
+  const regions = startProbeRegions({
+    pool: t.api.db.pool,
+    redis: t.api.redis,
+    bullConnection: bull,
+    prefix: t.api.prefix,
+    defaultRegion: "local",
+    leaseMs: LEASE_MS,
+    reconcileEveryMs: 500,
+    log: silentLogger,
+  });
+  const baseUrl = await t.api.serve({
+    trustProxy: true,
+    defaultRegion: "local",
+    probes: { regions },
+  });
+  return {
+    baseUrl,
+    async close() {
+      await regions.close();
+      bull.disconnect();
+    },
+  };
+}
 
 describe("TakeChecks", () => {
   it("hands out due checks of the token's region only, as leases", async () => {
@@ -131,6 +168,26 @@ describe("TakeChecks", () => {
     release?.();
   });
 
+  it("hands a check falling due during the wait to the waiting TakeChecks within 200 ms", async () => {
+    const probe = await probeOf("tk");
+    const id = await monitorIn(["tk"]);
+    const waiting = probe.takeChecks({ maxChecks: 10, waitMs: 5000 });
+    await sleep(300);
+    // Queued to start 800 ms from now, as a worker puts back a check it could not start yet.
+    const check = create(CheckJobSchema, {
+      monitorId: id,
+      intervalSeconds: 60,
+      scheduledAtMs: Date.now() + 800,
+      target: { url: "https://example.com/", method: "GET", timeoutMs: 500 },
+    });
+    const job = await addCheckBatch(t.queue("tk"), [check], 800);
+    const taken = await waiting;
+    const lateMs = Date.now() - (job.timestamp + 800);
+    expect(taken.leases.flatMap((l) => l.checks.map((c) => c.monitorId))).toEqual([id]);
+    expect(lateMs).toBeGreaterThanOrEqual(0);
+    expect(lateMs).toBeLessThan(200);
+  });
+
   it("waits up to waitMs for checks to fall due", async () => {
     const probe = await probeOf("te");
     const id = await monitorIn(["te"]);
@@ -142,7 +199,7 @@ describe("TakeChecks", () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
-  it("takes due checks of a region served by probes alone off its schedule (the API's dispatch)", async () => {
+  it("takes due checks of a region served by probes alone off its schedule (the API's dispatch), within 200 ms of their slot", async () => {
     const probe = await probeOf("tf");
     const id = await monitorIn(["tf"]);
     // Enabled at its 10 s interval at once: the dispatch's reconciliation then schedules it.
@@ -151,7 +208,11 @@ describe("TakeChecks", () => {
       [id],
     );
     const taken = await probe.takeChecks({ maxChecks: 10, waitMs: 15_000 });
-    expect(taken.leases.flatMap((l) => l.checks.map((c) => c.monitorId))).toEqual([id]);
+    const answeredAtMs = Date.now();
+    const checks = taken.leases.flatMap((l) => l.checks);
+    expect(checks.map((c) => c.monitorId)).toEqual([id]);
+    // The dispatch queues a slot's checks as it falls due, which wakes the waiting TakeChecks.
+    expect(answeredAtMs - (checks[0]?.scheduledAtMs ?? 0)).toBeLessThan(200);
   }, 20_000);
 
   it("records the probe as seen, with its version and clock offset", async () => {
@@ -192,6 +253,45 @@ describe("TakeChecks", () => {
     expect(refused).toHaveLength(1);
     expect(refused[0]?.[0]).toBe(Code.ResourceExhausted);
     expect(refused[0]?.[1]).toMatch(/4 TakeChecks running already, the limit per token/);
+  });
+
+  it("bounds the TakeChecks of one token running at once over two API processes", async () => {
+    const { token } = await t.createProbeToken("tl");
+    const second = await startSecondApi();
+    onTestFinished(() => second.close());
+    const first = serviceClient(ProbeCheckService, t.baseUrl, token);
+    const other = serviceClient(ProbeCheckService, second.baseUrl, token);
+    // Two to one process, three to the other: four at most in either, five in all.
+    const calls = [first, first, other, other, other].map((client) =>
+      client.takeChecks({ maxChecks: 1, waitMs: 1500 }).then(
+        () => "ok",
+        (error: unknown) => refusal(Promise.reject(error)),
+      ),
+    );
+    const outcomes = await Promise.all(calls);
+    const refused = outcomes.filter((o) => o !== "ok") as [Code, string][];
+    expect(refused).toHaveLength(1);
+    expect(refused[0]?.[0]).toBe(Code.ResourceExhausted);
+    expect(refused[0]?.[1]).toMatch(/4 TakeChecks running already, the limit per token/);
+    // All answered: each freed its slot.
+    const after = await Promise.all(
+      [first, other].map((client) => client.takeChecks({ maxChecks: 1 }).then(() => "ok")),
+    );
+    expect(after).toEqual(["ok", "ok"]);
+  });
+
+  it("frees the TakeChecks slots of an API process that died holding them, when their time is up", async () => {
+    const { id, token } = await t.createProbeToken("tm");
+    const probe = serviceClient(ProbeCheckService, t.baseUrl, token);
+    // A process that took four slots for 1 s and died without freeing them.
+    const dead = createProbeTakeSlots({ redis: t.api.redis, prefix: t.api.prefix, limit: 4 });
+    const tookAtMs = Date.now();
+    for (let i = 0; i < 4; i++) expect(await dead.acquire(id, 1000)).toBeDefined();
+    const [code, text] = await refusal(probe.takeChecks({ maxChecks: 1 }));
+    expect(code).toBe(Code.ResourceExhausted);
+    expect(text).toMatch(/4 TakeChecks running already, the limit per token/);
+    await sleep(1100 - (Date.now() - tookAtMs));
+    expect((await probe.takeChecks({ maxChecks: 1 })).leases).toEqual([]);
   });
 
   it.each([

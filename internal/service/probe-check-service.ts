@@ -13,6 +13,7 @@ import { MAX_LEASE_ID_LENGTH } from "../regions/lease-id.js";
 import { getProbe, type ProbeIdentity } from "../regions/probe-identity.js";
 import type { ProbeRegions } from "../regions/probe-regions.js";
 import { type ProbeResultsDeps, storeProbeResults } from "../regions/probe-results.js";
+import { createProbeTakeSlots } from "../regions/probe-take-slots.js";
 import { recordProbe } from "../regions/region-presence.js";
 import { requireProbeResults } from "./probe-result-input.js";
 
@@ -20,10 +21,13 @@ import { requireProbeResults } from "./probe-result-input.js";
 export interface ProbeCheckServiceDeps extends ProbeResultsDeps {
   /** The regions this API leases checks of (startProbeRegions). */
   regions: Pick<ProbeRegions, "region" | "leaseMs">;
-  /** Where the probes' presence is kept (internal/regions/region-presence.ts). */
-  redis: Pick<Redis, "hset">;
+  /**
+   * Where the probes' presence is kept (internal/regions/region-presence.ts) and their running
+   * TakeChecks are counted (internal/regions/probe-take-slots.ts).
+   */
+  redis: Pick<Redis, "hset" | "eval" | "zrem">;
   prefix: string;
-  /** TakeChecks of one token running at once in this process; 4 when absent. */
+  /** TakeChecks of one token running at once, over every API process; 4 when absent. */
   maxTakesPerToken?: number;
   log: Logger;
 }
@@ -33,6 +37,11 @@ const MAX_WAIT_MS = 20_000;
 /** Lease ids in one ExtendLeases or ReportResults at most. */
 const MAX_LEASE_IDS = 100;
 const DEFAULT_MAX_TAKES_PER_TOKEN = 4;
+/**
+ * How long past its wait a TakeChecks' slot is held at most: a process killed mid-request frees
+ * its slots this long after their waits would have ended. Leasing what is due takes a few ms.
+ */
+const TAKE_SLOT_MARGIN_MS = 10_000;
 
 /**
  * createProbeCheckService implements pulsar.v1.ProbeCheckService, behind the probe gate
@@ -44,8 +53,11 @@ const DEFAULT_MAX_TAKES_PER_TOKEN = 4;
 export function createProbeCheckService(
   deps: ProbeCheckServiceDeps,
 ): ServiceImpl<typeof ProbeCheckService> {
-  const maxTakes = deps.maxTakesPerToken ?? DEFAULT_MAX_TAKES_PER_TOKEN;
-  const taking = new Map<string, number>();
+  const takeSlots = createProbeTakeSlots({
+    redis: deps.redis,
+    prefix: deps.prefix,
+    limit: deps.maxTakesPerToken ?? DEFAULT_MAX_TAKES_PER_TOKEN,
+  });
   // What each probe last said of itself in TakeChecks, for the calls that say nothing. Bounded:
   // one entry per token that called this process, and tokens are at most a few hundred.
   const lastStats = new Map<string, ProbeStats>();
@@ -83,14 +95,13 @@ export function createProbeCheckService(
       const waitMs = requireCount("waitMs", req.waitMs, 0, MAX_WAIT_MS);
       if (req.stats) requireStats(req.stats);
       await seen(probe, req.stats, nowMs);
-      const running = taking.get(probe.tokenId) ?? 0;
-      if (running >= maxTakes) {
+      const slot = await takeSlots.acquire(probe.tokenId, waitMs + TAKE_SLOT_MARGIN_MS);
+      if (!slot) {
         throw new ResourceExhaustedError(
-          `this probe token has ${maxTakes} TakeChecks running already, the limit per token; wait for one to answer`,
+          `this probe token has ${takeSlots.limit} TakeChecks running already, the limit per token; wait for one to answer`,
           1,
         );
       }
-      taking.set(probe.tokenId, running + 1);
       try {
         const region = await deps.regions.region(probe.region);
         const leases = await region.take(maxChecks, { waitMs, signal: ctx.signal });
@@ -101,9 +112,11 @@ export function createProbeCheckService(
           serverTime: timestampFromMs(Date.now()),
         };
       } finally {
-        const left = (taking.get(probe.tokenId) ?? 1) - 1;
-        if (left > 0) taking.set(probe.tokenId, left);
-        else taking.delete(probe.tokenId);
+        // Freed before the answer goes out, so that the probe's next call finds it free; if
+        // Redis is away, the slot ends by itself.
+        await takeSlots
+          .release(slot)
+          .catch((error: unknown) => deps.log.warn("freeing a TakeChecks slot failed", { error }));
       }
     },
 
