@@ -1,4 +1,3 @@
-import { create } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import type pg from "pg";
@@ -6,7 +5,6 @@ import {
   type Monitor,
   MonitorKind,
   type MonitorService,
-  MonitorStatsSchema,
   MonitorStatus,
 } from "../../gen/pulsar/v1/monitor_pb.js";
 import { requireOrgChannels } from "../alerts/channels/org-channels.js";
@@ -31,7 +29,7 @@ import {
 } from "../checks/monitors/monitor-summaries.js";
 import * as monitors from "../checks/monitors/monitors.js";
 import type { MonitorScheduler } from "../checks/queue/schedules.js";
-import { getMonitorRegionStats } from "../checks/results/region-stats.js";
+import { getMonitorStatsWithRegions } from "../checks/results/region-stats.js";
 import * as results from "../checks/results/results.js";
 import { listHourlyRollups, listTimingBuckets } from "../checks/results/rollups.js";
 import { resetMonitorStatus } from "../checks/status/monitor-states.js";
@@ -328,15 +326,18 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
         monitorId,
       );
       const since = new Date(now().getTime() - seconds * 1000);
-      // Each region's figures when asked and there are several: one region's are the
-      // monitor's. The two reads run side by side, on two connections.
-      const [stats, regions] = await Promise.all([
-        results.getMonitorStats(pool, { monitorId, since, window }),
-        req.withRegions && monitor.regions.length > 1
-          ? getMonitorRegionStats(pool, { monitorId, regions: monitor.regions, since, window })
-          : [],
-      ]);
-      return { stats: create(MonitorStatsSchema, stats), regions };
+      // Each region's figures when asked and there are several (one region's are the
+      // monitor's): then one query reads the window once for the monitor and its regions.
+      // Without them the plain query costs less than the one grouped by region as well.
+      if (req.withRegions && monitor.regions.length > 1) {
+        return getMonitorStatsWithRegions(pool, {
+          monitorId,
+          regions: monitor.regions,
+          since,
+          window,
+        });
+      }
+      return { stats: await results.getMonitorStats(pool, { monitorId, since, window }) };
     },
     async getMonitorSummaries(req, ctx) {
       if (req.monitorIds.length > MAX_SUMMARIES) {

@@ -1,8 +1,9 @@
-// Shows that GetMonitorRegionStats reads the window through the primary key of each partition
-// of the window and of no other, both with no statistics at all (autovacuum is off on the
-// machines Pulsar is tested on, so a fresh table has none) and after ANALYZE, on a data set
-// where one monitor is a small share of each partition and its three regions' checks
-// interleave, as workers write them.
+// Shows that GetMonitorStatsWithRegions reads the window through the primary key of each
+// partition of the window and of no other, once for the figures of the monitor and of its
+// regions (and once more for the certificate, stopping at the newest row that has one), both
+// with no statistics at all (autovacuum is off on the machines Pulsar is tested on, so a fresh
+// table has none) and after ANALYZE, on a data set where one monitor is a small share of each
+// partition and its three regions' checks interleave, as workers write them.
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg } from "../../../test/support/accounts.js";
@@ -15,7 +16,7 @@ import {
   resultScans,
 } from "../../../test/support/query-plans-doc.js";
 import { insertMonitor } from "../monitors/monitors.js";
-import { getMonitorRegionStats } from "./region-stats.js";
+import { getMonitorStatsWithRegions } from "./region-stats.js";
 
 const MONITORS = 100;
 const REGIONS = ["a", "b", "c"];
@@ -34,7 +35,7 @@ const dayName = (offset: number) =>
 /** explain runs the region stats of a window once, then EXPLAINs the SQL it sent. */
 async function explain(days: number): Promise<{ plan: PlanNode; text: string }> {
   const call = (q: pg.PoolClient) =>
-    getMonitorRegionStats(q, {
+    getMonitorStatsWithRegions(q, {
       monitorId,
       regions: REGIONS,
       since: new Date(Date.now() - days * DAY),
@@ -51,6 +52,13 @@ async function explain(days: number): Promise<{ plan: PlanNode; text: string }> 
   return { plan, text: text.rows.map((r) => r["QUERY PLAN"]).join("\n") };
 }
 
+/** nodesOf lists the nodes of a plan of a type. */
+function nodesOf(node: PlanNode, type: string, out: PlanNode[] = []): PlanNode[] {
+  if (node["Node Type"] === type) out.push(node);
+  for (const child of node.Plans ?? []) nodesOf(child, type, out);
+  return out;
+}
+
 /** expectPrimaryKeyScans asserts the window's partitions, and only them, are read by key. */
 async function expectPrimaryKeyScans(days: number) {
   const shown = await explain(days);
@@ -61,8 +69,21 @@ async function expectPrimaryKeyScans(days: number) {
   for (const [, index] of indexes) expect(index, shown.text).toMatch(/^check_results_\d{8}_pkey$/);
   expect(shown.text).not.toMatch(/Seq Scan on check_results_/);
   for (const day of [-9, -8]) expect(shown.text).not.toContain(dayName(day));
-  // One pass over the window, grouped by region: no scan per region.
-  expect(resultScans(shown.plan).length).toBeLessThanOrEqual(window.length);
+  // One pass over the window for the figures, grouped both ways: no scan per region, none for
+  // the monitor apart from its regions.
+  const aggregates = nodesOf(shown.plan, "Aggregate");
+  expect(aggregates.length, shown.text).toBe(1);
+  const [aggregate] = aggregates;
+  if (!aggregate) throw new Error("no aggregate");
+  expect(resultScans(aggregate).length, shown.text).toBeLessThanOrEqual(window.length);
+  // The certificate's lookup is the only other read.
+  const limits = nodesOf(shown.plan, "Limit");
+  expect(limits.length, shown.text).toBe(1);
+  const [limit] = limits;
+  if (!limit) throw new Error("no limit");
+  expect(resultScans(shown.plan).length, shown.text).toBe(
+    resultScans(aggregate).length + resultScans(limit).length,
+  );
   return shown;
 }
 
@@ -101,7 +122,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-describe("GetMonitorRegionStats' plan", () => {
+describe("GetMonitorStatsWithRegions' plan", () => {
   it("reads a 1 and a 7 day window by each partition's primary key with no statistics", async () => {
     const analyzed = await client.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM pg_stats WHERE tablename LIKE 'check_results%' AND schemaname = current_schema()",
@@ -117,15 +138,16 @@ describe("GetMonitorRegionStats' plan", () => {
     const week = await expectPrimaryKeyScans(7);
     // Later partitions are pruned when execution starts (the window ends at now()).
     expect(week.text).toContain("Subplans Removed");
-    const stats = await getMonitorRegionStats(client, {
+    const { stats, regions } = await getMonitorStatsWithRegions(client, {
       monitorId,
       regions: REGIONS,
       since: new Date(Date.now() - 7 * DAY),
       window: "7d",
     });
-    const checks = stats.map((s) => Number(s.stats?.checks));
+    const checks = regions.map((s) => Number(s.stats?.checks));
     // 7 days of checks 1,400 s apart: 432 (one more or less with the clock).
     for (const n of checks)
       expect(Math.abs(n - (7 * 86_400) / STEP_SECONDS)).toBeLessThanOrEqual(1);
+    expect(Number(stats.checks)).toBe(checks.reduce((sum, n) => sum + n, 0));
   });
 });

@@ -1,11 +1,10 @@
-import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { CheckResult } from "../../../gen/pulsar/v1/check_pb.js";
 import type { MonitorStats } from "../../../gen/pulsar/v1/monitor_pb.js";
 import { connection } from "../../db/connection.js";
 import type { Queryable } from "../../db/pool.js";
 import { resultColumns, resultFromRow } from "./result-row.js";
 import * as q from "./results.queries.js";
-import { statsOf } from "./stats-row.js";
+import { statsOf, withCertificate } from "./stats-row.js";
 
 /** ResultsQuery selects one monitor's results in [since, until), newest first. */
 export interface ResultsQuery {
@@ -54,10 +53,5 @@ export async function getMonitorStats(db: Queryable, query: StatsQuery): Promise
     { monitorId: query.monitorId, since: query.since },
     connection(db),
   );
-  const stats = statsOf(query.window, row);
-  stats.tlsCertExpiresAt = row?.tls_cert_expires_at
-    ? timestampFromDate(row.tls_cert_expires_at)
-    : undefined;
-  stats.tlsCertIssuer = row?.tls_cert_issuer ?? "";
-  return stats;
+  return withCertificate(statsOf(query.window, row), row);
 }

@@ -1,4 +1,5 @@
 import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import {
   type MonitorStats,
   MonitorStatsSchema,
@@ -7,9 +8,9 @@ import {
 } from "../../../gen/pulsar/v1/monitor_pb.js";
 
 /**
- * StatsFigures are the figures GetMonitorStats and GetMonitorRegionStats both compute over a
- * window: counts, and per phase the p50, p95 and p99 as percentile_cont's array (null when no
- * check got a response).
+ * StatsFigures are the figures GetMonitorStats and GetMonitorStatsWithRegions compute over a
+ * window, for a monitor or one of its regions: counts, and per phase the p50, p95 and p99 as
+ * percentile_cont's array (null when no check got a response).
  */
 export interface StatsFigures {
   checks: number;
@@ -52,4 +53,25 @@ export function statsOf(window: string, row: StatsFigures | undefined): MonitorS
     downloadMs: percentiles(row?.download_ms ?? null),
     avgTotalMs: row?.avg_total_ms ?? 0,
   });
+}
+
+/** CertificateFigures are the certificate columns of a monitor's stats row. */
+export interface CertificateFigures {
+  tls_cert_expires_at: Date | null;
+  tls_cert_issuer: string;
+}
+
+/**
+ * withCertificate sets on a monitor's stats the certificate of the newest check of the window
+ * that saw one: none when no check did, or when there is no row.
+ */
+export function withCertificate(
+  stats: MonitorStats,
+  row: CertificateFigures | undefined,
+): MonitorStats {
+  stats.tlsCertExpiresAt = row?.tls_cert_expires_at
+    ? timestampFromDate(row.tls_cert_expires_at)
+    : undefined;
+  stats.tlsCertIssuer = row?.tls_cert_issuer ?? "";
+  return stats;
 }
