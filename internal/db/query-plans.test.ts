@@ -16,7 +16,13 @@ import {
   type ShownPlan,
   writeQueryPlansDoc,
 } from "../../test/support/query-plans-doc.js";
-import { getMonitor, insertMonitor, listMonitorsPage } from "../checks/monitors/monitors.js";
+import {
+  getMonitor,
+  getMonitorWithRegionResults,
+  insertMonitor,
+  listMonitorsPage,
+} from "../checks/monitors/monitors.js";
+import { getMonitorStatsWithRegions } from "../checks/results/region-stats.js";
 import { getMonitorStats, listCheckResults } from "../checks/results/results.js";
 import { listLastResultsPage } from "../stream/stream-replay.js";
 import type { Queryable } from "./pool.js";
@@ -183,6 +189,25 @@ describe("query plans", () => {
     expect(week.text).toContain("Subplans Removed");
   });
 
+  it("computes a 7d window's stats with each region's in one pass by primary key, pruning the other partitions", async () => {
+    const window = [-7, -6, -5, -4, -3, -2, -1, 0].map(dayName);
+    const week = await explainCall(
+      "Stats with each region's, 7 day window (GetMonitorStatsWithRegions)",
+      (q) =>
+        getMonitorStatsWithRegions(q, {
+          monitorId,
+          regions: ["test", "other"],
+          since: new Date(Date.now() - 7 * DAY),
+          window: "7d",
+        }),
+    );
+    await expectIndexScansWithin(client, week, resultScans, window);
+    for (const day of [-9, -8, 1, 2, 3]) expect(week.text).not.toContain(dayName(day));
+    // One sort by region feeds both groupings; the certificate's lookup is the other read.
+    expect(week.text).toMatch(/Group Key: check_results\.region\n\s+Group Key: \(\)/);
+    expect(resultScans(week.plan).length).toBeLessThanOrEqual(2 * window.length);
+  });
+
   it("reads one monitor of the organization by primary key, without check_results", async () => {
     const shownPlan = await explainCall("One monitor (GetMonitor)", (q) =>
       getMonitor(q, orgId, monitorId),
@@ -192,6 +217,18 @@ describe("query plans", () => {
     // The organization is checked on the row found by id, not looked up through another index.
     expect(shownPlan.text).toMatch(/Filter: \(org_id = /);
     expect(shownPlan.text).toMatch(/Index Scan using monitor_state_pkey on monitor_state/);
+  });
+
+  it("reads one monitor with its regions' latest results by primary key, without check_results", async () => {
+    const shownPlan = await explainCall(
+      "One monitor with each region's latest result (GetMonitorWithRegionResults)",
+      (q) => getMonitorWithRegionResults(q, orgId, monitorId),
+    );
+    expect(resultScans(shownPlan.plan)).toEqual([]);
+    expect(shownPlan.text).toMatch(/Index Scan using monitors_pkey on monitors/);
+    expect(shownPlan.text).toMatch(/Index Scan using monitor_state_pkey on monitor_state/);
+    // A monitor of one region reads no monitor_region_state row.
+    expect(shownPlan.text).toMatch(/One-Time Filter: \(cardinality\(m\.regions\) > 1\)/);
   });
 
   it("lists a deep page of one organization's monitors by (org_id, seq), without sorting or check_results", async () => {

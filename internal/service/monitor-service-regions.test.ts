@@ -1,6 +1,6 @@
 import { create, type MessageInitShape, toJson } from "@bufbuild/protobuf";
 import { Code, type createClient } from "@connectrpc/connect";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { CheckResultSchema } from "../../gen/pulsar/v1/check_pb.js";
 import { MonitorService, MonitorSpecSchema, RegionRule } from "../../gen/pulsar/v1/monitor_pb.js";
 import { createTestOrg, type TestOrg } from "../../test/support/accounts.js";
@@ -226,6 +226,42 @@ describe("MonitorService regions", () => {
     expect(read?.regionResults[0]?.result?.monitorId).toBe(id);
     // Only GetMonitor carries them.
     expect((await client.listMonitors({})).monitors[0]?.regionResults).toEqual([]);
+  });
+
+  it("reads each region's latest state and result in one statement, and they agree", async () => {
+    const { monitor } = await client.createMonitor({ monitor: http({ regions: ["a", "b"] }) });
+    const id = monitor?.id ?? "";
+    const result = resultFixture({ monitorId: id, checkedAtMs: NOW.getTime() - 1000, up: false });
+    result.region = "b";
+    await db.pool.query(
+      `INSERT INTO monitor_region_state (monitor_id, region, last_checked_at, last_up, last_result)
+       VALUES ($1, 'b', $2, false, $3)`,
+      [id, new Date(NOW.getTime() - 1000), toJson(CheckResultSchema, result)],
+    );
+    const spy = vi.spyOn(db.pool, "query");
+    let read: Awaited<ReturnType<typeof client.getMonitor>>["monitor"];
+    let texts: string[];
+    try {
+      read = (await client.getMonitor({ id })).monitor;
+      texts = spy.mock.calls.map(([text]) =>
+        typeof text === "string" ? text : JSON.stringify(text),
+      );
+    } finally {
+      // Restoring also forgets the calls: they were read above.
+      spy.mockRestore();
+    }
+    // pulsar_region_states (init.sql) reads monitor_region_state too.
+    expect(texts.filter((t) => /monitor_region_state|pulsar_region_states/.test(t))).toHaveLength(
+      1,
+    );
+    expect(read?.regionStates.map((r) => [r.region, r.up, r.silent])).toEqual([
+      ["a", false, true],
+      ["b", false, false],
+    ]);
+    expect(read?.regionResults.map((r) => [r.region, r.silent, r.result?.up])).toEqual([
+      ["a", true, undefined],
+      ["b", false, false],
+    ]);
   });
 
   it("shows a monitor listing no regions as checked from the default region, with its result", async () => {

@@ -14,7 +14,6 @@ import { armHeartbeat, disarmHeartbeat } from "../checks/heartbeat/heartbeat-sta
 import { nameOfKind } from "../checks/monitors/monitor-kind.js";
 import {
   ownRegionLatest,
-  regionLatestOf,
   regionResultsOf,
   requireServedRegions,
   withDefaultRegion,
@@ -120,9 +119,9 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
     if (monitor.pingUrl !== "") monitor.pingUrl = `${pingBase}${monitor.pingUrl}`;
     return withDefaultRegion(monitor, defaultRegion);
   };
-  const found = (monitor: Monitor | undefined, id: string): Monitor => {
-    if (!monitor) throw new NotFoundError(`monitor ${id} not found`);
-    return monitor;
+  const found = <T>(read: T | undefined, id: string): T => {
+    if (!read) throw new NotFoundError(`monitor ${id} not found`);
+    return read;
   };
   // A running monitor in a maintenance window shows MAINTENANCE, decided when read (one query
   // over the organization's maintenances), so the status follows the window to the second.
@@ -235,16 +234,14 @@ export function createMonitorService(deps: MonitorServiceDeps): ServiceImpl<type
     async getMonitor(req, ctx) {
       const id = requireUuid("id", req.id);
       const orgId = getCaller(ctx).orgId;
-      const monitor = shown(found(await monitors.getMonitor(pool, orgId, id, now()), id));
-      const [latest] = await Promise.all([
-        monitor.regions.length > 1
-          ? monitors.listRegionStates(pool, id, monitor.regions).then(regionLatestOf)
-          : ownRegionLatest(monitor),
-        showMaintenance(orgId, [monitor]),
-      ]);
+      // Each region's latest result comes with the monitor, from the read of
+      // monitor_region_state that gives its region_states.
+      const read = found(await monitors.getMonitorWithRegionResults(pool, orgId, id, now()), id);
+      const monitor = shown(read.monitor);
+      await showMaintenance(orgId, [monitor]);
       monitor.regionResults = regionResultsOf(
         monitor.regions,
-        latest,
+        monitor.regions.length > 1 ? read.regionLatest : ownRegionLatest(monitor),
         monitor.intervalSeconds,
         now(),
       );

@@ -12,7 +12,7 @@ import {
 } from "../../../gen/pulsar/v1/monitor_pb.js";
 import { InvalidArgumentError } from "../../core/errors.js";
 import type { MonitorKindName } from "./monitor-kind.js";
-import type { ListRegionStatesResult } from "./monitors.queries.js";
+import type { Json } from "./monitors.queries.js";
 
 /** MAX_REGIONS bounds MonitorSpec.regions: each region is another check every interval. */
 export const MAX_REGIONS = 10;
@@ -85,8 +85,12 @@ export function withDefaultRegion<T extends { regions: string[] }>(
   return monitor;
 }
 
-/** RegionStateRow is a monitor_region_state row as ListRegionStates reads it. */
-export type RegionStateRow = ListRegionStatesResult;
+/** RegionStateRow is a monitor_region_state row as GetMonitorWithRegionResults reads it. */
+export interface RegionStateRow {
+  region: string;
+  last_checked_at: Date;
+  last_result: Json;
+}
 
 /** RegionLatest is a region's latest result of a monitor. */
 export interface RegionLatest {
@@ -95,7 +99,7 @@ export interface RegionLatest {
   result: CheckResult;
 }
 
-/** regionLatestOf reads monitor_region_state rows (ListRegionStates). */
+/** regionLatestOf reads monitor_region_state rows (GetMonitorWithRegionResults). */
 export function regionLatestOf(rows: readonly RegionStateRow[]): RegionLatest[] {
   return rows.map((row) => ({
     region: row.region,

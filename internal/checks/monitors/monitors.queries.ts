@@ -6,6 +6,8 @@ export type DateArray = (Date)[];
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+export type JsonArray = (Json)[];
+
 export type NumberOrString = number | string;
 
 export type booleanArray = (boolean)[];
@@ -548,37 +550,92 @@ const listMonitorsPageIR: any = {"usedParamSet":{"orgId":true,"afterSeq":true,"k
 export const listMonitorsPage = new PreparedQuery<ListMonitorsPageParams,ListMonitorsPageResult>(listMonitorsPageIR);
 
 
-/** 'ListRegionStates' parameters type */
-export interface ListRegionStatesParams {
-  monitorId: string;
+/** 'GetMonitorWithRegionResults' parameters type */
+export interface GetMonitorWithRegionResultsParams {
+  id: string;
+  orgId: string;
+}
+
+/** 'GetMonitorWithRegionResults' return type */
+export interface GetMonitorWithRegionResultsResult {
+  alert_channel_ids: stringArray;
+  body: string | null;
+  conditions: stringArray;
+  confirmations: number;
+  created_at: Date;
+  enabled: boolean;
+  expected_status: Json;
+  follow_redirects: boolean;
+  headers: Json;
+  heartbeat_due_at: Date | null;
+  heartbeat_started_at: Date | null;
+  id: string;
+  ignore_tls_errors: boolean;
+  interval_seconds: number;
+  invert_keyword: boolean;
+  keyword: string | null;
+  kind: string;
+  kind_spec: Json | null;
+  last_checked_at: Date | null;
+  last_result: Json | null;
+  last_up: boolean | null;
+  method: string;
+  name: string;
+  ping_token: string | null;
+  public_badges: boolean;
+  public_id: string;
+  recovery_confirmations: number;
+  region_rule: string;
+  region_state_checked_ats: DateArray | null;
+  region_state_regions: stringArray | null;
+  region_state_results: JsonArray | null;
+  region_state_ups: booleanArray | null;
   regions: stringArray;
+  reminder_minutes: number;
+  seq: string;
+  timeout_ms: number;
+  tls_expiry_alert_days: numberArray;
+  updated_at: Date;
+  url: string;
 }
 
-/** 'ListRegionStates' return type */
-export interface ListRegionStatesResult {
-  last_checked_at: Date;
-  last_result: Json;
-  region: string;
+/** 'GetMonitorWithRegionResults' query type */
+export interface GetMonitorWithRegionResultsQuery {
+  params: GetMonitorWithRegionResultsParams;
+  result: GetMonitorWithRegionResultsResult;
 }
 
-/** 'ListRegionStates' query type */
-export interface ListRegionStatesQuery {
-  params: ListRegionStatesParams;
-  result: ListRegionStatesResult;
-}
-
-const listRegionStatesIR: any = {"usedParamSet":{"monitorId":true,"regions":true},"params":[{"name":"monitorId","required":true,"transform":{"type":"scalar"},"locs":[{"a":180,"b":190}]},{"name":"regions","required":true,"transform":{"type":"scalar"},"locs":[{"a":209,"b":217}]}],"statement":"-- Each region's latest result of a monitor (GetMonitor's region_results), by primary key.\nSELECT region, last_checked_at, last_result\nFROM monitor_region_state\nWHERE monitor_id = :monitorId! AND region = ANY(:regions!::text[])"};
+const getMonitorWithRegionResultsIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":1549,"b":1552}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":1569,"b":1575}]}],"statement":"-- GetMonitor with each region's latest result as well (MonitorService.GetMonitor's\n-- region_results), from the same read of monitor_region_state that gives region_states: the\n-- arrays of pulsar_region_states (init.sql) and region_state_results, aligned with them.\nSELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,\n  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,\n  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,\n  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS \"alert_channel_ids!\",\n  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,\n  m.regions, m.region_rule,\n  m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,\n  s.last_checked_at, s.last_up, s.last_result,\n  rs.regions AS region_state_regions, rs.ups AS region_state_ups,\n  rs.checked_ats AS region_state_checked_ats, rs.results AS region_state_results\nFROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id\n  LEFT JOIN heartbeat_state h ON h.monitor_id = m.id\n  -- pulsar_region_states' rows with their results: a monitor of one region has none.\n  LEFT JOIN LATERAL (\n    SELECT array_agg(r.region) AS regions, array_agg(r.last_up) AS ups,\n      array_agg(r.last_checked_at) AS checked_ats, array_agg(r.last_result) AS results\n    FROM monitor_region_state r\n    WHERE cardinality(m.regions) > 1 AND r.monitor_id = m.id AND r.region = ANY(m.regions)\n  ) rs ON true\nWHERE m.id = :id! AND m.org_id = :orgId!"};
 
 /**
  * Query generated from SQL:
  * ```
- * -- Each region's latest result of a monitor (GetMonitor's region_results), by primary key.
- * SELECT region, last_checked_at, last_result
- * FROM monitor_region_state
- * WHERE monitor_id = :monitorId! AND region = ANY(:regions!::text[])
+ * -- GetMonitor with each region's latest result as well (MonitorService.GetMonitor's
+ * -- region_results), from the same read of monitor_region_state that gives region_states: the
+ * -- arrays of pulsar_region_states (init.sql) and region_state_results, aligned with them.
+ * SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
+ *   m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
+ *   m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
+ *   m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
+ *   m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+ *   m.regions, m.region_rule,
+ *   m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,
+ *   s.last_checked_at, s.last_up, s.last_result,
+ *   rs.regions AS region_state_regions, rs.ups AS region_state_ups,
+ *   rs.checked_ats AS region_state_checked_ats, rs.results AS region_state_results
+ * FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
+ *   LEFT JOIN heartbeat_state h ON h.monitor_id = m.id
+ *   -- pulsar_region_states' rows with their results: a monitor of one region has none.
+ *   LEFT JOIN LATERAL (
+ *     SELECT array_agg(r.region) AS regions, array_agg(r.last_up) AS ups,
+ *       array_agg(r.last_checked_at) AS checked_ats, array_agg(r.last_result) AS results
+ *     FROM monitor_region_state r
+ *     WHERE cardinality(m.regions) > 1 AND r.monitor_id = m.id AND r.region = ANY(m.regions)
+ *   ) rs ON true
+ * WHERE m.id = :id! AND m.org_id = :orgId!
  * ```
  */
-export const listRegionStates = new PreparedQuery<ListRegionStatesParams,ListRegionStatesResult>(listRegionStatesIR);
+export const getMonitorWithRegionResults = new PreparedQuery<GetMonitorWithRegionResultsParams,GetMonitorWithRegionResultsResult>(getMonitorWithRegionResultsIR);
 
 
 /** 'ListEnabledSchedulesPage' parameters type */

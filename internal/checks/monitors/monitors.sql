@@ -145,11 +145,30 @@ WHERE m.org_id = :orgId! AND m.seq > :afterSeq! AND (:kind! = '' OR m.kind = :ki
 ORDER BY m.seq
 LIMIT :limit!;
 
-/* @name ListRegionStates */
--- Each region's latest result of a monitor (GetMonitor's region_results), by primary key.
-SELECT region, last_checked_at, last_result
-FROM monitor_region_state
-WHERE monitor_id = :monitorId! AND region = ANY(:regions!::text[]);
+/* @name GetMonitorWithRegionResults */
+-- GetMonitor with each region's latest result as well (MonitorService.GetMonitor's
+-- region_results), from the same read of monitor_region_state that gives region_states: the
+-- arrays of pulsar_region_states (init.sql) and region_state_results, aligned with them.
+SELECT m.id, m.seq, m.name, m.url, m.method, m.headers, m.body, m.interval_seconds,
+  m.timeout_ms, m.expected_status, m.keyword, m.invert_keyword, m.follow_redirects,
+  m.ignore_tls_errors, m.enabled, m.created_at, m.updated_at, m.confirmations,
+  m.recovery_confirmations, m.reminder_minutes, m.alert_channel_ids::text[] AS "alert_channel_ids!",
+  m.public_badges, m.public_id, m.kind, m.kind_spec, m.conditions, m.tls_expiry_alert_days,
+  m.regions, m.region_rule,
+  m.ping_token, h.due_at AS heartbeat_due_at, h.started_at AS heartbeat_started_at,
+  s.last_checked_at, s.last_up, s.last_result,
+  rs.regions AS region_state_regions, rs.ups AS region_state_ups,
+  rs.checked_ats AS region_state_checked_ats, rs.results AS region_state_results
+FROM monitors m LEFT JOIN monitor_state s ON s.monitor_id = m.id
+  LEFT JOIN heartbeat_state h ON h.monitor_id = m.id
+  -- pulsar_region_states' rows with their results: a monitor of one region has none.
+  LEFT JOIN LATERAL (
+    SELECT array_agg(r.region) AS regions, array_agg(r.last_up) AS ups,
+      array_agg(r.last_checked_at) AS checked_ats, array_agg(r.last_result) AS results
+    FROM monitor_region_state r
+    WHERE cardinality(m.regions) > 1 AND r.monitor_id = m.id AND r.region = ANY(m.regions)
+  ) rs ON true
+WHERE m.id = :id! AND m.org_id = :orgId!;
 
 /* @name ListEnabledSchedulesPage */
 -- What the scheduler needs of each enabled monitor, a page at a time by seq. Heartbeat monitors

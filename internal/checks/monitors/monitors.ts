@@ -8,7 +8,7 @@ import type { Queryable } from "../../db/pool.js";
 import type { MonitorSchedule } from "../queue/check-queue.js";
 import { headersFromJson, type StatusRangeJson, statusRangesFromJson } from "./monitor-json.js";
 import { kindSpecJson, kindSpecsFromJson, type MonitorKindName } from "./monitor-kind.js";
-import type { RegionRuleName, RegionStateRow } from "./monitor-regions.js";
+import { type RegionLatest, type RegionRuleName, regionLatestOf } from "./monitor-regions.js";
 import { monitorFromRow } from "./monitor-row.js";
 import { checkTargetOf } from "./monitor-schedule.js";
 import * as q from "./monitors.queries.js";
@@ -179,13 +179,26 @@ export async function listMonitorsPage(
   return { monitors: rows.map((row) => monitorFromRow(row, now)), seqs, lastSeq: seqs.at(-1) };
 }
 
-/** listRegionStates reads the latest result of each of the regions that checked a monitor. */
-export async function listRegionStates(
+/**
+ * getMonitorWithRegionResults reads what getMonitor reads and, for a monitor of several regions,
+ * each region's latest result, in one query that reads monitor_region_state once. regionLatest
+ * is empty for a monitor of one region: its own latest result is its region's (ownRegionLatest).
+ */
+export async function getMonitorWithRegionResults(
   db: Queryable,
-  monitorId: string,
-  regions: readonly string[],
-): Promise<RegionStateRow[]> {
-  return q.listRegionStates.run({ monitorId, regions: [...regions] }, connection(db));
+  orgId: string,
+  id: string,
+  now = new Date(),
+): Promise<{ monitor: Monitor; regionLatest: RegionLatest[] } | undefined> {
+  const [row] = await q.getMonitorWithRegionResults.run({ id, orgId }, connection(db));
+  if (!row) return undefined;
+  // Aligned with regions (one aggregate row), as monitorFromRow reads the others.
+  const states = (row.region_state_regions ?? []).map((region, i) => ({
+    region,
+    last_checked_at: row.region_state_checked_ats?.[i] ?? new Date(0),
+    last_result: row.region_state_results?.[i] ?? null,
+  }));
+  return { monitor: monitorFromRow(row, now), regionLatest: regionLatestOf(states) };
 }
 
 /** listEnabledSchedulesPage reads one keyset page of the enabled monitors' schedules. */
