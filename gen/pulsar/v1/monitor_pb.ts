@@ -965,8 +965,8 @@ export type GetMonitorStatsRequest = Message<"pulsar.v1.GetMonitorStatsRequest">
 
   /**
    * Also each region's figures (GetMonitorStatsResponse.regions) for a monitor of several
-   * regions: a second pass over the window's results, about half again the cost of the monitor's
-   * own figures (30 days of a 10,000-checks-a-day monitor: 1.2 s alone, 1.7 s with regions).
+   * regions: the same pass over the window's results grouped by region too, which costs more
+   * than the monitor's own figures alone (30 days of ~390,000 checks: ~1.8 s against ~1.0 s).
    *
    * @generated from field: bool with_regions = 3;
    */

@@ -1,6 +1,6 @@
 import type { CheckResult } from "../../../gen/pulsar/v1/check_pb.js";
 import type { MonitorStats } from "../../../gen/pulsar/v1/monitor_pb.js";
-import { connection } from "../../db/connection.js";
+import { connection, preparedConnection } from "../../db/connection.js";
 import type { Queryable } from "../../db/pool.js";
 import { resultColumns, resultFromRow } from "./result-row.js";
 import * as q from "./results.queries.js";
@@ -33,7 +33,7 @@ export async function insertCheckResults(
   results: readonly CheckResult[],
 ): Promise<number> {
   if (results.length === 0) return 0;
-  const [row] = await q.insertCheckResults.run(resultColumns(results), connection(db));
+  const [row] = await q.insertCheckResults.run(resultColumns(results), preparedConnection(db));
   return row?.inserted ?? 0;
 }
 
