@@ -3,6 +3,8 @@
 // over keep-alive connections from this process:
 // - quiet: one ping at a time, --gap-ms apart (the answer's own time, nothing queued), --quiet
 //   tokens not pinged before (looked up), then the same tokens again (cached);
+// - floor: a bare durable one-row write from this process, one at a time, --gap-ms apart: what
+//   an answer given only once stored cannot beat here;
 // - load: --rate pings/s, open loop (sent on schedule whether or not answers came), round robin
 //   over the monitors, --warmup s then --duration s measured.
 // Prints, for each, the rate achieved, latency p50 / p95 / p99 / max, errors, and for the load
@@ -175,6 +177,30 @@ function report(label: string, tally: Tally, seconds: number): void {
   );
 }
 
+/**
+ * reportFloor times n durable one-row writes, gapMs apart, on one connection: what a ping
+ * answered after its COMMIT cannot beat on this machine (two processes woken, one fsync).
+ */
+async function reportFloor(db: Pick<pg.Pool, "connect">, n: number, gapMs: number): Promise<void> {
+  const client = await db.connect();
+  try {
+    await client.query("CREATE TABLE bench_floor (id int PRIMARY KEY, n bigint NOT NULL)");
+    await client.query("INSERT INTO bench_floor VALUES (1, 0)");
+    const floor = newTally();
+    const start = performance.now();
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      floor.sent++;
+      await client.query("UPDATE bench_floor SET n = n + 1 WHERE id = 1");
+      floor.latencies.push(performance.now() - t);
+      if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
+    }
+    report("floor, one durable one-row UPDATE", floor, (performance.now() - start) / 1000);
+  } finally {
+    client.release();
+  }
+}
+
 /** openLoop sends rate pings/s for seconds, on schedule, round robin over tokens. */
 async function openLoop(
   client: Pool,
@@ -243,6 +269,10 @@ async function main() {
       }
       report(label, quiet, (performance.now() - quietStart) / 1000);
     }
+
+    // The floor under any answer given only once stored: one durable one-row write (an
+    // autocommit UPDATE, fsync'd at COMMIT) from this process, one at a time, as far apart.
+    await reportFloor(db.pool, Number(args.quiet), Number(args["gap-ms"]));
 
     // Load: every token cached by the warm-up, then the measured window.
     await openLoop(client, tokens, rate, Number(args.warmup), undefined);

@@ -101,4 +101,20 @@ describe("withTransaction on a pipelined pool", () => {
     const { rows } = await db.pool.query("SELECT n FROM tx_probe");
     expect(rows).toEqual([]);
   });
+
+  it("plans generically inside a transaction that asks to, and only there", async () => {
+    const mode = (client: { query: typeof db.pool.query }) =>
+      client
+        .query<{ plan_cache_mode: string }>("SHOW plan_cache_mode")
+        .then((r) => r.rows[0]?.plan_cache_mode);
+    const inside = await withTransaction(db.pool, (client) => mode(client), { genericPlans: true });
+    expect(inside).toBe("force_generic_plan");
+    expect(await withTransaction(db.pool, (client) => mode(client))).toBe("auto");
+    const client = await db.pool.connect();
+    try {
+      expect(await mode(client)).toBe("auto");
+    } finally {
+      client.release();
+    }
+  });
 });

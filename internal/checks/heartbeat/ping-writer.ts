@@ -92,8 +92,11 @@ export function createPingWriter(deps: PingWriterDeps): PingWriter {
   const writer = createBatchWriter<PendingPing>({
     label: "heartbeat pings",
     write: async (batch) => {
-      const { results, outcomes, stored } = await withTransaction(deps.pool, (client, sendCommit) =>
-        storePings(client, sendCommit, batch, stamp, deps.region, deps.inMaintenance),
+      const { results, outcomes, stored } = await withTransaction(
+        deps.pool,
+        (client, sendCommit) =>
+          storePings(client, sendCommit, batch, stamp, deps.region, deps.inMaintenance),
+        { genericPlans: true },
       );
       // Only now, committed: a retried batch decides its outcomes afresh.
       batch.forEach((pending, i) => {
@@ -140,7 +143,7 @@ async function storePings(
   if (rows.length < ids.length) {
     // Rare: a monitor the service did not arm (or deleted meanwhile: it stays missing).
     await q.ensureHeartbeatStates.run({ monitorIds: ids }, connection(client));
-    rows = await q.lockPingStates.run({ monitorIds: ids }, connection(client));
+    rows = await q.lockPingStates.run({ monitorIds: ids }, preparedConnection(client));
   }
   const states = new Map(
     rows.map((row) => [

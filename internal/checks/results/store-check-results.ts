@@ -43,8 +43,10 @@ export async function storeCheckResults(
   results: readonly CheckResult[],
 ): Promise<StoredCheckResults> {
   if (results.length === 0) return { monitors: new Map(), alertEvents: [] };
-  return withTransaction(pool, (client, sendCommit) =>
-    storeCheckResultsIn(client, results, { sendCommit }),
+  return withTransaction(
+    pool,
+    (client, sendCommit) => storeCheckResultsIn(client, results, { sendCommit }),
+    { genericPlans: true },
   );
 }
 
