@@ -9,13 +9,27 @@ export interface PoolOptions {
   applicationName?: string;
 }
 
+/**
+ * PLAN_OPTIONS make Postgres plan every statement for its values and the tables as they are
+ * now, never reusing a generic plan. Statements run per check or per ping are prepared once per
+ * connection (preparedConnection), and Postgres's own choice switches a prepared statement to
+ * a generic plan after five runs and keeps it until the table is next analyzed: planned while
+ * a new installation's tables held a few rows, the results' transaction scanned every monitor
+ * and monitor_state row for the rest of the connection's life (bench/README.md). Unnamed
+ * statements, everything else, are planned this way anyway.
+ */
+export const PLAN_OPTIONS = "-c plan_cache_mode=force_custom_plan";
+
 /** createPool opens a pg pool. The caller owns it and must `end()` it on shutdown. */
 export function createPool(options: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? "pulsar",
-    options: options.searchPath ? `-c search_path=${options.searchPath}` : undefined,
+    // Every plan made for the values at hand (PLAN_OPTIONS), search path as asked.
+    options: [PLAN_OPTIONS, options.searchPath ? `-c search_path=${options.searchPath}` : ""]
+      .join(" ")
+      .trim(),
     // Fail fast instead of hanging a request when Postgres is down.
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,

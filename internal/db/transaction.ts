@@ -10,21 +10,6 @@ import type pg from "pg";
  */
 export type SendCommit = () => void;
 
-/** TransactionOptions tune one transaction. */
-export interface TransactionOptions {
-  /**
-   * Plan the transaction's prepared statements (preparedConnection) once, generically, instead
-   * of afresh at every run: for transactions of primary-key reads and writes whose plans do not
-   * depend on the values, run per ping or per batch of results. Postgres's own choice keeps
-   * re-planning a statement whose list arrives as one array (`= ANY($1)`), since a generic plan
-   * cannot know the array's length: 0.1–0.3 ms of planning per statement (bench/README.md).
-   * Unnamed statements in the transaction would be planned generically too: leave them out.
-   */
-  genericPlans?: boolean;
-}
-
-const GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan";
-
 /**
  * withTransaction runs `fn` between BEGIN and COMMIT on one pooled client, and rolls back when
  * it throws. A client that cannot even roll back is unusable: it is discarded, not pooled, and
@@ -37,7 +22,6 @@ const GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan";
 export async function withTransaction<T>(
   pool: Pick<pg.Pool, "connect">,
   fn: (client: pg.PoolClient, sendCommit: SendCommit) => Promise<T>,
-  options: TransactionOptions = {},
 ): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
@@ -48,15 +32,10 @@ export async function withTransaction<T>(
     // Awaited below once fn has settled; a failing fn leaves it to the ROLLBACK path.
     commit.catch(() => {});
   };
-  const begin = async () => {
-    const began = client.query("BEGIN");
-    if (!options.genericPlans) return began;
-    return Promise.all([began, client.query(GENERIC_PLANS)]);
-  };
   try {
     const value = client.pipeline
-      ? (await Promise.all([begin(), fn(client, sendCommit)]))[1]
-      : await begin().then(() => fn(client, sendCommit));
+      ? (await Promise.all([client.query("BEGIN"), fn(client, sendCommit)]))[1]
+      : await client.query("BEGIN").then(() => fn(client, sendCommit));
     const committed = await (commit ?? client.query("COMMIT"));
     // Postgres ends a transaction a statement failed in with ROLLBACK, not an error.
     if (committed.command !== "COMMIT") throw new Error("transaction rolled back at COMMIT");

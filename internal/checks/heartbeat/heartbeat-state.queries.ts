@@ -187,7 +187,7 @@ export interface SaveHeartbeatStatesQuery {
   result: SaveHeartbeatStatesResult;
 }
 
-const saveHeartbeatStatesIR: any = {"usedParamSet":{"monitorIds":true,"dueAts":true,"startedAts":true,"lastPingAts":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":376,"b":387}]},{"name":"dueAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":398,"b":405}]},{"name":"startedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":416,"b":427}]},{"name":"lastPingAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":438,"b":450}]}],"statement":"-- Writes what LockPingStates or LockDueHeartbeats decided, under their locks. Nullable times\n-- travel as '' (pgtyped types array elements as non-null), exact to the microsecond.\nUPDATE heartbeat_state h\nSET due_at = NULLIF(u.due_at, '')::timestamptz,\n  started_at = NULLIF(u.started_at, '')::timestamptz,\n  last_ping_at = NULLIF(u.last_ping_at, '')::timestamptz\nFROM unnest(:monitorIds!::uuid[], :dueAts!::text[], :startedAts!::text[], :lastPingAts!::text[])\n  AS u(monitor_id, due_at, started_at, last_ping_at)\nWHERE h.monitor_id = u.monitor_id"};
+const saveHeartbeatStatesIR: any = {"usedParamSet":{"monitorIds":true,"dueAts":true,"startedAts":true,"lastPingAts":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":376,"b":387},{"a":663,"b":674}]},{"name":"dueAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":398,"b":405}]},{"name":"startedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":416,"b":427}]},{"name":"lastPingAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":438,"b":450}]}],"statement":"-- Writes what LockPingStates or LockDueHeartbeats decided, under their locks. Nullable times\n-- travel as '' (pgtyped types array elements as non-null), exact to the microsecond.\nUPDATE heartbeat_state h\nSET due_at = NULLIF(u.due_at, '')::timestamptz,\n  started_at = NULLIF(u.started_at, '')::timestamptz,\n  last_ping_at = NULLIF(u.last_ping_at, '')::timestamptz\nFROM unnest(:monitorIds!::uuid[], :dueAts!::text[], :startedAts!::text[], :lastPingAts!::text[])\n  AS u(monitor_id, due_at, started_at, last_ping_at)\n-- The list again as ANY: found by the primary key whatever the plan's guess of its length.\nWHERE h.monitor_id = u.monitor_id AND h.monitor_id = ANY(:monitorIds!::uuid[])"};
 
 /**
  * Query generated from SQL:
@@ -200,7 +200,8 @@ const saveHeartbeatStatesIR: any = {"usedParamSet":{"monitorIds":true,"dueAts":t
  *   last_ping_at = NULLIF(u.last_ping_at, '')::timestamptz
  * FROM unnest(:monitorIds!::uuid[], :dueAts!::text[], :startedAts!::text[], :lastPingAts!::text[])
  *   AS u(monitor_id, due_at, started_at, last_ping_at)
- * WHERE h.monitor_id = u.monitor_id
+ * -- The list again as ANY: found by the primary key whatever the plan's guess of its length.
+ * WHERE h.monitor_id = u.monitor_id AND h.monitor_id = ANY(:monitorIds!::uuid[])
  * ```
  */
 export const saveHeartbeatStates = new PreparedQuery<SaveHeartbeatStatesParams,SaveHeartbeatStatesResult>(saveHeartbeatStatesIR);

@@ -45,7 +45,8 @@ SET due_at = NULLIF(u.due_at, '')::timestamptz,
   last_ping_at = NULLIF(u.last_ping_at, '')::timestamptz
 FROM unnest(:monitorIds!::uuid[], :dueAts!::text[], :startedAts!::text[], :lastPingAts!::text[])
   AS u(monitor_id, due_at, started_at, last_ping_at)
-WHERE h.monitor_id = u.monitor_id;
+-- The list again as ANY: found by the primary key whatever the plan's guess of its length.
+WHERE h.monitor_id = u.monitor_id AND h.monitor_id = ANY(:monitorIds!::uuid[]);
 
 /* @name LockDueHeartbeats */
 -- Up to :limit monitors whose deadline has passed, oldest deadline first (the partial index on

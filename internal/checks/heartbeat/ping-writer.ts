@@ -92,11 +92,8 @@ export function createPingWriter(deps: PingWriterDeps): PingWriter {
   const writer = createBatchWriter<PendingPing>({
     label: "heartbeat pings",
     write: async (batch) => {
-      const { results, outcomes, stored } = await withTransaction(
-        deps.pool,
-        (client, sendCommit) =>
-          storePings(client, sendCommit, batch, stamp, deps.region, deps.inMaintenance),
-        { genericPlans: true },
+      const { results, outcomes, stored } = await withTransaction(deps.pool, (client, sendCommit) =>
+        storePings(client, sendCommit, batch, stamp, deps.region, deps.inMaintenance),
       );
       // Only now, committed: a retried batch decides its outcomes afresh.
       batch.forEach((pending, i) => {

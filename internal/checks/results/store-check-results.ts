@@ -43,10 +43,8 @@ export async function storeCheckResults(
   results: readonly CheckResult[],
 ): Promise<StoredCheckResults> {
   if (results.length === 0) return { monitors: new Map(), alertEvents: [] };
-  return withTransaction(
-    pool,
-    (client, sendCommit) => storeCheckResultsIn(client, results, { sendCommit }),
-    { genericPlans: true },
+  return withTransaction(pool, (client, sendCommit) =>
+    storeCheckResultsIn(client, results, { sendCommit }),
   );
 }
 

@@ -61,7 +61,9 @@ FROM unnest(:monitorIds!::uuid[], :lastCheckedAts!::text[], :lastUps!::boolean[]
   AS u(monitor_id, last_checked_at, last_up, last_result, alert_status, failures, successes,
   streak_started_at, streak_error, incident_id, last_reminder_at, tls_alerted_expires_at,
   tls_alerted_days)
-WHERE s.monitor_id = u.monitor_id;
+-- The list again as ANY: the rows are then found by the primary key whatever the plan's
+-- guess of the arrays' length (a generic plan guesses 10 and scanned the table instead).
+WHERE s.monitor_id = u.monitor_id AND s.monitor_id = ANY(:monitorIds!::uuid[]);
 
 /* @name LockMonitorStatus */
 -- One monitor's status row, locked until the transaction ends: waits for a batch of its
