@@ -45,7 +45,11 @@ export async function firstStatementOf(
   } finally {
     spy.mockRestore();
   }
-  const [sql, values] = captured;
+  // A prepared statement (preparedConnection) comes as one config object: {name, text, values}.
+  const [first, second] = captured;
+  const config = typeof first === "object" && first !== null ? (first as pg.QueryConfig) : null;
+  const sql = config ? config.text : first;
+  const values = config ? config.values : second;
   if (typeof sql !== "string" || !Array.isArray(values)) throw new Error("no statement captured");
   return { sql, values };
 }
