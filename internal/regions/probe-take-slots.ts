@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
+import { takeExpiringSlot } from "../redis/expiring-slots.js";
 
 // At most `limit` TakeChecks of one probe token run at once over every API process: a Redis
 // sorted set per token of the running requests' ids, each scored by the time (Redis' clock) its
@@ -33,19 +34,6 @@ export interface ProbeTakeSlots {
   release(slot: TakeSlot): Promise<void>;
 }
 
-// Check and add in one script, so that two processes admitting the same token at once cannot
-// both see a free slot. Ended slots (a process that died without freeing them) go first.
-const ACQUIRE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local hold = tonumber(ARGV[3])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
-redis.call('ZADD', KEYS[1], now + hold, ARGV[1])
-if redis.call('PTTL', KEYS[1]) < hold then redis.call('PEXPIRE', KEYS[1], hold) end
-return 1
-`;
-
 /** takeSlotsKey is the sorted set of a probe token's running TakeChecks. */
 export function takeSlotsKey(prefix: string, tokenId: string): string {
   return `${prefix}:probe-takes:${tokenId}`;
@@ -58,8 +46,7 @@ export function createProbeTakeSlots(deps: ProbeTakeSlotsDeps): ProbeTakeSlots {
     limit,
     async acquire(tokenId, holdMs) {
       const slot = { key: takeSlotsKey(deps.prefix, tokenId), id: randomUUID() };
-      const granted = await redis.eval(ACQUIRE, 1, slot.key, slot.id, limit, Math.ceil(holdMs));
-      return granted === 1 ? slot : undefined;
+      return (await takeExpiringSlot(redis, slot.key, slot.id, limit, holdMs)) ? slot : undefined;
     },
     async release(slot) {
       await redis.zrem(slot.key, slot.id);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Caller } from "../../auth/caller.js";
 import type { Logger } from "../../core/logger.js";
+import { takeExpiringSlot } from "../../redis/expiring-slots.js";
 
 /**
  * StreamHolder is whom open stream connections are counted against: a signed-in member (all
@@ -61,19 +62,6 @@ export interface StreamLeases {
   held(): number;
 }
 
-// Check and add in one script, so two processes admitting the same holder at once cannot
-// both see a free place. Expired leases (a process that died without releasing) go first.
-const ACQUIRE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local lease = tonumber(ARGV[3])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
-redis.call('ZADD', KEYS[1], now + lease, ARGV[1])
-if redis.call('PTTL', KEYS[1]) < lease then redis.call('PEXPIRE', KEYS[1], lease) end
-return 1
-`;
-
 // Extends the given leases of one holder. A lease that expired meanwhile (this process was
 // stalled) is added back: its connection is open, so it counts.
 const REFRESH = `
@@ -94,9 +82,8 @@ export function createStreamLeases(deps: StreamLeasesDeps): StreamLeases {
   return {
     async acquire(holder) {
       const lease = { key: `${deps.prefix}:stream-leases:${holder.key}`, id: randomUUID() };
-      const attempt = redis
-        .eval(ACQUIRE, 1, lease.key, lease.id, limit, leaseMs)
-        .then((granted) => granted === 1);
+      // Check and add in one script; expired leases (a process that died) go first.
+      const attempt = takeExpiringSlot(redis, lease.key, lease.id, limit, leaseMs);
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
