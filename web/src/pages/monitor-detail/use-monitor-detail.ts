@@ -104,8 +104,8 @@ export function useMonitorDetail(id: string, deps: MonitorDetailDeps): MonitorDe
       const answers = await Promise.all(
         STATS_WINDOWS.map((window) =>
           client.getMonitorStats(
-            // The Regions section follows the chart's ranges; 30 days of regions would cost the
-            // server a second long pass for nothing shown.
+            // The Regions section follows the chart's ranges; grouping 30 days by region too
+            // would make the longest of these passes longer still for nothing shown.
             { monitorId: id, window, withRegions: window !== "30d" },
             { signal },
           ),
