@@ -346,6 +346,73 @@ const setMonitorEnabledIR: any = {"usedParamSet":{"enabled":true,"id":true,"orgI
 export const setMonitorEnabled = new PreparedQuery<SetMonitorEnabledParams,SetMonitorEnabledResult>(setMonitorEnabledIR);
 
 
+/** 'LockHeartbeatBeforeDelete' parameters type */
+export interface LockHeartbeatBeforeDeleteParams {
+  id: string;
+  orgId: string;
+}
+
+/** 'LockHeartbeatBeforeDelete' return type */
+export interface LockHeartbeatBeforeDeleteResult {
+  monitor_id: string;
+}
+
+/** 'LockHeartbeatBeforeDelete' query type */
+export interface LockHeartbeatBeforeDeleteQuery {
+  params: LockHeartbeatBeforeDeleteParams;
+  result: LockHeartbeatBeforeDeleteResult;
+}
+
+const lockHeartbeatBeforeDeleteIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":433,"b":436},{"a":490,"b":493}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":510,"b":516}]}],"statement":"-- The monitor's heartbeat_state row, locked before DeleteMonitor deletes it by cascade (in the\n-- same transaction, then LockStateBeforeDelete): ping appliers and sweepers lock it before the\n-- monitor_state row, and a cascade left to itself takes them the other way round, deadlocking\n-- with a ping being applied. Only the caller's organization's monitor is locked.\nSELECT h.monitor_id FROM heartbeat_state h\nWHERE h.monitor_id = :id!\n  AND EXISTS (SELECT 1 FROM monitors m WHERE m.id = :id! AND m.org_id = :orgId!)\nFOR UPDATE OF h"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * -- The monitor's heartbeat_state row, locked before DeleteMonitor deletes it by cascade (in the
+ * -- same transaction, then LockStateBeforeDelete): ping appliers and sweepers lock it before the
+ * -- monitor_state row, and a cascade left to itself takes them the other way round, deadlocking
+ * -- with a ping being applied. Only the caller's organization's monitor is locked.
+ * SELECT h.monitor_id FROM heartbeat_state h
+ * WHERE h.monitor_id = :id!
+ *   AND EXISTS (SELECT 1 FROM monitors m WHERE m.id = :id! AND m.org_id = :orgId!)
+ * FOR UPDATE OF h
+ * ```
+ */
+export const lockHeartbeatBeforeDelete = new PreparedQuery<LockHeartbeatBeforeDeleteParams,LockHeartbeatBeforeDeleteResult>(lockHeartbeatBeforeDeleteIR);
+
+
+/** 'LockStateBeforeDelete' parameters type */
+export interface LockStateBeforeDeleteParams {
+  id: string;
+  orgId: string;
+}
+
+/** 'LockStateBeforeDelete' return type */
+export interface LockStateBeforeDeleteResult {
+  monitor_id: string;
+}
+
+/** 'LockStateBeforeDelete' query type */
+export interface LockStateBeforeDeleteQuery {
+  params: LockStateBeforeDeleteParams;
+  result: LockStateBeforeDeleteResult;
+}
+
+const lockStateBeforeDeleteIR: any = {"usedParamSet":{"id":true,"orgId":true},"params":[{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":138,"b":141},{"a":195,"b":198}]},{"name":"orgId","required":true,"transform":{"type":"scalar"},"locs":[{"a":215,"b":221}]}],"statement":"-- The monitor's monitor_state row, locked after LockHeartbeatBeforeDelete.\nSELECT s.monitor_id FROM monitor_state s\nWHERE s.monitor_id = :id!\n  AND EXISTS (SELECT 1 FROM monitors m WHERE m.id = :id! AND m.org_id = :orgId!)\nFOR UPDATE OF s"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * -- The monitor's monitor_state row, locked after LockHeartbeatBeforeDelete.
+ * SELECT s.monitor_id FROM monitor_state s
+ * WHERE s.monitor_id = :id!
+ *   AND EXISTS (SELECT 1 FROM monitors m WHERE m.id = :id! AND m.org_id = :orgId!)
+ * FOR UPDATE OF s
+ * ```
+ */
+export const lockStateBeforeDelete = new PreparedQuery<LockStateBeforeDeleteParams,LockStateBeforeDeleteResult>(lockStateBeforeDeleteIR);
+
+
 /** 'DeleteMonitor' parameters type */
 export interface DeleteMonitorParams {
   id: string;

@@ -92,6 +92,23 @@ FROM m LEFT JOIN monitor_state s ON s.monitor_id = m.id
   -- A monitor of several regions: each region's latest up and time (init.sql).
   LEFT JOIN LATERAL pulsar_region_states(m.id, m.regions) rs ON true;
 
+/* @name LockHeartbeatBeforeDelete */
+-- The monitor's heartbeat_state row, locked before DeleteMonitor deletes it by cascade (in the
+-- same transaction, then LockStateBeforeDelete): ping appliers and sweepers lock it before the
+-- monitor_state row, and a cascade left to itself takes them the other way round, deadlocking
+-- with a ping being applied. Only the caller's organization's monitor is locked.
+SELECT h.monitor_id FROM heartbeat_state h
+WHERE h.monitor_id = :id!
+  AND EXISTS (SELECT 1 FROM monitors m WHERE m.id = :id! AND m.org_id = :orgId!)
+FOR UPDATE OF h;
+
+/* @name LockStateBeforeDelete */
+-- The monitor's monitor_state row, locked after LockHeartbeatBeforeDelete.
+SELECT s.monitor_id FROM monitor_state s
+WHERE s.monitor_id = :id!
+  AND EXISTS (SELECT 1 FROM monitors m WHERE m.id = :id! AND m.org_id = :orgId!)
+FOR UPDATE OF s;
+
 /* @name DeleteMonitor */
 -- Deletes the monitor (its state cascades) and its results in one statement. The results are
 -- found by the primary key of each partition; the EXISTS makes that a one-time filter, so

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
+import type pg from "pg";
 import type { DnsSpec, HeartbeatSpec, TcpSpec } from "../../../gen/pulsar/v1/check_pb.js";
 import type { Monitor } from "../../../gen/pulsar/v1/monitor_pb.js";
 import { connection } from "../../db/connection.js";
 import { toJsonParam } from "../../db/json.js";
 import type { KeysetPage } from "../../db/keyset-page.js";
 import type { Queryable } from "../../db/pool.js";
+import { withTransaction } from "../../db/transaction.js";
 import type { MonitorSchedule } from "../queue/check-queue.js";
 import { headersFromJson, type StatusRangeJson, statusRangesFromJson } from "./monitor-json.js";
 import { kindSpecJson, kindSpecsFromJson, type MonitorKindName } from "./monitor-kind.js";
@@ -140,10 +142,25 @@ export async function setMonitorEnabled(
   return row && monitorFromRow(row, now);
 }
 
-/** deleteMonitor deletes a monitor, its state and its results; false when it did not exist. */
-export async function deleteMonitor(db: Queryable, orgId: string, id: string): Promise<boolean> {
-  const [row] = await q.deleteMonitor.run({ id, orgId }, connection(db));
-  return row?.deleted ?? false;
+/**
+ * deleteMonitor deletes a monitor, its state and its results; false when it did not exist. Its
+ * state rows are locked first, in the order every writer locks them (LockHeartbeatBeforeDelete),
+ * in one round trip with the delete on a pipelined client.
+ */
+export async function deleteMonitor(
+  pool: Pick<pg.Pool, "connect">,
+  orgId: string,
+  id: string,
+): Promise<boolean> {
+  return withTransaction(pool, async (tx) => {
+    const db = connection(tx);
+    const [, , [row]] = await Promise.all([
+      q.lockHeartbeatBeforeDelete.run({ id, orgId }, db),
+      q.lockStateBeforeDelete.run({ id, orgId }, db),
+      q.deleteMonitor.run({ id, orgId }, db),
+    ]);
+    return row?.deleted ?? false;
+  });
 }
 
 /**
