@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MonitorKind, MonitorStatus, RegionRule } from "../../../gen/pulsar/v1/monitor_pb.js";
 import { createTestOrg } from "../../../test/support/accounts.js";
+import { eventually } from "../../../test/support/eventually.js";
 import { MINUTE, resultFixture, specFixture } from "../../../test/support/fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
 import { insertCheckResults } from "../results/results.js";
@@ -132,6 +133,37 @@ describe("monitors", () => {
     expect(left.rows.map((r) => r.monitor_id)).toEqual([other.id]);
     const state = await db.pool.query("SELECT 1 FROM monitor_state WHERE monitor_id = $1", [id]);
     expect(state.rowCount).toBe(0);
+  });
+
+  it("waits behind a ping's transaction holding its heartbeat row, without deadlocking", async () => {
+    const { id } = await insertMonitor(db.pool, org, specFixture());
+    await db.pool.query("INSERT INTO heartbeat_state (monitor_id) VALUES ($1)", [id]);
+    // A ping being applied: its heartbeat row locked first, its monitor_state row next.
+    const ping = await db.pool.connect();
+    try {
+      await ping.query("BEGIN");
+      const { rows } = await ping.query<{ pid: number }>(
+        "SELECT pg_backend_pid() AS pid FROM heartbeat_state WHERE monitor_id = $1 FOR UPDATE",
+        [id],
+      );
+      const deleting = deleteMonitor(db.pool, org, id);
+      await eventually(
+        async () =>
+          (
+            await db.pool.query(
+              "SELECT 1 FROM pg_locks WHERE NOT granted AND $1 = ANY(pg_blocking_pids(pid))",
+              [rows[0]?.pid],
+            )
+          ).rowCount === 1,
+        { what: "the delete waiting for the ping's lock" },
+      );
+      // The delete holds nothing the ping needs next: its monitor_state row is free.
+      await ping.query("SELECT 1 FROM monitor_state WHERE monitor_id = $1 FOR UPDATE", [id]);
+      await ping.query("COMMIT");
+      expect(await deleting).toBe(true);
+    } finally {
+      ping.release();
+    }
   });
 
   it("pages through 250 monitors 100 at a time without duplicates or gaps", async () => {
