@@ -544,6 +544,24 @@ CREATE TABLE IF NOT EXISTS heartbeat_state (
 );
 CREATE INDEX IF NOT EXISTS heartbeat_state_due ON heartbeat_state (due_at)
   WHERE due_at IS NOT NULL;
+-- Pings accepted and not yet applied: the ping endpoint answers once its ping is committed
+-- here (one statement, one round trip), and applies the inbox to heartbeat_state and
+-- check_results in batches right after (internal/checks/heartbeat/ping-applier.ts), deleting
+-- the rows it applied in the same transaction; a worker's sweeper applies what an API process
+-- left behind, and sweeps no monitor with a ping still here. Deleting a monitor drops its pings.
+CREATE TABLE IF NOT EXISTS ping_inbox (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  -- Its token was the monitor's when it was queued: applied whatever token the monitor has by
+  -- then, unless it is paused or no longer a heartbeat.
+  monitor_id uuid NOT NULL REFERENCES monitors (id) ON DELETE CASCADE,
+  kind text NOT NULL CHECK (kind IN ('success', 'fail', 'start')),
+  arrived_at timestamptz NOT NULL,
+  body text NOT NULL,
+  -- The region of the API process that took it: its result's region.
+  region text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ping_inbox_monitor ON ping_inbox (monitor_id);
+
 -- The heartbeat monitors alone: the sweep (every second, in every worker) joins its due rows
 -- to them through this, never through a scan of every monitor, whatever the statistics say.
 CREATE INDEX IF NOT EXISTS monitors_heartbeats ON monitors (id) WHERE kind = 'heartbeat';

@@ -4,11 +4,12 @@
 // - quiet: one ping at a time, --gap-ms apart (the answer's own time, nothing queued), --quiet
 //   tokens not pinged before (looked up), then the same tokens again (cached);
 // - floor: a bare durable one-row write from this process, one at a time, --gap-ms apart: what
-//   an answer given only once stored cannot beat here;
+//   an answer given only once committed cannot beat here;
 // - load: --rate pings/s, open loop (sent on schedule whether or not answers came), round robin
 //   over the monitors, --warmup s then --duration s measured.
 // Prints, for each, the rate achieved, latency p50 / p95 / p99 / max, errors, and for the load
-// the server's CPU, Postgres backends' CPU and the results stored in the window.
+// the server's CPU, Postgres backends' CPU, the pings still queued (answered, not yet applied)
+// when the window closed, and the results stored for the window once they are applied.
 //
 // --connections (256): pings come from many jobs, each its own connection; with few, the
 // client's own queue would set the latency.
@@ -27,7 +28,7 @@ import pg from "pg";
 import { Pool } from "undici";
 import { SERVER_TIMEOUTS } from "../internal/api/request-limits.js";
 import { createPingHandler } from "../internal/checks/heartbeat/ping-handler.js";
-import { DEFAULT_PING_BATCH_MS } from "../internal/checks/heartbeat/ping-writer.js";
+import { DEFAULT_PING_BATCH_MS } from "../internal/checks/heartbeat/ping-queue.js";
 import { silentLogger } from "../internal/core/logger.js";
 import { createPool } from "../internal/db/pool.js";
 import { createRedis } from "../internal/redis/redis.js";
@@ -296,6 +297,17 @@ async function main() {
     await postgres.sample();
     const pgCpu = postgres.read();
     await admin.end();
+    // Answered pings are applied right after: the backlog left when the window closed, then
+    // every result once it is drained.
+    const inbox = async () =>
+      (await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM ping_inbox")).rows[0]
+        ?.n ?? 0;
+    const backlog = await inbox();
+    const drainStart = performance.now();
+    while ((await inbox()) > 0 && performance.now() - drainStart < 30_000) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const drainMs = performance.now() - drainStart;
     const stored = await db.pool.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM check_results WHERE checked_at >= $1",
       [windowStart],
@@ -307,6 +319,9 @@ async function main() {
       `server CPU ${(cpuMs / elapsed / 1000).toFixed(2)} cores (${(cpuMs / Math.max(1, load.latencies.length)).toFixed(3)} ms per ping); ` +
         `Postgres backends ${(pgCpu.oursMs / elapsed / 1000).toFixed(2)} cores, background ${(pgCpu.otherMs / elapsed / 1000).toFixed(2)}; ` +
         `machine ${(busy * 100).toFixed(0)} % busy; results stored since the window opened: ${stored.rows[0]?.n ?? 0}`,
+    );
+    console.log(
+      `pings queued and not yet applied when the window closed: ${backlog}, applied ${drainMs.toFixed(0)} ms later`,
     );
     await client.close();
   } finally {

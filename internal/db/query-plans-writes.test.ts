@@ -1,5 +1,5 @@
-// Shows that the statements run for every batch of results, and every second by each worker's
-// heartbeat sweep, reach monitors through an index even where Postgres has no statistics (a
+// Shows that the statements run for every batch of results, for every ping, and every second by
+// each worker's heartbeat sweep, reach monitors through an index even where Postgres has no statistics (a
 // table never analyzed, as here with autovacuum off, or in the first minute of a new
 // installation): as joins, they hashed every monitor each time (bench/README.md, bench/stack).
 import { create } from "@bufbuild/protobuf";
@@ -11,6 +11,7 @@ import { createTestOrg } from "../../test/support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/postgres.js";
 import { firstStatementOf, type PlanNode } from "../../test/support/query-plans-doc.js";
 import { lockDueHeartbeats } from "../checks/heartbeat/heartbeat-state.queries.js";
+import { queuePings, takeQueuedPings } from "../checks/heartbeat/ping-inbox.queries.js";
 import { insertCheckResults } from "../checks/results/results.js";
 import { connection } from "./connection.js";
 
@@ -80,5 +81,36 @@ describe("statements run all the time, without statistics", () => {
     );
     expect(scans).toContain("Index Scan on heartbeat_state");
     expect(scans.filter((s) => s.endsWith(" on monitors"))).not.toContain("Seq Scan on monitors");
+  });
+
+  it("queueing a ping reads its monitor alone", async () => {
+    const scans = await planOf((client) =>
+      queuePings.run(
+        {
+          monitorIds: ids.slice(0, 2),
+          tokens: ["a", "b"],
+          kinds: ["success", "fail"],
+          arrivedMs: [Date.now(), Date.now()],
+          bodies: ["", ""],
+          region: "r",
+        },
+        connection(client),
+      ),
+    );
+    expect(scans).not.toContain("Seq Scan on monitors");
+  });
+
+  it("taking queued pings reads the inbox, and their monitors alone", async () => {
+    // Every monitor watched as a heartbeat would be, a few with a ping waiting.
+    await db.pool.query("INSERT INTO heartbeat_state (monitor_id) SELECT id FROM monitors");
+    await db.pool.query(
+      `INSERT INTO ping_inbox (monitor_id, kind, arrived_at, body, region)
+       SELECT id, 'success', now(), '', 'r' FROM monitors LIMIT 3`,
+    );
+    const scans = await planOf((client) =>
+      takeQueuedPings.run({ monitors: 500 }, connection(client)),
+    );
+    expect(scans).not.toContain("Seq Scan on monitors");
+    expect(scans).not.toContain("Seq Scan on heartbeat_state");
   });
 });

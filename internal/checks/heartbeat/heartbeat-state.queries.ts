@@ -96,80 +96,6 @@ const findPingTargetIR: any = {"usedParamSet":{"token":true},"params":[{"name":"
 export const findPingTarget = new PreparedQuery<FindPingTargetParams,FindPingTargetResult>(findPingTargetIR);
 
 
-/** 'LockPingStates' parameters type */
-export interface LockPingStatesParams {
-  monitorIds: stringArray;
-}
-
-/** 'LockPingStates' return type */
-export interface LockPingStatesResult {
-  due_us: string | null;
-  enabled: boolean;
-  kind_spec: Json | null;
-  last_ping_us: string | null;
-  monitor_id: string;
-  ping_token: string | null;
-  started_us: string | null;
-}
-
-/** 'LockPingStates' query type */
-export interface LockPingStatesQuery {
-  params: LockPingStatesParams;
-  result: LockPingStatesResult;
-}
-
-const lockPingStatesIR: any = {"usedParamSet":{"monitorIds":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":676,"b":687}]}],"statement":"-- What the pings of a batch change, with each monitor's current spec, token and whether it is\n-- paused (read here, under the lock, not from the API's cache), locked in id order (concurrent\n-- batches cannot deadlock) until COMMIT: a ping and a sweep of one monitor never interleave.\n-- Times are epoch microseconds, exact.\nSELECT h.monitor_id, m.enabled, m.kind_spec, m.ping_token,\n  (EXTRACT(EPOCH FROM h.due_at) * 1000000)::bigint AS due_us,\n  (EXTRACT(EPOCH FROM h.started_at) * 1000000)::bigint AS started_us,\n  (EXTRACT(EPOCH FROM h.last_ping_at) * 1000000)::bigint AS last_ping_us\nFROM heartbeat_state h\nJOIN monitors m ON m.id = h.monitor_id\nWHERE h.monitor_id = ANY(:monitorIds!::uuid[]) AND m.kind = 'heartbeat'\nORDER BY h.monitor_id\nFOR UPDATE OF h"};
-
-/**
- * Query generated from SQL:
- * ```
- * -- What the pings of a batch change, with each monitor's current spec, token and whether it is
- * -- paused (read here, under the lock, not from the API's cache), locked in id order (concurrent
- * -- batches cannot deadlock) until COMMIT: a ping and a sweep of one monitor never interleave.
- * -- Times are epoch microseconds, exact.
- * SELECT h.monitor_id, m.enabled, m.kind_spec, m.ping_token,
- *   (EXTRACT(EPOCH FROM h.due_at) * 1000000)::bigint AS due_us,
- *   (EXTRACT(EPOCH FROM h.started_at) * 1000000)::bigint AS started_us,
- *   (EXTRACT(EPOCH FROM h.last_ping_at) * 1000000)::bigint AS last_ping_us
- * FROM heartbeat_state h
- * JOIN monitors m ON m.id = h.monitor_id
- * WHERE h.monitor_id = ANY(:monitorIds!::uuid[]) AND m.kind = 'heartbeat'
- * ORDER BY h.monitor_id
- * FOR UPDATE OF h
- * ```
- */
-export const lockPingStates = new PreparedQuery<LockPingStatesParams,LockPingStatesResult>(lockPingStatesIR);
-
-
-/** 'EnsureHeartbeatStates' parameters type */
-export interface EnsureHeartbeatStatesParams {
-  monitorIds: stringArray;
-}
-
-/** 'EnsureHeartbeatStates' return type */
-export type EnsureHeartbeatStatesResult = void;
-
-/** 'EnsureHeartbeatStates' query type */
-export interface EnsureHeartbeatStatesQuery {
-  params: EnsureHeartbeatStatesParams;
-  result: EnsureHeartbeatStatesResult;
-}
-
-const ensureHeartbeatStatesIR: any = {"usedParamSet":{"monitorIds":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":248,"b":259}]}],"statement":"-- A heartbeat monitor without its state row (one the monitor service did not arm) gets one,\n-- so that its pings can be locked and move its deadline like any other's.\nINSERT INTO heartbeat_state (monitor_id)\nSELECT id FROM monitors WHERE id = ANY(:monitorIds!::uuid[]) AND kind = 'heartbeat'\nON CONFLICT (monitor_id) DO NOTHING"};
-
-/**
- * Query generated from SQL:
- * ```
- * -- A heartbeat monitor without its state row (one the monitor service did not arm) gets one,
- * -- so that its pings can be locked and move its deadline like any other's.
- * INSERT INTO heartbeat_state (monitor_id)
- * SELECT id FROM monitors WHERE id = ANY(:monitorIds!::uuid[]) AND kind = 'heartbeat'
- * ON CONFLICT (monitor_id) DO NOTHING
- * ```
- */
-export const ensureHeartbeatStates = new PreparedQuery<EnsureHeartbeatStatesParams,EnsureHeartbeatStatesResult>(ensureHeartbeatStatesIR);
-
-
 /** 'SaveHeartbeatStates' parameters type */
 export interface SaveHeartbeatStatesParams {
   dueAts: stringArray;
@@ -187,12 +113,12 @@ export interface SaveHeartbeatStatesQuery {
   result: SaveHeartbeatStatesResult;
 }
 
-const saveHeartbeatStatesIR: any = {"usedParamSet":{"monitorIds":true,"dueAts":true,"startedAts":true,"lastPingAts":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":376,"b":387},{"a":663,"b":674}]},{"name":"dueAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":398,"b":405}]},{"name":"startedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":416,"b":427}]},{"name":"lastPingAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":438,"b":450}]}],"statement":"-- Writes what LockPingStates or LockDueHeartbeats decided, under their locks. Nullable times\n-- travel as '' (pgtyped types array elements as non-null), exact to the microsecond.\nUPDATE heartbeat_state h\nSET due_at = NULLIF(u.due_at, '')::timestamptz,\n  started_at = NULLIF(u.started_at, '')::timestamptz,\n  last_ping_at = NULLIF(u.last_ping_at, '')::timestamptz\nFROM unnest(:monitorIds!::uuid[], :dueAts!::text[], :startedAts!::text[], :lastPingAts!::text[])\n  AS u(monitor_id, due_at, started_at, last_ping_at)\n-- The list again as ANY: found by the primary key whatever the plan's guess of its length.\nWHERE h.monitor_id = u.monitor_id AND h.monitor_id = ANY(:monitorIds!::uuid[])"};
+const saveHeartbeatStatesIR: any = {"usedParamSet":{"monitorIds":true,"dueAts":true,"startedAts":true,"lastPingAts":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":377,"b":388},{"a":664,"b":675}]},{"name":"dueAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":399,"b":406}]},{"name":"startedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":417,"b":428}]},{"name":"lastPingAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":439,"b":451}]}],"statement":"-- Writes what TakeQueuedPings or LockDueHeartbeats decided, under their locks. Nullable times\n-- travel as '' (pgtyped types array elements as non-null), exact to the microsecond.\nUPDATE heartbeat_state h\nSET due_at = NULLIF(u.due_at, '')::timestamptz,\n  started_at = NULLIF(u.started_at, '')::timestamptz,\n  last_ping_at = NULLIF(u.last_ping_at, '')::timestamptz\nFROM unnest(:monitorIds!::uuid[], :dueAts!::text[], :startedAts!::text[], :lastPingAts!::text[])\n  AS u(monitor_id, due_at, started_at, last_ping_at)\n-- The list again as ANY: found by the primary key whatever the plan's guess of its length.\nWHERE h.monitor_id = u.monitor_id AND h.monitor_id = ANY(:monitorIds!::uuid[])"};
 
 /**
  * Query generated from SQL:
  * ```
- * -- Writes what LockPingStates or LockDueHeartbeats decided, under their locks. Nullable times
+ * -- Writes what TakeQueuedPings or LockDueHeartbeats decided, under their locks. Nullable times
  * -- travel as '' (pgtyped types array elements as non-null), exact to the microsecond.
  * UPDATE heartbeat_state h
  * SET due_at = NULLIF(u.due_at, '')::timestamptz,
@@ -228,7 +154,7 @@ export interface LockDueHeartbeatsQuery {
   result: LockDueHeartbeatsResult;
 }
 
-const lockDueHeartbeatsIR: any = {"usedParamSet":{"now":true,"limit":true},"params":[{"name":"now","required":true,"transform":{"type":"scalar"},"locs":[{"a":697,"b":701}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":779,"b":785}]}],"statement":"-- Up to :limit monitors whose deadline has passed, oldest deadline first (the partial index on\n-- due_at), locked until COMMIT. Rows another sweeper or a ping's batch holds are skipped, so\n-- sweepers in every worker share the work and each deadline is recorded once. Paused monitors\n-- have no deadline; a monitor paused meanwhile, or no longer a heartbeat, is left alone.\nSELECT h.monitor_id, m.kind_spec,\n  (EXTRACT(EPOCH FROM h.due_at) * 1000000)::bigint AS \"due_us!\",\n  (EXTRACT(EPOCH FROM h.started_at) * 1000000)::bigint AS started_us,\n  (EXTRACT(EPOCH FROM h.last_ping_at) * 1000000)::bigint AS last_ping_us\nFROM heartbeat_state h\nJOIN monitors m ON m.id = h.monitor_id\nWHERE h.due_at <= :now!::timestamptz AND m.enabled AND m.kind = 'heartbeat'\nORDER BY h.due_at\nLIMIT :limit!\nFOR UPDATE OF h SKIP LOCKED"};
+const lockDueHeartbeatsIR: any = {"usedParamSet":{"now":true,"limit":true},"params":[{"name":"now","required":true,"transform":{"type":"scalar"},"locs":[{"a":852,"b":856}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":1014,"b":1020}]}],"statement":"-- Up to :limit monitors whose deadline has passed, oldest deadline first (the partial index on\n-- due_at), locked until COMMIT. Rows another sweeper or a ping's batch holds are skipped, so\n-- sweepers in every worker share the work and each deadline is recorded once. Paused monitors\n-- have no deadline; a monitor paused meanwhile, or no longer a heartbeat, is left alone, and so\n-- is one with a ping still in the inbox: it is applied first (a ping acknowledged before the\n-- deadline was on time, however late it is applied).\nSELECT h.monitor_id, m.kind_spec,\n  (EXTRACT(EPOCH FROM h.due_at) * 1000000)::bigint AS \"due_us!\",\n  (EXTRACT(EPOCH FROM h.started_at) * 1000000)::bigint AS started_us,\n  (EXTRACT(EPOCH FROM h.last_ping_at) * 1000000)::bigint AS last_ping_us\nFROM heartbeat_state h\nJOIN monitors m ON m.id = h.monitor_id\nWHERE h.due_at <= :now!::timestamptz AND m.enabled AND m.kind = 'heartbeat'\n  AND NOT EXISTS (SELECT 1 FROM ping_inbox p WHERE p.monitor_id = h.monitor_id)\nORDER BY h.due_at\nLIMIT :limit!\nFOR UPDATE OF h SKIP LOCKED"};
 
 /**
  * Query generated from SQL:
@@ -236,7 +162,9 @@ const lockDueHeartbeatsIR: any = {"usedParamSet":{"now":true,"limit":true},"para
  * -- Up to :limit monitors whose deadline has passed, oldest deadline first (the partial index on
  * -- due_at), locked until COMMIT. Rows another sweeper or a ping's batch holds are skipped, so
  * -- sweepers in every worker share the work and each deadline is recorded once. Paused monitors
- * -- have no deadline; a monitor paused meanwhile, or no longer a heartbeat, is left alone.
+ * -- have no deadline; a monitor paused meanwhile, or no longer a heartbeat, is left alone, and so
+ * -- is one with a ping still in the inbox: it is applied first (a ping acknowledged before the
+ * -- deadline was on time, however late it is applied).
  * SELECT h.monitor_id, m.kind_spec,
  *   (EXTRACT(EPOCH FROM h.due_at) * 1000000)::bigint AS "due_us!",
  *   (EXTRACT(EPOCH FROM h.started_at) * 1000000)::bigint AS started_us,
@@ -244,6 +172,7 @@ const lockDueHeartbeatsIR: any = {"usedParamSet":{"now":true,"limit":true},"para
  * FROM heartbeat_state h
  * JOIN monitors m ON m.id = h.monitor_id
  * WHERE h.due_at <= :now!::timestamptz AND m.enabled AND m.kind = 'heartbeat'
+ *   AND NOT EXISTS (SELECT 1 FROM ping_inbox p WHERE p.monitor_id = h.monitor_id)
  * ORDER BY h.due_at
  * LIMIT :limit!
  * FOR UPDATE OF h SKIP LOCKED

@@ -14,30 +14,8 @@ UPDATE heartbeat_state SET due_at = NULL, started_at = NULL WHERE monitor_id = :
 -- The heartbeat monitor a ping token names (the unique index on ping_token), if any.
 SELECT id, enabled FROM monitors WHERE ping_token = :token! AND kind = 'heartbeat';
 
-/* @name LockPingStates */
--- What the pings of a batch change, with each monitor's current spec, token and whether it is
--- paused (read here, under the lock, not from the API's cache), locked in id order (concurrent
--- batches cannot deadlock) until COMMIT: a ping and a sweep of one monitor never interleave.
--- Times are epoch microseconds, exact.
-SELECT h.monitor_id, m.enabled, m.kind_spec, m.ping_token,
-  (EXTRACT(EPOCH FROM h.due_at) * 1000000)::bigint AS due_us,
-  (EXTRACT(EPOCH FROM h.started_at) * 1000000)::bigint AS started_us,
-  (EXTRACT(EPOCH FROM h.last_ping_at) * 1000000)::bigint AS last_ping_us
-FROM heartbeat_state h
-JOIN monitors m ON m.id = h.monitor_id
-WHERE h.monitor_id = ANY(:monitorIds!::uuid[]) AND m.kind = 'heartbeat'
-ORDER BY h.monitor_id
-FOR UPDATE OF h;
-
-/* @name EnsureHeartbeatStates */
--- A heartbeat monitor without its state row (one the monitor service did not arm) gets one,
--- so that its pings can be locked and move its deadline like any other's.
-INSERT INTO heartbeat_state (monitor_id)
-SELECT id FROM monitors WHERE id = ANY(:monitorIds!::uuid[]) AND kind = 'heartbeat'
-ON CONFLICT (monitor_id) DO NOTHING;
-
 /* @name SaveHeartbeatStates */
--- Writes what LockPingStates or LockDueHeartbeats decided, under their locks. Nullable times
+-- Writes what TakeQueuedPings or LockDueHeartbeats decided, under their locks. Nullable times
 -- travel as '' (pgtyped types array elements as non-null), exact to the microsecond.
 UPDATE heartbeat_state h
 SET due_at = NULLIF(u.due_at, '')::timestamptz,
@@ -52,7 +30,9 @@ WHERE h.monitor_id = u.monitor_id AND h.monitor_id = ANY(:monitorIds!::uuid[]);
 -- Up to :limit monitors whose deadline has passed, oldest deadline first (the partial index on
 -- due_at), locked until COMMIT. Rows another sweeper or a ping's batch holds are skipped, so
 -- sweepers in every worker share the work and each deadline is recorded once. Paused monitors
--- have no deadline; a monitor paused meanwhile, or no longer a heartbeat, is left alone.
+-- have no deadline; a monitor paused meanwhile, or no longer a heartbeat, is left alone, and so
+-- is one with a ping still in the inbox: it is applied first (a ping acknowledged before the
+-- deadline was on time, however late it is applied).
 SELECT h.monitor_id, m.kind_spec,
   (EXTRACT(EPOCH FROM h.due_at) * 1000000)::bigint AS "due_us!",
   (EXTRACT(EPOCH FROM h.started_at) * 1000000)::bigint AS started_us,
@@ -60,6 +40,7 @@ SELECT h.monitor_id, m.kind_spec,
 FROM heartbeat_state h
 JOIN monitors m ON m.id = h.monitor_id
 WHERE h.due_at <= :now!::timestamptz AND m.enabled AND m.kind = 'heartbeat'
+  AND NOT EXISTS (SELECT 1 FROM ping_inbox p WHERE p.monitor_id = h.monitor_id)
 ORDER BY h.due_at
 LIMIT :limit!
 FOR UPDATE OF h SKIP LOCKED;

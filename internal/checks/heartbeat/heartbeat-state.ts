@@ -71,7 +71,7 @@ export interface HeartbeatRow extends HeartbeatTimes {
   monitorId: string;
 }
 
-/** saveHeartbeatStates writes rows decided under LockPingStates' or LockDueHeartbeats' locks. */
+/** saveHeartbeatStates writes rows decided under TakeQueuedPings' or LockDueHeartbeats' locks. */
 export async function saveHeartbeatStates(
   db: Queryable,
   rows: readonly HeartbeatRow[],

@@ -12,9 +12,11 @@ import { silentLogger } from "../../core/logger.js";
 import { createRedis } from "../../redis/redis.js";
 import { createStreamPublisher } from "../../stream/publisher.js";
 import { streamChannel } from "../../stream/topics.js";
+import { deleteMonitor } from "../monitors/monitors.js";
 import { disarmHeartbeat } from "./heartbeat-state.js";
 import { MAX_PING_BODY_BYTES } from "./ping-body.js";
 import { createPingHandler, type PingHandler, type PingHandlerDeps } from "./ping-handler.js";
+import { sweepHeartbeats } from "./sweeper.js";
 
 // The ping endpoint over real HTTP (a server on port 0 serving the handler alone) against a
 // real Postgres schema: what each ping stores, and what it refuses.
@@ -41,7 +43,14 @@ afterAll(async () => {
 
 /** serve starts the ping handler on a free port; everything else gets a bare 404. */
 async function serve(deps: Partial<PingHandlerDeps> = {}) {
-  const handler = createPingHandler({ pool: db.pool, region: "test", log: silentLogger, ...deps });
+  const handler = createPingHandler({
+    pool: db.pool,
+    region: "test",
+    log: process.env.DEBUGLOG
+      ? ({ ...silentLogger, warn: console.log, error: console.log } as never)
+      : silentLogger,
+    ...deps,
+  });
   const server = createServer((req, res) => {
     if (!handler.handle(req, res)) {
       res.writeHead(404);
@@ -75,6 +84,22 @@ const resultsOf = async (monitorId: string) =>
     )
   ).rows;
 
+/**
+ * appliedResults waits for a monitor's pings to be applied (answered OK once queued, a ping is
+ * applied right after) until it has `count` results, and returns them.
+ */
+const appliedResults = (monitorId: string, count: number) =>
+  eventually(
+    async () => {
+      const rows = await resultsOf(monitorId);
+      return rows.length === count && rows;
+    },
+    { what: `${count} results of pings applied` },
+  );
+
+const inboxOf = async (monitorId: string) =>
+  (await db.pool.query("SELECT kind FROM ping_inbox WHERE monitor_id = $1", [monitorId])).rows;
+
 const stateOf = async (monitorId: string) =>
   (
     await db.pool.query<{
@@ -95,7 +120,7 @@ const statusOf = async (monitorId: string) =>
   ).rows[0]?.alert_status;
 
 describe("a success ping", () => {
-  it("is answered OK once stored as an up result, and moves the deadline a period on", async () => {
+  it("is answered OK once queued, then stored as an up result moving the deadline a period on", async () => {
     let clock = Date.parse("2026-12-06T10:00:00Z");
     const ping = await serve({ now: () => clock });
     const monitor = await createHeartbeatMonitor(db.pool, orgId, {
@@ -109,8 +134,7 @@ describe("a success ping", () => {
     expect(res.text).toBe("OK\n");
     expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8");
     expect(res.headers.get("cache-control")).toBe("no-store");
-    // Acknowledged means stored: no waiting needed.
-    expect(await resultsOf(monitor.id)).toEqual([
+    expect(await appliedResults(monitor.id, 1)).toEqual([
       {
         up: true,
         error: "",
@@ -126,11 +150,38 @@ describe("a success ping", () => {
     expect(await statusOf(monitor.id)).toBe("up");
   });
 
+  it("is answered without waiting for its monitor's row: a sweep applies it once free", async () => {
+    const ping = await serve();
+    const monitor = await createHeartbeatMonitor(db.pool, orgId);
+    const holder = await db.pool.connect();
+    try {
+      // Another transaction (a sweep, an edit of the monitor) holds the heartbeat row.
+      await holder.query("BEGIN");
+      await holder.query("SELECT 1 FROM heartbeat_state WHERE monitor_id = $1 FOR UPDATE", [
+        monitor.id,
+      ]);
+      const res = await ping(`/ping/${monitor.token}`);
+      expect(res.text).toBe("OK\n");
+      // Acknowledged means queued, durably: the applier skipped the row held.
+      expect(await inboxOf(monitor.id)).toEqual([{ kind: "success" }]);
+      expect(await resultsOf(monitor.id)).toEqual([]);
+    } finally {
+      await holder.query("ROLLBACK");
+      holder.release();
+    }
+    const round = await sweepHeartbeats(
+      { pool: db.pool, region: "w", log: silentLogger },
+      Date.now(),
+    );
+    expect(round.pingsApplied).toBe(1);
+    expect((await resultsOf(monitor.id)).map((r) => r.region)).toEqual(["test"]);
+  });
+
   it("answers GET as well, with a trailing slash and a query string", async () => {
     const ping = await serve();
     const monitor = await createHeartbeatMonitor(db.pool, orgId);
     expect((await ping(`/ping/${monitor.token}/?run=42`)).text).toBe("OK\n");
-    expect(await resultsOf(monitor.id)).toHaveLength(1);
+    await appliedResults(monitor.id, 1);
   });
 
   it("is published live to the monitor's organization", async () => {
@@ -160,6 +211,7 @@ describe("a fail ping", () => {
     const ping = await serve({ inMaintenance: () => true });
     const monitor = await createHeartbeatMonitor(db.pool, orgId, { confirmations: 1 });
     expect((await ping(`/ping/${monitor.token}/fail`)).text).toBe("OK\n");
+    await appliedResults(monitor.id, 1);
     const rows = await db.pool.query<{ maintenance: boolean; up: boolean }>(
       "SELECT maintenance, up FROM check_results WHERE monitor_id = $1",
       [monitor.id],
@@ -186,7 +238,7 @@ describe("a fail ping", () => {
     });
 
     expect(res.text).toBe("OK\n");
-    const [result] = await resultsOf(monitor.id);
+    const [result] = await appliedResults(monitor.id, 1);
     expect(result).toMatchObject({
       up: false,
       error: "the job reported failure",
@@ -195,6 +247,8 @@ describe("a fail ping", () => {
       answer: "pg_dump: error: connection refused\nexit 1[0m",
     });
     expect(await statusOf(monitor.id)).toBe("down");
+    // Handed out right after the commit: the applier may still be on it.
+    await eventually(() => handedOut.length > 0, { what: "the alert handed out" });
     expect(handedOut).toEqual([monitor.id]);
     const events = await db.pool.query<{ kind: string }>(
       "SELECT kind FROM alert_events WHERE monitor_id = $1",
@@ -215,15 +269,21 @@ describe("a start ping", () => {
       armedAtMs: clock - 30 * 60_000,
     });
     expect((await ping(`/ping/${monitor.token}/start`)).text).toBe("OK\n");
+    const started = await eventually(
+      async () => {
+        const state = await stateOf(monitor.id);
+        return state?.started_at && state;
+      },
+      { what: "the start applied" },
+    );
     expect(await resultsOf(monitor.id)).toEqual([]);
-    const started = await stateOf(monitor.id);
     expect(started?.started_at?.toISOString()).toBe("2026-12-06T10:00:00.000Z");
     // It must end within the grace time: 10 min, before the period's deadline (10:35).
     expect(started?.due_at?.toISOString()).toBe("2026-12-06T10:10:00.000Z");
 
     clock += 125_500;
     expect((await ping(`/ping/${monitor.token}/fail`)).text).toBe("OK\n");
-    const [result] = await resultsOf(monitor.id);
+    const [result] = await appliedResults(monitor.id, 1);
     expect(result?.job_duration_ms).toBe(125_500);
     expect(result?.error).toBe("the job reported failure after 2 min 6 s");
     const ended = await stateOf(monitor.id);
@@ -268,8 +328,9 @@ describe("what the endpoint refuses", () => {
     const ping = await serve();
     const monitor = await createHeartbeatMonitor(db.pool, orgId);
     expect((await ping(`/ping/${monitor.token}`)).status).toBe(200);
-    await db.pool.query("DELETE FROM monitors WHERE id = $1", [monitor.id]);
-    // The token is still cached as found; the transaction reads the monitor afresh.
+    // As the monitor service deletes it, while its ping may still be being applied.
+    expect(await deleteMonitor(db.pool, orgId, monitor.id)).toBe(true);
+    // The token is still cached as found; queueing reads the monitor afresh.
     expect((await ping(`/ping/${monitor.token}`)).status).toBe(404);
     // ...and the token is forgotten: the next ping costs a lookup, no transaction, and the
     // ones after it nothing (a stale token cannot make every ping a transaction).
@@ -291,7 +352,7 @@ describe("what the endpoint refuses", () => {
     await db.pool.query("UPDATE monitors SET enabled = true WHERE id = $1", [monitor.id]);
     clock += 6_000;
     expect((await ping(`/ping/${monitor.token}`)).text).toBe("OK\n");
-    expect(await resultsOf(monitor.id)).toHaveLength(1);
+    await appliedResults(monitor.id, 1);
   });
 
   it("refuses a token the monitor no longer has, even while it is cached", async () => {
@@ -304,16 +365,18 @@ describe("what the endpoint refuses", () => {
     const queries = vi.spyOn(db.pool, "query");
     expect((await ping(`/ping/${monitor.token}`)).status).toBe(200);
     expect(queries).not.toHaveBeenCalled();
+    await appliedResults(monitor.id, 2);
     // The monitor gets another token (made a heartbeat again): the old one, still cached as
-    // found, stores nothing, since the transaction compares it under its lock.
+    // found, queues nothing, since queueing compares it with the monitor's.
     const renewed = "R".repeat(24);
     await db.pool.query("UPDATE monitors SET ping_token = $2 WHERE id = $1", [monitor.id, renewed]);
     clock += 1_000;
     const stale = await ping(`/ping/${monitor.token}`);
     expect(stale.status).toBe(404);
+    expect(await inboxOf(monitor.id)).toEqual([]);
     expect(await resultsOf(monitor.id)).toHaveLength(2);
     expect((await ping(`/ping/${renewed}`)).status).toBe(200);
-    expect(await resultsOf(monitor.id)).toHaveLength(3);
+    await appliedResults(monitor.id, 3);
   });
 
   it("answers other methods with 405", async () => {
@@ -374,7 +437,7 @@ describe("what the endpoint refuses", () => {
     expect(res.status).toBe(200);
     // The rest was not read: the connection is not reused.
     expect(res.headers.get("connection")).toBe("close");
-    const [result] = await resultsOf(monitor.id);
+    const [result] = await appliedResults(monitor.id, 1);
     // 5,000 two-byte characters: the bound cuts no character in half.
     expect(result?.answer).toBe("é".repeat(MAX_PING_BODY_BYTES / 2));
   });
@@ -388,6 +451,7 @@ describe("what the endpoint refuses", () => {
       expect(res.text).toBe("paused, ping ignored\n");
     }
     expect(await resultsOf(paused.id)).toEqual([]);
+    expect(await inboxOf(paused.id)).toEqual([]);
     expect(await stateOf(paused.id)).toEqual({
       due_at: null,
       started_at: null,
@@ -399,9 +463,11 @@ describe("what the endpoint refuses", () => {
     const ping = await serve();
     const monitor = await createHeartbeatMonitor(db.pool, orgId);
     expect((await ping(`/ping/${monitor.token}`)).text).toBe("OK\n");
+    await appliedResults(monitor.id, 1);
     await db.pool.query("UPDATE monitors SET enabled = false WHERE id = $1", [monitor.id]);
     await disarmHeartbeat(db.pool, monitor.id);
     expect((await ping(`/ping/${monitor.token}`)).text).toBe("paused, ping ignored\n");
+    expect(await inboxOf(monitor.id)).toEqual([]);
     expect(await resultsOf(monitor.id)).toHaveLength(1);
     expect((await stateOf(monitor.id))?.due_at).toBeNull();
   });

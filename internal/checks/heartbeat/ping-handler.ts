@@ -3,10 +3,11 @@ import type pg from "pg";
 import type { AlertHandOut } from "../../alerts/hand-out.js";
 import type { Logger } from "../../core/logger.js";
 import type { StreamPublisher } from "../../stream/publisher.js";
+import { createPingApplier } from "./ping-applier.js";
 import { hasBody, MAX_PING_BODY_BYTES, readPingBody } from "./ping-body.js";
+import { createPingQueue } from "./ping-queue.js";
 import { PING_PATH_PREFIX, parsePingPath } from "./ping-request.js";
 import { createPingTargets, type PingTargetsOptions } from "./ping-targets.js";
-import { createPingWriter } from "./ping-writer.js";
 import { TokenBuckets } from "./token-buckets.js";
 
 /**
@@ -42,7 +43,7 @@ export interface PingHandlerDeps {
   log: Logger;
   /** Epoch ms; Date.now by default. */
   now?: () => number;
-  /** See DEFAULT_PING_BATCH_MS (ping-writer.ts). */
+  /** See DEFAULT_PING_BATCH_MS (ping-queue.ts). */
   batchDelayMs?: number;
   /**
    * Whether a monitor is in a maintenance window at an instant (internal/maintenance's index):
@@ -67,7 +68,10 @@ export interface PingHandler {
    * nothing, for any other path.
    */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
-  /** close stores the pings pending and stops; the server has stopped taking requests. */
+  /**
+   * close queues the pings pending, applies the inbox and stops; the server has stopped taking
+   * requests.
+   */
   close(): Promise<void>;
 }
 
@@ -85,8 +89,11 @@ const TEXT_HEADERS = {
  * (ping-targets.ts); an unknown one gets 404; pings beyond the monitor's rate get 429 with
  * Retry-After; a paused monitor's pings get 200 "paused, ping ignored" and store nothing. The
  * body's first MAX_PING_BODY_BYTES are kept as the result's answer (the rest is not read, and
- * the connection is closed). "OK" is answered only once the ping is committed (ping-writer.ts):
- * a job that saw it knows its ping counts; on a storage failure it gets 503 and may retry.
+ * the connection is closed). "OK" is answered only once the ping is committed to the inbox
+ * (ping-queue.ts: one statement): a job that saw it knows its ping counts; on a storage failure
+ * it gets 503 and may retry. Its effect (result, deadline, status, alerts) is applied right
+ * after (ping-applier.ts), within milliseconds, and by a worker's sweeper should this process
+ * die first.
  */
 export function createPingHandler(deps: PingHandlerDeps): PingHandler {
   const { log } = deps;
@@ -104,15 +111,22 @@ export function createPingHandler(deps: PingHandlerDeps): PingHandler {
     maxKeys: PING_RATE_KEYS,
     now,
   });
-  const writer = createPingWriter({
+  const applier = createPingApplier({
     pool: deps.pool,
-    region: deps.region,
     publisher: deps.publisher,
     handOut: deps.handOut,
+    inMaintenance: deps.inMaintenance,
     log,
     now,
+  });
+  const queue = createPingQueue({
+    pool: deps.pool,
+    region: deps.region,
+    log,
     batchDelayMs: deps.batchDelayMs,
-    inMaintenance: deps.inMaintenance,
+    // After the answers of the batch have been written (they resolve in microtasks): applying
+    // is not what they wait for.
+    onQueued: () => setImmediate(applier.kick),
   });
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -149,9 +163,9 @@ export function createPingHandler(deps: PingHandlerDeps): PingHandler {
     const body = hasBody(req) ? await readPingBody(req) : { text: "", truncated: false };
     // The client went away mid-body: nobody would hear the answer, and the ping is incomplete.
     if (body === null) return;
-    let outcome: Awaited<ReturnType<typeof writer.write>>;
+    let outcome: Awaited<ReturnType<typeof queue.write>>;
     try {
-      outcome = await writer.write({
+      outcome = await queue.write({
         monitorId: target.monitorId,
         token: parsed.token,
         kind: parsed.kind,
@@ -164,7 +178,7 @@ export function createPingHandler(deps: PingHandlerDeps): PingHandler {
       return;
     }
     // The cache said otherwise: the next ping of this token looks it up again.
-    if (outcome !== "stored") targets.forget(parsed.token);
+    if (outcome !== "queued") targets.forget(parsed.token);
     if (outcome === "gone") answer(req, res, 404, "not found\n");
     else if (outcome === "paused") answer(req, res, 200, "paused, ping ignored\n");
     else answer(req, res, 200, "OK\n");
@@ -180,7 +194,10 @@ export function createPingHandler(deps: PingHandlerDeps): PingHandler {
       });
       return true;
     },
-    close: () => writer.close(),
+    async close() {
+      await queue.close();
+      await applier.close();
+    },
   };
 }
 

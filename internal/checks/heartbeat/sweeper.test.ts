@@ -9,9 +9,13 @@ import {
 } from "../../../test/support/heartbeat-monitors.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/postgres.js";
 import { silentLogger } from "../../core/logger.js";
+import { connection } from "../../db/connection.js";
 import { armHeartbeat, disarmHeartbeat } from "./heartbeat-state.js";
+import * as q from "./heartbeat-state.queries.js";
 import { formatInstant } from "./miss-words.js";
-import { createPingWriter, type PingWriter } from "./ping-writer.js";
+import { applyQueuedPings, monotonicMicros } from "./ping-applier.js";
+import type { PingKind } from "./ping-effects.js";
+import { createPingQueue, type PingOutcome } from "./ping-queue.js";
 import { type HeartbeatSweeperDeps, startHeartbeatSweeper, sweepHeartbeats } from "./sweeper.js";
 
 // The sweeper against a real Postgres schema, driven by calling its round with a clock the test
@@ -22,7 +26,6 @@ import { type HeartbeatSweeperDeps, startHeartbeatSweeper, sweepHeartbeats } fro
 const SECOND = 1000;
 let db: TestDatabase;
 let orgId: string;
-let writer: PingWriter | undefined;
 let t0: number;
 
 beforeAll(async () => {
@@ -34,8 +37,6 @@ beforeEach(() => {
   t0 = Math.floor(Date.now() / 60_000) * 60_000;
 });
 afterEach(async () => {
-  await writer?.close();
-  writer = undefined;
   await db.pool.query("UPDATE heartbeat_state SET due_at = NULL");
 });
 afterAll(async () => {
@@ -49,10 +50,28 @@ const deps = (extra: Partial<HeartbeatSweeperDeps> = {}): HeartbeatSweeperDeps =
   ...extra,
 });
 
-/** pingWriter stores pings as the endpoint does, at clock(). */
-function pingWriter(clock: () => number): PingWriter {
-  writer = createPingWriter({ pool: db.pool, region: "api", log: silentLogger, now: clock });
-  return writer;
+/** queuePing queues a ping as the endpoint does, arrived at atMs, and applies nothing. */
+async function queuePing(
+  m: { id: string; token: string },
+  kind: PingKind,
+  atMs: number,
+): Promise<PingOutcome> {
+  const queue = createPingQueue({ pool: db.pool, region: "api", log: silentLogger });
+  try {
+    return await queue.write({ monitorId: m.id, token: m.token, kind, arrivedMs: atMs, body: "" });
+  } finally {
+    await queue.close();
+  }
+}
+
+/** ping queues a ping and applies it at atMs, as its API process does right after. */
+async function ping(m: { id: string; token: string }, kind: PingKind, atMs: number) {
+  const outcome = await queuePing(m, kind, atMs);
+  await applyQueuedPings(
+    { pool: db.pool, log: silentLogger },
+    monotonicMicros(() => atMs),
+  );
+  return outcome;
 }
 
 const monitor = (options: HeartbeatMonitorOptions) =>
@@ -133,14 +152,8 @@ describe("a deadline that passes without a ping", () => {
 
     // The next ping recovers it.
     const clock = t0 + 200 * SECOND;
-    const outcome = await pingWriter(() => clock).write({
-      monitorId: m.id,
-      token: m.token,
-      kind: "success",
-      arrivedMs: clock,
-      body: "",
-    });
-    expect(outcome).toBe("stored");
+    const outcome = await ping(m, "success", clock);
+    expect(outcome).toBe("queued");
     expect(await statusOf(m.id)).toBe("up");
     expect(await alertKinds(m.id)).toEqual(["monitor_down", "monitor_recovered"]);
     expect((await dueAt(m.id))?.due_at?.getTime()).toBe(clock + 70 * SECOND);
@@ -149,13 +162,7 @@ describe("a deadline that passes without a ping", () => {
   it("names the last ping in the missed result's words", async () => {
     const m = await monitor({ spec: { periodSeconds: 3600, graceSeconds: 300 } });
     const pingAt = t0 + 10 * 60 * SECOND;
-    await pingWriter(() => pingAt).write({
-      monitorId: m.id,
-      token: m.token,
-      kind: "success",
-      arrivedMs: pingAt,
-      body: "",
-    });
+    await ping(m, "success", pingAt);
     await sweepHeartbeats(deps(), pingAt + 3901 * SECOND);
     const missed = (await resultsOf(m.id)).filter((r) => !r.up);
     expect(missed.map((r) => r.error)).toEqual([
@@ -166,13 +173,7 @@ describe("a deadline that passes without a ping", () => {
   it("records a started job that did not end within the grace time as missed", async () => {
     const m = await monitor({ spec: { periodSeconds: 3600, graceSeconds: 60 } });
     const startAt = t0 + 10 * SECOND;
-    await pingWriter(() => startAt).write({
-      monitorId: m.id,
-      token: m.token,
-      kind: "start",
-      arrivedMs: startAt,
-      body: "",
-    });
+    await ping(m, "start", startAt);
     expect((await dueAt(m.id))?.due_at?.getTime()).toBe(startAt + 60 * SECOND);
 
     await sweepHeartbeats(deps(), startAt + 61 * SECOND);
@@ -199,13 +200,7 @@ describe("a deadline that passes without a ping", () => {
 
     // A ping for the next run, a little late but within grace: the one after is expected.
     const pingAt = firstRun + 310 * SECOND;
-    await pingWriter(() => pingAt).write({
-      monitorId: m.id,
-      token: m.token,
-      kind: "success",
-      arrivedMs: pingAt,
-      body: "",
-    });
+    await ping(m, "success", pingAt);
     expect((await dueAt(m.id))?.due_at?.getTime()).toBe(firstRun + 630 * SECOND);
     expect((await sweepHeartbeats(deps(), firstRun + 629 * SECOND)).results).toEqual([]);
   });
@@ -223,6 +218,66 @@ describe("a deadline that passes without a ping", () => {
     await sweepHeartbeats(deps({ inMaintenance: (id) => id === m.id }), t0 + 61 * SECOND);
     expect((await resultsOf(m.id)).map((r) => r.maintenance)).toEqual([true]);
     expect(await alertKinds(m.id)).toEqual([]);
+  });
+});
+
+describe("pings still in the inbox", () => {
+  it("are applied by the sweep before it looks at deadlines: one on time is not missed", async () => {
+    const m = await monitor({ spec: { periodSeconds: 60, graceSeconds: 10 } });
+    // Queued and acknowledged 5 s before the deadline; its API process died before applying.
+    expect(await queuePing(m, "success", t0 + 65 * SECOND)).toBe("queued");
+    const sweepAt = t0 + 75 * SECOND;
+    const round = await sweepHeartbeats(deps(), sweepAt);
+    expect(round.pingsApplied).toBe(1);
+    expect(round.results).toEqual([]);
+    const rows = await resultsOf(m.id);
+    expect(rows.map((r) => [r.up, r.region])).toEqual([[true, "api"]]);
+    expect(rows[0]?.scheduled_at.getTime()).toBe(t0 + 65 * SECOND);
+    // Applied at the sweep's time: the deadline counts from there.
+    expect((await dueAt(m.id))?.due_at?.getTime()).toBe(sweepAt + 70 * SECOND);
+    const left = await db.pool.query("SELECT 1 FROM ping_inbox WHERE monitor_id = $1", [m.id]);
+    expect(left.rows).toEqual([]);
+  });
+
+  it("keep their monitor out of the deadlines locked while they wait", async () => {
+    const m = await monitor({ spec: { periodSeconds: 60, graceSeconds: 0 } });
+    await queuePing(m, "success", t0 + 30 * SECOND);
+    const due = await q.lockDueHeartbeats.run(
+      { now: new Date(t0 + 3600 * SECOND), limit: 1000 },
+      connection(db.pool),
+    );
+    expect(due.map((row) => row.monitor_id)).not.toContain(m.id);
+    // Applied, the ping moves the deadline; past it, the monitor is swept as any other.
+    await sweepHeartbeats(deps(), t0 + 31 * SECOND);
+    expect((await sweepHeartbeats(deps(), t0 + 92 * SECOND)).results).toHaveLength(1);
+  });
+
+  it("are applied in the order they were queued, start before its end", async () => {
+    const m = await monitor({ spec: { periodSeconds: 3600, graceSeconds: 60 } });
+    await queuePing(m, "start", t0 + 10 * SECOND);
+    await queuePing(m, "success", t0 + 20 * SECOND);
+    // One round takes both: the start opens the job, the success ends it.
+    const round = await sweepHeartbeats(deps(), t0 + 30 * SECOND);
+    expect(round.pingsApplied).toBe(2);
+    const state = await dueAt(m.id);
+    expect(state?.started_at).toBeNull();
+    expect((await resultsOf(m.id)).map((r) => r.up)).toEqual([true]);
+  });
+
+  it("of a monitor paused or deleted since are dropped, changing nothing", async () => {
+    const paused = await monitor({ spec: { periodSeconds: 60, graceSeconds: 0 } });
+    const deleted = await monitor({ spec: { periodSeconds: 60, graceSeconds: 0 } });
+    await queuePing(paused, "success", t0 + 10 * SECOND);
+    await queuePing(deleted, "fail", t0 + 10 * SECOND);
+    await db.pool.query("UPDATE monitors SET enabled = false WHERE id = $1", [paused.id]);
+    await disarmHeartbeat(db.pool, paused.id);
+    await db.pool.query("DELETE FROM monitors WHERE id = $1", [deleted.id]);
+    const round = await sweepHeartbeats(deps(), t0 + 20 * SECOND);
+    expect(round.pingsApplied).toBe(1);
+    expect(await resultsOf(paused.id)).toEqual([]);
+    expect(await dueAt(paused.id)).toEqual({ due_at: null, started_at: null });
+    const left = await db.pool.query("SELECT count(*)::int AS n FROM ping_inbox");
+    expect(left.rows).toEqual([{ n: 0 }]);
   });
 });
 

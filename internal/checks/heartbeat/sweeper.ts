@@ -14,6 +14,7 @@ import {
 } from "./heartbeat-state.js";
 import * as q from "./heartbeat-state.queries.js";
 import { applyMiss } from "./miss-effects.js";
+import { APPLY_BATCH_MONITORS, applyQueuedPings, monotonicMicros } from "./ping-applier.js";
 
 /** SWEEP_BATCH bounds the deadlines one round records (and holds locked). */
 export const SWEEP_BATCH = 500;
@@ -42,13 +43,16 @@ export interface HeartbeatSweeperDeps {
 /** SweepRound is what one round did: the missed results it stored, committed. */
 export interface SweepRound {
   results: CheckResult[];
+  /** Pings it found in the inbox and applied (or dropped) first. */
+  pingsApplied: number;
 }
 
 /**
- * sweepHeartbeats runs one round at nowMs (the caller's clock: tests move it): in one
- * transaction, take up to `batch` heartbeat monitors whose deadline has passed (oldest first,
- * skipping rows another sweeper or a ping's batch holds: see LockDueHeartbeats), record a
- * missed result for each and move its deadline on (applyMiss), storing the results through
+ * sweepHeartbeats runs one round at nowMs (the caller's clock: tests move it): first it applies
+ * the pings still queued in the inbox (applyQueuedPings, at nowMs), then, in one transaction,
+ * takes up to `batch` heartbeat monitors whose deadline has passed (oldest first,
+ * skipping rows another sweeper or a ping's batch holds: see LockDueHeartbeats), records a
+ * missed result for each and moves its deadline on (applyMiss), storing the results through
  * storeCheckResultsIn (status, incidents, alerts) in the same transaction. After COMMIT the
  * results are published and their alert events handed out. Many workers may sweep at once:
  * each deadline is recorded by exactly one.
@@ -57,6 +61,15 @@ export async function sweepHeartbeats(
   deps: HeartbeatSweeperDeps,
   nowMs: number,
 ): Promise<SweepRound> {
+  // Pings queued and not applied (their API process died, or is behind) come first: a monitor
+  // with a ping still queued is not swept (LockDueHeartbeats), so they must not wait long.
+  const stamp = monotonicMicros(() => nowMs);
+  let pingsApplied = 0;
+  for (;;) {
+    const applied = await applyQueuedPings(deps, stamp);
+    pingsApplied += applied.taken;
+    if (applied.taken === 0 || applied.monitors < APPLY_BATCH_MONITORS) break;
+  }
   const nowUs = Math.floor(nowMs * 1000);
   const { results, stored } = await withTransaction(deps.pool, async (client) => {
     const due = await q.lockDueHeartbeats.run(
@@ -91,7 +104,7 @@ export async function sweepHeartbeats(
       .catch((error: unknown) => deps.log.warn("publishing missed heartbeats failed", { error }));
     await deps.handOut?.(stored.alertEvents);
   }
-  return { results };
+  return { results, pingsApplied };
 }
 
 /** HeartbeatSweeper is a running sweeper. */
