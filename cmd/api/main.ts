@@ -100,8 +100,9 @@ const dnsLookup = createDnsLookup({ servers: dnsServers(config) });
 const alertFetch = createGuardedFetch(policyFor(config.PULSAR_BLOCK_PRIVATE_TARGETS), {
   lookup: dnsLookup.lookup,
 });
-// Heartbeat pings (/ping/<token>) are stored as a worker stores check results: in batches, with
-// the monitors' status and alerts in the same transaction, then published and handed out.
+// Heartbeat pings (/ping/<token>) are answered once committed to the ping inbox, then applied
+// from it as a worker stores check results: in batches, with the monitors' status and alerts in
+// the same transaction, then published and handed out.
 // A ping in a maintenance window is stored marked, as the workers mark checks and misses.
 const pingMaintenance = startMaintenanceIndex({ pool, log });
 const pings = createPingHandler({
