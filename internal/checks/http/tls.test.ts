@@ -1,3 +1,6 @@
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CheckErrorKind } from "../../../gen/pulsar/v1/check_pb.js";
@@ -83,5 +86,32 @@ describe("TLS", () => {
     expect(result.up).toBe(false);
     expect(result.errorKind).toBe(CheckErrorKind.CONNECTION);
     expect(result.error).toContain("connection closed by the server");
+  });
+
+  it("names the host in SNI (never an IP literal) and offers HTTP/1.1 in ALPN", async () => {
+    const seen: { servername: string | false | null; alpn: string | false | null }[] = [];
+    const server = createServer(
+      { key: tlsFixture("leaf.key"), cert: tlsFixture("leaf.crt"), ALPNProtocols: ["http/1.1"] },
+      (request, response) => {
+        const socket = request.socket as TLSSocket;
+        seen.push({ servername: socket.servername, alpn: socket.alpnProtocol });
+        response.end();
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const byName = await runCheck(checkTarget(`https://localhost:${port}/`), { ca });
+      const byAddress = await runCheck(checkTarget(`https://127.0.0.1:${port}/`), { ca });
+      expect(byName.up, byName.error).toBe(true);
+      expect(byAddress.up, byAddress.error).toBe(true);
+      expect(seen).toEqual([
+        { servername: "localhost", alpn: "http/1.1" },
+        { servername: false, alpn: "http/1.1" },
+      ]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
