@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { registerEventLoopDelay } from "./event-loop-delay.js";
 
 /** METRIC_PREFIX starts the name of every series Pulsar exports, its own and the process's. */
 export const METRIC_PREFIX = "pulsar_";
@@ -20,7 +21,14 @@ export interface MetricsRegistryOptions {
 export function createMetricsRegistry(options: MetricsRegistryOptions = {}): Registry {
   const registry = new Registry();
   if (options.processMetrics ?? true) {
-    collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
+    // prom-client's own loop monitor ticks once a minute here (it cannot be left out): its
+    // series are replaced by registerEventLoopDelay's, which cost a fifth as much.
+    collectDefaultMetrics({
+      register: registry,
+      prefix: METRIC_PREFIX,
+      eventLoopMonitoringPrecision: 60_000,
+    });
+    registerEventLoopDelay(registry, METRIC_PREFIX);
   }
   return registry;
 }
