@@ -192,7 +192,13 @@ async function main(): Promise<void> {
     durationSeconds,
   );
   const stored = await storedChecks(stack.pool, measure.t0, measure.t1);
-  const report = { ...buildReport(params, measure, stored, monitorIds), redisHz };
+  // The API and the workers run on this Node (process.execPath): run the bench with the image's
+  // Node 24 (.ci/node24/package/bin/node --import tsx bench/stack/main.ts) to measure that.
+  const report = {
+    ...buildReport(params, measure, stored, monitorIds),
+    redisHz,
+    node: process.version,
+  };
   console.log(JSON.stringify(report, null, 2));
 }
 
