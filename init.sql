@@ -1,5 +1,14 @@
--- Pulsar schema. Idempotent: applied on every start by cmd/api and cmd/worker, and mounted
+-- Pulsar schema. Idempotent: applied by cmd/api and cmd/worker when it changed, and mounted
 -- into Postgres' init directory by docker compose.
+
+-- The SHA-256 of this file as last applied (internal/db/schema.ts). A process starting
+-- against a schema already up to date runs none of what follows: its ALTER TABLEs take
+-- exclusive locks on tables the running processes use, and deadlocked with their queries.
+CREATE TABLE IF NOT EXISTS pulsar_schema (
+  only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+  init_sql_sha256 text NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now()
+);
 
 -- Accounts. An organization owns monitors, results, hosts and alerts; every user belongs to
 -- exactly one. Emails are unique whatever their case.

@@ -108,7 +108,8 @@ describe("host samples' disk I/O and file handles", () => {
 
   it("lists the new series after the old ones, and init.sql adds their columns once", async () => {
     expect(HOST_METRICS.slice(-3)).toEqual(["disk_read_bps", "disk_write_bps", "file_handles"]);
-    // init.sql is applied again to existing databases at every start.
+    // An upgrade runs init.sql again on a database that has the columns already.
+    await db.pool.query("UPDATE pulsar_schema SET init_sql_sha256 = 'older'");
     await applySchema(db.pool, 90);
     const { rows } = await db.pool.query(
       `SELECT column_name, data_type, is_nullable FROM information_schema.columns
