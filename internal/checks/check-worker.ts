@@ -20,7 +20,7 @@ import {
 } from "./queue/check-admission.js";
 import { addCheckBatch, type CheckQueue, checkQueueName } from "./queue/check-queue.js";
 import { monitorLockPrefix, startRegionDispatch } from "./queue/region-dispatch.js";
-import { ownersOf, statusesOf, storeCheckResults } from "./results/store-check-results.js";
+import { announceStored, storeCheckResults } from "./results/store-check-results.js";
 
 /** CheckWorkerDeps are the connections and settings of one worker process. */
 export interface CheckWorkerDeps {
@@ -113,22 +113,16 @@ function orgAdmission(deps: CheckWorkerDeps): CheckAdmission | undefined {
  * internal/db/partition-maintenance.ts.)
  */
 export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
-  const { log, publisher, metrics, region, defaultRegion } = deps;
+  const { log, metrics, region, defaultRegion } = deps;
   // A queue of another region would run that region's checks under this one's label.
   if (deps.queue.name !== checkQueueName(region)) {
     throw new Error(`the check worker of region ${region} got queue ${deps.queue.name}`);
   }
   const writer = createBatchWriter<CheckResult>({
     label: "check results",
-    // Both steps run after COMMIT, so nothing is published or queued for a batch that was
-    // rolled back, and neither throws: a retry would store the batch again for nothing.
+    // Announced after COMMIT, and announcing never throws: a retry would store the batch again.
     write: async (batch) => {
-      const stored = await storeCheckResults(deps.pool, batch);
-      // Live only: a lost publish is repaired by the next check, and replay reads Postgres.
-      publisher
-        ?.publishCheckResults(batch, ownersOf(stored.monitors), statusesOf(stored.monitors))
-        .catch((error: unknown) => log.warn("publishing check results failed", { error }));
-      await deps.handOut?.(stored.alertEvents);
+      await announceStored(deps, batch, await storeCheckResults(deps.pool, batch), "check results");
     },
     onWritten: metrics && ((size, seconds) => metrics.observeResultBatch(size, seconds)),
     // A batch costs Postgres five round trips whatever its size: waiting 100 ms makes one of

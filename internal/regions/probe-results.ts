@@ -2,7 +2,7 @@ import { timestampMs } from "@bufbuild/protobuf/wkt";
 import type pg from "pg";
 import type { CheckResult } from "../../gen/pulsar/v1/check_pb.js";
 import type { AlertHandOut } from "../alerts/hand-out.js";
-import { ownersOf, statusesOf, storeCheckResults } from "../checks/results/store-check-results.js";
+import { announceStored, storeCheckResults } from "../checks/results/store-check-results.js";
 import type { Logger } from "../core/logger.js";
 import { connection } from "../db/connection.js";
 import type { StreamPublisher } from "../stream/publisher.js";
@@ -58,11 +58,7 @@ export async function storeProbeResults(
     result.maintenance = deps.inMaintenance?.(result.monitorId, at) ?? false;
   }
   const stored = await storeCheckResults(deps.pool, kept);
-  // After COMMIT, and neither throws: the results are stored whatever happens to these.
-  deps.publisher
-    ?.publishCheckResults(kept, ownersOf(stored.monitors), statusesOf(stored.monitors))
-    .catch((error: unknown) => deps.log.warn("publishing check results failed", { error }));
-  await deps.handOut?.(stored.alertEvents);
+  await announceStored(deps, kept, stored, "check results");
   // A monitor deleted between the filter and the transaction is left out by the store.
   const accepted = kept.filter((result) => stored.monitors.has(result.monitorId)).length;
   return { accepted, skipped: results.length - accepted };

@@ -5,7 +5,7 @@ import type { Logger } from "../../core/logger.js";
 import { preparedConnection } from "../../db/connection.js";
 import { withTransaction } from "../../db/transaction.js";
 import type { StreamPublisher } from "../../stream/publisher.js";
-import { ownersOf, storeCheckResultsIn } from "../results/store-check-results.js";
+import { announceStored, storeCheckResultsIn } from "../results/store-check-results.js";
 import {
   type HeartbeatRow,
   type HeartbeatTimes,
@@ -110,13 +110,7 @@ export async function applyQueuedPings(
     ]);
     return { taken: pings.length, monitors: states.size, results, stored };
   });
-  if (round.results.length > 0) {
-    // Live only: a lost publish is repaired by the next result, and replay reads Postgres.
-    deps.publisher
-      ?.publishCheckResults(round.results, ownersOf(round.stored.monitors))
-      .catch((error: unknown) => deps.log.warn("publishing ping results failed", { error }));
-    await deps.handOut?.(round.stored.alertEvents);
-  }
+  await announceStored(deps, round.results, round.stored, "ping results");
   return { taken: round.taken, monitors: round.monitors, results: round.results };
 }
 

@@ -5,7 +5,7 @@ import type { Logger } from "../../core/logger.js";
 import { connection } from "../../db/connection.js";
 import { withTransaction } from "../../db/transaction.js";
 import type { StreamPublisher } from "../../stream/publisher.js";
-import { ownersOf, storeCheckResultsIn } from "../results/store-check-results.js";
+import { announceStored, storeCheckResultsIn } from "../results/store-check-results.js";
 import {
   type HeartbeatRow,
   heartbeatSpecOf,
@@ -97,13 +97,7 @@ export async function sweepHeartbeats(
     await saveHeartbeatStates(client, rows);
     return { results, stored: await storeCheckResultsIn(client, results) };
   });
-  if (results.length > 0) {
-    // Live only: a lost publish is repaired by the next result, and replay reads Postgres.
-    deps.publisher
-      ?.publishCheckResults(results, ownersOf(stored.monitors))
-      .catch((error: unknown) => deps.log.warn("publishing missed heartbeats failed", { error }));
-    await deps.handOut?.(stored.alertEvents);
-  }
+  await announceStored(deps, results, stored, "missed heartbeats");
   return { results, pingsApplied };
 }
 

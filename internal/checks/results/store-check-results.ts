@@ -2,9 +2,12 @@ import type pg from "pg";
 import type { CheckResult } from "../../../gen/pulsar/v1/check_pb.js";
 import { MonitorStatus } from "../../../gen/pulsar/v1/monitor_pb.js";
 import type { OwnedAlertEvent } from "../../alerts/alert-event.js";
+import type { AlertHandOut } from "../../alerts/hand-out.js";
 import { recordMonitorAlerts } from "../../alerts/monitor-alerts.js";
+import type { Logger } from "../../core/logger.js";
 import type { Queryable } from "../../db/pool.js";
 import { type SendCommit, withTransaction } from "../../db/transaction.js";
+import type { StreamPublisher } from "../../stream/publisher.js";
 import {
   decideMonitorStates,
   type MonitorBatchStatus,
@@ -89,6 +92,39 @@ export async function storeCheckResultsIn(
   return { monitors: advanced.monitors, alertEvents };
 }
 
+/** AnnounceDeps are where a committed batch is announced. */
+export interface AnnounceDeps {
+  /** Publishes committed results live; none in tests that do not look. */
+  publisher?: Pick<StreamPublisher, "publishCheckResults">;
+  /**
+   * Takes committed alert events (internal/alerts/hand-out.ts: deliveries queued, events
+   * published). Without it they stay pending until a delivery worker's sweeper queues them.
+   */
+  handOut?: AlertHandOut;
+  log: Logger;
+}
+
+/**
+ * announceStored publishes a committed batch's results live, each to its monitor's
+ * organization with the monitor's status after the batch, and hands out the alert events the
+ * batch decided. Call it after COMMIT, so that nothing of a batch rolled back is announced.
+ * A failed publish is logged as `publishing <what> failed`, not thrown (live only: the next
+ * result repairs it, and replay reads Postgres), so a caller that retries what throws never
+ * stores a batch twice for it.
+ */
+export async function announceStored(
+  deps: AnnounceDeps,
+  results: readonly CheckResult[],
+  stored: StoredCheckResults,
+  what: string,
+): Promise<void> {
+  if (results.length === 0) return;
+  deps.publisher
+    ?.publishCheckResults(results, ownersOf(stored.monitors), statusesOf(stored.monitors))
+    .catch((error: unknown) => deps.log.warn(`publishing ${what} failed`, { error }));
+  await deps.handOut?.(stored.alertEvents);
+}
+
 /**
  * ownersOf maps each monitor of a stored batch to its organization, for the live publish;
  * monitors nobody owns are left out, as are deleted ones (absent already).
@@ -99,11 +135,21 @@ export function ownersOf(monitors: ReadonlyMap<string, MonitorBatchStatus>): Map
   return owners;
 }
 
-const SHOWN: Record<MonitorBatchStatus["status"], MonitorStatus> = {
-  unknown: MonitorStatus.PENDING,
-  up: MonitorStatus.UP,
-  down: MonitorStatus.DOWN,
-};
+/**
+ * shown is the dashboard's status for a batch status. A switch, not a lookup in an object by
+ * the status: that lookup deoptimized statusesOf whenever a batch brought a status its
+ * optimized code had not seen (every few seconds in a worker).
+ */
+function shown(status: MonitorBatchStatus["status"]): MonitorStatus {
+  switch (status) {
+    case "up":
+      return MonitorStatus.UP;
+    case "down":
+      return MonitorStatus.DOWN;
+    case "unknown":
+      return MonitorStatus.PENDING;
+  }
+}
 
 /**
  * statusesOf maps each monitor of a stored batch to its status after it, for the live publish:
@@ -114,6 +160,6 @@ export function statusesOf(
   monitors: ReadonlyMap<string, MonitorBatchStatus>,
 ): Map<string, MonitorStatus> {
   const statuses = new Map<string, MonitorStatus>();
-  for (const [id, { status }] of monitors) statuses.set(id, SHOWN[status]);
+  for (const [id, { status }] of monitors) statuses.set(id, shown(status));
   return statuses;
 }
