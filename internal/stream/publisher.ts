@@ -4,8 +4,13 @@ import type { AlertEvent } from "../../gen/pulsar/v1/alert_pb.js";
 import type { CheckResult } from "../../gen/pulsar/v1/check_pb.js";
 import { type HostSample, HostSampleSchema } from "../../gen/pulsar/v1/host_pb.js";
 import type { MonitorStatus } from "../../gen/pulsar/v1/monitor_pb.js";
-import { StreamEventSchema } from "../../gen/pulsar/v1/stream_pb.js";
 import {
+  type StreamEvent,
+  StreamEventBatchSchema,
+  StreamEventSchema,
+} from "../../gen/pulsar/v1/stream_pb.js";
+import {
+  checkBatchChannel,
   HOST_RING_SIZE,
   HOST_RING_TTL_SECONDS,
   hostRingKey,
@@ -94,8 +99,9 @@ interface WithPublishHostSample {
 }
 
 /**
- * createStreamPublisher publishes binary pulsar.v1.StreamEvent messages, one round trip per
- * call, on channels named after the event's owner (topics.ts). The caller owns the connection;
+ * createStreamPublisher publishes binary pulsar.v1.StreamEvent messages (check results
+ * gathered in a StreamEventBatch per organization), one round trip per call, on channels named
+ * after the events' owner (topics.ts). The caller owns the connection;
  * a command of the publisher's own (a Lua script, sent once per connection) is defined on it.
  */
 export function createStreamPublisher(
@@ -127,23 +133,35 @@ export function createStreamPublisher(
       );
     },
     async publishCheckResults(results, owners, statuses) {
-      const pipeline = redis.pipeline();
-      let published = 0;
+      // One message per organization: a PUBLISH per result cost Redis, this worker and every
+      // API a command, an ioredis reply and a Redis message each.
+      const batches = new Map<string, StreamEvent[]>();
       for (const result of results) {
         const orgId = owners.get(result.monitorId);
         if (orgId === undefined) continue;
-        const event = create(StreamEventSchema, {
-          topic: `monitor:${result.monitorId}`,
-          payload: { case: "checkResult", value: result },
-          monitorStatus: statuses?.get(result.monitorId),
-        });
-        pipeline.publish(
-          streamChannel(prefix, orgId, "monitor", result.monitorId),
-          Buffer.from(toBinary(StreamEventSchema, event)),
+        let events = batches.get(orgId);
+        if (events === undefined) {
+          events = [];
+          batches.set(orgId, events);
+        }
+        events.push(
+          create(StreamEventSchema, {
+            topic: `monitor:${result.monitorId}`,
+            payload: { case: "checkResult", value: result },
+            monitorStatus: statuses?.get(result.monitorId),
+          }),
         );
-        published++;
       }
-      if (published > 0) await pipeline.exec();
+      if (batches.size === 0) return;
+      const pipeline = redis.pipeline();
+      for (const [orgId, events] of batches) {
+        const batch = create(StreamEventBatchSchema, { events });
+        pipeline.publish(
+          checkBatchChannel(prefix, orgId),
+          Buffer.from(toBinary(StreamEventBatchSchema, batch)),
+        );
+      }
+      await pipeline.exec();
     },
     async publishAlertEvents(events) {
       if (events.length === 0) return;

@@ -86,16 +86,24 @@ export function scopeOfScopedTopic(key: string): string {
 }
 
 /**
- * streamChannel is the Redis channel of one owner's live events of a host, a monitor, or an
- * alert event (kind "alert", id the event's id: the hub relays it on the `alerts` topic).
+ * streamChannel is the Redis channel of one owner's live events of a host, or of an alert
+ * event (kind "alert", id the event's id: the hub relays it on the `alerts` topic).
  */
 export function streamChannel(
   prefix: string,
   scope: string,
-  kind: "host" | "monitor" | "alert",
+  kind: "host" | "alert",
   id: string,
 ): string {
   return `${prefix}:stream:${scope}:${kind}:${id}`;
+}
+
+/**
+ * checkBatchChannel is the Redis channel of one owner's stored check results: a
+ * StreamEventBatch per stored batch, whose events the hub relays one by one on their topics.
+ */
+export function checkBatchChannel(prefix: string, scope: string): string {
+  return `${prefix}:stream:${scope}:checks`;
 }
 
 /** streamPattern matches every stream channel under prefix (for PSUBSCRIBE). */

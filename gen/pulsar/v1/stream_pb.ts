@@ -18,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pulsar/v1/stream.proto.
  */
 export const file_pulsar_v1_stream: GenFile = /*@__PURE__*/
-  fileDesc("ChZwdWxzYXIvdjEvc3RyZWFtLnByb3RvEglwdWxzYXIudjEiTwoNU3RyZWFtUmVxdWVzdBIRCglzdWJzY3JpYmUYASADKAkSEwoLdW5zdWJzY3JpYmUYAiADKAkSFgoOc3Vic2NyaWJlX2xpdmUYAyADKAkingIKC1N0cmVhbUV2ZW50Eg0KBXRvcGljGAEgASgJEg4KBnJlcGxheRgCIAEoCBIsCgtob3N0X3NhbXBsZRgDIAEoCzIVLnB1bHNhci52MS5Ib3N0U2FtcGxlSAASLgoMY2hlY2tfcmVzdWx0GAQgASgLMhYucHVsc2FyLnYxLkNoZWNrUmVzdWx0SAASJwoFZXJyb3IYBSABKAsyFi5wdWxzYXIudjEuU3RyZWFtRXJyb3JIABIsCgthbGVydF9ldmVudBgGIAEoCzIVLnB1bHNhci52MS5BbGVydEV2ZW50SAASMAoObW9uaXRvcl9zdGF0dXMYByABKA4yGC5wdWxzYXIudjEuTW9uaXRvclN0YXR1c0IJCgdwYXlsb2FkIiwKC1N0cmVhbUVycm9yEgwKBGNvZGUYASABKAkSDwoHbWVzc2FnZRgCIAEoCWIGcHJvdG8z", [file_pulsar_v1_alert, file_pulsar_v1_check, file_pulsar_v1_host, file_pulsar_v1_monitor]);
+  fileDesc("ChZwdWxzYXIvdjEvc3RyZWFtLnByb3RvEglwdWxzYXIudjEiTwoNU3RyZWFtUmVxdWVzdBIRCglzdWJzY3JpYmUYASADKAkSEwoLdW5zdWJzY3JpYmUYAiADKAkSFgoOc3Vic2NyaWJlX2xpdmUYAyADKAkingIKC1N0cmVhbUV2ZW50Eg0KBXRvcGljGAEgASgJEg4KBnJlcGxheRgCIAEoCBIsCgtob3N0X3NhbXBsZRgDIAEoCzIVLnB1bHNhci52MS5Ib3N0U2FtcGxlSAASLgoMY2hlY2tfcmVzdWx0GAQgASgLMhYucHVsc2FyLnYxLkNoZWNrUmVzdWx0SAASJwoFZXJyb3IYBSABKAsyFi5wdWxzYXIudjEuU3RyZWFtRXJyb3JIABIsCgthbGVydF9ldmVudBgGIAEoCzIVLnB1bHNhci52MS5BbGVydEV2ZW50SAASMAoObW9uaXRvcl9zdGF0dXMYByABKA4yGC5wdWxzYXIudjEuTW9uaXRvclN0YXR1c0IJCgdwYXlsb2FkIjoKEFN0cmVhbUV2ZW50QmF0Y2gSJgoGZXZlbnRzGAEgAygLMhYucHVsc2FyLnYxLlN0cmVhbUV2ZW50IiwKC1N0cmVhbUVycm9yEgwKBGNvZGUYASABKAkSDwoHbWVzc2FnZRgCIAEoCWIGcHJvdG8z", [file_pulsar_v1_alert, file_pulsar_v1_check, file_pulsar_v1_host, file_pulsar_v1_monitor]);
 
 /**
  * StreamRequest is a frame a WebSocket client sends to /ws, in its JSON form:
@@ -110,7 +110,7 @@ export type StreamEvent = Message<"pulsar.v1.StreamEvent"> & {
   /**
    * With a live check_result: the monitor's status once the batch holding it was stored (for a
    * monitor checked from several regions, the regions' verdict, which one region's result is
-   * not). UNSPECIFIED in replays, for pings and missed heartbeats, and from older workers.
+   * not). UNSPECIFIED in replays and from older workers.
    *
    * @generated from field: pulsar.v1.MonitorStatus monitor_status = 7;
    */
@@ -123,6 +123,28 @@ export type StreamEvent = Message<"pulsar.v1.StreamEvent"> & {
  */
 export const StreamEventSchema: GenMessage<StreamEvent> = /*@__PURE__*/
   messageDesc(file_pulsar_v1_stream, 1);
+
+/**
+ * StreamEventBatch is how a worker publishes the check results of one stored batch on Redis:
+ * one message per organization and batch (binary form) rather than one per result, so Redis
+ * and every API handle one message where they handled tens. Every event in it belongs to the
+ * organization its channel names. Never sent to a WebSocket client.
+ *
+ * @generated from message pulsar.v1.StreamEventBatch
+ */
+export type StreamEventBatch = Message<"pulsar.v1.StreamEventBatch"> & {
+  /**
+   * @generated from field: repeated pulsar.v1.StreamEvent events = 1;
+   */
+  events: StreamEvent[];
+};
+
+/**
+ * Describes the message pulsar.v1.StreamEventBatch.
+ * Use `create(StreamEventBatchSchema)` to create a new message.
+ */
+export const StreamEventBatchSchema: GenMessage<StreamEventBatch> = /*@__PURE__*/
+  messageDesc(file_pulsar_v1_stream, 2);
 
 /**
  * StreamError answers a frame the server could not use; the connection stays open.
@@ -148,5 +170,5 @@ export type StreamError = Message<"pulsar.v1.StreamError"> & {
  * Use `create(StreamErrorSchema)` to create a new message.
  */
 export const StreamErrorSchema: GenMessage<StreamError> = /*@__PURE__*/
-  messageDesc(file_pulsar_v1_stream, 2);
+  messageDesc(file_pulsar_v1_stream, 3);
 

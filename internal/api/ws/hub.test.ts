@@ -4,11 +4,13 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StreamEventSchema } from "../../../gen/pulsar/v1/stream_pb.js";
 import { eventually } from "../../../test/support/eventually.js";
+import { resultFixture } from "../../../test/support/fixtures.js";
 import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
 import { hostSample } from "../../../test/support/stream-clients.js";
 import { silentLogger } from "../../core/logger.js";
 import { createRedis } from "../../redis/redis.js";
-import { scopedTopic, streamChannel } from "../../stream/topics.js";
+import { createStreamPublisher } from "../../stream/publisher.js";
+import { checkBatchChannel, scopedTopic, streamChannel } from "../../stream/topics.js";
 import type { StreamClient } from "./client.js";
 import { createHub, type Hub } from "./hub.js";
 
@@ -144,5 +146,47 @@ describe("the hub's owner scopes", () => {
     await expectDecoded(false);
     expect(delivered.get("first")).toEqual(["hosts host:h1"]);
     expect(delivered.get("second")).toHaveLength(2);
+  });
+});
+
+describe("the hub's check batches", () => {
+  it("relays each result of a batch on its topics, to the batch's organization alone", async () => {
+    const [orgA, orgB] = [randomUUID(), randomUUID()];
+    const [a1, a2, b1] = [randomUUID(), randomUUID(), randomUUID()];
+    const aAll = standIn("a-all");
+    const aOne = standIn("a-one");
+    const bAll = standIn("b-all");
+    hub.add(scopedTopic(orgA, "monitors"), aAll);
+    hub.add(scopedTopic(orgA, `monitor:${a2}`), aOne);
+    hub.add(scopedTopic(orgB, "monitors"), bAll);
+    const results = [a1, b1, a2].map((monitorId) =>
+      resultFixture({ monitorId, checkedAtMs: Date.now() }),
+    );
+    const owners = new Map([
+      [a1, orgA],
+      [a2, orgA],
+      [b1, orgB],
+    ]);
+    await createStreamPublisher(redis, prefix).publishCheckResults(results, owners);
+    await handled();
+    expect(delivered.get("a-all")).toEqual([`monitors monitor:${a1}`, `monitors monitor:${a2}`]);
+    expect(delivered.get("a-one")).toEqual([`monitor:${a2} monitor:${a2}`]);
+    expect(delivered.get("b-all")).toEqual([`monitors monitor:${b1}`]);
+  });
+
+  it("drops an undecodable batch with a warning, and relays the next", async () => {
+    const org = randomUUID();
+    const monitorId = randomUUID();
+    const all = standIn("batch-all");
+    hub.add(scopedTopic(org, "monitors"), all);
+    const before = undecodable;
+    await redis.publish(checkBatchChannel(prefix, org), UNDECODABLE);
+    await createStreamPublisher(redis, prefix).publishCheckResults(
+      [resultFixture({ monitorId, checkedAtMs: Date.now() })],
+      new Map([[monitorId, org]]),
+    );
+    await handled();
+    expect(undecodable - before).toBe(1);
+    expect(delivered.get("batch-all")).toEqual([`monitors monitor:${monitorId}`]);
   });
 });

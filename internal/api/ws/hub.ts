@@ -1,11 +1,16 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import type { Redis } from "ioredis";
-import { type StreamEvent, StreamEventSchema } from "../../../gen/pulsar/v1/stream_pb.js";
+import {
+  type StreamEvent,
+  StreamEventBatchSchema,
+  StreamEventSchema,
+} from "../../../gen/pulsar/v1/stream_pb.js";
 import type { Logger } from "../../core/logger.js";
 import {
   alertSource,
   channelScope,
+  checkBatchChannel,
   parseTopic,
   scopedTopic,
   scopeOfScopedTopic,
@@ -32,8 +37,8 @@ export interface Hub extends TopicRegistry {
 }
 
 /**
- * createHub subscribes once, with one pattern, to every host, monitor and alert channel, whatever the
- * number of clients: each event is decoded once and serialised once per topic that matches it
+ * createHub subscribes once, with one pattern, to every host, check-batch and alert channel,
+ * whatever the number of clients: each event is decoded once and serialised once per topic that matches it
  * (its own, e.g. host:abc, and its wildcard, hosts), then written to every client listening to
  * that topic in the event's owner scope, which the channel name carries (topics.ts): an event
  * reaches only the clients of its organization, or every client for a shared host's.
@@ -49,16 +54,20 @@ export function createHub(deps: HubDeps): Hub {
   const onMessage = (matched: Buffer, channel: Buffer, message: Buffer) => {
     // The connection is dedicated, but a caller may subscribe it to other patterns too.
     if (matched.toString() !== pattern) return;
-    const scope = channelScope(deps.prefix, channel.toString());
+    const name = channel.toString();
+    const scope = channelScope(deps.prefix, name);
     if (scope === undefined || !topicsPerScope.has(scope)) return;
-    let event: StreamEvent;
+    let events: StreamEvent[];
     try {
-      event = fromBinary(StreamEventSchema, message);
+      events =
+        name === checkBatchChannel(deps.prefix, scope)
+          ? fromBinary(StreamEventBatchSchema, message).events
+          : [fromBinary(StreamEventSchema, message)];
     } catch (error) {
       deps.log.warn("dropping undecodable stream event", { error });
       return;
     }
-    fanOut(scope, event);
+    for (const event of events) fanOut(scope, event);
   };
 
   const fanOut = (scope: string, event: StreamEvent) => {

@@ -1,8 +1,10 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { fromBinary } from "@bufbuild/protobuf";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { CheckErrorKind } from "../../../gen/pulsar/v1/check_pb.js";
+import { StreamEventBatchSchema } from "../../../gen/pulsar/v1/stream_pb.js";
 import { createTestOrg } from "../../../test/support/accounts.js";
 import { eventually } from "../../../test/support/eventually.js";
 import { createHeartbeatMonitor } from "../../../test/support/heartbeat-monitors.js";
@@ -11,7 +13,7 @@ import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
 import { silentLogger } from "../../core/logger.js";
 import { createRedis } from "../../redis/redis.js";
 import { createStreamPublisher } from "../../stream/publisher.js";
-import { streamChannel } from "../../stream/topics.js";
+import { checkBatchChannel } from "../../stream/topics.js";
 import { deleteMonitor } from "../monitors/monitors.js";
 import { disarmHeartbeat } from "./heartbeat-state.js";
 import { MAX_PING_BODY_BYTES } from "./ping-body.js";
@@ -190,15 +192,18 @@ describe("a success ping", () => {
     const subscriber: Redis = createRedis(TEST_REDIS_URL, "command", "pings-subscribe");
     try {
       const channels: string[] = [];
-      subscriber.on("pmessageBuffer", (_pattern: Buffer, channel: Buffer) =>
-        channels.push(channel.toString()),
-      );
+      const topics: string[] = [];
+      subscriber.on("pmessageBuffer", (_pattern: Buffer, channel: Buffer, message: Buffer) => {
+        channels.push(channel.toString());
+        topics.push(...fromBinary(StreamEventBatchSchema, message).events.map((e) => e.topic));
+      });
       await subscriber.psubscribe(`${prefix}:stream:*`);
       const ping = await serve({ publisher: createStreamPublisher(redis, prefix) });
       const monitor = await createHeartbeatMonitor(db.pool, orgId);
       expect((await ping(`/ping/${monitor.token}`)).status).toBe(200);
-      const expected = streamChannel(prefix, orgId, "monitor", monitor.id);
+      const expected = checkBatchChannel(prefix, orgId);
       await eventually(() => channels.includes(expected), { what: "the ping's result published" });
+      expect(topics).toEqual([`monitor:${monitor.id}`]);
     } finally {
       redis.disconnect();
       subscriber.disconnect();

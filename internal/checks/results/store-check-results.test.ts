@@ -1,6 +1,8 @@
+import { fromBinary } from "@bufbuild/protobuf";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlertKind } from "../../../gen/pulsar/v1/alert_pb.js";
+import { StreamEventBatchSchema } from "../../../gen/pulsar/v1/stream_pb.js";
 import { createTestOrg } from "../../../test/support/accounts.js";
 import { alertEventsOf } from "../../../test/support/alert-fixtures.js";
 import { eventually } from "../../../test/support/eventually.js";
@@ -9,7 +11,7 @@ import { createTestDatabase, type TestDatabase } from "../../../test/support/pos
 import { TEST_REDIS_URL, uniquePrefix } from "../../../test/support/redis.js";
 import { createRedis } from "../../redis/redis.js";
 import { createStreamPublisher } from "../../stream/publisher.js";
-import { streamChannel } from "../../stream/topics.js";
+import { checkBatchChannel } from "../../stream/topics.js";
 import { deleteMonitor, insertMonitor } from "../monitors/monitors.js";
 import { ownersOf, storeCheckResults } from "./store-check-results.js";
 
@@ -74,9 +76,16 @@ describe("storing a batch of check results", () => {
     const subscriber: Redis = createRedis(TEST_REDIS_URL, "command", "store-publish-sub");
     try {
       const channels: string[] = [];
-      subscriber.on("pmessageBuffer", (_pattern: Buffer, channel: Buffer) =>
-        channels.push(channel.toString()),
-      );
+      const topics = new Map<string, string[]>();
+      subscriber.on("pmessageBuffer", (_pattern: Buffer, channel: Buffer, message: Buffer) => {
+        channels.push(channel.toString());
+        if (channel.toString().endsWith(":marker")) return;
+        const { events } = fromBinary(StreamEventBatchSchema, message);
+        topics.set(
+          channel.toString(),
+          events.map((e) => e.topic),
+        );
+      });
       await subscriber.psubscribe(`${prefix}:stream:*`);
       const { ours, theirs, batch } = await fourMonitors();
       const stored = await storeCheckResults(db.pool, batch);
@@ -89,12 +98,12 @@ describe("storing a batch of check results", () => {
       await eventually(() => channels.includes(`${prefix}:stream:marker`), {
         what: "the marker published after the results",
       });
+      // One batch per organization, holding only that organization's results.
       expect(channels.filter((c) => !c.endsWith(":marker")).sort()).toEqual(
-        [
-          streamChannel(prefix, acme, "monitor", ours),
-          streamChannel(prefix, globex, "monitor", theirs),
-        ].sort(),
+        [checkBatchChannel(prefix, acme), checkBatchChannel(prefix, globex)].sort(),
       );
+      expect(topics.get(checkBatchChannel(prefix, acme))).toEqual([`monitor:${ours}`]);
+      expect(topics.get(checkBatchChannel(prefix, globex))).toEqual([`monitor:${theirs}`]);
     } finally {
       redis.disconnect();
       subscriber.disconnect();
