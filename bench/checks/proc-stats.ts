@@ -37,3 +37,14 @@ export function processChildrenCpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(fields[13]) + Number(fields[14])) * 1000) / TICKS_PER_SECOND;
 }
+
+/**
+ * processLoopWakeups reads how often a process's main thread (a Node process's event loop)
+ * gave up the CPU to wait: the voluntary context switches of its first thread. Each is a
+ * wake-up later, whose cost a VM or a busy machine makes larger; at a few hundred checks a
+ * second they, not the checks, are much of a worker's CPU.
+ */
+export function processLoopWakeups(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+}

@@ -104,6 +104,10 @@ export function buildReport(
     sampleError: stored.sampleError,
     cpuMsPerCheck: mapValues(all, per),
     cores: mapValues(all, cores),
+    loopWakeupsPerCheck: {
+      worker: round(measure.wakeups.worker / checks),
+      api: round(measure.wakeups.api / checks),
+    },
     latenessAtTargetMs: roundAll({
       ...latenessAtTarget(measure.arrivals, monitorIds, params.intervalSeconds),
     }),

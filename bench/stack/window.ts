@@ -1,6 +1,11 @@
 import type { Redis } from "ioredis";
 import type pg from "pg";
-import { machineCpu, processCpuMs, processRssMb } from "../checks/proc-stats.js";
+import {
+  machineCpu,
+  processCpuMs,
+  processLoopWakeups,
+  processRssMb,
+} from "../checks/proc-stats.js";
 import { createPostgresMeter, type PostgresCpu } from "./postgres-cpu.js";
 import {
   type CommandStats,
@@ -36,6 +41,8 @@ export interface WindowMeasure {
   postgres: PostgresCpu;
   machineBusy: number;
   rssMb: { worker: number; api: number; probe: number };
+  /** Wake-ups of the workers' and the API's event loops (processLoopWakeups). */
+  wakeups: { worker: number; api: number };
   commands: { before: CommandStats; after: CommandStats };
   database: { before: DatabaseStats; after: DatabaseStats };
   /** The target's arrivals, flat [monitor number, epoch ms, …]. */
@@ -51,6 +58,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function measureWindow(deps: WindowDeps, seconds: number): Promise<WindowMeasure> {
   const workersCpuMs = () => deps.workerPids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
+  const workersWakeups = () =>
+    deps.workerPids.reduce((sum, pid) => sum + processLoopWakeups(pid), 0);
   const probePids = deps.probePids ?? [];
   const probesCpuMs = () => probePids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
   const postgres = createPostgresMeter(deps.admin, deps.database);
@@ -63,6 +72,8 @@ export async function measureWindow(deps: WindowDeps, seconds: number): Promise<
   const snapshot = async () => ({
     worker: workersCpuMs(),
     api: processCpuMs(deps.apiPid),
+    workerWakeups: workersWakeups(),
+    apiWakeups: processLoopWakeups(deps.apiPid),
     probe: probesCpuMs(),
     redis: redisCpu(),
     machine: machineCpu(),
@@ -103,6 +114,10 @@ export async function measureWindow(deps: WindowDeps, seconds: number): Promise<
       worker: deps.workerPids.reduce((sum, pid) => sum + processRssMb(pid), 0),
       api: processRssMb(deps.apiPid),
       probe: probePids.reduce((sum, pid) => sum + processRssMb(pid), 0),
+    },
+    wakeups: {
+      worker: end.workerWakeups - start.workerWakeups,
+      api: end.apiWakeups - start.apiWakeups,
     },
     commands: { before: start.commands, after: end.commands },
     database: { before: start.database, after: end.database },
