@@ -40,9 +40,8 @@ export function processChildrenCpuMs(pid: number): number {
 
 /**
  * processLoopWakeups reads how often a process's main thread (a Node process's event loop)
- * gave up the CPU to wait: the voluntary context switches of its first thread. Each is a
- * wake-up later, whose cost a VM or a busy machine makes larger; at a few hundred checks a
- * second they, not the checks, are much of a worker's CPU.
+ * gave up the CPU to wait: the voluntary context switches of its first thread, each followed
+ * by a wake-up. Unlike CPU time, the count does not move with the machine's speed.
  */
 export function processLoopWakeups(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
