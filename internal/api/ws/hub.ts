@@ -38,8 +38,9 @@ export interface Hub extends TopicRegistry {
 
 /**
  * createHub subscribes once, with one pattern, to every host, check-batch and alert channel,
- * whatever the number of clients: each event is decoded once and serialised once per topic that matches it
- * (its own, e.g. host:abc, and its wildcard, hosts), then written to every client listening to
+ * whatever the number of clients: each message is decoded once (a check batch into its
+ * events), each event serialised once per topic that matches it (its own, e.g. host:abc, and
+ * its wildcard, hosts), then written to every client listening to
  * that topic in the event's owner scope, which the channel name carries (topics.ts): an event
  * reaches only the clients of its organization, or every client for a shared host's.
  * ioredis re-issues the PSUBSCRIBE by itself when it reconnects after a Redis restart; events
