@@ -8,7 +8,12 @@ import { checkTarget } from "../../../test/support/targets.js";
 import { silentLogger } from "../../core/logger.js";
 import { createRedis } from "../../redis/redis.js";
 import { batchesOf, startCheckDispatcher } from "./check-dispatcher.js";
-import { createCheckQueue, decodeCheckBatch, type MonitorSchedule } from "./check-queue.js";
+import {
+  CHECK_JOB_NAME,
+  createCheckQueue,
+  decodeCheckBatch,
+  type MonitorSchedule,
+} from "./check-queue.js";
 import { createCheckSchedule, nextSlotMs } from "./check-schedule.js";
 
 const redis = createRedis(TEST_REDIS_URL, "command", "check-schedule-test");
@@ -121,9 +126,14 @@ describe("the check dispatcher", () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       await stop();
       const jobs = await queue.getJobs(["wait"]);
-      // 30 claimed: two jobs of 15; then 15 claimed: one job.
+      // 30 claimed: two jobs of 15 (added together); then 15 claimed: one job (added alone).
       const sizes = jobs.map((job) => decodeCheckBatch(job.data, job).length);
       expect(sizes).toEqual([15, 15, 15]);
+      // Either way, each job with the check jobs' options: removed once done, never retried.
+      for (const job of jobs) {
+        expect(job.name).toBe(CHECK_JOB_NAME);
+        expect(job.opts).toMatchObject({ attempts: 1, removeOnComplete: true });
+      }
       const checks = jobs.flatMap((job) => decodeCheckBatch(job.data, job));
       expect(new Set(checks.map((c) => c.monitorId)).size).toBe(45);
       for (const check of checks) {

@@ -14,7 +14,7 @@ export interface RegionDispatchDeps {
   /** A plain (command) connection: the schedule, the reconcile lock, the regions known. */
   redis: Redis;
   /** The region's check queue (createCheckQueue with `region`). */
-  queue: Pick<CheckQueue, "name" | "addBulk" | "getJobSchedulers" | "removeJobScheduler">;
+  queue: Pick<CheckQueue, "name" | "add" | "addBulk" | "getJobSchedulers" | "removeJobScheduler">;
   prefix: string;
   region: string;
   /** DEFAULT_REGION: the region of a monitor that lists none. */
