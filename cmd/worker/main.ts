@@ -62,7 +62,8 @@ const sampleOwner = await resolveSampleOwner({
   process.exit(1);
 });
 const bullConnection = createRedis(config.REDIS_URL, "bullmq", "worker");
-const redis = createRedis(config.REDIS_URL, "command", "worker-locks");
+// Its hot callers (the schedule's claims, the monitor locks) send one script call a tick each.
+const redis = createRedis(config.REDIS_URL, "command", "worker-locks", { autoPipelining: false });
 const streamRedis = createRedis(config.REDIS_URL, "command", "worker-stream");
 const publisher = createStreamPublisher(streamRedis, config.QUEUE_PREFIX);
 // This worker serves its REGION only: its queue and schedule.
