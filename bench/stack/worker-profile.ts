@@ -55,7 +55,7 @@ const PATHS: readonly (readonly [string, RegExp])[] = [
   ["protobuf", /node_modules\/@bufbuild\//],
   ["BullMQ moveToActive", /moveToActive/],
   ["BullMQ moveToFinished", /moveToFinished/],
-  ["BullMQ addJobs (the dispatcher's addBulk)", /addJobs/],
+  ["BullMQ adding jobs (the dispatcher)", /addJobs? \S*bullmq/],
   ["ioredis Pipeline constructor", /ioredis\/built\/Pipeline\.js:26:/],
   ["ioredis auto-pipelining", /executeAutoPipeline/],
   ["storing results (storeCheckResultsIn)", /storeCheckResultsIn/],
