@@ -14,6 +14,17 @@ async function exposition(registry: Registry, name: string): Promise<string> {
   return text.replaceAll(name, "NAME");
 }
 
+/** ours is a FixedHistogram named "ours" on `registry`, of PHASES when `labelled`. */
+function ours(registry: Registry, labelled: boolean): FixedHistogram {
+  return new FixedHistogram({
+    name: "ours",
+    help: "h",
+    buckets: BUCKETS,
+    ...(labelled && { label: { name: "phase", values: PHASES } }),
+    registers: [registry],
+  });
+}
+
 describe("FixedHistogram", () => {
   it("exports what prom-client's Histogram exports for the same observations, by label", async () => {
     const registry = new Registry();
@@ -24,18 +35,12 @@ describe("FixedHistogram", () => {
       buckets: BUCKETS,
       registers: [registry],
     });
-    const ours = new FixedHistogram({
-      name: "ours",
-      help: "h",
-      buckets: BUCKETS,
-      label: { name: "phase", values: PHASES },
-      registers: [registry],
-    });
+    const histogram = ours(registry, true);
     for (const phase of PHASES) theirs.zero({ phase });
     for (const [i, value] of VALUES.entries()) {
       const phase = PHASES[i % 2] ?? "dns";
       theirs.observe({ phase }, value);
-      ours.series(phase).observe(value);
+      histogram.series(phase).observe(value);
     }
     expect(await exposition(registry, "ours")).toBe(await exposition(registry, "theirs"));
     // The never-observed series is there at zero, as a zeroed prom-client series is.
@@ -54,15 +59,10 @@ describe("FixedHistogram", () => {
       buckets: BUCKETS,
       registers: [registry],
     });
-    const ours = new FixedHistogram({
-      name: "ours",
-      help: "h",
-      buckets: BUCKETS,
-      registers: [registry],
-    });
+    const histogram = ours(registry, false);
     for (const value of VALUES) {
       theirs.observe(value);
-      ours.series().observe(value);
+      histogram.series().observe(value);
     }
     expect(await exposition(registry, "ours")).toBe(await exposition(registry, "theirs"));
     expect(await exposition(registry, "ours")).toContain(`NAME_count ${VALUES.length}`);
@@ -70,14 +70,9 @@ describe("FixedHistogram", () => {
 
   it("drops a value that is not finite instead of throwing inside a check", async () => {
     const registry = new Registry();
-    const ours = new FixedHistogram({
-      name: "ours",
-      help: "h",
-      buckets: BUCKETS,
-      registers: [registry],
-    });
+    const histogram = ours(registry, false);
     for (const value of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0.5]) {
-      ours.series().observe(value);
+      histogram.series().observe(value);
     }
     const text = await registry.getSingleMetricAsString("ours");
     expect(text).toContain("ours_count 1");
@@ -85,14 +80,8 @@ describe("FixedHistogram", () => {
   });
 
   it("refuses a label value it was not given, and a series without one when it has a label", () => {
-    const labelled = new FixedHistogram({
-      name: "labelled",
-      help: "h",
-      buckets: BUCKETS,
-      label: { name: "phase", values: PHASES },
-      registers: [],
-    });
-    expect(() => labelled.series("tls")).toThrow(/labelled has no series tls/);
+    const labelled = ours(new Registry(), true);
+    expect(() => labelled.series("tls")).toThrow(/ours has no series tls/);
     expect(() => labelled.series()).toThrow(/no series without a label/);
     const plain = new FixedHistogram({ name: "plain", help: "h", buckets: BUCKETS, registers: [] });
     expect(() => plain.series("dns")).toThrow(/plain has no series dns/);
@@ -106,14 +95,7 @@ describe("FixedHistogram", () => {
 
   it("zeroes every series on the registry's reset", async () => {
     const registry = new Registry();
-    const ours = new FixedHistogram({
-      name: "ours",
-      help: "h",
-      buckets: BUCKETS,
-      label: { name: "phase", values: PHASES },
-      registers: [registry],
-    });
-    ours.series("dns").observe(0.5);
+    ours(registry, true).series("dns").observe(0.5);
     registry.resetMetrics();
     const text = await registry.getSingleMetricAsString("ours");
     expect(text).toContain('ours_count{phase="dns"} 0');
