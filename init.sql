@@ -426,6 +426,10 @@ CREATE TABLE IF NOT EXISTS alert_deliveries (
 );
 CREATE INDEX IF NOT EXISTS alert_deliveries_pending ON alert_deliveries (updated_at)
   WHERE status IN ('pending', 'sending');
+-- A channel's open deliveries, which a claim looks through for an earlier event of the same
+-- monitor still unsent (ClaimDelivery).
+CREATE INDEX IF NOT EXISTS alert_deliveries_open_by_channel ON alert_deliveries (channel_id)
+  WHERE status IN ('pending', 'sending');
 
 -- Badges: a monitor opts in (public_badges) and is named in public URLs by public_id, a random
 -- id that reveals nothing of its uuid (monitor ids appear in stream topics and logs).

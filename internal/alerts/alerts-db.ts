@@ -66,17 +66,29 @@ export async function getDelivery(
   };
 }
 
+/** DeliveryClaim is how claiming a delivery went. */
+export type DeliveryClaim =
+  /** Claimed: 'sending' now, with this many attempts in all. */
+  | { claimed: true; attempts: number }
+  /**
+   * Not claimed. `waiting`: an earlier event of the same monitor (or host rule) to the same
+   * channel is still unsent, and this one must go after it; otherwise the delivery was not in
+   * one of the states asked for.
+   */
+  | { claimed: false; waiting: boolean };
+
 /**
- * claimDelivery marks a delivery 'sending' (one more attempt) if its status is one of `from`,
- * and returns its attempts so far; undefined when it was not in one of those states.
+ * claimDelivery marks a delivery 'sending' (one more attempt) if its status is one of `from`
+ * and no earlier event of its monitor to its channel is still pending or sending.
  */
 export async function claimDelivery(
   db: Queryable,
   key: DeliveryKey,
   from: readonly DeliveryStatusName[],
-): Promise<number | undefined> {
+): Promise<DeliveryClaim> {
   const [row] = await q.claimDelivery.run({ ...key, from: [...from] }, connection(db));
-  return row?.attempts;
+  if (row?.attempts != null) return { claimed: true, attempts: row.attempts };
+  return { claimed: false, waiting: row?.waiting ?? false };
 }
 
 /**

@@ -171,7 +171,8 @@ export interface ClaimDeliveryParams {
 
 /** 'ClaimDelivery' return type */
 export interface ClaimDeliveryResult {
-  attempts: number;
+  attempts: number | null;
+  waiting: boolean;
 }
 
 /** 'ClaimDelivery' query type */
@@ -180,18 +181,37 @@ export interface ClaimDeliveryQuery {
   result: ClaimDeliveryResult;
 }
 
-const claimDeliveryIR: any = {"usedParamSet":{"eventId":true,"channelId":true,"from":true},"params":[{"name":"eventId","required":true,"transform":{"type":"scalar"},"locs":[{"a":369,"b":377}]},{"name":"channelId","required":true,"transform":{"type":"scalar"},"locs":[{"a":396,"b":406}]},{"name":"from","required":true,"transform":{"type":"scalar"},"locs":[{"a":425,"b":430}]}],"statement":"-- Takes a delivery for one POST: only from the given states, so two workers cannot both take a\n-- pending one, and a delivery some worker was sending when it died is taken again only where\n-- the caller allows it (a receiver that dedupes by Idempotency-Key).\nUPDATE alert_deliveries\nSET status = 'sending', attempts = attempts + 1, updated_at = now()\nWHERE event_id = :eventId! AND channel_id = :channelId! AND status = ANY(:from!::text[])\nRETURNING attempts"};
+const claimDeliveryIR: any = {"usedParamSet":{"channelId":true,"eventId":true,"from":true},"params":[{"name":"channelId","required":true,"transform":{"type":"scalar"},"locs":[{"a":776,"b":786},{"a":1265,"b":1275}]},{"name":"eventId","required":true,"transform":{"type":"scalar"},"locs":[{"a":1082,"b":1090},{"a":1238,"b":1246}]},{"name":"from","required":true,"transform":{"type":"scalar"},"locs":[{"a":1294,"b":1299}]}],"statement":"-- Takes a delivery for one POST: only from the given states, so two workers cannot both take a\n-- pending one, and a delivery some worker was sending when it died is taken again only where\n-- the caller allows it (a receiver that dedupes by Idempotency-Key). Not while an earlier event\n-- of the same monitor (or host and rule) to the same channel is still pending or sending\n-- (waiting: true): a channel receives \"is down\" before \"recovered\" however many deliveries\n-- run at once. Earlier is by (created_at, id), a total order, so no two deliveries wait for\n-- each other; the open deliveries of a channel come from alert_deliveries_open_by_channel.\nWITH earlier AS (\n  SELECT EXISTS (\n    SELECT 1\n    FROM alert_events me\n    JOIN alert_deliveries pd ON pd.channel_id = :channelId!\n      AND pd.status IN ('pending', 'sending') AND pd.event_id <> me.id\n    JOIN alert_events pe ON pe.id = pd.event_id\n      AND (pe.created_at, pe.id) < (me.created_at, me.id)\n      AND (pe.monitor_id = me.monitor_id OR (pe.host_id = me.host_id AND pe.rule_id = me.rule_id))\n    WHERE me.id = :eventId!\n  ) AS waiting\n), claimed AS (\n  UPDATE alert_deliveries\n  SET status = 'sending', attempts = attempts + 1, updated_at = now()\n  WHERE event_id = :eventId! AND channel_id = :channelId! AND status = ANY(:from!::text[])\n    AND NOT (SELECT waiting FROM earlier)\n  RETURNING attempts\n)\nSELECT (SELECT waiting FROM earlier) AS \"waiting!\", (SELECT attempts FROM claimed) AS attempts"};
 
 /**
  * Query generated from SQL:
  * ```
  * -- Takes a delivery for one POST: only from the given states, so two workers cannot both take a
  * -- pending one, and a delivery some worker was sending when it died is taken again only where
- * -- the caller allows it (a receiver that dedupes by Idempotency-Key).
- * UPDATE alert_deliveries
- * SET status = 'sending', attempts = attempts + 1, updated_at = now()
- * WHERE event_id = :eventId! AND channel_id = :channelId! AND status = ANY(:from!::text[])
- * RETURNING attempts
+ * -- the caller allows it (a receiver that dedupes by Idempotency-Key). Not while an earlier event
+ * -- of the same monitor (or host and rule) to the same channel is still pending or sending
+ * -- (waiting: true): a channel receives "is down" before "recovered" however many deliveries
+ * -- run at once. Earlier is by (created_at, id), a total order, so no two deliveries wait for
+ * -- each other; the open deliveries of a channel come from alert_deliveries_open_by_channel.
+ * WITH earlier AS (
+ *   SELECT EXISTS (
+ *     SELECT 1
+ *     FROM alert_events me
+ *     JOIN alert_deliveries pd ON pd.channel_id = :channelId!
+ *       AND pd.status IN ('pending', 'sending') AND pd.event_id <> me.id
+ *     JOIN alert_events pe ON pe.id = pd.event_id
+ *       AND (pe.created_at, pe.id) < (me.created_at, me.id)
+ *       AND (pe.monitor_id = me.monitor_id OR (pe.host_id = me.host_id AND pe.rule_id = me.rule_id))
+ *     WHERE me.id = :eventId!
+ *   ) AS waiting
+ * ), claimed AS (
+ *   UPDATE alert_deliveries
+ *   SET status = 'sending', attempts = attempts + 1, updated_at = now()
+ *   WHERE event_id = :eventId! AND channel_id = :channelId! AND status = ANY(:from!::text[])
+ *     AND NOT (SELECT waiting FROM earlier)
+ *   RETURNING attempts
+ * )
+ * SELECT (SELECT waiting FROM earlier) AS "waiting!", (SELECT attempts FROM claimed) AS attempts
  * ```
  */
 export const claimDelivery = new PreparedQuery<ClaimDeliveryParams,ClaimDeliveryResult>(claimDeliveryIR);

@@ -62,11 +62,30 @@ WHERE d.event_id = :eventId! AND d.channel_id = :channelId!;
 /* @name ClaimDelivery */
 -- Takes a delivery for one POST: only from the given states, so two workers cannot both take a
 -- pending one, and a delivery some worker was sending when it died is taken again only where
--- the caller allows it (a receiver that dedupes by Idempotency-Key).
-UPDATE alert_deliveries
-SET status = 'sending', attempts = attempts + 1, updated_at = now()
-WHERE event_id = :eventId! AND channel_id = :channelId! AND status = ANY(:from!::text[])
-RETURNING attempts;
+-- the caller allows it (a receiver that dedupes by Idempotency-Key). Not while an earlier event
+-- of the same monitor (or host and rule) to the same channel is still pending or sending
+-- (waiting: true): a channel receives "is down" before "recovered" however many deliveries
+-- run at once. Earlier is by (created_at, id), a total order, so no two deliveries wait for
+-- each other; the open deliveries of a channel come from alert_deliveries_open_by_channel.
+WITH earlier AS (
+  SELECT EXISTS (
+    SELECT 1
+    FROM alert_events me
+    JOIN alert_deliveries pd ON pd.channel_id = :channelId!
+      AND pd.status IN ('pending', 'sending') AND pd.event_id <> me.id
+    JOIN alert_events pe ON pe.id = pd.event_id
+      AND (pe.created_at, pe.id) < (me.created_at, me.id)
+      AND (pe.monitor_id = me.monitor_id OR (pe.host_id = me.host_id AND pe.rule_id = me.rule_id))
+    WHERE me.id = :eventId!
+  ) AS waiting
+), claimed AS (
+  UPDATE alert_deliveries
+  SET status = 'sending', attempts = attempts + 1, updated_at = now()
+  WHERE event_id = :eventId! AND channel_id = :channelId! AND status = ANY(:from!::text[])
+    AND NOT (SELECT waiting FROM earlier)
+  RETURNING attempts
+)
+SELECT (SELECT waiting FROM earlier) AS "waiting!", (SELECT attempts FROM claimed) AS attempts;
 
 /* @name SettleDelivery */
 -- Records how a delivery went: delivered, failed for good, or pending again for a retry; only

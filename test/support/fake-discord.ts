@@ -20,6 +20,8 @@ export interface FakeAnswer {
   headers?: Record<string, string>;
   /** Never answer (until close()): a channel that hangs. */
   hang?: boolean;
+  /** Answer this many ms after the body arrived: a slow channel. */
+  delayMs?: number;
 }
 
 /**
@@ -73,11 +75,15 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
       const answer = scripted.get(path)?.shift() ?? { status: 204 };
       if (answer.hang) return;
       const payload = answer.body === undefined ? "" : JSON.stringify(answer.body);
-      res.writeHead(answer.status, {
-        ...(payload ? { "content-type": "application/json" } : {}),
-        ...answer.headers,
-      });
-      res.end(payload);
+      const send = () => {
+        res.writeHead(answer.status, {
+          ...(payload ? { "content-type": "application/json" } : {}),
+          ...answer.headers,
+        });
+        res.end(payload);
+      };
+      if (answer.delayMs === undefined) send();
+      else setTimeout(send, answer.delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -44,6 +44,25 @@ const SLOT_MARGIN_MS = 1000;
 /** Spread of the return of deferred deliveries, so that they do not all come back at once. */
 const DEFER_JITTER_MS = 250;
 
+/**
+ * orderWaitMs is how long a delivery waits before trying again while an earlier alert of its
+ * monitor to its channel is still unsent: about one POST's time at first, so that the pair goes
+ * out close together; a quarter of its wait so far later (the earlier one is being retried
+ * with backoff), up to 10 s, so that many waiting deliveries do not poll Postgres hard. The
+ * job's timestamp is when it was queued: deferring a job keeps it.
+ */
+export function orderWaitMs(job: Pick<Job, "timestamp">, now = Date.now()): number {
+  return Math.min(
+    Math.max(ORDER_WAIT_MIN_MS, Math.round((now - job.timestamp) / 4)),
+    ORDER_WAIT_MAX_MS,
+  );
+}
+const ORDER_WAIT_MIN_MS = 500;
+const ORDER_WAIT_MAX_MS = 10_000;
+const WAITING_FOR_EARLIER = "an earlier alert of this monitor to this channel is still unsent";
+
+const jitter = () => Math.floor(Math.random() * DEFER_JITTER_MS);
+
 /** STOPPED_MID_DELIVERY is the recorded reason a Discord delivery is not retried. */
 export const STOPPED_MID_DELIVERY =
   "worker stopped mid-delivery; not retried, to avoid a duplicate";
@@ -55,7 +74,10 @@ const MAX_RETRY_AFTER_MS = 3_600_000;
 /**
  * createDeliveryProcessor returns the BullMQ processor of alert deliveries. Each delivery is
  * claimed in Postgres (pending → sending) before its POST, so it is sent at most once per
- * attempt whatever the queue does (a job added twice, a sweeper re-adding it). A delivery found
+ * attempt whatever the queue does (a job added twice, a sweeper re-adding it), and only once
+ * the earlier alerts of its monitor to its channel are settled, so that a channel receives one
+ * monitor's alerts in the order they happened though ten deliveries run at once (the later
+ * one goes back to wait in Redis, unclaimed, without spending an attempt). A delivery found
  * 'sending' was being sent by a worker that died mid-POST: for Discord it fails rather than
  * risk a duplicate message; a generic webhook is sent again with the same Idempotency-Key,
  * which its receiver can dedupe. Network errors and 5xx retry with the job's backoff; 429s wait
@@ -82,8 +104,7 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
     const now = Date.now();
     const slot = slots.tryAcquire(orgId, now + slotMs);
     if (slot !== undefined) return slot;
-    const until =
-      (slots.soonestDeadline(orgId) ?? now) + Math.floor(Math.random() * DEFER_JITTER_MS);
+    const until = (slots.soonestDeadline(orgId) ?? now) + jitter();
     const remembered = slots.canWait(orgId);
     const delayed = await deferJob(job, token, until);
     if (remembered) slots.wait(orgId, job, until);
@@ -131,8 +152,13 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
   ): Promise<void> {
     const from: DeliveryStatusName[] =
       channel.kind === "webhook" ? ["pending", "sending"] : ["pending"];
-    const attempts = await claimDelivery(deps.db, key, from);
-    if (attempts === undefined) {
+    const claim = await claimDelivery(deps.db, key, from);
+    if (!claim.claimed && claim.waiting) {
+      // An earlier alert of this monitor to this channel is still unsent: go after it.
+      if (token === undefined) throw new Error(WAITING_FOR_EARLIER);
+      throw await deferJob(job, token, Date.now() + orderWaitMs(job) + jitter());
+    }
+    if (!claim.claimed) {
       if (delivery.status === "sending") {
         await settleDelivery(deps.db, key, "failed", STOPPED_MID_DELIVERY);
         observe("failed");
@@ -141,6 +167,7 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
       return;
     }
 
+    const { attempts } = claim;
     const outcome = await sendToChannel(channel, delivery.event, {
       fetch: deps.fetch,
       timeoutMs: deps.timeoutMs,

@@ -27,7 +27,7 @@ import type { OwnedAlertEvent } from "../alert-event.js";
 import type { DeliveryKey } from "../alerts-db.js";
 import { type AlertHandOut, createAlertHandOut } from "../hand-out.js";
 import { type AlertQueue, createAlertQueue, enqueueDeliveries } from "./alert-queue.js";
-import { STOPPED_MID_DELIVERY } from "./delivery-processor.js";
+import { orderWaitMs, STOPPED_MID_DELIVERY } from "./delivery-processor.js";
 import { type AlertDeliveryWorker, startAlertDeliveryWorker } from "./delivery-worker.js";
 import { EMBED_COLOURS } from "./discord-message.js";
 
@@ -168,6 +168,46 @@ describe("alert delivery", () => {
     const embed = (fake.posts(channel.url)[0]?.json as { embeds: { url: string }[] } | undefined)
       ?.embeds[0];
     expect(embed?.url).toBe(`https://pulsar.example/monitors/${monitorId}`);
+  });
+
+  it("sends one monitor's RECOVERED only once its slow DOWN was answered, and holds up no other monitor's", async () => {
+    const slowMs = 1500;
+    const channel = await discordChannel();
+    fake.answer(channel.url, { status: 204, delayMs: slowMs });
+    const flapping = await monitorAlerting(channel.id);
+    const other = (
+      await insertMonitor(
+        db.pool,
+        orgId,
+        specFixture({ name: "Billing API", alertChannelIds: [channel.id] }),
+      )
+    ).id;
+    // Both of the flapping monitor's alerts are queued before the first POST is answered.
+    await store(resultsFixture(flapping, "dduu", Date.now() - 30 * MINUTE));
+    const [down] = await fake.waitForPosts(1, { url: channel.url });
+    await store(resultsFixture(other, "dd", Date.now() - 20 * MINUTE));
+
+    const rows = await settled(channel.id, 3);
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+      ["delivered", 1],
+      ["delivered", 1],
+      ["delivered", 1],
+    ]);
+    const posts = fake.posts(channel.url);
+    const at = (title: string) => posts[titles(channel.url).indexOf(title)]?.at ?? Number.NaN;
+    expect(titles(channel.url)[0]).toBe("Checkout API is down");
+    expect(at("Checkout API recovered after 2 min")).toBeGreaterThanOrEqual(
+      (down?.at ?? Number.NaN) + slowMs,
+    );
+    // Another monitor's alert to the same channel does not wait for the slow one.
+    expect(at("Billing API is down")).toBeLessThan((down?.at ?? Number.NaN) + slowMs);
+  });
+
+  it("waits about a POST's time for an earlier alert at first, and longer the longer it waited", () => {
+    const queuedAt = 1_000_000;
+    expect(orderWaitMs({ timestamp: queuedAt }, queuedAt)).toBe(500);
+    expect(orderWaitMs({ timestamp: queuedAt }, queuedAt + 8_000)).toBe(2_000);
+    expect(orderWaitMs({ timestamp: queuedAt }, queuedAt + 3_600_000)).toBe(10_000);
   });
 
   it("delivers one certificate alert per threshold crossed, to Discord and a signed webhook", async () => {
