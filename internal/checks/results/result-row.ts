@@ -1,6 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { type Timestamp, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { type CheckResult, CheckResultSchema } from "../../../gen/pulsar/v1/check_pb.js";
+import { booleansLiteral, numbersLiteral, textsLiteral } from "../../db/array-literal.js";
 import { timestampText } from "../../db/timestamp-text.js";
 import type { InsertCheckResultsParams, ListCheckResultsResult } from "./results.queries.js";
 
@@ -14,65 +15,94 @@ export function requireCheckedAt(result: CheckResult): Timestamp {
   return result.checkedAt;
 }
 
-/** resultColumns turns a batch into the parallel arrays InsertCheckResults unnests. */
+/**
+ * resultColumns turns a batch into the parallel arrays InsertCheckResults unnests, each as its
+ * array literal's text (internal/db/array-literal.ts).
+ */
 export function resultColumns(results: readonly CheckResult[]): InsertCheckResultsParams {
-  const c: InsertCheckResultsParams = {
-    monitorIds: [],
-    checkedAts: [],
-    scheduledAts: [],
-    ups: [],
-    statusCodes: [],
-    errors: [],
-    errorKinds: [],
-    redirectMs: [],
-    dnsMs: [],
-    connectMs: [],
-    tlsMs: [],
-    ttfbMs: [],
-    downloadMs: [],
-    totalMs: [],
-    responseBytes: [],
-    redirectCounts: [],
-    remoteAddresses: [],
-    regions: [],
-    tlsCertExpiresAts: [],
-    tlsCertIssuers: [],
-    loopDelayMs: [],
-    maintenances: [],
-    answers: [],
-    jobDurationMs: [],
-  };
+  const n = results.length;
+  const monitorIds: string[] = new Array(n);
+  const checkedAts: string[] = new Array(n);
+  const scheduledAts: string[] = new Array(n);
+  const ups: boolean[] = new Array(n);
+  const statusCodes: number[] = new Array(n);
+  const errors: string[] = new Array(n);
+  const errorKinds: number[] = new Array(n);
+  const redirectMs: number[] = new Array(n);
+  const dnsMs: number[] = new Array(n);
+  const connectMs: number[] = new Array(n);
+  const tlsMs: number[] = new Array(n);
+  const ttfbMs: number[] = new Array(n);
+  const downloadMs: number[] = new Array(n);
+  const totalMs: number[] = new Array(n);
+  const responseBytes: string[] = new Array(n);
+  const redirectCounts: number[] = new Array(n);
+  const remoteAddresses: string[] = new Array(n);
+  const regions: string[] = new Array(n);
+  const tlsCertExpiresAts: string[] = new Array(n);
+  const tlsCertIssuers: string[] = new Array(n);
+  const loopDelayMs: number[] = new Array(n);
+  const maintenances: boolean[] = new Array(n);
+  const answers: string[] = new Array(n);
+  const jobDurationMs: number[] = new Array(n);
+  let i = 0;
   for (const r of results) {
     const t = r.timing;
-    c.monitorIds.push(r.monitorId);
-    c.checkedAts.push(timestampText(requireCheckedAt(r)));
-    c.scheduledAts.push(timestampText(r.scheduledAt));
-    c.ups.push(r.up);
-    c.statusCodes.push(r.statusCode);
-    c.errors.push(r.error);
-    c.errorKinds.push(r.errorKind);
-    c.redirectMs.push(t?.redirectMs ?? 0);
-    c.dnsMs.push(t?.dnsMs ?? 0);
-    c.connectMs.push(t?.connectMs ?? 0);
-    c.tlsMs.push(t?.tlsMs ?? 0);
-    c.ttfbMs.push(t?.ttfbMs ?? 0);
-    c.downloadMs.push(t?.downloadMs ?? 0);
-    c.totalMs.push(t?.totalMs ?? 0);
+    monitorIds[i] = r.monitorId;
+    checkedAts[i] = timestampText(requireCheckedAt(r));
+    scheduledAts[i] = timestampText(r.scheduledAt);
+    ups[i] = r.up;
+    statusCodes[i] = r.statusCode;
+    errors[i] = r.error;
+    errorKinds[i] = r.errorKind;
+    redirectMs[i] = t?.redirectMs ?? 0;
+    dnsMs[i] = t?.dnsMs ?? 0;
+    connectMs[i] = t?.connectMs ?? 0;
+    tlsMs[i] = t?.tlsMs ?? 0;
+    ttfbMs[i] = t?.ttfbMs ?? 0;
+    downloadMs[i] = t?.downloadMs ?? 0;
+    totalMs[i] = t?.totalMs ?? 0;
     // As text: int64 must not go through a float.
-    c.responseBytes.push(r.responseBytes.toString());
-    c.redirectCounts.push(r.redirectCount);
-    c.remoteAddresses.push(r.remoteAddress);
-    c.regions.push(r.region);
-    c.tlsCertExpiresAts.push(timestampText(r.tlsCertExpiresAt));
-    c.tlsCertIssuers.push(r.tlsCertIssuer);
-    c.loopDelayMs.push(r.loopDelayMs);
-    c.maintenances.push(r.maintenance);
+    responseBytes[i] = r.responseBytes.toString();
+    redirectCounts[i] = r.redirectCount;
+    remoteAddresses[i] = r.remoteAddress;
+    regions[i] = r.region;
+    tlsCertExpiresAts[i] = timestampText(r.tlsCertExpiresAt);
+    tlsCertIssuers[i] = r.tlsCertIssuer;
+    loopDelayMs[i] = r.loopDelayMs;
+    maintenances[i] = r.maintenance;
     // A NUL cannot be stored in text: the checks keep it out, this keeps a slip from failing a
     // whole batch.
-    c.answers.push(r.answer.includes("\u0000") ? r.answer.replaceAll("\u0000", "") : r.answer);
-    c.jobDurationMs.push(r.jobDurationMs);
+    answers[i] = r.answer.includes("\u0000") ? r.answer.replaceAll("\u0000", "") : r.answer;
+    jobDurationMs[i] = r.jobDurationMs;
+    i++;
   }
-  return c;
+  return {
+    monitorIds: textsLiteral(monitorIds),
+    checkedAts: textsLiteral(checkedAts),
+    scheduledAts: textsLiteral(scheduledAts),
+    ups: booleansLiteral(ups),
+    statusCodes: numbersLiteral(statusCodes),
+    errors: textsLiteral(errors),
+    errorKinds: numbersLiteral(errorKinds),
+    redirectMs: numbersLiteral(redirectMs),
+    dnsMs: numbersLiteral(dnsMs),
+    connectMs: numbersLiteral(connectMs),
+    tlsMs: numbersLiteral(tlsMs),
+    ttfbMs: numbersLiteral(ttfbMs),
+    downloadMs: numbersLiteral(downloadMs),
+    totalMs: numbersLiteral(totalMs),
+    responseBytes: textsLiteral(responseBytes),
+    redirectCounts: numbersLiteral(redirectCounts),
+    remoteAddresses: textsLiteral(remoteAddresses),
+    regions: textsLiteral(regions),
+    tlsCertExpiresAts: textsLiteral(tlsCertExpiresAts),
+    tlsCertIssuers: textsLiteral(tlsCertIssuers),
+    loopDelayMs: numbersLiteral(loopDelayMs),
+    maintenances: booleansLiteral(maintenances),
+    answers: textsLiteral(answers),
+    jobDurationMs: numbersLiteral(jobDurationMs),
+  };
 }
 
 /** resultFromRow turns a check_results row into a pulsar.v1.CheckResult. */

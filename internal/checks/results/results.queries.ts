@@ -6,40 +6,36 @@ export type DateOrString = Date | string;
 
 export type NumberOrString = number | string;
 
-export type NumberOrStringArray = (NumberOrString)[];
-
-export type booleanArray = (boolean)[];
-
 export type numberArray = (number)[];
 
 export type stringArray = (string)[];
 
 /** 'InsertCheckResults' parameters type */
 export interface InsertCheckResultsParams {
-  answers: stringArray;
-  checkedAts: stringArray;
-  connectMs: numberArray;
-  dnsMs: numberArray;
-  downloadMs: numberArray;
-  errorKinds: numberArray;
-  errors: stringArray;
-  jobDurationMs: numberArray;
-  loopDelayMs: numberArray;
-  maintenances: booleanArray;
-  monitorIds: stringArray;
-  redirectCounts: numberArray;
-  redirectMs: numberArray;
-  regions: stringArray;
-  remoteAddresses: stringArray;
-  responseBytes: NumberOrStringArray;
-  scheduledAts: stringArray;
-  statusCodes: numberArray;
-  tlsCertExpiresAts: stringArray;
-  tlsCertIssuers: stringArray;
-  tlsMs: numberArray;
-  totalMs: numberArray;
-  ttfbMs: numberArray;
-  ups: booleanArray;
+  answers: string;
+  checkedAts: string;
+  connectMs: string;
+  dnsMs: string;
+  downloadMs: string;
+  errorKinds: string;
+  errors: string;
+  jobDurationMs: string;
+  loopDelayMs: string;
+  maintenances: string;
+  monitorIds: string;
+  redirectCounts: string;
+  redirectMs: string;
+  regions: string;
+  remoteAddresses: string;
+  responseBytes: string;
+  scheduledAts: string;
+  statusCodes: string;
+  tlsCertExpiresAts: string;
+  tlsCertIssuers: string;
+  tlsMs: string;
+  totalMs: string;
+  ttfbMs: string;
+  ups: string;
 }
 
 /** 'InsertCheckResults' return type */
@@ -53,13 +49,15 @@ export interface InsertCheckResultsQuery {
   result: InsertCheckResultsResult;
 }
 
-const insertCheckResultsIR: any = {"usedParamSet":{"monitorIds":true,"checkedAts":true,"scheduledAts":true,"ups":true,"statusCodes":true,"errors":true,"errorKinds":true,"redirectMs":true,"dnsMs":true,"connectMs":true,"tlsMs":true,"ttfbMs":true,"downloadMs":true,"totalMs":true,"responseBytes":true,"redirectCounts":true,"remoteAddresses":true,"regions":true,"tlsCertExpiresAts":true,"tlsCertIssuers":true,"loopDelayMs":true,"maintenances":true,"answers":true,"jobDurationMs":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1413,"b":1424},{"a":2553,"b":2564}]},{"name":"checkedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1435,"b":1446}]},{"name":"scheduledAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1457,"b":1470}]},{"name":"ups","required":true,"transform":{"type":"scalar"},"locs":[{"a":1481,"b":1485}]},{"name":"statusCodes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1501,"b":1513}]},{"name":"errors","required":true,"transform":{"type":"scalar"},"locs":[{"a":1527,"b":1534}]},{"name":"errorKinds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1545,"b":1556}]},{"name":"redirectMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1573,"b":1584}]},{"name":"dnsMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1597,"b":1603}]},{"name":"connectMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1616,"b":1626}]},{"name":"tlsMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1639,"b":1645}]},{"name":"ttfbMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1660,"b":1667}]},{"name":"downloadMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1680,"b":1691}]},{"name":"totalMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1704,"b":1712}]},{"name":"responseBytes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1727,"b":1741}]},{"name":"redirectCounts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1754,"b":1769}]},{"name":"remoteAddresses","required":true,"transform":{"type":"scalar"},"locs":[{"a":1783,"b":1799}]},{"name":"regions","required":true,"transform":{"type":"scalar"},"locs":[{"a":1812,"b":1820}]},{"name":"tlsCertExpiresAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1831,"b":1849}]},{"name":"tlsCertIssuers","required":true,"transform":{"type":"scalar"},"locs":[{"a":1860,"b":1875}]},{"name":"loopDelayMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1888,"b":1900}]},{"name":"maintenances","required":true,"transform":{"type":"scalar"},"locs":[{"a":1913,"b":1926}]},{"name":"answers","required":true,"transform":{"type":"scalar"},"locs":[{"a":1940,"b":1948}]},{"name":"jobDurationMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1961,"b":1975}]}],"statement":"-- One statement for a whole batch: the columns travel as parallel arrays. Timestamps are text\n-- (exact to the microsecond; '' for none) because pgtyped types array elements as non-null.\n-- Results of monitors deleted meanwhile are skipped rather than failing the batch, and a retried\n-- batch cannot duplicate rows. The hourly rollups grow by exactly the rows inserted (RETURNING\n-- leaves out conflicts), in key order so concurrent batches lock rollup rows alike. A check\n-- during a maintenance window counts in maintenance_checks only, never in checks or failures, so\n-- every uptime figure read from the rollups leaves it out.\nWITH inserted AS (\nINSERT INTO check_results (monitor_id, checked_at, scheduled_at, up, status_code, error,\n  error_kind, redirect_ms, dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms,\n  response_bytes, redirect_count, remote_address, region, tls_cert_expires_at, tls_cert_issuer,\n  loop_delay_ms, maintenance, answer, job_duration_ms)\nSELECT u.monitor_id, u.checked_at::timestamptz, NULLIF(u.scheduled_at, '')::timestamptz, u.up,\n  u.status_code, u.error, u.error_kind, u.redirect_ms, u.dns_ms, u.connect_ms, u.tls_ms,\n  u.ttfb_ms, u.download_ms, u.total_ms, u.response_bytes, u.redirect_count, u.remote_address,\n  u.region, NULLIF(u.tls_cert_expires_at, '')::timestamptz, u.tls_cert_issuer, u.loop_delay_ms,\n  u.maintenance, u.answer, u.job_duration_ms\nFROM unnest(\n  :monitorIds!::uuid[], :checkedAts!::text[], :scheduledAts!::text[], :ups!::boolean[],\n  :statusCodes!::integer[], :errors!::text[], :errorKinds!::smallint[],\n  :redirectMs!::float8[], :dnsMs!::float8[], :connectMs!::float8[], :tlsMs!::float8[],\n  :ttfbMs!::float8[], :downloadMs!::float8[], :totalMs!::float8[],\n  :responseBytes!::bigint[], :redirectCounts!::integer[], :remoteAddresses!::text[],\n  :regions!::text[], :tlsCertExpiresAts!::text[], :tlsCertIssuers!::text[],\n  :loopDelayMs!::float8[], :maintenances!::boolean[], :answers!::text[],\n  :jobDurationMs!::float8[]\n) AS u(monitor_id, checked_at, scheduled_at, up, status_code, error, error_kind, redirect_ms,\n  dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, response_bytes, redirect_count,\n  remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms, maintenance,\n  answer, job_duration_ms)\n-- The batch's monitors that still exist, found through the primary key whatever the planner\n-- knows of monitors (as an EXISTS join, without statistics it hashed every monitor per batch).\nWHERE u.monitor_id = ANY(ARRAY(SELECT id FROM monitors WHERE id = ANY(:monitorIds!::uuid[])))\n-- A result is one region's check of a monitor at an instant: two regions' checks of one slot\n-- often start in the same millisecond, and both are kept.\nON CONFLICT (monitor_id, checked_at, region) DO NOTHING\nRETURNING monitor_id, checked_at, up, status_code, total_ms, maintenance\n), rolled_up AS (\nINSERT INTO check_rollups_hourly (monitor_id, hour, checks, failures, responses, total_ms_sum,\n  maintenance_checks)\nSELECT monitor_id, date_bin('1 hour', checked_at, '2000-01-01 00:00:00+00'),\n  count(*) FILTER (WHERE NOT maintenance), count(*) FILTER (WHERE NOT up AND NOT maintenance),\n  count(*) FILTER (WHERE pulsar_responded(status_code, up, total_ms)),\n  COALESCE(sum(total_ms) FILTER (WHERE pulsar_responded(status_code, up, total_ms)), 0),\n  count(*) FILTER (WHERE maintenance)\nFROM inserted\nGROUP BY 1, 2\nORDER BY 1, 2\nON CONFLICT (monitor_id, hour) DO UPDATE SET\n  checks = check_rollups_hourly.checks + EXCLUDED.checks,\n  failures = check_rollups_hourly.failures + EXCLUDED.failures,\n  responses = check_rollups_hourly.responses + EXCLUDED.responses,\n  total_ms_sum = check_rollups_hourly.total_ms_sum + EXCLUDED.total_ms_sum,\n  maintenance_checks = check_rollups_hourly.maintenance_checks + EXCLUDED.maintenance_checks\n)\nSELECT count(*)::integer AS \"inserted!\" FROM inserted"};
+const insertCheckResultsIR: any = {"usedParamSet":{"monitorIds":true,"checkedAts":true,"scheduledAts":true,"ups":true,"statusCodes":true,"errors":true,"errorKinds":true,"redirectMs":true,"dnsMs":true,"connectMs":true,"tlsMs":true,"ttfbMs":true,"downloadMs":true,"totalMs":true,"responseBytes":true,"redirectCounts":true,"remoteAddresses":true,"regions":true,"tlsCertExpiresAts":true,"tlsCertIssuers":true,"loopDelayMs":true,"maintenances":true,"answers":true,"jobDurationMs":true},"params":[{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1528,"b":1539},{"a":2816,"b":2827}]},{"name":"checkedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1556,"b":1567}]},{"name":"scheduledAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1584,"b":1597}]},{"name":"ups","required":true,"transform":{"type":"scalar"},"locs":[{"a":1616,"b":1620}]},{"name":"statusCodes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1640,"b":1652}]},{"name":"errors","required":true,"transform":{"type":"scalar"},"locs":[{"a":1672,"b":1679}]},{"name":"errorKinds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1698,"b":1709}]},{"name":"redirectMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1730,"b":1741}]},{"name":"dnsMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1760,"b":1766}]},{"name":"connectMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1787,"b":1797}]},{"name":"tlsMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1816,"b":1822}]},{"name":"ttfbMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1841,"b":1848}]},{"name":"downloadMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1869,"b":1880}]},{"name":"totalMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":1899,"b":1907}]},{"name":"responseBytes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1926,"b":1940}]},{"name":"redirectCounts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1961,"b":1976}]},{"name":"remoteAddresses","required":true,"transform":{"type":"scalar"},"locs":[{"a":1996,"b":2012}]},{"name":"regions","required":true,"transform":{"type":"scalar"},"locs":[{"a":2029,"b":2037}]},{"name":"tlsCertExpiresAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":2056,"b":2074}]},{"name":"tlsCertIssuers","required":true,"transform":{"type":"scalar"},"locs":[{"a":2091,"b":2106}]},{"name":"loopDelayMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":2125,"b":2137}]},{"name":"maintenances","required":true,"transform":{"type":"scalar"},"locs":[{"a":2156,"b":2169}]},{"name":"answers","required":true,"transform":{"type":"scalar"},"locs":[{"a":2189,"b":2197}]},{"name":"jobDurationMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":2216,"b":2230}]}],"statement":"-- One statement for a whole batch: the columns travel as parallel arrays, each sent as the text\n-- of its array literal (internal/db/array-literal.ts: built faster than pg builds them).\n-- Timestamps are text (exact to the microsecond; '' for none) because pgtyped types array\n-- elements as non-null.\n-- Results of monitors deleted meanwhile are skipped rather than failing the batch, and a retried\n-- batch cannot duplicate rows. The hourly rollups grow by exactly the rows inserted (RETURNING\n-- leaves out conflicts), in key order so concurrent batches lock rollup rows alike. A check\n-- during a maintenance window counts in maintenance_checks only, never in checks or failures, so\n-- every uptime figure read from the rollups leaves it out.\nWITH inserted AS (\nINSERT INTO check_results (monitor_id, checked_at, scheduled_at, up, status_code, error,\n  error_kind, redirect_ms, dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms,\n  response_bytes, redirect_count, remote_address, region, tls_cert_expires_at, tls_cert_issuer,\n  loop_delay_ms, maintenance, answer, job_duration_ms)\nSELECT u.monitor_id, u.checked_at::timestamptz, NULLIF(u.scheduled_at, '')::timestamptz, u.up,\n  u.status_code, u.error, u.error_kind, u.redirect_ms, u.dns_ms, u.connect_ms, u.tls_ms,\n  u.ttfb_ms, u.download_ms, u.total_ms, u.response_bytes, u.redirect_count, u.remote_address,\n  u.region, NULLIF(u.tls_cert_expires_at, '')::timestamptz, u.tls_cert_issuer, u.loop_delay_ms,\n  u.maintenance, u.answer, u.job_duration_ms\nFROM unnest(\n  :monitorIds!::text::uuid[], :checkedAts!::text::text[], :scheduledAts!::text::text[],\n  :ups!::text::boolean[], :statusCodes!::text::integer[], :errors!::text::text[],\n  :errorKinds!::text::smallint[], :redirectMs!::text::float8[], :dnsMs!::text::float8[],\n  :connectMs!::text::float8[], :tlsMs!::text::float8[], :ttfbMs!::text::float8[],\n  :downloadMs!::text::float8[], :totalMs!::text::float8[], :responseBytes!::text::bigint[],\n  :redirectCounts!::text::integer[], :remoteAddresses!::text::text[], :regions!::text::text[],\n  :tlsCertExpiresAts!::text::text[], :tlsCertIssuers!::text::text[],\n  :loopDelayMs!::text::float8[], :maintenances!::text::boolean[], :answers!::text::text[],\n  :jobDurationMs!::text::float8[]\n) AS u(monitor_id, checked_at, scheduled_at, up, status_code, error, error_kind, redirect_ms,\n  dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, response_bytes, redirect_count,\n  remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms, maintenance,\n  answer, job_duration_ms)\n-- The batch's monitors that still exist, found through the primary key whatever the planner\n-- knows of monitors (as an EXISTS join, without statistics it hashed every monitor per batch).\nWHERE u.monitor_id = ANY(ARRAY(SELECT id FROM monitors\n  WHERE id = ANY(:monitorIds!::text::uuid[])))\n-- A result is one region's check of a monitor at an instant: two regions' checks of one slot\n-- often start in the same millisecond, and both are kept.\nON CONFLICT (monitor_id, checked_at, region) DO NOTHING\nRETURNING monitor_id, checked_at, up, status_code, total_ms, maintenance\n), rolled_up AS (\nINSERT INTO check_rollups_hourly (monitor_id, hour, checks, failures, responses, total_ms_sum,\n  maintenance_checks)\nSELECT monitor_id, date_bin('1 hour', checked_at, '2000-01-01 00:00:00+00'),\n  count(*) FILTER (WHERE NOT maintenance), count(*) FILTER (WHERE NOT up AND NOT maintenance),\n  count(*) FILTER (WHERE pulsar_responded(status_code, up, total_ms)),\n  COALESCE(sum(total_ms) FILTER (WHERE pulsar_responded(status_code, up, total_ms)), 0),\n  count(*) FILTER (WHERE maintenance)\nFROM inserted\nGROUP BY 1, 2\nORDER BY 1, 2\nON CONFLICT (monitor_id, hour) DO UPDATE SET\n  checks = check_rollups_hourly.checks + EXCLUDED.checks,\n  failures = check_rollups_hourly.failures + EXCLUDED.failures,\n  responses = check_rollups_hourly.responses + EXCLUDED.responses,\n  total_ms_sum = check_rollups_hourly.total_ms_sum + EXCLUDED.total_ms_sum,\n  maintenance_checks = check_rollups_hourly.maintenance_checks + EXCLUDED.maintenance_checks\n)\nSELECT count(*)::integer AS \"inserted!\" FROM inserted"};
 
 /**
  * Query generated from SQL:
  * ```
- * -- One statement for a whole batch: the columns travel as parallel arrays. Timestamps are text
- * -- (exact to the microsecond; '' for none) because pgtyped types array elements as non-null.
+ * -- One statement for a whole batch: the columns travel as parallel arrays, each sent as the text
+ * -- of its array literal (internal/db/array-literal.ts: built faster than pg builds them).
+ * -- Timestamps are text (exact to the microsecond; '' for none) because pgtyped types array
+ * -- elements as non-null.
  * -- Results of monitors deleted meanwhile are skipped rather than failing the batch, and a retried
  * -- batch cannot duplicate rows. The hourly rollups grow by exactly the rows inserted (RETURNING
  * -- leaves out conflicts), in key order so concurrent batches lock rollup rows alike. A check
@@ -76,21 +74,23 @@ const insertCheckResultsIR: any = {"usedParamSet":{"monitorIds":true,"checkedAts
  *   u.region, NULLIF(u.tls_cert_expires_at, '')::timestamptz, u.tls_cert_issuer, u.loop_delay_ms,
  *   u.maintenance, u.answer, u.job_duration_ms
  * FROM unnest(
- *   :monitorIds!::uuid[], :checkedAts!::text[], :scheduledAts!::text[], :ups!::boolean[],
- *   :statusCodes!::integer[], :errors!::text[], :errorKinds!::smallint[],
- *   :redirectMs!::float8[], :dnsMs!::float8[], :connectMs!::float8[], :tlsMs!::float8[],
- *   :ttfbMs!::float8[], :downloadMs!::float8[], :totalMs!::float8[],
- *   :responseBytes!::bigint[], :redirectCounts!::integer[], :remoteAddresses!::text[],
- *   :regions!::text[], :tlsCertExpiresAts!::text[], :tlsCertIssuers!::text[],
- *   :loopDelayMs!::float8[], :maintenances!::boolean[], :answers!::text[],
- *   :jobDurationMs!::float8[]
+ *   :monitorIds!::text::uuid[], :checkedAts!::text::text[], :scheduledAts!::text::text[],
+ *   :ups!::text::boolean[], :statusCodes!::text::integer[], :errors!::text::text[],
+ *   :errorKinds!::text::smallint[], :redirectMs!::text::float8[], :dnsMs!::text::float8[],
+ *   :connectMs!::text::float8[], :tlsMs!::text::float8[], :ttfbMs!::text::float8[],
+ *   :downloadMs!::text::float8[], :totalMs!::text::float8[], :responseBytes!::text::bigint[],
+ *   :redirectCounts!::text::integer[], :remoteAddresses!::text::text[], :regions!::text::text[],
+ *   :tlsCertExpiresAts!::text::text[], :tlsCertIssuers!::text::text[],
+ *   :loopDelayMs!::text::float8[], :maintenances!::text::boolean[], :answers!::text::text[],
+ *   :jobDurationMs!::text::float8[]
  * ) AS u(monitor_id, checked_at, scheduled_at, up, status_code, error, error_kind, redirect_ms,
  *   dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, response_bytes, redirect_count,
  *   remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms, maintenance,
  *   answer, job_duration_ms)
  * -- The batch's monitors that still exist, found through the primary key whatever the planner
  * -- knows of monitors (as an EXISTS join, without statistics it hashed every monitor per batch).
- * WHERE u.monitor_id = ANY(ARRAY(SELECT id FROM monitors WHERE id = ANY(:monitorIds!::uuid[])))
+ * WHERE u.monitor_id = ANY(ARRAY(SELECT id FROM monitors
+ *   WHERE id = ANY(:monitorIds!::text::uuid[])))
  * -- A result is one region's check of a monitor at an instant: two regions' checks of one slot
  * -- often start in the same millisecond, and both are kept.
  * ON CONFLICT (monitor_id, checked_at, region) DO NOTHING

@@ -1,6 +1,8 @@
 /* @name InsertCheckResults */
--- One statement for a whole batch: the columns travel as parallel arrays. Timestamps are text
--- (exact to the microsecond; '' for none) because pgtyped types array elements as non-null.
+-- One statement for a whole batch: the columns travel as parallel arrays, each sent as the text
+-- of its array literal (internal/db/array-literal.ts: built faster than pg builds them).
+-- Timestamps are text (exact to the microsecond; '' for none) because pgtyped types array
+-- elements as non-null.
 -- Results of monitors deleted meanwhile are skipped rather than failing the batch, and a retried
 -- batch cannot duplicate rows. The hourly rollups grow by exactly the rows inserted (RETURNING
 -- leaves out conflicts), in key order so concurrent batches lock rollup rows alike. A check
@@ -17,21 +19,23 @@ SELECT u.monitor_id, u.checked_at::timestamptz, NULLIF(u.scheduled_at, '')::time
   u.region, NULLIF(u.tls_cert_expires_at, '')::timestamptz, u.tls_cert_issuer, u.loop_delay_ms,
   u.maintenance, u.answer, u.job_duration_ms
 FROM unnest(
-  :monitorIds!::uuid[], :checkedAts!::text[], :scheduledAts!::text[], :ups!::boolean[],
-  :statusCodes!::integer[], :errors!::text[], :errorKinds!::smallint[],
-  :redirectMs!::float8[], :dnsMs!::float8[], :connectMs!::float8[], :tlsMs!::float8[],
-  :ttfbMs!::float8[], :downloadMs!::float8[], :totalMs!::float8[],
-  :responseBytes!::bigint[], :redirectCounts!::integer[], :remoteAddresses!::text[],
-  :regions!::text[], :tlsCertExpiresAts!::text[], :tlsCertIssuers!::text[],
-  :loopDelayMs!::float8[], :maintenances!::boolean[], :answers!::text[],
-  :jobDurationMs!::float8[]
+  :monitorIds!::text::uuid[], :checkedAts!::text::text[], :scheduledAts!::text::text[],
+  :ups!::text::boolean[], :statusCodes!::text::integer[], :errors!::text::text[],
+  :errorKinds!::text::smallint[], :redirectMs!::text::float8[], :dnsMs!::text::float8[],
+  :connectMs!::text::float8[], :tlsMs!::text::float8[], :ttfbMs!::text::float8[],
+  :downloadMs!::text::float8[], :totalMs!::text::float8[], :responseBytes!::text::bigint[],
+  :redirectCounts!::text::integer[], :remoteAddresses!::text::text[], :regions!::text::text[],
+  :tlsCertExpiresAts!::text::text[], :tlsCertIssuers!::text::text[],
+  :loopDelayMs!::text::float8[], :maintenances!::text::boolean[], :answers!::text::text[],
+  :jobDurationMs!::text::float8[]
 ) AS u(monitor_id, checked_at, scheduled_at, up, status_code, error, error_kind, redirect_ms,
   dns_ms, connect_ms, tls_ms, ttfb_ms, download_ms, total_ms, response_bytes, redirect_count,
   remote_address, region, tls_cert_expires_at, tls_cert_issuer, loop_delay_ms, maintenance,
   answer, job_duration_ms)
 -- The batch's monitors that still exist, found through the primary key whatever the planner
 -- knows of monitors (as an EXISTS join, without statistics it hashed every monitor per batch).
-WHERE u.monitor_id = ANY(ARRAY(SELECT id FROM monitors WHERE id = ANY(:monitorIds!::uuid[])))
+WHERE u.monitor_id = ANY(ARRAY(SELECT id FROM monitors
+  WHERE id = ANY(:monitorIds!::text::uuid[])))
 -- A result is one region's check of a monitor at an instant: two regions' checks of one slot
 -- often start in the same millisecond, and both are kept.
 ON CONFLICT (monitor_id, checked_at, region) DO NOTHING

@@ -67,6 +67,27 @@ describe("check results", () => {
     );
   });
 
+  it("stores every field exactly, whatever its text holds", async () => {
+    const now = Date.now();
+    const tricky = {
+      ...resultFixture({ monitorId, checkedAtMs: now - 60_000, up: false, totalMs: 12.345 }),
+      error: 'refused: "quoted", {braced}, back\\slash\\ and NULL',
+      errorKind: 3,
+      tlsCertIssuer: 'CN=Example, O="Quotes" Inc.',
+      remoteAddress: "2001:db8::1",
+      region: "eu west",
+      responseBytes: 9_007_199_254_740_993n,
+      answer: "1.2.3.4, 5.6.7.8",
+      maintenance: true,
+      jobDurationMs: 7.5,
+    };
+    const plain = resultFixture({ monitorId, checkedAtMs: now - 30_000 });
+    expect(await insertCheckResults(db.pool, [tricky, plain])).toBe(2);
+    const [second, first] = await listCheckResults(db.pool, { monitorId, limit: 5 });
+    expect(first).toEqual(tricky);
+    expect(second).toEqual(plain);
+  });
+
   it("ignores a result stored already, within a batch and across retries", async () => {
     const result = resultFixture({ monitorId, checkedAtMs: Date.now() - MINUTE });
     expect(await insertCheckResults(db.pool, [result, result])).toBe(1);
