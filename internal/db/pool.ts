@@ -16,9 +16,13 @@ export interface PoolOptions {
  * a generic plan after five runs and keeps it until the table is next analyzed: planned while
  * a new installation's tables held a few rows, the results' transaction scanned every monitor
  * and monitor_state row for the rest of the connection's life (bench/README.md). Unnamed
- * statements, everything else, are planned this way anyway.
+ * statements, everything else, are planned this way anyway. And a page read is priced as the
+ * cached read it nearly always is (random_page_cost 1.1, not a disk's 4): Pulsar's hot tables
+ * are small and live in shared buffers, and at the disk's price a batch of results locked and
+ * saved its monitors' status rows by reading monitors and monitor_state whole (hashing every
+ * row) once it held 1 % of them: ten times the index lookups' work (bench/store-batches.ts).
  */
-export const PLAN_OPTIONS = "-c plan_cache_mode=force_custom_plan";
+export const PLAN_OPTIONS = "-c plan_cache_mode=force_custom_plan -c random_page_cost=1.1";
 
 /** createPool opens a pg pool. The caller owns it and must `end()` it on shutdown. */
 export function createPool(options: PoolOptions): pg.Pool {

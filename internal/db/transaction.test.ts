@@ -102,8 +102,10 @@ describe("withTransaction on a pipelined pool", () => {
     expect(rows).toEqual([]);
   });
 
-  it("plans every statement for its values, prepared ones too (PLAN_OPTIONS)", async () => {
+  it("plans every statement for its values, prepared ones too, pages priced as cached (PLAN_OPTIONS)", async () => {
     const { rows } = await db.pool.query<{ plan_cache_mode: string }>("SHOW plan_cache_mode");
     expect(rows[0]?.plan_cache_mode).toBe("force_custom_plan");
+    const cost = await db.pool.query<{ random_page_cost: string }>("SHOW random_page_cost");
+    expect(cost.rows[0]?.random_page_cost).toBe("1.1");
   });
 });

@@ -109,7 +109,8 @@ export async function writeQueryPlansDoc(
 
 Real \`EXPLAIN\` output of the read paths, captured by \`internal/db/query-plans.test.ts\`
 (\`PULSAR_WRITE_QUERY_PLANS=1 npx vitest run internal/db/query-plans.test.ts\`) on Postgres
-${facts.serverVersion}, with ${facts.dataSet}; after ANALYZE, with no planner switches. The
+${facts.serverVersion}, with ${facts.dataSet}; after ANALYZE, with no planner switches (the pools set
+random_page_cost 1.1: internal/db/pool.ts). The
 test asserts what is described here: only Index, Index Only or Bitmap Heap/Index Scans on
 check_results partitions (a Seq Scan only of a partition of at most four pages, as today's
 just after midnight UTC), only the partitions of the window, and for the monitor reads the
