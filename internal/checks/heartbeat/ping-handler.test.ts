@@ -27,6 +27,15 @@ let db: TestDatabase;
 let orgId: string;
 const servers: { server: Server; handler: PingHandler }[] = [];
 
+const MINUTE = 60_000;
+/**
+ * T0 is the clock of the tests that set it: the start of this hour, so that their results
+ * land in the daily partitions the schema made (a fixed date aged out of them two days on).
+ */
+const T0 = Math.floor(Date.now() / (60 * MINUTE)) * 60 * MINUTE;
+/** at is the time `ms` after T0, as Postgres's timestamps print through toISOString. */
+const at = (ms: number) => new Date(T0 + ms).toISOString();
+
 beforeAll(async () => {
   db = await createTestDatabase();
   orgId = (await createTestOrg(db.pool, "Pings")).orgId;
@@ -123,7 +132,7 @@ const statusOf = async (monitorId: string) =>
 
 describe("a success ping", () => {
   it("is answered OK once queued, then stored as an up result moving the deadline a period on", async () => {
-    let clock = Date.parse("2026-12-06T10:00:00Z");
+    let clock = T0;
     const ping = await serve({ now: () => clock });
     const monitor = await createHeartbeatMonitor(db.pool, orgId, {
       spec: { periodSeconds: 3600, graceSeconds: 300 },
@@ -147,8 +156,8 @@ describe("a success ping", () => {
       },
     ]);
     const state = await stateOf(monitor.id);
-    expect(state?.last_ping_at?.toISOString()).toBe("2026-12-06T10:30:00.000Z");
-    expect(state?.due_at?.toISOString()).toBe("2026-12-06T11:35:00.000Z");
+    expect(state?.last_ping_at?.toISOString()).toBe(at(30 * MINUTE));
+    expect(state?.due_at?.toISOString()).toBe(at(95 * MINUTE));
     expect(await statusOf(monitor.id)).toBe("up");
   });
 
@@ -267,7 +276,7 @@ describe("a fail ping", () => {
 
 describe("a start ping", () => {
   it("stores nothing, and gives the ping ending it the job's duration", async () => {
-    let clock = Date.parse("2026-12-06T10:00:00Z");
+    let clock = T0;
     const ping = await serve({ now: () => clock });
     const monitor = await createHeartbeatMonitor(db.pool, orgId, {
       spec: { periodSeconds: 3600, graceSeconds: 600 },
@@ -282,9 +291,9 @@ describe("a start ping", () => {
       { what: "the start applied" },
     );
     expect(await resultsOf(monitor.id)).toEqual([]);
-    expect(started?.started_at?.toISOString()).toBe("2026-12-06T10:00:00.000Z");
+    expect(started?.started_at?.toISOString()).toBe(at(0));
     // It must end within the grace time: 10 min, before the period's deadline (10:35).
-    expect(started?.due_at?.toISOString()).toBe("2026-12-06T10:10:00.000Z");
+    expect(started?.due_at?.toISOString()).toBe(at(10 * MINUTE));
 
     clock += 125_500;
     expect((await ping(`/ping/${monitor.token}/fail`)).text).toBe("OK\n");
@@ -293,7 +302,7 @@ describe("a start ping", () => {
     expect(result?.error).toBe("the job reported failure after 2 min 6 s");
     const ended = await stateOf(monitor.id);
     expect(ended?.started_at).toBeNull();
-    expect(ended?.due_at?.toISOString()).toBe("2026-12-06T11:12:05.500Z");
+    expect(ended?.due_at?.toISOString()).toBe(at(72 * MINUTE + 5_500));
   });
 });
 
