@@ -125,9 +125,10 @@ export function startCheckWorker(deps: CheckWorkerDeps): CheckWorker {
       await announceStored(deps, batch, await storeCheckResults(deps.pool, batch), "check results");
     },
     onWritten: metrics && ((size, seconds) => metrics.observeResultBatch(size, seconds)),
-    // A batch costs Postgres five round trips whatever its size: waiting 100 ms makes one of
-    // ~20 results at 200 checks/s instead of ~4, and a result is still seen live within 0.1 s.
-    maxDelayMs: 100,
+    // A batch costs Postgres and the worker ~2 ms of CPU whatever its size (a transaction of
+    // four statements: bench/store-batches.ts): waiting 250 ms makes one of ~50 results at 195
+    // checks/s, and a result is still seen live within a quarter of a second.
+    maxDelayMs: 250,
     log,
   });
   // Each region checks a monitor at the same slot: its lock keeps one region's checks of it from
