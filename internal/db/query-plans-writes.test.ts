@@ -144,7 +144,7 @@ describe("a batch's status rows, with statistics", () => {
         monitorIds: batch,
         lastCheckedAts: column(new Date().toISOString()),
         lastUps: batch.map(() => true),
-        lastResults: batch.map(() => ({})),
+        lastResults: column("{}"),
         alertStatuses: column("up"),
         failures: batch.map(() => 0),
         successes: batch.map(() => 1),

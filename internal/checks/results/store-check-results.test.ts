@@ -48,6 +48,20 @@ async function fourMonitors() {
 }
 
 describe("storing a batch of check results", () => {
+  it("saves a status whose text holds quotes, backslashes, braces, commas and NULL exactly", async () => {
+    // The status columns go to Postgres as array literals built by us (array-literal.ts).
+    const id = (await insertMonitor(db.pool, acme, specFixture({ confirmations: 2 }))).id;
+    const error = 'said "no" \\ {a,b} NULL, \\"';
+    const result = resultFixture({ monitorId: id, checkedAtMs: Date.now() - 500, up: false });
+    result.error = error;
+    await storeCheckResults(db.pool, [result]);
+    const { rows } = await db.pool.query<{ streak_error: string; error: string }>(
+      `SELECT streak_error, last_result->>'error' AS error FROM monitor_state WHERE monitor_id = $1`,
+      [id],
+    );
+    expect(rows).toEqual([{ streak_error: error, error }]);
+  });
+
   it("returns each monitor's organization and new status, and nothing of a deleted monitor", async () => {
     const { ours, theirs, nobodys, deleted, batch } = await fourMonitors();
     const stored = await storeCheckResults(db.pool, batch);

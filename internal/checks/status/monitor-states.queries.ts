@@ -4,10 +4,6 @@ import { PreparedQuery } from '@pgtyped/runtime';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-export type JsonArray = (Json)[];
-
-export type booleanArray = (boolean)[];
-
 export type numberArray = (number)[];
 
 export type stringArray = (string)[];
@@ -92,24 +88,24 @@ export const lockMonitorStates = new PreparedQuery<LockMonitorStatesParams,LockM
 
 /** 'SaveMonitorStates' parameters type */
 export interface SaveMonitorStatesParams {
-  alertStatuses: stringArray;
-  failures: numberArray;
-  incidentIds: stringArray;
-  lastCheckedAts: stringArray;
-  lastReminderAts: stringArray;
-  lastResults: JsonArray;
-  lastUps: booleanArray;
-  monitorIds: stringArray;
-  regionCheckedAts: stringArray;
-  regionMonitorIds: stringArray;
-  regionResults: JsonArray;
-  regions: stringArray;
-  regionUps: booleanArray;
-  streakErrors: stringArray;
-  streakStartedAts: stringArray;
-  successes: numberArray;
-  tlsAlertedDays: stringArray;
-  tlsAlertedExpiresAts: stringArray;
+  alertStatuses: string;
+  failures: string;
+  incidentIds: string;
+  lastCheckedAts: string;
+  lastReminderAts: string;
+  lastResults: string;
+  lastUps: string;
+  monitorIds: string;
+  regionCheckedAts: string;
+  regionMonitorIds: string;
+  regionResults: string;
+  regions: string;
+  regionUps: string;
+  streakErrors: string;
+  streakStartedAts: string;
+  successes: string;
+  tlsAlertedDays: string;
+  tlsAlertedExpiresAts: string;
 }
 
 /** 'SaveMonitorStates' return type */
@@ -121,7 +117,7 @@ export interface SaveMonitorStatesQuery {
   result: SaveMonitorStatesResult;
 }
 
-const saveMonitorStatesIR: any = {"usedParamSet":{"regionMonitorIds":true,"regions":true,"regionCheckedAts":true,"regionUps":true,"regionResults":true,"monitorIds":true,"lastCheckedAts":true,"lastUps":true,"lastResults":true,"alertStatuses":true,"failures":true,"successes":true,"streakStartedAts":true,"streakErrors":true,"incidentIds":true,"lastReminderAts":true,"tlsAlertedExpiresAts":true,"tlsAlertedDays":true},"params":[{"name":"regionMonitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":716,"b":733}]},{"name":"regions","required":true,"transform":{"type":"scalar"},"locs":[{"a":744,"b":752}]},{"name":"regionCheckedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":763,"b":780}]},{"name":"regionUps","required":true,"transform":{"type":"scalar"},"locs":[{"a":795,"b":805}]},{"name":"regionResults","required":true,"transform":{"type":"scalar"},"locs":[{"a":819,"b":833}]},{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1748,"b":1759},{"a":2521,"b":2532}]},{"name":"lastCheckedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1770,"b":1785}]},{"name":"lastUps","required":true,"transform":{"type":"scalar"},"locs":[{"a":1796,"b":1804}]},{"name":"lastResults","required":true,"transform":{"type":"scalar"},"locs":[{"a":1820,"b":1832}]},{"name":"alertStatuses","required":true,"transform":{"type":"scalar"},"locs":[{"a":1844,"b":1858}]},{"name":"failures","required":true,"transform":{"type":"scalar"},"locs":[{"a":1869,"b":1878}]},{"name":"successes","required":true,"transform":{"type":"scalar"},"locs":[{"a":1894,"b":1904}]},{"name":"streakStartedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1918,"b":1935}]},{"name":"streakErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":1946,"b":1959}]},{"name":"incidentIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1972,"b":1984}]},{"name":"lastReminderAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1995,"b":2011}]},{"name":"tlsAlertedExpiresAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":2022,"b":2043}]},{"name":"tlsAlertedDays","required":true,"transform":{"type":"scalar"},"locs":[{"a":2056,"b":2071}]}],"statement":"-- Writes the states decided under LockMonitorStates' locks: the newest result counted, the\n-- status after it, and the certificate alerted on with the smallest threshold alerted for it;\n-- and each region's newest result of the batch as its latest (monitor_region_state, one row\n-- per monitor and region), never replacing a newer one (batches land out of order). One\n-- statement for both, since every batch writes both. Nullable values travel as ''\n-- (pgtyped types array elements as non-null).\nWITH regions AS (\n  INSERT INTO monitor_region_state (monitor_id, region, last_checked_at, last_up, last_result)\n  SELECT r.monitor_id, r.region, r.last_checked_at::timestamptz, r.last_up, r.last_result\n  FROM unnest(:regionMonitorIds!::uuid[], :regions!::text[], :regionCheckedAts!::text[],\n    :regionUps!::boolean[], :regionResults!::jsonb[])\n    AS r(monitor_id, region, last_checked_at, last_up, last_result)\n  ON CONFLICT (monitor_id, region) DO UPDATE\n  SET last_checked_at = EXCLUDED.last_checked_at, last_up = EXCLUDED.last_up,\n    last_result = EXCLUDED.last_result\n  WHERE monitor_region_state.last_checked_at < EXCLUDED.last_checked_at\n)\nUPDATE monitor_state s\nSET last_checked_at = u.last_checked_at::timestamptz, last_up = u.last_up,\n  last_result = u.last_result, alert_status = u.alert_status,\n  consecutive_failures = u.failures, consecutive_successes = u.successes,\n  streak_started_at = NULLIF(u.streak_started_at, '')::timestamptz,\n  streak_error = u.streak_error, incident_id = NULLIF(u.incident_id, '')::uuid,\n  last_reminder_at = NULLIF(u.last_reminder_at, '')::timestamptz,\n  tls_alerted_expires_at = NULLIF(u.tls_alerted_expires_at, '')::timestamptz,\n  tls_alerted_days = NULLIF(u.tls_alerted_days, '')::integer\nFROM unnest(:monitorIds!::uuid[], :lastCheckedAts!::text[], :lastUps!::boolean[],\n  :lastResults!::jsonb[], :alertStatuses!::text[], :failures!::integer[],\n  :successes!::integer[], :streakStartedAts!::text[], :streakErrors!::text[],\n  :incidentIds!::text[], :lastReminderAts!::text[], :tlsAlertedExpiresAts!::text[],\n  :tlsAlertedDays!::text[])\n  AS u(monitor_id, last_checked_at, last_up, last_result, alert_status, failures, successes,\n  streak_started_at, streak_error, incident_id, last_reminder_at, tls_alerted_expires_at,\n  tls_alerted_days)\n-- The list again as ANY: the rows are then found by the primary key whatever the plan's\n-- guess of the arrays' length (a generic plan guesses 10 and scanned the table instead).\nWHERE s.monitor_id = u.monitor_id AND s.monitor_id = ANY(:monitorIds!::uuid[])"};
+const saveMonitorStatesIR: any = {"usedParamSet":{"regionMonitorIds":true,"regions":true,"regionCheckedAts":true,"regionUps":true,"regionResults":true,"monitorIds":true,"lastCheckedAts":true,"lastUps":true,"lastResults":true,"alertStatuses":true,"failures":true,"successes":true,"streakStartedAts":true,"streakErrors":true,"incidentIds":true,"lastReminderAts":true,"tlsAlertedExpiresAts":true,"tlsAlertedDays":true},"params":[{"name":"regionMonitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":830,"b":847}]},{"name":"regions","required":true,"transform":{"type":"scalar"},"locs":[{"a":864,"b":872}]},{"name":"regionCheckedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":889,"b":906}]},{"name":"regionUps","required":true,"transform":{"type":"scalar"},"locs":[{"a":927,"b":937}]},{"name":"regionResults","required":true,"transform":{"type":"scalar"},"locs":[{"a":957,"b":971}]},{"name":"monitorIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1892,"b":1903},{"a":2743,"b":2754}]},{"name":"lastCheckedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":1920,"b":1935}]},{"name":"lastUps","required":true,"transform":{"type":"scalar"},"locs":[{"a":1952,"b":1960}]},{"name":"lastResults","required":true,"transform":{"type":"scalar"},"locs":[{"a":1982,"b":1994}]},{"name":"alertStatuses","required":true,"transform":{"type":"scalar"},"locs":[{"a":2012,"b":2026}]},{"name":"failures","required":true,"transform":{"type":"scalar"},"locs":[{"a":2043,"b":2052}]},{"name":"successes","required":true,"transform":{"type":"scalar"},"locs":[{"a":2074,"b":2084}]},{"name":"streakStartedAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":2104,"b":2121}]},{"name":"streakErrors","required":true,"transform":{"type":"scalar"},"locs":[{"a":2138,"b":2151}]},{"name":"incidentIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":2170,"b":2182}]},{"name":"lastReminderAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":2199,"b":2215}]},{"name":"tlsAlertedExpiresAts","required":true,"transform":{"type":"scalar"},"locs":[{"a":2232,"b":2253}]},{"name":"tlsAlertedDays","required":true,"transform":{"type":"scalar"},"locs":[{"a":2272,"b":2287}]}],"statement":"-- Writes the states decided under LockMonitorStates' locks: the newest result counted, the\n-- status after it, and the certificate alerted on with the smallest threshold alerted for it;\n-- and each region's newest result of the batch as its latest (monitor_region_state, one row\n-- per monitor and region), never replacing a newer one (batches land out of order). One\n-- statement for both, since every batch writes both. Nullable values travel as ''\n-- (pgtyped types array elements as non-null). Each column is the text of its array literal\n-- (internal/db/array-literal.ts: built faster than pg builds them).\nWITH regions AS (\n  INSERT INTO monitor_region_state (monitor_id, region, last_checked_at, last_up, last_result)\n  SELECT r.monitor_id, r.region, r.last_checked_at::timestamptz, r.last_up, r.last_result\n  FROM unnest(:regionMonitorIds!::text::uuid[], :regions!::text::text[], :regionCheckedAts!::text::text[],\n    :regionUps!::text::boolean[], :regionResults!::text::jsonb[])\n    AS r(monitor_id, region, last_checked_at, last_up, last_result)\n  ON CONFLICT (monitor_id, region) DO UPDATE\n  SET last_checked_at = EXCLUDED.last_checked_at, last_up = EXCLUDED.last_up,\n    last_result = EXCLUDED.last_result\n  WHERE monitor_region_state.last_checked_at < EXCLUDED.last_checked_at\n)\nUPDATE monitor_state s\nSET last_checked_at = u.last_checked_at::timestamptz, last_up = u.last_up,\n  last_result = u.last_result, alert_status = u.alert_status,\n  consecutive_failures = u.failures, consecutive_successes = u.successes,\n  streak_started_at = NULLIF(u.streak_started_at, '')::timestamptz,\n  streak_error = u.streak_error, incident_id = NULLIF(u.incident_id, '')::uuid,\n  last_reminder_at = NULLIF(u.last_reminder_at, '')::timestamptz,\n  tls_alerted_expires_at = NULLIF(u.tls_alerted_expires_at, '')::timestamptz,\n  tls_alerted_days = NULLIF(u.tls_alerted_days, '')::integer\nFROM unnest(:monitorIds!::text::uuid[], :lastCheckedAts!::text::text[], :lastUps!::text::boolean[],\n  :lastResults!::text::jsonb[], :alertStatuses!::text::text[], :failures!::text::integer[],\n  :successes!::text::integer[], :streakStartedAts!::text::text[], :streakErrors!::text::text[],\n  :incidentIds!::text::text[], :lastReminderAts!::text::text[], :tlsAlertedExpiresAts!::text::text[],\n  :tlsAlertedDays!::text::text[])\n  AS u(monitor_id, last_checked_at, last_up, last_result, alert_status, failures, successes,\n  streak_started_at, streak_error, incident_id, last_reminder_at, tls_alerted_expires_at,\n  tls_alerted_days)\n-- The list again as ANY: the rows are then found by the primary key whatever the plan's\n-- guess of the arrays' length (a generic plan guesses 10 and scanned the table instead).\nWHERE s.monitor_id = u.monitor_id AND s.monitor_id = ANY(:monitorIds!::text::uuid[])"};
 
 /**
  * Query generated from SQL:
@@ -131,12 +127,13 @@ const saveMonitorStatesIR: any = {"usedParamSet":{"regionMonitorIds":true,"regio
  * -- and each region's newest result of the batch as its latest (monitor_region_state, one row
  * -- per monitor and region), never replacing a newer one (batches land out of order). One
  * -- statement for both, since every batch writes both. Nullable values travel as ''
- * -- (pgtyped types array elements as non-null).
+ * -- (pgtyped types array elements as non-null). Each column is the text of its array literal
+ * -- (internal/db/array-literal.ts: built faster than pg builds them).
  * WITH regions AS (
  *   INSERT INTO monitor_region_state (monitor_id, region, last_checked_at, last_up, last_result)
  *   SELECT r.monitor_id, r.region, r.last_checked_at::timestamptz, r.last_up, r.last_result
- *   FROM unnest(:regionMonitorIds!::uuid[], :regions!::text[], :regionCheckedAts!::text[],
- *     :regionUps!::boolean[], :regionResults!::jsonb[])
+ *   FROM unnest(:regionMonitorIds!::text::uuid[], :regions!::text::text[], :regionCheckedAts!::text::text[],
+ *     :regionUps!::text::boolean[], :regionResults!::text::jsonb[])
  *     AS r(monitor_id, region, last_checked_at, last_up, last_result)
  *   ON CONFLICT (monitor_id, region) DO UPDATE
  *   SET last_checked_at = EXCLUDED.last_checked_at, last_up = EXCLUDED.last_up,
@@ -152,17 +149,17 @@ const saveMonitorStatesIR: any = {"usedParamSet":{"regionMonitorIds":true,"regio
  *   last_reminder_at = NULLIF(u.last_reminder_at, '')::timestamptz,
  *   tls_alerted_expires_at = NULLIF(u.tls_alerted_expires_at, '')::timestamptz,
  *   tls_alerted_days = NULLIF(u.tls_alerted_days, '')::integer
- * FROM unnest(:monitorIds!::uuid[], :lastCheckedAts!::text[], :lastUps!::boolean[],
- *   :lastResults!::jsonb[], :alertStatuses!::text[], :failures!::integer[],
- *   :successes!::integer[], :streakStartedAts!::text[], :streakErrors!::text[],
- *   :incidentIds!::text[], :lastReminderAts!::text[], :tlsAlertedExpiresAts!::text[],
- *   :tlsAlertedDays!::text[])
+ * FROM unnest(:monitorIds!::text::uuid[], :lastCheckedAts!::text::text[], :lastUps!::text::boolean[],
+ *   :lastResults!::text::jsonb[], :alertStatuses!::text::text[], :failures!::text::integer[],
+ *   :successes!::text::integer[], :streakStartedAts!::text::text[], :streakErrors!::text::text[],
+ *   :incidentIds!::text::text[], :lastReminderAts!::text::text[], :tlsAlertedExpiresAts!::text::text[],
+ *   :tlsAlertedDays!::text::text[])
  *   AS u(monitor_id, last_checked_at, last_up, last_result, alert_status, failures, successes,
  *   streak_started_at, streak_error, incident_id, last_reminder_at, tls_alerted_expires_at,
  *   tls_alerted_days)
  * -- The list again as ANY: the rows are then found by the primary key whatever the plan's
  * -- guess of the arrays' length (a generic plan guesses 10 and scanned the table instead).
- * WHERE s.monitor_id = u.monitor_id AND s.monitor_id = ANY(:monitorIds!::uuid[])
+ * WHERE s.monitor_id = u.monitor_id AND s.monitor_id = ANY(:monitorIds!::text::uuid[])
  * ```
  */
 export const saveMonitorStates = new PreparedQuery<SaveMonitorStatesParams,SaveMonitorStatesResult>(saveMonitorStatesIR);

@@ -32,12 +32,13 @@ FOR UPDATE OF s;
 -- and each region's newest result of the batch as its latest (monitor_region_state, one row
 -- per monitor and region), never replacing a newer one (batches land out of order). One
 -- statement for both, since every batch writes both. Nullable values travel as ''
--- (pgtyped types array elements as non-null).
+-- (pgtyped types array elements as non-null). Each column is the text of its array literal
+-- (internal/db/array-literal.ts: built faster than pg builds them).
 WITH regions AS (
   INSERT INTO monitor_region_state (monitor_id, region, last_checked_at, last_up, last_result)
   SELECT r.monitor_id, r.region, r.last_checked_at::timestamptz, r.last_up, r.last_result
-  FROM unnest(:regionMonitorIds!::uuid[], :regions!::text[], :regionCheckedAts!::text[],
-    :regionUps!::boolean[], :regionResults!::jsonb[])
+  FROM unnest(:regionMonitorIds!::text::uuid[], :regions!::text::text[], :regionCheckedAts!::text::text[],
+    :regionUps!::text::boolean[], :regionResults!::text::jsonb[])
     AS r(monitor_id, region, last_checked_at, last_up, last_result)
   ON CONFLICT (monitor_id, region) DO UPDATE
   SET last_checked_at = EXCLUDED.last_checked_at, last_up = EXCLUDED.last_up,
@@ -53,17 +54,17 @@ SET last_checked_at = u.last_checked_at::timestamptz, last_up = u.last_up,
   last_reminder_at = NULLIF(u.last_reminder_at, '')::timestamptz,
   tls_alerted_expires_at = NULLIF(u.tls_alerted_expires_at, '')::timestamptz,
   tls_alerted_days = NULLIF(u.tls_alerted_days, '')::integer
-FROM unnest(:monitorIds!::uuid[], :lastCheckedAts!::text[], :lastUps!::boolean[],
-  :lastResults!::jsonb[], :alertStatuses!::text[], :failures!::integer[],
-  :successes!::integer[], :streakStartedAts!::text[], :streakErrors!::text[],
-  :incidentIds!::text[], :lastReminderAts!::text[], :tlsAlertedExpiresAts!::text[],
-  :tlsAlertedDays!::text[])
+FROM unnest(:monitorIds!::text::uuid[], :lastCheckedAts!::text::text[], :lastUps!::text::boolean[],
+  :lastResults!::text::jsonb[], :alertStatuses!::text::text[], :failures!::text::integer[],
+  :successes!::text::integer[], :streakStartedAts!::text::text[], :streakErrors!::text::text[],
+  :incidentIds!::text::text[], :lastReminderAts!::text::text[], :tlsAlertedExpiresAts!::text::text[],
+  :tlsAlertedDays!::text::text[])
   AS u(monitor_id, last_checked_at, last_up, last_result, alert_status, failures, successes,
   streak_started_at, streak_error, incident_id, last_reminder_at, tls_alerted_expires_at,
   tls_alerted_days)
 -- The list again as ANY: the rows are then found by the primary key whatever the plan's
 -- guess of the arrays' length (a generic plan guesses 10 and scanned the table instead).
-WHERE s.monitor_id = u.monitor_id AND s.monitor_id = ANY(:monitorIds!::uuid[]);
+WHERE s.monitor_id = u.monitor_id AND s.monitor_id = ANY(:monitorIds!::text::uuid[]);
 
 /* @name LockMonitorStatus */
 -- One monitor's status row, locked until the transaction ends: waits for a batch of its

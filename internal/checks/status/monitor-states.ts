@@ -1,3 +1,4 @@
+import { booleansLiteral, numbersLiteral, textsLiteral } from "../../db/array-literal.js";
 import { connection, preparedConnection } from "../../db/connection.js";
 import type { Queryable } from "../../db/pool.js";
 import * as q from "./monitor-states.queries.js";
@@ -5,8 +6,30 @@ import * as q from "./monitor-states.queries.js";
 /** MonitorStateRow is a monitor's status with its owner and rules, as LockMonitorStates reads it. */
 export type MonitorStateRow = q.LockMonitorStatesResult;
 
-/** MonitorStateColumns are the parallel columns SaveMonitorStates writes. */
-export type MonitorStateColumns = q.SaveMonitorStatesParams;
+/**
+ * MonitorStateColumns are the parallel columns SaveMonitorStates writes. Nullable values are ''
+ * (pgtyped types array elements as non-null); results are protobuf JSON text.
+ */
+export interface MonitorStateColumns {
+  monitorIds: string[];
+  lastCheckedAts: string[];
+  lastUps: boolean[];
+  lastResults: string[];
+  alertStatuses: string[];
+  failures: number[];
+  successes: number[];
+  streakStartedAts: string[];
+  streakErrors: string[];
+  incidentIds: string[];
+  lastReminderAts: string[];
+  tlsAlertedExpiresAts: string[];
+  tlsAlertedDays: string[];
+  regionMonitorIds: string[];
+  regions: string[];
+  regionCheckedAts: string[];
+  regionUps: boolean[];
+  regionResults: string[];
+}
 
 /**
  * lockMonitorStates reads and locks (FOR UPDATE, in id order, until the transaction ends) the
@@ -26,7 +49,29 @@ export async function lockMonitorStates(
  */
 export async function saveMonitorStates(db: Queryable, states: MonitorStateColumns): Promise<void> {
   if (states.monitorIds.length === 0 && states.regionMonitorIds.length === 0) return;
-  await q.saveMonitorStates.run(states, preparedConnection(db));
+  await q.saveMonitorStates.run(
+    {
+      monitorIds: textsLiteral(states.monitorIds),
+      lastCheckedAts: textsLiteral(states.lastCheckedAts),
+      lastUps: booleansLiteral(states.lastUps),
+      lastResults: textsLiteral(states.lastResults),
+      alertStatuses: textsLiteral(states.alertStatuses),
+      failures: numbersLiteral(states.failures),
+      successes: numbersLiteral(states.successes),
+      streakStartedAts: textsLiteral(states.streakStartedAts),
+      streakErrors: textsLiteral(states.streakErrors),
+      incidentIds: textsLiteral(states.incidentIds),
+      lastReminderAts: textsLiteral(states.lastReminderAts),
+      tlsAlertedExpiresAts: textsLiteral(states.tlsAlertedExpiresAts),
+      tlsAlertedDays: textsLiteral(states.tlsAlertedDays),
+      regionMonitorIds: textsLiteral(states.regionMonitorIds),
+      regions: textsLiteral(states.regions),
+      regionCheckedAts: textsLiteral(states.regionCheckedAts),
+      regionUps: booleansLiteral(states.regionUps),
+      regionResults: textsLiteral(states.regionResults),
+    },
+    preparedConnection(db),
+  );
 }
 
 /**
